@@ -1,0 +1,3 @@
+"""examops: exam-day operations for test centres."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from examops.cli import main
+
+main()

@@ -1,0 +1,143 @@
+"""Tables and migrations: one schema for SQLite and PostgreSQL (SQLAlchemy Core).
+
+`events` is the append-only source of truth. `admissions` is its uniqueness
+guard: a row is written in the same transaction as the admission event, and
+its primary key makes a second admission of one candidate impossible.
+Roster tables (candidates, seats, rooms, sessions) are reference data that a
+corrected roster may update; nothing about a candidate's day lives there.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+
+metadata = MetaData()
+
+# SQLite only aliases rowid for INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identity.
+_Position = BigInteger().with_variant(Integer(), "sqlite")
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("applied_at", String(40), nullable=False),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("date", String(10), nullable=False),
+    Column("start", String(5), nullable=False),
+    Column("end", String(5), nullable=False),
+    Column("late_entry_minutes", Integer, nullable=False),
+)
+
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("capacity", Integer),
+    Column("kind", String(20), nullable=False),
+)
+
+candidates = Table(
+    "candidates",
+    metadata,
+    Column("ticket", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("id_number", String(18), nullable=False, unique=True),
+    Column("id_tail", String(6), nullable=False),
+    Column("sex", String(1)),
+    Column("site", Text),
+)
+
+seats = Table(
+    "seats",
+    metadata,
+    Column("session_id", String(40), nullable=False),
+    Column("ticket", String(32), nullable=False),
+    Column("room_id", String(40), nullable=False),
+    Column("seat", Integer, nullable=False),
+    PrimaryKeyConstraint("session_id", "ticket"),
+    UniqueConstraint("session_id", "room_id", "seat", name="uq_seats_place"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("pos", _Position, primary_key=True, autoincrement=True),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("device", String(120), nullable=False),
+    Column("device_seq", Integer, nullable=False),
+    Column("session_id", String(40)),
+    Column("ticket", String(32)),
+    Column("lane", String(60)),
+    Column("staff", String(120)),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("device", "device_seq", name="uq_events_device_seq"),
+)
+
+admissions = Table(
+    "admissions",
+    metadata,
+    Column("session_id", String(40), nullable=False),
+    Column("ticket", String(32), nullable=False),
+    Column("slot", Integer, nullable=False),
+    Column("event_id", String(36), nullable=False, unique=True),
+    PrimaryKeyConstraint("session_id", "ticket", "slot"),
+)
+
+ROSTER_INDEXES = (
+    Index("ix_candidates_name", candidates.c.name),
+    Index("ix_candidates_id_tail", candidates.c.id_tail),
+    Index("ix_seats_room", seats.c.session_id, seats.c.room_id),
+)
+EVENT_INDEXES = (
+    Index("ix_events_subject", events.c.session_id, events.c.ticket),
+    Index("ix_events_kind", events.c.kind, events.c.session_id),
+    Index("ix_events_lane", events.c.lane, events.c.pos),
+)
+
+
+def _create_core(conn: Connection) -> None:
+    # Indexes bound to these tables are created with them.
+    for table in (settings, sessions, rooms, candidates, seats, events, admissions):
+        table.create(conn)
+
+
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("0001_core", _create_core),
+]
+
+
+def applied_migrations(conn: Connection) -> set[str]:
+    return {row.name for row in conn.execute(select(schema_migrations.c.name))}

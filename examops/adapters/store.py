@@ -1,0 +1,249 @@
+"""The store: SQLite by default, PostgreSQL for several lanes; one code path (SQLAlchemy Core).
+
+Durability rules live here: SQLite runs in WAL with synchronous=FULL, every
+write is one `BEGIN IMMEDIATE` transaction, and a write that fails becomes a
+`WriteFailed` whose message a lane can show as NOT RECORDED.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from examops import locations
+from examops.adapters import schema
+from examops.domain.events import GENESIS, Event, seal
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class StoreError(Exception):
+    """A store problem told in words a clerk can act on."""
+
+
+class StoreMissing(StoreError):
+    pass
+
+
+class WriteFailed(StoreError):
+    """Nothing was recorded: the transaction was rolled back."""
+
+
+def _is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def _sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
+        return Path(url[len(prefix):])
+    return None
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """Create the store file readable only by its owner (rosters are a fraud target)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def _make_engine(url: str) -> Engine:
+    if not _is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, future=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+        # Take transactions into our own hands so BEGIN IMMEDIATE means what it says.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("immediate") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def describe_failure(exc: BaseException) -> str:
+    """Turn a database error into a sentence for the lane."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    if "disk" in message and "full" in message or "no space" in message:
+        return "the disk is full: free space on the store's disk"
+    if "readonly" in message or "read-only" in message:
+        return "the store is read-only: check the file's permissions or the disk"
+    if "locked" in message or "busy" in message:
+        return "the store was locked too long by another process"
+    if "connection" in message or "server closed" in message or "could not connect" in message:
+        return "the shared store does not answer"
+    return f"the store refused the write ({str(getattr(exc, 'orig', exc)).strip()[:200]})"
+
+
+class Store:
+    """An open store. Reads and writes go through `read()` and `write()`."""
+
+    def __init__(self, engine: Engine, url: str):
+        self.engine = engine
+        self.url = url
+        self.is_sqlite = _is_sqlite(url)
+
+    @property
+    def location(self) -> str:
+        return locations.describe(self.url)
+
+    @classmethod
+    def open(cls, url: str | None = None, *, create: bool = False, check: bool = True) -> "Store":
+        """Open the store; `create` makes and migrates it, `check` runs the integrity check."""
+        url = locations.store_url(url)
+        path = _sqlite_path(url)
+        if path is not None:
+            if not path.exists() and not create:
+                raise StoreMissing(f"no store at {path}: run `examops init --plan PLAN.toml` first (or `examops demo`)")
+            _prepare_sqlite_file(path)
+        try:
+            store = cls(_make_engine(url), url)
+            if check and path is not None:
+                store.integrity_check()
+            store.migrate(create=create)
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the store at {locations.describe(url)}: {describe_failure(exc)}") from None
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def integrity_check(self) -> None:
+        with self.engine.connect() as conn:
+            result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            raise StoreError(f"the store at {self.location} is damaged: {'; '.join(result[:5])}. Restore it from a backup.")
+
+    def migrate(self, *, create: bool = True) -> list[str]:
+        """Apply missing migrations in order; return the names applied."""
+        with self.write() as conn:
+            schema.schema_migrations.create(conn, checkfirst=True)
+            done = schema.applied_migrations(conn)
+            if not done and not create and self.is_sqlite:
+                raise StoreMissing(f"the store at {self.location} is empty: run `examops init --plan PLAN.toml` first")
+            applied = []
+            for name, step in schema.MIGRATIONS:
+                if name in done:
+                    continue
+                step(conn)
+                conn.execute(insert(schema.schema_migrations).values(name=name, applied_at=utc_now()))
+                applied.append(name)
+        return applied
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One durable transaction; any failure is rolled back and raised as WriteFailed."""
+        try:
+            with self.engine.connect().execution_options(immediate=True) as conn:
+                with conn.begin():
+                    yield conn
+        except IntegrityError:
+            raise
+        except (OperationalError, DBAPIError) as exc:
+            raise WriteFailed(describe_failure(exc)) from exc
+
+    # -- settings -------------------------------------------------------
+    def get_setting(self, key: str, conn: Connection | None = None) -> str | None:
+        query = select(schema.settings.c.value).where(schema.settings.c.key == key)
+        if conn is not None:
+            return conn.execute(query).scalar()
+        with self.read() as own:
+            return own.execute(query).scalar()
+
+    @staticmethod
+    def put_setting(conn: Connection, key: str, value: str) -> None:
+        conn.execute(schema.settings.delete().where(schema.settings.c.key == key))
+        conn.execute(insert(schema.settings).values(key=key, value=value))
+
+    # -- events ---------------------------------------------------------
+    @staticmethod
+    def append(conn: Connection, event: Event) -> tuple[Event, bool]:
+        """Seal and insert `event` at the end of its device's chain.
+
+        Returns (stored event, inserted). An event whose id is already stored is
+        not written again: the id is the idempotency key.
+        """
+        existing = conn.execute(select(schema.events).where(schema.events.c.id == event.id)).first()
+        if existing is not None:
+            return row_to_event(existing), False
+        head = conn.execute(
+            select(schema.events.c.device_seq, schema.events.c.hash)
+            .where(schema.events.c.device == event.device)
+            .order_by(schema.events.c.device_seq.desc())
+            .limit(1)
+        ).first()
+        seq, prev = (head.device_seq + 1, head.hash) if head else (1, GENESIS)
+        sealed = seal(replace(event, device_seq=seq), prev)
+        conn.execute(insert(schema.events).values(**event_to_row(sealed)))
+        return sealed, True
+
+    def count_events(self) -> int:
+        with self.read() as conn:
+            return conn.execute(select(func.count()).select_from(schema.events)).scalar_one()
+
+
+def utc_now() -> str:
+    return format_utc(dt.datetime.now(dt.timezone.utc))
+
+
+def format_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_to_row(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": event.at,
+        "device": event.device,
+        "device_seq": event.device_seq,
+        "session_id": event.session,
+        "ticket": event.ticket,
+        "lane": event.lane,
+        "staff": event.staff,
+        "payload": json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def row_to_event(row) -> Event:  # noqa: ANN001
+    return Event(
+        id=row.id,
+        kind=row.kind,
+        at=row.at,
+        device=row.device,
+        device_seq=row.device_seq,
+        session=row.session_id,
+        ticket=row.ticket,
+        lane=row.lane,
+        staff=row.staff,
+        payload=json.loads(row.payload),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+

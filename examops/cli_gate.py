@@ -1,0 +1,140 @@
+"""`examops check`, `verify`, `gate` and `demo`: the lane, scriptable and on screen."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from examops.cli import EXIT_BAD_INPUT, EXIT_NOT_RECORDED, Failure, _emit, main, open_site
+
+
+def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
+    evidence = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise Failure(f"--field {pair!r}: write KEY=VALUE, e.g. temp1=37.8")
+        evidence[key.strip()] = value.strip()
+    return evidence
+
+
+def _human(verdict) -> str:  # noqa: ANN001
+    card = verdict.card
+    who = f"{card.ticket} {card.name} room {card.room} seat {card.seat}" if card else verdict.scanned
+    extra = f" [{verdict.code}/{verdict.action}]" if verdict.code else ""
+    if verdict.verdict == "duplicate":
+        extra += f" first at {verdict.first_at} on lane {verdict.first_lane} by {verdict.first_staff}"
+    state = "" if verdict.recorded or verdict.verdict == "invalid" else " NOT RECORDED"
+    reason = f": {verdict.reason}" if verdict.reason else ""
+    return f"{verdict.verdict.upper()}{state} {who}{extra}{reason}"
+
+
+def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
+    parts = line.split("\t")
+    code = parts[0]
+    outcome = parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
+    evidence = {}
+    for part in parts[2:]:
+        key, sep, value = part.partition("=")
+        if sep:
+            evidence[key.strip()] = value.strip()
+    return code, outcome, evidence
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--lane", required=True, help="This lane's name, e.g. A or 1号通道.")
+@click.option("--staff", required=True, help="Who is scanning.")
+@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
+@click.option("--outcome", help="admit, or an exception code of the policy (late, fever, no_test_cert, …).")
+@click.option("--field", "fields", multiple=True, help="Evidence KEY=VALUE, e.g. temp1=37.8 or sampled_at='2021-10-14 09:30'.")
+@click.option("--stdin", "from_stdin", is_flag=True, help="One scan per line: CODE or CODE<TAB>OUTCOME[<TAB>KEY=VALUE…]; one JSON line each.")
+@click.option("--device", help="Device id for this lane's hash chain (default: host/lane).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
+    """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
+    from examops.services.gate import Lane
+
+    if from_stdin == bool(code):
+        raise Failure("give one CODE, or --stdin")
+    site = open_site(ctx, check=False)
+    gate = Lane(site, lane, staff, device)
+    try:
+        gate.session(session_id)
+    except KeyError:
+        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}") from None
+    if outcome and outcome != "admit" and outcome not in site.policy.codes:
+        raise Failure(f"unknown outcome {outcome!r}; this site's codes: admit, {', '.join(site.policy.codes)}")
+    if not from_stdin:
+        verdict = gate.check(code, session_id=session_id, outcome=outcome, evidence=_fields(fields))
+        _emit(verdict.to_json(), as_json, _human(verdict))
+        if not verdict.recorded and verdict.verdict != "invalid":
+            ctx.exit(EXIT_NOT_RECORDED)
+        return
+    failures = 0
+    for raw in sys.stdin.buffer:
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        if not line.strip():
+            continue
+        scan, line_outcome, evidence = _parse_stdin_line(line)
+        verdict = gate.check(scan, session_id=session_id, outcome=line_outcome or outcome, evidence=evidence)
+        failures += verdict.verdict == "not_recorded"
+        sys.stdout.write(json.dumps(verdict.to_json(), ensure_ascii=False) + "\n" if as_json or True else "")
+        sys.stdout.flush()
+    if failures:
+        ctx.exit(EXIT_NOT_RECORDED)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def verify(ctx: click.Context, as_json: bool) -> None:
+    """Check the store's integrity and every device's hash chain; non-zero on any break."""
+    from examops.services.audit import verify as run_verify
+
+    report = run_verify(open_site(ctx, check=False))
+    human = (f"ok: {report.events} events on {len(report.devices)} device chain(s)" if report.ok
+             else "BROKEN:\n" + "\n".join(f"  {p}" for p in report.problems))
+    _emit(report.to_json(), as_json, human)
+    if not report.ok:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--lane", required=True)
+@click.option("--staff", required=True)
+@click.option("--session", "session_id")
+@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@click.pass_context
+def gate(ctx, lane, staff, session_id, lang) -> None:  # noqa: ANN001
+    """Open the gate screen for one lane (scanner-first)."""
+    from examops.tui.app import ExamopsApp
+
+    site = open_site(ctx)
+    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang).run()
+
+
+@main.command()
+@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@click.option("--no-ui", is_flag=True, help="Set up the demo store and exit (for scripts).")
+@click.option("--json", "as_json", is_flag=True)
+def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
+    """Set up a throw-away store from the bundled sample roster and open the app."""
+    from examops.services.demo import prepare_demo
+
+    try:
+        site, info = prepare_demo()
+    except Exception as exc:  # noqa: BLE001 - the demo must explain, not trace back
+        raise Failure(f"demo set-up failed: {exc}") from None
+    if no_ui:
+        _emit(info, as_json, f"demo store at {info['store']}: {info['candidates']} candidates; clock {info['clock']}")
+        return
+    from examops.tui.app import ExamopsApp
+
+    ExamopsApp(site, mode="gate", lane="A", staff="demo", lang=lang).run()
+
+
+__all__ = ["EXIT_BAD_INPUT"]

@@ -1,0 +1,93 @@
+"""`examops roster …` and `examops candidates …`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from examops.cli import EXIT_BAD_INPUT, Failure, _emit, main, open_site
+
+
+@main.group()
+def roster() -> None:
+    """Import and check candidate rosters."""
+
+
+def _progress_printer(enabled: bool):
+    """A one-line progress indicator on stderr for long imports."""
+    if not enabled:
+        return None
+    labels = {"read": "reading", "check": "checking", "write": "writing"}
+
+    def show(stage: str, done: int, total: int) -> None:
+        width = 24
+        filled = width if total == 0 else int(width * done / total)
+        sys.stderr.write(f"\r{labels.get(stage, stage):<9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+@roster.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--replace", is_flag=True, help="The files are the whole roster: drop candidates not in them (never one the event log mentions).")
+@click.option("--errors-out", type=click.Path(dir_okay=False), help="Write a copy of the workbook with the bad cells highlighted.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, replace: bool, errors_out: str | None, as_json: bool) -> None:
+    """Import roster workbooks (.xlsx, .xls, .csv); a file with any error imports nothing."""
+    from examops.services.roster import import_roster
+
+    for path in files:
+        try:
+            open(path, "rb").close()
+        except OSError as exc:
+            raise Failure(f"{path}: {exc.strerror}") from None
+    site = open_site(ctx)
+    report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
+                           progress=_progress_printer(not as_json and sys.stderr.isatty()))
+    if as_json:
+        _emit(report.to_json(), True)
+    else:
+        for problem in report.problems:
+            click.echo(f"{problem.severity}: {problem}", err=problem.severity == "error")
+        if report.errors:
+            click.echo(f"{len(report.errors)} error(s): nothing imported. Fix the file(s) and import again."
+                       + (f" Marked copy: {report.errors_out}" if report.errors_out else " (--errors-out FILE.xlsx marks the cells)"), err=True)
+        else:
+            verb = "would import" if dry_run else "imported"
+            click.echo(f"{verb} {report.candidates} candidates in {len(report.rooms)} rooms "
+                       f"({report.added} new, {report.updated} updated, {report.unchanged} unchanged, {report.dropped} dropped)")
+    if report.errors:
+        ctx.exit(EXIT_BAD_INPUT)
+
+
+@main.group()
+def candidates() -> None:
+    """Look candidates up."""
+
+
+@candidates.command("find")
+@click.argument("query")
+@click.option("--session", "session_id", help="Show the seat in this session.")
+@click.option("--reveal-id", is_flag=True, help="Show full ID numbers (chief proctor; needs the PIN).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_id: bool, as_json: bool) -> None:
+    """Find by ticket, ID number or its last digits, or name."""
+    from examops.cli import _pin
+    from examops.services import lookup
+
+    site = open_site(ctx, check=False)
+    if reveal_id and not site.check_pin(_pin(None, "Chief proctor PIN"), purpose="reveal ID numbers"):
+        raise Failure("wrong PIN: ID numbers stay masked")
+    with site.store.read() as conn:
+        found = lookup.search(conn, query, session=session_id)
+    rows = [{"ticket": c.ticket, "name": c.name, "sex": c.sex, "id_number": c.id_number if reveal_id else c.id_masked,
+             "room": c.room, "seat": c.seat, "session": c.session} for c in found]
+    human = "\n".join(f"{r['ticket']}  {r['name']}  {r['id_number']}  room {r['room'] or '-'} seat {r['seat'] or '-'}" for r in rows) or "no match"
+    _emit(rows, as_json, human)

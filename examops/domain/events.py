@@ -1,0 +1,111 @@
+"""Events: the append-only record of what happened on the day, and their hash chains.
+
+Every change about a candidate's day is an event. Each device's events form a
+chain: an event's hash covers its content and the previous event's hash, so a
+removed, reordered or edited event breaks the chain at a place `verify` names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
+
+GENESIS = "0" * 64
+
+
+class Kind:
+    """Event kinds; the values are stored and must never change."""
+
+    ADMITTED = "admitted"
+    EXCEPTION = "exception"
+    DENIED = "denied"
+    DUPLICATE = "duplicate_scan"
+    UNKNOWN = "unknown_scan"
+    WRONG_SESSION = "wrong_session_scan"
+    VOIDED = "voided"
+    ROSTER_IMPORTED = "roster_imported"
+    PIN_REFUSED = "pin_refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One immutable fact. `id` is also the idempotency key."""
+
+    id: str
+    kind: str
+    at: str  # UTC, ISO 8601 with microseconds and 'Z'
+    device: str
+    device_seq: int
+    session: str | None = None
+    ticket: str | None = None
+    lane: str | None = None
+    staff: str | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    prev_hash: str = GENESIS
+    hash: str = ""
+
+    def content(self) -> dict[str, Any]:
+        """The hashed fields, in a stable shape."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "at": self.at,
+            "device": self.device,
+            "device_seq": self.device_seq,
+            "session": self.session,
+            "ticket": self.ticket,
+            "lane": self.lane,
+            "staff": self.staff,
+            "payload": dict(self.payload),
+        }
+
+
+def new_event_id() -> str:
+    return str(uuid.uuid4())
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(content: Mapping[str, Any], prev_hash: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode("ascii"))
+    digest.update(canonical_json(content).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def seal(event: Event, prev_hash: str) -> Event:
+    """The event with its chain link and hash filled in."""
+    return replace(event, prev_hash=prev_hash, hash=event_hash(event.content(), prev_hash))
+
+
+@dataclass(frozen=True, slots=True)
+class ChainBreak:
+    device: str
+    device_seq: int
+    event_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"device {self.device}, seq {self.device_seq} (event {self.event_id}): {self.reason}"
+
+
+def verify_chain(events: Iterable[Event]) -> list[ChainBreak]:
+    """Check one device's events, given in device_seq order."""
+    breaks: list[ChainBreak] = []
+    expected_prev = GENESIS
+    expected_seq = 1
+    for event in events:
+        if event.device_seq != expected_seq:
+            breaks.append(ChainBreak(event.device, event.device_seq, event.id, f"sequence jumps from {expected_seq - 1} to {event.device_seq}: events missing"))
+        if event.prev_hash != expected_prev:
+            breaks.append(ChainBreak(event.device, event.device_seq, event.id, "link to the previous event does not match: an earlier event was changed or removed"))
+        if event_hash(event.content(), event.prev_hash) != event.hash:
+            breaks.append(ChainBreak(event.device, event.device_seq, event.id, "content does not match its hash: this event was changed"))
+        expected_prev = event.hash
+        expected_seq = event.device_seq + 1
+    return breaks

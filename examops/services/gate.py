@@ -1,0 +1,179 @@
+"""Check-in at a gate lane: one scan in, one durable verdict out.
+
+The order of work is the promise: look up, decide, write the event (and, for
+an admission, the `admissions` row whose primary key forbids a second one) in
+one transaction, and only then say what happened. A lost race on that key is
+a `duplicate`; a failed write is `not_recorded` and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from examops.adapters import schema
+from examops.adapters.store import WriteFailed, format_utc
+from examops.domain import idnumber
+from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.plan import Session
+from examops.domain.policy import PolicyError
+from examops.domain.scan import classify
+from examops.domain.verdict import CandidateCard, Verdict, decide
+from examops.services import lookup
+from examops.services.site import Site, device_id
+
+KIND_OF_ACTION = {"admit": Kind.ADMITTED, "deny": Kind.DENIED}
+DEVICE_SEQ_RETRIES = 5
+
+
+@dataclass
+class Lane:
+    """One gate lane: who scans, where; every scan goes through `check`."""
+
+    site: Site
+    lane: str
+    staff: str
+    device: str | None = None
+
+    def __post_init__(self) -> None:
+        self.device = self.device or device_id(self.lane)
+
+    def session(self, session_id: str | None = None) -> Session:
+        if session_id:
+            return self.site.plan.session(session_id)
+        current = self.site.plan.current_session(self.site.clock.local())
+        if current is None:
+            raise KeyError("the plan has no sessions")
+        return current
+
+    def check(
+        self,
+        code: str,
+        *,
+        session_id: str | None = None,
+        outcome: str | None = None,
+        evidence: Mapping[str, str] | None = None,
+    ) -> Verdict:
+        """Check one scanned or typed code; the verdict is recorded before it is returned."""
+        session = self.session(session_id)
+        evidence = {k: str(v) for k, v in (evidence or {}).items()}
+        scan = classify(code)
+        if scan.kind == "invalid":
+            return Verdict("invalid", session.id, reason=scan.reason, scanned=scan.raw[:80])
+        try:
+            with self.site.store.read() as conn:
+                card = self._find(conn, scan.kind, scan.value, session.id)
+                if card is None:
+                    suggestions = tuple(lookup.near_matches(conn, scan.value, session=session.id))
+                    return self._record_simple(Kind.UNKNOWN, session, None, {"scanned": _safe_scanned(scan)},
+                                               Verdict("unknown", session.id, suggestions=suggestions, scanned=scan.value))
+                if card.room is None:
+                    return self._record_simple(Kind.WRONG_SESSION, session, card, {},
+                                               Verdict("wrong_session", session.id, card=card, reason=f"not seated in session {session.id}"))
+                day = lookup.candidate_day(conn, session.id, card.ticket)
+        except WriteFailed as exc:
+            return Verdict("not_recorded", session.id, reason=str(exc))
+        if day.admitted:
+            return self._duplicate(session, card)
+        if outcome in (None, "", "admit") and (day.open_exception or day.denial):
+            standing = day.open_exception or day.denial
+            return Verdict(
+                "exception" if day.open_exception else "denied", session.id, card=card,
+                code=standing.payload.get("code"), action=standing.payload.get("action"),
+                reason="already recorded: " + str(standing.payload.get("reason") or standing.payload.get("code")),
+                event_id=standing.id, recorded=True, at=standing.at,
+            )
+        try:
+            decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)
+        except PolicyError as exc:
+            return Verdict("invalid", session.id, card=card, reason=str(exc), scanned=code[:80])
+        kind = KIND_OF_ACTION.get(decision.action, Kind.EXCEPTION)
+        payload = {"code": decision.code, "action": decision.action, "reason": decision.reason,
+                   "evidence": evidence, "room": card.room, "seat": card.seat, "via": scan.kind}
+        if decision.missing:
+            payload["missing"] = list(decision.missing)
+        event = self._event(kind, session.id, card.ticket, payload)
+        base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
+                       action=decision.action, reason=decision.reason, evidence=evidence)
+        try:
+            stored = self._write(event, admission=kind == Kind.ADMITTED)
+        except IntegrityError:
+            return self._duplicate(session, card)
+        except WriteFailed as exc:
+            return replace(base, verdict="not_recorded", reason=str(exc))
+        return replace(base, event_id=stored.id, recorded=True, at=stored.at)
+
+    # -- writing -----------------------------------------------------------
+    def _event(self, kind: str, session: str, ticket: str | None, payload: dict) -> Event:
+        return Event(new_event_id(), kind, format_utc(self.site.clock.now()), self.device, 0,
+                     session, ticket, self.lane, self.staff, payload)
+
+    def _write(self, event: Event, *, admission: bool = False) -> Event:
+        """Append one event (plus its admissions row) in one transaction; retry only a chain race."""
+        store = self.site.store
+        for attempt in range(DEVICE_SEQ_RETRIES):
+            try:
+                with store.write() as conn:
+                    stored, _ = store.append(conn, event)
+                    if admission:
+                        conn.execute(insert(schema.admissions).values(
+                            session_id=event.session, ticket=event.ticket,
+                            slot=_admission_slot(conn, event.session, event.ticket), event_id=stored.id,
+                        ))
+                return stored
+            except IntegrityError as exc:
+                if "device" in str(exc.orig).lower() and attempt < DEVICE_SEQ_RETRIES - 1:
+                    continue  # another process on this device took the sequence number
+                raise
+        raise WriteFailed("could not append to this device's chain")
+
+    def _record_simple(self, kind: str, session: Session, card: CandidateCard | None, payload: dict, verdict: Verdict) -> Verdict:
+        event = self._event(kind, session.id, card.ticket if card else None, payload)
+        try:
+            stored = self._write(event)
+        except WriteFailed as exc:
+            return replace(verdict, reason=f"{verdict.reason} (NOT RECORDED: {exc})".strip())
+        return replace(verdict, event_id=stored.id, recorded=True, at=stored.at)
+
+    def _duplicate(self, session: Session, card: CandidateCard) -> Verdict:
+        """Already admitted: say where, when and by whom, and log the attempt as a possible impersonation."""
+        with self.site.store.read() as conn:
+            first = lookup.candidate_day(conn, session.id, card.ticket).admission
+        payload = {"first_event": first.id if first else None, "first_lane": first.lane if first else None,
+                   "first_at": first.at if first else None}
+        verdict = Verdict("duplicate", session.id, card=card,
+                          first_lane=first.lane if first else None, first_at=first.at if first else None,
+                          first_staff=first.staff if first else None,
+                          reason="already admitted: possible impersonation, call the chief proctor")
+        if first is not None and first.payload.get("room"):
+            card = replace(card, room=first.payload.get("room"), seat=first.payload.get("seat"))
+            verdict = replace(verdict, card=card)
+        return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
+
+    def _find(self, conn, kind: str, value: str, session: str) -> CandidateCard | None:  # noqa: ANN001
+        if kind == "id_number":
+            return lookup.card_by(conn, id_number=value, session=session) or lookup.card_by(conn, ticket=value, session=session)
+        return lookup.card_by(conn, ticket=value, session=session)
+
+
+def _admission_slot(conn, session: str, ticket: str) -> int:  # noqa: ANN001
+    """How many earlier admissions of this candidate were voided: the next admission's slot.
+
+    The slot only changes after a chief proctor voids an admission; two lanes
+    racing for the same slot still collide on the primary key.
+    """
+    E = schema.events
+    voids = conn.execute(select(E.c.payload).where(E.c.session_id == session, E.c.ticket == ticket, E.c.kind == Kind.VOIDED)).all()
+    if not voids:
+        return 0
+    return sum(1 for (payload,) in voids if json.loads(payload).get("target_kind") == Kind.ADMITTED)
+
+
+def _safe_scanned(scan) -> str:  # noqa: ANN001
+    """An unknown scan as logged: an ID-shaped value is masked (personal data)."""
+    return idnumber.mask(scan.value) if scan.kind == "id_number" else scan.value[:40]
+

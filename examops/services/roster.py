@@ -1,0 +1,238 @@
+"""Import rosters: read every file, check everything, then write all of it or nothing.
+
+Checks run in three rings: the file (readable, safe), the rows (domain
+parsing), and the store (a ticket's ID, seats taken by candidates already
+imported, candidates the event log mentions). Only a roster with no error
+reaches the single write transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from sqlalchemy import delete, insert, select
+
+from examops.adapters import schema
+from examops.adapters.store import utc_now
+from examops.adapters.workbook_reader import UnreadableFile, read_workbook
+from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
+from examops.services.site import Site, device_id
+
+Progress = Callable[[str, int, int], None]
+BULK_THRESHOLD = 5000
+CHUNK = 500
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; `imported` is False whenever any error was found."""
+
+    files: list[str]
+    candidates: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dropped: int = 0
+    rooms: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    imported: bool = False
+    errors_out: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def to_json(self) -> dict:
+        return {
+            "files": self.files,
+            "imported": self.imported,
+            "dry_run": self.dry_run,
+            "candidates": self.candidates,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "dropped": self.dropped,
+            "rooms": self.rooms,
+            "errors": sum(1 for p in self.problems if p.severity == "error"),
+            "warnings": sum(1 for p in self.problems if p.severity == "warning"),
+            "problems": [p.to_dict() for p in self.problems],
+            "errors_out": self.errors_out,
+        }
+
+
+def _file_problem(path: str, message: str, fix: str, code: str) -> Problem:
+    return Problem("error", path, None, None, None, None, None, message, fix, code)
+
+
+def import_roster(
+    site: Site,
+    paths: Sequence[str | Path],
+    *,
+    dry_run: bool = False,
+    replace: bool = False,
+    errors_out: str | Path | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportReport:
+    """Import one roster made of `paths`; nothing is written unless every check passes."""
+    tick = progress or (lambda stage, done, total: None)
+    report = ImportReport([str(p) for p in paths], dry_run=dry_run)
+    contents, digests = [], {}
+    for index, path in enumerate(paths):
+        tick("read", index, len(paths))
+        try:
+            content = read_workbook(path)
+        except UnreadableFile as exc:
+            report.problems.append(_file_problem(str(path), str(exc), "Ask the exam office for a proper workbook.", "unreadable"))
+            continue
+        contents.append(content)
+        digests[Path(path).name] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelled()
+    tick("read", len(paths), len(paths))
+    parsed: ParsedRoster = parse_rosters(
+        [(Path(c.path).name, c.sheets) for c in contents],
+        sessions=site.plan.session_aliases(),
+        today=site.clock.local().date(),
+    )
+    for content in contents:
+        for note in content.notes:
+            report.problems.append(Problem("note", Path(content.path).name, None, None, None, None, None, note, "", "reader-note"))
+    report.problems.extend(parsed.problems)
+    tick("check", 0, 1)
+    with site.store.read() as conn:
+        plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
+        report.problems.extend(_store_problems(conn, parsed.entries, replace, site, plan_rooms))
+        tickets = {e.ticket for e in parsed.entries}
+        existing = {row.ticket: row for row in conn.execute(select(schema.candidates))}
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled()
+    report.candidates = len(tickets)
+    report.rooms = sorted({e.room for e in parsed.entries})
+    changed = {e.ticket for e in parsed.entries if e.ticket in existing and _differs(existing[e.ticket], e)}
+    report.added = len(tickets - existing.keys())
+    report.updated = len(changed)
+    report.unchanged = len(tickets & existing.keys()) - len(changed)
+    report.dropped = len(existing.keys() - tickets) if replace else 0
+    if report.errors:
+        if errors_out:
+            from examops.adapters.errors_workbook import write_errors_workbook
+
+            target = Path(errors_out)
+            for content in contents:
+                out = target if len(contents) == 1 else target.with_name(f"{target.stem}-{Path(content.path).stem}{target.suffix}")
+                own = [p for p in report.problems if p.file == Path(content.path).name]
+                write_errors_workbook(content, own, out)
+            report.errors_out = str(target)
+        return report
+    if dry_run:
+        return report
+    tick("write", 0, 1)
+    _write(site, parsed.entries, existing.keys() - tickets if replace else set(), digests, report)
+    tick("write", 1, 1)
+    report.imported = True
+    return report
+
+
+def _differs(row, entry: RosterEntry) -> bool:  # noqa: ANN001
+    return (row.name, row.id_number, row.sex, row.site) != (entry.name, entry.id_number, entry.sex, entry.site)
+
+
+def _expand_sessions(entries: Sequence[RosterEntry], session_ids: Sequence[str]):
+    for entry in entries:
+        for session in ([entry.session] if entry.session else session_ids):
+            yield session, entry
+
+
+def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: Site, plan_rooms: dict) -> list[Problem]:  # noqa: ANN001
+    """Conflicts between this roster and what the store already holds."""
+    problems: list[Problem] = []
+    tickets = {e.ticket for e in entries}
+    by_id = {row.id_number: row.ticket for row in conn.execute(select(schema.candidates.c.id_number, schema.candidates.c.ticket))}
+
+    def at(entry: RosterEntry, field_name: str, value: str, message: str, fix: str, code: str) -> Problem:
+        return Problem("error", entry.file, entry.sheet, entry.row, entry.columns.get(field_name), None, value, message, fix, code)
+
+    for entry in entries:
+        owner = by_id.get(entry.id_number)
+        if owner is not None and owner != entry.ticket and owner not in tickets:
+            problems.append(at(entry, "id_number", entry.id_number,
+                               f"this ID number already belongs to ticket {owner} in the store",
+                               "Check both candidates; one ID number belongs to one ticket.", "id-in-store"))
+    # Seats held by candidates this roster does not mention stay taken.
+    kept = {}
+    if not replace:
+        for row in conn.execute(select(schema.seats)):
+            if row.ticket not in tickets:
+                kept[(row.session_id, row.room_id, row.seat)] = row.ticket
+    session_ids = [s.id for s in site.plan.sessions]
+    for session, entry in _expand_sessions(entries, session_ids):
+        holder = kept.get((session, entry.room, entry.seat))
+        if holder is not None:
+            problems.append(at(entry, "seat", str(entry.seat),
+                               f"room {entry.room} seat {entry.seat} in session {session} is already taken by ticket {holder} in the store",
+                               "Give this candidate a free seat, or import the whole corrected roster with --replace.", "seat-in-store"))
+        room = plan_rooms.get(entry.room)
+        if room is not None and room.kind != "regular":
+            problems.append(at(entry, "room", entry.room, f"room {entry.room} is a {room.kind} room of the plan, not a regular room",
+                               "Seat candidates in regular rooms; backup and isolation rooms are filled on the day.", "room-is-backup"))
+    if replace:
+        dropped = {row.ticket for row in conn.execute(select(schema.candidates.c.ticket))} - tickets
+        if dropped:
+            E = schema.events
+            mentioned = sorted({row.ticket for row in conn.execute(select(E.c.ticket).where(E.c.ticket.in_(sorted(dropped))).distinct())})
+            for ticket in mentioned:
+                problems.append(Problem("error", entries[0].file if entries else "", None, None, None, None, ticket,
+                                        f"ticket {ticket} is missing from the new roster but the event log already mentions it",
+                                        "Keep this candidate in the roster: a candidate with recorded events cannot be dropped.", "drop-mentioned"))
+    return problems
+
+
+def _write(site: Site, entries: Sequence[RosterEntry], dropped: set[str], digests: dict, report: ImportReport) -> None:
+    """Write the whole roster in one transaction; big imports rebuild secondary indexes after."""
+    store = site.store
+    unique: dict[str, RosterEntry] = {}
+    for entry in entries:
+        unique.setdefault(entry.ticket, entry)
+    touched = sorted(set(unique) | dropped)
+    candidate_rows = [
+        {"ticket": e.ticket, "name": e.name, "id_number": e.id_number, "id_tail": e.id_number[-4:], "sex": e.sex, "site": e.site}
+        for e in unique.values()
+    ]
+    session_ids = [s.id for s in site.plan.sessions]
+    seat_rows = [{"session_id": s, "ticket": e.ticket, "room_id": e.room, "seat": e.seat} for s, e in _expand_sessions(entries, session_ids)]
+    bulk = len(candidate_rows) >= BULK_THRESHOLD
+    plan_room_ids = {r.id for r in site.plan.rooms + site.plan.backup_rooms}
+    with store.write() as conn:
+        if bulk:
+            for index in schema.ROSTER_INDEXES:
+                index.drop(conn)
+        for start in range(0, len(touched), CHUNK):
+            chunk = touched[start:start + CHUNK]
+            conn.execute(delete(schema.seats).where(schema.seats.c.ticket.in_(chunk)))
+            conn.execute(delete(schema.candidates).where(schema.candidates.c.ticket.in_(chunk)))
+        if candidate_rows:
+            conn.execute(insert(schema.candidates), candidate_rows)
+        if seat_rows:
+            conn.execute(insert(schema.seats), seat_rows)
+        if bulk:
+            for index in schema.ROSTER_INDEXES:
+                index.create(conn)
+        known_rooms = {row[0] for row in conn.execute(select(schema.rooms.c.id))}
+        for room in sorted({e.room for e in entries} - known_rooms - plan_room_ids):
+            conn.execute(insert(schema.rooms).values(id=room, name=room, capacity=None, kind="regular"))
+        event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), device_id("admin"), 0, payload={
+            "files": digests, "candidates": report.candidates, "added": report.added,
+            "updated": report.updated, "dropped": report.dropped,
+        })
+        store.append(conn, event)

@@ -1,0 +1,168 @@
+"""The site: an open store with its plan and policy. `init_site` creates or updates it."""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select
+
+from examops.adapters import schema
+from examops.adapters.store import Store, StoreError, utc_now
+from examops.domain import pin as pins
+from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.plan import Plan, PlanError, parse_plan
+from examops.domain.policy import Policy, PolicyError, load_policy
+from examops.services.clock import Clock
+
+PLAN_KEY = "plan_toml"
+POLICY_KEY = "policy_toml"
+PIN_KEY = "chief_pin_hash"
+
+
+class SiteError(Exception):
+    """A site-level problem in words for the chief proctor."""
+
+
+@dataclass
+class Site:
+    store: Store
+    plan: Plan
+    policy: Policy
+    clock: Clock
+
+    @classmethod
+    def open(cls, url: str | None = None, *, clock: Clock | None = None, check: bool = True) -> "Site":
+        store = Store.open(url, check=check)
+        plan_text = store.get_setting(PLAN_KEY)
+        if plan_text is None:
+            raise SiteError(f"the store at {store.location} has no exam plan: run `examops init --plan PLAN.toml`")
+        plan = parse_plan(plan_text, "stored plan")
+        policy = load_policy(plan.policy_preset, text=store.get_setting(POLICY_KEY))
+        return cls(store, plan, policy, clock or Clock.from_env(plan.timezone))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def check_pin(self, pin: str | None, *, who: str = "", purpose: str = "") -> bool:
+        """True if `pin` is the chief proctor's; a wrong PIN is refused and logged."""
+        stored = self.store.get_setting(PIN_KEY)
+        if stored and pin and pins.verify_pin(pin, stored):
+            return True
+        with self.store.write() as conn:
+            self.store.append(conn, self.system_event(Kind.PIN_REFUSED, {"who": who, "purpose": purpose}))
+        return False
+
+    def system_event(self, kind: str, payload: dict, *, session: str | None = None, ticket: str | None = None) -> Event:
+        return Event(
+            id=new_event_id(),
+            kind=kind,
+            at=utc_now(),
+            device=device_id("admin"),
+            device_seq=0,
+            session=session,
+            ticket=ticket,
+            lane=None,
+            staff=getpass.getuser(),
+            payload=payload,
+        )
+
+
+def device_id(lane: str) -> str:
+    """This machine and lane: each (host, lane) keeps its own hash chain."""
+    return f"{socket.gethostname()}/{lane}"
+
+
+def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
+    """Parse the plan file and the custom policy it names (returned as text, to be stored)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise SiteError(f"cannot read the plan {path}: {exc.strerror}") from None
+    plan = parse_plan(text, str(path))
+    policy_text = None
+    if plan.policy_path:
+        policy_file = (path.parent / plan.policy_path).resolve()
+        try:
+            policy_text = policy_file.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise SiteError(f"{path}: policy.path: cannot read {policy_file}: {exc.strerror}") from None
+    load_policy(plan.policy_preset, text=policy_text)  # refuse a broken policy now, not at the gate
+    return plan, policy_text
+
+
+def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str | None = None) -> Site:
+    """Create the store (or update its plan), store the plan, policy and PIN hash."""
+    plan, policy_text = read_plan_file(plan_path)
+    store = Store.open(url, create=True)
+    existing_pin = store.get_setting(PIN_KEY)
+    if chief_pin is None and existing_pin is None:
+        raise SiteError("the chief proctor's PIN is needed: pass --chief-pin or set EXAMOPS_PIN")
+    if chief_pin is not None:
+        problem = pins.pin_problem(chief_pin)
+        if problem:
+            raise SiteError(problem)
+    with store.write() as conn:
+        _check_plan_against_roster(conn, plan)
+        Store.put_setting(conn, PLAN_KEY, plan.source_text)
+        if policy_text is not None:
+            Store.put_setting(conn, POLICY_KEY, policy_text)
+        else:
+            conn.execute(delete(schema.settings).where(schema.settings.c.key == POLICY_KEY))
+        if chief_pin is not None:
+            Store.put_setting(conn, PIN_KEY, pins.hash_pin(chief_pin))
+        conn.execute(delete(schema.sessions))
+        for session in plan.sessions:
+            conn.execute(insert(schema.sessions).values(
+                id=session.id, name=session.name, date=session.date.isoformat(),
+                start=session.start.strftime("%H:%M"), end=session.end.strftime("%H:%M"),
+                late_entry_minutes=session.late_entry_minutes,
+            ))
+        for room in plan.rooms + plan.backup_rooms:
+            conn.execute(delete(schema.rooms).where(schema.rooms.c.id == room.id))
+            conn.execute(insert(schema.rooms).values(id=room.id, name=room.name, capacity=room.capacity, kind=room.kind))
+        Store.put_setting(conn, "initialised_at", utc_now())
+    store.close()
+    return Site.open(url)
+
+
+def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
+    """A plan update may not drop a session that candidates are seated in."""
+    planned = {s.id for s in plan.sessions}
+    used = {row[0] for row in conn.execute(select(schema.seats.c.session_id).distinct())}
+    dropped = used - planned
+    if dropped:
+        raise SiteError(f"the new plan drops session(s) {', '.join(sorted(dropped))} that the roster seats candidates in")
+
+
+def status(site: Site) -> dict:
+    """The figures `examops status` shows."""
+    with site.store.read() as conn:
+        candidates = conn.execute(select(func.count()).select_from(schema.candidates)).scalar_one()
+        room_rows = conn.execute(select(schema.rooms).order_by(schema.rooms.c.kind, schema.rooms.c.id)).all()
+        seated = dict(conn.execute(select(schema.seats.c.room_id, func.count(func.distinct(schema.seats.c.ticket))).group_by(schema.seats.c.room_id)).all())
+        events_count = conn.execute(select(func.count()).select_from(schema.events)).scalar_one()
+    return {
+        "exam": site.plan.exam_name,
+        "site": site.plan.site,
+        "policy": site.policy.name,
+        "approval_levels": list(site.plan.approval_levels),
+        "sessions": [
+            {"id": s.id, "name": s.name, "date": s.date.isoformat(), "start": s.start.strftime("%H:%M"),
+             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes}
+            for s in site.plan.sessions
+        ],
+        "rooms": [
+            {"id": r.id, "name": r.name, "kind": r.kind, "capacity": r.capacity, "candidates": seated.get(r.id, 0)}
+            for r in room_rows
+        ],
+        "candidates": candidates,
+        "events": events_count,
+        "store": site.store.location,
+    }
+
+
+__all__ = ["Site", "SiteError", "init_site", "status", "device_id", "PlanError", "PolicyError", "StoreError"]

@@ -1,0 +1,105 @@
+"""Shared fixtures: a private data dir per test, SQLite always, PostgreSQL when named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PLAN = ROOT / "rosters" / "sample_plan.toml"
+PG_URL = os.environ.get("EXAMOPS_TEST_PG_URL")
+TEST_PIN = "4321"
+# 08:10 on the sample exam morning: S1's gate is open, entry closes at 09:00.
+MORNING = "2021-10-16T08:10"
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    """Each test gets its own data dir and a known clock; nothing leaks from the user's env."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("EXAMOPS_HOME", str(home))
+    monkeypatch.delenv("EXAMOPS_DB", raising=False)
+    monkeypatch.delenv("EXAMOPS_PIN", raising=False)
+    monkeypatch.setenv("EXAMOPS_CLOCK", MORNING)
+    monkeypatch.setenv("EXAMOPS_LANG", "en")
+    return home
+
+
+def _pg_schema_url(base: str) -> tuple[str, str]:
+    schema_name = "t_" + uuid.uuid4().hex[:16]
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema_name}", schema_name
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh schema on the PostgreSQL server named by EXAMOPS_TEST_PG_URL, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip("EXAMOPS_TEST_PG_URL not set: no PostgreSQL server for this run")
+    from sqlalchemy import create_engine, text
+
+    url, schema_name = _pg_schema_url(PG_URL)
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path):
+    """Run a test on SQLite, and on PostgreSQL where a server is named."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def site(store_url):
+    """An initialised site (sample plan) with no roster yet."""
+    from examops.services.site import init_site
+
+    site = init_site(SAMPLE_PLAN, url=store_url, chief_pin=TEST_PIN)
+    yield site
+    site.close()
+
+
+def seed_roster(site, n_rooms: int = 4, seats: int = 30):
+    """Put synthetic candidates straight into the store (for tests that are not about import)."""
+    from sqlalchemy import insert
+
+    from examops import sample
+    from examops.adapters import schema
+
+    people = sample.synthetic_people(n_rooms * seats)
+    rows, seat_rows = [], []
+    for index, person in enumerate(people):
+        room = f"{index // seats + 1:03d}"
+        rows.append({"ticket": person.ticket, "name": person.name, "id_number": person.id_number,
+                     "id_tail": person.id_number[-4:], "sex": person.sex, "site": None})
+        for session in site.plan.sessions:
+            seat_rows.append({"session_id": session.id, "ticket": person.ticket, "room_id": room, "seat": index % seats + 1})
+    with site.store.write() as conn:
+        conn.execute(insert(schema.candidates), rows)
+        conn.execute(insert(schema.seats), seat_rows)
+        for room in sorted({r["room_id"] for r in seat_rows}):
+            conn.execute(insert(schema.rooms).values(id=room, name=room, capacity=seats, kind="regular"))
+    return people
+
+
+@pytest.fixture
+def seeded_site(site):
+    """A site with 4 rooms × 30 synthetic candidates seated in both sessions."""
+    site.people = seed_roster(site)
+    return site
+
+
+def at_local(site, text: str) -> None:
+    """Freeze the site's clock at a local time like '2021-10-16T08:10'."""
+    site.clock.set(dt.datetime.fromisoformat(text), frozen=True)
