@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from examops import locations
 from examops.adapters import schema
@@ -120,7 +120,7 @@ class Store:
             if check and path is not None:
                 store.integrity_check()
             store.migrate(create=create)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             raise StoreError(f"cannot open the store at {locations.describe(url)}: {describe_failure(exc)}") from None
         return store
 
@@ -128,8 +128,11 @@ class Store:
         self.engine.dispose()
 
     def integrity_check(self) -> None:
-        with self.engine.connect() as conn:
-            result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        try:
+            with self.engine.connect() as conn:
+                result = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+        except DatabaseError as exc:
+            result = [str(exc.orig)]
         if result != ["ok"]:
             raise StoreError(f"the store at {self.location} is damaged: {'; '.join(result[:5])}. Restore it from a backup.")
 

@@ -1,0 +1,37 @@
+"""The core stays free of UI and heavy libraries (checked in a fresh interpreter)."""
+
+import subprocess
+import sys
+
+import pytest
+
+CORE = ["examops.domain.idnumber", "examops.domain.plan", "examops.domain.policy", "examops.domain.events",
+        "examops.domain.scan", "examops.domain.state", "examops.domain.verdict", "examops.domain.roster"]
+SERVICES = ["examops.services.site", "examops.services.gate", "examops.services.lookup",
+            "examops.services.counters", "examops.services.audit", "examops.services.roster"]
+
+
+def _loaded_after_import(modules: list[str]) -> set[str]:
+    code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+@pytest.mark.parametrize("forbidden", ["textual", "pandas", "openpyxl", "sqlalchemy", "qrcode", "python_calamine"])
+def test_domain_imports_nothing_heavy(forbidden):
+    assert forbidden not in _loaded_after_import(CORE)
+
+
+@pytest.mark.parametrize("forbidden", ["textual", "pandas"])
+def test_services_load_neither_textual_nor_pandas(forbidden):
+    assert forbidden not in _loaded_after_import(SERVICES)
+
+
+def test_gate_path_never_imports_pandas_or_openpyxl():
+    loaded = _loaded_after_import(["examops.cli", "examops.services.gate", "examops.services.counters"])
+    assert "pandas" not in loaded and "openpyxl" not in loaded
+
+
+def test_package_import_does_no_work():
+    loaded = _loaded_after_import(["examops"])
+    assert not {"sqlalchemy", "click", "textual", "platformdirs"} & loaded

@@ -1,0 +1,43 @@
+"""State folded from events, and the PIN hash."""
+
+from examops.domain import pin
+from examops.domain.events import Event, Kind, verify_chain, seal, GENESIS
+from examops.domain.state import fold_day
+
+
+def ev(i, kind, **payload):
+    return Event(f"e{i}", kind, f"2021-10-16T00:00:0{i}.000000Z", "d", i, "S1", "t", "A", "s", payload)
+
+
+def test_admission_after_hold_wins():
+    day = fold_day("S1", "t", [ev(1, Kind.EXCEPTION, action="hold", code="fever"), ev(2, Kind.ADMITTED, room="001", seat=3)])
+    assert (day.status, day.room, day.seat) == ("admitted", "001", 3)
+
+
+def test_voided_admission_returns_to_expected_and_counts():
+    day = fold_day("S1", "t", [ev(1, Kind.ADMITTED, room="001", seat=3), ev(2, Kind.VOIDED, target="e1", target_kind=Kind.ADMITTED)])
+    assert day.status == "expected" and day.voided_admissions == 1
+
+
+def test_held_then_denied():
+    day = fold_day("S1", "t", [ev(1, Kind.EXCEPTION, action="backup_room"), ev(2, Kind.DENIED, code="late")])
+    assert day.status == "denied" and day.open_exception is None
+
+
+def test_chain_of_sealed_events_verifies_and_edit_breaks_it():
+    chain, prev = [], GENESIS
+    for i in range(1, 4):
+        sealed = seal(ev(i, Kind.ADMITTED), prev)
+        chain.append(sealed)
+        prev = sealed.hash
+    assert verify_chain(chain) == []
+    from dataclasses import replace
+    chain[1] = replace(chain[1], payload={"room": "999"})
+    assert [b.device_seq for b in verify_chain(chain)] == [2]
+
+
+def test_pin_is_salted_and_checked():
+    stored = pin.hash_pin("1234")
+    assert "1234" not in stored and stored != pin.hash_pin("1234")
+    assert pin.verify_pin("1234", stored) and not pin.verify_pin("1235", stored)
+    assert pin.pin_problem("12") is not None
