@@ -138,3 +138,22 @@ def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
 
 
 __all__ = ["EXIT_BAD_INPUT"]
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is wrong.")
+@click.option("--by", "by", required=True, help="The chief proctor's name.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
+    """Void a recorded event (chief proctor's PIN): the log keeps both, state ignores the voided one."""
+    from examops.cli import _pin
+    from examops.services.corrections import CorrectionRefused, void_event
+
+    site = open_site(ctx, check=False)
+    try:
+        stored = void_event(site, event_id, reason=reason, by=by, pin=_pin(None, "Chief proctor PIN (总监考密码)"))
+    except CorrectionRefused as exc:
+        raise Failure(str(exc)) from None
+    _emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")

@@ -1,0 +1,42 @@
+"""Corrections: an event is never edited; a `voided` event names it and says why (chief's PIN)."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from examops.adapters import schema
+from examops.adapters.store import row_to_event
+from examops.domain.events import Event, Kind
+from examops.services.site import Site
+
+NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED)
+
+
+class CorrectionRefused(Exception):
+    pass
+
+
+def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | None) -> Event:
+    """Record that `event_id` is void; the candidate's state is folded without it from now on."""
+    if not reason.strip():
+        raise CorrectionRefused("a reason is required to void an event")
+    if not site.check_pin(pin, who=by, purpose=f"void {event_id}"):
+        raise CorrectionRefused("wrong PIN: only the chief proctor can void an event (the attempt is logged)")
+    E = schema.events
+    with site.store.write() as conn:
+        row = conn.execute(select(E).where(E.c.id == event_id)).first()
+        if row is None:
+            raise CorrectionRefused(f"no event {event_id} in the log")
+        target = row_to_event(row)
+        if target.kind in NOT_VOIDABLE:
+            raise CorrectionRefused(f"a {target.kind} event cannot be voided")
+        already = conn.execute(select(E.c.payload).where(E.c.kind == Kind.VOIDED, E.c.session_id == target.session,
+                                                          E.c.ticket == target.ticket)).all()
+        if any(json.loads(payload).get("target") == event_id for (payload,) in already):
+            raise CorrectionRefused(f"event {event_id} is already void")
+        event = site.system_event(Kind.VOIDED, {"target": event_id, "target_kind": target.kind, "reason": reason.strip(), "by": by},
+                                  session=target.session, ticket=target.ticket)
+        stored, _ = site.store.append(conn, event)
+    return stored

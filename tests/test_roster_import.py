@@ -1,0 +1,197 @@
+"""Roster import through the service and the CLI: all or nothing, precise reports, re-imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from examops import sample
+from examops.adapters import schema
+from examops.services.gate import Lane
+from examops.services.roster import import_roster
+from tests.conftest import ROOT, SAMPLE_PLAN, TEST_PIN
+
+SAMPLE_ROSTER = ROOT / "rosters" / "sample_roster.xlsx"
+EXAMOPS = str(Path(sys.executable).parent / "examops")
+
+
+def snapshot(site) -> dict:
+    """Everything the roster tables and the log hold, to prove an import changed nothing."""
+    with site.store.read() as conn:
+        return {t.name: sorted(map(tuple, conn.execute(select(t)).all())) for t in
+                (schema.candidates, schema.seats, schema.rooms, schema.events)}
+
+
+def roster_file(tmp_path, people, name="roster.xlsx", **kw) -> Path:
+    return sample.write_roster_xlsx(tmp_path / name, people, **kw)
+
+
+def test_sample_roster_imports_every_candidate_into_both_sessions(site):
+    report = import_roster(site, [SAMPLE_ROSTER])
+    assert report.imported and not report.errors
+    assert (report.candidates, len(report.rooms)) == (360, 12)
+    with site.store.read() as conn:
+        seats = conn.execute(select(schema.seats)).all()
+        kinds = [row.kind for row in conn.execute(select(schema.events.c.kind))]
+    assert len(seats) == 720
+    assert kinds == ["roster_imported"]
+
+
+def test_dry_run_checks_and_writes_nothing(site):
+    before = snapshot(site)
+    report = import_roster(site, [SAMPLE_ROSTER], dry_run=True)
+    assert report.candidates == 360 and not report.imported
+    assert snapshot(site) == before
+
+
+def test_one_bad_cell_imports_nothing_and_names_the_cell(site, tmp_path):
+    people = sample.synthetic_people(60)
+    path = roster_file(tmp_path, people, rooms=2)
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[1]]
+    header_row = next(r for r in range(1, 6) if sheet.cell(r, 2).value == "准考证号")
+    sheet.cell(header_row + 3, 5).value = people[32].id_number[:-1] + ("0" if people[32].id_number[-1] != "0" else "1")
+    book.save(path)
+    before = snapshot(site)
+    report = import_roster(site, [path])
+    assert not report.imported
+    assert snapshot(site) == before
+    [error] = report.errors
+    assert (error.sheet, error.row, error.column) == (sheet.title, header_row + 3, "E")
+
+
+def test_errors_out_marks_the_bad_cells(site, tmp_path):
+    people = sample.synthetic_people(30)
+    path = roster_file(tmp_path, people, rooms=1)
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[0]]
+    sheet.cell(3, 2).value = int(people[0].ticket)  # a ticket typed as a number
+    book.save(path)
+    out = tmp_path / "errors.xlsx"
+    report = import_roster(site, [path], errors_out=out)
+    assert report.errors and report.errors_out == str(out)
+    marked = openpyxl.load_workbook(out)
+    commented = [c for ws in marked.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    assert any(c.coordinate == "B3" for c in commented)
+
+
+def test_reimport_updates_details_and_adds_candidates(site, tmp_path):
+    people = sample.synthetic_people(40)
+    import_roster(site, [roster_file(tmp_path, people[:30], name="a.xlsx", rooms=1)])
+    renamed = [sample.Person(p.ticket, p.name + "华" if i == 0 else p.name, p.id_number, p.sex) for i, p in enumerate(people)]
+    report = import_roster(site, [roster_file(tmp_path, renamed, name="b.xlsx", rooms=2)])
+    assert report.imported and (report.added, report.updated) == (10, 1)
+    with site.store.read() as conn:
+        name = conn.execute(select(schema.candidates.c.name).where(schema.candidates.c.ticket == people[0].ticket)).scalar_one()
+    assert name == people[0].name + "华"
+
+
+def test_replace_refuses_to_drop_a_candidate_the_log_mentions(site, tmp_path):
+    people = sample.synthetic_people(60)
+    import_roster(site, [roster_file(tmp_path, people, name="a.xlsx", rooms=2)])
+    Lane(site, "A", "s").check(people[-1].ticket, session_id="S1")
+    before = snapshot(site)
+    report = import_roster(site, [roster_file(tmp_path, people[:30], name="b.xlsx", rooms=1)], replace=True)
+    assert not report.imported
+    assert [p.code for p in report.errors] == ["drop-mentioned"]
+    assert people[-1].ticket in report.errors[0].message
+    assert snapshot(site) == before
+
+
+def test_an_id_already_in_the_store_under_another_ticket_is_refused(site, tmp_path):
+    people = sample.synthetic_people(31)
+    import_roster(site, [roster_file(tmp_path, people[:30], name="a.xlsx", rooms=1)])
+    stolen = [sample.Person(people[30].ticket, people[30].name, people[0].id_number, people[0].sex)]
+    report = import_roster(site, [roster_file(tmp_path, stolen, name="b.xlsx", rooms=1)])
+    assert [p.code for p in report.errors] == ["id-in-store"]
+
+
+def test_a_seat_taken_in_the_store_is_refused(site, tmp_path):
+    people = sample.synthetic_people(31)
+    import_roster(site, [roster_file(tmp_path, people[:30], name="a.xlsx", rooms=1)])
+    newcomer = roster_file(tmp_path, people[30:], name="b.xlsx", rooms=1)  # seat 1 of room 001 again
+    report = import_roster(site, [newcomer])
+    assert {p.code for p in report.errors} == {"seat-in-store"}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(min_value=1, max_value=70), seed=st.integers(min_value=0, max_value=10_000),
+       per_room=st.booleans(), seats=st.integers(min_value=5, max_value=40))
+def test_a_valid_roster_round_trips_exactly(tmp_path_factory, n, seed, per_room, seats):
+    from examops.services.site import init_site
+
+    folder = tmp_path_factory.mktemp("rt")
+    site = init_site(SAMPLE_PLAN, url=f"sqlite:///{folder / 's.sqlite3'}", chief_pin=TEST_PIN)
+    people = sample.synthetic_people(n, seed=seed)
+    path = sample.write_roster_xlsx(folder / "r.xlsx", people, seats_per_room=seats, per_room_sheets=per_room)
+    report = import_roster(site, [path])
+    assert report.imported, [str(p) for p in report.errors]
+    with site.store.read() as conn:
+        stored = {r.ticket: (r.name, r.id_number, r.sex) for r in conn.execute(select(schema.candidates))}
+        placed = {(r.ticket, r.room_id, r.seat) for r in conn.execute(select(schema.seats).where(schema.seats.c.session_id == "S1"))}
+    assert stored == {p.ticket: (p.name, p.id_number, p.sex) for p in people}
+    expected = {(s.person.ticket, f"{s.room:03d}", s.seat) for s in sample.seat_people(people, seats_per_room=seats)}
+    assert placed == expected
+    site.close()
+
+
+def _cli(*args, env_home: Path, check=False):
+    env = {"EXAMOPS_HOME": str(env_home), "EXAMOPS_PIN": TEST_PIN, "PATH": "/usr/bin:/bin", "EXAMOPS_CLOCK": "2021-10-16T08:10"}
+    return subprocess.run([EXAMOPS, *args], capture_output=True, text=True, env=env, check=check)
+
+
+def test_cli_import_json_status_and_find(tmp_path):
+    home = tmp_path / "h"
+    _cli("init", "--plan", str(SAMPLE_PLAN), env_home=home, check=True)
+    result = _cli("roster", "import", str(SAMPLE_ROSTER), "--json", env_home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["candidates"] == 360
+    status = json.loads(_cli("status", "--json", env_home=home, check=True).stdout)
+    assert status["candidates"] == 360 and isinstance(status["candidates"], int)
+    assert {"exam", "site", "sessions", "rooms", "events", "store"} <= status.keys()
+    ticket = _first_ticket(home)
+    found = json.loads(_cli("candidates", "find", "--json", ticket, env_home=home, check=True).stdout)
+    assert found[0]["ticket"] == ticket and "*" in found[0]["id_number"]
+
+
+def _first_ticket(home: Path) -> str:
+    from examops.adapters.store import Store
+
+    store = Store.open(f"sqlite:///{home / 'examops.sqlite3'}")
+    with store.read() as conn:
+        return conn.execute(select(schema.candidates.c.ticket).order_by(schema.candidates.c.ticket).limit(1)).scalar_one()
+
+
+def test_cli_bad_file_exits_non_zero_and_leaves_store(tmp_path):
+    home = tmp_path / "h"
+    _cli("init", "--plan", str(SAMPLE_PLAN), env_home=home, check=True)
+    html = tmp_path / "roster.xls"
+    html.write_text("<html><body><table><tr><td>准考证号</td></tr></table></body></html>", encoding="utf-8")
+    result = _cli("roster", "import", str(html), "--json", env_home=home)
+    assert result.returncode != 0
+    assert "HTML" in result.stdout or "html" in result.stdout.lower()
+    assert "Traceback" not in result.stderr
+    assert json.loads(_cli("status", "--json", env_home=home, check=True).stdout)["candidates"] == 0
+
+
+def test_cli_missing_file_is_a_clear_error(tmp_path):
+    home = tmp_path / "h"
+    _cli("init", "--plan", str(SAMPLE_PLAN), env_home=home, check=True)
+    result = _cli("roster", "import", str(tmp_path / "nope.xlsx"), env_home=home)
+    assert result.returncode == 2 and "nope.xlsx" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_with_a_malformed_plan_names_key_and_line(tmp_path):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(SAMPLE_PLAN.read_text(encoding="utf-8").replace('start = "08:30"', 'start = "half past eight"'), encoding="utf-8")
+    result = _cli("init", "--plan", str(plan), env_home=tmp_path / "h")
+    assert result.returncode == 2
+    assert "sessions[0].start" in result.stderr and "line" in result.stderr
