@@ -167,6 +167,9 @@ class Store:
         except IntegrityError:
             raise
         except (OperationalError, DBAPIError) as exc:
+            # SQLite keeps a file it opened read-only read-only: without fresh connections
+            # the lane would stay NOT RECORDED after the fault is fixed.
+            self.engine.dispose()
             raise WriteFailed(describe_failure(exc)) from exc
 
     # -- settings -------------------------------------------------------

@@ -26,6 +26,11 @@ class Kind:
     UNKNOWN = "unknown_scan"
     WRONG_SESSION = "wrong_session_scan"
     VOIDED = "voided"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RESOLVED = "resolved"
+    MOVED = "moved"
+    ROOM_OPENED = "room_opened"
     ROSTER_IMPORTED = "roster_imported"
     PIN_REFUSED = "pin_refused"
 

@@ -77,6 +77,8 @@ def check(raw: str, today: _dt.date | None = None) -> IdCheck:
     """Check a number as a clerk typed or a scanner read it."""
     number = clean(raw)
     upgraded = False
+    if not number.isascii():  # str.isdigit() accepts other scripts' digits
+        return IdCheck(number, IdError.FORMAT)
     if len(number) == 15 and number.isdigit():
         number = upgrade15(number)
         upgraded = True

@@ -90,10 +90,15 @@ COVID_2021 = STANDARD[:5] + (
 PRESETS: dict[str, tuple[OutcomeCode, ...]] = {"standard": STANDARD, "covid-2021": COVID_2021}
 
 
+PRESET_ISOLATION_SPACING = {"standard": 1, "covid-2021": 2}
+
+
 @dataclass(frozen=True)
 class Policy:
     name: str
     codes: Mapping[str, OutcomeCode] = field(default_factory=dict)
+    isolation_spacing: int = 1
+    """2 leaves every other seat of an isolation room empty."""
 
     def code(self, name: str) -> OutcomeCode:
         try:
@@ -177,7 +182,7 @@ def load_policy(preset: str | None, path: str | None = None, text: str | None = 
     if path is None and text is None:
         if preset not in PRESETS:
             raise PolicyError(f"unknown policy preset {preset!r}; use one of {', '.join(PRESETS)}")
-        return Policy(preset, {c.code: c for c in PRESETS[preset]})
+        return Policy(preset, {c.code: c for c in PRESETS[preset]}, PRESET_ISOLATION_SPACING[preset])
     source = path or "policy"
     try:
         data = tomllib.loads(text if text is not None else open(path, encoding="utf-8").read())
@@ -185,10 +190,16 @@ def load_policy(preset: str | None, path: str | None = None, text: str | None = 
         raise PolicyError(f"{source}: cannot read the policy: {exc}") from None
     base = data.get("extends", preset)
     codes: dict[str, OutcomeCode] = {}
+    spacing = 1
     if base:
-        codes.update(load_policy(base).codes)
+        parent = load_policy(base)
+        codes.update(parent.codes)
+        spacing = parent.isolation_spacing
+    spacing = data.get("isolation_spacing", spacing)
+    if spacing not in (1, 2):
+        raise PolicyError(f"{source}: isolation_spacing must be 1 (every seat) or 2 (every other seat), got {spacing!r}")
     for name, table in data.get("codes", {}).items():
         codes[name] = _code_from_toml(name, table, source)
     if not codes:
         raise PolicyError(f"{source}: the policy defines no outcome codes")
-    return Policy(str(data.get("name", base or source)), codes)
+    return Policy(str(data.get("name", base or source)), codes, spacing)

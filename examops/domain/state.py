@@ -2,16 +2,68 @@
 
 Nothing here is stored: every screen, command and report folds the events
 about a (session, ticket) through `fold_day` and gets the same answer.
+An exception opens a `Case`; approvals, a rejection or a resolution name the
+case by its exception event id; an admission that names the case seats it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from examops.domain.events import Event, Kind
 
 HELD_ACTIONS = ("hold", "backup_room", "isolation_room")
+CASE_STATUSES = ("pending", "approved", "rejected", "resolved", "closed")
+
+
+@dataclass
+class Case:
+    """One exception and everything decided about it."""
+
+    exception: Event
+    approvals: list[Event] = field(default_factory=list)
+    rejection: Event | None = None
+    resolution: Event | None = None
+    seated_by: Event | None = None  # the admission that placed the candidate after approval
+    closed_by: Event | None = None  # a later gate admission or a newer exception made this case moot
+
+    @property
+    def id(self) -> str:
+        return self.exception.id
+
+    @property
+    def code(self) -> str:
+        return str(self.exception.payload.get("code") or "")
+
+    @property
+    def action(self) -> str:
+        return str(self.exception.payload.get("action") or "")
+
+    def approved_levels(self) -> list[str]:
+        return [str(a.payload.get("level")) for a in self.approvals]
+
+    def next_level(self, levels: Sequence[str]) -> str | None:
+        """The level whose sign-off is due, or None when the chain is complete."""
+        done = self.approved_levels()
+        for level in levels:
+            if level not in done:
+                return level
+        return None
+
+    def status(self, levels: Sequence[str]) -> str:
+        if self.rejection is not None:
+            return "rejected"
+        if self.resolution is not None:
+            return "resolved"
+        if self.closed_by is not None:
+            return "closed"
+        return "approved" if self.next_level(levels) is None else "pending"
+
+    @property
+    def open(self) -> bool:
+        """Still waiting for a decision or a seat."""
+        return self.rejection is None and self.resolution is None and self.closed_by is None and self.seated_by is None
 
 
 @dataclass
@@ -22,9 +74,9 @@ class CandidateDay:
     ticket: str
     status: str = "expected"
     admission: Event | None = None
-    open_exception: Event | None = None
+    placement: Event | None = None  # the admission or the latest move: where they sit now
     denial: Event | None = None
-    exceptions: list[Event] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
     duplicate_scans: list[Event] = field(default_factory=list)
     voided_admissions: int = 0
     timeline: list[Event] = field(default_factory=list)
@@ -34,12 +86,21 @@ class CandidateDay:
         return self.admission is not None
 
     @property
+    def open_case(self) -> Case | None:
+        return next((c for c in reversed(self.cases) if c.open), None)
+
+    @property
+    def open_exception(self) -> Event | None:
+        case = self.open_case
+        return case.exception if case and self.admission is None else None
+
+    @property
     def room(self) -> str | None:
-        return self.admission.payload.get("room") if self.admission else None
+        return self.placement.payload.get("room") if self.placement else None
 
     @property
     def seat(self) -> int | None:
-        return self.admission.payload.get("seat") if self.admission else None
+        return self.placement.payload.get("seat") if self.placement else None
 
 
 def voided_targets(events: Iterable[Event]) -> set[str]:
@@ -51,6 +112,7 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
     ordered = list(events)
     voided = voided_targets(ordered)
     day = CandidateDay(session, ticket, timeline=ordered)
+    cases: dict[str, Case] = {}
     for event in ordered:
         if event.kind == Kind.VOIDED:
             if event.payload.get("target_kind") == Kind.ADMITTED:
@@ -58,19 +120,44 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
             continue
         if event.id in voided:
             continue
+        case = cases.get(str(event.payload.get("exception_id")))
         if event.kind == Kind.ADMITTED:
-            day.admission = event
+            day.admission = day.placement = event
             day.status = "admitted"
-            day.open_exception = None
+            day.denial = None
+            if case is not None:
+                case.seated_by = event
+            else:  # admitted at the gate (e.g. a normal re-test): open cases are moot
+                for other in day.cases:
+                    if other.open:
+                        other.closed_by = event
+        elif event.kind == Kind.MOVED and day.admission is not None:
+            day.placement = event
         elif event.kind == Kind.EXCEPTION and day.admission is None:
-            day.exceptions.append(event)
-            if event.payload.get("action") in HELD_ACTIONS:
-                day.open_exception = event
-                day.status = "held"
+            for other in day.cases:
+                if other.open:
+                    other.closed_by = event
+            new_case = Case(event)
+            cases[event.id] = new_case
+            day.cases.append(new_case)
+            day.denial = None
+            day.status = "held" if event.payload.get("action") in HELD_ACTIONS else day.status
+        elif event.kind == Kind.APPROVED and case is not None:
+            case.approvals.append(event)
+        elif event.kind == Kind.REJECTED and case is not None:
+            case.rejection = event
+            if day.admission is None:
+                day.denial, day.status = event, "denied"
+        elif event.kind == Kind.RESOLVED and case is not None:
+            case.resolution = event
         elif event.kind == Kind.DENIED and day.admission is None:
+            for other in day.cases:
+                if other.open:
+                    other.closed_by = event
             day.denial = event
-            day.open_exception = None
             day.status = "denied"
         elif event.kind == Kind.DUPLICATE:
             day.duplicate_scans.append(event)
+    if day.admission is None and day.denial is None:
+        day.status = "held" if day.open_case is not None else "expected"
     return day

@@ -17,6 +17,7 @@ from examops.domain.events import Event, Kind
 from examops.domain.state import fold_day
 
 E, S, A = schema.events, schema.seats, schema.admissions
+CASE_KINDS = (Kind.EXCEPTION, Kind.DENIED, Kind.VOIDED, Kind.APPROVED, Kind.REJECTED, Kind.RESOLVED)
 
 
 @dataclass
@@ -61,7 +62,7 @@ def session_counters(conn: Connection, session: str) -> SessionCounters:
     counters.admitted = len(admitted_tickets)
     # Exceptions and denials are few; fold them per candidate so later events (approvals) count right.
     subject_rows = conn.execute(
-        select(E).where(E.c.session_id == session, E.c.kind.in_((Kind.EXCEPTION, Kind.DENIED, Kind.VOIDED)), E.c.ticket.is_not(None)).order_by(E.c.pos)
+        select(E).where(E.c.session_id == session, E.c.kind.in_(CASE_KINDS), E.c.ticket.is_not(None)).order_by(E.c.pos)
     ).all()
     by_ticket: dict[str, list[Event]] = {}
     for row in subject_rows:

@@ -8,14 +8,11 @@ a `duplicate`; a failed write is `not_recorded` and leaves nothing behind.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from examops.adapters import schema
 from examops.adapters.store import WriteFailed, format_utc
 from examops.domain import idnumber
 from examops.domain.events import Event, Kind, new_event_id
@@ -23,11 +20,10 @@ from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
 from examops.domain.scan import classify
 from examops.domain.verdict import CandidateCard, Verdict, decide
-from examops.services import lookup
+from examops.services import ledger, lookup
 from examops.services.site import Site, device_id
 
 KIND_OF_ACTION = {"admit": Kind.ADMITTED, "deny": Kind.DENIED}
-DEVICE_SEQ_RETRIES = 5
 
 
 @dataclass
@@ -100,7 +96,7 @@ class Lane:
         base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
                        action=decision.action, reason=decision.reason, evidence=evidence)
         try:
-            stored = self._write(event, admission=kind == Kind.ADMITTED)
+            stored = self._write(event)
         except IntegrityError:
             return self._duplicate(session, card)
         except WriteFailed as exc:
@@ -112,24 +108,8 @@ class Lane:
         return Event(new_event_id(), kind, format_utc(self.site.clock.now()), self.device, 0,
                      session, ticket, self.lane, self.staff, payload)
 
-    def _write(self, event: Event, *, admission: bool = False) -> Event:
-        """Append one event (plus its admissions row) in one transaction; retry only a chain race."""
-        store = self.site.store
-        for attempt in range(DEVICE_SEQ_RETRIES):
-            try:
-                with store.write() as conn:
-                    stored, _ = store.append(conn, event)
-                    if admission:
-                        conn.execute(insert(schema.admissions).values(
-                            session_id=event.session, ticket=event.ticket,
-                            slot=_admission_slot(conn, event.session, event.ticket), event_id=stored.id,
-                        ))
-                return stored
-            except IntegrityError as exc:
-                if "device" in str(exc.orig).lower() and attempt < DEVICE_SEQ_RETRIES - 1:
-                    continue  # another process on this device took the sequence number
-                raise
-        raise WriteFailed("could not append to this device's chain")
+    def _write(self, event: Event) -> Event:
+        return ledger.record(self.site.store, event)[0]
 
     def _record_simple(self, kind: str, session: Session, card: CandidateCard | None, payload: dict, verdict: Verdict) -> Verdict:
         event = self._event(kind, session.id, card.ticket if card else None, payload)
@@ -142,15 +122,16 @@ class Lane:
     def _duplicate(self, session: Session, card: CandidateCard) -> Verdict:
         """Already admitted: say where, when and by whom, and log the attempt as a possible impersonation."""
         with self.site.store.read() as conn:
-            first = lookup.candidate_day(conn, session.id, card.ticket).admission
+            day = lookup.candidate_day(conn, session.id, card.ticket)
+        first = day.admission
         payload = {"first_event": first.id if first else None, "first_lane": first.lane if first else None,
                    "first_at": first.at if first else None}
         verdict = Verdict("duplicate", session.id, card=card,
                           first_lane=first.lane if first else None, first_at=first.at if first else None,
                           first_staff=first.staff if first else None,
                           reason="already admitted: possible impersonation, call the chief proctor")
-        if first is not None and first.payload.get("room"):
-            card = replace(card, room=first.payload.get("room"), seat=first.payload.get("seat"))
+        if day.room:  # where they sit now: a reallocation or a move may have changed it
+            card = replace(card, room=day.room, seat=day.seat)
             verdict = replace(verdict, card=card)
         return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
 
@@ -158,19 +139,6 @@ class Lane:
         if kind == "id_number":
             return lookup.card_by(conn, id_number=value, session=session) or lookup.card_by(conn, ticket=value, session=session)
         return lookup.card_by(conn, ticket=value, session=session)
-
-
-def _admission_slot(conn, session: str, ticket: str) -> int:  # noqa: ANN001
-    """How many earlier admissions of this candidate were voided: the next admission's slot.
-
-    The slot only changes after a chief proctor voids an admission; two lanes
-    racing for the same slot still collide on the primary key.
-    """
-    E = schema.events
-    voids = conn.execute(select(E.c.payload).where(E.c.session_id == session, E.c.ticket == ticket, E.c.kind == Kind.VOIDED)).all()
-    if not voids:
-        return 0
-    return sum(1 for (payload,) in voids if json.loads(payload).get("target_kind") == Kind.ADMITTED)
 
 
 def _safe_scanned(scan) -> str:  # noqa: ANN001

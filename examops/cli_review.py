@@ -1,0 +1,183 @@
+"""The chief proctor's commands: exceptions, approve, reject, resolve, reallocate, move, room add."""
+
+from __future__ import annotations
+
+import click
+
+from examops.cli import Failure, _emit, _pin, main, open_site
+
+PIN_PROMPT = "Chief proctor PIN (总监考密码)"
+
+
+def _refused():
+    from examops.services.review import ReviewRefused
+    from examops.services.seating import Shortage
+
+    return (ReviewRefused, Shortage)
+
+
+def _case_line(case: dict) -> str:
+    chain = ", ".join(f"{a['level']}:{a['by']}" for a in case["approvals"]) or "-"
+    return (f"{case['id'][:8]}  {case['session']}  {case['ticket']}  {case['name']}  {case['code']}/{case['action']}  "
+            f"{case['status']}{' → ' + case['next_level'] if case['status'] == 'pending' else ''}  approvals: {chain}")
+
+
+@main.command()
+@click.option("--session", "session_id")
+@click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed"]))
+@click.option("--code")
+@click.option("--lane")
+@click.option("--room")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # noqa: ANN001
+    """List exception cases with their approval chain."""
+    from examops.services.review import duplicate_alarms, list_cases
+
+    site = open_site(ctx, check=False)
+    cases = [v.to_json() for v in list_cases(site, session=session_id, status=status, code=code, lane=lane, room=room)]
+    alarms = duplicate_alarms(site, session_id)
+    human = "\n".join(_case_line(c) for c in cases) or "no exceptions"
+    if alarms:
+        human += f"\n{len(alarms)} duplicate-scan alarm(s) (possible impersonation): " + ", ".join(a["ticket"] for a in alarms)
+    _emit({"exceptions": cases, "duplicate_alarms": alarms, "levels": list(site.plan.approval_levels)}, as_json, human)
+
+
+@main.command()
+@click.argument("case_ids", nargs=-1)
+@click.option("--all-pending", is_flag=True, help="Every case waiting for this level.")
+@click.option("--code", help="With --all-pending: only this exception code.")
+@click.option("--session", "session_id", required=True)
+@click.option("--level", required=True, help="The approval level signing (see the plan's [approval] levels).")
+@click.option("--by", "by", required=True, help="Who approved (e.g. the supervision group member on the phone).")
+@click.option("--recorded-by", help="Who recorded it on their behalf (default: --by).")
+@click.option("--note", default="")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by, note, as_json) -> None:  # noqa: ANN001
+    """Approve exceptions at one level of the chain (chief proctor's PIN)."""
+    from examops.services.review import approve as do_approve
+    from examops.services.review import pending_ids
+
+    if bool(case_ids) == all_pending:
+        raise Failure("give exception ids, or --all-pending")
+    site = open_site(ctx, check=False)
+    ids = list(case_ids) or pending_ids(site, session=session_id, level=level, code=code)
+    if not ids:
+        _emit({"approved": []}, as_json, f"nothing pending at level {level}")
+        return
+    try:
+        views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
+                           pin=_pin(None, PIN_PROMPT), session=session_id)
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    cases = [v.to_json() for v in views]
+    _emit({"approved": cases}, as_json, "\n".join(_case_line(c) for c in cases))
+
+
+@main.command()
+@click.argument("case_id")
+@click.option("--by", "by", required=True)
+@click.option("--reason", required=True)
+@click.option("--level")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
+    """Reject an exception: entry denied (reason required)."""
+    from examops.services.review import reject as do_reject
+
+    site = open_site(ctx, check=False)
+    try:
+        view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=_pin(None, PIN_PROMPT))
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    _emit(view.to_json(), as_json, _case_line(view.to_json()))
+
+
+@main.command()
+@click.argument("case_id")
+@click.option("--by", "by", required=True)
+@click.option("--note", required=True, help="How it was resolved (certificate arrived, re-test normal…).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
+    """Resolve an exception: the candidate is admitted to their original seat."""
+    from examops.services.review import resolve as do_resolve
+
+    site = open_site(ctx, check=False)
+    try:
+        view = do_resolve(site, case_id, by=by, note=note, pin=_pin(None, PIN_PROMPT))
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    _emit(view.to_json(), as_json, _case_line(view.to_json()))
+
+
+@main.command()
+@click.option("--session", "session_id", required=True)
+@click.option("--by", "by", default="chief", show_default=True)
+@click.option("--preview", is_flag=True, help="Show who would go where; move nobody.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
+    """Seat every fully approved backup/isolation case (chief proctor's PIN)."""
+    from examops.services.seating import plan_reallocation
+    from examops.services.seating import reallocate as do_reallocate
+
+    site = open_site(ctx, check=False)
+    try:
+        plan = (plan_reallocation(site, session_id) if preview
+                else do_reallocate(site, session_id, by=by, pin=_pin(None, PIN_PROMPT)))
+    except _refused() as exc:
+        if as_json and hasattr(exc, "missing"):
+            _emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
+        raise Failure(str(exc)) from None
+    moves = [m.to_json() for m in plan.moves]
+    human = "\n".join(f"{m['ticket']} {m['name']}: {m['from_room']}/{m['from_seat']} → {m['room']}/{m['seat']}" for m in moves)
+    if preview and plan.unplaced:
+        human += f"\nmissing seats: {plan.missing_seats()}"
+    _emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human or "nobody to move")
+
+
+@main.command()
+@click.argument("ticket")
+@click.option("--session", "session_id", required=True)
+@click.option("--room", required=True)
+@click.option("--seat", type=int)
+@click.option("--by", "by", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def move(ctx, ticket, session_id, room, seat, by, as_json) -> None:  # noqa: ANN001
+    """Move a candidate to a room (and seat) by hand (chief proctor's PIN)."""
+    from examops.services.seating import move as do_move
+
+    site = open_site(ctx, check=False)
+    try:
+        result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=_pin(None, PIN_PROMPT))
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    _emit(result, as_json, f"{ticket} {result['name']}: {result['from_room']}/{result['from_seat']} → {room}/{result['seat']}")
+
+
+@main.group()
+def room() -> None:
+    """Rooms opened on the day."""
+
+
+@room.command("add")
+@click.argument("room_id")
+@click.option("--name", required=True)
+@click.option("--capacity", type=int, required=True)
+@click.option("--kind", type=click.Choice(["backup", "isolation", "regular"]), required=True)
+@click.option("--by", "by", default="chief", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: ANN001
+    """Open another room on the spot (chief proctor's PIN)."""
+    from examops.services.seating import add_room
+
+    site = open_site(ctx, check=False)
+    try:
+        result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=_pin(None, PIN_PROMPT))
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    _emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")

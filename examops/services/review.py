@@ -1,0 +1,207 @@
+"""The chief proctor's review: exception cases, the approval chain, resolutions and rejections.
+
+Every decision is an event naming the exception it decides. Approvals follow
+the plan's `[approval] levels` in order; the chain's last approval of a `hold`
+case admits the candidate to their own seat, while backup and isolation cases
+wait for `reallocate`. Every action needs the chief proctor's PIN.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from sqlalchemy import Connection, select
+
+from examops.adapters import schema
+from examops.adapters.store import format_utc, row_to_event
+from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.state import Case, CandidateDay, fold_day
+from examops.domain.verdict import CandidateCard
+from examops.services import ledger, lookup
+from examops.services.site import Site, device_id
+
+E = schema.events
+CHIEF_DEVICE = "chief"
+
+
+class ReviewRefused(Exception):
+    """A decision that cannot be taken, in words for the chief proctor."""
+
+
+@dataclass
+class CaseView:
+    """A case with the candidate and the day around it, for screens and JSON."""
+
+    case: Case
+    card: CandidateCard
+    day: CandidateDay
+    status: str
+    next_level: str | None
+
+    def to_json(self) -> dict:
+        exc = self.case.exception
+        return {
+            "id": self.case.id,
+            "session": exc.session,
+            "ticket": self.card.ticket,
+            "name": self.card.name,
+            "id_number": self.card.id_masked,
+            "room": self.card.room,
+            "seat": self.card.seat,
+            "code": self.case.code,
+            "action": self.case.action,
+            "status": self.status,
+            "next_level": self.next_level,
+            "recorded_at": exc.at,
+            "lane": exc.lane,
+            "staff": exc.staff,
+            "evidence": exc.payload.get("evidence", {}),
+            "reason": exc.payload.get("reason", ""),
+            "approvals": [
+                {"level": a.payload.get("level"), "by": a.payload.get("by"), "at": a.at, "note": a.payload.get("note", ""),
+                 "recorded_by": a.payload.get("recorded_by")}
+                for a in self.case.approvals
+            ],
+            "rejection": _decision_json(self.case.rejection),
+            "resolution": _decision_json(self.case.resolution),
+            "seated_in": ({"room": self.case.seated_by.payload.get("room"), "seat": self.case.seated_by.payload.get("seat")}
+                          if self.case.seated_by else None),
+        }
+
+
+def _decision_json(event: Event | None) -> dict | None:
+    if event is None:
+        return None
+    return {"by": event.payload.get("by"), "at": event.at, "note": event.payload.get("note") or event.payload.get("reason")}
+
+
+def _days(conn: Connection, session: str | None, tickets: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], CandidateDay]:
+    """Fold the days of every candidate with an exception (or of `tickets`)."""
+    if tickets is None:
+        query = select(E.c.session_id, E.c.ticket).where(E.c.kind == Kind.EXCEPTION).distinct()
+        if session:
+            query = query.where(E.c.session_id == session)
+        tickets = [tuple(row) for row in conn.execute(query)]
+    days = {}
+    for session_id, ticket in sorted(set(tickets)):
+        days[(session_id, ticket)] = fold_day(session_id, ticket, lookup.day_events(conn, session_id, ticket))
+    return days
+
+
+def list_cases(site: Site, *, session: str | None = None, status: str | None = None, code: str | None = None,
+               lane: str | None = None, room: str | None = None) -> list[CaseView]:
+    """Every exception case (oldest first), filtered."""
+    levels = site.plan.approval_levels
+    views = []
+    with site.store.read() as conn:
+        for (session_id, ticket), day in _days(conn, session).items():
+            card = lookup.card_by(conn, ticket=ticket, session=session_id)
+            for case in day.cases:
+                view = CaseView(case, card, day, case.status(levels), case.next_level(levels))
+                if status and view.status != status:
+                    continue
+                if code and case.code != code:
+                    continue
+                if lane and case.exception.lane != lane:
+                    continue
+                if room and card.room != room:
+                    continue
+                views.append(view)
+    return sorted(views, key=lambda v: (v.case.exception.at, v.card.ticket))
+
+
+def find_case(site: Site, case_id: str, session: str | None = None) -> CaseView:
+    """A case by its id or an unambiguous prefix of it (8 characters are plenty)."""
+    matches = [v for v in list_cases(site, session=session) if v.case.id.startswith(case_id)]
+    if not matches:
+        raise ReviewRefused(f"no exception {case_id}")
+    if len(matches) > 1:
+        raise ReviewRefused(f"{case_id} matches {len(matches)} exceptions: give more characters")
+    return matches[0]
+
+
+def _event(site: Site, kind: str, view: CaseView, payload: dict) -> Event:
+    return Event(new_event_id(), kind, format_utc(site.clock.now()), device_id(CHIEF_DEVICE), 0,
+                 view.case.exception.session, view.card.ticket, None, getpass.getuser(),
+                 {"exception_id": view.case.id, **payload})
+
+
+def require_pin(site: Site, pin: str | None, who: str, purpose: str) -> None:
+    if not site.check_pin(pin, who=who, purpose=purpose):
+        raise ReviewRefused("wrong PIN: only the chief proctor can do this (the attempt is logged)")
+
+
+def _admission_payload(view: CaseView, room: str | None, seat: int | None, via: str, **extra) -> dict:
+    return {"code": view.case.code, "action": view.case.action, "room": room, "seat": seat,
+            "from_room": view.card.room, "from_seat": view.card.seat, "via": via, **extra}
+
+
+def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: str = "", recorded_by: str | None = None,
+            pin: str | None, session: str | None = None) -> list[CaseView]:
+    """Record `level`'s approval of each case; the chain order is enforced. Returns the cases as they now stand."""
+    if level not in site.plan.approval_levels:
+        raise ReviewRefused(f"unknown level {level!r}; this site's chain: {' → '.join(site.plan.approval_levels)}")
+    require_pin(site, pin, by, f"approve {len(case_ids)} case(s) at {level}")
+    views = [find_case(site, case_id, session) for case_id in case_ids]
+    for view in views:
+        if view.status != "pending":
+            raise ReviewRefused(f"exception {view.case.id[:8]} ({view.card.ticket}) is {view.status}, not pending")
+        if view.next_level != level:
+            raise ReviewRefused(f"exception {view.case.id[:8]} ({view.card.ticket}) needs {view.next_level} first, not {level}")
+    for view in views:
+        events = [_event(site, Kind.APPROVED, view, {"level": level, "by": by, "note": note, "recorded_by": recorded_by or by})]
+        last_level = site.plan.approval_levels[-1] == level
+        if last_level and view.case.action == "hold" and not view.day.admitted:
+            events.append(_event(site, Kind.ADMITTED, view, _admission_payload(view, view.card.room, view.card.seat, "approval")))
+        ledger.record(site.store, *events)
+    return [find_case(site, view.case.id) for view in views]
+
+
+def pending_ids(site: Site, *, session: str, level: str, code: str | None = None) -> list[str]:
+    """Cases waiting for `level` (for `approve --all-pending`)."""
+    return [v.case.id for v in list_cases(site, session=session, status="pending", code=code) if v.next_level == level]
+
+
+def reject(site: Site, case_id: str, *, by: str, reason: str, pin: str | None, level: str | None = None) -> CaseView:
+    """Refuse entry at any level; a reason is required."""
+    if not reason.strip():
+        raise ReviewRefused("a reason is required to reject")
+    require_pin(site, pin, by, f"reject {case_id}")
+    view = find_case(site, case_id)
+    if view.status not in ("pending", "approved") or view.case.seated_by is not None:
+        raise ReviewRefused(f"exception {case_id} is {view.status}: it can no longer be rejected")
+    ledger.record(site.store, _event(site, Kind.REJECTED, view, {"by": by, "reason": reason.strip(), "level": level or view.next_level}))
+    return find_case(site, view.case.id)
+
+
+def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) -> CaseView:
+    """The cause went away (certificate arrived, normal re-test): admit to the original seat."""
+    if not note.strip():
+        raise ReviewRefused("say how it was resolved (--note)")
+    require_pin(site, pin, by, f"resolve {case_id}")
+    view = find_case(site, case_id)
+    if view.status not in ("pending", "approved") or view.case.seated_by is not None:
+        raise ReviewRefused(f"exception {case_id} is {view.status}: nothing to resolve")
+    events = [_event(site, Kind.RESOLVED, view, {"by": by, "note": note.strip()})]
+    if not view.day.admitted:
+        events.append(_event(site, Kind.ADMITTED, view, _admission_payload(view, view.card.room, view.card.seat, "resolve")))
+    ledger.record(site.store, *events)
+    return find_case(site, view.case.id)
+
+
+def duplicate_alarms(site: Site, session: str | None = None) -> list[dict]:
+    """Scans of candidates already admitted: possible impersonation, for the chief proctor."""
+    query = select(E).where(E.c.kind == Kind.DUPLICATE).order_by(E.c.pos)
+    if session:
+        query = query.where(E.c.session_id == session)
+    with site.store.read() as conn:
+        alarms = []
+        for row in conn.execute(query).all():
+            event = row_to_event(row)
+            card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
+            alarms.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
+                           "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,
+                           "first_lane": event.payload.get("first_lane"), "first_at": event.payload.get("first_at")})
+    return alarms

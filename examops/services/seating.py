@@ -1,0 +1,156 @@
+"""Seating on the day: reallocation to backup and isolation rooms, manual moves, rooms opened on the spot.
+
+A reallocation is an admission to the new seat (the candidate is escorted
+there and counts as present); its event names the exception and the seat the
+candidate vacated. Who sits where is folded from the roster and the log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from examops.adapters import schema
+from examops.adapters.store import format_utc, row_to_event
+from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
+from examops.services import ledger, lookup
+from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
+from examops.services.site import Site, device_id
+
+E, S, R = schema.events, schema.seats, schema.rooms
+
+
+@dataclass
+class Shortage(Exception):
+    """Not enough seats: how many are missing, per room kind."""
+
+    missing: dict[str, int]
+
+    def __str__(self) -> str:
+        parts = [f"{n} seat(s) missing in {kind} rooms" for kind, n in sorted(self.missing.items())]
+        return "; ".join(parts) + ". Open another room: examops room add ID --name NAME --capacity N --kind backup|isolation"
+
+
+def placements(conn: Connection, session: str) -> dict[str, tuple[str, int]]:
+    """Where each candidate placed by the chief proctor sits now (ticket → room, seat).
+
+    Gate admissions keep the roster seat; only the chief's events (no lane) move people.
+    """
+    rows = conn.execute(select(E).where(E.c.session_id == session, E.c.lane.is_(None),
+                                        E.c.kind.in_((Kind.ADMITTED, Kind.MOVED, Kind.VOIDED))).order_by(E.c.pos)).all()
+    events = [row_to_event(row) for row in rows]
+    voided = {str(e.payload.get("target")) for e in events if e.kind == Kind.VOIDED}
+    where: dict[str, tuple[str, int]] = {}
+    for event in events:
+        if event.kind != Kind.VOIDED and event.id not in voided and event.payload.get("room"):
+            where[event.ticket] = (event.payload["room"], int(event.payload["seat"]))
+    return where
+
+
+def occupancy(conn: Connection, session: str, room: str) -> dict[int, str]:
+    """Seat → ticket for one room: the roster's seats minus those placed elsewhere, plus those placed here."""
+    placed = placements(conn, session)
+    taken = {row.seat: row.ticket for row in conn.execute(select(S).where(S.c.session_id == session, S.c.room_id == room))
+             if row.ticket not in placed}
+    taken.update({seat: ticket for ticket, (room_id, seat) in placed.items() if room_id == room})
+    return taken
+
+
+def _room_spaces(conn: Connection, site: Site, session: str) -> list[RoomSpace]:
+    spaces = []
+    for row in conn.execute(select(R).where(R.c.kind.in_(("backup", "isolation"))).order_by(R.c.id)):
+        spacing = site.policy.isolation_spacing if row.kind == "isolation" else 1
+        spaces.append(RoomSpace(row.id, row.name, row.kind, row.capacity or 0, frozenset(occupancy(conn, session, row.id)), spacing))
+    return spaces
+
+
+def _awaiting_seat(site: Site, session: str) -> list[CaseView]:
+    return [v for v in list_cases(site, session=session, status="approved")
+            if v.case.action in ROOM_KIND_FOR_ACTION and v.case.seated_by is None and not v.day.admitted]
+
+
+def plan_reallocation(site: Site, session: str) -> AllocationPlan:
+    """The preview: who would go where. Only cases whose approval chain is complete move."""
+    waiting = _awaiting_seat(site, session)
+    requests = [SeatRequest(v.case.id, v.card.ticket, v.card.name, ROOM_KIND_FOR_ACTION[v.case.action],
+                            v.card.room, v.card.seat, v.case.exception.at) for v in waiting]
+    with site.store.read() as conn:
+        return allocate(requests, _room_spaces(conn, site, session))
+
+
+def reallocate(site: Site, session: str, *, by: str, pin: str | None, allow_partial: bool = False) -> AllocationPlan:
+    """Seat every approved backup/isolation case; refuse (moving nobody) when seats are short unless `allow_partial`."""
+    require_pin(site, pin, by, f"reallocate {session}")
+    plan = plan_reallocation(site, session)
+    if plan.unplaced and not allow_partial:
+        raise Shortage(plan.missing_seats())
+    views = {v.case.id: v for v in _awaiting_seat(site, session)}
+    done = []
+    for move in plan.moves:
+        view = views[move.case_id]
+        event = _event(site, Kind.ADMITTED, view, _admission_payload(view, move.room, move.seat, "reallocation", by=by))
+        try:
+            ledger.record(site.store, event)
+        except IntegrityError:
+            continue  # admitted elsewhere meanwhile: nothing to move
+        done.append(move)
+    plan.moves = done
+    return plan
+
+
+def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, by: str, pin: str | None) -> dict:
+    """Put a candidate in a given room (and seat, else the first free one); admits them if not yet in."""
+    require_pin(site, pin, by, f"move {ticket}")
+    with site.store.read() as conn:
+        room_row = conn.execute(select(R).where(R.c.id == room)).first()
+        if room_row is None:
+            raise ReviewRefused(f"no room {room}; open it with `examops room add`")
+        card = lookup.card_by(conn, ticket=ticket, session=session)
+        if card is None:
+            raise ReviewRefused(f"no candidate {ticket}")
+        day = lookup.candidate_day(conn, session, ticket)
+        taken = occupancy(conn, session, room)
+    spacing = site.policy.isolation_spacing if room_row.kind == "isolation" else 1
+    capacity = room_row.capacity or max([*taken.keys(), 0]) + 1
+    if seat is None:
+        free = [s for s in range(1, capacity + 1, spacing) if s not in taken]
+        if not free:
+            raise ReviewRefused(f"room {room} is full ({capacity} seats)")
+        seat = free[0]
+    elif taken.get(seat) not in (None, ticket):
+        raise ReviewRefused(f"room {room} seat {seat} is taken by {taken[seat]}")
+    elif room_row.capacity and seat > room_row.capacity:
+        raise ReviewRefused(f"room {room} has {room_row.capacity} seats")
+    case = day.open_case
+    from_room, from_seat = (day.room, day.seat) if day.admitted else (card.room, card.seat)
+    payload = {"room": room, "seat": seat, "from_room": from_room, "from_seat": from_seat, "via": "move", "by": by}
+    if case is not None and not day.admitted:
+        payload["exception_id"] = case.id
+    kind = Kind.MOVED if day.admitted else Kind.ADMITTED
+    event = Event(new_event_id(), kind, format_utc(site.clock.now()), device_id("chief"), 0, session, ticket, None, by, payload)
+    try:
+        ledger.record(site.store, event)
+    except IntegrityError:
+        raise ReviewRefused(f"{ticket} was admitted meanwhile; run the move again") from None
+    return {"ticket": ticket, "name": card.name, "from_room": from_room, "from_seat": from_seat, "room": room, "seat": seat,
+            "admitted": kind == Kind.ADMITTED}
+
+
+def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, by: str, pin: str | None) -> dict:
+    """Open a backup or isolation room on the spot."""
+    if kind not in ("backup", "isolation", "regular"):
+        raise ReviewRefused("kind must be backup, isolation or regular")
+    if capacity < 1:
+        raise ReviewRefused("capacity must be at least 1")
+    require_pin(site, pin, by, f"open room {room_id}")
+    with site.store.write() as conn:
+        if conn.execute(select(R.c.id).where(R.c.id == room_id)).first():
+            raise ReviewRefused(f"room {room_id} already exists")
+        conn.execute(insert(R).values(id=room_id, name=name, capacity=capacity, kind=kind))
+        site.store.append(conn, site.system_event(Kind.ROOM_OPENED, {"room": room_id, "name": name, "capacity": capacity,
+                                                                     "kind": kind, "by": by}))
+    return {"room": room_id, "name": name, "capacity": capacity, "kind": kind}
+
