@@ -309,15 +309,16 @@ def write_roster_csv(
     return target
 
 
-HEADER_SYNONYMS = {
-    "准考证号": ("准考证", "准考号", "考号", "考生号"),
-    "姓名": ("考生姓名", "名字"),
-    "性别": (),
-    "身份证号": ("身份证号码", "证件号码", "公民身份号码", "身份证"),
-    "考场号": ("考场", "考场编号", "试室号"),
-    "座位号": ("座号", "座位"),
-    "场次": ("科目", "试卷", "考试场次"),
-}
+# The headers the template names, with the synonyms the importer accepts (one table: domain.roster).
+TEMPLATE_FIELDS = {"准考证号": "ticket", "姓名": "name", "性别": "sex", "身份证号": "id_number",
+                   "考场号": "room", "座位号": "seat", "场次": "session"}
+
+
+def _synonyms(header: str) -> tuple[str, ...]:
+    from examops.domain.roster import HEADER_SYNONYMS
+
+    return tuple(s for s in HEADER_SYNONYMS[TEMPLATE_FIELDS[header]] if s != header and not s.isascii())
+
 
 INSTRUCTIONS = (
     "考生名单填表说明 / How to fill in the candidate roster",
@@ -336,7 +337,7 @@ INSTRUCTIONS = (
     "7. 可识别的表头及同义词 / Recognised headers and their synonyms:",
     *(
         f"    {header}：{'、'.join(synonyms) if synonyms else '—'}"
-        for header, synonyms in HEADER_SYNONYMS.items()
+        for header, synonyms in ((h, _synonyms(h)) for h in TEMPLATE_FIELDS)
     ),
     "8. 名单含个人信息，请妥善保管，不得外传。"
     " / The roster holds personal information: keep it safe and do not pass it on.",

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from examops.domain.roster import canonical_room
+
 ROOM_KINDS = ("regular", "backup", "isolation")
 
 
@@ -168,7 +170,7 @@ def _parse_rooms(reader: _Reader, raw: Any, key: str, default_kind: str) -> tupl
         kind = reader.get(item, "kind", f"{path}.kind", str, required=False, default=default_kind, occurrence=index)
         if kind not in ROOM_KINDS:
             raise reader.fail(f"{path}.kind", f"must be one of {', '.join(ROOM_KINDS)}, got {kind!r}", index)
-        rooms.append(Room(room_id.upper() if not room_id.isdigit() else room_id.zfill(3), name, capacity, kind))
+        rooms.append(Room(canonical_room(room_id), name, capacity, kind))
     return tuple(rooms)
 
 
