@@ -39,9 +39,11 @@ def open_site(ctx: click.Context, *, check: bool = True):
     from examops.services.site import Site, SiteError
 
     try:
-        return Site.open(ctx.obj.get("db"), check=check)
+        site = Site.open(ctx.obj.get("db"), check=check)
     except (StoreError, SiteError, PlanError) as exc:
         raise Failure(str(exc)) from None
+    site.override = ctx.obj.get("override")
+    return site
 
 
 def _pin(value: str | None, prompt: str) -> str:
@@ -55,14 +57,28 @@ def _pin(value: str | None, prompt: str) -> str:
     return click.prompt(prompt, hide_input=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ExamopsGroup(click.Group):
+    """Store failures (disk full, locked, a closed session) become a clear message, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        from examops.adapters.store import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise Failure(f"NOT RECORDED: {exc}") from None
+
+
+@click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="EXAMOPS_DB", help="Store URL or SQLite file (default: under EXAMOPS_HOME or the user data dir).")
+@click.option("--override", metavar="REASON", help="Record into a session the chief proctor has closed, saying why.")
 @click.version_option(package_name="examops")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, override: str | None) -> None:
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    ctx.obj["override"] = override
 
 
 @main.command()

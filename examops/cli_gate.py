@@ -114,6 +114,8 @@ def gate(ctx, lane, staff, session_id, lang) -> None:  # noqa: ANN001
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)
+    if session_id and session_id not in {s.id for s in site.plan.sessions}:
+        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
     ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang).run()
 
 

@@ -31,6 +31,8 @@ class Kind:
     RESOLVED = "resolved"
     MOVED = "moved"
     ROOM_OPENED = "room_opened"
+    INCIDENT = "incident"
+    SESSION_CLOSED = "session_closed"
     ROSTER_IMPORTED = "roster_imported"
     PIN_REFUSED = "pin_refused"
 

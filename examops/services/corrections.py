@@ -9,6 +9,7 @@ from sqlalchemy import select
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
 from examops.domain.events import Event, Kind
+from examops.services import ledger
 from examops.services.site import Site
 
 NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED)
@@ -38,5 +39,5 @@ def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | No
             raise CorrectionRefused(f"event {event_id} is already void")
         event = site.system_event(Kind.VOIDED, {"target": event_id, "target_kind": target.kind, "reason": reason.strip(), "by": by},
                                   session=target.session, ticket=target.ticket)
-        stored, _ = site.store.append(conn, event)
+        stored = ledger.append_in(conn, site.store, event, override=site.override)
     return stored

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
 from examops.domain.events import Event, Kind
 from examops.domain.state import fold_day
+from examops.services.placements import placements
 
 E, S, A = schema.events, schema.seats, schema.admissions
 CASE_KINDS = (Kind.EXCEPTION, Kind.DENIED, Kind.VOIDED, Kind.APPROVED, Kind.REJECTED, Kind.RESOLVED)
@@ -50,14 +51,20 @@ def session_counters(conn: Connection, session: str) -> SessionCounters:
     counters.expected = conn.execute(select(func.count()).select_from(S).where(S.c.session_id == session)).scalar_one()
     voided = _voided_ids(conn, session)
     per_room_expected = dict(conn.execute(select(S.c.room_id, func.count()).where(S.c.session_id == session).group_by(S.c.room_id)).all())
-    admitted_rows = conn.execute(select(A.c.ticket, A.c.event_id, E.c.payload).join(E, E.c.id == A.c.event_id).where(A.c.session_id == session)).all()
+    # Gate admissions sit in their roster seat; only the chief's placements (few) move anyone.
+    admitted_rows = conn.execute(
+        select(A.c.ticket, A.c.event_id, S.c.room_id)
+        .select_from(A.outerjoin(S, and_(S.c.session_id == A.c.session_id, S.c.ticket == A.c.ticket)))
+        .where(A.c.session_id == session)
+    ).all()
+    placed = placements(conn, session)
     admitted_tickets = set()
     per_room_admitted: dict[str, int] = {}
-    for ticket, event_id, payload in admitted_rows:
+    for ticket, event_id, roster_room in admitted_rows:
         if event_id in voided:
             continue
         admitted_tickets.add(ticket)
-        room = json.loads(payload).get("room")
+        room = placed[ticket][0] if ticket in placed else roster_room
         per_room_admitted[room] = per_room_admitted.get(room, 0) + 1
     counters.admitted = len(admitted_tickets)
     # Exceptions and denials are few; fold them per candidate so later events (approvals) count right.
@@ -79,7 +86,10 @@ def session_counters(conn: Connection, session: str) -> SessionCounters:
     return counters
 
 
-def recent_scans(conn: Connection, lane: str, limit: int = 12) -> list[Event]:
-    """The last events this lane recorded, newest first."""
-    rows = conn.execute(select(E).where(E.c.lane == lane).order_by(E.c.pos.desc()).limit(limit)).all()
+def recent_scans(conn: Connection, lane: str, limit: int = 12, session: str | None = None) -> list[Event]:
+    """The last events this lane recorded (in `session`, if given), newest first."""
+    query = select(E).where(E.c.lane == lane)
+    if session is not None:
+        query = query.where(E.c.session_id == session)
+    rows = conn.execute(query.order_by(E.c.pos.desc()).limit(limit)).all()
     return [row_to_event(row) for row in rows]

@@ -109,7 +109,7 @@ class Lane:
                      session, ticket, self.lane, self.staff, payload)
 
     def _write(self, event: Event) -> Event:
-        return ledger.record(self.site.store, event)[0]
+        return ledger.record(self.site.store, event, override=self.site.override)[0]
 
     def _record_simple(self, kind: str, session: Session, card: CandidateCard | None, payload: dict, verdict: Verdict) -> Verdict:
         event = self._event(kind, session.id, card.ticket if card else None, payload)

@@ -7,12 +7,13 @@ admission, wherever it comes from, goes through the same uniqueness guard.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from examops.adapters import schema
-from examops.adapters.store import Store, WriteFailed
+from examops.adapters.store import Store, WriteFailed, row_to_event
 from examops.domain.events import Event, Kind
 
 DEVICE_SEQ_RETRIES = 5
@@ -29,8 +30,27 @@ def admission_slot(conn: Connection, session: str, ticket: str) -> int:
     return sum(1 for (payload,) in voids if json.loads(payload).get("target_kind") == Kind.ADMITTED)
 
 
-def append_in(conn: Connection, store: Store, event: Event) -> Event:
+class SessionClosed(WriteFailed):
+    """The chief proctor signed the session off; later events need an override with a reason."""
+
+
+def closure(conn: Connection, session: str | None) -> Event | None:
+    """The close-out event of `session`, if it was closed."""
+    if session is None:
+        return None
+    E = schema.events
+    row = conn.execute(select(E).where(E.c.kind == Kind.SESSION_CLOSED, E.c.session_id == session).limit(1)).first()
+    return row_to_event(row) if row is not None else None
+
+
+def append_in(conn: Connection, store: Store, event: Event, *, override: str | None = None) -> Event:
     """Append inside an open transaction; an admission also takes its guard row (may raise IntegrityError)."""
+    closed = closure(conn, event.session) if event.kind != Kind.SESSION_CLOSED else None
+    if closed is not None:
+        if not (override or "").strip():
+            raise SessionClosed(f"session {event.session} was closed by {closed.payload.get('by')} at {closed.at}: "
+                                "a later record needs an override with a reason (--override REASON)")
+        event = replace(event, payload={**event.payload, "override": override.strip()})
     stored, inserted = store.append(conn, event)
     if inserted and event.kind == Kind.ADMITTED:
         conn.execute(insert(schema.admissions).values(
@@ -40,7 +60,7 @@ def append_in(conn: Connection, store: Store, event: Event) -> Event:
     return stored
 
 
-def record(store: Store, *events: Event) -> list[Event]:
+def record(store: Store, *events: Event, override: str | None = None) -> list[Event]:
     """Append events in one transaction; retry only when another process took this device's sequence number.
 
     Raises IntegrityError when an admission loses the race (the caller says
@@ -49,7 +69,7 @@ def record(store: Store, *events: Event) -> list[Event]:
     for attempt in range(DEVICE_SEQ_RETRIES):
         try:
             with store.write() as conn:
-                return [append_in(conn, store, event) for event in events]
+                return [append_in(conn, store, event, override=override) for event in events]
         except IntegrityError as exc:
             if "device" in str(exc.orig).lower() and attempt < DEVICE_SEQ_RETRIES - 1:
                 continue

@@ -155,7 +155,7 @@ def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: s
         last_level = site.plan.approval_levels[-1] == level
         if last_level and view.case.action == "hold" and not view.day.admitted:
             events.append(_event(site, Kind.ADMITTED, view, _admission_payload(view, view.card.room, view.card.seat, "approval")))
-        ledger.record(site.store, *events)
+        ledger.record(site.store, *events, override=site.override)
     return [find_case(site, view.case.id) for view in views]
 
 
@@ -172,7 +172,8 @@ def reject(site: Site, case_id: str, *, by: str, reason: str, pin: str | None, l
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
         raise ReviewRefused(f"exception {case_id} is {view.status}: it can no longer be rejected")
-    ledger.record(site.store, _event(site, Kind.REJECTED, view, {"by": by, "reason": reason.strip(), "level": level or view.next_level}))
+    ledger.record(site.store, _event(site, Kind.REJECTED, view, {"by": by, "reason": reason.strip(), "level": level or view.next_level}),
+                  override=site.override)
     return find_case(site, view.case.id)
 
 

@@ -17,6 +17,7 @@ from examops.adapters.store import format_utc, row_to_event
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
 from examops.services import ledger, lookup
+from examops.services.placements import placements
 from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
 from examops.services.site import Site, device_id
 
@@ -32,22 +33,6 @@ class Shortage(Exception):
     def __str__(self) -> str:
         parts = [f"{n} seat(s) missing in {kind} rooms" for kind, n in sorted(self.missing.items())]
         return "; ".join(parts) + ". Open another room: examops room add ID --name NAME --capacity N --kind backup|isolation"
-
-
-def placements(conn: Connection, session: str) -> dict[str, tuple[str, int]]:
-    """Where each candidate placed by the chief proctor sits now (ticket → room, seat).
-
-    Gate admissions keep the roster seat; only the chief's events (no lane) move people.
-    """
-    rows = conn.execute(select(E).where(E.c.session_id == session, E.c.lane.is_(None),
-                                        E.c.kind.in_((Kind.ADMITTED, Kind.MOVED, Kind.VOIDED))).order_by(E.c.pos)).all()
-    events = [row_to_event(row) for row in rows]
-    voided = {str(e.payload.get("target")) for e in events if e.kind == Kind.VOIDED}
-    where: dict[str, tuple[str, int]] = {}
-    for event in events:
-        if event.kind != Kind.VOIDED and event.id not in voided and event.payload.get("room"):
-            where[event.ticket] = (event.payload["room"], int(event.payload["seat"]))
-    return where
 
 
 def occupancy(conn: Connection, session: str, room: str) -> dict[int, str]:
@@ -93,7 +78,7 @@ def reallocate(site: Site, session: str, *, by: str, pin: str | None, allow_part
         view = views[move.case_id]
         event = _event(site, Kind.ADMITTED, view, _admission_payload(view, move.room, move.seat, "reallocation", by=by))
         try:
-            ledger.record(site.store, event)
+            ledger.record(site.store, event, override=site.override)
         except IntegrityError:
             continue  # admitted elsewhere meanwhile: nothing to move
         done.append(move)
@@ -132,7 +117,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     kind = Kind.MOVED if day.admitted else Kind.ADMITTED
     event = Event(new_event_id(), kind, format_utc(site.clock.now()), device_id("chief"), 0, session, ticket, None, by, payload)
     try:
-        ledger.record(site.store, event)
+        ledger.record(site.store, event, override=site.override)
     except IntegrityError:
         raise ReviewRefused(f"{ticket} was admitted meanwhile; run the move again") from None
     return {"ticket": ticket, "name": card.name, "from_room": from_room, "from_seat": from_seat, "room": room, "seat": seat,

@@ -32,6 +32,8 @@ class Site:
     plan: Plan
     policy: Policy
     clock: Clock
+    override: str | None = None
+    """The chief's reason for recording into a closed session (the `--override` option)."""
 
     @classmethod
     def open(cls, url: str | None = None, *, clock: Clock | None = None, check: bool = True) -> "Site":

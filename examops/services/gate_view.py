@@ -1,0 +1,125 @@
+"""Read-only queries behind the gate and roster screens: panels, search, room overview.
+
+Thin wrappers over `lookup` and `counters` that open one read connection each,
+so screens and their workers never touch SQL. Every query is indexed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from examops.adapters import schema
+from examops.domain.events import Kind
+from examops.domain.plan import Session
+from examops.domain.verdict import CandidateCard
+from examops.services import counters, lookup
+from examops.services.site import Site
+
+KIND_TO_VERDICT = {
+    Kind.ADMITTED: "admitted",
+    Kind.EXCEPTION: "exception",
+    Kind.DENIED: "denied",
+    Kind.DUPLICATE: "duplicate",
+    Kind.UNKNOWN: "unknown",
+    Kind.WRONG_SESSION: "wrong_session",
+}
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass(frozen=True, slots=True)
+class RecentScan:
+    """One row of a lane's recent scans, as staff read it."""
+
+    local_time: str
+    ticket: str
+    name: str
+    verdict: str
+    code: str | None = None
+
+
+@dataclass
+class LanePanels:
+    """What the gate's side panels show: session counters and this lane's last scans."""
+
+    counters: counters.SessionCounters
+    recent: list[RecentScan] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomOverview:
+    """A room and its admitted/expected counts per session id."""
+
+    room: str
+    name: str
+    kind: str
+    counts: dict[str, tuple[int, int]]
+
+
+def parse_utc(at: str) -> dt.datetime:
+    return dt.datetime.strptime(at, UTC_FORMAT).replace(tzinfo=dt.timezone.utc)
+
+
+def local_time(site: Site, at: str | None, fmt: str = "%H:%M:%S") -> str:
+    """An event's UTC time stamp as site-local wall time."""
+    if not at:
+        return ""
+    try:
+        return site.clock.local(parse_utc(at)).strftime(fmt)
+    except ValueError:
+        return at
+
+
+def current_session(site: Site, session_id: str | None) -> Session | None:
+    """The lane's fixed session, or the one the site clock says is current."""
+    if session_id:
+        return site.plan.session(session_id)
+    return site.plan.current_session(site.clock.local())
+
+
+def _names(conn, tickets: set[str]) -> dict[str, str]:  # noqa: ANN001
+    if not tickets:
+        return {}
+    C = schema.candidates
+    return dict(conn.execute(select(C.c.ticket, C.c.name).where(C.c.ticket.in_(sorted(tickets)))).all())
+
+
+def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> LanePanels:
+    """Counters for the session and the lane's last `limit` scans with candidate names."""
+    with site.store.read() as conn:
+        figures = counters.session_counters(conn, session_id)
+        events = counters.recent_scans(conn, lane, limit, session=session_id)
+        names = _names(conn, {e.ticket for e in events if e.ticket})
+    recent = [
+        RecentScan(
+            local_time(site, e.at), e.ticket or str(e.payload.get("scanned", "")), names.get(e.ticket or "", ""),
+            KIND_TO_VERDICT.get(e.kind, e.kind), e.payload.get("code") or None,
+        )
+        for e in events
+    ]
+    return LanePanels(figures, recent)
+
+
+def find_candidates(site: Site, text: str, session_id: str | None, limit: int = 20) -> list[CandidateCard]:
+    """Candidates by name, ID tail, ID or ticket, seated (or not) in `session_id`."""
+    with site.store.read() as conn:
+        return lookup.search(conn, text, session=session_id, limit=limit)
+
+
+def room_overview(site: Site) -> list[RoomOverview]:
+    """Every room of the store with admitted/expected per session of the plan."""
+    with site.store.read() as conn:
+        rooms = conn.execute(select(schema.rooms.c.id, schema.rooms.c.name, schema.rooms.c.kind).order_by(schema.rooms.c.id)).all()
+        per_session = {s.id: counters.session_counters(conn, s.id).rooms for s in site.plan.sessions}
+    known = {r.id for r in rooms}
+    extra = sorted({room for figures in per_session.values() for room in figures if room and room not in known})
+    rows = [(r.id, r.name, r.kind) for r in rooms] + [(room, room, "regular") for room in extra]
+    return [
+        RoomOverview(room, name, kind, {
+            session: (figures.get(room, {}).get("admitted", 0), figures.get(room, {}).get("expected", 0))
+            for session, figures in per_session.items()
+        })
+        for room, name, kind in rows
+    ]

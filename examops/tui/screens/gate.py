@@ -1,0 +1,352 @@
+"""The gate lane: one scan field that always has focus, a big verdict, the card, live figures.
+
+Every check goes through one long-lived thread worker that takes requests
+from a queue in order and posts `ScanRecorded`/`ScanFailed`; only the
+handlers touch widgets, and nothing shows as recorded before `Lane.check`
+has returned (it commits first).
+"""
+
+from __future__ import annotations
+
+import queue
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from examops.domain.plan import Session
+from examops.domain.verdict import CandidateCard, Verdict
+from examops.services import gate_view
+from examops.services.gate import Lane
+from examops.services.site import Site
+from examops.tui.i18n import code_label, localize_bindings, t
+from examops.tui.messages import PanelsFailed, PanelsRefreshed, ScanFailed, ScanRecorded, ScanRequest
+from examops.tui.screens.roster import RosterScreen
+from examops.tui.widgets.card import CandidatePanel
+from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
+from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
+from examops.tui.widgets.search import SearchModal
+from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
+
+PANELS_EVERY_S = 2.0
+PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
+CLOCK_EVERY_S = 1.0
+LANE_WORKER = "lane-checks"
+ALARM_VERDICTS = ("duplicate", "denied", "not_recorded")
+
+
+class GateScreen(Screen):
+    """One lane's screen: scanner first, keyboard only."""
+
+    BINDINGS = [
+        Binding("escape", "clear", "Clear", id="gate.clear"),
+        Binding("f10,ctrl+f", "search", "Find", id="gate.search"),
+        Binding("f12,ctrl+o", "codes", "Codes", id="gate.codes"),
+        Binding("f11,ctrl+r", "roster", "Rooms", id="gate.roster"),
+        *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
+    ]
+
+    def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None) -> None:
+        super().__init__()
+        codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
+        localize_bindings(self, codes)
+        self.site = site
+        self.lane = Lane(site, lane, staff)
+        self.session_id = session_id
+        self.session: Session | None = gate_view.current_session(site, session_id)
+        self.card: CandidateCard | None = None
+        self.last_verdict: Verdict | None = None
+        self.pending_scans = 0
+        self.panels_refreshing = False
+        self._panels_again = False
+        self._panels_timer: Timer | None = None
+        self._requests: queue.Queue[ScanRequest | None] = queue.Queue()
+
+    # -- layout --------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
+            yield Static("", id="top-lane")
+        yield Static(t("focus.lost"), id="focus-warning")
+        with Horizontal(id="gate-main"):
+            with Vertical(id="gate-left"):
+                with Horizontal(id="scan-row"):
+                    yield Input(placeholder=t("scan.placeholder"), id="scan", select_on_focus=False)
+                    yield Static("", id="scan-pending")
+                yield VerdictBanner(id="verdict")
+                yield CandidatePanel(id="card")
+                yield Static("", id="detail")
+                yield Label(t("recent.title"), classes="panel-title")
+                yield RecentScansTable(id="recent")
+            with Vertical(id="gate-right"):
+                yield ClockPanel(id="clock")
+                yield Label(t("counters.title"), classes="panel-title")
+                yield CountersPanel(id="counters")
+                yield Label(t("rooms.title"), classes="panel-title")
+                yield RoomsTable(id="rooms")
+                yield Label(t("codes.title"), classes="panel-title")
+                yield CodesPanel(id="codes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        scan = self.scan_input
+        scan.cursor_blink = self.app.animation_level != "none"
+        scan.focus()
+        self.query_one(CodesPanel).show(self.site.policy)
+        self._tick()
+        self._check_lane()
+        self.set_interval(CLOCK_EVERY_S, self._tick)
+        self.set_interval(PANELS_EVERY_S, self.request_panels)
+        self.watch(self.app, "app_focus", lambda _: self._update_focus_warning(), init=False)
+        self.request_panels()
+
+    def on_unmount(self) -> None:
+        self._requests.put(None)
+
+    @property
+    def scan_input(self) -> Input:
+        return self.query_one("#scan", Input)
+
+    @property
+    def idle(self) -> bool:
+        """No scan waiting for its verdict and no panel refresh running (tests wait on this)."""
+        return self.pending_scans == 0 and not self.panels_refreshing and self._panels_timer is None
+
+    # -- the lane worker -----------------------------------------------
+    @work(thread=True, group="lane", name=LANE_WORKER, exit_on_error=False)
+    def _check_lane(self) -> None:
+        """Check requests one at a time, in the order they were queued."""
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                request = self._requests.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if request is None:
+                return
+            try:
+                verdict = self.lane.check(request.code, session_id=self.session_id,
+                                          outcome=request.outcome, evidence=request.evidence)
+            except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED
+                self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
+            else:
+                self.post_message(ScanRecorded(request, verdict))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == LANE_WORKER and event.state == WorkerState.ERROR:
+            self._show_failure(str(event.worker.error))
+            self._check_lane()
+
+    def submit(self, request: ScanRequest) -> None:
+        """Queue a check; until its verdict returns the banner says only 'checking'."""
+        self.pending_scans += 1
+        self._requests.put(request)
+        self.card = None
+        self.last_verdict = None
+        self.query_one(VerdictBanner).show(VerdictView("pending", t("verdict.pending")))
+        self.query_one(CandidatePanel).show(None)
+        self._set_detail(())
+        self._show_pending()
+
+    def on_scan_recorded(self, message: ScanRecorded) -> None:
+        self.pending_scans -= 1
+        verdict = message.verdict
+        view = describe(verdict, self.site.policy, lambda at: gate_view.local_time(self.site, at))
+        self.last_verdict = verdict
+        self.card = verdict.card
+        self.query_one(VerdictBanner).show(view)
+        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session))
+        self._set_detail(view.details)
+        if verdict.verdict in ALARM_VERDICTS:
+            self.app.bell()
+        self._after_scan()
+
+    def on_scan_failed(self, message: ScanFailed) -> None:
+        self.pending_scans -= 1
+        self._show_failure(message.error)
+        self._after_scan()
+
+    def _show_failure(self, error: str) -> None:
+        self.card = None
+        self.last_verdict = None
+        self.query_one(VerdictBanner).show(VerdictView("not_recorded", t("verdict.not_recorded")))
+        self.query_one(CandidatePanel).show(None)
+        self._set_detail((t("detail.scan_failed", error=error),))
+        self.app.bell()
+
+    def _after_scan(self) -> None:
+        self._show_pending()
+        if self._panels_timer is None:
+            self._panels_timer = self.set_timer(PANELS_AFTER_SCAN_S, self._panels_after_scan)
+
+    def _panels_after_scan(self) -> None:
+        self._panels_timer = None
+        self.request_panels()
+
+    def _show_pending(self) -> None:
+        count = self.pending_scans
+        self.query_one("#scan-pending", Static).update(t("scan.pending", count=count) if count else "", layout=False)
+
+    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:
+        self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
+
+    # -- the scan field ------------------------------------------------
+    @on(Input.Submitted, "#scan")
+    def _scanned(self, event: Input.Submitted) -> None:
+        event.stop()
+        code = event.value
+        self.scan_input.clear()
+        if not code.strip():
+            self.admit_card()
+        elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
+            self.action_code(code.strip())
+        else:
+            self.submit(ScanRequest(code))
+
+    def admit_card(self) -> None:
+        """Enter on the empty field: admit the candidate on the card unless already admitted."""
+        if self.pending_scans:
+            self._hint(t("detail.busy"))
+            return
+        last = self.last_verdict.verdict if self.last_verdict else None
+        if self.card is None or self.card.room is None or last in ("admitted", "duplicate"):
+            self._hint(t("detail.no_card"))
+            return
+        self.submit(ScanRequest(self.card.ticket))
+
+    def _hint(self, text: str) -> None:
+        self.app.bell()
+        self.notify(text, severity="warning", timeout=3)
+
+    # -- focus ----------------------------------------------------------
+    def watch_focused(self) -> None:
+        self._update_focus_warning()
+
+    def _update_focus_warning(self) -> None:
+        if not self.is_mounted:
+            return
+        lost = self.focused is not self.scan_input or not self.app.app_focus
+        self.set_class(lost, "-focus-lost")
+
+    def on_key(self, event: Key) -> None:
+        """Any printable key while the field has lost focus goes back into the field."""
+        if self.focused is self.scan_input or not event.is_printable or not event.character:
+            return
+        event.stop()
+        event.prevent_default()
+        self.scan_input.focus()
+        self.scan_input.insert_text_at_cursor(event.character)
+
+    # -- actions -------------------------------------------------------
+    def action_clear(self) -> None:
+        """Esc: bring focus back if it was lost, otherwise clear the field and the card."""
+        if self.focused is not self.scan_input:
+            self.scan_input.focus()
+            return
+        self.scan_input.clear()
+        if self.pending_scans:
+            return
+        self.card = None
+        self.last_verdict = None
+        self.query_one(VerdictBanner).show(VerdictView("idle", t("verdict.idle")))
+        self.query_one(CandidatePanel).show(None)
+        self._set_detail(())
+
+    def action_code(self, key: str) -> None:
+        code = self.site.policy.by_key(key)
+        if code is None:
+            self.app.bell()
+            return
+        self.open_form(code)
+
+    def open_form(self, code) -> None:  # noqa: ANN001 - an OutcomeCode
+        if self.pending_scans:
+            self._hint(t("detail.busy"))
+            return
+        last = self.last_verdict.verdict if self.last_verdict else None
+        eligible = self.card is not None and self.card.room is not None and last not in ("admitted", "duplicate")
+        session_date = self.session.date if self.session else self.site.clock.local().date()
+        self.app.push_screen(ExceptionForm(code, self.card.ticket if eligible else None, session_date), self._form_done)
+
+    def _form_done(self, filled: ExceptionFilled | None) -> None:
+        if filled is not None:
+            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
+
+    def action_codes(self) -> None:
+        self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchModal(self.site, self.session.id if self.session else None), self._picked)
+
+    def _picked(self, card: CandidateCard | None) -> None:
+        if card is None or self.pending_scans:
+            return
+        self.card = card
+        self.last_verdict = None
+        self.query_one(VerdictBanner).show(VerdictView("picked", t("verdict.picked")))
+        self.query_one(CandidatePanel).show(card, self._session_label(card.session))
+        self._set_detail(())
+
+    def action_roster(self) -> None:
+        self.app.push_screen(RosterScreen(self.site, can_return=True))
+
+    # -- clock and panels ----------------------------------------------
+    def _tick(self) -> None:
+        now = self.site.clock.local()
+        session = gate_view.current_session(self.site, self.session_id)
+        changed = session != self.session
+        self.session = session
+        self.query_one(ClockPanel).show(now, session)
+        lane = f"{t('header.lane', lane=self.lane.lane)} · {t('header.staff', staff=self.lane.staff)} · "
+        lane += t("header.session", session=session.id, name=session.name) if session else t("header.no_session")
+        self.query_one("#top-lane", Static).update(lane)
+        if changed:
+            self.request_panels()
+
+    def _session_label(self, session_id: str | None) -> str:
+        try:
+            session = self.site.plan.session(session_id) if session_id else None
+        except KeyError:
+            return session_id or ""
+        return f"{session.id} {session.name}" if session else ""
+
+    def request_panels(self) -> None:
+        """Refresh counters and recent scans; refreshes never pile up, one runs at a time."""
+        if self.session is None:
+            return
+        if self.panels_refreshing:
+            self._panels_again = True
+            return
+        self.panels_refreshing = True
+        self._load_panels(self.session.id)
+
+    @work(thread=True, group="panels", exit_on_error=False)
+    def _load_panels(self, session_id: str) -> None:
+        try:
+            self.post_message(PanelsRefreshed(gate_view.lane_panels(self.site, self.lane.lane, session_id)))
+        except Exception as exc:  # noqa: BLE001 - shown in the panel
+            self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
+
+    def on_panels_refreshed(self, message: PanelsRefreshed) -> None:
+        panels = message.panels
+        self.query_one(CountersPanel).show(panels.counters)
+        self.query_one(RoomsTable).show(panels.counters.rooms)
+        self.query_one(RecentScansTable).show(panels.recent, self.site.policy)
+        self._panels_done()
+
+    def on_panels_failed(self, message: PanelsFailed) -> None:
+        self.query_one(CountersPanel).show_error(message.error)
+        self._panels_done()
+
+    def _panels_done(self) -> None:
+        self.panels_refreshing = False
+        if self._panels_again:
+            self._panels_again = False
+            self.request_panels()

@@ -1,0 +1,137 @@
+"""Roster overview: rooms with admitted/expected per session, and a bounded candidate search.
+
+The roster itself is never loaded: rooms are counted in the store and the
+search shows at most `RESULT_LIMIT` rows.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.worker import get_current_worker
+
+from examops.domain.verdict import CandidateCard
+from examops.services import gate_view
+from examops.services.site import Site
+from examops.tui.i18n import localize_bindings, t
+from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
+
+RESULT_LIMIT = 50
+
+
+class RosterScreen(Screen):
+    """Rooms and a search box; Esc (or F11) goes back to the lane when there is one."""
+
+    BINDINGS = [
+        Binding("escape,f11,ctrl+r", "back", "Back to lane", id="roster.gate"),
+        Binding("f5", "refresh", "Refresh", id="roster.refresh"),
+        Binding("ctrl+f", "focus_search", "Find", id="roster.search"),
+    ]
+
+    def __init__(self, site: Site, *, can_return: bool = False) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.site = site
+        self.can_return = can_return
+        session = gate_view.current_session(site, None)
+        self.session_id = session.id if session else None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(f"{t('roster.title')} · {self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
+        yield Static(t("roster.loading"), id="roster-status")
+        yield DataTable(id="roster-rooms", cursor_type="row", zebra_stripes=True)
+        yield Label(t("roster.search", limit=RESULT_LIMIT), classes="panel-title")
+        yield Input(id="roster-search", placeholder=t("search.placeholder"))
+        yield Static("", id="roster-results-status")
+        yield DataTable(id="roster-results", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        rooms = self.query_one("#roster-rooms", DataTable)
+        rooms.add_column(t("rooms.room"), key="room")
+        rooms.add_column(t("roster.name"), key="name")
+        rooms.add_column(t("roster.kind"), key="kind")
+        for session in self.site.plan.sessions:
+            rooms.add_column(f"{session.id} {session.name}", key=session.id)
+        results = self.query_one("#roster-results", DataTable)
+        for key in ("ticket", "name", "sex", "id", "room", "seat"):
+            results.add_column(t(f"card.{key}"), key=key)
+        self.query_one("#roster-search", Input).focus()
+        self.action_refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.can_return
+        return True
+
+    def action_back(self) -> None:
+        if self.can_return:
+            self.app.pop_screen()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#roster-search", Input).focus()
+
+    def action_refresh(self) -> None:
+        self._count_rooms()
+
+    @work(thread=True, exclusive=True, group="roster-rooms", exit_on_error=False)
+    def _count_rooms(self) -> None:
+        try:
+            rooms = gate_view.room_overview(self.site)
+        except Exception as exc:  # noqa: BLE001 - shown on screen
+            self.post_message(RoomsFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(RoomsCounted(rooms))
+
+    def on_rooms_counted(self, message: RoomsCounted) -> None:
+        table = self.query_one("#roster-rooms", DataTable)
+        table.clear()
+        for room in message.rooms:
+            counts = [Text(f"{admitted}/{expected}", justify="right") for admitted, expected in room.counts.values()]
+            table.add_row(room.room, room.name, t(f"roster.kind.{room.kind}"), *counts, key=room.room)
+        self.query_one("#roster-status", Static).update(
+            t("roster.summary", rooms=len(message.rooms), session=self.session_id or "-"))
+
+    def on_rooms_failed(self, message: RoomsFailed) -> None:
+        self.query_one("#roster-status", Static).update(Text(t("roster.failed", error=message.error), style="bold red"))
+
+    @on(Input.Changed, "#roster-search")
+    def _changed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self._search(event.value)
+        else:
+            self._show_results([])
+
+    @work(thread=True, exclusive=True, group="roster-search", exit_on_error=False)
+    def _search(self, query: str) -> None:
+        try:
+            cards = gate_view.find_candidates(self.site, query, self.session_id, RESULT_LIMIT)
+        except Exception as exc:  # noqa: BLE001 - shown on screen
+            self.post_message(SearchFailed(query, f"{type(exc).__name__}: {exc}"))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(CandidatesFound(query, cards))
+
+    def on_candidates_found(self, message: CandidatesFound) -> None:
+        if message.query == self.query_one("#roster-search", Input).value:
+            self._show_results(message.cards)
+
+    def on_search_failed(self, message: SearchFailed) -> None:
+        self.query_one("#roster-results-status", Static).update(
+            Text(t("search.failed", error=message.error), style="bold red"))
+
+    def _show_results(self, cards: list[CandidateCard]) -> None:
+        table = self.query_one("#roster-results", DataTable)
+        table.clear()
+        for card in cards[:RESULT_LIMIT]:
+            table.add_row(card.ticket, card.name, t(f"sex.{card.sex}") if card.sex else "-", card.id_masked,
+                          card.room or "-", str(card.seat or "-"), key=card.ticket)
+        self.query_one("#roster-results-status", Static).update(
+            t("roster.results", count=len(cards), limit=RESULT_LIMIT) if cards else "")

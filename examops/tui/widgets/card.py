@@ -1,0 +1,70 @@
+"""The candidate card: who is at the lane and where they sit; the ID is always masked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Digits, Label, Static
+
+from examops.domain.verdict import CandidateCard
+from examops.tui.i18n import t
+
+BIG_CHARS = set(" 0123456789+-^x:ABCDEF$£€()")
+
+
+def _big(value: object) -> str:
+    """Digits draws only some characters big; anything else shows as a plain small value."""
+    text = "-" if value in (None, "") else str(value)
+    return text if set(text) <= BIG_CHARS else ""
+
+
+class CandidatePanel(Horizontal):
+    """Name, sex, masked ID, ticket and session on the left; room and seat in big digits."""
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.card: CandidateCard | None = None
+        self.add_class("-empty")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="card-facts")
+        with Vertical(classes="card-place"):
+            yield Label(t("card.room"), classes="card-place-label")
+            yield Digits("", id="card-room")
+            yield Label("", id="card-room-text", classes="card-place-text")
+        with Vertical(classes="card-place"):
+            yield Label(t("card.seat"), classes="card-place-label")
+            yield Digits("", id="card-seat")
+            yield Label("", id="card-seat-text", classes="card-place-text")
+
+    def show(self, card: CandidateCard | None, session_label: str = "") -> None:
+        """Put `card` on screen (None empties it)."""
+        self.card = card
+        self.set_class(card is None, "-empty")
+        facts = Text()
+        if card is not None:
+            rows = (
+                (t("card.name"), card.name, "bold"),
+                (t("card.sex"), t(f"sex.{card.sex}") if card.sex else "-", ""),
+                (t("card.id"), card.id_masked, ""),
+                (t("card.ticket"), card.ticket, "bold"),
+                (t("card.session"), session_label or (card.session or ""), ""),
+            )
+            for index, (label, value, style) in enumerate(rows):
+                facts.append(f"{label:\u3000<4}" if label[:1] > "\u2e80" else f"{label:<9}", style="dim")
+                facts.append(" " + value + ("\n" if index < len(rows) - 1 else ""), style=style)
+            if card.room is None:
+                facts.append("\n" + t("card.not_seated"), style="bold")
+        self.query_one("#card-facts", Static).update(facts, layout=False)
+        for name, value in (("room", card.room if card else None), ("seat", card.seat if card else None)):
+            big = _big(value) if card else ""
+            self.query_one(f"#card-{name}", Digits).update(big)
+            small = "" if big or card is None else str(value)
+            label = self.query_one(f"#card-{name}-text", Label)
+            if str(label.content) != small:
+                label.update(small)
+
+    @property
+    def ticket(self) -> str | None:
+        return self.card.ticket if self.card else None

@@ -1,0 +1,130 @@
+"""Small modals for exceptions: pick a code, then fill in the evidence that code asks for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
+from examops.tui.i18n import code_label, evidence_label, t
+
+PLACEHOLDERS = {"temperature": "36.5", "datetime": "2021-10-15 09:30"}
+
+
+@dataclass(frozen=True)
+class ExceptionFilled:
+    """The form's answer: check `ticket` with `code` and `evidence`."""
+
+    ticket: str
+    code: str
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+class ExceptionForm(ModalScreen[ExceptionFilled | None]):
+    """The evidence fields of one outcome code; required fields and readings are checked here."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+
+    def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date) -> None:
+        super().__init__()
+        self.code = code
+        self.ticket = ticket or ""
+        self.session_date = session_date
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box", classes="modal-box"):
+            title = Text(code_label(self.code), style="bold")
+            title.append(f"  → {t('action.' + self.code.action)}", style="")
+            yield Label(title, id="form-title")
+            yield Label(t("form.ticket") + " *", classes="form-label")
+            yield Input(self.ticket, id="form-ticket")
+            for evidence in self.code.evidence:
+                suffix = f" * ({t('form.required')})" if evidence.required else ""
+                yield Label(evidence_label(evidence) + suffix, classes="form-label")
+                yield Input(placeholder=PLACEHOLDERS.get(evidence.kind, ""), id=f"ev-{evidence.key}",
+                            type="number" if evidence.kind == "temperature" else "text")
+            yield Static("", id="form-error")
+            yield Label(t("form.hint"), classes="modal-hint")
+
+    def on_mount(self) -> None:
+        fields = [self.query_one(f"#ev-{e.key}", Input) for e in self.code.evidence]
+        target = fields[0] if self.ticket and fields else self.query_one("#form-ticket", Input)
+        target.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        ticket_input = self.query_one("#form-ticket", Input)
+        if not ticket_input.value.strip():
+            self._fail(ticket_input, t("form.missing", fields=t("form.ticket")))
+            return
+        evidence: dict[str, str] = {}
+        for item in self.code.evidence:
+            field_input = self.query_one(f"#ev-{item.key}", Input)
+            value = field_input.value.strip()
+            if item.required and not value:
+                self._fail(field_input, t("form.missing", fields=evidence_label(item)))
+                return
+            if not value:
+                continue
+            try:
+                if item.kind == "temperature":
+                    parse_temperature(value)
+                elif item.kind == "datetime":
+                    parse_local_datetime(value, self.session_date)
+            except (PolicyError, ValueError) as exc:
+                self._fail(field_input, t("form.bad_value", field=evidence_label(item), error=exc))
+                return
+            evidence[item.key] = value
+        self.dismiss(ExceptionFilled(ticket_input.value.strip(), self.code.code, evidence))
+
+    def _fail(self, widget: Input, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(message, style="bold red"))
+        widget.focus()
+
+
+class CodePicker(ModalScreen[OutcomeCode | None]):
+    """Every code of the policy with its key; Enter or the code's digit picks one."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+
+    def __init__(self, policy: Policy) -> None:
+        super().__init__()
+        self.policy = policy
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box", classes="modal-box"):
+            yield Label(t("picker.title"), id="picker-title")
+            options = []
+            for code in sorted(self.policy.codes.values(), key=lambda c: (c.key or "~", c.code)):
+                prompt = Text(f"{'F' + code.key if code.key else '':<4}", style="bold")
+                prompt.append(code_label(code))
+                prompt.append(f"  → {t('action.' + code.action)}", style="dim")
+                options.append(Option(prompt, id=code.code))
+            yield OptionList(*options, id="picker-list")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.policy.codes.get(event.option.id or ""))
+
+    def on_key(self, event: Key) -> None:
+        code = self.policy.by_key(event.character or "") if event.character and event.character.isdigit() else None
+        if code is not None:
+            event.stop()
+            self.dismiss(code)

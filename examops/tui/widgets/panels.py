@@ -1,0 +1,135 @@
+"""The gate's side panels: clock and countdowns, session figures, rooms, recent scans, codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from examops.domain.plan import Session
+from examops.domain.policy import Policy
+from examops.services.counters import SessionCounters
+from examops.services.gate_view import RecentScan
+from examops.tui.i18n import code_label, t
+
+VERDICT_STYLES = {
+    "admitted": "bold green", "exception": "bold yellow", "denied": "bold red", "duplicate": "bold red reverse",
+    "unknown": "dim", "wrong_session": "dim", "invalid": "dim", "not_recorded": "bold red",
+}
+
+
+def countdown(delta: dt.timedelta) -> str:
+    seconds = max(int(delta.total_seconds()), 0)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class ClockPanel(Static):
+    """Site-local time and the countdowns to the session start and the late-entry cutoff."""
+
+    def show(self, now: dt.datetime, session: Session | None) -> None:
+        text = Text()
+        text.append(f"{t('clock.now')}  ", style="dim")
+        text.append(now.strftime("%H:%M:%S"), style="bold")
+        if session is not None:
+            if now < session.starts_at:
+                text.append(f"\n{t('clock.to_start')}  ", style="dim")
+                text.append(countdown(session.starts_at - now), style="bold")
+            else:
+                text.append(f"\n{t('clock.started')}  ", style="dim")
+                text.append(f"+{countdown(now - session.starts_at)}")
+            if now < session.entry_closes_at:
+                text.append(f"\n{t('clock.to_cutoff')}  ", style="dim")
+                text.append(countdown(session.entry_closes_at - now), style="bold")
+            else:
+                text.append(f"\n{t('clock.closed')} {session.entry_closes_at:%H:%M}", style="bold red")
+        self.update(text)
+        self.set_class(session is not None and now >= session.entry_closes_at, "-closed")
+
+
+class CountersPanel(Static):
+    """Expected, admitted, held, denied and remaining for the session."""
+
+    shown: tuple[int, ...] | None = None
+
+    def show(self, figures: SessionCounters) -> None:
+        values = (figures.expected, figures.admitted, figures.held, figures.denied, figures.remaining)
+        if values == self.shown:
+            return
+        self.shown = values
+        text = Text()
+        items = (("expected", figures.expected, ""), ("admitted", figures.admitted, "green"),
+                 ("held", figures.held, "yellow"), ("denied", figures.denied, "red"),
+                 ("remaining", figures.remaining, ""))
+        for index, (key, value, style) in enumerate(items):
+            text.append(("\n" if index == 3 else "  " if index else "") + t(f"counters.{key}") + " ", style="dim")
+            text.append(str(value), style=f"bold {style}".strip())
+        self.update(text)
+
+    def show_error(self, error: str) -> None:
+        self.shown = None
+        self.update(Text(t("counters.failed", error=error), style="bold red"))
+
+
+class RoomsTable(DataTable):
+    """Admitted/expected per room; only changed cells are redrawn."""
+
+    def on_mount(self) -> None:
+        self.can_focus = False
+        self.cursor_type = "none"
+        self.zebra_stripes = True
+        self.add_column(t("rooms.room"), key="room")
+        self.add_column(t("rooms.count"), key="count")
+
+    def show(self, rooms: dict[str, dict[str, int]]) -> None:
+        if [str(key.value) for key in self.rows] != list(rooms):
+            self.clear()
+            for room, figures in rooms.items():
+                self.add_row(room, self._count(figures), key=room)
+            return
+        for room, figures in rooms.items():
+            cell = self._count(figures)
+            if self.get_cell(room, "count") != cell:
+                self.update_cell(room, "count", cell)
+
+    @staticmethod
+    def _count(figures: dict[str, int]) -> Text:
+        admitted, expected = figures.get("admitted", 0), figures.get("expected", 0)
+        style = "green" if expected and admitted >= expected else ""
+        return Text(f"{admitted}/{expected}", style=style, justify="right")
+
+
+class RecentScansTable(DataTable):
+    """This lane's last scans, newest first, as the store has them."""
+
+    def on_mount(self) -> None:
+        self.can_focus = False
+        self.cursor_type = "none"
+        for key in ("time", "ticket", "name", "verdict"):
+            self.add_column(t(f"recent.{key}"), key=key)
+
+    shown: list[RecentScan] | None = None
+
+    def show(self, recent: list[RecentScan], policy: Policy) -> None:
+        if recent == self.shown:
+            return
+        self.shown = list(recent)
+        self.clear()
+        for scan in recent:
+            code = policy.codes.get(scan.code or "")
+            label = t(f"verdict.{scan.verdict}") + (f" · {code_label(code)}" if code else "")
+            self.add_row(scan.local_time, scan.ticket, scan.name, Text(label, style=VERDICT_STYLES.get(scan.verdict, "")))
+
+
+class CodesPanel(Static):
+    """The policy's exception codes with the keys that open them."""
+
+    def show(self, policy: Policy) -> None:
+        text = Text()
+        for code in sorted(policy.codes.values(), key=lambda c: (c.key or "~", c.code)):
+            key = f"F{code.key}" if code.key else "  "
+            text.append(f"{key:<3} ", style="bold")
+            text.append(code_label(code))
+            text.append(f" → {t('action.' + code.action)}\n", style="dim")
+        text.rstrip()
+        self.update(text)

@@ -1,0 +1,118 @@
+"""Search fallback for a forgotten ticket: name, ID tail, ID or ticket → pick one candidate."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from examops.domain.verdict import CandidateCard
+from examops.services import gate_view
+from examops.services.site import Site
+from examops.tui.i18n import t
+from examops.tui.messages import CandidatesFound, SearchFailed
+
+
+def card_line(card: CandidateCard) -> Text:
+    """One result row: ticket, name, sex, masked ID, room and seat."""
+    text = Text(card.ticket, style="bold")
+    text.append(f"  {card.name}  {t('sex.' + card.sex) if card.sex else '-'}  {card.id_masked}  ")
+    place = f"{t('card.room')} {card.room} {t('card.seat')} {card.seat}" if card.room else t("card.not_seated")
+    text.append(place, style="dim" if card.room is None else "")
+    return text
+
+
+class SearchModal(ModalScreen[CandidateCard | None]):
+    """Type to search (a thread worker, newest query wins); Enter or a click picks a candidate."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="search.cancel"),
+        Binding("down", "results", show=False),
+    ]
+
+    def __init__(self, site: Site, session_id: str | None, limit: int = 20) -> None:
+        super().__init__()
+        self.site = site
+        self.session_id = session_id
+        self.limit = limit
+        self.cards: list[CandidateCard] = []
+        self._pick_when_found = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box", classes="modal-box"):
+            yield Label(t("search.title"), id="search-title")
+            yield Input(placeholder=t("search.placeholder"), id="search-input")
+            yield Static("", id="search-status")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-input", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count:
+            results.focus()
+            results.highlighted = results.highlighted or 0
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._pick_when_found = False
+        if event.value.strip():
+            self._search(event.value)
+        else:
+            self._show([], "")
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if len(self.cards) == 1:
+            self.dismiss(self.cards[0])
+        elif self.cards:
+            self.action_results()
+        elif event.value.strip():
+            self._pick_when_found = True
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.cards[event.option_index])
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: str) -> None:
+        try:
+            cards = gate_view.find_candidates(self.site, query, self.session_id, self.limit)
+        except Exception as exc:  # noqa: BLE001 - shown on screen
+            self.post_message(SearchFailed(query, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(CandidatesFound(query, cards))
+
+    def on_candidates_found(self, message: CandidatesFound) -> None:
+        if message.query != self.query_one("#search-input", Input).value:
+            return
+        self._show(message.cards, message.query)
+        if self._pick_when_found:
+            self._pick_when_found = False
+            if len(message.cards) == 1:
+                self.dismiss(message.cards[0])
+            else:
+                self.action_results()
+
+    def on_search_failed(self, message: SearchFailed) -> None:
+        self.query_one("#search-status", Static).update(Text(t("search.failed", error=message.error), style="bold red"))
+
+    def _show(self, cards: list[CandidateCard], query: str) -> None:
+        self.cards = cards
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options([Option(card_line(card), id=card.ticket) for card in cards])
+        status = t("search.count", count=len(cards)) if cards else (t("search.none") if query.strip() else "")
+        self.query_one("#search-status", Static).update(status)

@@ -1,0 +1,108 @@
+"""The verdict banner: one big coloured block staff read at a glance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.text import Text
+from textual.timer import Timer
+from textual.widgets import Static
+
+from examops.domain import idnumber
+from examops.domain.policy import Policy
+from examops.domain.verdict import Verdict
+from examops.tui.i18n import code_label, t
+
+STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
+          "unknown", "wrong_session", "invalid", "not_recorded")
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """What the banner and the detail lines say about one verdict."""
+
+    style: str
+    title: str
+    subtitle: str = ""
+    details: tuple[str, ...] = ()
+    flash: bool = False
+
+
+def _shown_scan(value: str) -> str:
+    """A scanned value fit for the screen: an ID-shaped value is masked, control characters dropped."""
+    cleaned = "".join(ch if ch.isprintable() else "·" for ch in value)[:40]
+    return idnumber.mask(cleaned) if idnumber.looks_like_id(idnumber.clean(cleaned)) else cleaned
+
+
+def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]) -> VerdictView:
+    """Turn a verdict into banner text; `when` renders a UTC stamp as local time."""
+    kind = verdict.verdict
+    code = policy.codes.get(verdict.code or "")
+    label = code_label(code) if code else (verdict.code or "")
+    action = t(f"action.{verdict.action}") if verdict.action else ""
+    reason = (t("detail.reason", reason=verdict.reason),) if verdict.reason else ()
+    title = t(f"verdict.{kind}") if kind in STYLES else kind.upper()
+    if kind == "not_recorded":
+        return VerdictView(kind, title, label, reason)
+    if kind == "admitted":
+        return VerdictView(kind, title, label, reason if label else ())
+    if kind == "exception":
+        return VerdictView(kind, title, f"{label} → {action}" if label else action, reason)
+    if kind == "denied":
+        return VerdictView(kind, title, label, reason)
+    if kind == "duplicate":
+        first = t("detail.first_admission", lane=verdict.first_lane or "?", at=when(verdict.first_at) or "?",
+                  staff=verdict.first_staff or "?")
+        details = (t("detail.call_chief"),) + _not_logged(verdict)
+        return VerdictView(kind, title, first, details, flash=True)
+    if kind == "unknown":
+        lines = [t("detail.suggestions") if verdict.suggestions else t("detail.no_suggestions")]
+        lines += [f"  {s.ticket}  {s.name}  {s.id_masked}  {t('card.room')} {s.room or '-'} {t('card.seat')} {s.seat or '-'}"
+                  for s in verdict.suggestions]
+        return VerdictView(kind, title, t("detail.scanned", scanned=_shown_scan(verdict.scanned)),
+                           tuple(lines) + _not_logged(verdict))
+    if kind == "wrong_session":
+        return VerdictView(kind, title, t("card.not_seated"), reason + _not_logged(verdict))
+    if kind == "invalid":
+        scanned = (t("detail.scanned", scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
+        return VerdictView(kind, title, verdict.reason, scanned)
+    return VerdictView("unknown", title, verdict.reason)
+
+
+def _not_logged(verdict: Verdict) -> tuple[str, ...]:
+    return () if verdict.recorded else (t("detail.not_logged", reason=verdict.reason),)
+
+
+class VerdictBanner(Static):
+    """A full-width coloured block; a duplicate blinks until the card changes."""
+
+    DEFAULT_CSS = """
+    VerdictBanner { height: 5; content-align: center middle; text-align: center; text-style: bold; }
+    """
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__("", **kwargs)
+        self._blink_timer: Timer | None = None
+        self.view = VerdictView("idle", t("verdict.idle"))
+
+    def on_mount(self) -> None:
+        self.show(self.view)
+
+    def show(self, view: VerdictView) -> None:
+        self.view = view
+        for style in STYLES:
+            self.set_class(style == view.style, f"-{style}")
+        self.remove_class("-blink")
+        text = Text(view.title, style="bold")
+        if view.subtitle:
+            text.append("\n" + view.subtitle, style="not bold")
+        self.update(text, layout=False)
+        self._set_blinking(view.flash)
+
+    def _set_blinking(self, on: bool) -> None:
+        if self._blink_timer is not None:
+            self._blink_timer.stop()
+            self._blink_timer = None
+        if on and self.app.animation_level != "none":
+            self._blink_timer = self.set_interval(0.4, lambda: self.toggle_class("-blink"))
