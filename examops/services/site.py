@@ -20,6 +20,7 @@ from examops.services.clock import Clock
 PLAN_KEY = "plan_toml"
 POLICY_KEY = "policy_toml"
 PIN_KEY = "chief_pin_hash"
+SIGNING_KEY = "site_signing_key"
 
 
 class SiteError(Exception):
@@ -116,6 +117,10 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
             conn.execute(delete(schema.settings).where(schema.settings.c.key == POLICY_KEY))
         if chief_pin is not None:
             Store.put_setting(conn, PIN_KEY, pins.hash_pin(chief_pin))
+        if Store.get_setting(store, SIGNING_KEY, conn) is None:
+            from examops.adapters.signing import new_key_pem
+
+            Store.put_setting(conn, SIGNING_KEY, new_key_pem())
         conn.execute(delete(schema.sessions))
         for session in plan.sessions:
             conn.execute(insert(schema.sessions).values(
