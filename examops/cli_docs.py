@@ -1,0 +1,34 @@
+"""`examops docs`: each room's door list, sign-in sheet and seat labels as A4 workbooks."""
+
+from __future__ import annotations
+
+import click
+
+from examops.cli import Failure, _emit, main, open_site
+
+
+@main.command()
+@click.option("--session", "session_id", required=True, help="The session (场次) the papers are for.")
+@click.option("--room", "room_id", help="Only this room (default: every room anyone sits in).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the workbooks.")
+@click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True,
+              help="Language of the headings (names and rooms are printed as in the roster).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def docs(ctx, session_id, room_id, out_dir, lang, as_json) -> None:  # noqa: ANN001
+    """Door lists (考场门贴), sign-in sheets (签到表) and seat labels (座位贴), one workbook per room.
+
+    Reads who sits where now: run it again after a reallocation and the files are rewritten.
+    """
+    from examops.services.documents import DocumentsRefused, write_room_documents
+
+    site = open_site(ctx, check=False)
+    try:
+        result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower())
+    except DocumentsRefused as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
+    lines = [f"{r['room']} {r['name']} ({r['kind']}): {r['candidates']} candidate(s) → {', '.join(r['files'])}"
+             for r in result["rooms"]]
+    _emit(result, as_json, "\n".join(lines) or f"no rooms with candidates in {session_id}")

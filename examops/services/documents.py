@@ -1,0 +1,111 @@
+"""Room paperwork for one session: door list, sign-in sheet and seat labels, from the store as it stands now.
+
+Who sits where is `seating.occupancy`, so a backup room filled by reallocation
+gets its papers and a candidate moved out leaves the original room's. ID
+numbers are masked here: the writer never sees a full number. Running it again
+after a reallocation rewrites the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from examops.adapters import schema
+from examops.domain import idnumber
+from examops.services.seating import occupancy
+from examops.services.site import Site
+
+C, S, R = schema.candidates, schema.seats, schema.rooms
+KIND_ORDER = {"regular": 0, "backup": 1, "isolation": 2}
+
+
+class DocumentsRefused(Exception):
+    """A request the documents cannot be made for (unknown session or room), in words."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeatLine:
+    """One occupied seat as printed: the ID number already masked."""
+
+    seat: int
+    ticket: str
+    name: str
+    id_masked: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoomPaper:
+    """Everything the papers of one room in one session show."""
+
+    exam: str
+    site: str
+    session_id: str
+    session_name: str
+    date: str
+    start: str
+    end: str
+    room: str
+    room_name: str
+    kind: str
+    seats: tuple[SeatLine, ...]
+
+
+def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list[RoomPaper]:
+    """Each room's seat list: rooms the roster seats anyone in, and any room someone sits in now (or just `room`)."""
+    try:
+        session = site.plan.session(session_id)
+    except KeyError:
+        known = ", ".join(s.id for s in site.plan.sessions)
+        raise DocumentsRefused(f"no session {session_id!r}; this plan has {known}") from None
+    with site.store.read() as conn:
+        room_rows = {row.id: row for row in conn.execute(select(R))}
+        if room is not None:
+            if room not in room_rows:
+                raise DocumentsRefused(f"no room {room!r}; rooms: {', '.join(sorted(room_rows))}")
+            wanted = [room]
+        else:
+            rostered = {r for (r,) in conn.execute(select(S.c.room_id).where(S.c.session_id == session_id).distinct())}
+            wanted = sorted(rostered | set(room_rows))
+        seated = {room_id: occupancy(conn, session_id, room_id) for room_id in wanted}
+        if room is None:
+            wanted = [r for r in wanted if r in rostered or seated[r]]
+        tickets = sorted({t for by_seat in seated.values() for t in by_seat.values()})
+        people = {row.ticket: row for chunk in _chunks(tickets, 500)
+                  for row in conn.execute(select(C.c.ticket, C.c.name, C.c.id_number).where(C.c.ticket.in_(chunk)))}
+    papers = []
+    for room_id in wanted:
+        row = room_rows.get(room_id)
+        lines = tuple(SeatLine(seat, ticket, people[ticket].name if ticket in people else "",
+                               idnumber.mask(people[ticket].id_number) if ticket in people else "")
+                      for seat, ticket in sorted(seated[room_id].items()))
+        papers.append(RoomPaper(
+            exam=site.plan.exam_name, site=site.plan.site, session_id=session.id, session_name=session.name,
+            date=session.date.isoformat(), start=session.start.strftime("%H:%M"), end=session.end.strftime("%H:%M"),
+            room=room_id, room_name=row.name if row is not None else room_id,
+            kind=row.kind if row is not None else "regular", seats=lines,
+        ))
+    papers.sort(key=lambda p: (KIND_ORDER.get(p.kind, 3), p.room))
+    return papers
+
+
+def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh") -> dict:
+    """Write one workbook per room (门贴, 签到表, 座位贴) into `out`; a rerun overwrites the same files."""
+    from examops.adapters.room_docs import write_room_workbook
+
+    papers = room_papers(site, session_id, room=room)
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rooms = []
+    for paper in papers:
+        path = write_room_workbook(paper, out_dir, lang=lang)
+        rooms.append({"room": paper.room, "name": paper.room_name, "kind": paper.kind,
+                      "candidates": len(paper.seats), "files": [str(path)]})
+    return {"session": session_id, "out": str(out_dir), "rooms": rooms}
+
+
+def _chunks(items: list[str], size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
