@@ -23,6 +23,7 @@ from examops.adapters import schema
 from examops.domain.events import GENESIS, Event, seal
 
 BUSY_TIMEOUT_MS = 5000
+ANCHOR_PREFIX = "chain_anchor:"
 
 
 class StoreError(Exception):
@@ -196,16 +197,46 @@ class Store:
         existing = conn.execute(select(schema.events).where(schema.events.c.id == event.id)).first()
         if existing is not None:
             return row_to_event(existing), False
-        head = conn.execute(
-            select(schema.events.c.device_seq, schema.events.c.hash)
-            .where(schema.events.c.device == event.device)
-            .order_by(schema.events.c.device_seq.desc())
-            .limit(1)
-        ).first()
-        seq, prev = (head.device_seq + 1, head.hash) if head else (1, GENESIS)
+        seq, prev = Store.head(conn, event.device)
+        seq += 1
         sealed = seal(replace(event, device_seq=seq), prev)
         conn.execute(insert(schema.events).values(**event_to_row(sealed)))
         return sealed, True
+
+    @staticmethod
+    def head(conn: Connection, device: str) -> tuple[int, str]:
+        """The last (device_seq, hash) of a device's chain here, or its anchor if that is further on.
+
+        A lane that goes offline keeps its chain in a local store whose first
+        event links to the anchor: the last event the shared store holds.
+        """
+        row = conn.execute(
+            select(schema.events.c.device_seq, schema.events.c.hash)
+            .where(schema.events.c.device == device)
+            .order_by(schema.events.c.device_seq.desc())
+            .limit(1)
+        ).first()
+        seq, prev = (row.device_seq, row.hash) if row else (0, GENESIS)
+        anchor_seq, anchor_hash = Store.head_anchor(conn, device)
+        return (anchor_seq, anchor_hash) if anchor_seq > seq else (seq, prev)
+
+    @staticmethod
+    def head_anchor(conn: Connection, device: str) -> tuple[int, str]:
+        """The anchor a device's local chain links on from: (0, GENESIS) when none."""
+        anchor = conn.execute(select(schema.settings.c.value).where(schema.settings.c.key == ANCHOR_PREFIX + device)).scalar()
+        if not anchor:
+            return 0, GENESIS
+        seq, hash_ = anchor.split(":", 1)
+        return int(seq), hash_
+
+    @staticmethod
+    def set_anchor(conn: Connection, device: str, seq: int, hash_: str) -> None:
+        Store.put_setting(conn, ANCHOR_PREFIX + device, f"{seq}:{hash_}")
+
+    @staticmethod
+    def insert_sealed(conn: Connection, event: Event) -> None:
+        """Insert an event sealed elsewhere, as it is (the caller has checked its link)."""
+        conn.execute(insert(schema.events).values(**event_to_row(event)))
 
     def count_events(self) -> int:
         with self.read() as conn:

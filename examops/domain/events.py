@@ -33,6 +33,7 @@ class Kind:
     ROOM_OPENED = "room_opened"
     INCIDENT = "incident"
     SESSION_CLOSED = "session_closed"
+    CONFLICT = "admission_conflict"
     ROSTER_IMPORTED = "roster_imported"
     PIN_REFUSED = "pin_refused"
 
@@ -101,11 +102,11 @@ class ChainBreak:
         return f"device {self.device}, seq {self.device_seq} (event {self.event_id}): {self.reason}"
 
 
-def verify_chain(events: Iterable[Event]) -> list[ChainBreak]:
-    """Check one device's events, given in device_seq order."""
+def verify_chain(events: Iterable[Event], start_seq: int = 1, start_prev: str = GENESIS) -> list[ChainBreak]:
+    """Check one device's events, given in device_seq order, linking on from (start_seq, start_prev)."""
     breaks: list[ChainBreak] = []
-    expected_prev = GENESIS
-    expected_seq = 1
+    expected_prev = start_prev
+    expected_seq = start_seq
     for event in events:
         if event.device_seq != expected_seq:
             breaks.append(ChainBreak(event.device, event.device_seq, event.id, f"sequence jumps from {expected_seq - 1} to {event.device_seq}: events missing"))

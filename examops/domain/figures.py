@@ -73,6 +73,7 @@ class SessionFigures:
     incidents_by_kind: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
     duplicate_admissions: int = 0
+    conflicts: int = 0  # offline admissions that collided with another lane's
     voided: int = 0
     unresolved: int = 0
     arrivals: dict[str, int] = field(default_factory=dict)  # "08:05" -> admissions in that 5-minute bucket
@@ -92,7 +93,8 @@ class SessionFigures:
             "exceptions_by_status": dict(sorted(self.exceptions_by_status.items())),
             "approvals": self.approvals, "reallocated": self.reallocated, "denied": self.denied,
             "incidents": self.incidents, "incidents_by_kind": dict(sorted(self.incidents_by_kind.items())),
-            "duplicates": self.duplicates, "duplicate_admissions": self.duplicate_admissions, "voided": self.voided,
+            "duplicates": self.duplicates, "duplicate_admissions": self.duplicate_admissions,
+            "conflicts": self.conflicts, "voided": self.voided,
             "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": list(self.reasons),
         }
 
@@ -122,6 +124,7 @@ def compute(
     arrivals: Counter[str] = Counter()
     for ticket, day in days.items():
         figures.duplicates += len(day.duplicate_scans)
+        figures.conflicts += len(day.conflicts)
         for case in day.cases:
             status = case.status(levels)
             by_code[case.code] += 1
@@ -186,6 +189,8 @@ def _reasons(figures: SessionFigures) -> list[str]:
         reasons.append(f"{figures.unresolved} exception(s) not decided or not seated")
     if figures.duplicate_admissions:
         reasons.append(f"{figures.duplicate_admissions} duplicate admission(s)")
+    if figures.conflicts:
+        reasons.append(f"{figures.conflicts} admission conflict(s) between lanes: check those candidates")
     if figures.voided:
         reasons.append(f"{figures.voided} voided event(s): a recorded outcome had to be corrected")
     return reasons

@@ -79,6 +79,7 @@ class CandidateDay:
     cases: list[Case] = field(default_factory=list)
     duplicate_scans: list[Event] = field(default_factory=list)
     voided_admissions: int = 0
+    conflicts: list[Event] = field(default_factory=list)
     timeline: list[Event] = field(default_factory=list)
 
     @property
@@ -111,6 +112,8 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
     """Fold the events about one candidate in one session (in log order)."""
     ordered = list(events)
     voided = voided_targets(ordered)
+    # An offline lane's admission that collided with another lane's: kept in the log, flagged, not the seat.
+    conflicting = {str(e.payload.get("conflicting")) for e in ordered if e.kind == Kind.CONFLICT}
     day = CandidateDay(session, ticket, timeline=ordered)
     cases: dict[str, Case] = {}
     for event in ordered:
@@ -118,7 +121,7 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
             if event.payload.get("target_kind") == Kind.ADMITTED:
                 day.voided_admissions += 1
             continue
-        if event.id in voided:
+        if event.id in voided or event.id in conflicting:
             continue
         case = cases.get(str(event.payload.get("exception_id")))
         if event.kind == Kind.ADMITTED:
@@ -158,6 +161,8 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
             day.status = "denied"
         elif event.kind == Kind.DUPLICATE:
             day.duplicate_scans.append(event)
+        elif event.kind == Kind.CONFLICT:
+            day.conflicts.append(event)
     if day.admission is None and day.denial is None:
         day.status = "held" if day.open_case is not None else "expected"
     return day

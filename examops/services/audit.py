@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from examops.adapters import schema
-from examops.adapters.store import row_to_event
-from examops.domain.events import ChainBreak, Kind, verify_chain
+from examops.adapters.store import Store, row_to_event
+from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
 from examops.services.site import Site
 
 
@@ -37,17 +37,24 @@ def verify(site: Site) -> VerifyReport:
             return report
     E = schema.events
     admitted_ids: set[str] = set()
+    conflicting: set[str] = set()
     with site.store.read() as conn:
         devices = [row[0] for row in conn.execute(select(E.c.device).distinct().order_by(E.c.device))]
         for device in devices:
             chain = [row_to_event(row) for row in conn.execute(select(E).where(E.c.device == device).order_by(E.c.device_seq))]
             report.devices[device] = len(chain)
             report.events += len(chain)
-            breaks: list[ChainBreak] = verify_chain(chain)
+            start_seq, start_prev = 1, GENESIS
+            if chain and chain[0].device_seq > 1:  # an offline lane's store: links on from its anchor
+                anchor_seq, anchor_prev = Store.head_anchor(conn, device)
+                if anchor_seq + 1 == chain[0].device_seq:
+                    start_seq, start_prev = chain[0].device_seq, anchor_prev
+            breaks: list[ChainBreak] = verify_chain(chain, start_seq, start_prev)
             report.problems.extend(str(b) for b in breaks)
             admitted_ids.update(e.id for e in chain if e.kind == Kind.ADMITTED)
+            conflicting.update(str(e.payload.get("conflicting")) for e in chain if e.kind == Kind.CONFLICT)
         guarded = {row.event_id: row for row in conn.execute(select(schema.admissions))}
-    for event_id in admitted_ids - guarded.keys():
+    for event_id in admitted_ids - guarded.keys() - conflicting:
         report.problems.append(f"admission event {event_id} has no admissions row: the uniqueness guard was bypassed")
     for event_id in guarded.keys() - admitted_ids:
         report.problems.append(f"admissions row points at event {event_id}, which is not an admission in the log")

@@ -21,7 +21,7 @@ from examops.domain.policy import PolicyError
 from examops.domain.scan import classify
 from examops.domain.verdict import CandidateCard, Verdict, decide
 from examops.services import ledger, lookup
-from examops.services.site import Site, device_id
+from examops.services.site import Site
 
 KIND_OF_ACTION = {"admit": Kind.ADMITTED, "deny": Kind.DENIED}
 
@@ -36,7 +36,7 @@ class Lane:
     device: str | None = None
 
     def __post_init__(self) -> None:
-        self.device = self.device or device_id(self.lane)
+        self.device = self.device or self.site.device(self.lane)
 
     def session(self, session_id: str | None = None) -> Session:
         if session_id:

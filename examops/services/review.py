@@ -20,7 +20,7 @@ from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.state import Case, CandidateDay, fold_day
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
-from examops.services.site import Site, device_id
+from examops.services.site import Site
 
 E = schema.events
 CHIEF_DEVICE = "chief"
@@ -123,7 +123,7 @@ def find_case(site: Site, case_id: str, session: str | None = None) -> CaseView:
 
 
 def _event(site: Site, kind: str, view: CaseView, payload: dict) -> Event:
-    return Event(new_event_id(), kind, format_utc(site.clock.now()), device_id(CHIEF_DEVICE), 0,
+    return Event(new_event_id(), kind, format_utc(site.clock.now()), site.device(CHIEF_DEVICE), 0,
                  view.case.exception.session, view.card.ticket, None, getpass.getuser(),
                  {"exception_id": view.case.id, **payload})
 

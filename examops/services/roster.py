@@ -21,7 +21,7 @@ from examops.adapters.store import utc_now
 from examops.adapters.workbook_reader import UnreadableFile, read_workbook
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
-from examops.services.site import Site, device_id
+from examops.services.site import Site
 
 Progress = Callable[[str, int, int], None]
 BULK_THRESHOLD = 5000
@@ -229,7 +229,7 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
         new_rooms = sorted({e.room for e in entries} - known_rooms - plan_room_ids)
         if new_rooms:
             conn.execute(insert(schema.rooms), [{"id": r, "name": r, "capacity": None, "kind": "regular"} for r in new_rooms])
-        event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), device_id("admin"), 0, payload={
+        event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), site.device("admin"), 0, payload={
             "files": digests, "candidates": report.candidates, "added": report.added,
             "updated": report.updated, "dropped": report.dropped,
         })

@@ -19,7 +19,7 @@ from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, Ro
 from examops.services import ledger, lookup
 from examops.services.placements import placements
 from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
-from examops.services.site import Site, device_id
+from examops.services.site import Site
 
 E, S, R = schema.events, schema.seats, schema.rooms
 
@@ -115,7 +115,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     if case is not None and not day.admitted:
         payload["exception_id"] = case.id
     kind = Kind.MOVED if day.admitted else Kind.ADMITTED
-    event = Event(new_event_id(), kind, format_utc(site.clock.now()), device_id("chief"), 0, session, ticket, None, by, payload)
+    event = Event(new_event_id(), kind, format_utc(site.clock.now()), site.device("chief"), 0, session, ticket, None, by, payload)
     try:
         ledger.record(site.store, event, override=site.override)
     except IntegrityError:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import getpass
+import uuid
 import socket
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select
@@ -21,6 +23,7 @@ PLAN_KEY = "plan_toml"
 POLICY_KEY = "policy_toml"
 PIN_KEY = "chief_pin_hash"
 SIGNING_KEY = "site_signing_key"
+STORE_ID_KEY = "store_id"
 
 
 class SiteError(Exception):
@@ -49,6 +52,14 @@ class Site:
     def close(self) -> None:
         self.store.close()
 
+    @cached_property
+    def store_id(self) -> str:
+        value = self.store.get_setting(STORE_ID_KEY)
+        return value or "0" * 8
+
+    def device(self, lane: str) -> str:
+        return device_id(self.store_id, lane)
+
     def check_pin(self, pin: str | None, *, who: str = "", purpose: str = "") -> bool:
         """True if `pin` is the chief proctor's; a wrong PIN is refused and logged."""
         stored = self.store.get_setting(PIN_KEY)
@@ -63,7 +74,7 @@ class Site:
             id=new_event_id(),
             kind=kind,
             at=utc_now(),
-            device=device_id("admin"),
+            device=self.device("admin"),
             device_seq=0,
             session=session,
             ticket=ticket,
@@ -73,9 +84,13 @@ class Site:
         )
 
 
-def device_id(lane: str) -> str:
-    """This machine and lane: each (host, lane) keeps its own hash chain."""
-    return f"{socket.gethostname()}/{lane}"
+def device_id(store_id: str, lane: str) -> str:
+    """This machine, this store, this lane: each keeps its own hash chain.
+
+    The store id tells apart two laptops that share a host name (and a lane
+    name) when their offline bundles meet in the site store.
+    """
+    return f"{socket.gethostname()}.{store_id[:8]}/{lane}"
 
 
 def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
@@ -117,6 +132,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
             conn.execute(delete(schema.settings).where(schema.settings.c.key == POLICY_KEY))
         if chief_pin is not None:
             Store.put_setting(conn, PIN_KEY, pins.hash_pin(chief_pin))
+        if Store.get_setting(store, STORE_ID_KEY, conn) is None:
+            Store.put_setting(conn, STORE_ID_KEY, uuid.uuid4().hex)
         if Store.get_setting(store, SIGNING_KEY, conn) is None:
             from examops.adapters.signing import new_key_pem
 
