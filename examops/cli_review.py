@@ -32,15 +32,19 @@ def _case_line(case: dict) -> str:
 @click.pass_context
 def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # noqa: ANN001
     """List exception cases with their approval chain."""
-    from examops.services.review import duplicate_alarms, list_cases
+    from examops.services.review import conflicts, duplicate_alarms, list_cases
 
     site = open_site(ctx, check=False)
     cases = [v.to_json() for v in list_cases(site, session=session_id, status=status, code=code, lane=lane, room=room)]
     alarms = duplicate_alarms(site, session_id)
+    flags = conflicts(site, session_id)
     human = "\n".join(_case_line(c) for c in cases) or "no exceptions"
     if alarms:
         human += f"\n{len(alarms)} duplicate-scan alarm(s) (possible impersonation): " + ", ".join(a["ticket"] for a in alarms)
-    _emit({"exceptions": cases, "duplicate_alarms": alarms, "levels": list(site.plan.approval_levels)}, as_json, human)
+    if flags:
+        human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
+    _emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,
+           "levels": list(site.plan.approval_levels)}, as_json, human)
 
 
 @main.command()
@@ -181,3 +185,17 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
     except _refused() as exc:
         raise Failure(str(exc)) from None
     _emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")
+
+
+@main.command("review")
+@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
+@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@click.pass_context
+def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
+    """Open the chief proctor's review screen: exceptions, approvals, reallocation, alarms."""
+    from examops.tui.app import ExamopsApp
+
+    site = open_site(ctx)
+    if session_id and session_id not in {s.id for s in site.plan.sessions}:
+        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
+    ExamopsApp(site, mode="review", session_id=session_id, lang=lang).run()

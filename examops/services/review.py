@@ -206,3 +206,19 @@ def duplicate_alarms(site: Site, session: str | None = None) -> list[dict]:
                            "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,
                            "first_lane": event.payload.get("first_lane"), "first_at": event.payload.get("first_at")})
     return alarms
+
+
+def conflicts(site: Site, session: str | None = None) -> list[dict]:
+    """Admissions from offline lanes that collided with another lane's: the candidate needs a look."""
+    query = select(E).where(E.c.kind == Kind.CONFLICT).order_by(E.c.pos)
+    if session:
+        query = query.where(E.c.session_id == session)
+    with site.store.read() as conn:
+        flags = []
+        for row in conn.execute(query).all():
+            event = row_to_event(row)
+            card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
+            flags.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
+                          "name": card.name if card else None, **{k: event.payload.get(k) for k in
+                          ("kept", "conflicting", "kept_lane", "kept_at", "conflicting_lane", "conflicting_at")}})
+    return flags
