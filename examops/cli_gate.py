@@ -81,8 +81,8 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
             continue
         scan, line_outcome, evidence = _parse_stdin_line(line)
         verdict = gate.check(scan, session_id=session_id, outcome=line_outcome or outcome, evidence=evidence)
-        failures += verdict.verdict == "not_recorded"
-        sys.stdout.write(json.dumps(verdict.to_json(), ensure_ascii=False) + "\n" if as_json or True else "")
+        failures += not verdict.recorded and verdict.verdict != "invalid"
+        sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else _human(verdict)) + "\n")
         sys.stdout.flush()
     if failures:
         ctx.exit(EXIT_NOT_RECORDED)

@@ -26,7 +26,7 @@ from examops.adapters.store import format_utc
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.scan import classify
 from examops.services import lookup
-from examops.services.site import Site, device_id
+from examops.services.site import Site
 
 
 def naive_check(site: Site, code: str, *, session: str, lane: str, staff: str) -> dict:
@@ -45,7 +45,7 @@ def naive_check(site: Site, code: str, *, session: str, lane: str, staff: str) -
     if already is not None:
         return {"verdict": "duplicate", "ticket": card.ticket, "event_id": None}
     time.sleep(random.uniform(0, 0.002))
-    event = Event(new_event_id(), Kind.ADMITTED, format_utc(site.clock.now()), device_id(lane), 0,
+    event = Event(new_event_id(), Kind.ADMITTED, format_utc(site.clock.now()), site.device(lane), 0,
                   session, card.ticket, lane, staff, {"room": card.room, "seat": card.seat})
     with site.store.write() as conn:
         stored, _ = site.store.append(conn, event)

@@ -563,8 +563,6 @@ def test_scanner_garbage_through_check_stdin(seeded_site):
     assert verify_rc(seeded_site.store.url)[0] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="cli_gate.py: `check --stdin` counts only verdict 'not_recorded' as a failure; "
-                                       "an unknown or duplicate scan whose event was not recorded still exits 0")
 def test_stdin_run_exits_non_zero_when_any_scan_was_not_recorded(small_disk_site):
     with disk_filled(small_disk_site.disk):
         done = run_examops(small_disk_site.store.url, "check", "--stdin", "--lane", "A", "--staff", "s", "--json",

@@ -20,6 +20,12 @@ from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import ROOT, at_local
 
+
+@pytest.fixture
+def store_url(tmp_path):
+    """The screens are the same over any store; the store itself is tested on both."""
+    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+
 SIZE = (120, 40)
 
 
