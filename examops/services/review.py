@@ -192,33 +192,28 @@ def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) ->
     return find_case(site, view.case.id)
 
 
-def duplicate_alarms(site: Site, session: str | None = None) -> list[dict]:
-    """Scans of candidates already admitted: possible impersonation, for the chief proctor."""
-    query = select(E).where(E.c.kind == Kind.DUPLICATE).order_by(E.c.pos)
+def _flags(site: Site, kind: str, session: str | None, payload_keys: tuple[str, ...]) -> list[dict]:
+    """Events of `kind` that flag a candidate for the chief proctor, with the candidate's name."""
+    query = select(E).where(E.c.kind == kind).order_by(E.c.pos)
     if session:
         query = query.where(E.c.session_id == session)
+    flags = []
     with site.store.read() as conn:
-        alarms = []
-        for row in conn.execute(query).all():
-            event = row_to_event(row)
-            card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
-            alarms.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
-                           "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,
-                           "first_lane": event.payload.get("first_lane"), "first_at": event.payload.get("first_at")})
-    return alarms
-
-
-def conflicts(site: Site, session: str | None = None) -> list[dict]:
-    """Admissions from offline lanes that collided with another lane's: the candidate needs a look."""
-    query = select(E).where(E.c.kind == Kind.CONFLICT).order_by(E.c.pos)
-    if session:
-        query = query.where(E.c.session_id == session)
-    with site.store.read() as conn:
-        flags = []
         for row in conn.execute(query).all():
             event = row_to_event(row)
             card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
             flags.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
-                          "name": card.name if card else None, **{k: event.payload.get(k) for k in
-                          ("kept", "conflicting", "kept_lane", "kept_at", "conflicting_lane", "conflicting_at")}})
+                          "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,
+                          **{key: event.payload.get(key) for key in payload_keys}})
     return flags
+
+
+def duplicate_alarms(site: Site, session: str | None = None) -> list[dict]:
+    """Scans of candidates already admitted: possible impersonation."""
+    return _flags(site, Kind.DUPLICATE, session, ("first_lane", "first_at"))
+
+
+def conflicts(site: Site, session: str | None = None) -> list[dict]:
+    """Admissions from offline lanes that collided with another lane's: the candidate needs a look."""
+    return _flags(site, Kind.CONFLICT, session,
+                  ("kept", "conflicting", "kept_lane", "kept_at", "conflicting_lane", "conflicting_at"))
