@@ -14,16 +14,20 @@ from textual.binding import Binding
 from examops.services.site import Site
 from examops.tui import i18n
 from examops.tui.screens.gate import GateScreen
+from examops.tui.screens.review import ReviewScreen
 from examops.tui.screens.roster import RosterScreen
 
-MODES = ("gate", "roster")
+MODES = ("gate", "roster", "review")
 
 
 class ExamopsApp(App):
     """Exam-day operations on screen."""
 
-    CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss"]
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True)]
+    CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss"]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+t", "review", "Review", id="app.review", show=False),
+    ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
                  session_id: str | None = None, lang: str | None = None) -> None:
@@ -47,5 +51,17 @@ class ExamopsApp(App):
     def on_mount(self) -> None:
         if self.mode == "gate":
             self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id))
+        elif self.mode == "review":
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id))
         else:
             self.push_screen(RosterScreen(self.site, can_return=False))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return isinstance(self.screen, GateScreen)
+        return True
+
+    def action_review(self) -> None:
+        """From a lane: the review opens behind the chief proctor's PIN."""
+        if isinstance(self.screen, GateScreen):
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or ""))

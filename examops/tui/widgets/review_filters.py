@@ -1,0 +1,60 @@
+"""The review's filter bar: code, status, lane and room, each a Select whose blank means "all"."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Select
+
+from examops.domain.policy import Policy
+from examops.domain.state import CASE_STATUSES
+from examops.tui.i18n import code_label, t
+from examops.tui.messages import FiltersChanged
+
+FILTERS = ("code", "status", "lane", "room")
+
+
+class FilterBar(Horizontal):
+    """Posts `FiltersChanged` with every chosen filter; lanes and rooms are set from the cases seen."""
+
+    def __init__(self, policy: Policy, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.policy = policy
+        self.filters: dict[str, str] = {}
+        self._choices: dict[str, list[str]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Select([(code_label(c), c.code) for c in self.policy.codes.values()], prompt=t("review.filter.code"),
+                     id="filter-code")
+        yield Select([(t(f"review.status.{s}"), s) for s in CASE_STATUSES], prompt=t("review.filter.status"),
+                     id="filter-status")
+        yield Select([], prompt=t("review.filter.lane"), id="filter-lane")
+        yield Select([], prompt=t("review.filter.room"), id="filter-room")
+
+    def show_choices(self, name: str, values: list[str]) -> None:
+        """Offer `values` for the lane or room filter, keeping the current choice."""
+        if self._choices.get(name) == values:
+            return
+        self._choices[name] = values
+        select = self.query_one(f"#filter-{name}", Select)
+        with select.prevent(Select.Changed):
+            select.set_options([(value, value) for value in values])
+            if self.filters.get(name) in values:
+                select.value = self.filters[name]
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        chosen = {name: str(self.query_one(f"#filter-{name}", Select).value) for name in FILTERS
+                  if self.query_one(f"#filter-{name}", Select).value is not Select.NULL}
+        if chosen != self.filters:
+            self.filters = chosen
+            self.post_message(FiltersChanged(dict(chosen)))
+
+    def clear(self) -> None:
+        for name in FILTERS:
+            self.query_one(f"#filter-{name}", Select).clear()
+
+    def focus_first(self) -> None:
+        self.query_one("#filter-code", Select).focus()

@@ -1,0 +1,212 @@
+"""The review screen's panes: the cases table, the highlighted case's detail and timeline, the duplicate alarms."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from examops.domain.events import Event, Kind
+from examops.domain.policy import Policy
+from examops.services.review import CaseView
+from examops.tui.i18n import code_label, evidence_label, t
+
+When = Callable[[str | None], str]
+STATUS_STYLES = {"pending": "bold yellow", "approved": "bold green", "rejected": "bold red", "resolved": "cyan",
+                 "closed": "dim"}
+MARK = "✓"
+COLUMNS = ("mark", "ticket", "name", "code", "action", "status", "next", "lane", "time")
+
+
+def level_label(level: str | None) -> str:
+    """A level of the plan's chain in words (the plan's own name when it is not a known one)."""
+    if not level:
+        return "-"
+    label = t(f"review.level.{level}")
+    return level if label == f"review.level.{level}" else label
+
+
+def status_label(status: str) -> Text:
+    return Text(t(f"review.status.{status}"), style=STATUS_STYLES.get(status, ""))
+
+
+def _code(policy: Policy, code: str) -> str:
+    found = policy.codes.get(code)
+    return code_label(found) if found else code
+
+
+def _seated(view: CaseView) -> str:
+    """Where a reallocated candidate now sits, for the action column."""
+    seated = view.case.seated_by
+    if seated is None or seated.payload.get("via") != "reallocation":
+        return ""
+    return f" → {seated.payload.get('room')}/{seated.payload.get('seat')}"
+
+
+class CasesTable(DataTable):
+    """One row per case, keyed by the case id; a rebuild keeps the cursor on the same case."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        for key in COLUMNS:
+            self.add_column(t(f"review.col.{key}"), key=key)
+
+    shown: tuple | None = None
+
+    def show(self, views: Sequence[CaseView], marked: set[str], policy: Policy, when: When) -> None:
+        rows = [(v.case.id, v.case.id in marked, v.card.ticket, v.card.name, v.case.code, v.case.action, _seated(v),
+                 v.status, v.next_level, v.case.exception.lane, v.case.exception.at) for v in views]
+        if tuple(rows) == self.shown:
+            return
+        current = self.highlighted_id
+        self.shown = tuple(rows)
+        self.clear()
+        for case_id, is_marked, ticket, name, code, action, seated, status, next_level, lane, at in rows:
+            self.add_row(MARK if is_marked else "", ticket, name, _code(policy, code), t(f"review.action.{action}") + seated,
+                         status_label(status), level_label(next_level) if status == "pending" else "",
+                         lane or "-", when(at), key=case_id)
+        ids = [row[0] for row in rows]
+        if current in ids:
+            self.move_cursor(row=ids.index(current), scroll=True)
+
+    def set_mark(self, case_id: str, marked: bool) -> None:
+        if case_id in self.rows:
+            self.update_cell(case_id, "mark", MARK if marked else "")
+            self.shown = None
+
+    @property
+    def highlighted_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return str(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        except Exception:  # noqa: BLE001 - the cursor is outside the rows while the table is rebuilt
+            return None
+
+
+def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when: When) -> Text:
+    """Candidate, exception, evidence, who recorded it, the approval chain and the decisions."""
+    if view is None:
+        return Text(t("review.detail.none"), style="dim")
+    case, card, exc = view.case, view.card, view.case.exception
+    text = Text()
+    text.append(f"{card.ticket}  {card.name}", style="bold")
+    text.append(f"  {card.id_masked}\n")
+    text.append(t("review.detail.seat", room=card.room or "-", seat=card.seat or "-") + "\n", style="dim")
+    code = policy.codes.get(case.code)
+    text.append(f"{_code(policy, case.code)} → {t('action.' + case.action)}  ", style="bold")
+    text.append_text(status_label(view.status))
+    text.append("\n")
+    text.append(t("review.detail.recorded", at=when(exc.at), lane=exc.lane or "-", staff=exc.staff or "-") + "\n")
+    labels = {e.key: evidence_label(e) for e in code.evidence} if code else {}
+    evidence = exc.payload.get("evidence") or {}
+    if evidence:
+        shown = "; ".join(f"{labels.get(k, k)} {v}" for k, v in evidence.items())
+        text.append(t("review.detail.evidence", evidence=shown) + "\n")
+    if exc.payload.get("reason"):
+        text.append(t("detail.reason", reason=exc.payload["reason"]) + "\n")
+    text.append(t("review.detail.chain") + "\n", style="bold")
+    approvals = {str(a.payload.get("level")): a for a in case.approvals}
+    for level in levels:
+        approval = approvals.get(level)
+        if approval is None:
+            waiting = view.status == "pending" and view.next_level == level
+            text.append(f"  {'…' if waiting else '·'} {level_label(level)}  ", style="yellow" if waiting else "dim")
+            text.append((t("review.detail.waiting") if waiting else "") + "\n", style="yellow")
+            continue
+        text.append(f"  ✓ {level_label(level)}  ", style="green")
+        text.append(f"{approval.payload.get('by') or '-'}  {when(approval.at)}")
+        note = approval.payload.get("note")
+        recorded_by = approval.payload.get("recorded_by")
+        if note:
+            text.append(f"  {note}", style="italic")
+        if recorded_by and recorded_by != approval.payload.get("by"):
+            text.append("  " + t("review.detail.recorded_by", name=recorded_by), style="dim")
+        text.append("\n")
+    for key, decision in (("rejected", case.rejection), ("resolved", case.resolution)):
+        if decision is not None:
+            note = decision.payload.get("reason") or decision.payload.get("note") or ""
+            text.append(t(f"review.detail.{key}", by=decision.payload.get("by") or "-", at=when(decision.at), note=note) + "\n",
+                        style=STATUS_STYLES[key])
+    if case.seated_by is not None:
+        seat = case.seated_by.payload
+        text.append(t("review.detail.seated", room=seat.get("room") or "-", seat=seat.get("seat") or "-",
+                      at=when(case.seated_by.at)) + "\n", style="bold green")
+    text.rstrip()
+    return text
+
+
+def event_line(event: Event, policy: Policy, when: When) -> Text:
+    """One event of a candidate's day, as the chief reads it."""
+    payload = event.payload
+    kind = t(f"review.event.{event.kind}")
+    text = Text(f"{when(event.at)}  ", style="dim")
+    text.append(kind if kind != f"review.event.{event.kind}" else event.kind, style="bold")
+    parts = []
+    if event.lane:
+        parts.append(t("header.lane", lane=event.lane))
+    if event.kind in (Kind.EXCEPTION, Kind.DENIED) and payload.get("code"):
+        parts.append(_code(policy, str(payload["code"])))
+    if event.kind == Kind.APPROVED:
+        parts.append(f"{level_label(payload.get('level'))} {payload.get('by') or ''}".strip())
+    elif event.kind in (Kind.REJECTED, Kind.RESOLVED):
+        parts.append(f"{payload.get('by') or ''} {payload.get('reason') or payload.get('note') or ''}".strip())
+    elif event.kind in (Kind.ADMITTED, Kind.MOVED) and payload.get("room"):
+        origin = f"{payload['from_room']}/{payload.get('from_seat') or '-'} → " if payload.get("via") in (
+            "reallocation", "move") and payload.get("from_room") else ""
+        parts.append(f"{origin}{payload['room']}/{payload.get('seat') or '-'}")
+    elif event.kind == Kind.VOIDED:
+        parts.append(str(payload.get("reason") or ""))
+    if event.lane and event.staff:
+        parts.append(event.staff)
+    text.append("  " + " · ".join(p for p in parts if p))
+    return text
+
+
+def timeline_text(events: Iterable[Event], policy: Policy, when: When) -> Text:
+    text = Text(t("review.detail.timeline") + "\n", style="bold")
+    lines = [event_line(event, policy, when) for event in events]
+    if not lines:
+        text.append(t("review.detail.no_events"), style="dim")
+    text.append_text(Text("\n").join(lines))
+    return text
+
+
+class CaseDetail(Horizontal):
+    """The highlighted case beside its timeline, rendered from its `CaseView` (never queried here)."""
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="review-case-box"):
+            yield Static(t("review.detail.none"), id="review-case")
+        with VerticalScroll(id="review-timeline-box"):
+            yield Static("", id="review-timeline")
+
+    def show(self, view: CaseView | None, policy: Policy, levels: Sequence[str], when: When) -> None:
+        self.query_one("#review-case", Static).update(case_text(view, policy, levels, when))
+        timeline = timeline_text(view.day.timeline, policy, when) if view else ""
+        self.query_one("#review-timeline", Static).update(timeline)
+
+
+class AlarmsTable(DataTable):
+    """Duplicate scans: a ticket scanned again after admission, possibly someone else with it."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        for key in ("time", "ticket", "name", "lane", "first"):
+            self.add_column(t(f"review.alarms.{key}"), key=key)
+
+    shown: list[dict] | None = None
+
+    def show(self, alarms: list[dict], when: When) -> None:
+        if alarms == self.shown:
+            return
+        self.shown = list(alarms)
+        self.clear()
+        for alarm in alarms:
+            first = f"{alarm.get('first_lane') or '-'} {when(alarm.get('first_at'))}"
+            self.add_row(Text(when(alarm["at"]), style="bold red"), alarm["ticket"], alarm.get("name") or "-",
+                         f"{alarm.get('lane') or '-'} · {alarm.get('staff') or '-'}", first, key=alarm["event_id"])
