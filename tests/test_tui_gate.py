@@ -2,39 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import io
 import json
 import subprocess
 import sys
 from contextlib import contextmanager
 
 import pytest
-from rich.console import Console
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from examops.adapters import schema
 from examops.adapters.store import WriteFailed
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import ROOT, at_local
-
-
-@pytest.fixture
-def store_url(tmp_path):
-    """The screens are the same over any store; the store itself is tested on both."""
-    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+from tests.tui_support import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
-
-
-def run_async(test):
-    """Run an async test on its own event loop (no asyncio plugin needed)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 def make_app(site, lang="en", **kwargs) -> ExamopsApp:
@@ -48,22 +31,14 @@ def gate_of(app) -> GateScreen:
     return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
 
 
-async def settle(pilot, rounds: int = 500) -> None:
+async def settle(pilot) -> None:
     """Wait until no scan is pending and the panels are fresh (bounded, never a fixed sleep)."""
-    for _ in range(rounds):
+    for _ in waiting():
         await pilot.pause(0.01)
         if gate_of(pilot.app).idle:
             await pilot.pause()
             return
     raise AssertionError("the gate did not settle")
-
-
-async def until(pilot, condition, rounds: int = 500) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition not reached")
 
 
 async def scan(pilot, code: str) -> None:
@@ -73,24 +48,8 @@ async def scan(pilot, code: str) -> None:
     await settle(pilot)
 
 
-def screen_text(app) -> str:
-    """What the terminal shows, as plain text."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      force_terminal=True, color_system="truecolor", legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text()
-
-
 def banner(app) -> str:
     return gate_of(app).query_one("#verdict").view.style
-
-
-def count(site, table, **where) -> int:
-    with site.store.read() as conn:
-        query = select(func.count()).select_from(table)
-        for column, value in where.items():
-            query = query.where(getattr(table.c, column) == value)
-        return conn.execute(query).scalar_one()
 
 
 @run_async

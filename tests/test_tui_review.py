@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import io
-
 import pytest
-from rich.console import Console
-from sqlalchemy import func, select
 
 from examops.adapters import schema
 from examops.services.gate import Lane
@@ -18,24 +12,11 @@ from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.review import ReviewScreen
 from tests.conftest import TEST_PIN, at_local, seed_roster
-
-
-@pytest.fixture
-def store_url(tmp_path):
-    """The screens are the same over any store; the store itself is tested on both."""
-    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+from tests.tui_support import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
 LEVELS = ("chief", "deputy", "supervisor")
 APPROVERS = {"chief": "王总监", "deputy": "李副总", "supervisor": "省督导组 赵组长"}
-
-
-def run_async(test):
-    """Run an async test on its own event loop (no asyncio plugin needed)."""
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-    return wrapper
 
 
 @pytest.fixture
@@ -74,9 +55,9 @@ def _quiet(app) -> bool:
     return app.screen is screen and screen.idle and not running
 
 
-async def settle(pilot, rounds: int = 500) -> None:
+async def settle(pilot) -> None:
     """Wait until the review screen is on top, loaded, and no dialog, decision or load is running."""
-    for _ in range(rounds):
+    for _ in waiting():
         await pilot.pause(0.01)
         if _quiet(pilot.app):
             await pilot.pause()
@@ -84,23 +65,8 @@ async def settle(pilot, rounds: int = 500) -> None:
     raise AssertionError("the review screen did not settle")
 
 
-async def until(pilot, condition, rounds: int = 500) -> None:
-    for _ in range(rounds):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError("condition not reached")
-
-
 def on_top(app, name: str):
     return lambda: app.screen.__class__.__name__ == name
-
-
-def screen_text(app) -> str:
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      force_terminal=True, color_system="truecolor", legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text()
 
 
 def table_tickets(app) -> list[str]:
@@ -114,14 +80,6 @@ def notes(app, severity: str | None = None) -> list[str]:
 
 def statuses(site) -> dict[str, tuple[str, str | None]]:
     return {v.card.ticket: (v.status, v.next_level) for v in list_cases(site, session="S1")}
-
-
-def count(site, table, **where) -> int:
-    with site.store.read() as conn:
-        query = select(func.count()).select_from(table)
-        for column, value in where.items():
-            query = query.where(getattr(table.c, column) == value)
-        return conn.execute(query).scalar_one()
 
 
 async def cursor_to(pilot, ticket: str) -> None:

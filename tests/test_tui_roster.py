@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.roster import RESULT_LIMIT, RosterScreen
 from tests.conftest import at_local
-
-
-@pytest.fixture
-def store_url(tmp_path):
-    """The screens are the same over any store; the store itself is tested on both."""
-    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
-from tests.test_tui_gate import SIZE, make_app, run_async, scan, screen_text, settle, until
+from tests.test_tui_gate import SIZE, make_app, scan, settle
+from tests.tui_support import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
 
 
 def roster_app(site, lang="en") -> ExamopsApp:
