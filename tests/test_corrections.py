@@ -1,7 +1,7 @@
 """Voiding: needs the PIN, keeps both events, and lets the candidate be admitted again."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from examops.adapters import schema
 from examops.services.audit import verify

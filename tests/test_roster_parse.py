@@ -11,19 +11,6 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from examops.adapters.workbook_reader import read_workbook
-from examops.domain import idnumber, roster
-from examops.domain.roster import (
-    FIX_NUMBER_CELL,
-    HEADER_SYNONYMS,
-    Problem,
-    SheetInput,
-    canonical_room,
-    parse_roster,
-    parse_rosters,
-)
-
 from messy_workbooks import (
     HEADER,
     MESSY_PEOPLE,
@@ -36,6 +23,18 @@ from messy_workbooks import (
     write_csv,
     write_xls,
     write_xlsx,
+)
+
+from examops.adapters.workbook_reader import read_workbook
+from examops.domain import idnumber, roster
+from examops.domain.roster import (
+    FIX_NUMBER_CELL,
+    HEADER_SYNONYMS,
+    Problem,
+    SheetInput,
+    canonical_room,
+    parse_roster,
+    parse_rosters,
 )
 
 TODAY = today()

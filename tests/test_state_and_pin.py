@@ -1,7 +1,7 @@
 """State folded from events, and the PIN hash."""
 
 from examops.domain import pin
-from examops.domain.events import Event, Kind, verify_chain, seal, GENESIS
+from examops.domain.events import GENESIS, Event, Kind, seal, verify_chain
 from examops.domain.state import fold_day
 
 

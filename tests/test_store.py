@@ -6,7 +6,7 @@ import os
 import stat
 
 import pytest
-from sqlalchemy import func, inspect, select, text, update
+from sqlalchemy import func, inspect, select
 
 from examops.adapters import schema
 from examops.adapters.store import Store, StoreMissing, utc_now

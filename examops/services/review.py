@@ -17,7 +17,7 @@ from sqlalchemy import Connection, select
 from examops.adapters import schema
 from examops.adapters.store import format_utc, row_to_event
 from examops.domain.events import Event, Kind, new_event_id
-from examops.domain.state import Case, CandidateDay, fold_day
+from examops.domain.state import CandidateDay, Case, fold_day
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
 from examops.services.site import Site

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from examops.adapters import schema
-from examops.adapters.store import format_utc, row_to_event
+from examops.adapters.store import format_utc
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
 from examops.services import ledger, lookup

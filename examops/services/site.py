@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import getpass
-import uuid
 import socket
+import uuid
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path

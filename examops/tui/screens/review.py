@@ -21,8 +21,7 @@ from textual.worker import Worker, WorkerState
 from examops.services import gate_view, review, seating
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings, t
-from examops.tui.messages import (CasesFailed, CasesLoaded, ChiefPinChecked, DecisionRecorded, DecisionRefused,
-                                  FiltersChanged)
+from examops.tui.messages import CasesFailed, CasesLoaded, ChiefPinChecked, DecisionRecorded, DecisionRefused, FiltersChanged
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.review_filters import FilterBar
 from examops.tui.widgets.review_forms import approve_form, decision_form
