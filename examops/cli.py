@@ -123,6 +123,6 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     _emit(info, as_json, "\n".join(lines))
 
 
-from examops import cli_docs, cli_gate, cli_review, cli_roster, cli_sync  # noqa: E402  (commands register on `main`)
+from examops import cli_docs, cli_gate, cli_report, cli_review, cli_roster, cli_sync  # noqa: E402  (commands register on `main`)
 
-__all__ = ["main", "cli_roster", "cli_gate", "cli_review", "cli_docs", "cli_sync"]
+__all__ = ["main", "cli_roster", "cli_gate", "cli_review", "cli_docs", "cli_sync", "cli_report"]

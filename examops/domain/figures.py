@@ -140,11 +140,11 @@ def compute(
         if day.admission is None:
             continue
         figures.present += 1
-        admitted_at = _local(day.admission.at, tz)
-        if admitted_at > session.starts_at:
+        arrived_at = _local(_arrival(day), tz)
+        if arrived_at > session.starts_at:
             figures.admitted_late += 1
-        minute = admitted_at.minute - admitted_at.minute % ARRIVAL_BUCKET_MINUTES
-        arrivals[f"{admitted_at.hour:02d}:{minute:02d}"] += 1
+        minute = arrived_at.minute - arrived_at.minute % ARRIVAL_BUCKET_MINUTES
+        arrivals[f"{arrived_at.hour:02d}:{minute:02d}"] += 1
         room, seat = day.room, day.seat
         if room is not None:
             rooms.setdefault(room, RoomFigures(room)).present += 1
@@ -172,12 +172,17 @@ def compute(
         if room:
             rooms.setdefault(room, RoomFigures(room)).incidents.append(
                 {"kind": incident.payload.get("kind"), "ticket": incident.ticket, "note": incident.payload.get("note", ""),
-                 "severity": incident.payload.get("severity", "")})
+                 "severity": incident.payload.get("severity", ""), "at": incident.at, "by": incident.payload.get("by", "")})
     figures.incidents = sum(kinds.values())
     figures.incidents_by_kind = dict(kinds)
     figures.duplicate_admissions = sum(n - 1 for n in (admissions_per_ticket or {}).values() if n > 1)
     figures.reasons = _reasons(figures)
     return figures
+
+
+def _arrival(day: CandidateDay) -> str:
+    """When an admitted candidate reached the gate: their first exception if they were held there, else the admission."""
+    return day.cases[0].exception.at if day.cases else day.admission.at
 
 
 def _reasons(figures: SessionFigures) -> list[str]:

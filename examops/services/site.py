@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select
 
 from examops.adapters import schema
-from examops.adapters.store import Store, StoreError, utc_now
+from examops.adapters.store import Store, StoreError, format_utc, utc_now
 from examops.domain import pin as pins
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
@@ -73,7 +73,7 @@ class Site:
         return Event(
             id=new_event_id(),
             kind=kind,
-            at=utc_now(),
+            at=format_utc(self.clock.now()),
             device=self.device("admin"),
             device_seq=0,
             session=session,

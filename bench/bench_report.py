@@ -1,0 +1,262 @@
+"""The signed bureau report of a 50k-candidate site with two sessions: `examops report --all` as a whole process.
+
+Seeds 50k candidates in both sessions, then ~45k admissions per session
+sealed straight into twelve lane chains per session (batches of 5,000 per
+transaction: the gate itself is benchmarked elsewhere), plus a realistic
+trickle through the services: held candidates approved at three levels and
+reallocated, rejections, pending cases, duplicate scans and incidents.
+
+Times the whole `examops report --all --out X.xlsx --json` process (target
+<= 5 s) and `report verify`, next to the obvious alternatives: folding every
+candidate's day with one query each (timed on a sample, extrapolated) and
+pandas reading the events table (reading only, no figure computed).
+
+    python bench/bench_report.py
+    python bench/bench_report.py --candidates 20000 --pg postgresql+psycopg://root@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from examops import sample  # noqa: E402
+from examops.adapters import schema  # noqa: E402
+from examops.adapters.store import event_to_row, format_utc  # noqa: E402
+from examops.domain.events import GENESIS, Event, Kind, new_event_id, seal  # noqa: E402
+from examops.services.site import Site, init_site  # noqa: E402
+
+PLAN = ROOT / "rosters" / "sample_plan.toml"
+SEATS_PER_ROOM = 30
+LANES = 12
+BATCH = 5_000
+ATTENDANCE = 0.9
+TARGET_S = 5.0
+PIN = "4321"
+# Runs `examops` whether or not examops/cli.py imports the report commands yet.
+LAUNCH = [str(Path(sys.executable).parent / "examops")]
+
+
+def seed_roster(site: Site, people: list[sample.Person]) -> None:
+    rows, seat_rows = [], []
+    for index, person in enumerate(people):
+        rows.append({"ticket": person.ticket, "name": person.name, "id_number": person.id_number,
+                     "id_tail": person.id_number[-4:], "sex": person.sex, "site": None})
+        for session in site.plan.sessions:
+            seat_rows.append({"session_id": session.id, "ticket": person.ticket,
+                              "room_id": f"{index // SEATS_PER_ROOM + 1:04d}", "seat": index % SEATS_PER_ROOM + 1})
+    with site.store.write() as conn:
+        conn.execute(insert(schema.candidates), rows)
+        conn.execute(insert(schema.seats), seat_rows)
+        conn.execute(insert(schema.rooms), [{"id": room, "name": room, "capacity": SEATS_PER_ROOM, "kind": "regular"}
+                                            for room in sorted({r["room_id"] for r in seat_rows})])
+
+
+def seed_admissions(site: Site, people: list[sample.Person], rng: random.Random) -> int:
+    """Admissions sealed into per-lane chains (as the store would) and inserted in batches, one transaction each."""
+    tz = ZoneInfo(site.plan.timezone)
+    heads: dict[str, tuple[int, str]] = {}
+    total = 0
+    for session in site.plan.sessions:
+        gate_opens = dt.datetime.combine(session.date, session.start, tz) - dt.timedelta(minutes=45)
+        arrivals = sorted((rng.uniform(0, 70 * 60), index) for index in range(len(people)) if rng.random() < ATTENDANCE)
+        events, guards = [], []
+        for offset, index in arrivals:
+            lane = f"L{index % LANES:02d}"
+            device = site.device(lane)
+            seq, prev = heads.get(device, (0, GENESIS))
+            person = people[index]
+            room, seat = f"{index // SEATS_PER_ROOM + 1:04d}", index % SEATS_PER_ROOM + 1
+            event = seal(Event(new_event_id(), Kind.ADMITTED, format_utc(gate_opens + dt.timedelta(seconds=offset)), device,
+                               seq + 1, session.id, person.ticket, lane, f"安检员{lane}",
+                               {"code": "", "action": "admit", "reason": "", "evidence": {}, "room": room, "seat": seat,
+                                "via": "ticket"}), prev)
+            heads[device] = (event.device_seq, event.hash)
+            events.append(event_to_row(event))
+            guards.append({"session_id": session.id, "ticket": person.ticket, "slot": 0, "event_id": event.id})
+        for start in range(0, len(events), BATCH):
+            with site.store.write() as conn:
+                conn.execute(insert(schema.events), events[start:start + BATCH])
+                conn.execute(insert(schema.admissions), guards[start:start + BATCH])
+        total += len(events)
+    return total
+
+
+def seed_the_rest(site: Site, people: list[sample.Person]) -> dict:
+    """Through the services: 60 held and reallocated, 20 rejected, 10 pending, 20 duplicate scans, 5 incidents (S1)."""
+    from examops.services.gate import Lane
+    from examops.services.incidents import record_incident
+    from examops.services.review import approve, pending_ids, reject
+    from examops.services.seating import add_room, reallocate
+
+    with site.store.read() as conn:
+        admitted = {t for (t,) in conn.execute(select(schema.admissions.c.ticket).where(schema.admissions.c.session_id == "S1"))}
+    absent = [p for p in people if p.ticket not in admitted]
+    present = [p for p in people if p.ticket in admitted]
+    held, rejected, pending = absent[:60], absent[60:80], absent[80:90]
+    lane = Lane(site, "X", "bench")
+    start = time.perf_counter()
+    for person in held:
+        lane.check(person.ticket, session_id="S1", outcome="no_test_cert")
+    per_scan = (time.perf_counter() - start) / len(held)
+    rejections = [lane.check(p.ticket, session_id="S1", outcome="id_mismatch").event_id for p in rejected]
+    for person in pending:
+        lane.check(person.ticket, session_id="S1", outcome="other", evidence={"note": "bench"})
+    for person in present[:20]:
+        lane.check(person.ticket, session_id="S1")
+    for event_id in rejections:
+        reject(site, event_id, by="chief", reason="bench", pin=PIN)
+    for level in ("chief", "deputy", "supervisor"):
+        ids = [i for i in pending_ids(site, session="S1", level=level, code="no_test_cert")]
+        approve(site, ids, level=level, by=level, pin=PIN)
+    add_room(site, "B02", name="备用考场二", capacity=30, kind="backup", by="chief", pin=PIN)
+    moved = len(reallocate(site, "S1", by="chief", pin=PIN).moves)
+    for index in range(5):
+        record_incident(site, session="S1", room=f"{index + 1:04d}", kind="违纪", note="notes on the desk", by="proctor")
+    return {"reallocated": moved, "lane_check_ms": per_scan * 1000}
+
+
+def one_query_per_candidate(site: Site, sample_size: int) -> tuple[float, int]:
+    """The obvious alternative: fold each (session, ticket) day with its own query; seconds for all, extrapolated."""
+    from examops.services.lookup import candidate_day
+
+    with site.store.read() as conn:
+        pairs = conn.execute(select(schema.seats.c.session_id, schema.seats.c.ticket)).all()
+        chosen = pairs[:: max(1, len(pairs) // sample_size)][:sample_size]
+        start = time.perf_counter()
+        for session_id, ticket in chosen:
+            candidate_day(conn, session_id, ticket)
+        elapsed = time.perf_counter() - start
+    return elapsed * len(pairs) / len(chosen), len(pairs)
+
+
+def pandas_read_events(url: str) -> float:
+    """pandas merely reading the events table and parsing its payloads: no figure computed yet."""
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    start = time.perf_counter()
+    frame = pd.read_sql_table("events", engine)
+    frame["payload"].map(json.loads)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed
+
+
+def timed(args: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, done
+
+
+def phases(url: str, out: Path) -> dict:
+    """Where the report's time goes, in this process (after imports; the cyclic GC paused as build_report does)."""
+    from examops.adapters.report_workbook import ReportBook
+    from examops.services import report
+
+    site = Site.open(url, check=False)
+    times: dict = {}
+    with report._cyclic_gc_paused():
+        start = time.perf_counter()
+        content = report.gather(site, None)
+        times["gather (fold the log, cases, chain heads)"] = time.perf_counter() - start
+        start = time.perf_counter()
+        book = ReportBook(content)
+        times["lay out the sheets"] = time.perf_counter() - start
+        start = time.perf_counter()
+        report.digest_cells(book.cells())
+        times["digest the cells"] = time.perf_counter() - start
+        start = time.perf_counter()
+        book.save(out)
+        times["save (openpyxl)"] = time.perf_counter() - start
+    site.close()
+    times["cells written"] = sum(len(cells) for _, cells in book.cells())
+    return times
+
+
+def run_store(name: str, url: str, people: list[sample.Person], args, env: dict) -> None:  # noqa: ANN001
+    rng = random.Random(2021)
+    start = time.perf_counter()
+    site = init_site(PLAN, url=url, chief_pin=PIN)
+    seed_roster(site, people)
+    events = seed_admissions(site, people, rng)
+    trickle = seed_the_rest(site, people)
+    site.close()
+    print(f"{name}: {len(people):,} candidates, {events:,} admissions sealed in 2 sessions, "
+          f"{trickle['reallocated']} reallocated; seeded in {time.perf_counter() - start:.1f} s "
+          f"(Lane.check: {trickle['lane_check_ms']:.1f} ms a scan, so ~{events * trickle['lane_check_ms'] / 1000:.0f} s "
+          f"for all admissions through the gate service)", flush=True)
+    workdir = Path(env["EXAMOPS_HOME"])
+    out = workdir / f"{name}.xlsx"
+    report_s, done = timed([*LAUNCH, "--db", url, "report", "--all", "--out", str(out), "--json"], env)
+    if done.returncode != 0:
+        raise SystemExit(f"report failed: {done.stderr}")
+    result = json.loads(done.stdout)
+    verify_s, checked = timed([*LAUNCH, "report", "verify", str(out)], env)
+    if checked.returncode != 0:
+        raise SystemExit(f"verify failed: {checked.stderr}")
+    folding_s, pairs = one_query_per_candidate(Site.open(url, check=False), args.sample)
+    pandas_s = pandas_read_events(url)
+    totals = result["totals"]
+    print(f"  figures: expected {totals['expected']:,}, present {totals['present']:,}, absent {totals['absent']:,}, "
+          f"exceptions {totals['exceptions']}, reallocated {totals['reallocated']}, incidents {totals['incidents']}")
+    print(f"  workbook: {out.stat().st_size / 1e6:.1f} MB")
+    verdict = "meets" if report_s <= TARGET_S else "MISSES"
+    print(f"\n  {'what':<62} {'seconds':>8}")
+    print(f"  {'examops report --all --out X.xlsx --json (whole process)':<62} {report_s:>8.2f}   {verdict} the {TARGET_S:.0f} s target")
+    print(f"  {'examops report verify X.xlsx (whole process)':<62} {verify_s:>8.2f}")
+    print(f"  {f'fold each of {pairs:,} candidate-days with its own query (est.)':<62} {folding_s:>8.2f}   figures only, no workbook")
+    print(f"  {'pandas: read the events table and parse payloads':<62} {pandas_s:>8.2f}   reading only, no figure")
+    print("\n  in-process phases of the same report:")
+    for phase, value in phases(url, workdir / f"{name}-phases.xlsx").items():
+        print(f"    {phase:<45} {value:>8.2f}" if isinstance(value, float) else f"    {phase:<45} {value:>8,}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--candidates", type=int, default=50_000)
+    parser.add_argument("--sample", type=int, default=5_000, help="candidate-days folded one query each (extrapolated)")
+    parser.add_argument("--pg", default=os.environ.get("EXAMOPS_TEST_PG_URL"), help="PostgreSQL URL (default: EXAMOPS_TEST_PG_URL)")
+    parser.add_argument("--no-sqlite", action="store_true")
+    args = parser.parse_args()
+    people = sample.synthetic_people(args.candidates)
+    with tempfile.TemporaryDirectory(prefix="examops-bench-") as workdir:
+        env = {**os.environ, "EXAMOPS_HOME": workdir, "EXAMOPS_CLOCK": "2021-10-16T11:40"}
+        env.pop("EXAMOPS_DB", None)
+        os.environ.update(EXAMOPS_HOME=workdir, EXAMOPS_CLOCK="2021-10-16T08:20")
+        if not args.no_sqlite:
+            run_store("sqlite", f"sqlite:///{Path(workdir) / 'bench.sqlite3'}", people, args, env)
+        if args.pg:
+            from sqlalchemy import create_engine, text
+
+            schema_name = "bench_" + uuid.uuid4().hex[:12]
+            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
+            sep = "&" if "?" in args.pg else "?"
+            try:
+                run_store("postgres", f"{args.pg}{sep}options=-csearch_path%3D{schema_name}", people, args, env)
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema_name}" CASCADE'))
+                admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""After the paper: incidents, the chief's close-out, the signed bureau report, its verification and the roll-up.
+
+Exit status: 0 done, 1 a report failed verification (or a merge was refused
+because of one), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from examops.cli import Failure, _emit, _pin, main, open_site
+
+PIN_PROMPT = "Chief proctor PIN (总监考密码)"
+EXIT_NOT_VERIFIED = 1
+KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
+
+
+def _refused():
+    from examops.services.report import ReportRefused
+    from examops.services.review import ReviewRefused
+
+    return (ReviewRefused, ReportRefused)
+
+
+@main.command()
+@click.option("--session", "session_id", required=True)
+@click.option("--room", required=True)
+@click.option("--kind", required=True, help=KINDS_HELP)
+@click.option("--candidate", "ticket", help="The candidate's ticket, if one is concerned.")
+@click.option("--note", required=True, help="What happened.")
+@click.option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
+@click.option("--by", "by", help="Who reports it (default: the logged-in user).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -> None:  # noqa: ANN001
+    """Record an incident in a room (违纪, 作弊, 考场异常, 其他)."""
+    from examops.services.incidents import record_incident
+
+    site = open_site(ctx, check=False)
+    try:
+        event = record_incident(site, session=session_id, room=room, kind=kind, note=note, by=by or getpass.getuser(),
+                                ticket=ticket, severity=severity)
+    except KeyError:
+        raise Failure(f"no session {session_id}") from None
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    data = {"id": event.id, "session": event.session, "ticket": event.ticket, "at": event.at, **event.payload}
+    _emit(data, as_json, f"incident {event.id[:8]} recorded: {session_id} room {room} {data['kind']} ({severity})")
+
+
+@main.command()
+@click.option("--session", "session_id", required=True)
+@click.option("--by", "by", required=True, help="The chief proctor signing the session off.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def close(ctx, session_id, by, as_json) -> None:  # noqa: ANN001
+    """Sign a session off (chief proctor's PIN); later records need --override REASON."""
+    from examops.services.incidents import close_session
+
+    site = open_site(ctx, check=False)
+    try:
+        event = close_session(site, session=session_id, by=by, pin=_pin(None, PIN_PROMPT))
+    except KeyError:
+        raise Failure(f"no session {session_id}") from None
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    _emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id}, as_json,
+          f"session {session_id} closed by {by}")
+
+
+def _figures_line(summary: dict) -> str:
+    verdict = "零事故、零失误、零差错" if summary["zero_incident"] else "not zero-incident: " + "; ".join(summary["reasons"])
+    return (f"{summary.get('session', 'total')}: expected {summary['expected']}, present {summary['present']}, "
+            f"absent {summary['absent']}, exceptions {summary['exceptions']}, reallocated {summary['reallocated']}, "
+            f"denied {summary['denied']}, incidents {summary['incidents']}, duplicates {summary['duplicates']} — {verdict}")
+
+
+@main.group("report", invoke_without_command=True)
+@click.option("--session", "session_id", help="One session (场次).")
+@click.option("--all", "all_sessions", is_flag=True, help="Every session of the plan.")
+@click.option("--out", type=click.Path(dir_okay=False), help="The workbook to write (.xlsx).")
+@click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def report(ctx, session_id, all_sessions, out, lang, as_json) -> None:  # noqa: ANN001
+    """The signed session report for the bureau: examops report (--session ID | --all) --out FILE.xlsx.
+
+    Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from examops.services.report import build_report
+
+    if bool(session_id) == all_sessions:
+        raise Failure("give --session ID or --all")
+    if not out:
+        raise Failure("give --out FILE.xlsx")
+    site = open_site(ctx, check=False)
+    try:
+        result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower())
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
+    lines = [_figures_line(s) for s in result.get("sessions", [result])]
+    lines.append(f"written {result['out']} · signed by key {result['fingerprint']}")
+    _emit(result, as_json, "\n".join(lines))
+
+
+def _trust(path: str | None) -> set[str] | None:
+    from examops.services.report import read_trust_file
+
+    return read_trust_file(path) if path else None
+
+
+@report.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
+              help="Accept only keys listed here (fingerprints or base64 public keys, one a line, # comments).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def report_verify(ctx, path, trust_path, as_json) -> None:  # noqa: ANN001
+    """Recompute a report's digests from its cells and check its signature; exit 1 if anything changed."""
+    from examops.services.report import verify_report
+
+    try:
+        result = verify_report(path, _trust(trust_path))
+    except _refused() as exc:
+        raise Failure(str(exc)) from None
+    if result.ok:
+        human = (f"OK {path}: {result.site} · {', '.join(result.sessions)} · signed {result.generated_at} "
+                 f"by key {result.fingerprint}")
+    else:
+        human = f"NOT VERIFIED {path}:\n" + "\n".join(f"  - {p}" for p in result.problems)
+    if as_json:
+        _emit(result.to_json(), True)
+    elif result.ok:
+        click.echo(human)
+    else:
+        click.echo(human, err=True)
+    if not result.ok:
+        ctx.exit(EXIT_NOT_VERIFIED)
+
+
+@report.command("merge")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The regional roll-up workbook.")
+@click.option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
+              help="Accept only reports signed by keys listed here.")
+@click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def report_merge(ctx, paths, out, trust_path, lang, as_json) -> None:  # noqa: ANN001
+    """Verify every site report, then add them up per site and in total (nothing is written if one fails)."""
+    from examops.services.report import ReportNotVerified, ReportRefused
+    from examops.services.report_merge import merge_reports
+
+    try:
+        trusted = _trust(trust_path)
+        result = merge_reports(list(paths), out, trusted=trusted, lang=lang.lower())
+    except ReportNotVerified as exc:
+        click.echo(f"examops: {exc}", err=True)
+        ctx.exit(EXIT_NOT_VERIFIED)
+    except ReportRefused as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
+    lines = [f"{s['site']}: expected {s['expected']}, present {s['present']}, absent {s['absent']}, "
+             f"incidents {s['incidents']}" for s in result["sites"]]
+    total = result["totals"]
+    lines.append(f"total ({total['sites']} sites, {total['sessions']} session(s)): expected {total['expected']}, "
+                 f"present {total['present']}, absent {total['absent']}, incidents {total['incidents']}")
+    lines.append(f"written {result['out']}")
+    _emit(result, as_json, "\n".join(lines))

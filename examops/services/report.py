@@ -1,0 +1,493 @@
+"""The report for the regional bureau: what goes in, how it is signed, and how a copy is verified.
+
+Every figure comes from `services.figures` (folded from the event log). The
+workbook adapter records each value it writes; the digests here are computed
+over those values, so `verify_report` can recompute them from the saved
+file's cells alone. The site's Ed25519 key signs the three digests (Summary
+figures, event-log chain heads, every cell of every other sheet) with the
+exam, site, sessions and time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import gc
+import hashlib
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from examops.adapters import schema, signing
+from examops.domain.events import canonical_json
+from examops.domain.figures import INCIDENT_KINDS, SessionFigures
+from examops.domain.plan import Session
+from examops.domain.state import CASE_STATUSES
+from examops.services.figures import session_figures
+from examops.services.review import CaseView, list_cases
+from examops.services.site import SIGNING_KEY, Site
+
+FORMAT = "examops-report/1"
+FIGURE_META = ("name", "date", "start", "end")
+ALWAYS_LISTED = {"incidents_by_kind": tuple(INCIDENT_KINDS), "exceptions_by_status": CASE_STATUSES}
+BOOLEAN_KEYS = ("zero_incident",)
+SIGNED_FIELDS = ("format", "exam", "site", "sessions", "generated_at", "figures_sha256", "chain_heads_sha256", "cells_sha256")
+ROW_HASH_CHARS = 6
+ROW_HASHES_PER_CELL = 5000
+KIND_ORDER = {"regular": 0, "backup": 1, "isolation": 2}
+
+
+class ReportRefused(Exception):
+    """A report that cannot be built, verified or merged, in words."""
+
+
+class ReportNotVerified(ReportRefused):
+    """A site report failed verification (altered, or signed by a key not trusted): the merge writes nothing."""
+
+
+@dataclass
+class SessionContent:
+    session: Session
+    figures: SessionFigures
+    cases: list[CaseView]
+
+
+@dataclass
+class ReportContent:
+    """Everything the workbook shows, gathered from the store; the adapter only lays it out."""
+
+    exam: str
+    site: str
+    lang: str
+    generated_at: str
+    tz: ZoneInfo
+    sessions: list[SessionContent]
+    rooms: dict[str, tuple[str, str]]  # id -> (name, kind)
+    code_labels: dict[str, tuple[str, str]]
+    names: dict[str, str]  # ticket -> name, for incidents and room exceptions
+    chain_heads: list[tuple[str, int, str]]
+    figure_keys: list[str] = field(default_factory=list)
+    figure_columns: list[dict[str, int | str]] = field(default_factory=list)
+    figure_totals: dict[str, int | str] = field(default_factory=dict)
+
+    def local_time(self, at: str) -> str:
+        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(self.tz)
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    def ordered_rooms(self, sc: SessionContent) -> list[str]:
+        """Regular rooms first, then backup and isolation rooms that were used."""
+        return sorted(sc.figures.rooms, key=lambda r: (KIND_ORDER.get(self.rooms.get(r, ("", "regular"))[1], 3), r))
+
+
+# -- the figure table (what the Summary sheet states and the signature covers) --------------
+def yes_no(value: bool, lang: str) -> str:
+    from examops.adapters.report_words import YES_NO, lang_of
+
+    return YES_NO[lang_of(lang)][0 if value else 1]
+
+
+def _cell(value: object, lang: str) -> int | str | None:
+    if isinstance(value, bool):
+        return yes_no(value, lang)
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value) or None
+    if value is None or isinstance(value, int):
+        return value
+    return str(value) or None
+
+
+def figure_table(sessions: Sequence[SessionContent], lang: str) -> tuple[list[str], list[dict], dict]:
+    """The Summary rows: keys in order, one column of cell values per session, and the totals column."""
+    summaries = [sc.figures.summary() for sc in sessions]
+    keys = list(FIGURE_META)
+    for name, value in summaries[0].items():
+        if name == "session":
+            continue
+        if isinstance(value, dict):
+            listed = ALWAYS_LISTED.get(name, ())
+            others = sorted({sub for s in summaries for sub in s[name]} - set(listed))
+            keys += [f"{name}.{sub}" for sub in (*listed, *others)]
+        else:
+            keys.append(name)
+    columns = []
+    for sc, summary in zip(sessions, summaries):
+        s = sc.session
+        column: dict[str, int | str | None] = {"name": s.name, "date": s.date.isoformat(), "start": s.start.strftime("%H:%M"),
+                                               "end": s.end.strftime("%H:%M")}
+        for key in keys[len(FIGURE_META):]:
+            name, _, sub = key.partition(".")
+            column[key] = _cell(summary[name].get(sub, 0) if sub else summary[name], lang)
+        columns.append({k: v for k, v in column.items() if v is not None})
+    totals: dict[str, int | str] = {}
+    for key in keys[len(FIGURE_META):]:
+        values = [c.get(key) for c in columns]
+        if key in BOOLEAN_KEYS:
+            totals[key] = yes_no(all(v == yes_no(True, lang) for v in values), lang)
+        elif all(isinstance(v, int) for v in values):
+            totals[key] = sum(values)
+    return keys, columns, totals
+
+
+def typed_figures(column: dict) -> dict:
+    """A Summary column back as figures: nested groups, booleans, the list of reasons."""
+    from examops.adapters.report_words import BOOLEAN_WORDS
+
+    figures: dict = {}
+    for key, value in column.items():
+        name, _, sub = key.partition(".")
+        if sub:
+            figures.setdefault(name, {})[sub] = value
+        elif name in BOOLEAN_KEYS:
+            figures[name] = BOOLEAN_WORDS.get(str(value), value)
+        elif name == "reasons":
+            figures[name] = str(value).split("\n")
+        else:
+            figures[name] = value
+    figures.setdefault("reasons", [])
+    return figures
+
+
+def figures_digest(columns: dict[str, dict]) -> tuple[str, str]:
+    """(SHA-256, canonical JSON) of the Summary figures, session by session in report order."""
+    text = canonical_json([{"session": session, "figures": column} for session, column in columns.items()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), text
+
+
+# -- digests over cells and chain heads ----------------------------------------------------
+def _column_letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_line(title: str, row: int, column: int, value: object) -> str:
+    """`sheet!coordinate=type:value`, the value JSON-encoded so a line break inside it cannot fake a cell."""
+    return f"{title}!{_column_letter(column)}{row}={type(value).__name__}:{json.dumps(value, ensure_ascii=False, default=str)}"
+
+
+@dataclass
+class SheetDigest:
+    digest: str
+    cells: int
+    row_hashes: str  # ROW_HASH_CHARS per row from row 1 to the last, "." for an empty row
+
+
+@dataclass
+class CellsDigest:
+    digest: str
+    sheets: dict[str, SheetDigest]
+
+
+def digest_cells(sheets: Iterable[tuple[str, Sequence[tuple[int, int, object]]]]) -> CellsDigest:
+    """One SHA-256 over every value cell of every sheet (in order, row-major), and each sheet's own."""
+    overall = hashlib.sha256()
+    result: dict[str, SheetDigest] = {}
+    for title, cells in sheets:
+        own = hashlib.sha256()
+        rows: dict[int, hashlib._Hash] = {}
+        for row, column, value in cells:
+            line = (cell_line(title, row, column, value) + "\n").encode("utf-8")
+            overall.update(line)
+            own.update(line)
+            rows.setdefault(row, hashlib.sha256()).update(line)
+        last = max(rows, default=0)
+        hashes = "".join(rows[r].hexdigest()[:ROW_HASH_CHARS] if r in rows else "." * ROW_HASH_CHARS for r in range(1, last + 1))
+        result[title] = SheetDigest(own.hexdigest(), len(cells), hashes)
+    return CellsDigest(overall.hexdigest(), result)
+
+
+def chain_heads(site: Site) -> list[tuple[str, int, str]]:
+    """Each device's last event (sequence number and hash): the log the figures were folded from."""
+    E = schema.events
+    last = select(E.c.device, func.max(E.c.device_seq).label("seq")).group_by(E.c.device).subquery()
+    query = (select(E.c.device, E.c.device_seq, E.c.hash)
+             .join(last, (E.c.device == last.c.device) & (E.c.device_seq == last.c.seq)).order_by(E.c.device))
+    with site.store.read() as conn:
+        return [(row.device, int(row.device_seq), row.hash) for row in conn.execute(query)]
+
+
+def chains_digest(heads: Iterable[Sequence[object]]) -> str:
+    return hashlib.sha256(canonical_json([list(h) for h in heads]).encode("utf-8")).hexdigest()
+
+
+def signed_message(fields: dict) -> bytes:
+    return canonical_json({key: fields.get(key) for key in SIGNED_FIELDS}).encode("utf-8")
+
+
+# -- building ------------------------------------------------------------------------------
+def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> ReportContent:
+    """Figures, cases, rooms and chain heads for the sessions asked (all of the plan's when None)."""
+    known = [s.id for s in site.plan.sessions]
+    ids = list(session_ids) if session_ids else known
+    unknown = [s for s in ids if s not in known]
+    if unknown:
+        raise ReportRefused(f"no session {', '.join(unknown)}; this plan has {', '.join(known)}")
+    cases: dict[str, list[CaseView]] = {}
+    for view in list_cases(site):
+        cases.setdefault(view.case.exception.session, []).append(view)
+    sessions = [SessionContent(site.plan.session(sid), session_figures(site, sid), cases.get(sid, [])) for sid in ids]
+    names = {view.card.ticket: view.card.name for sc in sessions for view in sc.cases}
+    wanted = {i.get("ticket") for sc in sessions for room in sc.figures.rooms.values() for i in room.incidents} - {None}
+    C = schema.candidates
+    with site.store.read() as conn:
+        rooms = {row.id: (row.name, row.kind) for row in conn.execute(select(schema.rooms))}
+        if wanted:
+            names.update(dict(conn.execute(select(C.c.ticket, C.c.name).where(C.c.ticket.in_(sorted(wanted)))).all()))
+    tz = ZoneInfo(site.plan.timezone)
+    content = ReportContent(
+        exam=site.plan.exam_name, site=site.plan.site, lang=lang, generated_at=site.clock.local().strftime("%Y-%m-%d %H:%M:%S"),
+        tz=tz, sessions=sessions, rooms=rooms, code_labels={c.code: (c.zh, c.en) for c in site.policy.codes.values()},
+        names=names, chain_heads=chain_heads(site))
+    content.figure_keys, content.figure_columns, content.figure_totals = figure_table(sessions, lang)
+    return content
+
+
+def totals_json(summaries: Sequence[dict]) -> dict:
+    """Sums over sessions for `--all` (sittings, not people); zero_incident only if every session is."""
+    totals: dict = {}
+    for summary in summaries:
+        for key, value in summary.items():
+            if isinstance(value, bool):
+                totals[key] = totals.get(key, True) and value
+            elif isinstance(value, int):
+                totals[key] = totals.get(key, 0) + value
+            elif isinstance(value, dict):
+                group = totals.setdefault(key, {})
+                for sub, n in value.items():
+                    group[sub] = group.get(sub, 0) + n
+    totals["reasons"] = [f"{s['session']}: {r}" for s in summaries for r in s.get("reasons", [])]
+    return totals
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """A report allocates millions of objects that live until it is written: full collections over them free
+    nothing and cost a second on a 50k-candidate site."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str = "zh") -> dict:
+    """Write the signed workbook; return the summary figures (one session's, or every session's and totals)."""
+    with _cyclic_gc_paused():
+        return _build_report(site, session_ids=session_ids, out=out, lang=lang)
+
+
+def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str) -> dict:
+    from examops.adapters.report_workbook import ReportBook, writable
+
+    private_pem = site.store.get_setting(SIGNING_KEY)
+    if private_pem is None:
+        raise ReportRefused("this store has no signing key: run `examops init --plan PLAN.toml` again to make one")
+    content = gather(site, session_ids, lang)
+    book = ReportBook(content)
+    cells = digest_cells(book.cells())
+    stored_columns = {sc.session.id: {k: writable(v) for k, v in col.items()} for sc, col in zip(content.sessions, content.figure_columns)}
+    figures_sha, figures_text = figures_digest(stored_columns)
+    public_key = signing.public_key_b64(private_pem)
+    fields = {
+        "format": FORMAT, "exam": content.exam, "site": content.site,
+        "sessions": ",".join(sc.session.id for sc in content.sessions), "summary_sheet": book.summary_title,
+        "generated_at": content.generated_at, "figures_sha256": figures_sha,
+        "chain_heads_sha256": chains_digest(content.chain_heads), "cells_sha256": cells.digest,
+    }
+    fields["signature"] = signing.sign(private_pem, signed_message(fields))
+    fields["public_key"] = public_key
+    fields["fingerprint"] = signing.fingerprint(public_key)
+    fields["figures_json"] = figures_text
+    sheet_rows = [(title, d.digest, d.cells, [d.row_hashes[i:i + ROW_HASH_CHARS * ROW_HASHES_PER_CELL]
+                                              for i in range(0, len(d.row_hashes), ROW_HASH_CHARS * ROW_HASHES_PER_CELL)])
+                  for title, d in cells.sheets.items()]
+    qr_text = f"{FORMAT};fp={fields['fingerprint']};sig={fields['signature']};fig={figures_sha}"
+    book.sign(list(fields.items()), content.chain_heads, sheet_rows, qr_text)
+    path = book.save(out)
+    summaries = [sc.figures.summary() for sc in content.sessions]
+    tail = {"out": str(path), "fingerprint": fields["fingerprint"], "figures_sha256": figures_sha}
+    if session_ids and len(summaries) == 1:
+        return {**summaries[0], **tail}
+    return {"sessions": summaries, "totals": totals_json(summaries), **tail}
+
+
+# -- verifying -----------------------------------------------------------------------------
+@dataclass
+class Verification:
+    """What `report verify` found: ok only if nothing was changed since signing (and the key is trusted)."""
+
+    path: str
+    problems: list[str] = field(default_factory=list)
+    exam: str = ""
+    site: str = ""
+    sessions: list[str] = field(default_factory=list)
+    generated_at: str = ""
+    fingerprint: str = ""
+    figures_sha256: str = ""
+    signature_valid: bool = False
+    trusted: bool | None = None
+    figures: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "file": self.path, "exam": self.exam, "site": self.site, "sessions": self.sessions,
+                "generated_at": self.generated_at, "fingerprint": self.fingerprint, "figures_sha256": self.figures_sha256,
+                "signature_valid": self.signature_valid, "trusted": self.trusted, "problems": self.problems,
+                "figures": self.figures}
+
+
+def read_trust_file(path: str | Path) -> set[str]:
+    """Trusted key fingerprints: one fingerprint or base64 public key per line, `#` starts a comment."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise ReportRefused(f"cannot read the trust list {path}: {exc.strerror or exc}") from None
+    trusted = set()
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if ":" in text:
+            trusted.add(text.lower())
+            continue
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ReportRefused(f"{path}, line {number}: not a key fingerprint or a base64 Ed25519 public key")
+        trusted.add(signing.fingerprint(text))
+    return trusted
+
+
+def _short(value: object) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def verify_report(path: str | Path, trusted: set[str] | None = None) -> Verification:
+    """Recompute every digest from the workbook's cells, check the signature, say what changed."""
+    with _cyclic_gc_paused():
+        return _verify_report(path, trusted)
+
+
+def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
+    from zipfile import BadZipFile
+
+    from examops.adapters.report_workbook import figure_table as read_figure_table
+    from examops.adapters.report_workbook import load_cells, signature_cells
+
+    result = Verification(str(path))
+    try:
+        sheets = load_cells(path)
+    except (OSError, BadZipFile, KeyError, ValueError) as exc:
+        raise ReportRefused(f"cannot read {path} as a workbook: {exc}") from None
+    stated = signature_cells(sheets)
+    if stated is None:
+        result.problems.append("no signature sheet: this is not a signed examops report")
+        return result
+    fields = stated.fields
+    result.exam, result.site = str(fields.get("exam", "")), str(fields.get("site", ""))
+    result.sessions = [s for s in str(fields.get("sessions", "")).split(",") if s]
+    result.generated_at, result.fingerprint = str(fields.get("generated_at", "")), str(fields.get("fingerprint", ""))
+    content = [(title, cells) for title, cells in sheets if title != stated.title]
+    cells = digest_cells(content)
+    summary_cells = dict(content).get(str(fields.get("summary_sheet")))
+    table = read_figure_table(summary_cells or [], result.sessions)
+    figures_sha, _ = figures_digest(table.columns)
+    result.figures_sha256 = figures_sha
+    result.figures = [{"session": s, **typed_figures(c)} for s, c in table.columns.items()]
+    recomputed = {**fields, "figures_sha256": figures_sha, "chain_heads_sha256": chains_digest(stated.chain_heads),
+                  "cells_sha256": cells.digest}
+    problems = result.problems
+    if summary_cells is None:
+        problems.append(f"the summary sheet {fields.get('summary_sheet')!r} is missing")
+    for session in table.missing_sessions:
+        problems.append(f"the summary has no column for session {session}")
+    public_key = str(fields.get("public_key", ""))
+    try:
+        key_fingerprint = signing.fingerprint(public_key)
+    except (binascii.Error, ValueError):
+        key_fingerprint = ""
+    result.signature_valid = bool(key_fingerprint) and signing.verify(public_key, signed_message(recomputed),
+                                                                      str(fields.get("signature", "")))
+    digests = ("figures_sha256", "cells_sha256", "chain_heads_sha256")
+    if result.signature_valid:
+        # The contents are exactly what was signed: a differing digest means its cell in the signature sheet was edited.
+        for key in digests:
+            if fields.get(key) != recomputed[key]:
+                problems.append(f"{stated.title}!{stated.where.get(key, '?')}: the {key} written there is not the signed one "
+                                f"({recomputed[key]}): the cell was edited")
+    else:
+        if not key_fingerprint:
+            problems.append(f"{stated.title}: the public key is not a valid Ed25519 key")
+        if figures_sha != fields.get("figures_sha256"):
+            problems.append("the Summary figures differ from the signed figures" + _figure_changes(fields, table))
+        if cells.digest != fields.get("cells_sha256"):
+            problems.append("the workbook's cells differ from the signed ones: " + _sheet_changes(cells, stated.sheets, content))
+        if recomputed["chain_heads_sha256"] != fields.get("chain_heads_sha256"):
+            problems.append(f"the event-log chain heads in {stated.title} were changed")
+        problems.append("the signature does not match the report's contents: it was changed after signing"
+                        if any(fields.get(k) != recomputed[k] for k in digests)
+                        else "the signature does not match: the signature, the public key or a signed field "
+                             "(exam, site, sessions, generated_at) was changed")
+    if key_fingerprint and key_fingerprint != result.fingerprint:
+        problems.append(f"{stated.title}!{stated.where.get('fingerprint', '?')}: the fingerprint does not belong to the public key")
+    if trusted is not None:
+        result.trusted = key_fingerprint.lower() in trusted
+        if not result.trusted:
+            problems.append(f"the signing key {key_fingerprint or '?'} ({result.site}) is not on the trust list")
+    return result
+
+
+def _figure_changes(fields: dict, table) -> str:  # noqa: ANN001
+    """Which Summary figures differ from the signed copy kept in the signature sheet (if that copy is intact)."""
+    text = fields.get("figures_json")
+    if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != fields.get("figures_sha256"):
+        return ""
+    changes = []
+    for entry in json.loads(text):
+        session, signed = entry["session"], entry["figures"]
+        now = table.columns.get(session, {})
+        for key in sorted(set(signed) | set(now), key=lambda k: table.where.get((session, k), "")):
+            if signed.get(key) != now.get(key):
+                where = table.where.get((session, key), "?")
+                changes.append(f"{key} of {session} at {where} reads {_short(now.get(key))}, signed {_short(signed.get(key))}")
+    return (": " + "; ".join(changes)) if changes else ""
+
+
+def _sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str, Sequence]]) -> str:
+    now = dict(content)
+    changes = []
+    for title in stated.keys() - cells.sheets.keys():
+        changes.append(f"sheet {title!r} was removed")
+    for title in cells.sheets.keys() - stated.keys():
+        changes.append(f"sheet {title!r} was added")
+    for title, digest in cells.sheets.items():
+        if title not in stated or stated[title][0] == digest.digest:
+            continue
+        old_rows, new_rows = stated[title][2], digest.row_hashes
+        width = ROW_HASH_CHARS
+        count = max(len(old_rows), len(new_rows)) // width
+        rows = [r + 1 for r in range(count) if old_rows[r * width:(r + 1) * width] != new_rows[r * width:(r + 1) * width]]
+        by_row: dict[int, list[str]] = {}
+        for row, column, value in now[title]:
+            if row in rows[:3]:
+                by_row.setdefault(row, []).append(f"{_column_letter(column)}{row}={_short(value)}")
+        detail = "; ".join(f"row {r}" + (f" ({', '.join(by_row[r])})" if r in by_row else " (emptied)") for r in rows[:3])
+        more = f" and {len(rows) - 3} more row(s)" if len(rows) > 3 else ""
+        changes.append(f"sheet {title!r} changed: {detail or 'cells differ'}{more}")
+    return "; ".join(changes) or "cells differ"
