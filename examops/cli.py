@@ -33,6 +33,7 @@ def _emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN00
 
 
 def open_site(ctx: click.Context, *, check: bool = True):
+    """The site for a command; `check` (for every command that writes) runs SQLite's integrity check first."""
     from examops.adapters.store import StoreError
     from examops.domain.plan import PlanError
     from examops.services.site import Site, SiteError

@@ -65,7 +65,7 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
 
     if bool(case_ids) == all_pending:
         raise Failure("give exception ids, or --all-pending")
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     ids = list(case_ids) or pending_ids(site, session=session_id, level=level, code=code)
     if not ids:
         _emit({"approved": []}, as_json, f"nothing pending at level {level}")
@@ -90,7 +90,7 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
     """Reject an exception: entry denied (reason required)."""
     from examops.services.review import reject as do_reject
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=_pin(None, PIN_PROMPT))
     except _refused() as exc:
@@ -108,7 +108,7 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
     """Resolve an exception: the candidate is admitted to their original seat."""
     from examops.services.review import resolve as do_resolve
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         view = do_resolve(site, case_id, by=by, note=note, pin=_pin(None, PIN_PROMPT))
     except _refused() as exc:
@@ -127,7 +127,7 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     from examops.services.seating import plan_reallocation
     from examops.services.seating import reallocate as do_reallocate
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         plan = (plan_reallocation(site, session_id) if preview
                 else do_reallocate(site, session_id, by=by, pin=_pin(None, PIN_PROMPT)))
@@ -154,7 +154,7 @@ def move(ctx, ticket, session_id, room, seat, by, as_json) -> None:  # noqa: ANN
     """Move a candidate to a room (and seat) by hand (chief proctor's PIN)."""
     from examops.services.seating import move as do_move
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=_pin(None, PIN_PROMPT))
     except _refused() as exc:
@@ -179,7 +179,7 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
     """Open another room on the spot (chief proctor's PIN)."""
     from examops.services.seating import add_room
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=_pin(None, PIN_PROMPT))
     except _refused() as exc:

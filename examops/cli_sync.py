@@ -21,7 +21,7 @@ def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
     """Write this store's own events since its last export into a bundle."""
     from examops.services.bundles import export_bundle
 
-    info = export_bundle(open_site(ctx, check=False), out, everything=everything)
+    info = export_bundle(open_site(ctx), out, everything=everything)
     _emit(info, as_json, f"{info['events']} event(s) from {len(info['devices'])} device(s) → {info['out']}")
 
 
@@ -34,7 +34,7 @@ def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
     from examops.services.bundles import BundleError, merge_bundles
 
     try:
-        results = merge_bundles(open_site(ctx, check=False), bundles)
+        results = merge_bundles(open_site(ctx), bundles)
     except BundleError as exc:
         raise Failure(str(exc)) from None
     lines = [f"{r['bundle']}: {r['new']} new, {r['already']} already here, {len(r['conflicts'])} conflict(s)" for r in results]

@@ -195,3 +195,17 @@ def test_init_with_a_malformed_plan_names_key_and_line(tmp_path):
     result = _cli("init", "--plan", str(plan), env_home=tmp_path / "h")
     assert result.returncode == 2
     assert "sessions[0].start" in result.stderr and "line" in result.stderr
+
+
+def test_rooms_listed_in_the_plan_are_the_only_rooms(tmp_path):
+    from examops.services.site import init_site
+
+    plan = tmp_path / "plan.toml"
+    plan.write_text(SAMPLE_PLAN.read_text(encoding="utf-8") + '\n[[rooms]]\nid = "1"\nname = "第一考场"\n', encoding="utf-8")
+    site = init_site(plan, url=f"sqlite:///{tmp_path / 's.sqlite3'}", chief_pin=TEST_PIN)
+    people = sample.synthetic_people(40)
+    report = import_roster(site, [roster_file(tmp_path, people, rooms=2)])
+    assert not report.imported
+    assert {p.code for p in report.errors} == {"room-not-in-plan"}
+    assert {p.value for p in report.errors} == {"002"}
+    assert import_roster(site, [roster_file(tmp_path, people[:30], name="one.xlsx", rooms=1)]).imported

@@ -176,6 +176,7 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
             if row.ticket not in tickets:
                 kept[(row.session_id, row.room_id, row.seat)] = row.ticket
     session_ids = [s.id for s in site.plan.sessions]
+    planned_regular = {r.id for r in site.plan.rooms}  # when the plan lists rooms, the roster must use them
     for session, entry in _expand_sessions(entries, session_ids):
         holder = kept.get((session, entry.room, entry.seat))
         if holder is not None:
@@ -183,6 +184,10 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
                                f"room {entry.room} seat {entry.seat} in session {session} is already taken by ticket {holder} in the store",
                                "Give this candidate a free seat, or import the whole corrected roster with --replace.", "seat-in-store"))
         room = plan_rooms.get(entry.room)
+        if room is None and planned_regular and entry.room not in planned_regular:
+            problems.append(at(entry, "room", entry.room, f"room {entry.room} is not one of the plan's [[rooms]]",
+                               "Use a room the plan lists, or add it to the plan's [[rooms]] and run examops init again.",
+                               "room-not-in-plan"))
         if room is not None and room.kind != "regular":
             problems.append(at(entry, "room", entry.room, f"room {entry.room} is a {room.kind} room of the plan, not a regular room",
                                "Seat candidates in regular rooms; backup and isolation rooms are filled on the day.", "room-is-backup"))
