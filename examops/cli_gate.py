@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import queue
 import sys
+import threading
 
 import click
 
@@ -43,6 +45,62 @@ def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
     return code, outcome, evidence
 
 
+IDLE_TICK_S = 0.5
+
+
+def _stdin_lines(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields raw lines
+    """Scan lines as they come; on a shared store, `gate.maintain()` also runs while the scanner is quiet."""
+    if not gate.can_go_offline:
+        yield from sys.stdin.buffer
+        return
+    lines: queue.Queue[bytes | None] = queue.Queue()
+
+    def pump() -> None:
+        try:
+            for raw in sys.stdin.buffer:
+                lines.put(raw)
+        finally:
+            lines.put(None)
+
+    threading.Thread(target=pump, name="stdin", daemon=True).start()
+    while True:
+        _note(gate.maintain())
+        try:
+            raw = lines.get(timeout=IDLE_TICK_S)
+        except queue.Empty:
+            continue
+        if raw is None:
+            return
+        yield raw
+
+
+def _note(text: str | None) -> None:
+    if text:
+        click.echo(f"examops: {text}", err=True)
+
+
+def _went_offline(gate, was_online: bool) -> None:  # noqa: ANN001
+    if was_online and not gate.online:
+        _note(f"OFFLINE: {gate.offline_reason}; recording on this laptop ({gate.local_site.store.location}), "
+              "uploads when the server answers")
+
+
+def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
+    """Before exiting: one more upload attempt (`retry`, or if one is due); say plainly what still waits on this laptop."""
+    if gate.online:
+        return
+    if retry:
+        from examops.services.offline import describe_upload
+
+        result = gate.try_upload()
+        _note(describe_upload(result) if result.ok else None if result.unreachable else f"upload failed: {result.error}")
+    else:
+        _note(gate.maintain())
+    if not gate.online and gate.pending:
+        _note(f"OFFLINE: {gate.pending} event(s) recorded on this laptop wait for upload; "
+              "they upload when this lane next runs with the server answering")
+
+
 @main.command()
 @click.argument("code", required=False)
 @click.option("--lane", required=True, help="This lane's name, e.g. A or 1号通道.")
@@ -56,12 +114,21 @@ def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
     """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
-    from examops.services.gate import Lane
+    from examops.services.offline import ResilientLane
 
     if from_stdin == bool(code):
         raise Failure("give one CODE, or --stdin")
     site = open_site(ctx, check=False)
-    gate = Lane(site, lane, staff, device)
+    gate = ResilientLane(site, lane, staff, device)
+    if gate.cache_error:
+        _note(f"no offline copy on this laptop ({gate.cache_error}): if the shared store stops answering, "
+              "scans will NOT be recorded")
+    if gate.carried_over is not None:
+        from examops.services.offline import describe_upload
+
+        carried = gate.carried_over
+        _note(f"an earlier run's queue: {describe_upload(carried)}" if carried.ok else
+              f"OFFLINE: an earlier run's {gate.pending} event(s) could not be uploaded ({carried.error}); recording on this laptop")
     try:
         gate.session(session_id)
     except KeyError:
@@ -69,21 +136,27 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
     if outcome and outcome != "admit" and outcome not in site.policy.codes:
         raise Failure(f"unknown outcome {outcome!r}; this site's codes: admit, {', '.join(site.policy.codes)}")
     if not from_stdin:
+        was_online = gate.online
         verdict = gate.check(code, session_id=session_id, outcome=outcome, evidence=_fields(fields))
+        _went_offline(gate, was_online)
         _emit(verdict.to_json(), as_json, _human(verdict))
+        _finish_offline(gate, retry=False)
         if not verdict.recorded and verdict.verdict != "invalid":
             ctx.exit(EXIT_NOT_RECORDED)
         return
     failures = 0
-    for raw in sys.stdin.buffer:
+    for raw in _stdin_lines(gate):
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         if not line.strip():
             continue
         scan, line_outcome, evidence = _parse_stdin_line(line)
+        was_online = gate.online
         verdict = gate.check(scan, session_id=session_id, outcome=line_outcome or outcome, evidence=evidence)
         failures += not verdict.recorded and verdict.verdict != "invalid"
         sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else _human(verdict)) + "\n")
         sys.stdout.flush()
+        _went_offline(gate, was_online)
+    _finish_offline(gate, retry=True)
     if failures:
         ctx.exit(EXIT_NOT_RECORDED)
 

@@ -174,3 +174,17 @@ def report_merge(ctx, paths, out, trust_path, lang, as_json) -> None:  # noqa: A
                  f"present {total['present']}, absent {total['absent']}, incidents {total['incidents']}")
     lines.append(f"written {result['out']}")
     _emit(result, as_json, "\n".join(lines))
+
+
+@report.command("view")
+@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
+@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@click.pass_context
+def report_view(ctx, session_id, lang) -> None:  # noqa: ANN001
+    """Open the report view: live figures, arrivals, rooms, the zero-incident verdict; B builds the signed report."""
+    from examops.tui.app import ExamopsApp
+
+    site = open_site(ctx)
+    if session_id and session_id not in {s.id for s in site.plan.sessions}:
+        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
+    ExamopsApp(site, mode="report", session_id=session_id, lang=lang).run()

@@ -8,7 +8,8 @@ import pytest
 CORE = ["examops.domain.idnumber", "examops.domain.plan", "examops.domain.policy", "examops.domain.events",
         "examops.domain.scan", "examops.domain.state", "examops.domain.verdict", "examops.domain.roster"]
 SERVICES = ["examops.services.site", "examops.services.gate", "examops.services.lookup",
-            "examops.services.counters", "examops.services.audit", "examops.services.roster"]
+            "examops.services.counters", "examops.services.audit", "examops.services.roster",
+            "examops.services.offline", "examops.services.live"]
 
 
 def _loaded_after_import(modules: list[str]) -> set[str]:

@@ -80,3 +80,41 @@ async def test_roster_labels_in_chinese(seeded_site):
         await until(pilot, lambda: rooms.row_count == 6)
         text = screen_text(app)
         assert "考场总览" in text and "常规" in text and "查找考生" in text
+
+
+@run_async
+async def test_roster_import_from_the_app_shows_progress_and_refreshes_rooms(site):
+    from examops.services.site import status
+    from examops.tui.widgets.roster_import import RosterImportModal
+    from tests.conftest import ROOT
+
+    app = roster_app(site)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        app.screen.query_one("#import-paths").value = str(ROOT / "rosters" / "sample_roster.xlsx")
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, RosterImportModal))
+        rooms = app.screen.query_one("#roster-rooms")
+        await until(pilot, lambda: rooms.row_count == 12 + 2)
+        assert any("Imported 360 candidates" in n.message for n in app._notifications)
+    assert status(site)["candidates"] == 360
+
+
+@run_async
+async def test_roster_import_of_a_bad_file_says_why_and_imports_nothing(site, tmp_path):
+    from examops.services.site import status
+    from examops.tui.widgets.roster_import import RosterImportModal
+
+    bad = tmp_path / "roster.xls"
+    bad.write_text("<html><table><tr><td>准考证号</td></tr></table></html>", encoding="utf-8")
+    app = roster_app(site)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        app.screen.query_one("#import-paths").value = str(bad)
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, RosterImportModal))
+        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        assert any("nothing imported" in n.message and "HTML" in n.message for n in app._notifications)
+    assert status(site)["candidates"] == 0

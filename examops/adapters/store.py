@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, make_url, select
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from examops import locations
@@ -38,6 +38,10 @@ class WriteFailed(StoreError):
     """Nothing was recorded: the transaction was rolled back."""
 
 
+class ServerUnreachable(WriteFailed):
+    """Nothing was recorded because the shared store's server did not answer (down, restarting, network gone)."""
+
+
 def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
@@ -57,9 +61,20 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
+# A lane must learn within seconds that the server is gone, not after TCP's minutes of retries.
+PG_CONNECT_DEFAULTS = {"connect_timeout": 4, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3,
+                       "keepalives_count": 3, "tcp_user_timeout": 10_000}
+# Server states that mean "not answering" rather than "refused": admin/crash shutdown, starting up.
+UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
 def _make_engine(url: str) -> Engine:
     if not _is_sqlite(url):
-        return create_engine(url, pool_pre_ping=True, future=True)
+        parsed = make_url(url)
+        connect_args = {}
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
+            connect_args = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in parsed.query}
+        return create_engine(url, pool_pre_ping=True, future=True, connect_args=connect_args)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -93,6 +108,20 @@ def describe_failure(exc: BaseException) -> str:
     if "connection" in message or "server closed" in message or "could not connect" in message:
         return "the shared store does not answer"
     return f"the store refused the write ({str(getattr(exc, 'orig', exc)).strip()[:200]})"
+
+
+def _server_unreachable(exc: BaseException) -> bool:
+    """True when a shared store's server did not answer; False when it answered with a refusal (a constraint, a full disk)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if sqlstate is None:  # raised by the client library itself: no connection, or it broke
+        return True
+    return sqlstate.startswith("08") or sqlstate in UNREACHABLE_SQLSTATES
 
 
 class Store:
@@ -171,7 +200,13 @@ class Store:
             # SQLite keeps a file it opened read-only read-only: without fresh connections
             # the lane would stay NOT RECORDED after the fault is fixed.
             self.engine.dispose()
+            if self.unreachable(exc):
+                raise ServerUnreachable(describe_failure(exc)) from exc
             raise WriteFailed(describe_failure(exc)) from exc
+
+    def unreachable(self, exc: BaseException) -> bool:
+        """A failure of this store that means its server does not answer (never for a SQLite file)."""
+        return not self.is_sqlite and _server_unreachable(exc)
 
     # -- settings -------------------------------------------------------
     def get_setting(self, key: str, conn: Connection | None = None) -> str | None:

@@ -49,6 +49,8 @@ class Verdict:
     suggestions: tuple[CandidateCard, ...] = ()
     scanned: str = ""
     evidence: Mapping[str, str] = field(default_factory=dict)
+    offline: bool = False
+    """Recorded on this laptop while the shared store did not answer; uploaded when it does."""
 
     def to_json(self, *, reveal_id: bool = False) -> dict:
         card = self.card
@@ -77,6 +79,8 @@ class Verdict:
             ]
         if self.evidence:
             out["evidence"] = dict(self.evidence)
+        if self.offline:
+            out["offline"] = True
         return out
 
 

@@ -17,6 +17,7 @@ from examops.adapters.store import Store, WriteFailed, row_to_event
 from examops.domain.events import Event, Kind
 
 DEVICE_SEQ_RETRIES = 5
+EVENTS_CHANNEL = "examops_events"
 
 
 def admission_slot(conn: Connection, session: str, ticket: str) -> int:
@@ -57,7 +58,18 @@ def append_in(conn: Connection, store: Store, event: Event, *, override: str | N
             session_id=event.session, ticket=event.ticket,
             slot=admission_slot(conn, event.session, event.ticket), event_id=stored.id,
         ))
+    if inserted:
+        announce(conn)
     return stored
+
+
+def announce(conn: Connection) -> None:
+    """Wake the lanes LISTENing on a PostgreSQL store; the notice goes out at commit and is dropped on rollback.
+
+    The payload is the schema, so stores sharing one database tell their own notices apart.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_notify('{EVENTS_CHANNEL}', current_schema())")
 
 
 def record(store: Store, *events: Event, override: str | None = None) -> list[Event]:

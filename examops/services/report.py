@@ -19,7 +19,7 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -41,6 +41,7 @@ SIGNED_FIELDS = ("format", "exam", "site", "sessions", "generated_at", "figures_
 ROW_HASH_CHARS = 6
 ROW_HASHES_PER_CELL = 5000
 KIND_ORDER = {"regular": 0, "backup": 1, "isolation": 2}
+BUILD_PHASES = ("gather", "layout", "digest", "save")
 
 
 class ReportRefused(Exception):
@@ -280,20 +281,33 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str = "zh") -> dict:
-    """Write the signed workbook; return the summary figures (one session's, or every session's and totals)."""
+def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str = "zh",
+                 progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Write the signed workbook; return the summary figures (one session's, or every session's and totals).
+
+    `progress(phase, done, total)` is called as each of `BUILD_PHASES` starts, with the phases done before it;
+    it may raise to stop the build (nothing is written before "save").
+    """
     with _cyclic_gc_paused():
-        return _build_report(site, session_ids=session_ids, out=out, lang=lang)
+        return _build_report(site, session_ids=session_ids, out=out, lang=lang, progress=progress)
 
 
-def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str) -> dict:
+def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,
+                  progress: Callable[[str, int, int], None] | None = None) -> dict:
     from examops.adapters.report_workbook import ReportBook, writable
+
+    def phase(name: str) -> None:
+        if progress is not None:
+            progress(name, BUILD_PHASES.index(name), len(BUILD_PHASES))
 
     private_pem = site.store.get_setting(SIGNING_KEY)
     if private_pem is None:
         raise ReportRefused("this store has no signing key: run `examops init --plan PLAN.toml` again to make one")
+    phase("gather")
     content = gather(site, session_ids, lang)
+    phase("layout")
     book = ReportBook(content)
+    phase("digest")
     cells = digest_cells(book.cells())
     stored_columns = {sc.session.id: {k: writable(v) for k, v in col.items()} for sc, col in zip(content.sessions, content.figure_columns)}
     figures_sha, figures_text = figures_digest(stored_columns)
@@ -313,9 +327,10 @@ def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | P
                   for title, d in cells.sheets.items()]
     qr_text = f"{FORMAT};fp={fields['fingerprint']};sig={fields['signature']};fig={figures_sha}"
     book.sign(list(fields.items()), content.chain_heads, sheet_rows, qr_text)
+    phase("save")
     path = book.save(out)
     summaries = [sc.figures.summary() for sc in content.sessions]
-    tail = {"out": str(path), "fingerprint": fields["fingerprint"], "figures_sha256": figures_sha}
+    tail = {"out": str(path), "fingerprint": fields["fingerprint"], "figures_sha256": figures_sha, "qr_payload": qr_text}
     if session_ids and len(summaries) == 1:
         return {**summaries[0], **tail}
     return {"sessions": summaries, "totals": totals_json(summaries), **tail}

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from examops.adapters import schema
 from examops.adapters.store import Store, row_to_event, utc_now
 from examops.domain.events import ChainBreak, Event, Kind, new_event_id, verify_chain
-from examops.services.ledger import admission_slot
+from examops.services.ledger import admission_slot, announce
 
 E = schema.events
 
@@ -93,6 +93,8 @@ def merge_events(store: Store, events: Iterable[Event], *, merged_by: str = "syn
                             None, merged_by, conflict))
                         result.conflicts.append({"ticket": event.ticket, "session": event.session, **conflict,
                                                  "event_id": flagged.id})
+        if result.new:
+            announce(conn)
     return result
 
 

@@ -14,19 +14,21 @@ from textual.binding import Binding
 from examops.services.site import Site
 from examops.tui import i18n
 from examops.tui.screens.gate import GateScreen
+from examops.tui.screens.report import ReportScreen
 from examops.tui.screens.review import ReviewScreen
 from examops.tui.screens.roster import RosterScreen
 
-MODES = ("gate", "roster", "review")
+MODES = ("gate", "roster", "review", "report")
 
 
 class ExamopsApp(App):
     """Exam-day operations on screen."""
 
-    CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss"]
+    CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss", "report.tcss"]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+t", "review", "Review", id="app.review", show=False),
+        Binding("ctrl+b", "report", "Report", id="app.report", show=False),
     ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
@@ -53,15 +55,26 @@ class ExamopsApp(App):
             self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id))
         elif self.mode == "review":
             self.push_screen(ReviewScreen(self.site, self.staff, self.session_id))
+        elif self.mode == "report":
+            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False))
         else:
             self.push_screen(RosterScreen(self.site, can_return=False))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
             return isinstance(self.screen, GateScreen)
+        if action == "report":
+            return isinstance(self.screen, (GateScreen, ReviewScreen, RosterScreen))
         return True
 
     def action_review(self) -> None:
         """From a lane: the review opens behind the chief proctor's PIN."""
         if isinstance(self.screen, GateScreen):
             self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or ""))
+
+    def action_report(self) -> None:
+        """The bureau report view, for the session on screen; from a lane it opens behind the chief proctor's PIN."""
+        screen = self.screen
+        lane = (self.lane_name or "") if isinstance(screen, GateScreen) else None
+        session_id = getattr(screen, "session_id", None) or self.session_id
+        self.push_screen(ReportScreen(self.site, self.staff, session_id, from_lane=lane))

@@ -525,3 +525,185 @@ REVIEW_EN: dict[str, str] = {
 
 ZH_CN.update(REVIEW_ZH_CN)
 EN.update(REVIEW_EN)
+
+
+# -- several lanes: the offline banner -------------------------------------
+
+LANES_ZH_CN: dict[str, str] = {
+    "offline.banner": "离线 OFFLINE — 记录保存在本机，恢复后自动上传 · 待上传 {pending} 条\n"
+                      "recorded on this laptop, uploads when the server is back · {pending} pending",
+    "offline.reason": "原因：{reason}",
+    "offline.upload_failed": "上传未成功，稍后自动重试：{error}",
+    "offline.uploaded": "已恢复在线：上传 {count} 条记录",
+    "offline.conflicts": "{count} 起入场冲突已标记（离线入场与其他通道重复），请总监考复核",
+    "offline.copy_failed": "本机离线副本不可用：{error} — 服务器断开时扫描将无法记录",
+}
+
+LANES_EN: dict[str, str] = {
+    "offline.banner": "OFFLINE 离线 — recorded on this laptop, uploads when the server is back · {pending} pending\n"
+                      "记录保存在本机，恢复后自动上传 · 待上传 {pending} 条",
+    "offline.reason": "Why: {reason}",
+    "offline.upload_failed": "Upload did not go through, retrying: {error}",
+    "offline.uploaded": "Back online: {count} record(s) uploaded",
+    "offline.conflicts": "{count} admission conflict(s) flagged (admitted offline here and at another lane): "
+                         "the chief proctor reviews them",
+    "offline.copy_failed": "No offline copy on this laptop: {error} — if the server stops answering, scans will NOT be recorded",
+}
+
+ZH_CN.update(LANES_ZH_CN)
+EN.update(LANES_EN)
+
+IMPORT_ZH_CN: dict[str, str] = {
+    "binding.import": "导入名单",
+    "import.title": "导入考生名单（.xlsx / .xls / .csv）",
+    "import.placeholder": "文件路径，多个文件用空格分隔，按 Enter 开始",
+    "import.hint": "有任何错误则一条也不导入 · Esc 取消",
+    "import.missing": "找不到文件：{path}",
+    "import.cancelling": "正在取消…（写入开始后不能取消）",
+    "import.cancelled": "已取消，什么也没有导入",
+    "import.stage.read": "读取文件…",
+    "import.stage.check": "核对名单…",
+    "import.stage.write": "写入…",
+    "import.done": "已导入 {candidates} 名考生（新增 {added}，更新 {updated}）",
+    "import.refused": "名单有 {errors} 处错误，未导入。第一处：{first}",
+}
+IMPORT_EN: dict[str, str] = {
+    "binding.import": "Import roster",
+    "import.title": "Import a candidate roster (.xlsx / .xls / .csv)",
+    "import.placeholder": "File paths, separated by spaces; Enter starts",
+    "import.hint": "Any error imports nothing · Esc cancels",
+    "import.missing": "No such file: {path}",
+    "import.cancelling": "Cancelling… (not possible once writing started)",
+    "import.cancelled": "Cancelled: nothing was imported",
+    "import.stage.read": "Reading…",
+    "import.stage.check": "Checking the roster…",
+    "import.stage.write": "Writing…",
+    "import.done": "Imported {candidates} candidates ({added} new, {updated} updated)",
+    "import.refused": "{errors} error(s) in the roster: nothing imported. First: {first}",
+}
+ZH_CN.update(IMPORT_ZH_CN)
+EN.update(IMPORT_EN)
+
+
+# -- the bureau report view ------------------------------------------------
+
+REPORT_ZH_CN: dict[str, str] = {
+    "binding.report": "考务报告",
+    "binding.build": "生成报告",
+    "binding.cancel_build": "取消生成",
+    "binding.session": "切换场次",
+    "binding.back": "返回",
+    "binding.close": "关闭",
+    "report.title": "考务报告",
+    "report.loading": "正在统计…",
+    "report.failed": "统计失败：{error}",
+    "report.no_session": "计划中没有场次",
+    "report.updated": "数据截至 {at} · 每 {every} 秒自动刷新",
+    "report.last_built": "上次生成：{out}",
+    "report.fig.expected": "应到",
+    "report.fig.present": "实到",
+    "report.fig.absent": "缺考",
+    "report.fig.admitted_late": "开考后入场",
+    "report.fig.exceptions": "异常登记",
+    "report.fig.approvals": "审批签字",
+    "report.fig.reallocated": "调配入场",
+    "report.fig.denied": "拒绝入场",
+    "report.fig.incidents": "违纪及异常",
+    "report.fig.duplicates": "重复扫描报警",
+    "report.fig.voided": "作废记录",
+    "report.fig.conflicts": "离线通道冲突",
+    "report.fig.by_code": "异常（按类型）：",
+    "report.fig.by_kind": "违纪及异常（按类型）：",
+    "report.none": "无",
+    "report.verdict.true": "✔  零事故、零失误、零差错",
+    "report.verdict.false": "✘  未达“零事故、零失误、零差错”",
+    "report.verdict.reasons": "原因：",
+    "report.arrivals.title": "入场时间分布（每 {minutes} 分钟）",
+    "report.arrivals.span": "{first}–{last} · 峰值 {peak} 人（{at}）",
+    "report.arrivals.none": "尚无考生入场",
+    "report.rooms.title": "各考场到考情况（{rooms} 个考场）",
+    "report.col.room": "考场",
+    "report.build.title": "生成考务报告 — 场次 {session}",
+    "report.build.subtitle": "报告带本考点签名，可用 examops report verify 校验",
+    "report.build.path": "保存到（.xlsx）",
+    "report.build.xlsx": "文件名须以 .xlsx 结尾",
+    "report.build.busy": "报告正在生成，请稍候",
+    "report.build.phase.gather": "汇总数据…",
+    "report.build.phase.layout": "排版工作表…",
+    "report.build.phase.digest": "计算摘要并签名…",
+    "report.build.phase.save": "保存文件…",
+    "report.build.cancelling": "正在取消…（开始保存后不能取消）",
+    "report.build.cancelled": "已取消，未生成报告",
+    "report.build.failed": "报告未生成：{error}",
+    "report.build.done": "考务报告已生成：{out}",
+    "report.built.title": "考务报告已生成（已签名）",
+    "report.built.file": "文件",
+    "report.built.fingerprint": "公钥指纹",
+    "report.built.figures": "数据摘要",
+    "report.built.verify": "校验：examops report verify 文件名.xlsx",
+    "report.built.qr": "左侧二维码与报告“签名”表中的二维码内容相同",
+    "report.built.hint": "Enter / Esc 关闭",
+    "report.purpose.open": "打开考务报告（{lane} 通道）",
+}
+
+REPORT_EN: dict[str, str] = {
+    "binding.report": "Report",
+    "binding.build": "Build report",
+    "binding.cancel_build": "Cancel build",
+    "binding.session": "Session",
+    "binding.back": "Back",
+    "binding.close": "Close",
+    "report.title": "Bureau report",
+    "report.loading": "Computing the figures…",
+    "report.failed": "Figures unavailable: {error}",
+    "report.no_session": "No session in the plan",
+    "report.updated": "Figures as of {at} · refreshed every {every} s",
+    "report.last_built": "Last built: {out}",
+    "report.fig.expected": "Expected",
+    "report.fig.present": "Present",
+    "report.fig.absent": "Absent",
+    "report.fig.admitted_late": "Admitted late",
+    "report.fig.exceptions": "Exceptions",
+    "report.fig.approvals": "Approvals",
+    "report.fig.reallocated": "Reallocated",
+    "report.fig.denied": "Denied",
+    "report.fig.incidents": "Incidents",
+    "report.fig.duplicates": "Duplicate scans",
+    "report.fig.voided": "Voided",
+    "report.fig.conflicts": "Conflicts",
+    "report.fig.by_code": "Exceptions by code: ",
+    "report.fig.by_kind": "Incidents by kind: ",
+    "report.none": "none",
+    "report.verdict.true": "✔  ZERO INCIDENTS · ZERO MISTAKES · ZERO ERRORS\n零事故、零失误、零差错",
+    "report.verdict.false": "✘  NOT ZERO-INCIDENT\n未达“零事故、零失误、零差错”",
+    "report.verdict.reasons": "What stands in the way:",
+    "report.arrivals.title": "Arrivals per {minutes} minutes",
+    "report.arrivals.span": "{first}–{last} · peak {peak} at {at}",
+    "report.arrivals.none": "no arrivals yet",
+    "report.rooms.title": "Attendance per room ({rooms} rooms)",
+    "report.col.room": "Room",
+    "report.build.title": "Build the bureau report — session {session}",
+    "report.build.subtitle": "Signed with this site's key; check it with examops report verify",
+    "report.build.path": "Save to (.xlsx)",
+    "report.build.xlsx": "the file name must end in .xlsx",
+    "report.build.busy": "A report is being built, wait a moment",
+    "report.build.phase.gather": "Gathering the figures…",
+    "report.build.phase.layout": "Laying out the sheets…",
+    "report.build.phase.digest": "Digests and signature…",
+    "report.build.phase.save": "Saving…",
+    "report.build.cancelling": "Cancelling… (not possible once saving started)",
+    "report.build.cancelled": "Cancelled: no report written",
+    "report.build.failed": "The report was not built: {error}",
+    "report.build.done": "Report written: {out}",
+    "report.built.title": "Bureau report written (signed)",
+    "report.built.file": "File",
+    "report.built.fingerprint": "Key fingerprint",
+    "report.built.figures": "Figures digest",
+    "report.built.verify": "Check it: examops report verify FILE.xlsx",
+    "report.built.qr": "The QR code is the one on the report's signature sheet",
+    "report.built.hint": "Enter / Esc close",
+    "report.purpose.open": "open the bureau report (lane {lane})",
+}
+
+ZH_CN.update(REPORT_ZH_CN)
+EN.update(REPORT_EN)

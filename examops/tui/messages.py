@@ -136,3 +136,133 @@ class FiltersChanged(Message):
     """The review's filter bar changed: the filters now chosen (code, status, lane, room)."""
 
     filters: dict[str, str]
+
+
+# -- several lanes: live figures, offline lane, upload ---------------------
+
+
+@dataclass
+class StoreChanged(Message):
+    """Events were stored since the last look (by another lane, or this one): time to recount."""
+
+
+@dataclass
+class LaneWentOffline(Message):
+    """The shared store stopped answering: scans are recorded on this laptop until the upload."""
+
+    reason: str
+    pending: int
+
+
+@dataclass
+class OfflineQueueGrew(Message):
+    """One more event recorded on this laptop while offline."""
+
+    pending: int
+
+
+@dataclass
+class ServerProbed(Message):
+    """Whether the shared store answered a ping while the lane was offline."""
+
+    answered: bool
+
+
+@dataclass
+class QueueUploaded(Message):
+    """The offline queue went up to the shared store; the lane is online again."""
+
+    uploaded: int
+    conflicts: int
+
+
+@dataclass
+class UploadFailed(Message):
+    """The queue did not go up; it stays on this laptop and the upload is retried."""
+
+    error: str
+    pending: int
+
+
+@dataclass
+class OfflineCopyFailed(Message):
+    """This laptop's offline copy could not be made or refreshed."""
+
+    error: str
+
+
+@dataclass
+class RosterImportProgressed(Message):
+    """The import reached a stage; a newer progress message replaces an older one."""
+
+    stage: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RosterImportProgressed)
+
+
+@dataclass
+class RosterImported(Message):
+    """The import service answered: imported, or refused with its problems."""
+
+    report: object
+
+
+@dataclass
+class RosterImportFailed(Message):
+    """The import could not run to an answer (cancelled, or the store failed)."""
+
+    error: str
+
+
+# -- the bureau report view -----------------------------------------------
+
+from examops.domain.figures import SessionFigures  # noqa: E402
+
+
+@dataclass
+class FiguresComputed(Message):
+    """A session's figures for the report view, as of `at` (site-local time)."""
+
+    session_id: str
+    figures: SessionFigures
+    at: str
+
+
+@dataclass
+class FiguresFailed(Message):
+    session_id: str
+    error: str
+
+
+@dataclass
+class ReportBuildProgressed(Message):
+    """The report build started a phase; a newer progress message replaces an older one."""
+
+    phase: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ReportBuildProgressed)
+
+
+@dataclass
+class ReportBuilt(Message):
+    """The signed workbook is saved: where, the key's fingerprint, the figures' digest, and its QR code as text."""
+
+    out: str
+    fingerprint: str
+    figures_sha256: str
+    qr_payload: str
+    qr_blocks: str
+
+
+@dataclass
+class ReportBuildFailed(Message):
+    """The build stopped without a report: refused, failed, or cancelled by staff."""
+
+    error: str
+    cancelled: bool = False

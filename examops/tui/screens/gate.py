@@ -3,12 +3,17 @@
 Every check goes through one long-lived thread worker that takes requests
 from a queue in order and posts `ScanRecorded`/`ScanFailed`; only the
 handlers touch widgets, and nothing shows as recorded before `Lane.check`
-has returned (it commits first).
+has returned (it commits first). On a shared store the lane is a
+`ResilientLane`: when the server stops answering it records on this laptop
+under a full-width OFFLINE banner, and the same worker uploads the queue once
+a probe finds the server again. A watcher worker recounts the figures as soon
+as any lane stores an event.
 """
 
 from __future__ import annotations
 
 import queue
+import time
 
 from rich.text import Text
 from textual import on, work
@@ -24,10 +29,24 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from examops.domain.plan import Session
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.services import gate_view
-from examops.services.gate import Lane
+from examops.services.live import EventWatcher
+from examops.services.offline import ResilientLane
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings, t
-from examops.tui.messages import PanelsFailed, PanelsRefreshed, ScanFailed, ScanRecorded, ScanRequest
+from examops.tui.messages import (
+    LaneWentOffline,
+    OfflineCopyFailed,
+    OfflineQueueGrew,
+    PanelsFailed,
+    PanelsRefreshed,
+    QueueUploaded,
+    ScanFailed,
+    ScanRecorded,
+    ScanRequest,
+    ServerProbed,
+    StoreChanged,
+    UploadFailed,
+)
 from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
@@ -40,6 +59,10 @@ PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures a
 CLOCK_EVERY_S = 1.0
 LANE_WORKER = "lane-checks"
 ALARM_VERDICTS = ("duplicate", "denied", "not_recorded")
+PROBE_EVERY_S = 2.0  # while offline: is the shared store back?
+LIVE_WAIT_S = 0.5
+LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes are
+UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
 class GateScreen(Screen):
@@ -58,7 +81,12 @@ class GateScreen(Screen):
         codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
         localize_bindings(self, codes)
         self.site = site
-        self.lane = Lane(site, lane, staff)
+        self.lane = ResilientLane(site, lane, staff, prepare=False)
+        self.offline = False
+        self._lane_prepared = False
+        self._probing = False
+        self._upload_queued = False
+        self._offline_detail = ""
         self.session_id = session_id
         self.session: Session | None = gate_view.current_session(site, session_id)
         self.card: CandidateCard | None = None
@@ -67,13 +95,14 @@ class GateScreen(Screen):
         self.panels_refreshing = False
         self._panels_again = False
         self._panels_timer: Timer | None = None
-        self._requests: queue.Queue[ScanRequest | None] = queue.Queue()
+        self._requests: queue.Queue[ScanRequest | str | None] = queue.Queue()
 
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
             yield Static("", id="top-lane")
+        yield Static("", id="offline-banner")
         yield Static(t("focus.lost"), id="focus-warning")
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
@@ -104,11 +133,14 @@ class GateScreen(Screen):
         self._check_lane()
         self.set_interval(CLOCK_EVERY_S, self._tick)
         self.set_interval(PANELS_EVERY_S, self.request_panels)
+        self.set_interval(PROBE_EVERY_S, self._probe_if_offline)
+        self._watch_store()
         self.watch(self.app, "app_focus", lambda _: self._update_focus_warning(), init=False)
         self.request_panels()
 
     def on_unmount(self) -> None:
         self._requests.put(None)
+        self.workers.cancel_group(self, "live")
 
     @property
     def scan_input(self) -> Input:
@@ -122,8 +154,18 @@ class GateScreen(Screen):
     # -- the lane worker -----------------------------------------------
     @work(thread=True, group="lane", name=LANE_WORKER, exit_on_error=False)
     def _check_lane(self) -> None:
-        """Check requests one at a time, in the order they were queued."""
+        """Check requests one at a time, in the order they were queued; uploads take their turn in the same line."""
         worker = get_current_worker()
+        if not self._lane_prepared:
+            self._lane_prepared = True
+            self.lane.prepare()
+            if self.lane.cache_error:
+                self.post_message(OfflineCopyFailed(self.lane.cache_error))
+            carried = self.lane.carried_over
+            if not self.lane.online:
+                self.post_message(LaneWentOffline(self.lane.offline_reason, self.lane.pending))
+            elif carried is not None:
+                self.post_message(QueueUploaded(carried.uploaded, len(carried.conflicts)))
         while not worker.is_cancelled:
             try:
                 request = self._requests.get(timeout=0.5)
@@ -131,6 +173,10 @@ class GateScreen(Screen):
                 continue
             if request is None:
                 return
+            if request == UPLOAD:
+                self._upload()
+                continue
+            was_online = self.lane.online
             try:
                 verdict = self.lane.check(request.code, session_id=self.session_id,
                                           outcome=request.outcome, evidence=request.evidence)
@@ -138,6 +184,20 @@ class GateScreen(Screen):
                 self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
             else:
                 self.post_message(ScanRecorded(request, verdict))
+            if not self.lane.online:
+                pending = self.lane.pending
+                self.post_message(LaneWentOffline(self.lane.offline_reason, pending) if was_online else OfflineQueueGrew(pending))
+
+    def _upload(self) -> None:
+        """On the lane worker: send the offline queue up (scans wait their turn behind it)."""
+        if self.lane.online:
+            self.post_message(QueueUploaded(0, 0))
+            return
+        result = self.lane.try_upload()
+        if result.ok:
+            self.post_message(QueueUploaded(result.uploaded, len(result.conflicts)))
+        else:
+            self.post_message(UploadFailed(result.error or "", self.lane.pending))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == LANE_WORKER and event.state == WorkerState.ERROR:
@@ -283,7 +343,7 @@ class GateScreen(Screen):
         self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchModal(self.site, self.session.id if self.session else None), self._picked)
+        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
 
     def _picked(self, card: CandidateCard | None) -> None:
         if card is None or self.pending_scans:
@@ -330,7 +390,7 @@ class GateScreen(Screen):
     @work(thread=True, group="panels", exit_on_error=False)
     def _load_panels(self, session_id: str) -> None:
         try:
-            self.post_message(PanelsRefreshed(gate_view.lane_panels(self.site, self.lane.lane, session_id)))
+            self.post_message(PanelsRefreshed(gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id)))
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
 
@@ -350,3 +410,73 @@ class GateScreen(Screen):
         if self._panels_again:
             self._panels_again = False
             self.request_panels()
+
+    # -- other lanes, offline, upload ------------------------------------
+    @work(thread=True, group="live", exit_on_error=False)
+    def _watch_store(self) -> None:
+        """Recount as soon as any lane stores an event; keep the offline copy of admissions current."""
+        worker = get_current_worker()
+        watcher = EventWatcher(self.site.store)
+        try:
+            while not worker.is_cancelled:
+                if not watcher.wait(LIVE_WAIT_S):
+                    continue
+                try:
+                    self.lane.refresh_mirror()
+                except Exception as exc:  # noqa: BLE001 - shown; a lost server is the lane worker's to notice
+                    if not self.site.store.unreachable(exc):
+                        self.post_message(OfflineCopyFailed(f"{type(exc).__name__}: {exc}"))
+                self.post_message(StoreChanged())
+                time.sleep(LIVE_MIN_GAP_S)
+        finally:
+            watcher.close()
+
+    def on_store_changed(self, _message: StoreChanged) -> None:
+        self.request_panels()
+
+    def on_lane_went_offline(self, message: LaneWentOffline) -> None:
+        self.offline = True
+        self.add_class("-offline")
+        self._show_offline(message.pending, t("offline.reason", reason=message.reason))
+        self.app.bell()
+
+    def on_offline_queue_grew(self, message: OfflineQueueGrew) -> None:
+        self._show_offline(message.pending)
+
+    def _show_offline(self, pending: int, detail: str | None = None) -> None:
+        if detail is not None:
+            self._offline_detail = detail
+        self.query_one("#offline-banner", Static).update(t("offline.banner", pending=pending) + "\n" + self._offline_detail)
+
+    def _probe_if_offline(self) -> None:
+        if self.offline and not self._probing and not self._upload_queued:
+            self._probing = True
+            self._probe()
+
+    @work(thread=True, group="probe", exit_on_error=False)
+    def _probe(self) -> None:
+        self.post_message(ServerProbed(self.lane.server_answers()))
+
+    def on_server_probed(self, message: ServerProbed) -> None:
+        self._probing = False
+        if message.answered and self.offline and not self._upload_queued:
+            self._upload_queued = True
+            self._requests.put(UPLOAD)
+
+    def on_queue_uploaded(self, message: QueueUploaded) -> None:
+        self._upload_queued = False
+        self.offline = False
+        self.remove_class("-offline")
+        if message.uploaded or message.conflicts:
+            self.notify(t("offline.uploaded", count=message.uploaded), timeout=8)
+        if message.conflicts:
+            self.notify(t("offline.conflicts", count=message.conflicts), severity="warning", timeout=30)
+            self.app.bell()
+        self.request_panels()
+
+    def on_upload_failed(self, message: UploadFailed) -> None:
+        self._upload_queued = False
+        self._show_offline(message.pending, t("offline.upload_failed", error=message.error))
+
+    def on_offline_copy_failed(self, message: OfflineCopyFailed) -> None:
+        self.notify(t("offline.copy_failed", error=message.error), severity="error", timeout=30)

@@ -31,6 +31,7 @@ class RosterScreen(Screen):
         Binding("escape,f11,ctrl+r", "back", "Back to lane", id="roster.gate"),
         Binding("f5", "refresh", "Refresh", id="roster.refresh"),
         Binding("ctrl+f", "focus_search", "Find", id="roster.search"),
+        Binding("f2", "import_roster", "Import roster", id="roster.import"),
     ]
 
     def __init__(self, site: Site, *, can_return: bool = False) -> None:
@@ -73,6 +74,20 @@ class RosterScreen(Screen):
     def action_back(self) -> None:
         if self.can_return:
             self.app.pop_screen()
+
+    def action_import_roster(self) -> None:
+        from examops.tui.widgets.roster_import import RosterImportModal
+
+        self.app.push_screen(RosterImportModal(self.site), self._imported)
+
+    def _imported(self, report) -> None:  # noqa: ANN001 - an ImportReport, or None when cancelled
+        if report is None:
+            return
+        if report.imported:
+            self.notify(t("import.done", candidates=report.candidates, added=report.added, updated=report.updated))
+            self.action_refresh()
+        else:
+            self.notify(t("import.refused", errors=len(report.errors), first=str(report.errors[0])), severity="error", timeout=30)
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()

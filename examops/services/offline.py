@@ -1,0 +1,373 @@
+"""A lane that keeps scanning when the shared PostgreSQL store stops answering.
+
+Online, a scan goes to the shared store exactly as `Lane` sends it. When the
+server does not answer, the lane records on a SQLite cache on this laptop
+(`EXAMOPS_HOME/lanes/`): the same schema, with the plan, the roster and the
+admissions already stored anywhere, so a ticket admitted before the outage is
+still a `duplicate`. The lane's chain there links on from the last event it
+stored in the shared store (the anchor), and `try_upload` merges the queue
+back through `sync.merge_events` when the server answers again: idempotent,
+chain-checked, colliding admissions flagged. On a SQLite store the lane is a
+plain `Lane`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Mapping
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from examops import locations
+from examops.adapters import schema
+from examops.adapters.store import ServerUnreachable, Store, StoreError, WriteFailed, describe_failure, row_to_event
+from examops.domain.events import Event, Kind
+from examops.domain.verdict import Verdict
+from examops.services import ledger
+from examops.services.gate import Lane
+from examops.services.site import PIN_KEY, PLAN_KEY, POLICY_KEY, STORE_ID_KEY, Site
+from examops.services.sync import MergeRefused, merge_events
+
+UPLOAD_EVERY_S = 2.0
+MIRROR_EVERY_S = 3.0
+# Identity values are taken at insert and committed in any order: re-read this far back so none is skipped.
+MIRROR_LOOKBACK = 500
+COPIED_SETTINGS = (PLAN_KEY, POLICY_KEY, PIN_KEY, STORE_ID_KEY)
+ROSTER_KEY = "lane_cache_roster"
+MIRROR_POS_KEY = "lane_cache_admissions_pos"
+ROSTER_TABLES = (schema.sessions, schema.rooms, schema.candidates, schema.seats)
+E, A = schema.events, schema.admissions
+
+
+@dataclass
+class UploadResult:
+    """One attempt to send the offline queue to the shared store."""
+
+    uploaded: int = 0
+    already: int = 0
+    conflicts: list[dict] = field(default_factory=list)
+    error: str | None = None
+    """Why the lane is still offline (the server still does not answer, or it refused the queue)."""
+    unreachable: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def cache_path(site: Site, lane: str) -> Path:
+    """This lane's cache of this store: one file per store and lane."""
+    safe_lane = re.sub(r"[^\w.-]+", "_", lane).strip("._") or "lane"
+    return locations.home() / "lanes" / f"{site.store_id[:8]}-{safe_lane}.sqlite3"
+
+
+class _SharedLane(Lane):
+    """The lane on the shared store: remembers what it stored; a write the server never answered goes to `fallback`."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.last_stored: Event | None = None
+        self.admitted_here: dict[str, tuple[str, str]] = {}
+        self.fallback: Callable[[Event], Event] | None = None
+
+    def _write(self, event: Event) -> Event:
+        try:
+            stored = super()._write(event)
+        except ServerUnreachable:
+            if self.fallback is None:
+                raise
+            return self.fallback(event)
+        self.last_stored = stored
+        if stored.kind == Kind.ADMITTED:
+            self.admitted_here[stored.id] = (stored.session, stored.ticket)
+        return stored
+
+
+class ResilientLane:
+    """A gate lane on a shared store that falls back to this laptop when the server does not answer."""
+
+    def __init__(self, site: Site, lane: str, staff: str, device: str | None = None, *, prepare: bool = True):
+        self.site = site
+        self.shared = _SharedLane(site, lane, staff, device)
+        self.lane, self.staff, self.device = lane, staff, self.shared.device
+        self.online = True
+        self.offline_reason = ""
+        self.local_site: Site | None = None
+        self.local: Lane | None = None
+        self.cache_error: str | None = None
+        self.carried_over: UploadResult | None = None
+        """The upload at start of what an earlier run left queued, if there was any."""
+        self._start_head: tuple[int, str] | None = None
+        self._mirror_pos = 0
+        self._mirrored: set[str] = set()
+        self._mirror_at = 0.0
+        self._upload_at = 0.0
+        self._mirror_lock = threading.Lock()
+        if prepare and self.can_go_offline:
+            self.prepare()
+
+    @property
+    def can_go_offline(self) -> bool:
+        """Only a lane on a shared server has somewhere else to write."""
+        return not self.site.store.is_sqlite
+
+    def session(self, session_id: str | None = None):  # noqa: ANN201 - a Session
+        return self.shared.session(session_id)
+
+    # -- the cache on this laptop ----------------------------------------
+    def prepare(self) -> None:
+        """Make or refresh the local cache, then upload what an earlier run left queued.
+
+        A failure leaves the lane working online only (`cache_error` says why).
+        """
+        if not self.can_go_offline:
+            return
+        try:
+            self._prepare()
+        except (StoreError, DBAPIError, OSError) as exc:
+            self.cache_error = describe_failure(exc) if isinstance(exc, DBAPIError) else str(exc)
+
+    def _prepare(self) -> None:
+        path = cache_path(self.site, self.lane)
+        store = Store.open(f"sqlite:///{path}", create=True)
+        with self.site.store.read() as conn:
+            settings = {key: self.site.store.get_setting(key, conn) for key in COPIED_SETTINGS}
+            fingerprint = _roster_fingerprint(conn)
+            self._start_head = Store.head(conn, self.device)
+        with store.write() as conn:
+            for key, value in settings.items():
+                if value is None:
+                    conn.execute(delete(schema.settings).where(schema.settings.c.key == key))
+                elif store.get_setting(key, conn) != value:
+                    Store.put_setting(conn, key, value)
+        if store.get_setting(ROSTER_KEY) != fingerprint:
+            _copy_roster(self.site.store, store)
+            with store.write() as conn:
+                Store.put_setting(conn, ROSTER_KEY, fingerprint)
+        self._mirror_pos = int(store.get_setting(MIRROR_POS_KEY) or 0)
+        self.local_site = Site(store, self.site.plan, self.site.policy, self.site.clock, override=self.site.override)
+        self.refresh_mirror()
+        self.local = Lane(self.local_site, self.lane, self.staff, device=self.device)
+        self.shared.fallback = self._record_offline
+        if self.queued_events():
+            self.online = False
+            self.offline_reason = "scans recorded on this laptop by an earlier run wait for upload"
+            self.carried_over = self.try_upload()
+
+    def refresh_mirror(self) -> int:
+        """Copy the admissions stored since the last refresh into the cache; how many rows came."""
+        if self.local_site is None or not self.online:
+            return 0
+        with self._mirror_lock:
+            since = max(self._mirror_pos - MIRROR_LOOKBACK, 0)
+            with self.site.store.read() as conn:
+                rows = conn.execute(
+                    select(A.c.session_id, A.c.ticket, A.c.slot, A.c.event_id, E.c.pos)
+                    .select_from(A.join(E, E.c.id == A.c.event_id)).where(E.c.pos > since)
+                ).all()
+            self._mirror_at = time.monotonic()
+            top = max((row.pos for row in rows), default=self._mirror_pos)
+            fresh = [row for row in rows if row.event_id not in self._mirrored]
+            if fresh:
+                with self.local_site.store.write() as conn:
+                    conn.execute(sqlite_insert(A).on_conflict_do_nothing(), [
+                        {"session_id": r.session_id, "ticket": r.ticket, "slot": r.slot, "event_id": r.event_id} for r in fresh])
+                    Store.put_setting(conn, MIRROR_POS_KEY, str(top))
+            self._mirror_pos = top
+            self._mirrored.update(row.event_id for row in fresh)
+            for row in rows:
+                self.shared.admitted_here.pop(row.event_id, None)
+            return len(fresh)
+
+    # -- scanning --------------------------------------------------------
+    def check(self, code: str, *, session_id: str | None = None, outcome: str | None = None,
+              evidence: Mapping[str, str] | None = None) -> Verdict:
+        """`Lane.check` on the shared store, or on this laptop while the server does not answer."""
+        if self.local is None:  # a SQLite store, or no copy on this laptop
+            try:
+                return self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+            except DBAPIError as exc:
+                if not self.site.store.unreachable(exc):
+                    raise
+                return Verdict("not_recorded", self.session(session_id).id,
+                               reason=f"{describe_failure(exc)} and this laptop has no offline copy ({self.cache_error})")
+        if self.online:
+            try:
+                verdict = self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+            except DBAPIError as exc:
+                if not self.site.store.unreachable(exc):
+                    raise
+                try:
+                    self._go_offline(describe_failure(exc))
+                except WriteFailed as local_failure:
+                    return Verdict("not_recorded", self.session(session_id).id,
+                                   reason=f"{describe_failure(exc)} and this laptop's copy failed too: {local_failure}")
+            else:
+                return verdict if self.online else replace(verdict, offline=True)
+        verdict = self.local.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+        return replace(verdict, offline=True)
+
+    def _record_offline(self, event: Event) -> Event:
+        """A write the server never answered: the same event (same id) goes to this laptop's queue.
+
+        If the server did commit it before vanishing, the upload finds the identical event there.
+        """
+        self._go_offline("the shared store does not answer")
+        return ledger.record(self.local_site.store, event, override=self.site.override)[0]
+
+    def _go_offline(self, reason: str) -> None:
+        """Anchor the local chain on the last event the shared store holds, and carry this lane's admissions over."""
+        if not self.online:
+            return
+        anchor = (self.shared.last_stored.device_seq, self.shared.last_stored.hash) if self.shared.last_stored else self._start_head
+        with self.local_site.store.write() as conn:
+            head_seq, _ = Store.head(conn, self.device)
+            if anchor is not None and anchor[0] > head_seq:
+                Store.set_anchor(conn, self.device, *anchor)
+            for event_id, (session, ticket) in list(self.shared.admitted_here.items()):
+                conn.execute(sqlite_insert(A).on_conflict_do_nothing(), {
+                    "session_id": session, "ticket": ticket, "slot": ledger.admission_slot(conn, session, ticket),
+                    "event_id": event_id})
+        self.shared.admitted_here.clear()
+        self.online = False
+        self.offline_reason = reason
+        self._upload_at = time.monotonic()
+
+    # -- back online -----------------------------------------------------
+    @property
+    def pending(self) -> int:
+        """Events recorded on this laptop that the shared store does not hold yet."""
+        if self.local_site is None or self.online:
+            return 0
+        with self.local_site.store.read() as conn:
+            anchor_seq, _ = Store.head_anchor(conn, self.device)
+            return conn.execute(select(func.count()).select_from(E).where(
+                E.c.device == self.device, E.c.device_seq > anchor_seq)).scalar_one()
+
+    def queued_events(self) -> list[Event]:
+        """The offline queue, in chain order: what `try_upload` sends."""
+        with self.local_site.store.read() as conn:
+            anchor_seq, _ = Store.head_anchor(conn, self.device)
+            rows = conn.execute(select(E).where(E.c.device == self.device, E.c.device_seq > anchor_seq)
+                                .order_by(E.c.device_seq)).all()
+        return [row_to_event(row) for row in rows]
+
+    def server_answers(self) -> bool:
+        """One round trip to the shared store (safe from any thread)."""
+        try:
+            with self.site.store.read() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except DBAPIError:
+            return False
+        return True
+
+    def try_upload(self) -> UploadResult:
+        """If the server answers, merge the offline queue into it and go back online."""
+        if self.online or self.local_site is None:
+            return UploadResult()
+        self._upload_at = time.monotonic()
+        if not self.server_answers():
+            return UploadResult(error="the shared store does not answer", unreachable=True)
+        queued = self.queued_events()
+        result = None
+        if queued:
+            try:
+                result = merge_events(self.site.store, queued, merged_by=f"upload-{self.lane}")
+            except MergeRefused as exc:
+                return UploadResult(error=f"the shared store refused the queue: {exc}")
+            except (WriteFailed, IntegrityError, DBAPIError) as exc:
+                return UploadResult(error=str(exc) if isinstance(exc, WriteFailed) else describe_failure(exc),
+                                    unreachable=isinstance(exc, ServerUnreachable))
+            last = queued[-1]
+            try:
+                with self.local_site.store.write() as conn:
+                    Store.set_anchor(conn, self.device, last.device_seq, last.hash)
+            except WriteFailed as exc:  # uploaded; the next attempt finds it all there already and notes it again
+                return UploadResult(error=f"uploaded, but this laptop could not note it: {exc}")
+            self.shared.last_stored = last
+        self.online = True
+        self.offline_reason = ""
+        try:
+            self.refresh_mirror()
+        except (DBAPIError, StoreError):
+            pass  # the next refresh catches up; the upload itself is done
+        if result is None:
+            return UploadResult()
+        return UploadResult(uploaded=result.new, already=result.already, conflicts=result.conflicts)
+
+    def maintain(self) -> str | None:
+        """Between scans: retry the upload while offline, refresh the admissions copy while online.
+
+        Returns a line for the operator when something changed or failed.
+        """
+        if self.local is None:
+            return None
+        now = time.monotonic()
+        if not self.online:
+            if now - self._upload_at < UPLOAD_EVERY_S:
+                return None
+            result = self.try_upload()
+            if not result.ok:
+                return None if result.unreachable else f"upload failed: {result.error}"
+            return describe_upload(result)
+        if now - self._mirror_at < MIRROR_EVERY_S:
+            return None
+        try:
+            self.refresh_mirror()
+        except (DBAPIError, StoreError) as exc:
+            self._mirror_at = now
+            if isinstance(exc, DBAPIError) and self.site.store.unreachable(exc):
+                return None  # the next scan finds out and goes offline
+            return f"the offline copy of admissions was not refreshed: {exc}"
+        return None
+
+    @property
+    def view_site(self) -> Site:
+        """Where the lane's panels read from: the shared store, or this laptop while offline."""
+        return self.local_site if not self.online and self.local_site is not None else self.site
+
+
+def describe_upload(result: UploadResult) -> str:
+    text = f"back online: {result.uploaded} event(s) uploaded"
+    if result.already:
+        text += f" ({result.already} the server had already committed before it went away)"
+    if result.conflicts:
+        text += f", {len(result.conflicts)} admission conflict(s) flagged for the chief proctor"
+    return text
+
+
+def _roster_fingerprint(conn) -> str:  # noqa: ANN001
+    """Changes whenever the roster tables or the plan could have: counts, the last roster import, the sessions."""
+    parts = [str(conn.execute(select(func.count()).select_from(table)).scalar_one()) for table in ROSTER_TABLES]
+    parts.append(str(conn.execute(select(func.max(E.c.pos)).where(E.c.kind.in_((Kind.ROSTER_IMPORTED, Kind.ROOM_OPENED)))).scalar() or 0))
+    sessions = conn.execute(select(schema.sessions).order_by(schema.sessions.c.id)).all()
+    parts.append(hashlib.sha256(repr([tuple(row) for row in sessions]).encode()).hexdigest()[:16])
+    return ":".join(parts)
+
+
+def _copy_roster(source: Store, target: Store) -> None:
+    """Replace the cache's roster tables with the shared store's, in one transaction."""
+    with source.read() as conn:
+        copies = [(table, conn.execute(select(table).order_by(*table.primary_key.columns)).all()) for table in ROSTER_TABLES]
+    with target.write() as conn:
+        for index in schema.ROSTER_INDEXES:
+            index.drop(conn)
+        for table, rows in copies:
+            conn.execute(delete(table))
+            if rows:
+                columns = [column.name for column in table.columns]
+                cursor = conn.connection.driver_connection.cursor()
+                try:
+                    cursor.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                                       [tuple(row) for row in rows])
+                finally:
+                    cursor.close()
+        for index in schema.ROSTER_INDEXES:
+            index.create(conn)

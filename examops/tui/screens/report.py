@@ -1,0 +1,444 @@
+"""The bureau report view: a session's live figures, arrivals, attendance per room, the zero-incident verdict, and
+"build report" with its progress and the signed report's QR code.
+
+The figures are `services.figures.session_figures`, recomputed by a timer-driven thread worker; the workbook is
+`services.report.build_report`, run in another thread worker that posts its phases. Only the handlers touch widgets.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline, Static
+from textual.worker import Worker, WorkerState
+
+from examops import locations
+from examops.adapters.report_words import reason_text
+from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, INCIDENT_KINDS, SessionFigures
+from examops.domain.plan import Session
+from examops.services import gate_view
+from examops.services.figures import session_figures
+from examops.services.site import Site
+from examops.tui.i18n import code_label, language, localize_bindings, t
+from examops.tui.messages import (
+    ChiefPinChecked,
+    FiguresComputed,
+    FiguresFailed,
+    ReportBuildFailed,
+    ReportBuildProgressed,
+    ReportBuilt,
+)
+from examops.tui.widgets.pin_modal import PinModal
+from examops.tui.widgets.review_forms import FieldsForm, FormField
+
+REFRESH_EVERY_S = 3.0
+ROOM_COLUMNS = ("expected", "present", "absent")
+QR_GLYPHS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+
+
+class BuildCancelled(Exception):
+    """Staff cancelled the build before the workbook was saved."""
+
+
+def default_report_path(session: Session) -> Path:
+    """EXAMOPS_HOME/reports/<session>-<date>.xlsx."""
+    return locations.home() / "reports" / f"{session.id}-{session.date.isoformat()}.xlsx"
+
+
+def arrival_series(arrivals: dict[str, int]) -> list[tuple[str, int]]:
+    """Every 5-minute slot from the first arrival to the last, the empty ones as 0, for an even time axis."""
+    if not arrivals:
+        return []
+    minutes = [int(slot[:2]) * 60 + int(slot[3:]) for slot in arrivals]
+    slots = (f"{m // 60:02d}:{m % 60:02d}" for m in range(min(minutes), max(minutes) + 1, ARRIVAL_BUCKET_MINUTES))
+    return [(slot, arrivals.get(slot, 0)) for slot in slots]
+
+
+def qr_blocks(payload: str) -> str:
+    """The payload as the workbook's QR code (same error correction), two modules a character, quiet zone included."""
+    import qrcode
+
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(payload)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    if len(matrix) % 2:
+        matrix.append([False] * len(matrix[0]))
+    return "\n".join("".join(QR_GLYPHS[pair] for pair in zip(top, bottom)) for top, bottom in zip(matrix[::2], matrix[1::2]))
+
+
+class ReportQRCode(ModalScreen[None]):
+    """The built report: its file, fingerprint and digest, and its QR code, dark on light."""
+
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="built.close")]
+
+    def __init__(self, built: ReportBuilt) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.built = built
+
+    def compose(self) -> ComposeResult:
+        built = self.built
+        with Horizontal(id="built-box"):
+            yield Static(Text(built.qr_blocks, style="#000000 on #ffffff", no_wrap=True), id="built-qr")
+            with Vertical(id="built-info"):
+                yield Label(Text(t("report.built.title"), style="bold"), id="built-title")
+                yield Static(f"{t('report.built.file')}\n{built.out}", classes="built-line")
+                yield Static(f"{t('report.built.fingerprint')}\n{built.fingerprint}", classes="built-line")
+                yield Static(f"{t('report.built.figures')}\n{built.figures_sha256}", classes="built-line")
+                yield Static(t("report.built.verify"), classes="built-line")
+                yield Static(t("report.built.qr"), classes="built-line")
+                yield Label(t("report.built.hint"), classes="modal-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ReportScreen(Screen):
+    """Figures, arrivals, rooms and the verdict, refreshed every few seconds; B builds the signed workbook."""
+
+    BINDINGS = [
+        Binding("b", "build", "Build report", id="report.build"),
+        Binding("x", "cancel_build", "Cancel build", id="report.cancel_build"),
+        Binding("s", "next_session", "Session", id="report.session"),
+        Binding("f5", "refresh", "Refresh", id="report.refresh"),
+        Binding("escape", "back", "Back", id="report.back"),
+    ]
+
+    def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
+                 can_return: bool = True) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.site = site
+        self.staff = staff
+        self.session = gate_view.current_session(site, session_id)
+        self.from_lane = from_lane
+        self.locked = from_lane is not None
+        self.can_return = can_return
+        self.figures: SessionFigures | None = None
+        self.loading = False
+        self._load_again = False
+        self.building = False
+        self.cancel_requested = threading.Event()
+        self.last_built: ReportBuilt | None = None
+        self.updated_at = ""
+
+    @property
+    def session_id(self) -> str | None:
+        return self.session.id if self.session else None
+
+    @property
+    def idle(self) -> bool:
+        """Figures shown for the session, nothing computing or building (tests wait on this)."""
+        return self.figures is not None and not self.loading and not self._load_again and not self.building
+
+    # -- layout --------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(f"{t('report.title')} · {self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
+            yield Static(self._session_header(), id="top-lane")
+        yield Static(t("report.loading"), id="report-status")
+        with Horizontal(id="report-top"):
+            yield Static("", id="report-figures")
+            with Vertical(id="report-verdict-box"):
+                yield Static("", id="report-verdict")
+                yield Static("", id="report-reasons")
+        yield Label(t("report.arrivals.title", minutes=ARRIVAL_BUCKET_MINUTES), id="report-arrivals-title",
+                    classes="panel-title")
+        yield Sparkline([], id="report-arrivals")
+        yield Label(t("report.rooms.title", rooms=0), id="report-rooms-title", classes="panel-title")
+        yield DataTable(id="report-rooms", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="report-build"):
+            yield Static("", id="report-build-phase")
+            yield ProgressBar(total=4, show_eta=False, id="report-progress")
+        yield Footer()
+
+    def _session_header(self) -> str:
+        if self.session is None:
+            return t("header.no_session")
+        return t("header.session", session=self.session.id, name=self.session.name)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#report-rooms", DataTable)
+        table.add_column(t("report.col.room"), key="room")
+        for key in ROOM_COLUMNS:
+            table.add_column(t(f"report.fig.{key}"), key=key)
+        table.focus()
+        if self.locked:
+            self._unlock()
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        self.set_interval(REFRESH_EVERY_S, self.request_refresh)
+        self.request_refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked:
+            return False
+        if action == "cancel_build":
+            return self.building
+        if action == "back":
+            return self.can_return and not self.building
+        if action == "next_session":
+            return len(self.site.plan.sessions) > 1 and not self.building
+        return True
+
+    def action_back(self) -> None:
+        if self.can_return and not self.building:
+            self.dismiss()
+
+    # -- unlocking from a lane -----------------------------------------
+    @work(group="report-dialog", exit_on_error=False)
+    async def _unlock(self) -> None:
+        pin = await self.app.push_screen_wait(PinModal(t("report.purpose.open", lane=self.from_lane)))
+        if pin is None:
+            self.dismiss()
+            return
+        self._check_pin(pin)
+
+    @work(thread=True, group="report-pin", exit_on_error=False)
+    def _check_pin(self, pin: str) -> None:
+        try:
+            accepted = self.site.check_pin(pin, who=self.staff, purpose=f"open the bureau report from lane {self.from_lane}")
+        except Exception as exc:  # noqa: BLE001 - shown on screen
+            self.post_message(ChiefPinChecked(False, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(ChiefPinChecked(accepted, "" if accepted else "wrong PIN (the attempt is logged)"))
+
+    def on_chief_pin_checked(self, message: ChiefPinChecked) -> None:
+        if message.accepted:
+            self.locked = False
+            self.refresh_bindings()
+            self._start()
+            return
+        self.notify(t("review.refused", error=message.error), severity="error", timeout=8)
+        self.dismiss()
+
+    # -- the figures ---------------------------------------------------
+    def request_refresh(self) -> None:
+        """Recompute the figures; one computation runs at a time, a request meanwhile runs once after it."""
+        if self.session is None:
+            self.query_one("#report-status", Static).update(t("report.no_session"))
+            return
+        if self.loading:
+            self._load_again = True
+            return
+        self.loading = True
+        self._load_again = False
+        self._compute(self.session.id)
+
+    def action_refresh(self) -> None:
+        self.request_refresh()
+
+    @work(thread=True, group="report-figures", exit_on_error=False)
+    def _compute(self, session_id: str) -> None:
+        try:
+            figures = session_figures(self.site, session_id)
+            at = self.site.clock.local().strftime("%H:%M:%S")
+        except Exception as exc:  # noqa: BLE001 - shown on screen
+            self.post_message(FiguresFailed(session_id, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(FiguresComputed(session_id, figures, at))
+
+    def on_figures_computed(self, message: FiguresComputed) -> None:
+        self.loading = False
+        if message.session_id == self.session_id:
+            self.figures, self.updated_at = message.figures, message.at
+            self._show(message.figures)
+        else:
+            self._load_again = True
+        if self._load_again:
+            self.request_refresh()
+
+    def on_figures_failed(self, message: FiguresFailed) -> None:
+        self.loading = False
+        self.query_one("#report-status", Static).update(Text(t("report.failed", error=message.error), style="bold red"))
+        if self._load_again:
+            self.request_refresh()
+
+    def _show(self, figures: SessionFigures) -> None:
+        self._show_status()
+        self.query_one("#report-figures", Static).update(self._figures_table(figures))
+        self._show_verdict(figures)
+        self._show_arrivals(figures.arrivals)
+        self._show_rooms(figures)
+
+    def _show_status(self) -> None:
+        parts = [t("report.updated", at=self.updated_at, every=int(REFRESH_EVERY_S))] if self.updated_at else []
+        if self.last_built:
+            parts.append(t("report.last_built", out=self.last_built.out))
+        self.query_one("#report-status", Static).update("\n".join(parts))
+
+    def _figures_table(self, figures: SessionFigures) -> Table:
+        grid = Table.grid(padding=(0, 1))
+        for _ in range(3):
+            grid.add_column(style="dim")
+            grid.add_column(justify="right", style="bold", min_width=4)
+        keys = ("expected", "present", "absent", "admitted_late", "exceptions", "approvals", "reallocated", "denied",
+                "incidents", "duplicates", "voided", "conflicts")
+        cells = [(t(f"report.fig.{key}"), str(getattr(figures, key))) for key in keys]
+        for row in range(0, len(cells), 3):
+            grid.add_row(*(part for cell in cells[row:row + 3] for part in cell))
+        policy_codes = self.site.policy.codes
+        by_code = [f"{code_label(policy_codes[code]) if code in policy_codes else code} {n}"
+                   for code, n in sorted(figures.exceptions_by_code.items())]
+        lang = 0 if language().startswith("zh") else 1
+        by_kind = [f"{INCIDENT_KINDS[kind][lang] if kind in INCIDENT_KINDS else kind} {n}"
+                   for kind, n in sorted(figures.incidents_by_kind.items())]
+        table = Table.grid()
+        table.add_row(grid)
+        table.add_row("")
+        table.add_row(Text.assemble((t("report.fig.by_code"), "dim"), " · ".join(by_code) or t("report.none")))
+        table.add_row(Text.assemble((t("report.fig.by_kind"), "dim"), " · ".join(by_kind) or t("report.none")))
+        return table
+
+    def _show_verdict(self, figures: SessionFigures) -> None:
+        verdict = self.query_one("#report-verdict", Static)
+        zero = figures.zero_incident
+        verdict.update(t("report.verdict.true" if zero else "report.verdict.false"))
+        verdict.set_class(zero, "-zero")
+        verdict.set_class(not zero, "-not-zero")
+        reasons = Text()
+        if not zero:
+            reasons.append(t("report.verdict.reasons") + "\n", style="bold")
+            reasons.append("\n".join(f"▲ {reason_text(reason, language())}" for reason in figures.reasons))
+        self.query_one("#report-reasons", Static).update(reasons)
+
+    def _show_arrivals(self, arrivals: dict[str, int]) -> None:
+        series = arrival_series(arrivals)
+        sparkline = self.query_one("#report-arrivals", Sparkline)
+        sparkline.data = [n for _, n in series]
+        sparkline.styles.width = max(len(series) * 3, 3)
+        title = t("report.arrivals.title", minutes=ARRIVAL_BUCKET_MINUTES)
+        if series:
+            peak_slot, peak = max(series, key=lambda slot: slot[1])
+            span = t("report.arrivals.span", first=series[0][0], last=series[-1][0], peak=peak, at=peak_slot)
+        else:
+            span = t("report.arrivals.none")
+        self.query_one("#report-arrivals-title", Label).update(f"{title} · {span}")
+
+    def _show_rooms(self, figures: SessionFigures) -> None:
+        """One row a room (never the roster); cells are updated in place so the cursor stays put."""
+        rows = {room: (f.expected, f.present, len(f.absent)) for room, f in sorted(figures.rooms.items())}
+        table = self.query_one("#report-rooms", DataTable)
+        if [key.value for key in table.rows] == list(rows):
+            for room, values in rows.items():
+                for key, value in zip(ROOM_COLUMNS, values):
+                    table.update_cell(room, key, Text(str(value), justify="right"))
+        else:
+            table.clear()
+            for room, values in rows.items():
+                table.add_row(room, *(Text(str(v), justify="right") for v in values), key=room)
+        self.query_one("#report-rooms-title", Label).update(t("report.rooms.title", rooms=len(rows)))
+
+    # -- another session -------------------------------------------------
+    def action_next_session(self) -> None:
+        sessions = self.site.plan.sessions
+        index = next((i for i, s in enumerate(sessions) if s.id == self.session_id), -1)
+        self.session = sessions[(index + 1) % len(sessions)]
+        self.figures = None
+        self.query_one("#top-lane", Static).update(self._session_header())
+        self.query_one("#report-status", Static).update(t("report.loading"))
+        self.request_refresh()
+
+    # -- building the report -------------------------------------------
+    def action_build(self) -> None:
+        if self.building:
+            self.notify(t("report.build.busy"), severity="warning")
+            return
+        if self.session is None:
+            self.notify(t("report.no_session"), severity="warning")
+            return
+        self._ask_path(self.session)
+
+    @work(group="report-dialog", exit_on_error=False)
+    async def _ask_path(self, session: Session) -> None:
+        field = FormField("out", t("report.build.path"), str(default_report_path(session)), required=True,
+                          check=lambda value: None if value.lower().endswith(".xlsx") else t("report.build.xlsx"))
+        values = await self.app.push_screen_wait(
+            FieldsForm(t("report.build.title", session=session.id), [field], t("report.build.subtitle")))
+        if not values or self.building:
+            return
+        self.building = True
+        self.cancel_requested = threading.Event()
+        self.query_one("#report-progress", ProgressBar).update(total=4, progress=0)
+        self.query_one("#report-build-phase", Static).update("")
+        self.query_one("#report-build").display = True
+        self.refresh_bindings()
+        lang = "zh" if language().startswith("zh") else "en"
+        self._build(session.id, str(Path(values["out"]).expanduser()), lang, self.cancel_requested)
+
+    @work(thread=True, group="report-build", exit_on_error=False)
+    def _build(self, session_id: str, out: str, lang: str, cancel: threading.Event) -> None:
+        from examops.services.report import ReportRefused, build_report
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if cancel.is_set():
+                raise BuildCancelled
+            self.post_message(ReportBuildProgressed(phase, done, total))
+
+        try:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            result = build_report(self.site, session_ids=[session_id], out=out, lang=lang, progress=progress)
+            blocks = qr_blocks(result["qr_payload"])
+        except BuildCancelled:
+            self.post_message(ReportBuildFailed(t("report.build.cancelled"), cancelled=True))
+            return
+        except ReportRefused as exc:
+            self.post_message(ReportBuildFailed(str(exc)))
+            return
+        except OSError as exc:
+            self.post_message(ReportBuildFailed(f"cannot write {out}: {exc.strerror or exc}"))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown on screen, never a crash
+            self.post_message(ReportBuildFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(ReportBuilt(result["out"], result["fingerprint"], result["figures_sha256"],
+                                      result["qr_payload"], blocks))
+
+    def action_cancel_build(self) -> None:
+        if self.building:
+            self.cancel_requested.set()
+            self.query_one("#report-build-phase", Static).update(t("report.build.cancelling"))
+
+    def on_report_build_progressed(self, message: ReportBuildProgressed) -> None:
+        if not self.building:
+            return
+        self.query_one("#report-progress", ProgressBar).update(total=message.total, progress=message.done)
+        if not self.cancel_requested.is_set():
+            self.query_one("#report-build-phase", Static).update(t(f"report.build.phase.{message.phase}"))
+
+    def _build_ended(self) -> None:
+        self.building = False
+        self.query_one("#report-build").display = False
+        self.refresh_bindings()
+
+    def on_report_built(self, message: ReportBuilt) -> None:
+        self._build_ended()
+        self.last_built = message
+        self._show_status()
+        self.notify(t("report.build.done", out=message.out))
+        self.app.push_screen(ReportQRCode(message))
+
+    def on_report_build_failed(self, message: ReportBuildFailed) -> None:
+        self._build_ended()
+        if message.cancelled:
+            self.notify(message.error, severity="warning")
+        else:
+            self.notify(t("report.build.failed", error=message.error), severity="error", timeout=10)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and (event.worker.group or "").startswith("report-"):
+            self.loading = False
+            if self.building:
+                self._build_ended()
+            self.notify(t("report.failed", error=str(event.worker.error)), severity="error", timeout=10)

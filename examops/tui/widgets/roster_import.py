@@ -1,0 +1,107 @@
+"""Importing a roster from the app: file paths in, a progress bar, the result or the problems out.
+
+The import itself is the service's (all or nothing); this modal only runs it
+in a worker, shows its progress and lets Esc cancel before anything is written.
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from examops.services.site import Site
+from examops.tui.i18n import localize_bindings, t
+from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
+
+STAGES = ("read", "check", "write")
+
+
+class RosterImportModal(ModalScreen["object | None"]):
+    """Returns the ImportReport once the service has answered (imported or refused), None if cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
+
+    def __init__(self, site: Site) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.site = site
+        self.cancel_requested = threading.Event()
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-box", classes="modal-box"):
+            yield Label(t("import.title"), id="import-title")
+            yield Input(placeholder=t("import.placeholder"), id="import-paths")
+            yield ProgressBar(total=len(STAGES), show_eta=False, id="import-progress")
+            yield Static("", id="import-status")
+            yield Label(t("import.hint"), classes="modal-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-paths", Input).focus()
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.cancel_requested.set()
+            self.query_one("#import-status", Static).update(t("import.cancelling"))
+        else:
+            self.dismiss(None)
+
+    @on(Input.Submitted, "#import-paths")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            paths = [str(Path(p).expanduser()) for p in shlex.split(event.value)]
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return
+        missing = [p for p in paths if not Path(p).is_file()]
+        if not paths or missing:
+            self._show_error(t("import.missing", path=", ".join(missing) or "-"))
+            return
+        self.running = True
+        self.query_one("#import-paths", Input).disabled = True
+        self._import(paths)
+
+    @work(thread=True, exclusive=True, group="roster-import", exit_on_error=False)
+    def _import(self, paths: list[str]) -> None:
+        from examops.services.roster import ImportCancelled, import_roster
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(RosterImportProgressed(stage, done, total))
+
+        try:
+            report = import_roster(self.site, paths, progress=progress, cancel=self.cancel_requested)
+        except ImportCancelled:
+            self.post_message(RosterImportFailed(t("import.cancelled")))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown on screen, never swallowed
+            self.post_message(RosterImportFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(RosterImported(report))
+
+    def on_roster_import_progressed(self, message: RosterImportProgressed) -> None:
+        stage_index = STAGES.index(message.stage) if message.stage in STAGES else 0
+        fraction = message.done / message.total if message.total else 1.0
+        self.query_one("#import-progress", ProgressBar).update(progress=stage_index + fraction)
+        self.query_one("#import-status", Static).update(t(f"import.stage.{message.stage}"))
+
+    def on_roster_import_failed(self, message: RosterImportFailed) -> None:
+        self.running = False
+        self.query_one("#import-paths", Input).disabled = False
+        self._show_error(message.error)
+
+    def on_roster_imported(self, message: RosterImported) -> None:
+        self.running = False
+        self.dismiss(message.report)
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#import-status", Static).update(Text(text, style="bold red"))
