@@ -14,7 +14,8 @@ from stdnum.cn import ric
 from examops.domain import idnumber
 from examops.domain.idnumber import IdError
 
-VECTORS = Path("/work/shared/vectors/cn_resident_id.tsv")
+# A copy of shared/vectors/cn_resident_id.tsv (its source is in its header), so the tests stand alone.
+VECTORS = Path(__file__).parent / "vectors" / "cn_resident_id.tsv"
 
 
 def _vectors() -> list[tuple[str, str, str]]:
