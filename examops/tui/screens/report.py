@@ -29,14 +29,13 @@ from examops.services.figures import session_figures
 from examops.services.site import Site
 from examops.tui.i18n import code_label, language, localize_bindings, t
 from examops.tui.messages import (
-    ChiefPinChecked,
     FiguresComputed,
     FiguresFailed,
     ReportBuildFailed,
     ReportBuildProgressed,
     ReportBuilt,
 )
-from examops.tui.widgets.pin_modal import PinModal
+from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.review_forms import FieldsForm, FormField
 
 REFRESH_EVERY_S = 3.0
@@ -102,7 +101,7 @@ class ReportQRCode(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ReportScreen(Screen):
+class ReportScreen(ChiefLock, Screen):
     """Figures, arrivals, rooms and the verdict, refreshed every few seconds; B builds the signed workbook."""
 
     BINDINGS = [
@@ -197,31 +196,11 @@ class ReportScreen(Screen):
             self.dismiss()
 
     # -- unlocking from a lane -----------------------------------------
-    @work(group="report-dialog", exit_on_error=False)
-    async def _unlock(self) -> None:
-        pin = await self.app.push_screen_wait(PinModal(t("report.purpose.open", lane=self.from_lane)))
-        if pin is None:
-            self.dismiss()
-            return
-        self._check_pin(pin)
+    def lock_purpose(self) -> tuple[str, str]:
+        return t("report.purpose.open", lane=self.from_lane), f"open the bureau report from lane {self.from_lane}"
 
-    @work(thread=True, group="report-pin", exit_on_error=False)
-    def _check_pin(self, pin: str) -> None:
-        try:
-            accepted = self.site.check_pin(pin, who=self.staff, purpose=f"open the bureau report from lane {self.from_lane}")
-        except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(ChiefPinChecked(False, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(ChiefPinChecked(accepted, "" if accepted else "wrong PIN (the attempt is logged)"))
-
-    def on_chief_pin_checked(self, message: ChiefPinChecked) -> None:
-        if message.accepted:
-            self.locked = False
-            self.refresh_bindings()
-            self._start()
-            return
-        self.notify(t("review.refused", error=message.error), severity="error", timeout=8)
-        self.dismiss()
+    def lock_who(self) -> str:
+        return self.staff
 
     # -- the figures ---------------------------------------------------
     def request_refresh(self) -> None:

@@ -21,7 +21,8 @@ from textual.worker import Worker, WorkerState
 from examops.services import gate_view, review, seating
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings, t
-from examops.tui.messages import CasesFailed, CasesLoaded, ChiefPinChecked, DecisionRecorded, DecisionRefused, FiltersChanged
+from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
+from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.review_filters import FilterBar
 from examops.tui.widgets.review_forms import approve_form, decision_form
@@ -31,7 +32,7 @@ from examops.tui.widgets.review_seating import SeatingActions
 REFRESH_EVERY_S = 3.0
 
 
-class ReviewScreen(SeatingActions, Screen):
+class ReviewScreen(ChiefLock, SeatingActions, Screen):
     """Cases, filters, detail and alarms; every decision asks for the chief proctor's PIN."""
 
     BINDINGS = [
@@ -109,31 +110,11 @@ class ReviewScreen(SeatingActions, Screen):
         self.refresh_bindings()
 
     # -- unlocking from a lane -----------------------------------------
-    @work(group="review-dialog", exit_on_error=False)
-    async def _unlock(self) -> None:
-        pin = await self.app.push_screen_wait(PinModal(t("review.purpose.open", lane=self.from_lane)))
-        if pin is None:
-            self.dismiss()
-            return
-        self._check_pin(pin)
+    def lock_purpose(self) -> tuple[str, str]:
+        return t("review.purpose.open", lane=self.from_lane), f"open the review from lane {self.from_lane}"
 
-    @work(thread=True, group="review-decisions", exit_on_error=False)
-    def _check_pin(self, pin: str) -> None:
-        try:
-            accepted = self.site.check_pin(pin, who=self.chief_name, purpose=f"open the review from lane {self.from_lane}")
-        except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(ChiefPinChecked(False, f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(ChiefPinChecked(accepted, "" if accepted else "wrong PIN (the attempt is logged)"))
-
-    def on_chief_pin_checked(self, message: ChiefPinChecked) -> None:
-        if message.accepted:
-            self.locked = False
-            self.refresh_bindings()
-            self._start()
-            return
-        self.notify(t("review.refused", error=message.error), severity="error", timeout=8)
-        self.dismiss()
+    def lock_who(self) -> str:
+        return self.chief_name
 
     # -- loading -------------------------------------------------------
     def request_refresh(self) -> None:
