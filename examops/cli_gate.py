@@ -118,7 +118,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 
     if from_stdin == bool(code):
         raise Failure("give one CODE, or --stdin")
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     gate = ResilientLane(site, lane, staff, device)
     if gate.cache_error:
         _note(f"no offline copy on this laptop ({gate.cache_error}): if the shared store stops answering, "
@@ -226,7 +226,7 @@ def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
     from examops.cli import _pin
     from examops.services.corrections import CorrectionRefused, void_event
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         stored = void_event(site, event_id, reason=reason, by=by, pin=_pin(None, "Chief proctor PIN (总监考密码)"))
     except CorrectionRefused as exc:

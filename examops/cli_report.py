@@ -38,7 +38,7 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
     """Record an incident in a room (违纪, 作弊, 考场异常, 其他)."""
     from examops.services.incidents import record_incident
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         event = record_incident(site, session=session_id, room=room, kind=kind, note=note, by=by or getpass.getuser(),
                                 ticket=ticket, severity=severity)
@@ -59,7 +59,7 @@ def close(ctx, session_id, by, as_json) -> None:  # noqa: ANN001
     """Sign a session off (chief proctor's PIN); later records need --override REASON."""
     from examops.services.incidents import close_session
 
-    site = open_site(ctx, check=False)
+    site = open_site(ctx)
     try:
         event = close_session(site, session=session_id, by=by, pin=_pin(None, PIN_PROMPT))
     except KeyError:
