@@ -391,3 +391,25 @@ def test_snapshot_reallocation_preview(morning, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=preview)
+
+
+@run_async
+async def test_offline_lane_conflicts_show_with_the_alarms(morning, tmp_path):
+    from examops.services.bundles import export_bundle, merge_bundles
+    from examops.services.site import init_site
+    from tests.conftest import SAMPLE_PLAN
+
+    lanes = []
+    for name in ("A", "B"):
+        lane_site = init_site(SAMPLE_PLAN, url=f"sqlite:///{tmp_path / (name + '.sqlite3')}", chief_pin=TEST_PIN)
+        seed_roster(lane_site, n_rooms=4)
+        at_local(lane_site, "2021-10-16T08:10")
+        lanes.append(lane_site)
+    ticket = morning.people[100].ticket
+    for lane_site, name in zip(lanes, ("A", "B")):
+        assert Lane(lane_site, name, "s").check(ticket, session_id="S1").verdict == "admitted"
+    merge_bundles(morning, [export_bundle(s, tmp_path / f"{i}.examops")["out"] for i, s in enumerate(lanes)])
+    app = make_app(morning)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: "conflict" in screen_text(app) and ticket in screen_text(app))

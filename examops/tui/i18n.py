@@ -555,6 +555,7 @@ EN.update(LANES_EN)
 
 IMPORT_ZH_CN: dict[str, str] = {
     "binding.import": "导入名单",
+    "review.alarms.conflict": "离线两通道均入场（冲突）",
     "import.title": "导入考生名单（.xlsx / .xls / .csv）",
     "import.placeholder": "文件路径，多个文件用空格分隔，按 Enter 开始",
     "import.hint": "有任何错误则一条也不导入 · Esc 取消",
@@ -569,6 +570,7 @@ IMPORT_ZH_CN: dict[str, str] = {
 }
 IMPORT_EN: dict[str, str] = {
     "binding.import": "Import roster",
+    "review.alarms.conflict": "admitted offline at two lanes (conflict)",
     "import.title": "Import a candidate roster (.xlsx / .xls / .csv)",
     "import.placeholder": "File paths, separated by spaces; Enter starts",
     "import.hint": "Any error imports nothing · Esc cancels",

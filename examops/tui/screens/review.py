@@ -131,7 +131,8 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         try:
             all_cases = review.list_cases(self.site, session=session_id)
             cases = review.list_cases(self.site, session=session_id, **filters) if filters else all_cases
-            alarms = review.duplicate_alarms(self.site, session_id)
+            alarms = review.duplicate_alarms(self.site, session_id) + [
+                _conflict_alarm(flag) for flag in review.conflicts(self.site, session_id)]
         except Exception as exc:  # noqa: BLE001 - shown on screen
             self.post_message(CasesFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -344,3 +345,9 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
             self.busy = None
             self.loading = False
             self.notify(t("review.refused", error=str(event.worker.error)), severity="error", timeout=10)
+
+
+def _conflict_alarm(flag: dict) -> dict:
+    """An offline lanes' admission conflict, shown with the duplicate-scan alarms."""
+    return {**flag, "at": flag.get("conflicting_at") or flag.get("at"), "lane": flag.get("conflicting_lane"),
+            "staff": t("review.alarms.conflict"), "first_lane": flag.get("kept_lane"), "first_at": flag.get("kept_at")}
