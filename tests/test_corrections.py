@@ -15,6 +15,10 @@ def test_void_an_admission_then_admit_again(seeded_site):
     ticket = seeded_site.people[0].ticket
     first = lane.check(ticket, session_id="S1")
     void_event(seeded_site, first.event_id, reason="scanned the wrong candidate", by="王总", pin=TEST_PIN)
+    from examops.services.counters import session_counters
+
+    with seeded_site.store.read() as conn:
+        assert session_counters(conn, "S1").admitted == 0  # the voided admission no longer counts
     again = lane.check(ticket, session_id="S1")
     assert again.verdict == "admitted" and again.event_id != first.event_id
     assert lane.check(ticket, session_id="S1").verdict == "duplicate"

@@ -88,6 +88,8 @@ def test_that_morning(big_site):
         b01 = occupancy(conn, "S1", "B01")
         home_room = occupancy(conn, "S1", "001")
     assert counters.admitted == 100 + 1 + 49
+    assert (counters.rooms["B01"]["admitted"], counters.rooms["B02"]["admitted"]) == (30, 1)
+    assert counters.rooms["001"]["admitted"] == 0  # its first 30 seats went to B01 (certificates)
     assert counters.held == 0 and counters.denied == 1
     assert len(b01) == 30 and 1 not in home_room  # the original seat is vacated, not absent
     rescan = Lane(site, "B01-door", "监考员").check(uncertified[0].ticket, session_id="S1")

@@ -51,30 +51,31 @@ def session_counters(conn: Connection, session: str) -> SessionCounters:
     counters.expected = conn.execute(select(func.count()).select_from(S).where(S.c.session_id == session)).scalar_one()
     voided = _voided_ids(conn, session)
     per_room_expected = dict(conn.execute(select(S.c.room_id, func.count()).where(S.c.session_id == session).group_by(S.c.room_id)).all())
-    # Gate admissions sit in their roster seat; only the chief's placements (few) move anyone.
-    admitted_rows = conn.execute(
-        select(A.c.ticket, A.c.event_id, S.c.room_id)
-        .select_from(A.outerjoin(S, and_(S.c.session_id == A.c.session_id, S.c.ticket == A.c.ticket)))
-        .where(A.c.session_id == session)
-    ).all()
+    # Count in SQL: one live admission row per admitted candidate, grouped by roster room.
+    live = and_(A.c.session_id == session, A.c.event_id.not_in(sorted(voided))) if voided else A.c.session_id == session
+    roster_join = A.outerjoin(S, and_(S.c.session_id == A.c.session_id, S.c.ticket == A.c.ticket))
+    per_room_admitted = {room: n for room, n in conn.execute(
+        select(S.c.room_id, func.count()).select_from(roster_join).where(live).group_by(S.c.room_id)).all()}
+    counters.admitted = sum(per_room_admitted.values())
+    # The chief's placements (few) moved some of them out of their roster room.
     placed = placements(conn, session)
-    admitted_tickets = set()
-    per_room_admitted: dict[str, int] = {}
-    for ticket, event_id, roster_room in admitted_rows:
-        if event_id in voided:
-            continue
-        admitted_tickets.add(ticket)
-        room = placed[ticket][0] if ticket in placed else roster_room
-        per_room_admitted[room] = per_room_admitted.get(room, 0) + 1
-    counters.admitted = len(admitted_tickets)
+    if placed:
+        for ticket, roster_room in conn.execute(select(A.c.ticket, S.c.room_id).select_from(roster_join)
+                                                .where(live, A.c.ticket.in_(sorted(placed)))).all():
+            per_room_admitted[roster_room] -= 1
+            room = placed[ticket][0]
+            per_room_admitted[room] = per_room_admitted.get(room, 0) + 1
     # Exceptions and denials are few; fold them per candidate so later events (approvals) count right.
     subject_rows = conn.execute(
         select(E).where(E.c.session_id == session, E.c.kind.in_(CASE_KINDS), E.c.ticket.is_not(None)).order_by(E.c.pos)
     ).all()
     by_ticket: dict[str, list[Event]] = {}
     for row in subject_rows:
-        if row.ticket not in admitted_tickets:
-            by_ticket.setdefault(row.ticket, []).append(row_to_event(row))
+        by_ticket.setdefault(row.ticket, []).append(row_to_event(row))
+    admitted_tickets = {ticket for (ticket,) in conn.execute(
+        select(A.c.ticket).where(live, A.c.ticket.in_(sorted(by_ticket))))} if by_ticket else set()
+    for ticket in admitted_tickets:
+        del by_ticket[ticket]
     for ticket, events in by_ticket.items():
         status = fold_day(session, ticket, events).status
         counters.held += status == "held"
@@ -82,7 +83,8 @@ def session_counters(conn: Connection, session: str) -> SessionCounters:
     counters.duplicates = conn.execute(select(func.count()).select_from(E).where(E.c.session_id == session, E.c.kind == Kind.DUPLICATE)).scalar_one()
     counters.rooms = {room: {"expected": n, "admitted": per_room_admitted.get(room, 0)} for room, n in sorted(per_room_expected.items())}
     for room, n in per_room_admitted.items():
-        counters.rooms.setdefault(room, {"expected": 0, "admitted": n})
+        if n and room is not None:
+            counters.rooms.setdefault(room, {"expected": 0, "admitted": n})
     return counters
 
 
