@@ -41,3 +41,11 @@ def test_pin_is_salted_and_checked():
     assert "1234" not in stored and stored != pin.hash_pin("1234")
     assert pin.verify_pin("1234", stored) and not pin.verify_pin("1235", stored)
     assert pin.pin_problem("12") is not None
+
+
+def test_a_single_admission_folds_like_any_day():
+    only = ev(1, Kind.ADMITTED, room="002", seat=7)
+    day = fold_day("S1", "t", [only])
+    slow = fold_day("S1", "t", [only, ev(2, Kind.DUPLICATE)])  # the general path, one harmless event more
+    assert (day.status, day.room, day.seat, day.admission, day.cases) == ("admitted", "002", 7, only, [])
+    assert (slow.status, slow.room, slow.seat, slow.admission) == (day.status, day.room, day.seat, day.admission)

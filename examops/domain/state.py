@@ -111,6 +111,10 @@ def voided_targets(events: Iterable[Event]) -> set[str]:
 def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay:
     """Fold the events about one candidate in one session (in log order)."""
     ordered = list(events)
+    if len(ordered) == 1 and ordered[0].kind == Kind.ADMITTED:
+        # Most candidates' day is one clean admission: the same answer without the fold's bookkeeping.
+        only = ordered[0]
+        return CandidateDay(session, ticket, "admitted", admission=only, placement=only, timeline=ordered)
     voided = voided_targets(ordered)
     # An offline lane's admission that collided with another lane's: kept in the log, flagged, not the seat.
     conflicting = {str(e.payload.get("conflicting")) for e in ordered if e.kind == Kind.CONFLICT}
