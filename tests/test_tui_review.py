@@ -241,7 +241,8 @@ async def test_reallocation_preview_then_confirm_seats_everyone(morning):
         await pilot.press(*TEST_PIN, "enter")
         await settle(pilot)
         assert "Seated 6 candidate(s)" in notes(app)[-1]
-        await until(pilot, lambda: "backup room → B01/1" in screen_text(app))  # the table re-measures on idle
+        table = review_of(app).query_one("#review-cases")
+        await until(pilot, lambda: any("backup room → B01/1" in str(cell) for key in table.rows for cell in table.get_row(key)))
     assert plan_reallocation(morning, "S1").moves == []
     seated = {v.card.ticket: v.case.seated_by.payload["room"] for v in list_cases(morning, session="S1") if v.case.seated_by}
     assert seated == {**{p.ticket: "B01" for p in morning.uncertified}, morning.feverish.ticket: "G01"}
