@@ -413,4 +413,10 @@ async def test_offline_lane_conflicts_show_with_the_alarms(morning, tmp_path):
     app = make_app(morning)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: "conflict" in screen_text(app) and ticket in screen_text(app))
+        alarms = review_of(app).query_one("#review-alarms")
+
+        def conflict_listed() -> bool:
+            rows = [" ".join(str(cell) for cell in alarms.get_row(key)) for key in alarms.rows]
+            return any(ticket in row and "conflict" in row for row in rows)
+
+        await until(pilot, conflict_listed)
