@@ -46,6 +46,12 @@ def open_site(ctx: click.Context, *, check: bool = True):
     return site
 
 
+def require_session(site, session_id: str | None) -> None:  # noqa: ANN001 - a Site
+    """A session named on the command line must be one of the plan's."""
+    if session_id and session_id not in {s.id for s in site.plan.sessions}:
+        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
+
+
 def _pin(value: str | None, prompt: str) -> str:
     if value is not None:
         return value

@@ -9,7 +9,7 @@ import threading
 
 import click
 
-from examops.cli import EXIT_BAD_INPUT, EXIT_NOT_RECORDED, Failure, _emit, main, open_site
+from examops.cli import EXIT_BAD_INPUT, EXIT_NOT_RECORDED, Failure, _emit, main, open_site, require_session
 
 
 def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
@@ -187,8 +187,7 @@ def gate(ctx, lane, staff, session_id, lang) -> None:  # noqa: ANN001
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)
-    if session_id and session_id not in {s.id for s in site.plan.sessions}:
-        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
+    require_session(site, session_id)
     ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang).run()
 
 

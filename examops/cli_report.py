@@ -10,7 +10,7 @@ import getpass
 
 import click
 
-from examops.cli import Failure, _emit, _pin, main, open_site
+from examops.cli import Failure, _emit, _pin, main, open_site, require_session
 
 PIN_PROMPT = "Chief proctor PIN (总监考密码)"
 EXIT_NOT_VERIFIED = 1
@@ -185,6 +185,5 @@ def report_view(ctx, session_id, lang) -> None:  # noqa: ANN001
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)
-    if session_id and session_id not in {s.id for s in site.plan.sessions}:
-        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
+    require_session(site, session_id)
     ExamopsApp(site, mode="report", session_id=session_id, lang=lang).run()
