@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-from examops.domain.roster import canonical_room
+from examops.domain.roster_values import canonical_room
 
 ROOM_KINDS = ("regular", "backup", "isolation")
 
