@@ -755,10 +755,6 @@ def _is_footer(row: list[object]) -> bool:
     return False
 
 
-def _sessions_overlap(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
-
-
 def _session_words(a: str | None, b: str | None) -> str:
     if a is None and b is None:
         return " (both rows are for every session)"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import select
 
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
 from examops.domain.events import Event, Kind
+from examops.domain.state import voided_targets
 from examops.services import ledger
 from examops.services.site import Site
 
@@ -33,9 +32,9 @@ def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | No
         target = row_to_event(row)
         if target.kind in NOT_VOIDABLE:
             raise CorrectionRefused(f"a {target.kind} event cannot be voided")
-        already = conn.execute(select(E.c.payload).where(E.c.kind == Kind.VOIDED, E.c.session_id == target.session,
-                                                          E.c.ticket == target.ticket)).all()
-        if any(json.loads(payload).get("target") == event_id for (payload,) in already):
+        voids = conn.execute(select(E).where(E.c.kind == Kind.VOIDED, E.c.session_id == target.session,
+                                             E.c.ticket == target.ticket)).all()
+        if event_id in voided_targets(row_to_event(row) for row in voids):
             raise CorrectionRefused(f"event {event_id} is already void")
         event = site.system_event(Kind.VOIDED, {"target": event_id, "target_kind": target.kind, "reason": reason.strip(), "by": by},
                                   session=target.session, ticket=target.ticket)

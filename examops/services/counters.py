@@ -6,7 +6,6 @@ with SQL, so a lane's counters cost a few milliseconds even with 50k candidates.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, func, select
@@ -14,7 +13,7 @@ from sqlalchemy import Connection, and_, func, select
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
 from examops.domain.events import Event, Kind
-from examops.domain.state import fold_day
+from examops.domain.state import fold_day, voided_targets
 from examops.services.placements import placements
 
 E, S, A = schema.events, schema.seats, schema.admissions
@@ -41,8 +40,8 @@ class SessionCounters:
 
 
 def _voided_ids(conn: Connection, session: str) -> set[str]:
-    rows = conn.execute(select(E.c.payload).where(E.c.kind == Kind.VOIDED, E.c.session_id == session)).all()
-    return {str(json.loads(payload).get("target")) for (payload,) in rows}
+    rows = conn.execute(select(E).where(E.c.kind == Kind.VOIDED, E.c.session_id == session)).all()
+    return voided_targets(row_to_event(row) for row in rows)
 
 
 def session_counters(conn: Connection, session: str) -> SessionCounters:
