@@ -48,7 +48,6 @@ BATCH = 5_000
 ATTENDANCE = 0.9
 TARGET_S = 5.0
 PIN = "4321"
-# Runs `examops` whether or not examops/cli.py imports the report commands yet.
 LAUNCH = [str(Path(sys.executable).parent / "examops")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -18,6 +19,16 @@ def home() -> Path:
 
 def default_db_path() -> Path:
     return home() / "examops.sqlite3"
+
+
+def default_report_path(session_id: str, date: dt.date) -> Path:
+    """Where a session's signed report is offered to be saved: EXAMOPS_HOME/reports/<session>-<date>.xlsx."""
+    return home() / "reports" / f"{session_id}-{date.isoformat()}.xlsx"
+
+
+def default_documents_dir(session_id: str | None) -> Path:
+    """Where a session's room documents are offered to be written: EXAMOPS_HOME/documents/<session>."""
+    return home() / "documents" / (session_id or "")
 
 
 def store_url(explicit: str | None = None) -> str:

@@ -394,7 +394,7 @@ def test_merge_refuses_the_same_site_session_twice(three_sites, tmp_path):
 
 
 def test_report_modules_load_neither_pandas_nor_openpyxl_until_used():
-    code = ("import sys, examops.cli_report, examops.services.report, examops.services.report_merge\n"
+    code = ("import sys, examops.cli.report, examops.services.report, examops.services.report_merge\n"
             "print(' '.join(sorted(sys.modules)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert "pandas" not in loaded and "openpyxl" not in loaded

@@ -177,7 +177,6 @@ def test_unknown_session_or_room_is_refused(seeded_site, tmp_path, session, room
 
 
 def test_docs_command(seeded_site, tmp_path):
-    import examops.cli_docs  # noqa: F401  (registers `docs` until cli.py imports it)
     from examops.cli import main
 
     out = tmp_path / "papers"

@@ -333,7 +333,7 @@ def test_language_defaults_from_the_locale(monkeypatch):
 
 @pytest.mark.parametrize("imports", [
     "import examops.tui.app",
-    "import examops.cli, examops.cli_gate, examops.tui.app, examops.services.gate",
+    "import examops.cli, examops.cli.gate, examops.tui.app, examops.services.gate",
 ])
 def test_gate_process_never_imports_pandas_or_openpyxl(imports):
     code = f"{imports}; import sys; print(sorted(m for m in ('pandas', 'openpyxl') if m in sys.modules))"

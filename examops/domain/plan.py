@@ -21,6 +21,18 @@ class PlanError(ValueError):
     """A plan file that cannot be used; the message names key and line."""
 
 
+class UnknownSession(KeyError):
+    """A session id the plan does not have; carries the plan's ids so the message can list them."""
+
+    def __init__(self, session_id: str, known: tuple[str, ...]) -> None:
+        super().__init__(session_id)
+        self.session_id = session_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return f"no session {self.session_id!r} in the plan; sessions: {', '.join(self.known)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     """One paper sitting: the gate opens before `start` and closes `late_entry_minutes` after."""
@@ -72,7 +84,7 @@ class Plan:
         for session in self.sessions:
             if session.id == session_id:
                 return session
-        raise KeyError(session_id)
+        raise UnknownSession(session_id, tuple(s.id for s in self.sessions))
 
     def session_aliases(self) -> dict[str, str]:
         """Every spelling of a session a roster may use (id, name) → session id."""

@@ -11,6 +11,7 @@ import getpass
 from textual.app import App
 from textual.binding import Binding
 
+from examops.domain.plan import UnknownSession
 from examops.services.site import Site
 from examops.tui import i18n
 from examops.tui.screens.gate import GateScreen
@@ -37,8 +38,11 @@ class ExamopsApp(App):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
             raise ValueError("the gate needs a lane, e.g. lane='A'")
-        if session_id and session_id not in {s.id for s in site.plan.sessions}:
-            raise ValueError(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}")
+        if session_id:
+            try:
+                site.plan.session(session_id)
+            except UnknownSession as exc:
+                raise ValueError(str(exc)) from None
         self.lang = i18n.resolve_language(lang)
         i18n.set_language(self.lang)
         super().__init__()

@@ -47,11 +47,6 @@ class BuildCancelled(Exception):
     """Staff cancelled the build before the workbook was saved."""
 
 
-def default_report_path(session: Session) -> Path:
-    """EXAMOPS_HOME/reports/<session>-<date>.xlsx."""
-    return locations.home() / "reports" / f"{session.id}-{session.date.isoformat()}.xlsx"
-
-
 def arrival_series(arrivals: dict[str, int]) -> list[tuple[str, int]]:
     """Every 5-minute slot from the first arrival to the last, the empty ones as 0, for an even time axis."""
     if not arrivals:
@@ -341,7 +336,8 @@ class ReportScreen(ChiefLock, Screen):
 
     @work(group="report-dialog", exit_on_error=False)
     async def _ask_path(self, session: Session) -> None:
-        field = FormField("out", t("report.build.path"), str(default_report_path(session)), required=True,
+        offered = locations.default_report_path(session.id, session.date)
+        field = FormField("out", t("report.build.path"), str(offered), required=True,
                           check=lambda value: None if value.lower().endswith(".xlsx") else t("report.build.xlsx"))
         values = await self.app.push_screen_wait(
             FieldsForm(t("report.build.title", session=session.id), [field], t("report.build.subtitle")))

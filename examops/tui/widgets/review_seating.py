@@ -80,7 +80,7 @@ class SeatingActions:
 
     @work(group="review-dialog", exit_on_error=False)
     async def _documents(self) -> None:
-        folder = str(locations.home() / "documents" / (self.session_id or ""))
+        folder = str(locations.default_documents_dir(self.session_id))
         values = await self.app.push_screen_wait(documents_form(folder))
         if values:
             self.busy = "documents"

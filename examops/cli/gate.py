@@ -1,4 +1,4 @@
-"""`examops check`, `verify`, `gate` and `demo`: the lane, scriptable and on screen."""
+"""`examops check`, `gate` and `candidates find`: the lane, scriptable and on screen, and looking someone up."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 
 import click
 
-from examops.cli import EXIT_BAD_INPUT, EXIT_NOT_RECORDED, Failure, _emit, main, open_site, require_session
+from examops.cli.common import EXIT_NOT_RECORDED, Failure, chief_pin, emit, open_site, require_session
 
 
 def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
@@ -101,7 +101,7 @@ def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
               "they upload when this lane next runs with the server answering")
 
 
-@main.command()
+@click.command()
 @click.argument("code", required=False)
 @click.option("--lane", required=True, help="This lane's name, e.g. A or 1号通道.")
 @click.option("--staff", required=True, help="Who is scanning.")
@@ -129,17 +129,14 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         carried = gate.carried_over
         _note(f"an earlier run's queue: {describe_upload(carried)}" if carried.ok else
               f"OFFLINE: an earlier run's {gate.pending} event(s) could not be uploaded ({carried.error}); recording on this laptop")
-    try:
-        gate.session(session_id)
-    except KeyError:
-        raise Failure(f"no session {session_id!r} in the plan; sessions: {', '.join(s.id for s in site.plan.sessions)}") from None
+    gate.session(session_id)
     if outcome and outcome != "admit" and outcome not in site.policy.codes:
         raise Failure(f"unknown outcome {outcome!r}; this site's codes: admit, {', '.join(site.policy.codes)}")
     if not from_stdin:
         was_online = gate.online
         verdict = gate.check(code, session_id=session_id, outcome=outcome, evidence=_fields(fields))
         _went_offline(gate, was_online)
-        _emit(verdict.to_json(), as_json, _human(verdict))
+        emit(verdict.to_json(), as_json, _human(verdict))
         _finish_offline(gate, retry=False)
         if not verdict.recorded and verdict.verdict != "invalid":
             ctx.exit(EXIT_NOT_RECORDED)
@@ -161,22 +158,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         ctx.exit(EXIT_NOT_RECORDED)
 
 
-@main.command()
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def verify(ctx: click.Context, as_json: bool) -> None:
-    """Check the store's integrity and every device's hash chain; non-zero on any break."""
-    from examops.services.audit import verify as run_verify
-
-    report = run_verify(open_site(ctx, check=False))
-    human = (f"ok: {report.events} events on {len(report.devices)} device chain(s)" if report.ok
-             else "BROKEN:\n" + "\n".join(f"  {p}" for p in report.problems))
-    _emit(report.to_json(), as_json, human)
-    if not report.ok:
-        ctx.exit(1)
-
-
-@main.command()
+@click.command()
 @click.option("--lane", required=True)
 @click.option("--staff", required=True)
 @click.option("--session", "session_id")
@@ -191,43 +173,30 @@ def gate(ctx, lane, staff, session_id, lang) -> None:  # noqa: ANN001
     ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang).run()
 
 
-@main.command()
-@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
-@click.option("--no-ui", is_flag=True, help="Set up the demo store and exit (for scripts).")
-@click.option("--json", "as_json", is_flag=True)
-def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
-    """Set up a throw-away store from the bundled sample roster and open the app."""
-    from examops.services.demo import prepare_demo
-
-    try:
-        site, info = prepare_demo()
-    except Exception as exc:  # noqa: BLE001 - the demo must explain, not trace back
-        raise Failure(f"demo set-up failed: {exc}") from None
-    if no_ui:
-        _emit(info, as_json, f"demo store at {info['store']}: {info['candidates']} candidates; clock {info['clock']}")
-        return
-    from examops.tui.app import ExamopsApp
-
-    ExamopsApp(site, mode="gate", lane="A", staff="demo", lang=lang).run()
+@click.group()
+def candidates() -> None:
+    """Look candidates up."""
 
 
-__all__ = ["EXIT_BAD_INPUT"]
-
-
-@main.command()
-@click.argument("event_id")
-@click.option("--reason", required=True, help="Why the event is wrong.")
-@click.option("--by", "by", required=True, help="The chief proctor's name.")
+@candidates.command("find")
+@click.argument("query")
+@click.option("--session", "session_id", help="Show the seat in this session.")
+@click.option("--reveal-id", is_flag=True, help="Show full ID numbers (chief proctor; needs the PIN).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
-    """Void a recorded event (chief proctor's PIN): the log keeps both, state ignores the voided one."""
-    from examops.cli import _pin
-    from examops.services.corrections import CorrectionRefused, void_event
+def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_id: bool, as_json: bool) -> None:
+    """Find by ticket, ID number or its last digits, or name."""
+    from examops.services import lookup
 
-    site = open_site(ctx)
-    try:
-        stored = void_event(site, event_id, reason=reason, by=by, pin=_pin(None, "Chief proctor PIN (总监考密码)"))
-    except CorrectionRefused as exc:
-        raise Failure(str(exc)) from None
-    _emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")
+    site = open_site(ctx, check=False)
+    if reveal_id and not site.check_pin(chief_pin(prompt="Chief proctor PIN"), purpose="reveal ID numbers"):
+        raise Failure("wrong PIN: ID numbers stay masked")
+    with site.store.read() as conn:
+        found = lookup.search(conn, query, session=session_id)
+    rows = [{"ticket": c.ticket, "name": c.name, "sex": c.sex, "id_number": c.id_number if reveal_id else c.id_masked,
+             "room": c.room, "seat": c.seat, "session": c.session} for c in found]
+    human = "\n".join(f"{r['ticket']}  {r['name']}  {r['id_number']}  room {r['room'] or '-'} seat {r['seat'] or '-'}" for r in rows) or "no match"
+    emit(rows, as_json, human)
+
+
+COMMANDS = (check, gate, candidates)

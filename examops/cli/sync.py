@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from examops.cli import Failure, _emit, main, open_site
+from examops.cli.common import Failure, emit, open_site
 
 
-@main.group()
+@click.group()
 def sync() -> None:
     """Carry events between stores without a network."""
 
@@ -22,7 +22,7 @@ def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
     from examops.services.bundles import export_bundle
 
     info = export_bundle(open_site(ctx), out, everything=everything)
-    _emit(info, as_json, f"{info['events']} event(s) from {len(info['devices'])} device(s) → {info['out']}")
+    emit(info, as_json, f"{info['events']} event(s) from {len(info['devices'])} device(s) → {info['out']}")
 
 
 @sync.command("merge")
@@ -41,4 +41,7 @@ def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
     for result in results:
         lines += [f"  CONFLICT {c['ticket']} ({c['session']}): lane {c['kept_lane']} and lane {c['conflicting_lane']}"
                   for c in result["conflicts"]]
-    _emit({"merged": results}, as_json, "\n".join(lines))
+    emit({"merged": results}, as_json, "\n".join(lines))
+
+
+COMMANDS = (sync,)

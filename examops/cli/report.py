@@ -1,4 +1,4 @@
-"""After the paper: incidents, the chief's close-out, the signed bureau report, its verification and the roll-up.
+"""`examops report`: the signed bureau report, its verification, the regional roll-up and the live view.
 
 Exit status: 0 done, 1 a report failed verification (or a merge was refused
 because of one), 2 bad input.
@@ -6,15 +6,9 @@ because of one), 2 bad input.
 
 from __future__ import annotations
 
-import getpass
-
 import click
 
-from examops.cli import Failure, _emit, _pin, main, open_site, require_session
-
-PIN_PROMPT = "Chief proctor PIN (总监考密码)"
-EXIT_NOT_VERIFIED = 1
-KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
+from examops.cli.common import EXIT_NOT_VERIFIED, Failure, emit, open_site, require_session
 
 
 def _refused():
@@ -24,52 +18,6 @@ def _refused():
     return (ReviewRefused, ReportRefused)
 
 
-@main.command()
-@click.option("--session", "session_id", required=True)
-@click.option("--room", required=True)
-@click.option("--kind", required=True, help=KINDS_HELP)
-@click.option("--candidate", "ticket", help="The candidate's ticket, if one is concerned.")
-@click.option("--note", required=True, help="What happened.")
-@click.option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
-@click.option("--by", "by", help="Who reports it (default: the logged-in user).")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -> None:  # noqa: ANN001
-    """Record an incident in a room (违纪, 作弊, 考场异常, 其他)."""
-    from examops.services.incidents import record_incident
-
-    site = open_site(ctx)
-    try:
-        event = record_incident(site, session=session_id, room=room, kind=kind, note=note, by=by or getpass.getuser(),
-                                ticket=ticket, severity=severity)
-    except KeyError:
-        raise Failure(f"no session {session_id}") from None
-    except _refused() as exc:
-        raise Failure(str(exc)) from None
-    data = {"id": event.id, "session": event.session, "ticket": event.ticket, "at": event.at, **event.payload}
-    _emit(data, as_json, f"incident {event.id[:8]} recorded: {session_id} room {room} {data['kind']} ({severity})")
-
-
-@main.command()
-@click.option("--session", "session_id", required=True)
-@click.option("--by", "by", required=True, help="The chief proctor signing the session off.")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def close(ctx, session_id, by, as_json) -> None:  # noqa: ANN001
-    """Sign a session off (chief proctor's PIN); later records need --override REASON."""
-    from examops.services.incidents import close_session
-
-    site = open_site(ctx)
-    try:
-        event = close_session(site, session=session_id, by=by, pin=_pin(None, PIN_PROMPT))
-    except KeyError:
-        raise Failure(f"no session {session_id}") from None
-    except _refused() as exc:
-        raise Failure(str(exc)) from None
-    _emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id}, as_json,
-          f"session {session_id} closed by {by}")
-
-
 def _figures_line(summary: dict) -> str:
     verdict = "零事故、零失误、零差错" if summary["zero_incident"] else "not zero-incident: " + "; ".join(summary["reasons"])
     return (f"{summary.get('session', 'total')}: expected {summary['expected']}, present {summary['present']}, "
@@ -77,7 +25,7 @@ def _figures_line(summary: dict) -> str:
             f"denied {summary['denied']}, incidents {summary['incidents']}, duplicates {summary['duplicates']} — {verdict}")
 
 
-@main.group("report", invoke_without_command=True)
+@click.group("report", invoke_without_command=True)
 @click.option("--session", "session_id", help="One session (场次).")
 @click.option("--all", "all_sessions", is_flag=True, help="Every session of the plan.")
 @click.option("--out", type=click.Path(dir_okay=False), help="The workbook to write (.xlsx).")
@@ -106,7 +54,7 @@ def report(ctx, session_id, all_sessions, out, lang, as_json) -> None:  # noqa: 
         raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
     lines = [_figures_line(s) for s in result.get("sessions", [result])]
     lines.append(f"written {result['out']} · signed by key {result['fingerprint']}")
-    _emit(result, as_json, "\n".join(lines))
+    emit(result, as_json, "\n".join(lines))
 
 
 def _trust(path: str | None) -> set[str] | None:
@@ -135,7 +83,7 @@ def report_verify(ctx, path, trust_path, as_json) -> None:  # noqa: ANN001
     else:
         human = f"NOT VERIFIED {path}:\n" + "\n".join(f"  - {p}" for p in result.problems)
     if as_json:
-        _emit(result.to_json(), True)
+        emit(result.to_json(), True)
     elif result.ok:
         click.echo(human)
     else:
@@ -173,7 +121,7 @@ def report_merge(ctx, paths, out, trust_path, lang, as_json) -> None:  # noqa: A
     lines.append(f"total ({total['sites']} sites, {total['sessions']} session(s)): expected {total['expected']}, "
                  f"present {total['present']}, absent {total['absent']}, incidents {total['incidents']}")
     lines.append(f"written {result['out']}")
-    _emit(result, as_json, "\n".join(lines))
+    emit(result, as_json, "\n".join(lines))
 
 
 @report.command("view")
@@ -187,3 +135,6 @@ def report_view(ctx, session_id, lang) -> None:  # noqa: ANN001
     site = open_site(ctx)
     require_session(site, session_id)
     ExamopsApp(site, mode="report", session_id=session_id, lang=lang).run()
+
+
+COMMANDS = (report,)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from examops.cli import Failure, _emit, _pin, main, open_site, require_session
-
-PIN_PROMPT = "Chief proctor PIN (总监考密码)"
+from examops.cli.common import Failure, chief_pin, emit, open_site, require_session
 
 
 def _refused():
@@ -22,7 +20,7 @@ def _case_line(case: dict) -> str:
             f"{case['status']}{' → ' + case['next_level'] if case['status'] == 'pending' else ''}  approvals: {chain}")
 
 
-@main.command()
+@click.command()
 @click.option("--session", "session_id")
 @click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed"]))
 @click.option("--code")
@@ -43,11 +41,11 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
         human += f"\n{len(alarms)} duplicate-scan alarm(s) (possible impersonation): " + ", ".join(a["ticket"] for a in alarms)
     if flags:
         human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
-    _emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,
+    emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,
            "levels": list(site.plan.approval_levels)}, as_json, human)
 
 
-@main.command()
+@click.command()
 @click.argument("case_ids", nargs=-1)
 @click.option("--all-pending", is_flag=True, help="Every case waiting for this level.")
 @click.option("--code", help="With --all-pending: only this exception code.")
@@ -68,18 +66,18 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
     site = open_site(ctx)
     ids = list(case_ids) or pending_ids(site, session=session_id, level=level, code=code)
     if not ids:
-        _emit({"approved": []}, as_json, f"nothing pending at level {level}")
+        emit({"approved": []}, as_json, f"nothing pending at level {level}")
         return
     try:
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
-                           pin=_pin(None, PIN_PROMPT), session=session_id)
+                           pin=chief_pin(), session=session_id)
     except _refused() as exc:
         raise Failure(str(exc)) from None
     cases = [v.to_json() for v in views]
-    _emit({"approved": cases}, as_json, "\n".join(_case_line(c) for c in cases))
+    emit({"approved": cases}, as_json, "\n".join(_case_line(c) for c in cases))
 
 
-@main.command()
+@click.command()
 @click.argument("case_id")
 @click.option("--by", "by", required=True)
 @click.option("--reason", required=True)
@@ -92,13 +90,13 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
 
     site = open_site(ctx)
     try:
-        view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=_pin(None, PIN_PROMPT))
+        view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=chief_pin())
     except _refused() as exc:
         raise Failure(str(exc)) from None
-    _emit(view.to_json(), as_json, _case_line(view.to_json()))
+    emit(view.to_json(), as_json, _case_line(view.to_json()))
 
 
-@main.command()
+@click.command()
 @click.argument("case_id")
 @click.option("--by", "by", required=True)
 @click.option("--note", required=True, help="How it was resolved (certificate arrived, re-test normal…).")
@@ -110,13 +108,13 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
 
     site = open_site(ctx)
     try:
-        view = do_resolve(site, case_id, by=by, note=note, pin=_pin(None, PIN_PROMPT))
+        view = do_resolve(site, case_id, by=by, note=note, pin=chief_pin())
     except _refused() as exc:
         raise Failure(str(exc)) from None
-    _emit(view.to_json(), as_json, _case_line(view.to_json()))
+    emit(view.to_json(), as_json, _case_line(view.to_json()))
 
 
-@main.command()
+@click.command()
 @click.option("--session", "session_id", required=True)
 @click.option("--by", "by", default="chief", show_default=True)
 @click.option("--preview", is_flag=True, help="Show who would go where; move nobody.")
@@ -130,19 +128,19 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     site = open_site(ctx)
     try:
         plan = (plan_reallocation(site, session_id) if preview
-                else do_reallocate(site, session_id, by=by, pin=_pin(None, PIN_PROMPT)))
+                else do_reallocate(site, session_id, by=by, pin=chief_pin()))
     except _refused() as exc:
         if as_json and hasattr(exc, "missing"):
-            _emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
+            emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
         raise Failure(str(exc)) from None
     moves = [m.to_json() for m in plan.moves]
     human = "\n".join(f"{m['ticket']} {m['name']}: {m['from_room']}/{m['from_seat']} → {m['room']}/{m['seat']}" for m in moves)
     if preview and plan.unplaced:
         human += f"\nmissing seats: {plan.missing_seats()}"
-    _emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human or "nobody to move")
+    emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human or "nobody to move")
 
 
-@main.command()
+@click.command()
 @click.argument("ticket")
 @click.option("--session", "session_id", required=True)
 @click.option("--room", required=True)
@@ -156,13 +154,13 @@ def move(ctx, ticket, session_id, room, seat, by, as_json) -> None:  # noqa: ANN
 
     site = open_site(ctx)
     try:
-        result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=_pin(None, PIN_PROMPT))
+        result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=chief_pin())
     except _refused() as exc:
         raise Failure(str(exc)) from None
-    _emit(result, as_json, f"{ticket} {result['name']}: {result['from_room']}/{result['from_seat']} → {room}/{result['seat']}")
+    emit(result, as_json, f"{ticket} {result['name']}: {result['from_room']}/{result['from_seat']} → {room}/{result['seat']}")
 
 
-@main.group()
+@click.group()
 def room() -> None:
     """Rooms opened on the day."""
 
@@ -181,13 +179,13 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
 
     site = open_site(ctx)
     try:
-        result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=_pin(None, PIN_PROMPT))
+        result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=chief_pin())
     except _refused() as exc:
         raise Failure(str(exc)) from None
-    _emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")
+    emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")
 
 
-@main.command("review")
+@click.command("review")
 @click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
 @click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
 @click.pass_context
@@ -198,3 +196,6 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
     site = open_site(ctx)
     require_session(site, session_id)
     ExamopsApp(site, mode="review", session_id=session_id, lang=lang).run()
+
+
+COMMANDS = (exceptions, approve, reject, resolve, reallocate, move, room, review_screen)

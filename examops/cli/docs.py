@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from examops.cli import Failure, _emit, main, open_site
+from examops.cli.common import Failure, emit, open_site
 
 
-@main.command()
+@click.command()
 @click.option("--session", "session_id", required=True, help="The session (场次) the papers are for.")
 @click.option("--room", "room_id", help="Only this room (default: every room anyone sits in).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the workbooks.")
@@ -31,4 +31,7 @@ def docs(ctx, session_id, room_id, out_dir, lang, as_json) -> None:  # noqa: ANN
         raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
     lines = [f"{r['room']} {r['name']} ({r['kind']}): {r['candidates']} candidate(s) → {', '.join(r['files'])}"
              for r in result["rooms"]]
-    _emit(result, as_json, "\n".join(lines) or f"no rooms with candidates in {session_id}")
+    emit(result, as_json, "\n".join(lines) or f"no rooms with candidates in {session_id}")
+
+
+COMMANDS = (docs,)

@@ -1,4 +1,4 @@
-"""`examops roster …` and `examops candidates …`."""
+"""`examops roster import`: candidate rosters into the store, checked cell by cell."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from examops.cli import EXIT_BAD_INPUT, Failure, _emit, main, open_site
+from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, open_site
 
 
-@main.group()
+@click.group()
 def roster() -> None:
     """Import and check candidate rosters."""
 
@@ -51,7 +51,7 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
     report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
                            progress=_progress_printer(not as_json and sys.stderr.isatty()))
     if as_json:
-        _emit(report.to_json(), True)
+        emit(report.to_json(), True)
     else:
         for problem in report.problems:
             click.echo(f"{problem.severity}: {problem}", err=problem.severity == "error")
@@ -66,28 +66,4 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
         ctx.exit(EXIT_BAD_INPUT)
 
 
-@main.group()
-def candidates() -> None:
-    """Look candidates up."""
-
-
-@candidates.command("find")
-@click.argument("query")
-@click.option("--session", "session_id", help="Show the seat in this session.")
-@click.option("--reveal-id", is_flag=True, help="Show full ID numbers (chief proctor; needs the PIN).")
-@click.option("--json", "as_json", is_flag=True)
-@click.pass_context
-def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_id: bool, as_json: bool) -> None:
-    """Find by ticket, ID number or its last digits, or name."""
-    from examops.cli import _pin
-    from examops.services import lookup
-
-    site = open_site(ctx, check=False)
-    if reveal_id and not site.check_pin(_pin(None, "Chief proctor PIN"), purpose="reveal ID numbers"):
-        raise Failure("wrong PIN: ID numbers stay masked")
-    with site.store.read() as conn:
-        found = lookup.search(conn, query, session=session_id)
-    rows = [{"ticket": c.ticket, "name": c.name, "sex": c.sex, "id_number": c.id_number if reveal_id else c.id_masked,
-             "room": c.room, "seat": c.seat, "session": c.session} for c in found]
-    human = "\n".join(f"{r['ticket']}  {r['name']}  {r['id_number']}  room {r['room'] or '-'} seat {r['seat'] or '-'}" for r in rows) or "no match"
-    _emit(rows, as_json, human)
+COMMANDS = (roster,)

@@ -1,0 +1,48 @@
+"""The `examops` command: every job the app does can also be scripted.
+
+The area modules define their commands without knowing this group; it adds
+them here, so nothing imports the group back. Heavy imports (pandas,
+openpyxl, textual) happen inside the commands that need them, so
+`examops check` and `examops gate` start fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from examops.cli import admin, docs, gate, report, review, roster, site, sync
+from examops.cli.common import Failure
+
+
+class ExamopsGroup(click.Group):
+    """Store failures (disk full, locked, a closed session) and unknown sessions become a clear message, never a traceback."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
+        from examops.adapters.store import StoreError
+        from examops.domain.plan import UnknownSession
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise Failure(f"NOT RECORDED: {exc}") from None
+        except UnknownSession as exc:
+            raise Failure(str(exc)) from None
+
+
+@click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="EXAMOPS_DB", help="Store URL or SQLite file (default: under EXAMOPS_HOME or the user data dir).")
+@click.option("--override", metavar="REASON", help="Record into a session the chief proctor has closed, saying why.")
+@click.version_option(package_name="examops")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, override: str | None) -> None:
+    """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    ctx.obj["override"] = override
+
+
+AREAS = (site, roster, gate, review, admin, report, docs, sync)
+for command in (command for area in AREAS for command in area.COMMANDS):
+    main.add_command(command)
+
+__all__ = ["main"]

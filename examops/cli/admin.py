@@ -1,0 +1,76 @@
+"""The chief proctor's record-keeping: incidents in the rooms, a session's close-out, voiding a wrong event."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from examops.cli.common import Failure, chief_pin, emit, open_site
+
+KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
+
+
+@click.command()
+@click.option("--session", "session_id", required=True)
+@click.option("--room", required=True)
+@click.option("--kind", required=True, help=KINDS_HELP)
+@click.option("--candidate", "ticket", help="The candidate's ticket, if one is concerned.")
+@click.option("--note", required=True, help="What happened.")
+@click.option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
+@click.option("--by", "by", help="Who reports it (default: the logged-in user).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -> None:  # noqa: ANN001
+    """Record an incident in a room (违纪, 作弊, 考场异常, 其他)."""
+    from examops.services.incidents import record_incident
+    from examops.services.review import ReviewRefused
+
+    site = open_site(ctx)
+    try:
+        event = record_incident(site, session=session_id, room=room, kind=kind, note=note, by=by or getpass.getuser(),
+                                ticket=ticket, severity=severity)
+    except ReviewRefused as exc:
+        raise Failure(str(exc)) from None
+    data = {"id": event.id, "session": event.session, "ticket": event.ticket, "at": event.at, **event.payload}
+    emit(data, as_json, f"incident {event.id[:8]} recorded: {session_id} room {room} {data['kind']} ({severity})")
+
+
+@click.command()
+@click.option("--session", "session_id", required=True)
+@click.option("--by", "by", required=True, help="The chief proctor signing the session off.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def close(ctx, session_id, by, as_json) -> None:  # noqa: ANN001
+    """Sign a session off (chief proctor's PIN); later records need --override REASON."""
+    from examops.services.incidents import close_session
+    from examops.services.review import ReviewRefused
+
+    site = open_site(ctx)
+    try:
+        event = close_session(site, session=session_id, by=by, pin=chief_pin())
+    except ReviewRefused as exc:
+        raise Failure(str(exc)) from None
+    emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id}, as_json,
+         f"session {session_id} closed by {by}")
+
+
+@click.command()
+@click.argument("event_id")
+@click.option("--reason", required=True, help="Why the event is wrong.")
+@click.option("--by", "by", required=True, help="The chief proctor's name.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
+    """Void a recorded event (chief proctor's PIN): the log keeps both, state ignores the voided one."""
+    from examops.services.corrections import CorrectionRefused, void_event
+
+    site = open_site(ctx)
+    try:
+        stored = void_event(site, event_id, reason=reason, by=by, pin=chief_pin())
+    except CorrectionRefused as exc:
+        raise Failure(str(exc)) from None
+    emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")
+
+
+COMMANDS = (incident, close, void)

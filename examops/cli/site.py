@@ -1,0 +1,90 @@
+"""`examops init`, `status`, `verify` and `demo`: the site's store, its health, and a throw-away one to try."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, open_site
+
+
+@click.command()
+@click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help="The exam plan TOML.")
+@click.option("--chief-pin", "given_pin", help="The chief proctor's PIN (prompted if absent; EXAMOPS_PIN for scripts).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def init(ctx: click.Context, plan_path: str, given_pin: str | None, as_json: bool) -> None:
+    """Create the store from an exam plan, or update the plan of an existing store."""
+    from examops.adapters.store import Store, StoreError
+    from examops.domain.plan import PlanError
+    from examops.domain.policy import PolicyError
+    from examops.services.site import PIN_KEY, SiteError, init_site, status
+
+    pin = given_pin or os.environ.get("EXAMOPS_PIN")
+    if pin is None:
+        try:
+            has_pin = Store.open(ctx.obj.get("db"), create=False).get_setting(PIN_KEY) is not None
+        except StoreError:
+            has_pin = False
+        if not has_pin:
+            pin = chief_pin()
+    try:
+        site = init_site(plan_path, url=ctx.obj.get("db"), chief_pin=pin)
+    except (PlanError, PolicyError, SiteError, StoreError) as exc:
+        raise Failure(str(exc)) from None
+    info = status(site)
+    emit(info, as_json, f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)")
+
+
+@click.command("status")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def status_command(ctx: click.Context, as_json: bool) -> None:
+    """Exam, site, sessions, rooms, candidate and event counts, store location."""
+    from examops.services.site import status
+
+    info = status(open_site(ctx, check=False))
+    lines = [f"{info['exam']} · {info['site']}", f"store: {info['store']}",
+             f"candidates: {info['candidates']}  events: {info['events']}  policy: {info['policy']}"]
+    lines += [f"  {s['id']} {s['name']} {s['date']} {s['start']}-{s['end']}" for s in info["sessions"]]
+    lines += [f"  room {r['id']} {r['name']} ({r['kind']}): {r['candidates']}" for r in info["rooms"]]
+    emit(info, as_json, "\n".join(lines))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def verify(ctx: click.Context, as_json: bool) -> None:
+    """Check the store's integrity and every device's hash chain; non-zero on any break."""
+    from examops.services.audit import verify as run_verify
+
+    report = run_verify(open_site(ctx, check=False))
+    human = (f"ok: {report.events} events on {len(report.devices)} device chain(s)" if report.ok
+             else "BROKEN:\n" + "\n".join(f"  {p}" for p in report.problems))
+    emit(report.to_json(), as_json, human)
+    if not report.ok:
+        ctx.exit(EXIT_NOT_VERIFIED)
+
+
+@click.command()
+@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@click.option("--no-ui", is_flag=True, help="Set up the demo store and exit (for scripts).")
+@click.option("--json", "as_json", is_flag=True)
+def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
+    """Set up a throw-away store from the bundled sample roster and open the app."""
+    from examops.services.demo import prepare_demo
+
+    try:
+        site, info = prepare_demo()
+    except Exception as exc:  # noqa: BLE001 - the demo must explain, not trace back
+        raise Failure(f"demo set-up failed: {exc}") from None
+    if no_ui:
+        emit(info, as_json, f"demo store at {info['store']}: {info['candidates']} candidates; clock {info['clock']}")
+        return
+    from examops.tui.app import ExamopsApp
+
+    ExamopsApp(site, mode="gate", lane="A", staff="demo", lang=lang).run()
+
+
+COMMANDS = (init, status_command, verify, demo)

@@ -1,0 +1,39 @@
+"""The CLI package holds together without private back-doors: no module imports an underscore name from a sibling."""
+
+import ast
+from pathlib import Path
+
+import examops.cli
+
+CLI_DIR = Path(examops.cli.__file__).parent
+
+
+def _private_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("examops.cli"):
+            found += [f"{path.name}:{node.lineno} {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+        elif isinstance(node, ast.ImportFrom) and node.level:  # relative imports reach siblings too
+            found += [f"{path.name}:{node.lineno} .{node.module or ''}.{a.name}" for a in node.names if a.name.startswith("_")]
+    return found
+
+
+def test_no_cli_module_imports_a_private_name_from_a_sibling():
+    modules = sorted(CLI_DIR.glob("*.py"))
+    assert len(modules) >= 9
+    assert [hit for path in modules for hit in _private_imports(path)] == []
+
+
+def test_the_check_catches_a_private_import(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from examops.cli.common import _hidden\nfrom .gate import _note\n", encoding="utf-8")
+    assert len(_private_imports(bad)) == 2
+
+
+def test_no_area_module_imports_the_group():
+    for path in sorted(CLI_DIR.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "examops.cli":
+                assert "main" not in {a.name for a in node.names}, path.name
