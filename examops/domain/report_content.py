@@ -25,6 +25,8 @@ class ReportCase:
 
 @dataclass
 class SessionContent:
+    """One session of the report: its plan entry, its figures folded from the log, its exception cases."""
+
     session: Session
     figures: SessionFigures
     cases: list[ReportCase]
