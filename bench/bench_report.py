@@ -166,7 +166,8 @@ def timed(args: list[str], env: dict) -> tuple[float, subprocess.CompletedProces
 
 def phases(url: str, out: Path) -> dict:
     """Where the report's time goes, in this process (after imports; the cyclic GC paused as build_report does)."""
-    from examops.adapters.report_workbook import ReportBook
+    from examops.adapters.excel_out.report_book import ReportBook
+    from examops.domain.report_digest import digest_cells
     from examops.services import report
 
     site = Site.open(url, check=False)
@@ -179,7 +180,7 @@ def phases(url: str, out: Path) -> dict:
         book = ReportBook(content)
         times["lay out the sheets"] = time.perf_counter() - start
         start = time.perf_counter()
-        report.digest_cells(book.cells())
+        digest_cells(book.cells())
         times["digest the cells"] = time.perf_counter() - start
         start = time.perf_counter()
         book.save(out)

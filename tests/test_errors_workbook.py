@@ -18,7 +18,7 @@ from messy_workbooks import (
     write_xlsx,
 )
 
-from examops.adapters.errors_workbook import write_errors_workbook
+from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 from examops.adapters.workbook_reader import read_workbook
 from examops.domain.roster import PROBLEMS_SHEET, Problem, parse_roster, parse_rosters
 

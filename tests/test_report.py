@@ -254,9 +254,9 @@ def test_trust_list_accepts_listed_keys_only(morning, tmp_path):
 
 
 def test_rooms_beyond_the_limit_share_a_sheet_with_a_page_each(morning, tmp_path, monkeypatch):
-    from examops.adapters import report_workbook
+    from examops.adapters.excel_out import report_sheets
 
-    monkeypatch.setattr(report_workbook, "ROOM_SHEETS_UP_TO", 3)
+    monkeypatch.setattr(report_sheets, "ROOM_SHEETS_UP_TO", 3)
     out = tmp_path / "paged.xlsx"
     report_json(morning, out, "--session", "S1")
     workbook = load_workbook(out)

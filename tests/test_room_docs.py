@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from examops.adapters.room_docs import QR_BORDER, qr_png
+from examops.adapters.excel_out.room_docs import qr_png
 from examops.domain.idnumber import mask
+from examops.domain.qr_style import QR_BORDER
 from examops.domain.scan import classify, ticket_qr_payload
 from examops.services.documents import DocumentsRefused, write_room_documents
 from examops.services.gate import Lane

@@ -199,7 +199,7 @@ async def test_build_report_writes_a_verified_report_and_shows_its_qr_code(morni
     verified = subprocess.run([EXAMOPS, "report", "verify", str(out)], capture_output=True, text=True)
     assert verified.returncode == 0, verified.stderr
     # the code on screen is the one the workbook's signature sheet carries, field for field
-    from examops.adapters.report_workbook import load_cells, signature_cells
+    from examops.adapters.excel_out.report_reader import load_cells, signature_cells
 
     fields = signature_cells(load_cells(out)).fields
     payload = f"{report_service.FORMAT};fp={fields['fingerprint']};sig={fields['signature']};fig={fields['figures_sha256']}"

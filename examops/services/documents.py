@@ -8,49 +8,21 @@ after a reallocation rewrites the same files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
 from examops.adapters import schema
 from examops.domain import idnumber
+from examops.domain.papers import RoomPaper, SeatLine, room_kind_rank
 from examops.services.seating import occupancy
 from examops.services.site import Site
 
 C, S, R = schema.candidates, schema.seats, schema.rooms
-KIND_ORDER = {"regular": 0, "backup": 1, "isolation": 2}
 
 
 class DocumentsRefused(Exception):
     """A request the documents cannot be made for (unknown session or room), in words."""
-
-
-@dataclass(frozen=True, slots=True)
-class SeatLine:
-    """One occupied seat as printed: the ID number already masked."""
-
-    seat: int
-    ticket: str
-    name: str
-    id_masked: str
-
-
-@dataclass(frozen=True, slots=True)
-class RoomPaper:
-    """Everything the papers of one room in one session show."""
-
-    exam: str
-    site: str
-    session_id: str
-    session_name: str
-    date: str
-    start: str
-    end: str
-    room: str
-    room_name: str
-    kind: str
-    seats: tuple[SeatLine, ...]
 
 
 def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list[RoomPaper]:
@@ -87,13 +59,13 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
             room=room_id, room_name=row.name if row is not None else room_id,
             kind=row.kind if row is not None else "regular", seats=lines,
         ))
-    papers.sort(key=lambda p: (KIND_ORDER.get(p.kind, 3), p.room))
+    papers.sort(key=lambda p: (room_kind_rank(p.kind), p.room))
     return papers
 
 
 def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh") -> dict:
     """Write one workbook per room (门贴, 签到表, 座位贴) into `out`; a rerun overwrites the same files."""
-    from examops.adapters.room_docs import write_room_workbook
+    from examops.adapters.excel_out.room_docs import write_room_workbook
 
     papers = room_papers(site, session_id, room=room)
     out_dir = Path(out)

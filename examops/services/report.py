@@ -12,35 +12,28 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import gc
-import hashlib
-import json
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from examops.adapters import schema, signing
-from examops.domain.events import canonical_json
-from examops.domain.figures import INCIDENT_KINDS, SessionFigures
-from examops.domain.plan import Session
+from examops.domain.figures import INCIDENT_KINDS
+from examops.domain.report_content import ReportCase, ReportContent, SessionContent, totals_json
+from examops.domain.report_digest import chains_digest, digest_cells, figures_digest
+from examops.domain.report_verification import Verification, figure_changes, sheet_changes
+from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
 from examops.services.figures import session_figures
-from examops.services.review import CaseView, list_cases
+from examops.services.review import list_cases
 from examops.services.site import SIGNING_KEY, Site
 
-FORMAT = "examops-report/1"
 FIGURE_META = ("name", "date", "start", "end")
 ALWAYS_LISTED = {"incidents_by_kind": tuple(INCIDENT_KINDS), "exceptions_by_status": CASE_STATUSES}
 BOOLEAN_KEYS = ("zero_incident",)
-SIGNED_FIELDS = ("format", "exam", "site", "sessions", "generated_at", "figures_sha256", "chain_heads_sha256", "cells_sha256")
-ROW_HASH_CHARS = 6
-ROW_HASHES_PER_CELL = 5000
-KIND_ORDER = {"regular": 0, "backup": 1, "isolation": 2}
 BUILD_PHASES = ("gather", "layout", "digest", "save")
 
 
@@ -50,40 +43,6 @@ class ReportRefused(Exception):
 
 class ReportNotVerified(ReportRefused):
     """A site report failed verification (altered, or signed by a key not trusted): the merge writes nothing."""
-
-
-@dataclass
-class SessionContent:
-    session: Session
-    figures: SessionFigures
-    cases: list[CaseView]
-
-
-@dataclass
-class ReportContent:
-    """Everything the workbook shows, gathered from the store; the adapter only lays it out."""
-
-    exam: str
-    site: str
-    lang: str
-    generated_at: str
-    tz: ZoneInfo
-    sessions: list[SessionContent]
-    rooms: dict[str, tuple[str, str]]  # id -> (name, kind)
-    code_labels: dict[str, tuple[str, str]]
-    names: dict[str, str]  # ticket -> name, for incidents and room exceptions
-    chain_heads: list[tuple[str, int, str]]
-    figure_keys: list[str] = field(default_factory=list)
-    figure_columns: list[dict[str, int | str]] = field(default_factory=list)
-    figure_totals: dict[str, int | str] = field(default_factory=dict)
-
-    def local_time(self, at: str) -> str:
-        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(self.tz)
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-    def ordered_rooms(self, sc: SessionContent) -> list[str]:
-        """Regular rooms first, then backup and isolation rooms that were used."""
-        return sorted(sc.figures.rooms, key=lambda r: (KIND_ORDER.get(self.rooms.get(r, ("", "regular"))[1], 3), r))
 
 
 # -- the figure table (what the Summary sheet states and the signature covers) --------------
@@ -154,57 +113,7 @@ def typed_figures(column: dict) -> dict:
     return figures
 
 
-def figures_digest(columns: dict[str, dict]) -> tuple[str, str]:
-    """(SHA-256, canonical JSON) of the Summary figures, session by session in report order."""
-    text = canonical_json([{"session": session, "figures": column} for session, column in columns.items()])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest(), text
-
-
-# -- digests over cells and chain heads ----------------------------------------------------
-def _column_letter(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_line(title: str, row: int, column: int, value: object) -> str:
-    """`sheet!coordinate=type:value`, the value JSON-encoded so a line break inside it cannot fake a cell."""
-    return f"{title}!{_column_letter(column)}{row}={type(value).__name__}:{json.dumps(value, ensure_ascii=False, default=str)}"
-
-
-@dataclass
-class SheetDigest:
-    digest: str
-    cells: int
-    row_hashes: str  # ROW_HASH_CHARS per row from row 1 to the last, "." for an empty row
-
-
-@dataclass
-class CellsDigest:
-    digest: str
-    sheets: dict[str, SheetDigest]
-
-
-def digest_cells(sheets: Iterable[tuple[str, Sequence[tuple[int, int, object]]]]) -> CellsDigest:
-    """One SHA-256 over every value cell of every sheet (in order, row-major), and each sheet's own."""
-    overall = hashlib.sha256()
-    result: dict[str, SheetDigest] = {}
-    for title, cells in sheets:
-        own = hashlib.sha256()
-        rows: dict[int, hashlib._Hash] = {}
-        for row, column, value in cells:
-            line = (cell_line(title, row, column, value) + "\n").encode("utf-8")
-            overall.update(line)
-            own.update(line)
-            rows.setdefault(row, hashlib.sha256()).update(line)
-        last = max(rows, default=0)
-        hashes = "".join(rows[r].hexdigest()[:ROW_HASH_CHARS] if r in rows else "." * ROW_HASH_CHARS for r in range(1, last + 1))
-        result[title] = SheetDigest(own.hexdigest(), len(cells), hashes)
-    return CellsDigest(overall.hexdigest(), result)
-
-
+# -- the event log's chain heads -----------------------------------------------------------
 def chain_heads(site: Site) -> list[tuple[str, int, str]]:
     """Each device's last event (sequence number and hash): the log the figures were folded from."""
     E = schema.events
@@ -215,14 +124,6 @@ def chain_heads(site: Site) -> list[tuple[str, int, str]]:
         return [(row.device, int(row.device_seq), row.hash) for row in conn.execute(query)]
 
 
-def chains_digest(heads: Iterable[Sequence[object]]) -> str:
-    return hashlib.sha256(canonical_json([list(h) for h in heads]).encode("utf-8")).hexdigest()
-
-
-def signed_message(fields: dict) -> bytes:
-    return canonical_json({key: fields.get(key) for key in SIGNED_FIELDS}).encode("utf-8")
-
-
 # -- building ------------------------------------------------------------------------------
 def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> ReportContent:
     """Figures, cases, rooms and chain heads for the sessions asked (all of the plan's when None)."""
@@ -231,9 +132,9 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     unknown = [s for s in ids if s not in known]
     if unknown:
         raise ReportRefused(f"no session {', '.join(unknown)}; this plan has {', '.join(known)}")
-    cases: dict[str, list[CaseView]] = {}
+    cases: dict[str, list[ReportCase]] = {}
     for view in list_cases(site):
-        cases.setdefault(view.case.exception.session, []).append(view)
+        cases.setdefault(view.case.exception.session, []).append(ReportCase(view.case, view.card, view.status))
     sessions = [SessionContent(site.plan.session(sid), session_figures(site, sid), cases.get(sid, [])) for sid in ids]
     names = {view.card.ticket: view.card.name for sc in sessions for view in sc.cases}
     wanted = {i.get("ticket") for sc in sessions for room in sc.figures.rooms.values() for i in room.incidents} - {None}
@@ -249,23 +150,6 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
         names=names, chain_heads=chain_heads(site))
     content.figure_keys, content.figure_columns, content.figure_totals = figure_table(sessions, lang)
     return content
-
-
-def totals_json(summaries: Sequence[dict]) -> dict:
-    """Sums over sessions for `--all` (sittings, not people); zero_incident only if every session is."""
-    totals: dict = {}
-    for summary in summaries:
-        for key, value in summary.items():
-            if isinstance(value, bool):
-                totals[key] = totals.get(key, True) and value
-            elif isinstance(value, int):
-                totals[key] = totals.get(key, 0) + value
-            elif isinstance(value, dict):
-                group = totals.setdefault(key, {})
-                for sub, n in value.items():
-                    group[sub] = group.get(sub, 0) + n
-    totals["reasons"] = [f"{s['session']}: {r}" for s in summaries for r in s.get("reasons", [])]
-    return totals
 
 
 @contextmanager
@@ -294,7 +178,8 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
 
 def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,
                   progress: Callable[[str, int, int], None] | None = None) -> dict:
-    from examops.adapters.report_workbook import ReportBook, writable
+    from examops.adapters.excel_out.book import writable
+    from examops.adapters.excel_out.report_book import ReportBook
 
     def phase(name: str) -> None:
         if progress is not None:
@@ -322,10 +207,8 @@ def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | P
     fields["public_key"] = public_key
     fields["fingerprint"] = signing.fingerprint(public_key)
     fields["figures_json"] = figures_text
-    sheet_rows = [(title, d.digest, d.cells, [d.row_hashes[i:i + ROW_HASH_CHARS * ROW_HASHES_PER_CELL]
-                                              for i in range(0, len(d.row_hashes), ROW_HASH_CHARS * ROW_HASHES_PER_CELL)])
-                  for title, d in cells.sheets.items()]
-    qr_text = f"{FORMAT};fp={fields['fingerprint']};sig={fields['signature']};fig={figures_sha}"
+    sheet_rows = [(title, d.digest, d.cells, d.row_hash_chunks()) for title, d in cells.sheets.items()]
+    qr_text = qr_payload(fields["fingerprint"], fields["signature"], figures_sha)
     book.sign(list(fields.items()), content.chain_heads, sheet_rows, qr_text)
     phase("save")
     path = book.save(out)
@@ -337,33 +220,6 @@ def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | P
 
 
 # -- verifying -----------------------------------------------------------------------------
-@dataclass
-class Verification:
-    """What `report verify` found: ok only if nothing was changed since signing (and the key is trusted)."""
-
-    path: str
-    problems: list[str] = field(default_factory=list)
-    exam: str = ""
-    site: str = ""
-    sessions: list[str] = field(default_factory=list)
-    generated_at: str = ""
-    fingerprint: str = ""
-    figures_sha256: str = ""
-    signature_valid: bool = False
-    trusted: bool | None = None
-    figures: list[dict] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def to_json(self) -> dict:
-        return {"ok": self.ok, "file": self.path, "exam": self.exam, "site": self.site, "sessions": self.sessions,
-                "generated_at": self.generated_at, "fingerprint": self.fingerprint, "figures_sha256": self.figures_sha256,
-                "signature_valid": self.signature_valid, "trusted": self.trusted, "problems": self.problems,
-                "figures": self.figures}
-
-
 def read_trust_file(path: str | Path) -> set[str]:
     """Trusted key fingerprints: one fingerprint or base64 public key per line, `#` starts a comment."""
     try:
@@ -388,11 +244,6 @@ def read_trust_file(path: str | Path) -> set[str]:
     return trusted
 
 
-def _short(value: object) -> str:
-    text = str(value).replace("\n", " ")
-    return text if len(text) <= 40 else text[:37] + "…"
-
-
 def verify_report(path: str | Path, trusted: set[str] | None = None) -> Verification:
     """Recompute every digest from the workbook's cells, check the signature, say what changed."""
     with _cyclic_gc_paused():
@@ -402,8 +253,8 @@ def verify_report(path: str | Path, trusted: set[str] | None = None) -> Verifica
 def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
     from zipfile import BadZipFile
 
-    from examops.adapters.report_workbook import figure_table as read_figure_table
-    from examops.adapters.report_workbook import load_cells, signature_cells
+    from examops.adapters.excel_out.report_reader import figure_table as read_figure_table
+    from examops.adapters.excel_out.report_reader import load_cells, signature_cells
 
     result = Verification(str(path))
     try:
@@ -450,9 +301,9 @@ def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
         if not key_fingerprint:
             problems.append(f"{stated.title}: the public key is not a valid Ed25519 key")
         if figures_sha != fields.get("figures_sha256"):
-            problems.append("the Summary figures differ from the signed figures" + _figure_changes(fields, table))
+            problems.append("the Summary figures differ from the signed figures" + figure_changes(fields, table))
         if cells.digest != fields.get("cells_sha256"):
-            problems.append("the workbook's cells differ from the signed ones: " + _sheet_changes(cells, stated.sheets, content))
+            problems.append("the workbook's cells differ from the signed ones: " + sheet_changes(cells, stated.sheets, content))
         if recomputed["chain_heads_sha256"] != fields.get("chain_heads_sha256"):
             problems.append(f"the event-log chain heads in {stated.title} were changed")
         problems.append("the signature does not match the report's contents: it was changed after signing"
@@ -466,43 +317,3 @@ def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
         if not result.trusted:
             problems.append(f"the signing key {key_fingerprint or '?'} ({result.site}) is not on the trust list")
     return result
-
-
-def _figure_changes(fields: dict, table) -> str:  # noqa: ANN001
-    """Which Summary figures differ from the signed copy kept in the signature sheet (if that copy is intact)."""
-    text = fields.get("figures_json")
-    if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != fields.get("figures_sha256"):
-        return ""
-    changes = []
-    for entry in json.loads(text):
-        session, signed = entry["session"], entry["figures"]
-        now = table.columns.get(session, {})
-        for key in sorted(set(signed) | set(now), key=lambda k: table.where.get((session, k), "")):
-            if signed.get(key) != now.get(key):
-                where = table.where.get((session, key), "?")
-                changes.append(f"{key} of {session} at {where} reads {_short(now.get(key))}, signed {_short(signed.get(key))}")
-    return (": " + "; ".join(changes)) if changes else ""
-
-
-def _sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str, Sequence]]) -> str:
-    now = dict(content)
-    changes = []
-    for title in stated.keys() - cells.sheets.keys():
-        changes.append(f"sheet {title!r} was removed")
-    for title in cells.sheets.keys() - stated.keys():
-        changes.append(f"sheet {title!r} was added")
-    for title, digest in cells.sheets.items():
-        if title not in stated or stated[title][0] == digest.digest:
-            continue
-        old_rows, new_rows = stated[title][2], digest.row_hashes
-        width = ROW_HASH_CHARS
-        count = max(len(old_rows), len(new_rows)) // width
-        rows = [r + 1 for r in range(count) if old_rows[r * width:(r + 1) * width] != new_rows[r * width:(r + 1) * width]]
-        by_row: dict[int, list[str]] = {}
-        for row, column, value in now[title]:
-            if row in rows[:3]:
-                by_row.setdefault(row, []).append(f"{_column_letter(column)}{row}={_short(value)}")
-        detail = "; ".join(f"row {r}" + (f" ({', '.join(by_row[r])})" if r in by_row else " (emptied)") for r in rows[:3])
-        more = f" and {len(rows) - 3} more row(s)" if len(rows) > 3 else ""
-        changes.append(f"sheet {title!r} changed: {detail or 'cells differ'}{more}")
-    return "; ".join(changes) or "cells differ"

@@ -7,26 +7,14 @@ expected in two sessions counts twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from examops.services.report import ReportNotVerified, ReportRefused, Verification, verify_report
+from examops.domain.report_verification import Verification
+from examops.domain.rollup import Rollup
+from examops.services.report import ReportNotVerified, ReportRefused, verify_report
 
 ID_COLUMNS = ("site", "session")
-
-
-@dataclass
-class Rollup:
-    """The arithmetic done, ready to lay out: one row per site, per (session, site), and the totals."""
-
-    exam: str
-    keys: list[str]
-    sites: list[dict]
-    sessions: list[dict]
-    session_totals: list[dict]
-    total: dict
-    sources: list[dict]
 
 
 def _sitting_rows(reports: Sequence[Verification]) -> list[dict]:
@@ -85,7 +73,7 @@ def add_up(reports: Sequence[Verification]) -> Rollup:
 
 def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[str] | None = None, lang: str = "zh") -> dict:
     """Verify every site report (all or nothing), add them up, write the roll-up workbook."""
-    from examops.adapters.report_rollup import write_rollup
+    from examops.adapters.excel_out.report_rollup import write_rollup
 
     if not paths:
         raise ReportRefused("name the site reports to merge")

@@ -126,7 +126,7 @@ def import_roster(
     report.dropped = len(existing.keys() - tickets) if replace else 0
     if report.errors:
         if errors_out:
-            from examops.adapters.errors_workbook import write_errors_workbook
+            from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 
             target = Path(errors_out)
             for content in contents:

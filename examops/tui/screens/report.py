@@ -24,6 +24,7 @@ from examops import locations
 from examops.adapters.report_words import reason_text
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, INCIDENT_KINDS, SessionFigures
 from examops.domain.plan import Session
+from examops.domain.qr_style import QR_BORDER, QR_ERROR_LEVEL
 from examops.services import gate_view
 from examops.services.figures import session_figures
 from examops.services.site import Site
@@ -60,7 +61,7 @@ def qr_blocks(payload: str) -> str:
     """The payload as the workbook's QR code (same error correction), two modules a character, quiet zone included."""
     import qrcode
 
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code = qrcode.QRCode(error_correction=getattr(qrcode.constants, f"ERROR_CORRECT_{QR_ERROR_LEVEL}"), border=QR_BORDER)
     code.add_data(payload)
     code.make(fit=True)
     matrix = code.get_matrix()

@@ -11,9 +11,7 @@ import os
 import re
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import qrcode
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
@@ -25,10 +23,10 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examops.adapters.excel_out.qr import qr_png as qr_image
+from examops.domain.papers import RoomPaper, SeatLine
+from examops.domain.qr_style import LABEL_QR_BOX
 from examops.domain.scan import ticket_qr_payload
-
-if TYPE_CHECKING:
-    from examops.services.documents import RoomPaper, SeatLine
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -43,9 +41,7 @@ LABELS_ACROSS = 3
 LABEL_ROWS_PER_PAGE = 6
 LABEL_ROW_HEIGHTS = (40, 18, 24, 16)  # seat number, ticket, name, room · session (points)
 LABEL_GAP_HEIGHT = 12
-QR_PX = 96  # shown size, ≈25 mm at 100 %; the PNG itself is finer so it prints sharp
-QR_BOX = 8
-QR_BORDER = 4
+QR_PX = 96  # shown size, ≈25 mm at 100 %; the PNG itself (LABEL_QR_BOX a module) is finer so it prints sharp
 
 TEXT = {
     "zh": {
@@ -83,12 +79,7 @@ def workbook_name(paper: RoomPaper, lang: str = "zh") -> str:
 def qr_png(ticket: str) -> bytes:
     """The PNG of a ticket's QR code, byte-for-byte the same for the same ticket."""
     # A fixed mask skips qrcode's trial of all eight (8x faster); any mask scans fine on paper.
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=QR_BOX, border=QR_BORDER, mask_pattern=0)
-    code.add_data(ticket_qr_payload(ticket))
-    code.make(fit=True)
-    buffer = BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    return buffer.getvalue()
+    return qr_image(ticket_qr_payload(ticket), box_size=LABEL_QR_BOX, mask_pattern=0)
 
 
 def room_title(paper: RoomPaper, lang: str = "zh") -> str:

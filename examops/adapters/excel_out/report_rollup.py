@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl.chart import BarChart, Reference
 
+from examops.adapters.excel_out.book import Book, Sheet, a4_page
 from examops.adapters.report_words import FIGURE_LABELS, STATUS_LABELS, incident_label, pick
-from examops.adapters.report_workbook import Book, _a4, _Sheet
 from examops.domain.policy import PRESETS
-
-if TYPE_CHECKING:
-    from examops.services.report_merge import Rollup
+from examops.domain.rollup import Rollup
 
 CODE_LABELS = {code.code: (code.zh, code.en) for codes in PRESETS.values() for code in codes}
 
@@ -32,14 +29,14 @@ def _label(key: str, lang: str) -> str:
     return f"{pick(FIGURE_LABELS, group, lang)}·{sub_label}"
 
 
-def write_rollup(path: str | Path, rollup: "Rollup", *, lang: str = "zh") -> Path:
+def write_rollup(path: str | Path, rollup: Rollup, *, lang: str = "zh") -> Path:
     book = Book(lang)
     w, lang = book.words, book.lang
     yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
     headers = [w["site"], w["sessions"]] + [_label(k, lang) for k in rollup.keys] + [pick(FIGURE_LABELS, "zero_incident", lang)]
     widths = [28, 8] + [10] * len(rollup.keys) + [12]
 
-    sites = _Sheet(book, w["rollup_sites"], widths)
+    sites = Sheet(book, w["rollup_sites"], widths)
     sites.banner(w["rollup_title"], "eo_title", height=28)
     sites.banner(rollup.exam)
     sites.banner(w["rollup_note"])
@@ -59,9 +56,9 @@ def write_rollup(path: str | Path, rollup: "Rollup", *, lang: str = "zh") -> Pat
         chart.add_data(Reference(sites.ws, min_col=column, min_row=header, max_row=header + len(rollup.sites)), titles_from_data=True)
     chart.set_categories(Reference(sites.ws, min_col=1, min_row=header + 1, max_row=header + len(rollup.sites)))
     sites.ws.add_chart(chart, f"A{sites.row + 2}")
-    _a4(sites.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {sites.title}", landscape=True, page=w["page"])
+    a4_page(sites.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {sites.title}", landscape=True, page=w["page"])
 
-    by_session = _Sheet(book, w["rollup_sessions"], [10] + widths)
+    by_session = Sheet(book, w["rollup_sessions"], [10] + widths)
     by_session.banner(w["rollup_title"], "eo_title", height=28)
     by_session.banner(rollup.exam)
     header = by_session.row
@@ -72,14 +69,14 @@ def write_rollup(path: str | Path, rollup: "Rollup", *, lang: str = "zh") -> Pat
                  for s in rollup.sessions if s["session"] == session]
         rows.append([session, w["total"], ""] + [subtotal[k] for k in rollup.keys] + [yes if subtotal["zero_incident"] else no])
     by_session.table([w["session"]] + headers, rows)
-    _a4(by_session.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {by_session.title}", landscape=True,
+    a4_page(by_session.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {by_session.title}", landscape=True,
         page=w["page"])
 
-    sources = _Sheet(book, w["rollup_sources"], [40, 24, 10, 44, 66, 20, 8])
+    sources = Sheet(book, w["rollup_sources"], [40, 24, 10, 44, 66, 20, 8])
     sources.banner(w["rollup_sources"], "eo_title", height=28)
     header = sources.row
     sources.table([w["file"], w["site"], w["session"], w["fingerprint"], w["figures_sha256"], w["at"], w["verified"]],
                   [[Path(s["file"]).name, s["site"], ",".join(s["sessions"]), s["fingerprint"], s["figures_sha256"],
                     s["generated_at"], w["ok"]] for s in rollup.sources])
-    _a4(sources.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {sources.title}", landscape=True, page=w["page"])
+    a4_page(sources.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {sources.title}", landscape=True, page=w["page"])
     return book.save(path)

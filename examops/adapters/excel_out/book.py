@@ -1,0 +1,159 @@
+"""A styled A4 workbook whose sheets remember every value written (openpyxl): the base of the report and the roll-up.
+
+The sheets record each value they put in a cell (only `str` and `int`, so
+they read back identically): that record is what the report's digests are
+computed over.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.worksheet import Worksheet
+
+from examops.adapters.report_words import lang_of, words
+from examops.domain.report_digest import SheetCells
+
+CellValue = int | str
+
+MAX_CELL_TEXT = 32767
+_TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+THIN = Side(style="thin", color="000000")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+STYLES = (
+    # Titles are centred across the row's cells rather than merged: thousands of merges in one sheet are slow to make.
+    NamedStyle("eo_title", font=Font(name="黑体", size=16, bold=True),
+               alignment=Alignment(horizontal="centerContinuous", vertical="center")),
+    NamedStyle("eo_subtitle", font=Font(name="宋体", size=11), alignment=Alignment(horizontal="centerContinuous", vertical="center")),
+    NamedStyle("eo_form", font=Font(name="黑体", size=14, bold=True), alignment=Alignment(horizontal="left", vertical="center")),
+    NamedStyle("eo_section", font=Font(name="黑体", size=11, bold=True), alignment=Alignment(horizontal="left", vertical="center")),
+    NamedStyle("eo_line", font=Font(name="宋体", size=11), alignment=Alignment(horizontal="left", vertical="center")),
+    NamedStyle("eo_head", font=Font(name="黑体", size=10, bold=True), border=GRID,
+               fill=PatternFill("solid", fgColor="E7E6E6"), alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+    NamedStyle("eo_cell", font=Font(name="宋体", size=10), border=GRID, alignment=Alignment(horizontal="center", vertical="center")),
+    NamedStyle("eo_text", font=Font(name="宋体", size=10), border=GRID, number_format="@",
+               alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
+    NamedStyle("eo_code", font=Font(name="Consolas", size=9), border=GRID, number_format="@",
+               alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
+)
+
+CENTRED_ACROSS = ("eo_title", "eo_subtitle")
+
+
+def writable(value: object) -> CellValue | None:
+    """The value as it will be stored and read back: int or clean text; None for nothing to write."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"the report writes only text and whole numbers, not {value!r}")
+    if isinstance(value, int):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return text[:MAX_CELL_TEXT] or None
+
+
+class Sheet:
+    """One worksheet and the values written to it (kept for the digest)."""
+
+    def __init__(self, book: "Book", title: str, widths: Sequence[float]):
+        self.ws: Worksheet = book.workbook.create_sheet(book.unique_title(title))
+        self.values: dict[tuple[int, int], CellValue] = {}
+        self.width = len(widths)
+        self.row = 1
+        for column, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(column)].width = width
+
+    @property
+    def title(self) -> str:
+        return self.ws.title
+
+    def put(self, row: int, column: int, value: object, style: str = "eo_cell") -> None:
+        value = writable(value)
+        cell = self.ws.cell(row=row, column=column)
+        if value is not None:
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula or an error code, whatever the text starts with
+            self.values[(row, column)] = value
+        cell.style = style
+
+    def banner(self, text: object, style: str = "eo_subtitle", height: float | None = None) -> None:
+        """A line of text across the sheet's width (titles centred across it, other lines running on from column A)."""
+        self.put(self.row, 1, text, style)
+        if style in CENTRED_ACROSS:
+            for column in range(2, self.width + 1):
+                self.ws.cell(row=self.row, column=column).style = style
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        self.row += 1
+
+    def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+        for column, header in enumerate(headers, start=1):
+            self.put(self.row, column, header, "eo_head")
+        self.row += 1
+        for values in rows:
+            for column, value in enumerate(values, start=1):
+                self.put(self.row, column, value, "eo_text" if isinstance(value, str) else "eo_cell")
+            self.row += 1
+
+    def cells(self) -> SheetCells:
+        return self.title, [(r, c, v) for (r, c), v in sorted(self.values.items())]
+
+
+def a4_page(ws: Worksheet, *, title_rows: str | None, header: str, landscape: bool = False, page: str = "") -> None:
+    """A4, one page wide, header rows repeated on every page, centred, with page numbers."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.25, footer=0.25)
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.right.text = header.replace("&", "&&")
+    ws.oddHeader.right.size = 9
+    ws.oddFooter.center.text = page
+    ws.oddFooter.center.size = 9
+
+
+class Book:
+    """A workbook with the report's styles; sheet titles made valid and unique; saved atomically."""
+
+    def __init__(self, lang: str):
+        self.lang = lang_of(lang)
+        self.words = words(lang)
+        self.workbook = Workbook()
+        self.workbook.remove(self.workbook.active)
+        for style in STYLES:
+            self.workbook.add_named_style(style)
+        self.sheets: list[Sheet] = []
+
+    def unique_title(self, title: str) -> str:
+        base = title.translate(_TITLE_FORBIDDEN)[:31] or "_"
+        taken = {ws.title for ws in self.workbook.worksheets}
+        candidate, n = base, 2
+        while candidate in taken:
+            suffix = f"~{n}"
+            candidate, n = base[:31 - len(suffix)] + suffix, n + 1
+        return candidate
+
+    def save(self, path: str | Path) -> Path:
+        """Write atomically: a reader never sees half a report."""
+        path = Path(path)
+        temp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
+        try:
+            self.workbook.save(temp)
+            os.replace(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return path

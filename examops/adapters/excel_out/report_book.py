@@ -1,0 +1,74 @@
+"""The bureau report as an A4 workbook: the sheets in order, the values to sign, and the signature sheet."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Sequence
+
+from openpyxl.drawing.image import Image
+from openpyxl.utils import get_column_letter
+
+from examops.adapters.excel_out.book import Sheet, a4_page
+from examops.adapters.excel_out.qr import qr_png
+from examops.adapters.excel_out.report_layout import KEY_HEADER
+from examops.adapters.excel_out.report_sheets import ReportSheets
+from examops.adapters.report_words import pick
+from examops.domain.qr_style import REPORT_QR_BOX
+from examops.domain.report_content import ReportContent
+from examops.domain.report_digest import SheetCells
+
+
+class ReportBook(ReportSheets):
+    """Lays out the site report; `cells()` is what gets signed, `sign()` adds the signature sheet."""
+
+    def __init__(self, content: ReportContent):
+        super().__init__(content)
+        self._summary()
+        for sc in content.sessions:
+            self._charts(sc)
+        self._exceptions()
+        self._timeline()
+        self._moves()
+        self._incidents()
+        for sc in content.sessions:
+            self._rooms(sc)
+
+    # -- signing -------------------------------------------------------------
+    def cells(self) -> list[SheetCells]:
+        """Every value written so far, sheet by sheet in workbook order (the signature sheet excluded)."""
+        return [sheet.cells() for sheet in self.sheets]
+
+    def sign(self, fields: Sequence[tuple[str, str]], chain_heads: Sequence[tuple[str, int, str]],
+             sheet_digests: Sequence[tuple[str, str, int, Sequence[str]]], qr_text: str) -> None:
+        """Add the signature sheet: the signed fields as text, chain heads, per-sheet digests and a QR code."""
+        w = self.words
+        chunks = max([len(d[3]) for d in sheet_digests] + [1])
+        sheet = Sheet(self, w["signature"], [24, 14, 60, 10, 66] + [20] * (chunks - 1))
+        sheet.banner(w["signature_title"], "eo_title", height=28)
+        sheet.banner(w["signature_note"], "eo_line", height=30)
+        sheet.table([w["item"], KEY_HEADER, w["value"]],
+                    [[pick(FIELD_LABELS, key, self.lang), key, value] for key, value in fields])
+        sheet.row += 1
+        sheet.banner(w["chain_heads"], "eo_section")
+        sheet.table([w["device"], KEY_HEADER, w["device"], w["device_seq"], w["hash"]],
+                    [["", "chain", device, seq, digest] for device, seq, digest in chain_heads])
+        sheet.row += 1
+        sheet.banner(w["sheet_digests"], "eo_section")
+        sheet.table([w["sheet"], KEY_HEADER, w["sheet"], w["cells"], w["hash"], w["row_hashes"]],
+                    [["", "sheet", title, cells, digest, *rows] for title, digest, cells, rows in sheet_digests])
+        image = Image(BytesIO(qr_png(qr_text, box_size=REPORT_QR_BOX)))
+        image.width = image.height = 220
+        sheet.ws.add_image(image, f"{get_column_letter(sheet.width + 2)}3")
+        a4_page(sheet.ws, title_rows="1:1", header=f"{self.content.site} · {sheet.title}", page=w["page"], landscape=True)
+
+
+FIELD_LABELS = {
+    "format": ("格式", "Format"), "exam": ("考试", "Exam"), "site": ("考点", "Site"), "sessions": ("场次", "Sessions"),
+    "summary_sheet": ("汇总表", "Summary sheet"), "generated_at": ("生成时间", "Generated at"),
+    "figures_sha256": ("数据摘要（SHA-256）", "Figures digest (SHA-256)"),
+    "chain_heads_sha256": ("日志链头摘要（SHA-256）", "Chain heads digest (SHA-256)"),
+    "cells_sha256": ("全部单元格摘要（SHA-256）", "All cells digest (SHA-256)"),
+    "signature": ("签名（Ed25519）", "Signature (Ed25519)"), "public_key": ("公钥", "Public key"),
+    "fingerprint": ("公钥指纹", "Key fingerprint"), "figures_json": ("签名数据", "Signed figures"),
+}
+

@@ -1,0 +1,53 @@
+"""The report workbook's frame: its content, the sheet helpers every report sheet uses, room and session lines."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from examops.adapters.excel_out.book import Book, Sheet, a4_page
+from examops.domain.report_content import ReportContent, SessionContent
+
+KEY_HEADER = "key"
+"""The header of the column of figure keys (Summary) and field keys (signature sheet): what the reader looks for."""
+
+
+def room_title(room: str, name: str, lang: str) -> str:
+    if name.isdigit():
+        return f"第{name}考场" if lang == "zh" else f"Room {name}"
+    return name if name == room else (f"{name}（{room}）" if lang == "zh" else f"{name} ({room})")
+
+
+def session_line(content: ReportContent, sc: SessionContent) -> str:
+    s = sc.session
+    if content.lang == "zh":
+        return f"{s.name}（{s.id}）　{s.date.year}年{s.date.month}月{s.date.day}日　{s.start:%H:%M}—{s.end:%H:%M}"
+    return f"{s.name} ({s.id}) · {s.date.isoformat()} · {s.start:%H:%M}–{s.end:%H:%M}"
+
+
+class ReportLayout(Book):
+    """A report workbook being laid out: its content and the sheets made so far."""
+
+    def __init__(self, content: ReportContent):
+        super().__init__(content.lang)
+        self.content = content
+        self.summary_title = ""
+
+    def _sheet(self, title: str, widths: Sequence[float]) -> Sheet:
+        sheet = Sheet(self, title, widths)
+        self.sheets.append(sheet)
+        return sheet
+
+    def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False) -> None:
+        a4_page(sheet.ws, title_rows=title_rows, header=f"{self.content.site} · {sheet.title}", landscape=landscape,
+                page=self.words["page"])
+
+    def _time(self, at: str | None) -> str:
+        return self.content.local_time(at) if at else ""
+
+    def _name(self, ticket: str | None) -> str:
+        return self.content.names.get(ticket or "", "")
+
+    def _heading(self, sheet: Sheet, title: str) -> None:
+        sheet.banner(title, "eo_title", height=28)
+        sheet.banner(f"{self.content.exam}　{self.content.site}")
+

@@ -1,0 +1,81 @@
+"""The digests a report's signature covers: every value cell of every sheet, the event-log chain heads, the figures.
+
+A cell becomes one line of text, `sheet!coordinate=type:value`; a sheet's
+digest is SHA-256 over its lines in row-major order, and each row keeps a
+short hash of its own so a verifier can say which rows changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from examops.domain.events import canonical_json
+
+SheetCells = tuple[str, list[tuple[int, int, object]]]
+"""A sheet's title and its non-empty cells (row, column, value) in row-major order."""
+
+ROW_HASH_CHARS = 6
+ROW_HASHES_PER_CELL = 5000
+
+
+def column_letter(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_line(title: str, row: int, column: int, value: object) -> str:
+    """`sheet!coordinate=type:value`, the value JSON-encoded so a line break inside it cannot fake a cell."""
+    return f"{title}!{column_letter(column)}{row}={type(value).__name__}:{json.dumps(value, ensure_ascii=False, default=str)}"
+
+
+@dataclass
+class SheetDigest:
+    digest: str
+    cells: int
+    row_hashes: str  # ROW_HASH_CHARS per row from row 1 to the last, "." for an empty row
+
+    def row_hash_chunks(self) -> list[str]:
+        """The row hashes cut to fit one cell each (ROW_HASHES_PER_CELL rows a cell)."""
+        size = ROW_HASH_CHARS * ROW_HASHES_PER_CELL
+        return [self.row_hashes[i:i + size] for i in range(0, len(self.row_hashes), size)]
+
+
+@dataclass
+class CellsDigest:
+    digest: str
+    sheets: dict[str, SheetDigest]
+
+
+def digest_cells(sheets: Iterable[tuple[str, Sequence[tuple[int, int, object]]]]) -> CellsDigest:
+    """One SHA-256 over every value cell of every sheet (in order, row-major), and each sheet's own."""
+    overall = hashlib.sha256()
+    result: dict[str, SheetDigest] = {}
+    for title, cells in sheets:
+        own = hashlib.sha256()
+        rows: dict[int, hashlib._Hash] = {}
+        for row, column, value in cells:
+            line = (cell_line(title, row, column, value) + "\n").encode("utf-8")
+            overall.update(line)
+            own.update(line)
+            rows.setdefault(row, hashlib.sha256()).update(line)
+        last = max(rows, default=0)
+        hashes = "".join(rows[r].hexdigest()[:ROW_HASH_CHARS] if r in rows else "." * ROW_HASH_CHARS for r in range(1, last + 1))
+        result[title] = SheetDigest(own.hexdigest(), len(cells), hashes)
+    return CellsDigest(overall.hexdigest(), result)
+
+
+def chains_digest(heads: Iterable[Sequence[object]]) -> str:
+    """SHA-256 of each device's (device, sequence number, hash) of its last event, in the order given."""
+    return hashlib.sha256(canonical_json([list(h) for h in heads]).encode("utf-8")).hexdigest()
+
+
+def figures_digest(columns: dict[str, dict]) -> tuple[str, str]:
+    """(SHA-256, canonical JSON) of the Summary figures, session by session in report order."""
+    text = canonical_json([{"session": session, "figures": column} for session, column in columns.items()])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), text

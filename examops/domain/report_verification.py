@@ -1,0 +1,103 @@
+"""What a saved report states (read back from its cells) and what its verification found, with what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from examops.domain.report_digest import ROW_HASH_CHARS, CellsDigest, column_letter
+
+
+@dataclass
+class FigureTable:
+    """The Summary figures as read from the cells: per session id, key → value, and where each stands."""
+
+    columns: dict[str, dict[str, object]] = field(default_factory=dict)
+    where: dict[tuple[str, str], str] = field(default_factory=dict)
+    missing_sessions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SignatureCells:
+    """What the signature sheet states."""
+
+    title: str
+    fields: dict[str, object] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+    chain_heads: list[list[object]] = field(default_factory=list)
+    sheets: dict[str, tuple[object, object, str]] = field(default_factory=dict)  # title -> (digest, cells, row hashes)
+
+
+@dataclass
+class Verification:
+    """What `report verify` found: ok only if nothing was changed since signing (and the key is trusted)."""
+
+    path: str
+    problems: list[str] = field(default_factory=list)
+    exam: str = ""
+    site: str = ""
+    sessions: list[str] = field(default_factory=list)
+    generated_at: str = ""
+    fingerprint: str = ""
+    figures_sha256: str = ""
+    signature_valid: bool = False
+    trusted: bool | None = None
+    figures: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "file": self.path, "exam": self.exam, "site": self.site, "sessions": self.sessions,
+                "generated_at": self.generated_at, "fingerprint": self.fingerprint, "figures_sha256": self.figures_sha256,
+                "signature_valid": self.signature_valid, "trusted": self.trusted, "problems": self.problems,
+                "figures": self.figures}
+
+
+def _short(value: object) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def figure_changes(fields: dict, table: FigureTable) -> str:
+    """Which Summary figures differ from the signed copy kept in the signature sheet (if that copy is intact)."""
+    text = fields.get("figures_json")
+    if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != fields.get("figures_sha256"):
+        return ""
+    changes = []
+    for entry in json.loads(text):
+        session, signed = entry["session"], entry["figures"]
+        now = table.columns.get(session, {})
+        for key in sorted(set(signed) | set(now), key=lambda k: table.where.get((session, k), "")):
+            if signed.get(key) != now.get(key):
+                where = table.where.get((session, key), "?")
+                changes.append(f"{key} of {session} at {where} reads {_short(now.get(key))}, signed {_short(signed.get(key))}")
+    return (": " + "; ".join(changes)) if changes else ""
+
+
+def sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str, Sequence]]) -> str:
+    """Which sheets were added, removed or changed, and in which rows (the first three), from the row hashes."""
+    now = dict(content)
+    changes = []
+    for title in stated.keys() - cells.sheets.keys():
+        changes.append(f"sheet {title!r} was removed")
+    for title in cells.sheets.keys() - stated.keys():
+        changes.append(f"sheet {title!r} was added")
+    for title, digest in cells.sheets.items():
+        if title not in stated or stated[title][0] == digest.digest:
+            continue
+        old_rows, new_rows = stated[title][2], digest.row_hashes
+        width = ROW_HASH_CHARS
+        count = max(len(old_rows), len(new_rows)) // width
+        rows = [r + 1 for r in range(count) if old_rows[r * width:(r + 1) * width] != new_rows[r * width:(r + 1) * width]]
+        by_row: dict[int, list[str]] = {}
+        for row, column, value in now[title]:
+            if row in rows[:3]:
+                by_row.setdefault(row, []).append(f"{column_letter(column)}{row}={_short(value)}")
+        detail = "; ".join(f"row {r}" + (f" ({', '.join(by_row[r])})" if r in by_row else " (emptied)") for r in rows[:3])
+        more = f" and {len(rows) - 3} more row(s)" if len(rows) > 3 else ""
+        changes.append(f"sheet {title!r} changed: {detail or 'cells differ'}{more}")
+    return "; ".join(changes) or "cells differ"
