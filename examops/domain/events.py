@@ -11,7 +11,10 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+if TYPE_CHECKING:
+    from examops.domain.event_payloads import Payload
 
 GENESIS = "0" * 64
 
@@ -54,6 +57,13 @@ class Event:
     payload: Mapping[str, Any] = field(default_factory=dict)
     prev_hash: str = GENESIS
     hash: str = ""
+
+    @property
+    def data(self) -> Payload:
+        """The payload typed by the event's kind (`event_payloads` names one dataclass per kind)."""
+        from examops.domain.event_payloads import payload_of  # that module builds on `Kind`, defined here
+
+        return payload_of(self)
 
     def content(self) -> dict[str, Any]:
         """The hashed fields, in a stable shape."""

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+from examops.domain.event_payloads import IncidentRecorded
 from examops.domain.events import Event
 from examops.domain.plan import Session
 from examops.domain.state import CandidateDay
@@ -151,10 +152,10 @@ def compute(
         origin = home.get(ticket)
         if origin is not None and room is not None and (room, seat) != (origin.room, origin.seat):
             move = {"ticket": ticket, "name": origin.name, "from_room": origin.room, "from_seat": origin.seat,
-                    "room": room, "seat": seat, "via": day.placement.payload.get("via", "")}
+                    "room": room, "seat": seat, "via": day.placement.data.via}
             rooms[origin.room].moved_out.append(move)
             rooms[room].moved_in.append(move)
-            if day.admission.payload.get("via") == "reallocation":
+            if day.admission.data.via == "reallocation":
                 figures.reallocated += 1
     for seat in seats:
         day = days.get(seat.ticket)
@@ -166,13 +167,13 @@ def compute(
     figures.exceptions_by_status = dict(by_status)
     figures.arrivals = dict(sorted(arrivals.items()))
     kinds: Counter[str] = Counter()
-    for incident in incidents:
-        kinds[str(incident.payload.get("kind"))] += 1
-        room = incident.payload.get("room")
-        if room:
-            rooms.setdefault(room, RoomFigures(room)).incidents.append(
-                {"kind": incident.payload.get("kind"), "ticket": incident.ticket, "note": incident.payload.get("note", ""),
-                 "severity": incident.payload.get("severity", ""), "at": incident.at, "by": incident.payload.get("by", "")})
+    for event in incidents:
+        incident = IncidentRecorded.from_event(event)
+        kinds[incident.kind] += 1
+        if incident.room:
+            rooms.setdefault(incident.room, RoomFigures(incident.room)).incidents.append(
+                {"kind": incident.kind, "ticket": event.ticket, "note": incident.note,
+                 "severity": incident.severity, "at": event.at, "by": incident.by})
     figures.incidents = sum(kinds.values())
     figures.incidents_by_kind = dict(kinds)
     figures.duplicate_admissions = sum(n - 1 for n in (admissions_per_ticket or {}).values() if n > 1)

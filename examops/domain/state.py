@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from examops.domain.event_payloads import AdmissionConflict, Approved, ExceptionRecorded, Voided, decided_exception
 from examops.domain.events import Event, Kind
 
 HELD_ACTIONS = ("hold", "backup_room", "isolation_room")
@@ -34,14 +35,14 @@ class Case:
 
     @property
     def code(self) -> str:
-        return str(self.exception.payload.get("code") or "")
+        return ExceptionRecorded.from_payload(self.exception.payload).code or ""
 
     @property
     def action(self) -> str:
-        return str(self.exception.payload.get("action") or "")
+        return ExceptionRecorded.from_payload(self.exception.payload).action or ""
 
     def approved_levels(self) -> list[str]:
-        return [str(a.payload.get("level")) for a in self.approvals]
+        return [str(Approved.from_event(a).level) for a in self.approvals]
 
     def next_level(self, levels: Sequence[str]) -> str | None:
         """The level whose sign-off is due, or None when the chain is complete."""
@@ -97,15 +98,15 @@ class CandidateDay:
 
     @property
     def room(self) -> str | None:
-        return self.placement.payload.get("room") if self.placement else None
+        return self.placement.data.room if self.placement else None
 
     @property
     def seat(self) -> int | None:
-        return self.placement.payload.get("seat") if self.placement else None
+        return self.placement.data.seat if self.placement else None
 
 
 def voided_targets(events: Iterable[Event]) -> set[str]:
-    return {str(e.payload.get("target")) for e in events if e.kind == Kind.VOIDED}
+    return {Voided.from_event(e).target for e in events if e.kind == Kind.VOIDED}
 
 
 def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay:
@@ -117,17 +118,18 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
         return CandidateDay(session, ticket, "admitted", admission=only, placement=only, timeline=ordered)
     voided = voided_targets(ordered)
     # An offline lane's admission that collided with another lane's: kept in the log, flagged, not the seat.
-    conflicting = {str(e.payload.get("conflicting")) for e in ordered if e.kind == Kind.CONFLICT}
+    conflicting = {AdmissionConflict.from_event(e).conflicting for e in ordered if e.kind == Kind.CONFLICT}
     day = CandidateDay(session, ticket, timeline=ordered)
     cases: dict[str, Case] = {}
     for event in ordered:
         if event.kind == Kind.VOIDED:
-            if event.payload.get("target_kind") == Kind.ADMITTED:
+            if Voided.from_event(event).target_kind == Kind.ADMITTED:
                 day.voided_admissions += 1
             continue
         if event.id in voided or event.id in conflicting:
             continue
-        case = cases.get(str(event.payload.get("exception_id")))
+        data = event.data
+        case = cases.get(decided_exception(data) or "")
         if event.kind == Kind.ADMITTED:
             day.admission = day.placement = event
             day.status = "admitted"
@@ -148,7 +150,7 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
             cases[event.id] = new_case
             day.cases.append(new_case)
             day.denial = None
-            day.status = "held" if event.payload.get("action") in HELD_ACTIONS else day.status
+            day.status = "held" if data.action in HELD_ACTIONS else day.status
         elif event.kind == Kind.APPROVED and case is not None:
             case.approvals.append(event)
         elif event.kind == Kind.REJECTED and case is not None:

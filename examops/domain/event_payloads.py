@@ -1,0 +1,287 @@
+"""Typed event payloads: one frozen dataclass per event kind.
+
+The stored JSON is a dataclass's fields, exactly as the writers have always
+stored them: a field made with `optional()` is left out while it is None, an
+`Origin` is written as `from_room`/`from_seat`, everything else is always
+written. So a payload written through these classes hashes as before, and
+every payload in every existing store reads back: a key a class does not
+know is kept in `extra` and written back, a key an older writer left out
+reads as the field's default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping, TypeVar
+
+from examops.domain.events import Kind
+
+if TYPE_CHECKING:
+    from examops.domain.events import Event
+
+P = TypeVar("P", bound="Payload")
+_OMIT_NONE = {"omit_none": True}
+_ORIGIN_KEYS = ("from_room", "from_seat")
+
+
+def optional(default: Any = None) -> Any:
+    """A field some writers leave out: not written while it is None."""
+    return field(default=default, metadata=_OMIT_NONE)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a candidate sat before the chief's decision placed them (stored as from_room/from_seat)."""
+
+    room: str | None = None
+    seat: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Payload:
+    """What every payload has: the chief's override reason, and the keys this code does not know."""
+
+    event_kind: ClassVar[str] = ""
+    override: str | None = optional()  # recorded into a closed session: the chief's reason (ledger adds it)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):  # JSON arrays arrive as lists; a frozen payload holds tuples
+            value = getattr(self, f.name)
+            if isinstance(value, list):
+                object.__setattr__(self, f.name, tuple(value))
+
+    @classmethod
+    def from_payload(cls: type[P], payload: Mapping[str, Any]) -> P:
+        names = _field_names(cls)
+        values = {name: payload[name] for name in names if name in payload}
+        if "origin" in names and any(key in payload for key in _ORIGIN_KEYS):
+            values["origin"] = Origin(payload.get("from_room"), payload.get("from_seat"))
+        known = names | (set(_ORIGIN_KEYS) if "origin" in names else set())
+        extra = {key: value for key, value in payload.items() if key not in known}
+        return cls(**values, extra=extra)
+
+    @classmethod
+    def from_event(cls: type[P], event: Event) -> P:
+        if cls.event_kind and event.kind != cls.event_kind:
+            raise ValueError(f"event {event.id} is {event.kind!r}, not {cls.event_kind!r}")
+        return cls.from_payload(event.payload)
+
+    def to_payload(self) -> dict[str, Any]:
+        """The payload as stored: the same keys and values the writers have always written."""
+        stored = dict(self.extra)
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "extra" or (value is None and f.metadata.get("omit_none")):
+                continue
+            if isinstance(value, Origin):
+                stored.update(from_room=value.room, from_seat=value.seat)
+            elif f.name != "origin":
+                stored[f.name] = list(value) if isinstance(value, tuple) else value
+        return stored
+
+
+@functools.cache
+def _field_names(cls: type[Payload]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.name != "extra")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GateOutcome(Payload):
+    """A lane's screening of a candidate: the code chosen, what it leads to, the evidence, the seat."""
+
+    code: str = ""
+    action: str = ""
+    reason: str = ""
+    evidence: Mapping[str, str] = field(default_factory=dict)
+    room: str | None = None
+    seat: int | None = None
+    via: str = ""  # how the candidate was found: "ticket" or "id_number"
+    missing: tuple[str, ...] | None = optional()  # evidence still needed; written only when some is
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExceptionRecorded(GateOutcome):
+    event_kind = Kind.EXCEPTION
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Denied(GateOutcome):
+    event_kind = Kind.DENIED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Admitted(Payload):
+    """An admission: at the gate (a screening), or by the chief's decision (an exception, an origin)."""
+
+    event_kind = Kind.ADMITTED
+    room: str | None = None
+    seat: int | None = None
+    via: str = ""  # "ticket"/"id_number" at the gate; "approval", "resolve", "reallocation", "move" by the chief
+    code: str | None = optional()
+    action: str | None = optional()
+    reason: str | None = optional()
+    evidence: Mapping[str, str] | None = optional()
+    missing: tuple[str, ...] | None = optional()
+    exception_id: str | None = optional()  # the case this admission seats
+    origin: Origin | None = None  # None for a gate admission
+    by: str | None = optional()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Moved(Payload):
+    """An admitted candidate put in another seat by hand."""
+
+    event_kind = Kind.MOVED
+    room: str | None = None
+    seat: int | None = None
+    origin: Origin | None = None
+    via: str = "move"
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DuplicateScan(Payload):
+    """A scan of a candidate already admitted; names the first admission."""
+
+    event_kind = Kind.DUPLICATE
+    first_event: str | None = None
+    first_lane: str | None = None
+    first_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownScan(Payload):
+    event_kind = Kind.UNKNOWN
+    scanned: str = ""  # an ID-shaped value is masked
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrongSessionScan(Payload):
+    event_kind = Kind.WRONG_SESSION
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Voided(Payload):
+    """A correction: the target event no longer counts."""
+
+    event_kind = Kind.VOIDED
+    target: str = ""
+    target_kind: str = ""
+    reason: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Approved(Payload):
+    event_kind = Kind.APPROVED
+    exception_id: str = ""
+    level: str = ""
+    by: str = ""
+    note: str = ""
+    recorded_by: str | None = None  # who typed it in, when the approver gave it by phone
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rejected(Payload):
+    event_kind = Kind.REJECTED
+    exception_id: str = ""
+    by: str = ""
+    reason: str = ""
+    level: str | None = None
+
+    @property
+    def remark(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resolved(Payload):
+    event_kind = Kind.RESOLVED
+    exception_id: str = ""
+    by: str = ""
+    note: str = ""
+
+    @property
+    def remark(self) -> str:
+        return self.note
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoomOpened(Payload):
+    event_kind = Kind.ROOM_OPENED
+    room: str = ""
+    name: str = ""
+    capacity: int | None = None
+    kind: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IncidentRecorded(Payload):
+    event_kind = Kind.INCIDENT
+    room: str | None = None
+    kind: str = ""
+    note: str = ""
+    severity: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionClosed(Payload):
+    event_kind = Kind.SESSION_CLOSED
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdmissionConflict(Payload):
+    """Two lanes admitted one candidate offline: which admission holds the seat, which is flagged."""
+
+    event_kind = Kind.CONFLICT
+    kept: str | None = None
+    conflicting: str = ""
+    kept_lane: str | None = None
+    kept_at: str | None = None
+    conflicting_lane: str | None = None
+    conflicting_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RosterImported(Payload):
+    event_kind = Kind.ROSTER_IMPORTED
+    files: Mapping[str, str] = field(default_factory=dict)  # file name → SHA-256
+    candidates: int = 0
+    added: int = 0
+    updated: int = 0
+    dropped: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PinRefused(Payload):
+    event_kind = Kind.PIN_REFUSED
+    who: str = ""
+    purpose: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unrecognised(Payload):
+    """A kind this code does not know (a newer writer's): every key is kept in `extra`."""
+
+
+PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
+    Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
+    Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused)}
+
+
+def decided_exception(payload: Payload) -> str | None:
+    """The exception case an approval, rejection, resolution or admission names, if any."""
+    if isinstance(payload, (Approved, Rejected, Resolved, Admitted)):
+        return payload.exception_id or None
+    return None
+
+
+def payload_of(event: Event) -> Payload:
+    """The event's payload, typed by its kind."""
+    return PAYLOAD_TYPES.get(event.kind, Unrecognised).from_payload(event.payload)
