@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.events import Event, Kind
 from examops.domain.policy import Policy
 from examops.services.review import CaseView
@@ -41,9 +42,9 @@ def _code(policy: Policy, code: str) -> str:
 def _seated(view: CaseView) -> str:
     """Where a reallocated candidate now sits, for the action column."""
     seated = view.case.seated_by
-    if seated is None or seated.payload.get("via") != "reallocation":
+    if seated is None or seated.data.via != "reallocation":
         return ""
-    return f" → {seated.payload.get('room')}/{seated.payload.get('seat')}"
+    return f" → {seated.data.room}/{seated.data.seat}"
 
 
 class CasesTable(DataTable):
@@ -103,38 +104,37 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
     text.append("\n")
     text.append(t("review.detail.recorded", at=when(exc.at), lane=exc.lane or "-", staff=exc.staff or "-") + "\n")
     labels = {e.key: evidence_label(e) for e in code.evidence} if code else {}
-    evidence = exc.payload.get("evidence") or {}
+    screening = ExceptionRecorded.from_event(exc)
+    evidence = screening.evidence or {}
     if evidence:
         shown = "; ".join(f"{labels.get(k, k)} {v}" for k, v in evidence.items())
         text.append(t("review.detail.evidence", evidence=shown) + "\n")
-    if exc.payload.get("reason"):
-        text.append(t("detail.reason", reason=exc.payload["reason"]) + "\n")
+    if screening.reason:
+        text.append(t("detail.reason", reason=screening.reason) + "\n")
     text.append(t("review.detail.chain") + "\n", style="bold")
-    approvals = {str(a.payload.get("level")): a for a in case.approvals}
+    approvals = {str(a.level): (event, a) for event, a in ((e, Approved.from_event(e)) for e in case.approvals)}
     for level in levels:
-        approval = approvals.get(level)
+        approval_event, approval = approvals.get(level, (None, None))
         if approval is None:
             waiting = view.status == "pending" and view.next_level == level
             text.append(f"  {'…' if waiting else '·'} {level_label(level)}  ", style="yellow" if waiting else "dim")
             text.append((t("review.detail.waiting") if waiting else "") + "\n", style="yellow")
             continue
         text.append(f"  ✓ {level_label(level)}  ", style="green")
-        text.append(f"{approval.payload.get('by') or '-'}  {when(approval.at)}")
-        note = approval.payload.get("note")
-        recorded_by = approval.payload.get("recorded_by")
-        if note:
-            text.append(f"  {note}", style="italic")
-        if recorded_by and recorded_by != approval.payload.get("by"):
-            text.append("  " + t("review.detail.recorded_by", name=recorded_by), style="dim")
+        text.append(f"{approval.by or '-'}  {when(approval_event.at)}")
+        if approval.note:
+            text.append(f"  {approval.note}", style="italic")
+        if approval.recorded_by and approval.recorded_by != approval.by:
+            text.append("  " + t("review.detail.recorded_by", name=approval.recorded_by), style="dim")
         text.append("\n")
     for key, decision in (("rejected", case.rejection), ("resolved", case.resolution)):
         if decision is not None:
-            note = decision.payload.get("reason") or decision.payload.get("note") or ""
-            text.append(t(f"review.detail.{key}", by=decision.payload.get("by") or "-", at=when(decision.at), note=note) + "\n",
+            said = decision.data
+            text.append(t(f"review.detail.{key}", by=said.by or "-", at=when(decision.at), note=said.remark or "") + "\n",
                         style=STATUS_STYLES[key])
     if case.seated_by is not None:
-        seat = case.seated_by.payload
-        text.append(t("review.detail.seated", room=seat.get("room") or "-", seat=seat.get("seat") or "-",
+        seat = case.seated_by.data
+        text.append(t("review.detail.seated", room=seat.room or "-", seat=seat.seat or "-",
                       at=when(case.seated_by.at)) + "\n", style="bold green")
     text.rstrip()
     return text
@@ -142,25 +142,26 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
 
 def event_line(event: Event, policy: Policy, when: When) -> Text:
     """One event of a candidate's day, as the chief reads it."""
-    payload = event.payload
+    data = event.data
     kind = t(f"review.event.{event.kind}")
     text = Text(f"{when(event.at)}  ", style="dim")
     text.append(kind if kind != f"review.event.{event.kind}" else event.kind, style="bold")
     parts = []
     if event.lane:
         parts.append(t("header.lane", lane=event.lane))
-    if event.kind in (Kind.EXCEPTION, Kind.DENIED) and payload.get("code"):
-        parts.append(_code(policy, str(payload["code"])))
+    if event.kind in (Kind.EXCEPTION, Kind.DENIED) and data.code:
+        parts.append(_code(policy, str(data.code)))
     if event.kind == Kind.APPROVED:
-        parts.append(f"{level_label(payload.get('level'))} {payload.get('by') or ''}".strip())
+        parts.append(f"{level_label(data.level)} {data.by or ''}".strip())
     elif event.kind in (Kind.REJECTED, Kind.RESOLVED):
-        parts.append(f"{payload.get('by') or ''} {payload.get('reason') or payload.get('note') or ''}".strip())
-    elif event.kind in (Kind.ADMITTED, Kind.MOVED) and payload.get("room"):
-        origin = f"{payload['from_room']}/{payload.get('from_seat') or '-'} → " if payload.get("via") in (
-            "reallocation", "move") and payload.get("from_room") else ""
-        parts.append(f"{origin}{payload['room']}/{payload.get('seat') or '-'}")
+        parts.append(f"{data.by or ''} {data.remark or ''}".strip())
+    elif event.kind in (Kind.ADMITTED, Kind.MOVED) and data.room:
+        came_from = data.origin
+        origin = f"{came_from.room}/{came_from.seat or '-'} → " if data.via in (
+            "reallocation", "move") and came_from and came_from.room else ""
+        parts.append(f"{origin}{data.room}/{data.seat or '-'}")
     elif event.kind == Kind.VOIDED:
-        parts.append(str(payload.get("reason") or ""))
+        parts.append(str(data.reason or ""))
     if event.lane and event.staff:
         parts.append(event.staff)
     text.append("  " + " · ".join(p for p in parts if p))
