@@ -20,6 +20,7 @@ from examops.adapters.report_words import (
     pick,
     reason_text,
 )
+from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES
 from examops.domain.report_content import SessionContent
 
@@ -123,12 +124,12 @@ class ReportSheets(ReportLayout):
         for sc in self.content.sessions:
             for view in sc.cases:
                 case, card = view.case, view.card
-                seated = case.seated_by.payload if case.seated_by else None
+                seated = case.seated_by.data if case.seated_by else None
                 rows.append([sc.session.id, case.id[:8], card.ticket, card.name, card.id_masked, card.room, card.seat,
                              pick(self.content.code_labels, case.code, lang), pick(ACTION_LABELS, case.action, lang),
                              pick(STATUS_LABELS, view.status, lang), self._time(case.exception.at), case.exception.lane,
-                             case.exception.staff, case.exception.payload.get("reason", ""),
-                             f"{seated.get('room')}/{seated.get('seat')}" if seated else ""])
+                             case.exception.staff, ExceptionRecorded.from_event(case.exception).reason,
+                             f"{seated.room}/{seated.seat}" if seated else ""])
         header_row = sheet.row
         sheet.table(headers, rows)
         self._finish(sheet, title_rows=f"{header_row}:{header_row}", landscape=True)
@@ -144,20 +145,18 @@ class ReportSheets(ReportLayout):
                 case, lead = view.case, [sc.session.id, view.case.id[:8], view.card.ticket, view.card.name]
                 exc = case.exception
                 steps = [(exc.at, pick(STEP_LABELS, "exception", lang), exc.staff or "", "",
-                          f"{pick(self.content.code_labels, case.code, lang)} · {exc.lane or ''} · {exc.payload.get('reason', '')}")]
+                          f"{pick(self.content.code_labels, case.code, lang)} · {exc.lane or ''} · {ExceptionRecorded.from_event(exc).reason}")]
                 for approval in case.approvals:
-                    p = approval.payload
-                    steps.append((approval.at, f"{pick(STEP_LABELS, 'approved', lang)} · {pick(LEVEL_LABELS, p.get('level'), lang)}",
-                                  p.get("by", ""), p.get("recorded_by", "") if p.get("recorded_by") != p.get("by") else "",
-                                  p.get("note", "")))
+                    a = Approved.from_event(approval)
+                    steps.append((approval.at, f"{pick(STEP_LABELS, 'approved', lang)} · {pick(LEVEL_LABELS, a.level, lang)}",
+                                  a.by, (a.recorded_by or "") if a.recorded_by != a.by else "", a.note))
                 for key, event in (("rejected", case.rejection), ("resolved", case.resolution)):
                     if event is not None:
-                        steps.append((event.at, pick(STEP_LABELS, key, lang), event.payload.get("by", ""), "",
-                                      event.payload.get("reason") or event.payload.get("note") or ""))
+                        steps.append((event.at, pick(STEP_LABELS, key, lang), event.data.by, "", event.data.remark or ""))
                 if case.seated_by is not None:
-                    p = case.seated_by.payload
-                    steps.append((case.seated_by.at, pick(STEP_LABELS, "seated", lang), p.get("by") or case.seated_by.staff or "", "",
-                                  f"{p.get('room')}/{p.get('seat')} · {pick(VIA_LABELS, p.get('via'), lang)}"))
+                    p = case.seated_by.data
+                    steps.append((case.seated_by.at, pick(STEP_LABELS, "seated", lang), p.by or case.seated_by.staff or "", "",
+                                  f"{p.room}/{p.seat} · {pick(VIA_LABELS, p.via, lang)}"))
                 if case.closed_by is not None:
                     steps.append((case.closed_by.at, pick(STEP_LABELS, "closed", lang), case.closed_by.staff or "", "",
                                   case.closed_by.kind))
