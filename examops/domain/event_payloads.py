@@ -275,6 +275,11 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused)}
 
 
+def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:
+    """A payload recorded into a closed session: every stored key as it was, and the chief's reason."""
+    return {**payload, "override": reason}
+
+
 def decided_exception(payload: Payload) -> str | None:
     """The exception case an approval, rejection, resolution or admission names, if any."""
     if isinstance(payload, (Approved, Rejected, Resolved, Admitted)):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from examops.adapters import schema
 from examops.adapters.store import Store, row_to_event
+from examops.domain.event_payloads import AdmissionConflict
 from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
 from examops.services.site import Site
 
@@ -52,7 +53,7 @@ def verify(site: Site) -> VerifyReport:
             breaks: list[ChainBreak] = verify_chain(chain, start_seq, start_prev)
             report.problems.extend(str(b) for b in breaks)
             admitted_ids.update(e.id for e in chain if e.kind == Kind.ADMITTED)
-            conflicting.update(str(e.payload.get("conflicting")) for e in chain if e.kind == Kind.CONFLICT)
+            conflicting.update(AdmissionConflict.from_event(e).conflicting for e in chain if e.kind == Kind.CONFLICT)
         guarded = {row.event_id: row for row in conn.execute(select(schema.admissions))}
     for event_id in admitted_ids - guarded.keys() - conflicting:
         report.problems.append(f"admission event {event_id} has no admissions row: the uniqueness guard was bypassed")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
+from examops.domain.event_payloads import Voided
 from examops.domain.events import Event, Kind
 from examops.domain.state import voided_targets
 from examops.services import ledger
@@ -36,7 +37,7 @@ def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | No
                                              E.c.ticket == target.ticket)).all()
         if event_id in voided_targets(row_to_event(row) for row in voids):
             raise CorrectionRefused(f"event {event_id} is already void")
-        event = site.system_event(Kind.VOIDED, {"target": event_id, "target_kind": target.kind, "reason": reason.strip(), "by": by},
+        event = site.system_event(Kind.VOIDED, Voided(target=event_id, target_kind=target.kind, reason=reason.strip(), by=by).to_payload(),
                                   session=target.session, ticket=target.ticket)
         stored = ledger.append_in(conn, site.store, event, override=site.override)
     return stored

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
+from examops.domain.event_payloads import Voided
 from examops.domain.events import Event, Kind
 from examops.domain.figures import SeatRecord, SessionFigures, compute
 from examops.domain.state import fold_day
@@ -32,7 +33,7 @@ def session_figures(site: Site, session_id: str) -> SessionFigures:
             if event.kind == Kind.INCIDENT:
                 incidents.append(event)
             elif event.kind == Kind.VOIDED:
-                void_targets.add(str(event.payload.get("target")))
+                void_targets.add(Voided.from_event(event).target)
             if event.ticket is not None:
                 by_ticket[event.ticket].append(event)
         admissions = dict(conn.execute(select(A.c.ticket, func.count()).where(A.c.session_id == session_id)

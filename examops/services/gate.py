@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from examops.adapters.store import WriteFailed, format_utc
 from examops.domain import idnumber
+from examops.domain.event_payloads import PAYLOAD_TYPES, DuplicateScan, GateOutcome, UnknownScan, WrongSessionScan
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
@@ -65,10 +66,10 @@ class Lane:
                 card = self._find(conn, scan.kind, scan.value, session.id)
                 if card is None:
                     suggestions = tuple(lookup.near_matches(conn, scan.value, session=session.id))
-                    return self._record_simple(Kind.UNKNOWN, session, None, {"scanned": _safe_scanned(scan)},
+                    return self._record_simple(Kind.UNKNOWN, session, None, UnknownScan(scanned=_safe_scanned(scan)).to_payload(),
                                                Verdict("unknown", session.id, suggestions=suggestions, scanned=scan.value))
                 if card.room is None:
-                    return self._record_simple(Kind.WRONG_SESSION, session, card, {},
+                    return self._record_simple(Kind.WRONG_SESSION, session, card, WrongSessionScan().to_payload(),
                                                Verdict("wrong_session", session.id, card=card, reason=f"not seated in session {session.id}"))
                 day = lookup.candidate_day(conn, session.id, card.ticket)
         except WriteFailed as exc:
@@ -77,10 +78,11 @@ class Lane:
             return self._duplicate(session, card)
         if outcome in (None, "", "admit") and (day.open_exception or day.denial):
             standing = day.open_exception or day.denial
+            said = standing.data  # the gate's screening, or the chief's rejection
+            code, action = (said.code, said.action) if isinstance(said, GateOutcome) else (None, None)
             return Verdict(
                 "exception" if day.open_exception else "denied", session.id, card=card,
-                code=standing.payload.get("code"), action=standing.payload.get("action"),
-                reason="already recorded: " + str(standing.payload.get("reason") or standing.payload.get("code")),
+                code=code, action=action, reason="already recorded: " + str(said.reason or code),
                 event_id=standing.id, recorded=True, at=standing.at,
             )
         try:
@@ -88,11 +90,10 @@ class Lane:
         except PolicyError as exc:
             return Verdict("invalid", session.id, card=card, reason=str(exc), scanned=code[:80])
         kind = KIND_OF_ACTION.get(decision.action, Kind.EXCEPTION)
-        payload = {"code": decision.code, "action": decision.action, "reason": decision.reason,
-                   "evidence": evidence, "room": card.room, "seat": card.seat, "via": scan.kind}
-        if decision.missing:
-            payload["missing"] = list(decision.missing)
-        event = self._event(kind, session.id, card.ticket, payload)
+        outcome_payload = PAYLOAD_TYPES[kind](
+            code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
+            room=card.room, seat=card.seat, via=scan.kind, missing=decision.missing or None)
+        event = self._event(kind, session.id, card.ticket, outcome_payload.to_payload())
         base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
                        action=decision.action, reason=decision.reason, evidence=evidence)
         try:
@@ -124,8 +125,8 @@ class Lane:
         with self.site.store.read() as conn:
             day = lookup.candidate_day(conn, session.id, card.ticket)
         first = day.admission
-        payload = {"first_event": first.id if first else None, "first_lane": first.lane if first else None,
-                   "first_at": first.at if first else None}
+        payload = DuplicateScan(first_event=first.id if first else None, first_lane=first.lane if first else None,
+                                first_at=first.at if first else None).to_payload()
         verdict = Verdict("duplicate", session.id, card=card,
                           first_lane=first.lane if first else None, first_at=first.at if first else None,
                           first_staff=first.staff if first else None,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from examops.adapters import schema
-from examops.domain.events import Kind
+from examops.domain.event_payloads import Admitted, GateOutcome, UnknownScan
+from examops.domain.events import Event, Kind
 from examops.domain.plan import Session
 from examops.domain.verdict import CandidateCard
 from examops.services import counters, lookup
@@ -86,6 +87,16 @@ def _names(conn, tickets: set[str]) -> dict[str, str]:  # noqa: ANN001
     return dict(conn.execute(select(C.c.ticket, C.c.name).where(C.c.ticket.in_(sorted(tickets)))).all())
 
 
+def _scanned(event: Event) -> str:
+    data = event.data
+    return data.scanned if isinstance(data, UnknownScan) else ""
+
+
+def _code(event: Event) -> str | None:
+    data = event.data
+    return (data.code or None) if isinstance(data, (GateOutcome, Admitted)) else None
+
+
 def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> LanePanels:
     """Counters for the session and the lane's last `limit` scans with candidate names."""
     with site.store.read() as conn:
@@ -94,8 +105,8 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> Lane
         names = _names(conn, {e.ticket for e in events if e.ticket})
     recent = [
         RecentScan(
-            local_time(site, e.at), e.ticket or str(e.payload.get("scanned", "")), names.get(e.ticket or "", ""),
-            KIND_TO_VERDICT.get(e.kind, e.kind), e.payload.get("code") or None,
+            local_time(site, e.at), e.ticket or _scanned(e), names.get(e.ticket or "", ""),
+            KIND_TO_VERDICT.get(e.kind, e.kind), _code(e),
         )
         for e in events
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from examops.adapters import schema
+from examops.domain.event_payloads import IncidentRecorded, SessionClosed
 from examops.domain.events import Event, Kind
 from examops.domain.figures import INCIDENT_ALIASES, INCIDENT_KINDS, SEVERITIES
 from examops.services import ledger, lookup
@@ -36,7 +37,7 @@ def record_incident(site: Site, *, session: str, room: str, kind: str, note: str
             raise ReviewRefused(f"no room {room}")
         if ticket is not None and lookup.card_by(conn, ticket=ticket, session=session) is None:
             raise ReviewRefused(f"no candidate {ticket}")
-    event = site.system_event(Kind.INCIDENT, {"room": room, "kind": kind, "note": note.strip(), "severity": severity, "by": by},
+    event = site.system_event(Kind.INCIDENT, IncidentRecorded(room=room, kind=kind, note=note.strip(), severity=severity, by=by).to_payload(),
                               session=session, ticket=ticket)
     return ledger.record(site.store, event, override=site.override)[0]
 
@@ -48,5 +49,5 @@ def close_session(site: Site, *, session: str, by: str, pin: str | None) -> Even
     with site.store.read() as conn:
         closed = ledger.closure(conn, session)
     if closed is not None:
-        raise ReviewRefused(f"session {session} was already closed by {closed.payload.get('by')} at {closed.at}")
-    return ledger.record(site.store, site.system_event(Kind.SESSION_CLOSED, {"by": by}, session=session))[0]
+        raise ReviewRefused(f"session {session} was already closed by {SessionClosed.from_event(closed).by} at {closed.at}")
+    return ledger.record(site.store, site.system_event(Kind.SESSION_CLOSED, SessionClosed(by=by).to_payload(), session=session))[0]

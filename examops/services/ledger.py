@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from examops.adapters import schema
 from examops.adapters.store import Store, WriteFailed, row_to_event
+from examops.domain.event_payloads import SessionClosed as Closure, Voided, with_override
 from examops.domain.events import Event, Kind
 
 DEVICE_SEQ_RETRIES = 5
@@ -28,7 +29,7 @@ def admission_slot(conn: Connection, session: str, ticket: str) -> int:
     """
     E = schema.events
     voids = conn.execute(select(E.c.payload).where(E.c.session_id == session, E.c.ticket == ticket, E.c.kind == Kind.VOIDED)).all()
-    return sum(1 for (payload,) in voids if json.loads(payload).get("target_kind") == Kind.ADMITTED)
+    return sum(1 for (payload,) in voids if Voided.from_payload(json.loads(payload)).target_kind == Kind.ADMITTED)
 
 
 class SessionClosed(WriteFailed):
@@ -49,9 +50,9 @@ def append_in(conn: Connection, store: Store, event: Event, *, override: str | N
     closed = closure(conn, event.session) if event.kind != Kind.SESSION_CLOSED else None
     if closed is not None:
         if not (override or "").strip():
-            raise SessionClosed(f"session {event.session} was closed by {closed.payload.get('by')} at {closed.at}: "
+            raise SessionClosed(f"session {event.session} was closed by {Closure.from_event(closed).by} at {closed.at}: "
                                 "a later record needs an override with a reason (--override REASON)")
-        event = replace(event, payload={**event.payload, "override": override.strip()})
+        event = replace(event, payload=with_override(event.payload, override.strip()))
     stored, inserted = store.append(conn, event)
     if inserted and event.kind == Kind.ADMITTED:
         conn.execute(insert(schema.admissions).values(

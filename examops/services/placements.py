@@ -7,6 +7,7 @@ from sqlalchemy import Connection, select
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
 from examops.domain.events import Kind
+from examops.domain.state import voided_targets
 
 E = schema.events
 
@@ -19,9 +20,9 @@ def placements(conn: Connection, session: str) -> dict[str, tuple[str, int]]:
     rows = conn.execute(select(E).where(E.c.session_id == session, E.c.lane.is_(None),
                                         E.c.kind.in_((Kind.ADMITTED, Kind.MOVED, Kind.VOIDED))).order_by(E.c.pos)).all()
     events = [row_to_event(row) for row in rows]
-    voided = {str(e.payload.get("target")) for e in events if e.kind == Kind.VOIDED}
+    voided = voided_targets(events)
     where: dict[str, tuple[str, int]] = {}
     for event in events:
-        if event.kind != Kind.VOIDED and event.id not in voided and event.payload.get("room"):
-            where[event.ticket] = (event.payload["room"], int(event.payload["seat"]))
+        if event.kind != Kind.VOIDED and event.id not in voided and event.data.room:
+            where[event.ticket] = (event.data.room, int(event.data.seat))
     return where

@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert, select
 from examops.adapters import schema
 from examops.adapters.store import utc_now
 from examops.adapters.workbook_reader import UnreadableFile, read_workbook
+from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
 from examops.services.site import Site
@@ -234,10 +235,9 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
         new_rooms = sorted({e.room for e in entries} - known_rooms - plan_room_ids)
         if new_rooms:
             conn.execute(insert(schema.rooms), [{"id": r, "name": r, "capacity": None, "kind": "regular"} for r in new_rooms])
-        event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), site.device("admin"), 0, payload={
-            "files": digests, "candidates": report.candidates, "added": report.added,
-            "updated": report.updated, "dropped": report.dropped,
-        })
+        event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), site.device("admin"), 0, payload=RosterImported(
+            files=digests, candidates=report.candidates, added=report.added, updated=report.updated, dropped=report.dropped,
+        ).to_payload())
         store.append(conn, event)
 
 

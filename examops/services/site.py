@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, insert, select
 from examops.adapters import schema
 from examops.adapters.store import Store, StoreError, format_utc, utc_now
 from examops.domain import pin as pins
+from examops.domain.event_payloads import PinRefused
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
@@ -66,7 +67,7 @@ class Site:
         if stored and pin and pins.verify_pin(pin, stored):
             return True
         with self.store.write() as conn:
-            self.store.append(conn, self.system_event(Kind.PIN_REFUSED, {"who": who, "purpose": purpose}))
+            self.store.append(conn, self.system_event(Kind.PIN_REFUSED, PinRefused(who=who, purpose=purpose).to_payload()))
         return False
 
     def system_event(self, kind: str, payload: dict, *, session: str | None = None, ticket: str | None = None) -> Event:

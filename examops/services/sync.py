@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from examops.adapters import schema
 from examops.adapters.store import Store, row_to_event, utc_now
+from examops.domain.event_payloads import AdmissionConflict
 from examops.domain.events import ChainBreak, Event, Kind, new_event_id, verify_chain
 from examops.services.ledger import admission_slot, announce
 
@@ -90,15 +91,15 @@ def merge_events(store: Store, events: Iterable[Event], *, merged_by: str = "syn
                     if conflict is not None:
                         flagged, _ = Store.append(conn, Event(
                             new_event_id(), Kind.CONFLICT, utc_now(), conflict_device, 0, event.session, event.ticket,
-                            None, merged_by, conflict))
-                        result.conflicts.append({"ticket": event.ticket, "session": event.session, **conflict,
+                            None, merged_by, conflict.to_payload()))
+                        result.conflicts.append({"ticket": event.ticket, "session": event.session, **conflict.to_payload(),
                                                  "event_id": flagged.id})
         if result.new:
             announce(conn)
     return result
 
 
-def _guard_admission(conn, event: Event) -> dict | None:  # noqa: ANN001
+def _guard_admission(conn, event: Event) -> AdmissionConflict | None:  # noqa: ANN001
     """Take the admission's guard row; if another admission holds it, describe the conflict."""
     try:
         with conn.begin_nested():
@@ -111,6 +112,5 @@ def _guard_admission(conn, event: Event) -> dict | None:  # noqa: ANN001
         holder = conn.execute(select(A.c.event_id).where(A.c.session_id == event.session, A.c.ticket == event.ticket)
                               .order_by(A.c.slot.desc()).limit(1)).scalar()
         kept = row_to_event(conn.execute(select(E).where(E.c.id == holder)).first()) if holder else None
-        return {"kept": holder, "conflicting": event.id,
-                "kept_lane": kept.lane if kept else None, "kept_at": kept.at if kept else None,
-                "conflicting_lane": event.lane, "conflicting_at": event.at}
+        return AdmissionConflict(kept=holder, conflicting=event.id, kept_lane=kept.lane if kept else None,
+                                 kept_at=kept.at if kept else None, conflicting_lane=event.lane, conflicting_at=event.at)
