@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from sqlalchemy import Connection, select
 
 from examops.adapters import schema
 from examops.adapters.store import format_utc, row_to_event
+from examops.domain.event_payloads import (Admitted, AdmissionConflict, Approved, DuplicateScan, ExceptionRecorded, Origin, Payload,
+                                          Rejected, Resolved)
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.state import CandidateDay, Case, fold_day
 from examops.domain.verdict import CandidateCard
@@ -42,6 +44,8 @@ class CaseView:
 
     def to_json(self) -> dict:
         exc = self.case.exception
+        screening = ExceptionRecorded.from_event(exc)
+        seated = self.case.seated_by.data if self.case.seated_by else None
         return {
             "id": self.case.id,
             "session": exc.session,
@@ -57,24 +61,23 @@ class CaseView:
             "recorded_at": exc.at,
             "lane": exc.lane,
             "staff": exc.staff,
-            "evidence": exc.payload.get("evidence", {}),
-            "reason": exc.payload.get("reason", ""),
+            "evidence": screening.evidence,
+            "reason": screening.reason,
             "approvals": [
-                {"level": a.payload.get("level"), "by": a.payload.get("by"), "at": a.at, "note": a.payload.get("note", ""),
-                 "recorded_by": a.payload.get("recorded_by")}
-                for a in self.case.approvals
+                {"level": a.level, "by": a.by, "at": event.at, "note": a.note, "recorded_by": a.recorded_by}
+                for event, a in ((e, Approved.from_event(e)) for e in self.case.approvals)
             ],
             "rejection": _decision_json(self.case.rejection),
             "resolution": _decision_json(self.case.resolution),
-            "seated_in": ({"room": self.case.seated_by.payload.get("room"), "seat": self.case.seated_by.payload.get("seat")}
-                          if self.case.seated_by else None),
+            "seated_in": {"room": seated.room, "seat": seated.seat} if seated else None,
         }
 
 
 def _decision_json(event: Event | None) -> dict | None:
     if event is None:
         return None
-    return {"by": event.payload.get("by"), "at": event.at, "note": event.payload.get("note") or event.payload.get("reason")}
+    said = event.data
+    return {"by": said.by, "at": event.at, "note": said.remark or None}
 
 
 def _days(conn: Connection, session: str | None, tickets: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], CandidateDay]:
@@ -122,10 +125,10 @@ def find_case(site: Site, case_id: str, session: str | None = None) -> CaseView:
     return matches[0]
 
 
-def _event(site: Site, kind: str, view: CaseView, payload: dict) -> Event:
-    return Event(new_event_id(), kind, format_utc(site.clock.now()), site.device(CHIEF_DEVICE), 0,
-                 view.case.exception.session, view.card.ticket, None, getpass.getuser(),
-                 {"exception_id": view.case.id, **payload})
+def _event(site: Site, payload: Payload, view: CaseView) -> Event:
+    """An event of the chief's about `view`'s case; the payload names the case."""
+    return Event(new_event_id(), payload.event_kind, format_utc(site.clock.now()), site.device(CHIEF_DEVICE), 0,
+                 view.case.exception.session, view.card.ticket, None, getpass.getuser(), payload.to_payload())
 
 
 def require_pin(site: Site, pin: str | None, who: str, purpose: str) -> None:
@@ -133,9 +136,9 @@ def require_pin(site: Site, pin: str | None, who: str, purpose: str) -> None:
         raise ReviewRefused("wrong PIN: only the chief proctor can do this (the attempt is logged)")
 
 
-def _admission_payload(view: CaseView, room: str | None, seat: int | None, via: str, **extra) -> dict:
-    return {"code": view.case.code, "action": view.case.action, "room": room, "seat": seat,
-            "from_room": view.card.room, "from_seat": view.card.seat, "via": via, **extra}
+def _admission_payload(view: CaseView, room: str | None, seat: int | None, via: str, by: str | None = None) -> Admitted:
+    return Admitted(exception_id=view.case.id, code=view.case.code, action=view.case.action, room=room, seat=seat,
+                    origin=Origin(view.card.room, view.card.seat), via=via, by=by)
 
 
 def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: str = "", recorded_by: str | None = None,
@@ -151,10 +154,10 @@ def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: s
         if view.next_level != level:
             raise ReviewRefused(f"exception {view.case.id[:8]} ({view.card.ticket}) needs {view.next_level} first, not {level}")
     for view in views:
-        events = [_event(site, Kind.APPROVED, view, {"level": level, "by": by, "note": note, "recorded_by": recorded_by or by})]
+        events = [_event(site, Approved(exception_id=view.case.id, level=level, by=by, note=note, recorded_by=recorded_by or by), view)]
         last_level = site.plan.approval_levels[-1] == level
         if last_level and view.case.action == "hold" and not view.day.admitted:
-            events.append(_event(site, Kind.ADMITTED, view, _admission_payload(view, view.card.room, view.card.seat, "approval")))
+            events.append(_event(site, _admission_payload(view, view.card.room, view.card.seat, "approval"), view))
         ledger.record(site.store, *events, override=site.override)
     return [find_case(site, view.case.id) for view in views]
 
@@ -172,7 +175,8 @@ def reject(site: Site, case_id: str, *, by: str, reason: str, pin: str | None, l
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
         raise ReviewRefused(f"exception {case_id} is {view.status}: it can no longer be rejected")
-    ledger.record(site.store, _event(site, Kind.REJECTED, view, {"by": by, "reason": reason.strip(), "level": level or view.next_level}),
+    ledger.record(site.store, _event(site, Rejected(exception_id=view.case.id, by=by, reason=reason.strip(),
+                                                    level=level or view.next_level), view),
                   override=site.override)
     return find_case(site, view.case.id)
 
@@ -185,14 +189,14 @@ def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) ->
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
         raise ReviewRefused(f"exception {case_id} is {view.status}: nothing to resolve")
-    events = [_event(site, Kind.RESOLVED, view, {"by": by, "note": note.strip()})]
+    events = [_event(site, Resolved(exception_id=view.case.id, by=by, note=note.strip()), view)]
     if not view.day.admitted:
-        events.append(_event(site, Kind.ADMITTED, view, _admission_payload(view, view.card.room, view.card.seat, "resolve")))
+        events.append(_event(site, _admission_payload(view, view.card.room, view.card.seat, "resolve"), view))
     ledger.record(site.store, *events)
     return find_case(site, view.case.id)
 
 
-def _flags(site: Site, kind: str, session: str | None, payload_keys: tuple[str, ...]) -> list[dict]:
+def _flags(site: Site, kind: str, session: str | None, shown: Callable[[Event], dict]) -> list[dict]:
     """Events of `kind` that flag a candidate for the chief proctor, with the candidate's name."""
     query = select(E).where(E.c.kind == kind).order_by(E.c.pos)
     if session:
@@ -204,16 +208,26 @@ def _flags(site: Site, kind: str, session: str | None, payload_keys: tuple[str, 
             card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
             flags.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
                           "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,
-                          **{key: event.payload.get(key) for key in payload_keys}})
+                          **shown(event)})
     return flags
 
 
 def duplicate_alarms(site: Site, session: str | None = None) -> list[dict]:
     """Scans of candidates already admitted: possible impersonation."""
-    return _flags(site, Kind.DUPLICATE, session, ("first_lane", "first_at"))
+    return _flags(site, Kind.DUPLICATE, session, _first_admission)
+
+
+def _first_admission(event: Event) -> dict:
+    first = DuplicateScan.from_event(event)
+    return {"first_lane": first.first_lane, "first_at": first.first_at}
 
 
 def conflicts(site: Site, session: str | None = None) -> list[dict]:
     """Admissions from offline lanes that collided with another lane's: the candidate needs a look."""
-    return _flags(site, Kind.CONFLICT, session,
-                  ("kept", "conflicting", "kept_lane", "kept_at", "conflicting_lane", "conflicting_at"))
+    return _flags(site, Kind.CONFLICT, session, _both_admissions)
+
+
+def _both_admissions(event: Event) -> dict:
+    conflict = AdmissionConflict.from_event(event)
+    return {"kept": conflict.kept, "conflicting": conflict.conflicting, "kept_lane": conflict.kept_lane,
+            "kept_at": conflict.kept_at, "conflicting_lane": conflict.conflicting_lane, "conflicting_at": conflict.conflicting_at}

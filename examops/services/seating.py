@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from examops.adapters import schema
 from examops.adapters.store import format_utc
+from examops.domain.event_payloads import Admitted, Moved, Origin, RoomOpened
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
 from examops.services import ledger, lookup
@@ -76,7 +77,7 @@ def reallocate(site: Site, session: str, *, by: str, pin: str | None, allow_part
     done = []
     for move in plan.moves:
         view = views[move.case_id]
-        event = _event(site, Kind.ADMITTED, view, _admission_payload(view, move.room, move.seat, "reallocation", by=by))
+        event = _event(site, _admission_payload(view, move.room, move.seat, "reallocation", by=by), view)
         try:
             ledger.record(site.store, event, override=site.override)
         except IntegrityError:
@@ -111,11 +112,14 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
         raise ReviewRefused(f"room {room} has {room_row.capacity} seats")
     case = day.open_case
     from_room, from_seat = (day.room, day.seat) if day.admitted else (card.room, card.seat)
-    payload = {"room": room, "seat": seat, "from_room": from_room, "from_seat": from_seat, "via": "move", "by": by}
-    if case is not None and not day.admitted:
-        payload["exception_id"] = case.id
-    kind = Kind.MOVED if day.admitted else Kind.ADMITTED
-    event = Event(new_event_id(), kind, format_utc(site.clock.now()), site.device("chief"), 0, session, ticket, None, by, payload)
+    origin = Origin(from_room, from_seat)
+    if day.admitted:
+        placed: Moved | Admitted = Moved(room=room, seat=seat, origin=origin, via="move", by=by)
+    else:
+        placed = Admitted(room=room, seat=seat, origin=origin, via="move", by=by, exception_id=case.id if case else None)
+    kind = placed.event_kind
+    event = Event(new_event_id(), kind, format_utc(site.clock.now()), site.device("chief"), 0, session, ticket, None, by,
+                  placed.to_payload())
     try:
         ledger.record(site.store, event, override=site.override)
     except IntegrityError:
@@ -135,7 +139,7 @@ def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, b
         if conn.execute(select(R.c.id).where(R.c.id == room_id)).first():
             raise ReviewRefused(f"room {room_id} already exists")
         conn.execute(insert(R).values(id=room_id, name=name, capacity=capacity, kind=kind))
-        site.store.append(conn, site.system_event(Kind.ROOM_OPENED, {"room": room_id, "name": name, "capacity": capacity,
-                                                                     "kind": kind, "by": by}))
+        site.store.append(conn, site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
+                                                                                kind=kind, by=by).to_payload()))
     return {"room": room_id, "name": name, "capacity": capacity, "kind": kind}
 
