@@ -1,0 +1,67 @@
+"""A store written by main's code before typed events (tests/fixtures/make_old_store.py) reads with today's code."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+
+from examops.adapters import schema
+from examops.adapters.store import row_to_event
+from examops.domain.event_payloads import (PAYLOAD_TYPES, Admitted, AdmissionConflict, ExceptionRecorded,
+                                           IncidentRecorded, Origin, Unrecognised)
+from examops.domain.events import Kind
+from examops.services.audit import verify
+from examops.services.site import Site
+
+OLD_STORE = Path(__file__).parent / "fixtures" / "old_store.sqlite3"
+
+
+def _events(path: Path):
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        events = [row_to_event(row) for row in conn.execute(select(schema.events).order_by(schema.events.c.pos))]
+    engine.dispose()
+    return events
+
+
+def test_the_old_store_verifies(tmp_path):
+    copy = tmp_path / "old.sqlite3"
+    shutil.copyfile(OLD_STORE, copy)
+    site = Site.open(f"sqlite:///{copy}")
+    try:
+        assert verify(site).ok
+    finally:
+        site.close()
+
+
+def test_every_old_event_parses_into_its_typed_payload_and_writes_back_the_same():
+    events = _events(OLD_STORE)
+    assert set(Counter(e.kind for e in events)) == set(PAYLOAD_TYPES)
+    for event in events:
+        data = event.data
+        assert not isinstance(data, Unrecognised) and type(data) is PAYLOAD_TYPES[event.kind]
+        assert data.extra == {}, event.kind
+        assert data.to_payload() == dict(event.payload), event.kind
+
+
+def test_old_payload_values_read_as_attributes():
+    events = _events(OLD_STORE)
+    by_kind = {}
+    for event in events:
+        by_kind.setdefault(event.kind, []).append(event.data)
+    held = next(p for p in by_kind[Kind.EXCEPTION] if p.missing)
+    assert isinstance(held, ExceptionRecorded)
+    assert (held.code, held.action, held.evidence, held.missing) == ("fever", "hold", {"temp1": "38.4"}, ("temp2",))
+    reallocated = next(p for p in by_kind[Kind.ADMITTED] if p.via == "reallocation")
+    assert isinstance(reallocated, Admitted) and reallocated.by == "王总监" and reallocated.exception_id
+    assert reallocated.origin == Origin("001", 2) and (reallocated.room, reallocated.seat) == ("B01", 1)
+    gate = next(p for p in by_kind[Kind.ADMITTED] if p.via == "ticket")
+    assert (gate.code, gate.evidence, gate.origin, gate.exception_id) == ("", {}, None, None)
+    late = by_kind[Kind.INCIDENT][-1]
+    assert isinstance(late, IncidentRecorded) and late.override == "late record after close-out" and late.kind == "other"
+    conflict = by_kind[Kind.CONFLICT][0]
+    assert isinstance(conflict, AdmissionConflict) and (conflict.kept_lane, conflict.conflicting_lane) == ("A", "B")
+    assert [p.level for p in by_kind[Kind.APPROVED]][::3] == ["chief", "deputy", "supervisor"]
