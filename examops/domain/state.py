@@ -35,11 +35,11 @@ class Case:
 
     @property
     def code(self) -> str:
-        return ExceptionRecorded.from_payload(self.exception.payload).code or ""
+        return ExceptionRecorded.from_event(self.exception).code or ""
 
     @property
     def action(self) -> str:
-        return ExceptionRecorded.from_payload(self.exception.payload).action or ""
+        return ExceptionRecorded.from_event(self.exception).action or ""
 
     def approved_levels(self) -> list[str]:
         return [str(Approved.from_event(a).level) for a in self.approvals]
