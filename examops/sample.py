@@ -394,7 +394,8 @@ def sample_plan_toml(exam_name: str = EXAM_NAME, site: str = SITE_NAME) -> str:
     """The sample site's plan: two papers on 2021-10-16, 2021 screening, a backup and an isolation room."""
     return f'''\
 # Sample exam plan for the synthetic site (see rosters/README.md).
-# [exam]            name and site as printed on reports and door lists.
+# [exam]            name and site as printed on reports and door lists;
+#                   language: the site's screens and documents (--lang overrides).
 # [policy]          preset = "standard" or "covid-2021" (health code, itinerary
 #                   card, temperature, nucleic-acid test), or path = "my.toml".
 # [approval]        levels: who must approve an exception, in order.
@@ -406,6 +407,7 @@ def sample_plan_toml(exam_name: str = EXAM_NAME, site: str = SITE_NAME) -> str:
 [exam]
 name = "{exam_name}"
 site = "{site}"
+language = "zh-CN"
 [policy]
 preset = "covid-2021"
 [approval]

@@ -316,18 +316,34 @@ async def test_labels_follow_the_language(seeded_site, lang, expected):
             assert label in text, label
 
 
+@run_async
+async def test_the_site_language_beats_the_laptop_locale(seeded_site, monkeypatch):
+    """A gate laptop with LANG=C.UTF-8 at a site whose plan says zh-CN shows Chinese; --lang en still overrides."""
+    import dataclasses
+
+    for var in ("EXAMOPS_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setattr(seeded_site.site, "plan", dataclasses.replace(seeded_site.site.plan, language="zh-CN"))
+    app = make_app(seeded_site, lang=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "通道 A" in screen_text(app) and "查找考生" in screen_text(app)
+    assert make_app(seeded_site, lang="en").lang == "en"
+
+
 def test_language_defaults_from_the_locale(monkeypatch):
-    from examops.tui.i18n import resolve_language
+    from examops.i18n import resolve_language
 
     monkeypatch.delenv("EXAMOPS_LANG", raising=False)
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    assert resolve_language(None) == "zh-CN"
+    assert resolve_language(None) == "zh_CN"
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert resolve_language(None) == "en"
     monkeypatch.setenv("EXAMOPS_LANG", "zh")
-    assert resolve_language(None) == "zh-CN"
+    assert resolve_language(None) == "zh_CN"
     assert resolve_language("en") == "en"
 
 

@@ -79,7 +79,7 @@ class SessionFigures:
     unresolved: int = 0
     arrivals: dict[str, int] = field(default_factory=dict)  # "08:05" -> admissions in that 5-minute bucket
     rooms: dict[str, RoomFigures] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[ZeroIncidentReason] = field(default_factory=list)
 
     @property
     def zero_incident(self) -> bool:
@@ -96,7 +96,7 @@ class SessionFigures:
             "incidents": self.incidents, "incidents_by_kind": dict(sorted(self.incidents_by_kind.items())),
             "duplicates": self.duplicates, "duplicate_admissions": self.duplicate_admissions,
             "conflicts": self.conflicts, "voided": self.voided,
-            "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": list(self.reasons),
+            "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": [str(r) for r in self.reasons],
         }
 
 
@@ -186,17 +186,28 @@ def _arrival(day: CandidateDay) -> str:
     return day.cases[0].exception.at if day.cases else day.admission.at
 
 
-def _reasons(figures: SessionFigures) -> list[str]:
+class ZeroIncidentReason(str):
+    """One thing between a session and 三零: a code and a count for the edge to word, and the signed record's English."""
+
+    code: str
+    count: int
+
+    def __new__(cls, code: str, count: int) -> ZeroIncidentReason:
+        reason = super().__new__(cls, REASON_RECORDS[code].format(count=count))
+        reason.code, reason.count = code, count
+        return reason
+
+
+# The reasons as the report's Summary sheet records them (in every language: they are read back by the roll-up).
+REASON_RECORDS = {
+    "incidents": "{count} incident(s) recorded",
+    "unresolved": "{count} exception(s) not decided or not seated",
+    "duplicate_admissions": "{count} duplicate admission(s)",
+    "conflicts": "{count} admission conflict(s) between lanes: check those candidates",
+    "voided": "{count} voided event(s): a recorded outcome had to be corrected",
+}
+
+
+def _reasons(figures: SessionFigures) -> list[ZeroIncidentReason]:
     """What stands between this session and 零事故、零失误、零差错."""
-    reasons = []
-    if figures.incidents:
-        reasons.append(f"{figures.incidents} incident(s) recorded")
-    if figures.unresolved:
-        reasons.append(f"{figures.unresolved} exception(s) not decided or not seated")
-    if figures.duplicate_admissions:
-        reasons.append(f"{figures.duplicate_admissions} duplicate admission(s)")
-    if figures.conflicts:
-        reasons.append(f"{figures.conflicts} admission conflict(s) between lanes: check those candidates")
-    if figures.voided:
-        reasons.append(f"{figures.voided} voided event(s): a recorded outcome had to be corrected")
-    return reasons
+    return [ZeroIncidentReason(code, getattr(figures, code)) for code in REASON_RECORDS if getattr(figures, code)]

@@ -78,6 +78,7 @@ class Plan:
     rooms: tuple[Room, ...] = ()
     backup_rooms: tuple[Room, ...] = ()
     timezone: str = "Asia/Shanghai"
+    language: str | None = None  # the site's language for screens and documents, e.g. "zh-CN"; None: the locale's
     source_text: str = field(default="", repr=False, compare=False)
 
     def session(self, session_id: str) -> Session:
@@ -197,6 +198,9 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     exam_name = reader.get(exam, "name", "exam.name", str).strip()
     site = reader.get(exam, "site", "exam.site", str).strip()
     timezone = reader.get(exam, "timezone", "exam.timezone", str, required=False, default="Asia/Shanghai")
+    language = reader.get(exam, "language", "exam.language", str, required=False)
+    if language is not None and not language.strip().lower().startswith(("zh", "en")):
+        raise reader.fail("exam.language", f'unknown language {language!r}: use "zh-CN" or "en"')
 
     policy = reader.get(data, "policy", "policy", dict, required=False, default={"preset": "standard"})
     preset = reader.get(policy, "preset", "policy.preset", str, required=False)
@@ -253,5 +257,6 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         rooms=rooms,
         backup_rooms=backup_rooms,
         timezone=timezone,
+        language=language.strip() if language else None,
         source_text=text,
     )

@@ -32,6 +32,9 @@ class Evidence:
     kind: str = "text"  # text | temperature | datetime
     required: bool = False
 
+    def label(self, lang: str) -> str:
+        return self.zh if lang.startswith("zh") else self.en
+
 
 @dataclass(frozen=True, slots=True)
 class OutcomeCode:

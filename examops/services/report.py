@@ -47,9 +47,9 @@ class ReportNotVerified(ReportRefused):
 
 # -- the figure table (what the Summary sheet states and the signature covers) --------------
 def yes_no(value: bool, lang: str) -> str:
-    from examops.adapters.report_words import YES_NO, lang_of
+    from examops.adapters.report_words import yes_no as worded
 
-    return YES_NO[lang_of(lang)][0 if value else 1]
+    return worded(value, lang)
 
 
 def _cell(value: object, lang: str) -> int | str | None:

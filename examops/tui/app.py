@@ -12,8 +12,9 @@ from textual.app import App
 from textual.binding import Binding
 
 from examops.domain.plan import UnknownSession
+from examops.i18n import _, resolve_language, set_language
 from examops.services.site import Site
-from examops.tui import i18n
+from examops.tui.i18n import localize_bindings
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.report import ReportScreen
 from examops.tui.screens.review import ReviewScreen
@@ -43,16 +44,15 @@ class ExamopsApp(App):
                 site.plan.session(session_id)
             except UnknownSession as exc:
                 raise ValueError(str(exc)) from None
-        self.lang = i18n.resolve_language(lang)
-        i18n.set_language(self.lang)
+        self.lang = set_language(resolve_language(lang, site.plan.language))
         super().__init__()
-        i18n.localize_bindings(self)
+        localize_bindings(self)
         self.site = site
         self.mode = mode
         self.lane_name = lane
         self.staff = staff or getpass.getuser()
         self.session_id = session_id
-        self.title = i18n.t("app.title")
+        self.title = _("examops site operations")
 
     def on_mount(self) -> None:
         if self.mode == "gate":

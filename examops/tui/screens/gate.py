@@ -28,11 +28,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from examops.domain.plan import Session
 from examops.domain.verdict import CandidateCard, Verdict
+from examops.i18n import _
 from examops.services import gate_view
 from examops.services.live import EventWatcher
 from examops.services.offline import ResilientLane
 from examops.services.site import Site
-from examops.tui.i18n import code_label, localize_bindings, t
+from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import (
     LaneWentOffline,
     OfflineCopyFailed,
@@ -103,24 +104,24 @@ class GateScreen(Screen):
             yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
             yield Static("", id="top-lane")
         yield Static("", id="offline-banner")
-        yield Static(t("focus.lost"), id="focus-warning")
+        yield Static(_("⚠ Focus lost — press Esc   /   扫描框未获得焦点 — 按 Esc"), id="focus-warning")
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
                 with Horizontal(id="scan-row"):
-                    yield Input(placeholder=t("scan.placeholder"), id="scan", select_on_focus=False)
+                    yield Input(placeholder=_("Scan the ticket or ID card, or type it and press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
                 yield VerdictBanner(id="verdict")
                 yield CandidatePanel(id="card")
                 yield Static("", id="detail")
-                yield Label(t("recent.title"), classes="panel-title")
+                yield Label(_("Recent scans (this lane)"), classes="panel-title")
                 yield RecentScansTable(id="recent")
             with Vertical(id="gate-right"):
                 yield ClockPanel(id="clock")
-                yield Label(t("counters.title"), classes="panel-title")
+                yield Label(_("Session figures"), classes="panel-title")
                 yield CountersPanel(id="counters")
-                yield Label(t("rooms.title"), classes="panel-title")
+                yield Label(_("Rooms admitted/expected"), classes="panel-title")
                 yield RoomsTable(id="rooms")
-                yield Label(t("codes.title"), classes="panel-title")
+                yield Label(_("Exception codes (F-key, or digit+Enter)"), classes="panel-title")
                 yield CodesPanel(id="codes")
         yield Footer()
 
@@ -210,7 +211,7 @@ class GateScreen(Screen):
         self._requests.put(request)
         self.card = None
         self.last_verdict = None
-        self.query_one(VerdictBanner).show(VerdictView("pending", t("verdict.pending")))
+        self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
         self.query_one(CandidatePanel).show(None)
         self._set_detail(())
         self._show_pending()
@@ -236,9 +237,9 @@ class GateScreen(Screen):
     def _show_failure(self, error: str) -> None:
         self.card = None
         self.last_verdict = None
-        self.query_one(VerdictBanner).show(VerdictView("not_recorded", t("verdict.not_recorded")))
+        self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
         self.query_one(CandidatePanel).show(None)
-        self._set_detail((t("detail.scan_failed", error=error),))
+        self._set_detail((_("The scan failed: {error}").format(error=error),))
         self.app.bell()
 
     def _after_scan(self) -> None:
@@ -252,7 +253,7 @@ class GateScreen(Screen):
 
     def _show_pending(self) -> None:
         count = self.pending_scans
-        self.query_one("#scan-pending", Static).update(t("scan.pending", count=count) if count else "", layout=False)
+        self.query_one("#scan-pending", Static).update(_("checking… ({count})").format(count=count) if count else "", layout=False)
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:
         self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
@@ -273,11 +274,11 @@ class GateScreen(Screen):
     def admit_card(self) -> None:
         """Enter on the empty field: admit the candidate on the card unless already admitted."""
         if self.pending_scans:
-            self._hint(t("detail.busy"))
+            self._hint(_("Still checking the previous scan, wait a moment"))
             return
         last = self.last_verdict.verdict if self.last_verdict else None
         if self.card is None or self.card.room is None or last in ("admitted", "duplicate"):
-            self._hint(t("detail.no_card"))
+            self._hint(_("No candidate on the card to admit: scan or search first"))
             return
         self.submit(ScanRequest(self.card.ticket))
 
@@ -315,7 +316,7 @@ class GateScreen(Screen):
             return
         self.card = None
         self.last_verdict = None
-        self.query_one(VerdictBanner).show(VerdictView("idle", t("verdict.idle")))
+        self.query_one(VerdictBanner).show(VerdictView("idle", _("Ready — scan the next candidate")))
         self.query_one(CandidatePanel).show(None)
         self._set_detail(())
 
@@ -328,7 +329,7 @@ class GateScreen(Screen):
 
     def open_form(self, code) -> None:  # noqa: ANN001 - an OutcomeCode
         if self.pending_scans:
-            self._hint(t("detail.busy"))
+            self._hint(_("Still checking the previous scan, wait a moment"))
             return
         last = self.last_verdict.verdict if self.last_verdict else None
         eligible = self.card is not None and self.card.room is not None and last not in ("admitted", "duplicate")
@@ -350,7 +351,7 @@ class GateScreen(Screen):
             return
         self.card = card
         self.last_verdict = None
-        self.query_one(VerdictBanner).show(VerdictView("picked", t("verdict.picked")))
+        self.query_one(VerdictBanner).show(VerdictView("picked", _("Selected, not admitted — press Enter to admit")))
         self.query_one(CandidatePanel).show(card, self._session_label(card.session))
         self._set_detail(())
 
@@ -364,8 +365,8 @@ class GateScreen(Screen):
         changed = session != self.session
         self.session = session
         self.query_one(ClockPanel).show(now, session)
-        lane = f"{t('header.lane', lane=self.lane.lane)} · {t('header.staff', staff=self.lane.staff)} · "
-        lane += t("header.session", session=session.id, name=session.name) if session else t("header.no_session")
+        lane = _('Lane {lane}').format(lane=self.lane.lane) + ' · ' + _('Staff {staff}').format(staff=self.lane.staff) + ' · '
+        lane += _("Session {session} {name}").format(session=session.id, name=session.name) if session else _("no session")
         self.query_one("#top-lane", Static).update(lane)
         if changed:
             self.request_panels()
@@ -437,7 +438,7 @@ class GateScreen(Screen):
     def on_lane_went_offline(self, message: LaneWentOffline) -> None:
         self.offline = True
         self.add_class("-offline")
-        self._show_offline(message.pending, t("offline.reason", reason=message.reason))
+        self._show_offline(message.pending, _("Why: {reason}").format(reason=message.reason))
         self.app.bell()
 
     def on_offline_queue_grew(self, message: OfflineQueueGrew) -> None:
@@ -446,7 +447,7 @@ class GateScreen(Screen):
     def _show_offline(self, pending: int, detail: str | None = None) -> None:
         if detail is not None:
             self._offline_detail = detail
-        self.query_one("#offline-banner", Static).update(t("offline.banner", pending=pending) + "\n" + self._offline_detail)
+        self.query_one("#offline-banner", Static).update(_("OFFLINE 离线 — recorded on this laptop, uploads when the server is back · {pending} pending\n记录保存在本机，恢复后自动上传 · 待上传 {pending} 条").format(pending=pending) + "\n" + self._offline_detail)
 
     def _probe_if_offline(self) -> None:
         if self.offline and not self._probing and not self._upload_queued:
@@ -468,15 +469,15 @@ class GateScreen(Screen):
         self.offline = False
         self.remove_class("-offline")
         if message.uploaded or message.conflicts:
-            self.notify(t("offline.uploaded", count=message.uploaded), timeout=8)
+            self.notify(_("Back online: {count} record(s) uploaded").format(count=message.uploaded), timeout=8)
         if message.conflicts:
-            self.notify(t("offline.conflicts", count=message.conflicts), severity="warning", timeout=30)
+            self.notify(_("{count} admission conflict(s) flagged (admitted offline here and at another lane): the chief proctor reviews them").format(count=message.conflicts), severity="warning", timeout=30)
             self.app.bell()
         self.request_panels()
 
     def on_upload_failed(self, message: UploadFailed) -> None:
         self._upload_queued = False
-        self._show_offline(message.pending, t("offline.upload_failed", error=message.error))
+        self._show_offline(message.pending, _("Upload did not go through, retrying: {error}").format(error=message.error))
 
     def on_offline_copy_failed(self, message: OfflineCopyFailed) -> None:
-        self.notify(t("offline.copy_failed", error=message.error), severity="error", timeout=30)
+        self.notify(_("No offline copy on this laptop: {error} — if the server stops answering, scans will NOT be recorded").format(error=message.error), severity="error", timeout=30)

@@ -21,14 +21,15 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline, St
 from textual.worker import Worker, WorkerState
 
 from examops import locations
-from examops.adapters.report_words import reason_text
-from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, INCIDENT_KINDS, SessionFigures
+from examops.adapters.report_words import incident_label, reason_text
+from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, SessionFigures
 from examops.domain.plan import Session
 from examops.domain.qr_style import QR_BORDER, QR_ERROR_LEVEL
+from examops.i18n import _, language, pgettext, word
 from examops.services import gate_view
 from examops.services.figures import session_figures
 from examops.services.site import Site
-from examops.tui.i18n import code_label, language, localize_bindings, t
+from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import (
     FiguresComputed,
     FiguresFailed,
@@ -38,6 +39,7 @@ from examops.tui.messages import (
 )
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.review_forms import FieldsForm, FormField
+from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
 
 REFRESH_EVERY_S = 3.0
 ROOM_COLUMNS = ("expected", "present", "absent")
@@ -85,13 +87,13 @@ class ReportQRCode(ModalScreen[None]):
         with Horizontal(id="built-box"):
             yield Static(Text(built.qr_blocks, style="#000000 on #ffffff", no_wrap=True), id="built-qr")
             with Vertical(id="built-info"):
-                yield Label(Text(t("report.built.title"), style="bold"), id="built-title")
-                yield Static(f"{t('report.built.file')}\n{built.out}", classes="built-line")
-                yield Static(f"{t('report.built.fingerprint')}\n{built.fingerprint}", classes="built-line")
-                yield Static(f"{t('report.built.figures')}\n{built.figures_sha256}", classes="built-line")
-                yield Static(t("report.built.verify"), classes="built-line")
-                yield Static(t("report.built.qr"), classes="built-line")
-                yield Label(t("report.built.hint"), classes="modal-hint")
+                yield Label(Text(_("Bureau report written (signed)"), style="bold"), id="built-title")
+                yield Static(_('File') + f'\n{built.out}', classes="built-line")
+                yield Static(_('Key fingerprint') + f'\n{built.fingerprint}', classes="built-line")
+                yield Static(_('Figures digest') + f'\n{built.figures_sha256}', classes="built-line")
+                yield Static(_("Check it: examops report verify FILE.xlsx"), classes="built-line")
+                yield Static(_("The QR code is the one on the report's signature sheet"), classes="built-line")
+                yield Label(_("Enter / Esc close"), classes="modal-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -138,18 +140,18 @@ class ReportScreen(ChiefLock, Screen):
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Static(f"{t('report.title')} · {self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
+            yield Static(_('Bureau report') + f' · {self.site.plan.exam_name} · {self.site.plan.site}', id="top-exam")
             yield Static(self._session_header(), id="top-lane")
-        yield Static(t("report.loading"), id="report-status")
+        yield Static(_("Computing the figures…"), id="report-status")
         with Horizontal(id="report-top"):
             yield Static("", id="report-figures")
             with Vertical(id="report-verdict-box"):
                 yield Static("", id="report-verdict")
                 yield Static("", id="report-reasons")
-        yield Label(t("report.arrivals.title", minutes=ARRIVAL_BUCKET_MINUTES), id="report-arrivals-title",
+        yield Label(_("Arrivals per {minutes} minutes").format(minutes=ARRIVAL_BUCKET_MINUTES), id="report-arrivals-title",
                     classes="panel-title")
         yield Sparkline([], id="report-arrivals")
-        yield Label(t("report.rooms.title", rooms=0), id="report-rooms-title", classes="panel-title")
+        yield Label(_("Attendance per room ({rooms} rooms)").format(rooms=0), id="report-rooms-title", classes="panel-title")
         yield DataTable(id="report-rooms", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="report-build"):
             yield Static("", id="report-build-phase")
@@ -158,14 +160,14 @@ class ReportScreen(ChiefLock, Screen):
 
     def _session_header(self) -> str:
         if self.session is None:
-            return t("header.no_session")
-        return t("header.session", session=self.session.id, name=self.session.name)
+            return _("no session")
+        return _("Session {session} {name}").format(session=self.session.id, name=self.session.name)
 
     def on_mount(self) -> None:
         table = self.query_one("#report-rooms", DataTable)
-        table.add_column(t("report.col.room"), key="room")
+        table.add_column(_("Room"), key="room")
         for key in ROOM_COLUMNS:
-            table.add_column(t(f"report.fig.{key}"), key=key)
+            table.add_column(word(REPORT_FIG, key), key=key)
         table.focus()
         if self.locked:
             self._unlock()
@@ -193,7 +195,7 @@ class ReportScreen(ChiefLock, Screen):
 
     # -- unlocking from a lane -----------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
-        return t("report.purpose.open", lane=self.from_lane), f"open the bureau report from lane {self.from_lane}"
+        return _("open the bureau report (lane {lane})").format(lane=self.from_lane), f"open the bureau report from lane {self.from_lane}"
 
     def lock_who(self) -> str:
         return self.staff
@@ -202,7 +204,7 @@ class ReportScreen(ChiefLock, Screen):
     def request_refresh(self) -> None:
         """Recompute the figures; one computation runs at a time, a request meanwhile runs once after it."""
         if self.session is None:
-            self.query_one("#report-status", Static).update(t("report.no_session"))
+            self.query_one("#report-status", Static).update(_("No session in the plan"))
             return
         if self.loading:
             self._load_again = True
@@ -236,7 +238,7 @@ class ReportScreen(ChiefLock, Screen):
 
     def on_figures_failed(self, message: FiguresFailed) -> None:
         self.loading = False
-        self.query_one("#report-status", Static).update(Text(t("report.failed", error=message.error), style="bold red"))
+        self.query_one("#report-status", Static).update(Text(pgettext("report.failed", "Figures unavailable: {error}").format(error=message.error), style="bold red"))
         if self._load_again:
             self.request_refresh()
 
@@ -248,57 +250,57 @@ class ReportScreen(ChiefLock, Screen):
         self._show_rooms(figures)
 
     def _show_status(self) -> None:
-        parts = [t("report.updated", at=self.updated_at, every=int(REFRESH_EVERY_S))] if self.updated_at else []
+        parts = [_("Figures as of {at} · refreshed every {every} s").format(at=self.updated_at, every=int(REFRESH_EVERY_S))] if self.updated_at else []
         if self.last_built:
-            parts.append(t("report.last_built", out=self.last_built.out))
+            parts.append(_("Last built: {out}").format(out=self.last_built.out))
         self.query_one("#report-status", Static).update("\n".join(parts))
 
     def _figures_table(self, figures: SessionFigures) -> Table:
         grid = Table.grid(padding=(0, 1))
-        for _ in range(3):
+        for _column in range(3):
             grid.add_column(style="dim")
             grid.add_column(justify="right", style="bold", min_width=4)
         keys = ("expected", "present", "absent", "admitted_late", "exceptions", "approvals", "reallocated", "denied",
                 "incidents", "duplicates", "voided", "conflicts")
-        cells = [(t(f"report.fig.{key}"), str(getattr(figures, key))) for key in keys]
+        cells = [(word(REPORT_FIG, key), str(getattr(figures, key))) for key in keys]
         for row in range(0, len(cells), 3):
             grid.add_row(*(part for cell in cells[row:row + 3] for part in cell))
         policy_codes = self.site.policy.codes
         by_code = [f"{code_label(policy_codes[code]) if code in policy_codes else code} {n}"
                    for code, n in sorted(figures.exceptions_by_code.items())]
-        lang = 0 if language().startswith("zh") else 1
-        by_kind = [f"{INCIDENT_KINDS[kind][lang] if kind in INCIDENT_KINDS else kind} {n}"
+        by_kind = [f"{incident_label(kind, language())} {n}"
                    for kind, n in sorted(figures.incidents_by_kind.items())]
         table = Table.grid()
         table.add_row(grid)
         table.add_row("")
-        table.add_row(Text.assemble((t("report.fig.by_code"), "dim"), " · ".join(by_code) or t("report.none")))
-        table.add_row(Text.assemble((t("report.fig.by_kind"), "dim"), " · ".join(by_kind) or t("report.none")))
+        table.add_row(Text.assemble((_("Exceptions by code: "), "dim"), " · ".join(by_code) or _("none")))
+        table.add_row(Text.assemble((_("Incidents by kind: "), "dim"), " · ".join(by_kind) or _("none")))
         return table
 
     def _show_verdict(self, figures: SessionFigures) -> None:
         verdict = self.query_one("#report-verdict", Static)
         zero = figures.zero_incident
-        verdict.update(t("report.verdict.true" if zero else "report.verdict.false"))
+        verdict.update(_("✔  ZERO INCIDENTS · ZERO MISTAKES · ZERO ERRORS\n零事故、零失误、零差错") if zero
+                      else _("✘  NOT ZERO-INCIDENT\n未达“零事故、零失误、零差错”"))
         verdict.set_class(zero, "-zero")
         verdict.set_class(not zero, "-not-zero")
         reasons = Text()
         if not zero:
-            reasons.append(t("report.verdict.reasons") + "\n", style="bold")
+            reasons.append(_("What stands in the way:") + "\n", style="bold")
             reasons.append("\n".join(f"▲ {reason_text(reason, language())}" for reason in figures.reasons))
         self.query_one("#report-reasons", Static).update(reasons)
 
     def _show_arrivals(self, arrivals: dict[str, int]) -> None:
         series = arrival_series(arrivals)
         sparkline = self.query_one("#report-arrivals", Sparkline)
-        sparkline.data = [n for _, n in series]
+        sparkline.data = [n for _slot, n in series]
         sparkline.styles.width = max(len(series) * 3, 3)
-        title = t("report.arrivals.title", minutes=ARRIVAL_BUCKET_MINUTES)
+        title = _("Arrivals per {minutes} minutes").format(minutes=ARRIVAL_BUCKET_MINUTES)
         if series:
             peak_slot, peak = max(series, key=lambda slot: slot[1])
-            span = t("report.arrivals.span", first=series[0][0], last=series[-1][0], peak=peak, at=peak_slot)
+            span = _("{first}–{last} · peak {peak} at {at}").format(first=series[0][0], last=series[-1][0], peak=peak, at=peak_slot)
         else:
-            span = t("report.arrivals.none")
+            span = _("no arrivals yet")
         self.query_one("#report-arrivals-title", Label).update(f"{title} · {span}")
 
     def _show_rooms(self, figures: SessionFigures) -> None:
@@ -313,7 +315,7 @@ class ReportScreen(ChiefLock, Screen):
             table.clear()
             for room, values in rows.items():
                 table.add_row(room, *(Text(str(v), justify="right") for v in values), key=room)
-        self.query_one("#report-rooms-title", Label).update(t("report.rooms.title", rooms=len(rows)))
+        self.query_one("#report-rooms-title", Label).update(_("Attendance per room ({rooms} rooms)").format(rooms=len(rows)))
 
     # -- another session -------------------------------------------------
     def action_next_session(self) -> None:
@@ -322,26 +324,26 @@ class ReportScreen(ChiefLock, Screen):
         self.session = sessions[(index + 1) % len(sessions)]
         self.figures = None
         self.query_one("#top-lane", Static).update(self._session_header())
-        self.query_one("#report-status", Static).update(t("report.loading"))
+        self.query_one("#report-status", Static).update(_("Computing the figures…"))
         self.request_refresh()
 
     # -- building the report -------------------------------------------
     def action_build(self) -> None:
         if self.building:
-            self.notify(t("report.build.busy"), severity="warning")
+            self.notify(_("A report is being built, wait a moment"), severity="warning")
             return
         if self.session is None:
-            self.notify(t("report.no_session"), severity="warning")
+            self.notify(_("No session in the plan"), severity="warning")
             return
         self._ask_path(self.session)
 
     @work(group="report-dialog", exit_on_error=False)
     async def _ask_path(self, session: Session) -> None:
         offered = locations.default_report_path(session.id, session.date)
-        field = FormField("out", t("report.build.path"), str(offered), required=True,
-                          check=lambda value: None if value.lower().endswith(".xlsx") else t("report.build.xlsx"))
+        field = FormField("out", _("Save to (.xlsx)"), str(offered), required=True,
+                          check=lambda value: None if value.lower().endswith(".xlsx") else _("the file name must end in .xlsx"))
         values = await self.app.push_screen_wait(
-            FieldsForm(t("report.build.title", session=session.id), [field], t("report.build.subtitle")))
+            FieldsForm(_("Build the bureau report — session {session}").format(session=session.id), [field], _("Signed with this site's key; check it with examops report verify")))
         if not values or self.building:
             return
         self.building = True
@@ -367,7 +369,7 @@ class ReportScreen(ChiefLock, Screen):
             result = build_report(self.site, session_ids=[session_id], out=out, lang=lang, progress=progress)
             blocks = qr_blocks(result["qr_payload"])
         except BuildCancelled:
-            self.post_message(ReportBuildFailed(t("report.build.cancelled"), cancelled=True))
+            self.post_message(ReportBuildFailed(_("Cancelled: no report written"), cancelled=True))
             return
         except ReportRefused as exc:
             self.post_message(ReportBuildFailed(str(exc)))
@@ -384,14 +386,14 @@ class ReportScreen(ChiefLock, Screen):
     def action_cancel_build(self) -> None:
         if self.building:
             self.cancel_requested.set()
-            self.query_one("#report-build-phase", Static).update(t("report.build.cancelling"))
+            self.query_one("#report-build-phase", Static).update(_("Cancelling… (not possible once saving started)"))
 
     def on_report_build_progressed(self, message: ReportBuildProgressed) -> None:
         if not self.building:
             return
         self.query_one("#report-progress", ProgressBar).update(total=message.total, progress=message.done)
         if not self.cancel_requested.is_set():
-            self.query_one("#report-build-phase", Static).update(t(f"report.build.phase.{message.phase}"))
+            self.query_one("#report-build-phase", Static).update(word(REPORT_BUILD_PHASE, message.phase))
 
     def _build_ended(self) -> None:
         self.building = False
@@ -402,7 +404,7 @@ class ReportScreen(ChiefLock, Screen):
         self._build_ended()
         self.last_built = message
         self._show_status()
-        self.notify(t("report.build.done", out=message.out))
+        self.notify(_("Report written: {out}").format(out=message.out))
         self.app.push_screen(ReportQRCode(message))
 
     def on_report_build_failed(self, message: ReportBuildFailed) -> None:
@@ -410,11 +412,11 @@ class ReportScreen(ChiefLock, Screen):
         if message.cancelled:
             self.notify(message.error, severity="warning")
         else:
-            self.notify(t("report.build.failed", error=message.error), severity="error", timeout=10)
+            self.notify(_("The report was not built: {error}").format(error=message.error), severity="error", timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and (event.worker.group or "").startswith("report-"):
             self.loading = False
             if self.building:
                 self._build_ended()
-            self.notify(t("report.failed", error=str(event.worker.error)), severity="error", timeout=10)
+            self.notify(pgettext("report.failed", "Figures unavailable: {error}").format(error=str(event.worker.error)), severity="error", timeout=10)

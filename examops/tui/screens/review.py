@@ -18,9 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
+from examops.i18n import _, word
 from examops.services import gate_view, review, seating
 from examops.services.site import Site
-from examops.tui.i18n import code_label, localize_bindings, t
+from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.pin_modal import PinModal
@@ -28,6 +29,7 @@ from examops.tui.widgets.review_filters import FilterBar
 from examops.tui.widgets.review_forms import approve_form, decision_form
 from examops.tui.widgets.review_panes import AlarmsTable, CaseDetail, CasesTable, level_label
 from examops.tui.widgets.review_seating import SeatingActions
+from examops.tui.words import REVIEW_DONE, REVIEW_PURPOSE
 
 REFRESH_EVERY_S = 3.0
 
@@ -73,15 +75,15 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
-        session = t("header.session", session=self.session.id, name=self.session.name) if self.session else ""
+        session = _("Session {session} {name}").format(session=self.session.id, name=self.session.name) if self.session else ""
         with Horizontal(id="topbar"):
-            yield Static(f"{t('review.title')} · {self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
+            yield Static(_('Exception review') + f' · {self.site.plan.exam_name} · {self.site.plan.site}', id="top-exam")
             yield Static(session, id="top-lane")
         yield FilterBar(self.site.policy, id="review-filters")
-        yield Static(t("review.loading"), id="review-summary")
+        yield Static(_("Loading…"), id="review-summary")
         yield CasesTable(id="review-cases")
         yield CaseDetail(id="review-detail")
-        yield Label(t("review.alarms.title", count=0), id="review-alarms-title", classes="panel-title")
+        yield Label(_("Duplicate-scan alarms (possible impersonation): {count}").format(count=0), id="review-alarms-title", classes="panel-title")
         yield AlarmsTable(id="review-alarms")
         yield Footer()
 
@@ -111,7 +113,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     # -- unlocking from a lane -----------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
-        return t("review.purpose.open", lane=self.from_lane), f"open the review from lane {self.from_lane}"
+        return _("open the exception review (lane {lane})").format(lane=self.from_lane), f"open the review from lane {self.from_lane}"
 
     def lock_who(self) -> str:
         return self.chief_name
@@ -155,7 +157,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     def on_cases_failed(self, message: CasesFailed) -> None:
         self.loading = False
-        self.query_one("#review-summary", Static).update(Text(t("review.failed", error=message.error), style="bold red"))
+        self.query_one("#review-summary", Static).update(Text(_("Loading failed: {error}").format(error=message.error), style="bold red"))
         if self._load_again:
             self.request_refresh()
 
@@ -167,15 +169,13 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         table.show(self.cases, self.marked, self.site.policy, self._when)
         self._show_detail(table.highlighted_id)
         self.query_one(AlarmsTable).show(self.alarms, self._when)
-        self.query_one("#review-alarms-title", Label).update(t("review.alarms.title", count=len(self.alarms)))
+        self.query_one("#review-alarms-title", Label).update(_("Duplicate-scan alarms (possible impersonation): {count}").format(count=len(self.alarms)))
         self.query_one("#review-alarms-title").set_class(bool(self.alarms), "-alarm")
         self._show_summary()
 
     def _show_summary(self) -> None:
         statuses = [v.status for v in self.all_cases]
-        self.query_one("#review-summary", Static).update(t(
-            "review.summary", shown=len(self.cases), total=len(self.all_cases), pending=statuses.count("pending"),
-            approved=statuses.count("approved"), marked=len(self.marked)))
+        self.query_one("#review-summary", Static).update(_("{shown}/{total} shown · pending {pending} · approved {approved} · marked {marked}").format(shown=len(self.cases), total=len(self.all_cases), pending=statuses.count("pending"), approved=statuses.count("approved"), marked=len(self.marked)))
 
     def _show_detail(self, case_id: str | None) -> None:
         self.query_one(CaseDetail).show(self._view(case_id), self.site.policy, self.site.plan.approval_levels, self._when)
@@ -221,14 +221,14 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     def action_mark_code(self) -> None:
         view = self._view(self.query_one(CasesTable).highlighted_id)
         if view is None:
-            self.notify(t("review.nothing"), severity="warning")
+            self.notify(_("Nothing to act on: mark cases with Space, or move the cursor to one"), severity="warning")
             return
         ids = {v.case.id for v in self.cases if v.status == "pending" and v.case.code == view.case.code}
         self.marked |= ids
         self.query_one(CasesTable).show(self.cases, self.marked, self.site.policy, self._when)
         self._show_summary()
         code = self.site.policy.codes.get(view.case.code)
-        self.notify(t("review.marked_code", count=len(ids), code=code_label(code) if code else view.case.code))
+        self.notify(_("Marked {count} pending '{code}' case(s)").format(count=len(ids), code=code_label(code) if code else view.case.code))
 
     def action_unmark(self) -> None:
         self.marked.clear()
@@ -244,10 +244,10 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     def _ready(self, targets: list | None = None) -> bool:
         if self.busy is not None:
-            self.notify(t("review.busy"), severity="warning")
+            self.notify(_("The previous action is still running, wait a moment"), severity="warning")
             return False
         if targets is not None and not targets:
-            self.notify(t("review.nothing"), severity="warning")
+            self.notify(_("Nothing to act on: mark cases with Space, or move the cursor to one"), severity="warning")
             return False
         return True
 
@@ -263,7 +263,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         form = approve_form(len(ids), level_label(level), self.approvers.get(level, ""), self.chief_name)
         values = await self.app.push_screen_wait(form)
         pin = values and await self.app.push_screen_wait(
-            PinModal(t("review.purpose.approve", count=len(ids), level=level_label(level))))
+            PinModal(_("approve {count} case(s) ({level})").format(count=len(ids), level=level_label(level))))
         if not values or not pin:
             return
         self.approvers[level], self.chief_name = values["by"], values["recorded_by"]
@@ -289,7 +289,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     async def _decide_each(self, action: str, ids: list[str]) -> None:
         """Reject or resolve each case in turn (the services decide one case at a time)."""
         values = await self.app.push_screen_wait(decision_form(action, len(ids), self.chief_name))
-        pin = values and await self.app.push_screen_wait(PinModal(t(f"review.purpose.{action}", count=len(ids))))
+        pin = values and await self.app.push_screen_wait(PinModal(word(REVIEW_PURPOSE, action).format(count=len(ids))))
         if not values or not pin:
             return
         self.chief_name = values["by"]
@@ -324,7 +324,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         self.busy = None
         if message.action in ("approve", "reject", "resolve"):
             self.marked.clear()
-        self.notify(t(f"review.done.{message.action}", count=message.count, room=message.detail))
+        self.notify(word(REVIEW_DONE, message.action).format(count=message.count, room=message.detail))
         self.request_refresh()
         if message.action == "add_room" and self._preview_after_room:
             self._preview_after_room = False
@@ -333,8 +333,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     def on_decision_refused(self, message: DecisionRefused) -> None:
         self.busy = None
         self._preview_after_room = False
-        error = t("review.partly", done=message.done, error=message.error) if message.done else t(
-            "review.refused", error=message.error)
+        error = _("{done} done, the rest not: {error}").format(done=message.done, error=message.error) if message.done else _("Not done: {error}").format(error=message.error)
         self.notify(error, severity="error", timeout=10)
         self.request_refresh()
         if message.missing_seats:
@@ -344,10 +343,10 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         if event.state == WorkerState.ERROR and (event.worker.group or "").startswith("review-"):
             self.busy = None
             self.loading = False
-            self.notify(t("review.refused", error=str(event.worker.error)), severity="error", timeout=10)
+            self.notify(_("Not done: {error}").format(error=str(event.worker.error)), severity="error", timeout=10)
 
 
 def _conflict_alarm(flag: dict) -> dict:
     """An offline lanes' admission conflict, shown with the duplicate-scan alarms."""
     return {**flag, "at": flag.get("conflicting_at") or flag.get("at"), "lane": flag.get("conflicting_lane"),
-            "staff": t("review.alarms.conflict"), "first_lane": flag.get("kept_lane"), "first_at": flag.get("kept_at")}
+            "staff": _("admitted offline at two lanes (conflict)"), "first_lane": flag.get("kept_lane"), "first_at": flag.get("kept_at")}

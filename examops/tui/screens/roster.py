@@ -16,10 +16,12 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
 from examops.domain.verdict import CandidateCard
+from examops.i18n import _, pgettext, word
 from examops.services import gate_view
 from examops.services.site import Site
-from examops.tui.i18n import localize_bindings, t
+from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
+from examops.tui.words import CARD, ROSTER_KIND, SEX
 
 RESULT_LIMIT = 50
 
@@ -44,25 +46,25 @@ class RosterScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Static(f"{t('roster.title')} · {self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
-        yield Static(t("roster.loading"), id="roster-status")
+            yield Static(_('Rooms overview') + f' · {self.site.plan.exam_name} · {self.site.plan.site}', id="top-exam")
+        yield Static(_("Counting…"), id="roster-status")
         yield DataTable(id="roster-rooms", cursor_type="row", zebra_stripes=True)
-        yield Label(t("roster.search", limit=RESULT_LIMIT), classes="panel-title")
-        yield Input(id="roster-search", placeholder=t("search.placeholder"))
+        yield Label(_("Find a candidate (at most {limit} shown)").format(limit=RESULT_LIMIT), classes="panel-title")
+        yield Input(id="roster-search", placeholder=_("Type, then ↓ to choose and Enter to pick"))
         yield Static("", id="roster-results-status")
         yield DataTable(id="roster-results", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         rooms = self.query_one("#roster-rooms", DataTable)
-        rooms.add_column(t("rooms.room"), key="room")
-        rooms.add_column(t("roster.name"), key="name")
-        rooms.add_column(t("roster.kind"), key="kind")
+        rooms.add_column(_("Room"), key="room")
+        rooms.add_column(pgettext("roster.name", "Name"), key="name")
+        rooms.add_column(_("Kind"), key="kind")
         for session in self.site.plan.sessions:
             rooms.add_column(f"{session.id} {session.name}", key=session.id)
         results = self.query_one("#roster-results", DataTable)
         for key in ("ticket", "name", "sex", "id", "room", "seat"):
-            results.add_column(t(f"card.{key}"), key=key)
+            results.add_column(word(CARD, key), key=key)
         self.query_one("#roster-search", Input).focus()
         self.action_refresh()
 
@@ -84,10 +86,10 @@ class RosterScreen(Screen):
         if report is None:
             return
         if report.imported:
-            self.notify(t("import.done", candidates=report.candidates, added=report.added, updated=report.updated))
+            self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
             self.action_refresh()
         else:
-            self.notify(t("import.refused", errors=len(report.errors), first=str(report.errors[0])), severity="error", timeout=30)
+            self.notify(_("{errors} error(s) in the roster: nothing imported. First: {first}").format(errors=len(report.errors), first=str(report.errors[0])), severity="error", timeout=30)
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()
@@ -110,12 +112,12 @@ class RosterScreen(Screen):
         table.clear()
         for room in message.rooms:
             counts = [Text(f"{admitted}/{expected}", justify="right") for admitted, expected in room.counts.values()]
-            table.add_row(room.room, room.name, t(f"roster.kind.{room.kind}"), *counts, key=room.room)
+            table.add_row(room.room, room.name, word(ROSTER_KIND, room.kind), *counts, key=room.room)
         self.query_one("#roster-status", Static).update(
-            t("roster.summary", rooms=len(message.rooms), session=self.session_id or "-"))
+            _("{rooms} rooms · current session {session}").format(rooms=len(message.rooms), session=self.session_id or "-"))
 
     def on_rooms_failed(self, message: RoomsFailed) -> None:
-        self.query_one("#roster-status", Static).update(Text(t("roster.failed", error=message.error), style="bold red"))
+        self.query_one("#roster-status", Static).update(Text(pgettext("roster.failed", "Figures unavailable: {error}").format(error=message.error), style="bold red"))
 
     @on(Input.Changed, "#roster-search")
     def _changed(self, event: Input.Changed) -> None:
@@ -140,13 +142,13 @@ class RosterScreen(Screen):
 
     def on_search_failed(self, message: SearchFailed) -> None:
         self.query_one("#roster-results-status", Static).update(
-            Text(t("search.failed", error=message.error), style="bold red"))
+            Text(_("Search failed: {error}").format(error=message.error), style="bold red"))
 
     def _show_results(self, cards: list[CandidateCard]) -> None:
         table = self.query_one("#roster-results", DataTable)
         table.clear()
         for card in cards[:RESULT_LIMIT]:
-            table.add_row(card.ticket, card.name, t(f"sex.{card.sex}") if card.sex else "-", card.id_masked,
+            table.add_row(card.ticket, card.name, word(SEX, card.sex) if card.sex else "-", card.id_masked,
                           card.room or "-", str(card.seat or "-"), key=card.ticket)
         self.query_one("#roster-results-status", Static).update(
-            t("roster.results", count=len(cards), limit=RESULT_LIMIT) if cards else "")
+            _("{count} shown (at most {limit})").format(count=len(cards), limit=RESULT_LIMIT) if cards else "")

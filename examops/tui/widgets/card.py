@@ -8,7 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Label, Static
 
 from examops.domain.verdict import CandidateCard
-from examops.tui.i18n import t
+from examops.i18n import _, pgettext, word
+from examops.tui.words import SEX
 
 BIG_CHARS = set(" 0123456789+-^x:ABCDEF$£€()")
 
@@ -30,11 +31,11 @@ class CandidatePanel(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static("", id="card-facts")
         with Vertical(classes="card-place"):
-            yield Label(t("card.room"), classes="card-place-label")
+            yield Label(_("Room"), classes="card-place-label")
             yield Digits("", id="card-room")
             yield Label("", id="card-room-text", classes="card-place-text")
         with Vertical(classes="card-place"):
-            yield Label(t("card.seat"), classes="card-place-label")
+            yield Label(_("Seat"), classes="card-place-label")
             yield Digits("", id="card-seat")
             yield Label("", id="card-seat-text", classes="card-place-text")
 
@@ -45,17 +46,17 @@ class CandidatePanel(Horizontal):
         facts = Text()
         if card is not None:
             rows = (
-                (t("card.name"), card.name, "bold"),
-                (t("card.sex"), t(f"sex.{card.sex}") if card.sex else "-", ""),
-                (t("card.id"), card.id_masked, ""),
-                (t("card.ticket"), card.ticket, "bold"),
-                (t("card.session"), session_label or (card.session or ""), ""),
+                (pgettext("card.name", "Name"), card.name, "bold"),
+                (_("Sex"), word(SEX, card.sex) if card.sex else "-", ""),
+                (_("ID"), card.id_masked, ""),
+                (_("Ticket"), card.ticket, "bold"),
+                (pgettext("card.session", "Session"), session_label or (card.session or ""), ""),
             )
             for index, (label, value, style) in enumerate(rows):
                 facts.append(f"{label:\u3000<4}" if label[:1] > "\u2e80" else f"{label:<9}", style="dim")
                 facts.append(" " + value + ("\n" if index < len(rows) - 1 else ""), style=style)
             if card.room is None:
-                facts.append("\n" + t("card.not_seated"), style="bold")
+                facts.append("\n" + _("no seat in this session"), style="bold")
         self.query_one("#card-facts", Static).update(facts, layout=False)
         for name, value in (("room", card.room if card else None), ("seat", card.seat if card else None)):
             big = _big(value) if card else ""

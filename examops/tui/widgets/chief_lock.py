@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import work
 
-from examops.tui.i18n import t
+from examops.i18n import _
 from examops.tui.messages import ChiefPinChecked
 from examops.tui.widgets.pin_modal import PinModal
 
@@ -27,7 +27,7 @@ class ChiefLock:
 
     @work(group="chief-lock-dialog", exit_on_error=False)
     async def _unlock(self) -> None:
-        shown, _ = self.lock_purpose()
+        shown, _logged = self.lock_purpose()
         pin = await self.app.push_screen_wait(PinModal(shown))
         if pin is None:
             self.dismiss()
@@ -36,7 +36,7 @@ class ChiefLock:
 
     @work(thread=True, group="chief-lock-pin", exit_on_error=False)
     def _check_pin(self, pin: str) -> None:
-        _, logged = self.lock_purpose()
+        _shown, logged = self.lock_purpose()
         try:
             accepted = self.site.check_pin(pin, who=self.lock_who(), purpose=logged)
         except Exception as exc:  # noqa: BLE001 - shown on screen
@@ -50,5 +50,5 @@ class ChiefLock:
             self.refresh_bindings()
             self._start()
             return
-        self.notify(t("review.refused", error=message.error), severity="error", timeout=8)
+        self.notify(_("Not done: {error}").format(error=message.error), severity="error", timeout=8)
         self.dismiss()

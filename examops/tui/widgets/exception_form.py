@@ -16,7 +16,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
-from examops.tui.i18n import code_label, evidence_label, t
+from examops.i18n import _, word
+from examops.tui.i18n import code_label, evidence_label
+from examops.tui.words import ACTION
 
 PLACEHOLDERS = {"temperature": "36.5", "datetime": "2021-10-15 09:30"}
 
@@ -44,17 +46,17 @@ class ExceptionForm(ModalScreen[ExceptionFilled | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="modal-box"):
             title = Text(code_label(self.code), style="bold")
-            title.append(f"  → {t('action.' + self.code.action)}", style="")
+            title.append(f"  → {word(ACTION, self.code.action)}", style="")
             yield Label(title, id="form-title")
-            yield Label(t("form.ticket") + " *", classes="form-label")
+            yield Label(_("Ticket / ID number") + " *", classes="form-label")
             yield Input(self.ticket, id="form-ticket")
             for evidence in self.code.evidence:
-                suffix = f" * ({t('form.required')})" if evidence.required else ""
+                suffix = ' * (' + _('required') + ')' if evidence.required else ""
                 yield Label(evidence_label(evidence) + suffix, classes="form-label")
                 yield Input(placeholder=PLACEHOLDERS.get(evidence.kind, ""), id=f"ev-{evidence.key}",
                             type="number" if evidence.kind == "temperature" else "text")
             yield Static("", id="form-error")
-            yield Label(t("form.hint"), classes="modal-hint")
+            yield Label(_("Enter submit · Tab next field · Esc cancel"), classes="modal-hint")
 
     def on_mount(self) -> None:
         fields = [self.query_one(f"#ev-{e.key}", Input) for e in self.code.evidence]
@@ -69,14 +71,14 @@ class ExceptionForm(ModalScreen[ExceptionFilled | None]):
         event.stop()
         ticket_input = self.query_one("#form-ticket", Input)
         if not ticket_input.value.strip():
-            self._fail(ticket_input, t("form.missing", fields=t("form.ticket")))
+            self._fail(ticket_input, _("Fill in: {fields}").format(fields=_("Ticket / ID number")))
             return
         evidence: dict[str, str] = {}
         for item in self.code.evidence:
             field_input = self.query_one(f"#ev-{item.key}", Input)
             value = field_input.value.strip()
             if item.required and not value:
-                self._fail(field_input, t("form.missing", fields=evidence_label(item)))
+                self._fail(field_input, _("Fill in: {fields}").format(fields=evidence_label(item)))
                 return
             if not value:
                 continue
@@ -86,7 +88,7 @@ class ExceptionForm(ModalScreen[ExceptionFilled | None]):
                 elif item.kind == "datetime":
                     parse_local_datetime(value, self.session_date)
             except (PolicyError, ValueError) as exc:
-                self._fail(field_input, t("form.bad_value", field=evidence_label(item), error=exc))
+                self._fail(field_input, _("{field}: {error}").format(field=evidence_label(item), error=exc))
                 return
             evidence[item.key] = value
         self.dismiss(ExceptionFilled(ticket_input.value.strip(), self.code.code, evidence))
@@ -107,12 +109,12 @@ class CodePicker(ModalScreen[OutcomeCode | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box", classes="modal-box"):
-            yield Label(t("picker.title"), id="picker-title")
+            yield Label(_("Choose an exception code"), id="picker-title")
             options = []
             for code in sorted(self.policy.codes.values(), key=lambda c: (c.key or "~", c.code)):
                 prompt = Text(f"{'F' + code.key if code.key else '':<4}", style="bold")
                 prompt.append(code_label(code))
-                prompt.append(f"  → {t('action.' + code.action)}", style="dim")
+                prompt.append(f"  → {word(ACTION, code.action)}", style="dim")
                 options.append(Option(prompt, id=code.code))
             yield OptionList(*options, id="picker-list")
 

@@ -9,9 +9,11 @@ from textual.widgets import DataTable, Static
 
 from examops.domain.plan import Session
 from examops.domain.policy import Policy
+from examops.i18n import _, pgettext, word
 from examops.services.counters import SessionCounters
 from examops.services.gate_view import RecentScan
-from examops.tui.i18n import code_label, t
+from examops.tui.i18n import code_label
+from examops.tui.words import ACTION, COUNTERS, RECENT, VERDICT
 
 VERDICT_STYLES = {
     "admitted": "bold green", "exception": "bold yellow", "denied": "bold red", "duplicate": "bold red reverse",
@@ -29,20 +31,20 @@ class ClockPanel(Static):
 
     def show(self, now: dt.datetime, session: Session | None) -> None:
         text = Text()
-        text.append(f"{t('clock.now')}  ", style="dim")
+        text.append(_('Now') + '  ', style="dim")
         text.append(now.strftime("%H:%M:%S"), style="bold")
         if session is not None:
             if now < session.starts_at:
-                text.append(f"\n{t('clock.to_start')}  ", style="dim")
+                text.append('\n' + _('Starts in') + '  ', style="dim")
                 text.append(countdown(session.starts_at - now), style="bold")
             else:
-                text.append(f"\n{t('clock.started')}  ", style="dim")
+                text.append('\n' + _('Started') + '  ', style="dim")
                 text.append(f"+{countdown(now - session.starts_at)}")
             if now < session.entry_closes_at:
-                text.append(f"\n{t('clock.to_cutoff')}  ", style="dim")
+                text.append('\n' + _('Entry closes in') + '  ', style="dim")
                 text.append(countdown(session.entry_closes_at - now), style="bold")
             else:
-                text.append(f"\n{t('clock.closed')} {session.entry_closes_at:%H:%M}", style="bold red")
+                text.append('\n' + _('Entry closed') + f' {session.entry_closes_at:%H:%M}', style="bold red")
         self.update(text)
         self.set_class(session is not None and now >= session.entry_closes_at, "-closed")
 
@@ -62,13 +64,13 @@ class CountersPanel(Static):
                  ("held", figures.held, "yellow"), ("denied", figures.denied, "red"),
                  ("remaining", figures.remaining, ""))
         for index, (key, value, style) in enumerate(items):
-            text.append(("\n" if index == 3 else "  " if index else "") + t(f"counters.{key}") + " ", style="dim")
+            text.append(("\n" if index == 3 else "  " if index else "") + word(COUNTERS, key) + " ", style="dim")
             text.append(str(value), style=f"bold {style}".strip())
         self.update(text)
 
     def show_error(self, error: str) -> None:
         self.shown = None
-        self.update(Text(t("counters.failed", error=error), style="bold red"))
+        self.update(Text(pgettext("counters.failed", "Figures unavailable: {error}").format(error=error), style="bold red"))
 
 
 class RoomsTable(DataTable):
@@ -78,8 +80,8 @@ class RoomsTable(DataTable):
         self.can_focus = False
         self.cursor_type = "none"
         self.zebra_stripes = True
-        self.add_column(t("rooms.room"), key="room")
-        self.add_column(t("rooms.count"), key="count")
+        self.add_column(_("Room"), key="room")
+        self.add_column(_("In/expected"), key="count")
 
     def show(self, rooms: dict[str, dict[str, int]]) -> None:
         if [str(key.value) for key in self.rows] != list(rooms):
@@ -106,7 +108,7 @@ class RecentScansTable(DataTable):
         self.can_focus = False
         self.cursor_type = "none"
         for key in ("time", "ticket", "name", "verdict"):
-            self.add_column(t(f"recent.{key}"), key=key)
+            self.add_column(word(RECENT, key), key=key)
 
     shown: list[RecentScan] | None = None
 
@@ -117,7 +119,7 @@ class RecentScansTable(DataTable):
         self.clear()
         for scan in recent:
             code = policy.codes.get(scan.code or "")
-            label = t(f"verdict.{scan.verdict}") + (f" · {code_label(code)}" if code else "")
+            label = word(VERDICT, scan.verdict) + (f" · {code_label(code)}" if code else "")
             self.add_row(scan.local_time, scan.ticket, scan.name, Text(label, style=VERDICT_STYLES.get(scan.verdict, "")))
 
 
@@ -130,6 +132,6 @@ class CodesPanel(Static):
             key = f"F{code.key}" if code.key else "  "
             text.append(f"{key:<3} ", style="bold")
             text.append(code_label(code))
-            text.append(f" → {t('action.' + code.action)}\n", style="dim")
+            text.append(f" → {word(ACTION, code.action)}\n", style="dim")
         text.rstrip()
         self.update(text)

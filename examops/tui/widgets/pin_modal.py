@@ -10,7 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from examops.tui.i18n import localize_bindings, t
+from examops.i18n import _
+from examops.tui.i18n import localize_bindings
 
 
 class PinModal(ModalScreen[str | None]):
@@ -25,11 +26,11 @@ class PinModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box", classes="modal-box"):
-            yield Label(t("pin.title"), id="pin-title")
+            yield Label(_("Chief proctor's PIN"), id="pin-title")
             yield Static(self.purpose, id="pin-purpose")
-            yield Input(password=True, placeholder=t("pin.placeholder"), id="pin-input")
+            yield Input(password=True, placeholder=_("Type the PIN, then Enter"), id="pin-input")
             yield Static("", id="pin-error")
-            yield Label(t("pin.hint"), classes="modal-hint")
+            yield Label(_("Enter confirm · Esc cancel"), classes="modal-hint")
 
     def on_mount(self) -> None:
         self.query_one("#pin-input", Input).focus()
@@ -41,6 +42,6 @@ class PinModal(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if not event.value.strip():
-            self.query_one("#pin-error", Static).update(Text(t("pin.empty"), style="bold red"))
+            self.query_one("#pin-error", Static).update(Text(_("Type the PIN"), style="bold red"))
             return
         self.dismiss(event.value.strip())

@@ -9,8 +9,10 @@ from textual.widgets import Select
 
 from examops.domain.policy import Policy
 from examops.domain.state import CASE_STATUSES
-from examops.tui.i18n import code_label, t
+from examops.i18n import _, word
+from examops.tui.i18n import code_label
 from examops.tui.messages import FiltersChanged
+from examops.tui.words import REVIEW_STATUS
 
 FILTERS = ("code", "status", "lane", "room")
 
@@ -25,12 +27,12 @@ class FilterBar(Horizontal):
         self._choices: dict[str, list[str]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Select([(code_label(c), c.code) for c in self.policy.codes.values()], prompt=t("review.filter.code"),
+        yield Select([(code_label(c), c.code) for c in self.policy.codes.values()], prompt=_("Code: all"),
                      id="filter-code")
-        yield Select([(t(f"review.status.{s}"), s) for s in CASE_STATUSES], prompt=t("review.filter.status"),
+        yield Select([(word(REVIEW_STATUS, s), s) for s in CASE_STATUSES], prompt=_("Status: all"),
                      id="filter-status")
-        yield Select([], prompt=t("review.filter.lane"), id="filter-lane")
-        yield Select([], prompt=t("review.filter.room"), id="filter-room")
+        yield Select([], prompt=_("Lane: all"), id="filter-lane")
+        yield Select([], prompt=_("Room: all"), id="filter-room")
 
     def show_choices(self, name: str, values: list[str]) -> None:
         """Offer `values` for the lane or room filter, keeping the current choice."""

@@ -14,7 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from examops.domain.reallocation import AllocationPlan
-from examops.tui.i18n import localize_bindings, t
+from examops.i18n import _, pgettext, word
+from examops.tui.i18n import localize_bindings
+from examops.tui.words import REVIEW_FORM, REVIEW_PREVIEW, ROSTER_KIND
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,14 @@ class FieldsForm(ModalScreen[dict[str, str] | None]):
             if self.subtitle:
                 yield Static(self.subtitle, id="fields-subtitle")
             for field in self.fields:
-                yield Label(field.label + (f" * ({t('form.required')})" if field.required else ""), classes="form-label")
+                yield Label(field.label + (' * (' + _('required') + ')' if field.required else ""), classes="form-label")
                 if field.choices:
                     yield Select(field.choices, value=field.value or field.choices[0][1], allow_blank=False,
                                  id=f"field-{field.key}")
                 else:
                     yield Input(field.value, id=f"field-{field.key}")
             yield Static("", id="fields-error")
-            yield Label(t("form.hint"), classes="modal-hint")
+            yield Label(_("Enter submit · Tab next field · Esc cancel"), classes="modal-hint")
 
     def on_mount(self) -> None:
         empty = [f for f in self.fields if not f.choices and f.required and not f.value]
@@ -78,10 +80,10 @@ class FieldsForm(ModalScreen[dict[str, str] | None]):
         for field in self.fields:
             widget = self.query_one(f"#field-{field.key}")
             value = str(widget.value if isinstance(widget, Select) else widget.value).strip()
-            problem = t("form.missing", fields=field.label) if field.required and not value else None
+            problem = _("Fill in: {fields}").format(fields=field.label) if field.required and not value else None
             if problem is None and value and field.check is not None:
                 problem = field.check(value)
-                problem = t("form.bad_value", field=field.label, error=problem) if problem else None
+                problem = _("{field}: {error}").format(field=field.label, error=problem) if problem else None
             if problem:
                 self.query_one("#fields-error", Static).update(Text(problem, style="bold red"))
                 widget.focus()
@@ -107,17 +109,17 @@ class ReallocationPreview(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="preview-box", classes="modal-box"):
-            yield Label(Text(t("review.preview.title"), style="bold"), id="preview-title")
+            yield Label(Text(_("Reallocation preview: backup and isolation rooms"), style="bold"), id="preview-title")
             yield Static(self._summary(), id="preview-summary")
             yield DataTable(id="preview-moves", cursor_type="row", zebra_stripes=True)
             yield Static(self._missing(), id="preview-missing")
-            hint = t("review.preview.hint_short") if self.plan.unplaced or not self.plan.moves else t("review.preview.hint")
+            hint = _("N open a room · Esc cancel") if self.plan.unplaced or not self.plan.moves else _("Enter confirm (chief's PIN) · N open a room · Esc cancel")
             yield Label(hint, classes="modal-hint")
 
     def on_mount(self) -> None:
         table = self.query_one("#preview-moves", DataTable)
         for key in ("ticket", "name", "from", "to"):
-            table.add_column(t(f"review.preview.{key}"), key=key)
+            table.add_column(word(REVIEW_PREVIEW, key), key=key)
         for move in self.plan.moves:
             table.add_row(move.ticket, move.name, f"{move.from_room or '-'}/{move.from_seat or '-'}",
                           Text(f"{move.room}/{move.seat}", style="bold"), key=move.case_id)
@@ -126,8 +128,8 @@ class ReallocationPreview(ModalScreen[str | None]):
 
     def _summary(self) -> Text:
         if not self.plan.moves and not self.plan.unplaced:
-            return Text(t("review.preview.none"))
-        return Text(t("review.preview.count", count=len(self.plan.moves)))
+            return Text(_("Nobody to seat (a case moves once every level has approved it)"))
+        return Text(_("{count} candidate(s) would move:").format(count=len(self.plan.moves)))
 
     def _missing(self) -> Text:
         missing = self.plan.missing_seats()
@@ -135,8 +137,8 @@ class ReallocationPreview(ModalScreen[str | None]):
             return Text("")
         text = Text()
         for kind, count in sorted(missing.items()):
-            text.append(t("review.preview.missing", kind=self.kind_label(kind), count=count) + "\n", style="bold red")
-        text.append(t("review.preview.open_room"), style="bold")
+            text.append(_("{count} seat(s) missing in {kind} rooms").format(kind=self.kind_label(kind), count=count) + "\n", style="bold red")
+        text.append(_("Press N to open another room on the spot, then reallocate"), style="bold")
         return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -156,36 +158,36 @@ class ReallocationPreview(ModalScreen[str | None]):
 
 
 def _positive_int(value: str) -> str | None:
-    return None if value.isdigit() and int(value) > 0 else t("review.room.bad_capacity")
+    return None if value.isdigit() and int(value) > 0 else _("a whole number above 0")
 
 
 def approve_form(count: int, level_name: str, approver: str, recorded_by: str) -> FieldsForm:
     """The level's approver (a supervision group member on the phone, say), a note, and who records it."""
-    return FieldsForm(t("review.form.approve", count=count, level=level_name), [
-        FormField("by", t("review.form.approver"), approver, required=True),
-        FormField("note", t("review.form.note")),
-        FormField("recorded_by", t("review.form.recorded_by"), recorded_by, required=True),
-    ], t("review.form.approve_sub"))
+    return FieldsForm(_("Approve {count} case(s) — {level}").format(count=count, level=level_name), [
+        FormField("by", _("Approver's name"), approver, required=True),
+        FormField("note", _("Note")),
+        FormField("recorded_by", _("Recorded by"), recorded_by, required=True),
+    ], _("A phone approval by the supervision group is recorded by the chief: the approver's name and a note"))
 
 
 def decision_form(action: str, count: int, by: str) -> FieldsForm:
     """Reject (a reason) or resolve (how): who decides, and the words the service requires."""
-    text_key, label = ("reason", t("review.form.reason")) if action == "reject" else ("note", t("review.form.resolution"))
-    return FieldsForm(t(f"review.form.{action}", count=count), [
-        FormField("by", t("review.form.by"), by, required=True),
+    text_key, label = ("reason", _("Reason for rejecting")) if action == "reject" else ("note", _("How it was resolved (certificate arrived, normal re-test…)"))
+    return FieldsForm(word(REVIEW_FORM, action).format(count=count), [
+        FormField("by", _("Decided by"), by, required=True),
         FormField(text_key, label, required=True),
     ])
 
 
 def room_form(kind: str, kinds: Sequence[str]) -> FieldsForm:
     """A room opened on the spot: id, name, kind and seats."""
-    return FieldsForm(t("review.room.title"), [
-        FormField("room", t("review.room.id"), required=True),
-        FormField("name", t("review.room.name"), required=True),
-        FormField("kind", t("review.room.kind"), kind, choices=tuple((t(f"roster.kind.{k}"), k) for k in kinds)),
-        FormField("capacity", t("review.room.capacity"), "30", required=True, check=_positive_int),
+    return FieldsForm(_("Open a room on the spot"), [
+        FormField("room", _("Room id"), required=True),
+        FormField("name", pgettext("review.room.name", "Name"), required=True),
+        FormField("kind", _("Kind"), kind, choices=tuple((word(ROSTER_KIND, k), k) for k in kinds)),
+        FormField("capacity", _("Seats"), "30", required=True, check=_positive_int),
     ])
 
 
 def documents_form(folder: str) -> FieldsForm:
-    return FieldsForm(t("review.docs.title"), [FormField("out", t("review.docs.folder"), folder, required=True)])
+    return FieldsForm(_("Print room documents (door list, sign-in sheet, seat labels)"), [FormField("out", _("Folder"), folder, required=True)])

@@ -12,8 +12,19 @@ from textual.widgets import DataTable, Static
 from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.events import Event, Kind
 from examops.domain.policy import Policy
+from examops.i18n import _, word
 from examops.services.review import CaseView
-from examops.tui.i18n import code_label, evidence_label, t
+from examops.tui.i18n import code_label, evidence_label
+from examops.tui.words import (
+    ACTION,
+    REVIEW_ACTION,
+    REVIEW_ALARMS,
+    REVIEW_COL,
+    REVIEW_DETAIL,
+    REVIEW_EVENT,
+    REVIEW_LEVEL,
+    REVIEW_STATUS,
+)
 
 When = Callable[[str | None], str]
 STATUS_STYLES = {"pending": "bold yellow", "approved": "bold green", "rejected": "bold red", "resolved": "cyan",
@@ -26,12 +37,12 @@ def level_label(level: str | None) -> str:
     """A level of the plan's chain in words (the plan's own name when it is not a known one)."""
     if not level:
         return "-"
-    label = t(f"review.level.{level}")
+    label = word(REVIEW_LEVEL, level)
     return level if label == f"review.level.{level}" else label
 
 
 def status_label(status: str) -> Text:
-    return Text(t(f"review.status.{status}"), style=STATUS_STYLES.get(status, ""))
+    return Text(word(REVIEW_STATUS, status), style=STATUS_STYLES.get(status, ""))
 
 
 def _code(policy: Policy, code: str) -> str:
@@ -54,7 +65,7 @@ class CasesTable(DataTable):
         self.cursor_type = "row"
         self.zebra_stripes = True
         for key in COLUMNS:
-            self.add_column(t(f"review.col.{key}"), key=key)
+            self.add_column(word(REVIEW_COL, key), key=key)
 
     shown: tuple | None = None
 
@@ -67,7 +78,7 @@ class CasesTable(DataTable):
         self.shown = tuple(rows)
         self.clear()
         for case_id, is_marked, ticket, name, code, action, seated, status, next_level, lane, at in rows:
-            self.add_row(MARK if is_marked else "", ticket, name, _code(policy, code), t(f"review.action.{action}") + seated,
+            self.add_row(MARK if is_marked else "", ticket, name, _code(policy, code), word(REVIEW_ACTION, action) + seated,
                          status_label(status), level_label(next_level) if status == "pending" else "",
                          lane or "-", when(at), key=case_id)
         ids = [row[0] for row in rows]
@@ -92,50 +103,49 @@ class CasesTable(DataTable):
 def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when: When) -> Text:
     """Candidate, exception, evidence, who recorded it, the approval chain and the decisions."""
     if view is None:
-        return Text(t("review.detail.none"), style="dim")
+        return Text(_("No exception selected"), style="dim")
     case, card, exc = view.case, view.card, view.case.exception
     text = Text()
     text.append(f"{card.ticket}  {card.name}", style="bold")
     text.append(f"  {card.id_masked}\n")
-    text.append(t("review.detail.seat", room=card.room or "-", seat=card.seat or "-") + "\n", style="dim")
+    text.append(_("Seat: room {room}, seat {seat}").format(room=card.room or "-", seat=card.seat or "-") + "\n", style="dim")
     code = policy.codes.get(case.code)
-    text.append(f"{_code(policy, case.code)} → {t('action.' + case.action)}  ", style="bold")
+    text.append(f"{_code(policy, case.code)} → {word(ACTION, case.action)}  ", style="bold")
     text.append_text(status_label(view.status))
     text.append("\n")
-    text.append(t("review.detail.recorded", at=when(exc.at), lane=exc.lane or "-", staff=exc.staff or "-") + "\n")
+    text.append(_("Recorded {at} · lane {lane} · by {staff}").format(at=when(exc.at), lane=exc.lane or "-", staff=exc.staff or "-") + "\n")
     labels = {e.key: evidence_label(e) for e in code.evidence} if code else {}
     screening = ExceptionRecorded.from_event(exc)
     evidence = screening.evidence or {}
     if evidence:
         shown = "; ".join(f"{labels.get(k, k)} {v}" for k, v in evidence.items())
-        text.append(t("review.detail.evidence", evidence=shown) + "\n")
+        text.append(_("Evidence: {evidence}").format(evidence=shown) + "\n")
     if screening.reason:
-        text.append(t("detail.reason", reason=screening.reason) + "\n")
-    text.append(t("review.detail.chain") + "\n", style="bold")
+        text.append(_("Reason: {reason}").format(reason=screening.reason) + "\n")
+    text.append(_("Approval chain") + "\n", style="bold")
     approvals = {str(a.level): (event, a) for event, a in ((e, Approved.from_event(e)) for e in case.approvals)}
     for level in levels:
         approval_event, approval = approvals.get(level, (None, None))
         if approval is None:
             waiting = view.status == "pending" and view.next_level == level
             text.append(f"  {'…' if waiting else '·'} {level_label(level)}  ", style="yellow" if waiting else "dim")
-            text.append((t("review.detail.waiting") if waiting else "") + "\n", style="yellow")
+            text.append((_("waiting") if waiting else "") + "\n", style="yellow")
             continue
         text.append(f"  ✓ {level_label(level)}  ", style="green")
         text.append(f"{approval.by or '-'}  {when(approval_event.at)}")
         if approval.note:
             text.append(f"  {approval.note}", style="italic")
         if approval.recorded_by and approval.recorded_by != approval.by:
-            text.append("  " + t("review.detail.recorded_by", name=approval.recorded_by), style="dim")
+            text.append("  " + _("(recorded by {name})").format(name=approval.recorded_by), style="dim")
         text.append("\n")
     for key, decision in (("rejected", case.rejection), ("resolved", case.resolution)):
         if decision is not None:
             said = decision.data
-            text.append(t(f"review.detail.{key}", by=said.by or "-", at=when(decision.at), note=said.remark or "") + "\n",
+            text.append(word(REVIEW_DETAIL, key).format(by=said.by or "-", at=when(decision.at), note=said.remark or "") + "\n",
                         style=STATUS_STYLES[key])
     if case.seated_by is not None:
         seat = case.seated_by.data
-        text.append(t("review.detail.seated", room=seat.room or "-", seat=seat.seat or "-",
-                      at=when(case.seated_by.at)) + "\n", style="bold green")
+        text.append(_("Seated in room {room}, seat {seat} ({at})").format(room=seat.room or "-", seat=seat.seat or "-", at=when(case.seated_by.at)) + "\n", style="bold green")
     text.rstrip()
     return text
 
@@ -143,12 +153,12 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
 def event_line(event: Event, policy: Policy, when: When) -> Text:
     """One event of a candidate's day, as the chief reads it."""
     data = event.data
-    kind = t(f"review.event.{event.kind}")
+    kind = word(REVIEW_EVENT, event.kind)
     text = Text(f"{when(event.at)}  ", style="dim")
     text.append(kind if kind != f"review.event.{event.kind}" else event.kind, style="bold")
     parts = []
     if event.lane:
-        parts.append(t("header.lane", lane=event.lane))
+        parts.append(_("Lane {lane}").format(lane=event.lane))
     if event.kind in (Kind.EXCEPTION, Kind.DENIED) and data.code:
         parts.append(_code(policy, str(data.code)))
     if event.kind == Kind.APPROVED:
@@ -169,10 +179,10 @@ def event_line(event: Event, policy: Policy, when: When) -> Text:
 
 
 def timeline_text(events: Iterable[Event], policy: Policy, when: When) -> Text:
-    text = Text(t("review.detail.timeline") + "\n", style="bold")
+    text = Text(_("Every event about the candidate in this session") + "\n", style="bold")
     lines = [event_line(event, policy, when) for event in events]
     if not lines:
-        text.append(t("review.detail.no_events"), style="dim")
+        text.append(_("no events"), style="dim")
     text.append_text(Text("\n").join(lines))
     return text
 
@@ -182,7 +192,7 @@ class CaseDetail(Horizontal):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="review-case-box"):
-            yield Static(t("review.detail.none"), id="review-case")
+            yield Static(_("No exception selected"), id="review-case")
         with VerticalScroll(id="review-timeline-box"):
             yield Static("", id="review-timeline")
 
@@ -198,7 +208,7 @@ class AlarmsTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         for key in ("time", "ticket", "name", "lane", "first"):
-            self.add_column(t(f"review.alarms.{key}"), key=key)
+            self.add_column(word(REVIEW_ALARMS, key), key=key)
 
     shown: list[dict] | None = None
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from textual import work
 
 from examops import locations
+from examops.i18n import _, language, word
 from examops.services import seating
-from examops.tui.i18n import language, t
 from examops.tui.messages import DecisionRefused, DocumentsWritten, ReallocationPlanned
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.review_forms import ReallocationPreview, documents_form, room_form
+from examops.tui.words import ROSTER_KIND
 
 ROOM_KINDS = ("backup", "isolation")
 
@@ -42,14 +43,14 @@ class SeatingActions:
 
     @work(group="review-dialog", exit_on_error=False)
     async def _preview(self, plan) -> None:  # noqa: ANN001 - an AllocationPlan
-        choice = await self.app.push_screen_wait(ReallocationPreview(plan, lambda kind: t(f"roster.kind.{kind}")))
+        choice = await self.app.push_screen_wait(ReallocationPreview(plan, lambda kind: word(ROSTER_KIND, kind)))
         if choice == "add_room":
             missing = plan.missing_seats()
             self._add_room(next(iter(sorted(missing)), "backup"), after_preview=True)
             return
         if choice != "confirm":
             return
-        pin = await self.app.push_screen_wait(PinModal(t("review.purpose.reallocate", count=len(plan.moves))))
+        pin = await self.app.push_screen_wait(PinModal(_("seat {count} candidate(s) in backup/isolation rooms").format(count=len(plan.moves))))
         if pin:
             site, session, by = self.site, self.session_id, self.chief_name
             self._decide("reallocate", [lambda: len(seating.reallocate(site, session, by=by, pin=pin).moves)])
@@ -61,7 +62,7 @@ class SeatingActions:
     @work(group="review-dialog", exit_on_error=False)
     async def _add_room(self, kind: str, *, after_preview: bool = False) -> None:
         values = await self.app.push_screen_wait(room_form(kind, ROOM_KINDS))
-        pin = values and await self.app.push_screen_wait(PinModal(t("review.purpose.add_room", room=values["room"])))
+        pin = values and await self.app.push_screen_wait(PinModal(_("open room {room}").format(room=values["room"])))
         if not values or not pin:
             return
         self._preview_after_room = after_preview
@@ -101,4 +102,4 @@ class SeatingActions:
     def on_documents_written(self, message: DocumentsWritten) -> None:
         self.busy = None
         shown = "\n".join(message.files[:8]) + ("\n…" if len(message.files) > 8 else "")
-        self.notify(t("review.docs.written", count=len(message.files), out=message.out) + "\n" + shown, timeout=15)
+        self.notify(_("Room documents written ({count} file(s)) in {out}").format(count=len(message.files), out=message.out) + "\n" + shown, timeout=15)

@@ -18,9 +18,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
+from examops.i18n import _, word
 from examops.services.site import Site
-from examops.tui.i18n import localize_bindings, t
+from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
+from examops.tui.words import IMPORT_STAGE
 
 STAGES = ("read", "check", "write")
 
@@ -39,11 +41,11 @@ class RosterImportModal(ModalScreen["object | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box", classes="modal-box"):
-            yield Label(t("import.title"), id="import-title")
-            yield Input(placeholder=t("import.placeholder"), id="import-paths")
+            yield Label(_("Import a candidate roster (.xlsx / .xls / .csv)"), id="import-title")
+            yield Input(placeholder=_("File paths, separated by spaces; Enter starts"), id="import-paths")
             yield ProgressBar(total=len(STAGES), show_eta=False, id="import-progress")
             yield Static("", id="import-status")
-            yield Label(t("import.hint"), classes="modal-hint")
+            yield Label(_("Any error imports nothing · Esc cancels"), classes="modal-hint")
 
     def on_mount(self) -> None:
         self.query_one("#import-paths", Input).focus()
@@ -51,7 +53,7 @@ class RosterImportModal(ModalScreen["object | None"]):
     def action_cancel(self) -> None:
         if self.running:
             self.cancel_requested.set()
-            self.query_one("#import-status", Static).update(t("import.cancelling"))
+            self.query_one("#import-status", Static).update(_("Cancelling… (not possible once writing started)"))
         else:
             self.dismiss(None)
 
@@ -65,7 +67,7 @@ class RosterImportModal(ModalScreen["object | None"]):
             return
         missing = [p for p in paths if not Path(p).is_file()]
         if not paths or missing:
-            self._show_error(t("import.missing", path=", ".join(missing) or "-"))
+            self._show_error(_("No such file: {path}").format(path=", ".join(missing) or "-"))
             return
         self.running = True
         self.query_one("#import-paths", Input).disabled = True
@@ -81,7 +83,7 @@ class RosterImportModal(ModalScreen["object | None"]):
         try:
             report = import_roster(self.site, paths, progress=progress, cancel=self.cancel_requested)
         except ImportCancelled:
-            self.post_message(RosterImportFailed(t("import.cancelled")))
+            self.post_message(RosterImportFailed(_("Cancelled: nothing was imported")))
             return
         except Exception as exc:  # noqa: BLE001 - shown on screen, never swallowed
             self.post_message(RosterImportFailed(f"{type(exc).__name__}: {exc}"))
@@ -92,7 +94,7 @@ class RosterImportModal(ModalScreen["object | None"]):
         stage_index = STAGES.index(message.stage) if message.stage in STAGES else 0
         fraction = message.done / message.total if message.total else 1.0
         self.query_one("#import-progress", ProgressBar).update(progress=stage_index + fraction)
-        self.query_one("#import-status", Static).update(t(f"import.stage.{message.stage}"))
+        self.query_one("#import-status", Static).update(word(IMPORT_STAGE, message.stage))
 
     def on_roster_import_failed(self, message: RosterImportFailed) -> None:
         self.running = False

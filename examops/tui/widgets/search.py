@@ -13,17 +13,18 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from examops.domain.verdict import CandidateCard
+from examops.i18n import _, word
 from examops.services import gate_view
 from examops.services.site import Site
-from examops.tui.i18n import t
 from examops.tui.messages import CandidatesFound, SearchFailed
+from examops.tui.words import SEX
 
 
 def card_line(card: CandidateCard) -> Text:
     """One result row: ticket, name, sex, masked ID, room and seat."""
     text = Text(card.ticket, style="bold")
-    text.append(f"  {card.name}  {t('sex.' + card.sex) if card.sex else '-'}  {card.id_masked}  ")
-    place = f"{t('card.room')} {card.room} {t('card.seat')} {card.seat}" if card.room else t("card.not_seated")
+    text.append(f"  {card.name}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}  ")
+    place = _('Room') + f' {card.room} ' + _('Seat') + f' {card.seat}' if card.room else _("no seat in this session")
     text.append(place, style="dim" if card.room is None else "")
     return text
 
@@ -46,8 +47,8 @@ class SearchModal(ModalScreen[CandidateCard | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="modal-box"):
-            yield Label(t("search.title"), id="search-title")
-            yield Input(placeholder=t("search.placeholder"), id="search-input")
+            yield Label(_("Find a candidate: name, last ID digits, ID or ticket"), id="search-title")
+            yield Input(placeholder=_("Type, then ↓ to choose and Enter to pick"), id="search-input")
             yield Static("", id="search-status")
             yield OptionList(id="search-results")
 
@@ -107,12 +108,12 @@ class SearchModal(ModalScreen[CandidateCard | None]):
                 self.action_results()
 
     def on_search_failed(self, message: SearchFailed) -> None:
-        self.query_one("#search-status", Static).update(Text(t("search.failed", error=message.error), style="bold red"))
+        self.query_one("#search-status", Static).update(Text(_("Search failed: {error}").format(error=message.error), style="bold red"))
 
     def _show(self, cards: list[CandidateCard], query: str) -> None:
         self.cards = cards
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
         results.add_options([Option(card_line(card), id=card.ticket) for card in cards])
-        status = t("search.count", count=len(cards)) if cards else (t("search.none") if query.strip() else "")
+        status = _("{count} found").format(count=len(cards)) if cards else (_("No candidate found") if query.strip() else "")
         self.query_one("#search-status", Static).update(status)

@@ -12,7 +12,9 @@ from textual.widgets import Static
 from examops.domain import idnumber
 from examops.domain.policy import Policy
 from examops.domain.verdict import Verdict
-from examops.tui.i18n import code_label, t
+from examops.i18n import _, word
+from examops.tui.i18n import code_label
+from examops.tui.words import ACTION, VERDICT
 
 STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
           "unknown", "wrong_session", "invalid", "not_recorded")
@@ -40,9 +42,9 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     kind = verdict.verdict
     code = policy.codes.get(verdict.code or "")
     label = code_label(code) if code else (verdict.code or "")
-    action = t(f"action.{verdict.action}") if verdict.action else ""
-    reason = (t("detail.reason", reason=verdict.reason),) if verdict.reason else ()
-    title = t(f"verdict.{kind}") if kind in STYLES else kind.upper()
+    action = word(ACTION, verdict.action) if verdict.action else ""
+    reason = (_("Reason: {reason}").format(reason=verdict.reason),) if verdict.reason else ()
+    title = word(VERDICT, kind) if kind in STYLES else kind.upper()
     if kind == "not_recorded":
         return VerdictView(kind, title, label, reason)
     if kind == "admitted":
@@ -52,26 +54,25 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     if kind == "denied":
         return VerdictView(kind, title, label, reason)
     if kind == "duplicate":
-        first = t("detail.first_admission", lane=verdict.first_lane or "?", at=when(verdict.first_at) or "?",
-                  staff=verdict.first_staff or "?")
-        details = (t("detail.call_chief"),) + _not_logged(verdict)
+        first = _("First admitted at lane {lane}, {at}, by {staff}").format(lane=verdict.first_lane or "?", at=when(verdict.first_at) or "?", staff=verdict.first_staff or "?")
+        details = (_("Possible impersonation — call the chief proctor now"),) + _not_logged(verdict)
         return VerdictView(kind, title, first, details, flash=True)
     if kind == "unknown":
-        lines = [t("detail.suggestions") if verdict.suggestions else t("detail.no_suggestions")]
-        lines += [f"  {s.ticket}  {s.name}  {s.id_masked}  {t('card.room')} {s.room or '-'} {t('card.seat')} {s.seat or '-'}"
+        lines = [_("Near matches (check and rescan, or Ctrl+F to search):") if verdict.suggestions else _("No near match: check the ticket or press Ctrl+F to search")]
+        lines += [f'  {s.ticket}  {s.name}  {s.id_masked}  ' + _('Room') + f" {s.room or '-'} " + _('Seat') + f" {s.seat or '-'}"
                   for s in verdict.suggestions]
-        return VerdictView(kind, title, t("detail.scanned", scanned=_shown_scan(verdict.scanned)),
+        return VerdictView(kind, title, _("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),
                            tuple(lines) + _not_logged(verdict))
     if kind == "wrong_session":
-        return VerdictView(kind, title, t("card.not_seated"), reason + _not_logged(verdict))
+        return VerdictView(kind, title, _("no seat in this session"), reason + _not_logged(verdict))
     if kind == "invalid":
-        scanned = (t("detail.scanned", scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
+        scanned = (_("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
         return VerdictView(kind, title, verdict.reason, scanned)
     return VerdictView("unknown", title, verdict.reason)
 
 
 def _not_logged(verdict: Verdict) -> tuple[str, ...]:
-    return () if verdict.recorded else (t("detail.not_logged", reason=verdict.reason),)
+    return () if verdict.recorded else (_("⚠ This scan was not logged: {reason}").format(reason=verdict.reason),)
 
 
 class VerdictBanner(Static):
@@ -84,7 +85,7 @@ class VerdictBanner(Static):
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
         super().__init__("", **kwargs)
         self._blink_timer: Timer | None = None
-        self.view = VerdictView("idle", t("verdict.idle"))
+        self.view = VerdictView("idle", _("Ready — scan the next candidate"))
 
     def on_mount(self) -> None:
         self.show(self.view)
