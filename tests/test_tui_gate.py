@@ -324,7 +324,7 @@ async def test_the_site_language_beats_the_laptop_locale(seeded_site, monkeypatc
     for var in ("EXAMOPS_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
-    monkeypatch.setattr(seeded_site.site, "plan", dataclasses.replace(seeded_site.site.plan, language="zh-CN"))
+    monkeypatch.setattr(seeded_site, "plan", dataclasses.replace(seeded_site.plan, language="zh-CN"))
     app = make_app(seeded_site, lang=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
