@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 
 from examops import sample  # noqa: E402
-from examops.adapters import schema  # noqa: E402
+from examops.adapters.store import schema  # noqa: E402
 from examops.services.site import Site, init_site  # noqa: E402
 
 EXAMOPS = str(Path(sys.executable).parent / "examops")

@@ -39,7 +39,7 @@ def build_store(path: Path, n: int) -> float:
     from sqlalchemy import insert
 
     from examops import sample
-    from examops.adapters import schema
+    from examops.adapters.store import schema
     from examops.services.site import init_site
 
     started = time.perf_counter()
@@ -156,7 +156,7 @@ async def part_naive(db: str, n: int, scans: int) -> dict:
     from textual.app import App
     from textual.widgets import DataTable, Input, Static
 
-    from examops.adapters import schema
+    from examops.adapters.store import schema
     from examops.domain import idnumber
     from examops.services.site import Site
 
@@ -254,7 +254,7 @@ def panels_cost(db: str, admitted: int) -> dict:
 
     from sqlalchemy import func, insert, select
 
-    from examops.adapters import schema
+    from examops.adapters.store import schema
     from examops.services import gate_view
     from examops.services.site import Site
 

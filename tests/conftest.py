@@ -75,7 +75,7 @@ def seed_roster(site, n_rooms: int = 4, seats: int = 30):
     from sqlalchemy import insert
 
     from examops import sample
-    from examops.adapters import schema
+    from examops.adapters.store import schema
 
     people = sample.synthetic_people(n_rooms * seats)
     rows, seat_rows = [], []

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services.audit import verify
 from examops.services.bundles import BundleError, export_bundle, merge_bundles
 from examops.services.figures import session_figures

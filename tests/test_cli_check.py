@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.domain import idnumber
 from examops.services.site import Site
 from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster

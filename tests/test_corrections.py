@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services.audit import verify
 from examops.services.corrections import CorrectionRefused, void_event
 from examops.services.gate import Lane

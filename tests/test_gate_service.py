@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.domain.scan import ticket_qr_payload
 from examops.services.gate import Lane
 from tests.conftest import at_local

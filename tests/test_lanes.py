@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services.counters import session_counters
 from examops.services.gate import Lane
 from examops.services.live import EventWatcher

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.domain.events import Kind
 from examops.domain.scan import ticket_qr_payload
 from examops.services.audit import verify

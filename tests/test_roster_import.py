@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from examops import sample
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services.gate import Lane
 from examops.services.roster import import_roster
 from tests.conftest import ROOT, SAMPLE_PLAN, TEST_PIN

@@ -8,7 +8,7 @@ import stat
 import pytest
 from sqlalchemy import func, inspect, select
 
-from examops.adapters import schema
+from examops.adapters.store import migrations, schema
 from examops.adapters.store import Store, StoreMissing, utc_now
 from examops.domain.events import Event, new_event_id
 
@@ -21,9 +21,9 @@ def test_migrations_from_blank_create_every_table(store_url):
     store = Store.open(store_url, create=True)
     with store.read() as conn:
         names = set(inspect(conn).get_table_names())
-        applied = schema.applied_migrations(conn)
+        applied = migrations.applied_migrations(conn)
     assert {"events", "admissions", "candidates", "seats", "rooms", "sessions", "settings", "schema_migrations"} <= names
-    assert applied == {name for name, _ in schema.MIGRATIONS}
+    assert applied == {name for name, _ in migrations.MIGRATIONS}
     assert store.migrate() == []  # running again applies nothing
 
 

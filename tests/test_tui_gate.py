@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.adapters.store import WriteFailed
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen

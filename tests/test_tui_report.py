@@ -12,7 +12,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services import report as report_service
 from examops.services.gate import Lane
 from examops.services.review import list_cases, resolve

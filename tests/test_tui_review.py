@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services.gate import Lane
 from examops.services.review import approve, list_cases
 from examops.services.seating import plan_reallocation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, update
 
-from examops.adapters import schema
+from examops.adapters.store import schema
 from examops.services.audit import verify
 from examops.services.gate import Lane
 

@@ -1,4 +1,4 @@
-"""Tables and migrations: one schema for SQLite and PostgreSQL (SQLAlchemy Core).
+"""Tables: one schema for SQLite and PostgreSQL (SQLAlchemy Core).
 
 `events` is the append-only source of truth. `admissions` is its uniqueness
 guard: a row is written in the same transaction as the admission event, and
@@ -9,12 +9,9 @@ corrected roster may update; nothing about a candidate's day lives there.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from sqlalchemy import (
     BigInteger,
     Column,
-    Connection,
     Index,
     Integer,
     MetaData,
@@ -23,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    select,
 )
 
 metadata = MetaData()
@@ -130,18 +126,3 @@ EVENT_INDEXES = (
     Index("ix_events_kind", events.c.kind, events.c.session_id),
     Index("ix_events_lane", events.c.lane, events.c.pos),
 )
-
-
-def _create_core(conn: Connection) -> None:
-    # Indexes bound to these tables are created with them.
-    for table in (settings, sessions, rooms, candidates, seats, events, admissions):
-        table.create(conn)
-
-
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("0001_core", _create_core),
-]
-
-
-def applied_migrations(conn: Connection) -> set[str]:
-    return {row.name for row in conn.execute(select(schema_migrations.c.name))}

@@ -1,0 +1,52 @@
+"""Store failures told in words a clerk can act on, and how a database error is classified."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+# Server states that mean "not answering" rather than "refused": admin/crash shutdown, starting up.
+UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03")
+
+
+class StoreError(Exception):
+    """A store problem told in words a clerk can act on."""
+
+
+class StoreMissing(StoreError):
+    pass
+
+
+class WriteFailed(StoreError):
+    """Nothing was recorded: the transaction was rolled back."""
+
+
+class ServerUnreachable(WriteFailed):
+    """Nothing was recorded because the shared store's server did not answer (down, restarting, network gone)."""
+
+
+def describe_failure(exc: BaseException) -> str:
+    """Turn a database error into a sentence for the lane."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    if "disk" in message and "full" in message or "no space" in message:
+        return "the disk is full: free space on the store's disk"
+    if "readonly" in message or "read-only" in message:
+        return "the store is read-only: check the file's permissions or the disk"
+    if "locked" in message or "busy" in message:
+        return "the store was locked too long by another process"
+    if "connection" in message or "server closed" in message or "could not connect" in message:
+        return "the shared store does not answer"
+    return f"the store refused the write ({str(getattr(exc, 'orig', exc)).strip()[:200]})"
+
+
+def server_unreachable(exc: BaseException) -> bool:
+    """True when a shared store's server did not answer; False when it answered with a refusal (a constraint, a full disk)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if sqlstate is None:  # raised by the client library itself: no connection, or it broke
+        return True
+    return sqlstate.startswith("08") or sqlstate in UNREACHABLE_SQLSTATES

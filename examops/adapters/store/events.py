@@ -1,0 +1,222 @@
+"""The event log: rows ↔ events, appending at the end of a device's chain, chain heads and anchors, the ledger.
+
+Every admission, wherever it comes from, goes through `append_in`, which takes
+the `admissions` guard row in the same transaction as the event.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from examops.adapters.store.errors import WriteFailed
+from examops.adapters.store.schema import admissions, events
+from examops.adapters.store.settings import put_setting, read_setting
+from examops.domain.events import GENESIS, Event, Kind, seal
+
+ANCHOR_PREFIX = "chain_anchor:"
+DEVICE_SEQ_RETRIES = 5
+EVENTS_CHANNEL = "examops_events"
+E = events
+
+
+def event_to_row(event: Event) -> dict:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": event.at,
+        "device": event.device,
+        "device_seq": event.device_seq,
+        "session_id": event.session,
+        "ticket": event.ticket,
+        "lane": event.lane,
+        "staff": event.staff,
+        "payload": json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+def row_to_event(row) -> Event:  # noqa: ANN001
+    return Event(
+        id=row.id,
+        kind=row.kind,
+        at=row.at,
+        device=row.device,
+        device_seq=row.device_seq,
+        session=row.session_id,
+        ticket=row.ticket,
+        lane=row.lane,
+        staff=row.staff,
+        payload=json.loads(row.payload),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+# -- the chains -------------------------------------------------------------
+def append(conn: Connection, event: Event) -> tuple[Event, bool]:
+    """Seal and insert `event` at the end of its device's chain.
+
+    Returns (stored event, inserted). An event whose id is already stored is
+    not written again: the id is the idempotency key.
+    """
+    existing = conn.execute(select(E).where(E.c.id == event.id)).first()
+    if existing is not None:
+        return row_to_event(existing), False
+    seq, prev = head(conn, event.device)
+    seq += 1
+    sealed = seal(replace(event, device_seq=seq), prev)
+    conn.execute(insert(E).values(**event_to_row(sealed)))
+    return sealed, True
+
+
+def head(conn: Connection, device: str) -> tuple[int, str]:
+    """The last (device_seq, hash) of a device's chain here, or its anchor if that is further on.
+
+    A lane that goes offline keeps its chain in a local store whose first
+    event links to the anchor: the last event the shared store holds.
+    """
+    row = conn.execute(
+        select(E.c.device_seq, E.c.hash)
+        .where(E.c.device == device)
+        .order_by(E.c.device_seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (row.device_seq, row.hash) if row else (0, GENESIS)
+    anchor_seq, anchor_hash = head_anchor(conn, device)
+    return (anchor_seq, anchor_hash) if anchor_seq > seq else (seq, prev)
+
+
+def head_anchor(conn: Connection, device: str) -> tuple[int, str]:
+    """The anchor a device's local chain links on from: (0, GENESIS) when none."""
+    anchor = read_setting(conn, ANCHOR_PREFIX + device)
+    if not anchor:
+        return 0, GENESIS
+    seq, hash_ = anchor.split(":", 1)
+    return int(seq), hash_
+
+
+def set_anchor(conn: Connection, device: str, seq: int, hash_: str) -> None:
+    put_setting(conn, ANCHOR_PREFIX + device, f"{seq}:{hash_}")
+
+
+def insert_sealed(conn: Connection, event: Event) -> None:
+    """Insert an event sealed elsewhere, as it is (the caller has checked its link)."""
+    conn.execute(insert(E).values(**event_to_row(event)))
+
+
+def count_events(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(E)).scalar_one()
+
+
+def chain_heads(conn: Connection) -> list[tuple[str, int, str]]:
+    """Each device's last event (sequence number and hash): the log the figures were folded from."""
+    last = select(E.c.device, func.max(E.c.device_seq).label("seq")).group_by(E.c.device).subquery()
+    query = (select(E.c.device, E.c.device_seq, E.c.hash)
+             .join(last, (E.c.device == last.c.device) & (E.c.device_seq == last.c.seq)).order_by(E.c.device))
+    return [(row.device, int(row.device_seq), row.hash) for row in conn.execute(query)]
+
+
+def devices(conn: Connection) -> list[str]:
+    """Every device with a chain in this store, sorted."""
+    return [row[0] for row in conn.execute(select(E.c.device).distinct().order_by(E.c.device))]
+
+
+def device_chain(conn: Connection, device: str, *, after_seq: int = 0) -> list[Event]:
+    """A device's events in chain order (those after `after_seq`)."""
+    query = select(E).where(E.c.device == device)
+    if after_seq:
+        query = query.where(E.c.device_seq > after_seq)
+    return [row_to_event(row) for row in conn.execute(query.order_by(E.c.device_seq))]
+
+
+def event_by_id(conn: Connection, event_id: str) -> Event | None:
+    row = conn.execute(select(E).where(E.c.id == event_id)).first()
+    return row_to_event(row) if row is not None else None
+
+
+def stored_hash(conn: Connection, event_id: str) -> str | None:
+    """The hash an event id was stored with, None when it is not stored."""
+    row = conn.execute(select(E.c.hash).where(E.c.id == event_id)).first()
+    return row.hash if row is not None else None
+
+
+def admission_guard_ids(conn: Connection) -> set[str]:
+    """The event ids the admissions guard holds."""
+    return {row.event_id for row in conn.execute(select(admissions))}
+
+
+# -- the ledger -------------------------------------------------------------
+def admission_slot(conn: Connection, session: str, ticket: str) -> int:
+    """How many earlier admissions of this candidate were voided: the next admission's slot.
+
+    The slot only changes after a chief proctor voids an admission; two lanes
+    racing for the same slot still collide on the primary key.
+    """
+    voids = conn.execute(select(E.c.payload).where(E.c.session_id == session, E.c.ticket == ticket, E.c.kind == Kind.VOIDED)).all()
+    return sum(1 for (payload,) in voids if json.loads(payload).get("target_kind") == Kind.ADMITTED)
+
+
+class SessionClosed(WriteFailed):
+    """The chief proctor signed the session off; later events need an override with a reason."""
+
+
+def closure(conn: Connection, session: str | None) -> Event | None:
+    """The close-out event of `session`, if it was closed."""
+    if session is None:
+        return None
+    row = conn.execute(select(E).where(E.c.kind == Kind.SESSION_CLOSED, E.c.session_id == session).limit(1)).first()
+    return row_to_event(row) if row is not None else None
+
+
+def guard_admission(conn: Connection, session: str, ticket: str, event_id: str) -> None:
+    """Take an admission's guard row (raises IntegrityError when another admission holds it)."""
+    conn.execute(insert(admissions).values(
+        session_id=session, ticket=ticket, slot=admission_slot(conn, session, ticket), event_id=event_id,
+    ))
+
+
+def append_in(conn: Connection, store, event: Event, *, override: str | None = None) -> Event:  # noqa: ANN001
+    """Append inside an open transaction; an admission also takes its guard row (may raise IntegrityError)."""
+    closed = closure(conn, event.session) if event.kind != Kind.SESSION_CLOSED else None
+    if closed is not None:
+        if not (override or "").strip():
+            raise SessionClosed(f"session {event.session} was closed by {closed.payload.get('by')} at {closed.at}: "
+                                "a later record needs an override with a reason (--override REASON)")
+        event = replace(event, payload={**event.payload, "override": override.strip()})
+    stored, inserted = store.append(conn, event)
+    if inserted and event.kind == Kind.ADMITTED:
+        guard_admission(conn, event.session, event.ticket, stored.id)
+    if inserted:
+        announce(conn)
+    return stored
+
+
+def announce(conn: Connection) -> None:
+    """Wake the lanes LISTENing on a PostgreSQL store; the notice goes out at commit and is dropped on rollback.
+
+    The payload is the schema, so stores sharing one database tell their own notices apart.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_notify('{EVENTS_CHANNEL}', current_schema())")
+
+
+def record(store, *events: Event, override: str | None = None) -> list[Event]:  # noqa: ANN001
+    """Append events in one transaction; retry only when another process took this device's sequence number.
+
+    Raises IntegrityError when an admission loses the race (the caller says
+    `duplicate`) and WriteFailed when nothing could be written.
+    """
+    for attempt in range(DEVICE_SEQ_RETRIES):
+        try:
+            with store.write() as conn:
+                return [append_in(conn, store, event, override=override) for event in events]
+        except IntegrityError as exc:
+            if "device" in str(exc.orig).lower() and attempt < DEVICE_SEQ_RETRIES - 1:
+                continue
+            raise
+    raise WriteFailed("could not append to this device's chain")
