@@ -36,8 +36,11 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from examops import sample  # noqa: E402
-from examops.adapters.store import schema  # noqa: E402
-from examops.adapters.store import event_to_row, format_utc  # noqa: E402
+from examops.adapters.store import (  # noqa: E402
+    event_to_row,
+    format_utc,
+    schema,  # noqa: E402
+)
 from examops.domain.events import GENESIS, Event, Kind, new_event_id, seal  # noqa: E402
 from examops.services.site import Site, init_site  # noqa: E402
 

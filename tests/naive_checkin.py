@@ -21,8 +21,7 @@ import time
 
 from sqlalchemy import select
 
-from examops.adapters.store import schema
-from examops.adapters.store import format_utc
+from examops.adapters.store import format_utc, schema
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.scan import classify
 from examops.services import lookup

@@ -5,9 +5,29 @@ from __future__ import annotations
 import pytest
 
 from examops.domain.event_payloads import (
-    PAYLOAD_TYPES, AdmissionConflict, Admitted, Approved, Denied, DuplicateScan, ExceptionRecorded, IncidentRecorded,
-    Moved, Origin, PinRefused, Rejected, Resolved, RoomOpened, RosterImported, SessionClosed, UnknownScan, Unrecognised,
-    Voided, WrongSessionScan, payload_of, with_override)
+    PAYLOAD_TYPES,
+    AdmissionConflict,
+    Admitted,
+    Approved,
+    Denied,
+    DuplicateScan,
+    ExceptionRecorded,
+    IncidentRecorded,
+    Moved,
+    Origin,
+    PinRefused,
+    Rejected,
+    Resolved,
+    RoomOpened,
+    RosterImported,
+    SessionClosed,
+    UnknownScan,
+    Unrecognised,
+    Voided,
+    WrongSessionScan,
+    payload_of,
+    with_override,
+)
 from examops.domain.events import Event, Kind, canonical_json
 
 # One payload per kind, as today's writers store it.

@@ -1,9 +1,13 @@
 """The core stays free of UI and heavy libraries (checked in a fresh interpreter)."""
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+SERVICES_DIR = Path(__file__).resolve().parents[1] / "examops" / "services"
 
 CORE = ["examops.domain.idnumber", "examops.domain.plan", "examops.domain.policy", "examops.domain.events",
         "examops.domain.scan", "examops.domain.state", "examops.domain.verdict", "examops.domain.roster"]
@@ -36,3 +40,20 @@ def test_gate_path_never_imports_pandas_or_openpyxl():
 def test_package_import_does_no_work():
     loaded = _loaded_after_import(["examops"])
     assert not {"sqlalchemy", "click", "textual", "platformdirs"} & loaded
+
+
+def _imported_modules(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(SERVICES_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_services_hold_no_sql(path):
+    """Storage lives in `examops.adapters.store`: no service module imports sqlalchemy, even inside a function."""
+    imported = _imported_modules(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+    assert not {m for m in imported if m == "sqlalchemy" or m.startswith("sqlalchemy.")}

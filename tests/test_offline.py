@@ -23,8 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from examops.adapters.store import schema
-from examops.adapters.store import ServerUnreachable, Store
+from examops.adapters.store import ServerUnreachable, Store, schema
 from examops.domain.events import Kind
 from examops.services import ledger, review
 from examops.services.audit import verify

@@ -10,8 +10,15 @@ from sqlalchemy import create_engine, select
 
 from examops.adapters import schema
 from examops.adapters.store import row_to_event
-from examops.domain.event_payloads import (PAYLOAD_TYPES, Admitted, AdmissionConflict, ExceptionRecorded,
-                                           IncidentRecorded, Origin, Unrecognised)
+from examops.domain.event_payloads import (
+    PAYLOAD_TYPES,
+    AdmissionConflict,
+    Admitted,
+    ExceptionRecorded,
+    IncidentRecorded,
+    Origin,
+    Unrecognised,
+)
 from examops.domain.events import Kind
 from examops.services.audit import verify
 from examops.services.site import Site

@@ -8,8 +8,7 @@ import stat
 import pytest
 from sqlalchemy import func, inspect, select
 
-from examops.adapters.store import migrations, schema
-from examops.adapters.store import Store, StoreMissing, utc_now
+from examops.adapters.store import Store, StoreMissing, migrations, schema, utc_now
 from examops.domain.events import Event, new_event_id
 
 

@@ -10,8 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from examops.adapters.store import schema
-from examops.adapters.store import WriteFailed
+from examops.adapters.store import WriteFailed, schema
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import ROOT, at_local

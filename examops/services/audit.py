@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from examops.adapters import schema
-from examops.adapters.store import Store, row_to_event
+from examops.adapters.store import Store
+from examops.adapters.store import events as event_log
 from examops.domain.event_payloads import AdmissionConflict
 from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
 from examops.services.site import Site
@@ -36,13 +34,11 @@ def verify(site: Site) -> VerifyReport:
         except Exception as exc:  # noqa: BLE001 - reported, not swallowed
             report.problems.append(str(exc))
             return report
-    E = schema.events
     admitted_ids: set[str] = set()
     conflicting: set[str] = set()
     with site.store.read() as conn:
-        devices = [row[0] for row in conn.execute(select(E.c.device).distinct().order_by(E.c.device))]
-        for device in devices:
-            chain = [row_to_event(row) for row in conn.execute(select(E).where(E.c.device == device).order_by(E.c.device_seq))]
+        for device in event_log.devices(conn):
+            chain = event_log.device_chain(conn, device)
             report.devices[device] = len(chain)
             report.events += len(chain)
             start_seq, start_prev = 1, GENESIS
@@ -54,9 +50,9 @@ def verify(site: Site) -> VerifyReport:
             report.problems.extend(str(b) for b in breaks)
             admitted_ids.update(e.id for e in chain if e.kind == Kind.ADMITTED)
             conflicting.update(AdmissionConflict.from_event(e).conflicting for e in chain if e.kind == Kind.CONFLICT)
-        guarded = {row.event_id: row for row in conn.execute(select(schema.admissions))}
-    for event_id in admitted_ids - guarded.keys() - conflicting:
+        guarded = event_log.admission_guard_ids(conn)
+    for event_id in admitted_ids - guarded - conflicting:
         report.problems.append(f"admission event {event_id} has no admissions row: the uniqueness guard was bypassed")
-    for event_id in guarded.keys() - admitted_ids:
+    for event_id in guarded - admitted_ids:
         report.problems.append(f"admissions row points at event {event_id}, which is not an admission in the log")
     return report

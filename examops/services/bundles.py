@@ -13,10 +13,8 @@ import socket
 from pathlib import Path
 from typing import Sequence
 
-from sqlalchemy import select
-
-from examops.adapters import schema
-from examops.adapters.store import Store, row_to_event, utc_now
+from examops.adapters.store import Store, utc_now
+from examops.adapters.store import events as event_log
 from examops.domain.events import Event
 from examops.services.site import Site
 from examops.services.sync import MergeRefused, MergeResult, merge_events
@@ -24,7 +22,6 @@ from examops.services.sync import MergeRefused, MergeResult, merge_events
 FORMAT = "examops-bundle"
 VERSION = 1
 EXPORTED_PREFIX = "bundle_exported:"
-E = schema.events
 
 
 class BundleError(Exception):
@@ -34,7 +31,7 @@ class BundleError(Exception):
 def _local_devices(conn, site: Site) -> list[str]:  # noqa: ANN001
     """Devices whose chains this store writes itself (this host and this store)."""
     prefix = f"{socket.gethostname()}.{site.store_id[:8]}/"
-    return sorted(d for (d,) in conn.execute(select(E.c.device).distinct()) if d.startswith(prefix))
+    return [d for d in event_log.devices(conn) if d.startswith(prefix)]
 
 
 def export_bundle(site: Site, out: str | Path, *, everything: bool = False) -> dict:
@@ -44,9 +41,8 @@ def export_bundle(site: Site, out: str | Path, *, everything: bool = False) -> d
     with site.store.read() as conn:
         for device in _local_devices(conn, site):
             since = 0 if everything else int(site.store.get_setting(EXPORTED_PREFIX + device, conn) or 0)
-            rows = conn.execute(select(E).where(E.c.device == device, E.c.device_seq > since).order_by(E.c.device_seq)).all()
-            if rows:
-                chain = [row_to_event(row) for row in rows]
+            chain = event_log.device_chain(conn, device, after_seq=since)
+            if chain:
                 events.extend(chain)
                 ranges[device] = [chain[0].device_seq, chain[-1].device_seq]
     header = {"format": FORMAT, "version": VERSION, "site": site.plan.site, "exam": site.plan.exam_name,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from examops.adapters import schema
-from examops.adapters.store import row_to_event
+from examops.adapters.store import events as event_log
+from examops.adapters.store import review_queries as q
 from examops.domain.event_payloads import Voided
 from examops.domain.events import Event, Kind
 from examops.domain.state import voided_targets
@@ -25,17 +23,13 @@ def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | No
         raise CorrectionRefused("a reason is required to void an event")
     if not site.check_pin(pin, who=by, purpose=f"void {event_id}"):
         raise CorrectionRefused("wrong PIN: only the chief proctor can void an event (the attempt is logged)")
-    E = schema.events
     with site.store.write() as conn:
-        row = conn.execute(select(E).where(E.c.id == event_id)).first()
-        if row is None:
+        target = event_log.event_by_id(conn, event_id)
+        if target is None:
             raise CorrectionRefused(f"no event {event_id} in the log")
-        target = row_to_event(row)
         if target.kind in NOT_VOIDABLE:
             raise CorrectionRefused(f"a {target.kind} event cannot be voided")
-        voids = conn.execute(select(E).where(E.c.kind == Kind.VOIDED, E.c.session_id == target.session,
-                                             E.c.ticket == target.ticket)).all()
-        if event_id in voided_targets(row_to_event(row) for row in voids):
+        if event_id in voided_targets(q.subject_voids(conn, target.session, target.ticket)):
             raise CorrectionRefused(f"event {event_id} is already void")
         event = site.system_event(Kind.VOIDED, Voided(target=event_id, target_kind=target.kind, reason=reason.strip(), by=by).to_payload(),
                                   session=target.session, ticket=target.ticket)

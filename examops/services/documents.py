@@ -10,15 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
-from examops.adapters import schema
+from examops.adapters.store import report_queries as q
 from examops.domain import idnumber
 from examops.domain.papers import RoomPaper, SeatLine, room_kind_rank
 from examops.services.seating import occupancy
 from examops.services.site import Site
-
-C, S, R = schema.candidates, schema.seats, schema.rooms
 
 
 class DocumentsRefused(Exception):
@@ -33,20 +29,19 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
         known = ", ".join(s.id for s in site.plan.sessions)
         raise DocumentsRefused(f"no session {session_id!r}; this plan has {known}") from None
     with site.store.read() as conn:
-        room_rows = {row.id: row for row in conn.execute(select(R))}
+        room_rows = q.room_rows(conn)
         if room is not None:
             if room not in room_rows:
                 raise DocumentsRefused(f"no room {room!r}; rooms: {', '.join(sorted(room_rows))}")
             wanted = [room]
         else:
-            rostered = {r for (r,) in conn.execute(select(S.c.room_id).where(S.c.session_id == session_id).distinct())}
+            rostered = q.rostered_rooms(conn, session_id)
             wanted = sorted(rostered | set(room_rows))
         seated = {room_id: occupancy(conn, session_id, room_id) for room_id in wanted}
         if room is None:
             wanted = [r for r in wanted if r in rostered or seated[r]]
         tickets = sorted({t for by_seat in seated.values() for t in by_seat.values()})
-        people = {row.ticket: row for chunk in _chunks(tickets, 500)
-                  for row in conn.execute(select(C.c.ticket, C.c.name, C.c.id_number).where(C.c.ticket.in_(chunk)))}
+        people = q.people(conn, tickets)
     papers = []
     for room_id in wanted:
         row = room_rows.get(room_id)
@@ -77,7 +72,3 @@ def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: 
                       "candidates": len(paper.seats), "files": [str(path)]})
     return {"session": session_id, "out": str(out_dir), "rooms": rooms}
 
-
-def _chunks(items: list[str], size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

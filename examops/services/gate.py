@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from sqlalchemy.exc import IntegrityError
-
-from examops.adapters.store import WriteFailed, format_utc
+from examops.adapters.store import IntegrityError, WriteFailed, format_utc
 from examops.domain import idnumber
 from examops.domain.event_payloads import PAYLOAD_TYPES, DuplicateScan, GateOutcome, UnknownScan, WrongSessionScan
 from examops.domain.events import Event, Kind, new_event_id

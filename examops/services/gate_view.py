@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from examops.adapters import schema
+from examops.adapters.store import gate_queries
 from examops.domain.event_payloads import Admitted, GateOutcome, UnknownScan
 from examops.domain.events import Event, Kind
 from examops.domain.plan import Session
@@ -80,13 +78,6 @@ def current_session(site: Site, session_id: str | None) -> Session | None:
     return site.plan.current_session(site.clock.local())
 
 
-def _names(conn, tickets: set[str]) -> dict[str, str]:  # noqa: ANN001
-    if not tickets:
-        return {}
-    C = schema.candidates
-    return dict(conn.execute(select(C.c.ticket, C.c.name).where(C.c.ticket.in_(sorted(tickets)))).all())
-
-
 def _scanned(event: Event) -> str:
     data = event.data
     return data.scanned if isinstance(data, UnknownScan) else ""
@@ -102,7 +93,7 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> Lane
     with site.store.read() as conn:
         figures = counters.session_counters(conn, session_id)
         events = counters.recent_scans(conn, lane, limit, session=session_id)
-        names = _names(conn, {e.ticket for e in events if e.ticket})
+        names = gate_queries.names(conn, {e.ticket for e in events if e.ticket})
     recent = [
         RecentScan(
             local_time(site, e.at), e.ticket or _scanned(e), names.get(e.ticket or "", ""),
@@ -122,7 +113,7 @@ def find_candidates(site: Site, text: str, session_id: str | None, limit: int = 
 def room_overview(site: Site) -> list[RoomOverview]:
     """Every room of the store with admitted/expected per session of the plan."""
     with site.store.read() as conn:
-        rooms = conn.execute(select(schema.rooms.c.id, schema.rooms.c.name, schema.rooms.c.kind).order_by(schema.rooms.c.id)).all()
+        rooms = gate_queries.room_list(conn)
         per_session = {s.id: counters.session_counters(conn, s.id).rooms for s in site.plan.sessions}
     known = {r.id for r in rooms}
     extra = sorted({room for figures in per_session.values() for room in figures if room and room not in known})

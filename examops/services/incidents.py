@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from examops.adapters import schema
+from examops.adapters.store import review_queries as q
 from examops.domain.event_payloads import IncidentRecorded, SessionClosed
 from examops.domain.events import Event, Kind
 from examops.domain.figures import INCIDENT_ALIASES, INCIDENT_KINDS, SEVERITIES
@@ -33,7 +31,7 @@ def record_incident(site: Site, *, session: str, room: str, kind: str, note: str
         raise ReviewRefused("describe the incident (--note)")
     site.plan.session(session)
     with site.store.read() as conn:
-        if conn.execute(select(schema.rooms.c.id).where(schema.rooms.c.id == room)).first() is None:
+        if not q.room_exists(conn, room):
             raise ReviewRefused(f"no room {room}")
         if ticket is not None and lookup.card_by(conn, ticket=ticket, session=session) is None:
             raise ReviewRefused(f"no candidate {ticket}")

@@ -13,7 +13,6 @@ plain `Lane`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -21,13 +20,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError
-
 from examops import locations
-from examops.adapters import schema
-from examops.adapters.store import ServerUnreachable, Store, StoreError, WriteFailed, describe_failure, row_to_event
+from examops.adapters.store import (
+    DBAPIError,
+    IntegrityError,
+    ServerUnreachable,
+    Store,
+    StoreError,
+    WriteFailed,
+    describe_failure,
+    lane_cache,
+)
+from examops.adapters.store import events as event_log
 from examops.domain.events import Event, Kind
 from examops.domain.verdict import Verdict
 from examops.services import ledger
@@ -42,8 +46,6 @@ MIRROR_LOOKBACK = 500
 COPIED_SETTINGS = (PLAN_KEY, POLICY_KEY, PIN_KEY, STORE_ID_KEY)
 ROSTER_KEY = "lane_cache_roster"
 MIRROR_POS_KEY = "lane_cache_admissions_pos"
-ROSTER_TABLES = (schema.sessions, schema.rooms, schema.candidates, schema.seats)
-E, A = schema.events, schema.admissions
 
 
 @dataclass
@@ -139,16 +141,16 @@ class ResilientLane:
         store = Store.open(f"sqlite:///{path}", create=True)
         with self.site.store.read() as conn:
             settings = {key: self.site.store.get_setting(key, conn) for key in COPIED_SETTINGS}
-            fingerprint = _roster_fingerprint(conn)
+            fingerprint = lane_cache.roster_fingerprint(conn)
             self._start_head = Store.head(conn, self.device)
         with store.write() as conn:
             for key, value in settings.items():
                 if value is None:
-                    conn.execute(delete(schema.settings).where(schema.settings.c.key == key))
+                    Store.delete_setting(conn, key)
                 elif store.get_setting(key, conn) != value:
                     Store.put_setting(conn, key, value)
         if store.get_setting(ROSTER_KEY) != fingerprint:
-            _copy_roster(self.site.store, store)
+            lane_cache.copy_roster(self.site.store, store)
             with store.write() as conn:
                 Store.put_setting(conn, ROSTER_KEY, fingerprint)
         self._mirror_pos = int(store.get_setting(MIRROR_POS_KEY) or 0)
@@ -168,17 +170,13 @@ class ResilientLane:
         with self._mirror_lock:
             since = max(self._mirror_pos - MIRROR_LOOKBACK, 0)
             with self.site.store.read() as conn:
-                rows = conn.execute(
-                    select(A.c.session_id, A.c.ticket, A.c.slot, A.c.event_id, E.c.pos)
-                    .select_from(A.join(E, E.c.id == A.c.event_id)).where(E.c.pos > since)
-                ).all()
+                rows = lane_cache.admissions_since(conn, since)
             self._mirror_at = time.monotonic()
             top = max((row.pos for row in rows), default=self._mirror_pos)
             fresh = [row for row in rows if row.event_id not in self._mirrored]
             if fresh:
                 with self.local_site.store.write() as conn:
-                    conn.execute(sqlite_insert(A).on_conflict_do_nothing(), [
-                        {"session_id": r.session_id, "ticket": r.ticket, "slot": r.slot, "event_id": r.event_id} for r in fresh])
+                    lane_cache.mirror_admissions(conn, fresh)
                     Store.put_setting(conn, MIRROR_POS_KEY, str(top))
             self._mirror_pos = top
             self._mirrored.update(row.event_id for row in fresh)
@@ -232,9 +230,7 @@ class ResilientLane:
             if anchor is not None and anchor[0] > head_seq:
                 Store.set_anchor(conn, self.device, *anchor)
             for event_id, (session, ticket) in list(self.shared.admitted_here.items()):
-                conn.execute(sqlite_insert(A).on_conflict_do_nothing(), {
-                    "session_id": session, "ticket": ticket, "slot": ledger.admission_slot(conn, session, ticket),
-                    "event_id": event_id})
+                lane_cache.carry_admission(conn, session, ticket, event_id)
         self.shared.admitted_here.clear()
         self.online = False
         self.offline_reason = reason
@@ -248,25 +244,17 @@ class ResilientLane:
             return 0
         with self.local_site.store.read() as conn:
             anchor_seq, _ = Store.head_anchor(conn, self.device)
-            return conn.execute(select(func.count()).select_from(E).where(
-                E.c.device == self.device, E.c.device_seq > anchor_seq)).scalar_one()
+            return lane_cache.count_after(conn, self.device, anchor_seq)
 
     def queued_events(self) -> list[Event]:
         """The offline queue, in chain order: what `try_upload` sends."""
         with self.local_site.store.read() as conn:
             anchor_seq, _ = Store.head_anchor(conn, self.device)
-            rows = conn.execute(select(E).where(E.c.device == self.device, E.c.device_seq > anchor_seq)
-                                .order_by(E.c.device_seq)).all()
-        return [row_to_event(row) for row in rows]
+            return event_log.device_chain(conn, self.device, after_seq=anchor_seq)
 
     def server_answers(self) -> bool:
         """One round trip to the shared store (safe from any thread)."""
-        try:
-            with self.site.store.read() as conn:
-                conn.exec_driver_sql("SELECT 1")
-        except DBAPIError:
-            return False
-        return True
+        return lane_cache.server_answers(self.site.store)
 
     def try_upload(self) -> UploadResult:
         """If the server answers, merge the offline queue into it and go back online."""
@@ -342,32 +330,3 @@ def describe_upload(result: UploadResult) -> str:
         text += f", {len(result.conflicts)} admission conflict(s) flagged for the chief proctor"
     return text
 
-
-def _roster_fingerprint(conn) -> str:  # noqa: ANN001
-    """Changes whenever the roster tables or the plan could have: counts, the last roster import, the sessions."""
-    parts = [str(conn.execute(select(func.count()).select_from(table)).scalar_one()) for table in ROSTER_TABLES]
-    parts.append(str(conn.execute(select(func.max(E.c.pos)).where(E.c.kind.in_((Kind.ROSTER_IMPORTED, Kind.ROOM_OPENED)))).scalar() or 0))
-    sessions = conn.execute(select(schema.sessions).order_by(schema.sessions.c.id)).all()
-    parts.append(hashlib.sha256(repr([tuple(row) for row in sessions]).encode()).hexdigest()[:16])
-    return ":".join(parts)
-
-
-def _copy_roster(source: Store, target: Store) -> None:
-    """Replace the cache's roster tables with the shared store's, in one transaction."""
-    with source.read() as conn:
-        copies = [(table, conn.execute(select(table).order_by(*table.primary_key.columns)).all()) for table in ROSTER_TABLES]
-    with target.write() as conn:
-        for index in schema.ROSTER_INDEXES:
-            index.drop(conn)
-        for table, rows in copies:
-            conn.execute(delete(table))
-            if rows:
-                columns = [column.name for column in table.columns]
-                cursor = conn.connection.driver_connection.cursor()
-                try:
-                    cursor.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                                       [tuple(row) for row in rows])
-                finally:
-                    cursor.close()
-        for index in schema.ROSTER_INDEXES:
-            index.create(conn)

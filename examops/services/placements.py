@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
-
-from examops.adapters import schema
-from examops.adapters.store import row_to_event
+from examops.adapters.store import Connection
+from examops.adapters.store.gate_queries import placement_events
 from examops.domain.events import Kind
 from examops.domain.state import voided_targets
-
-E = schema.events
 
 
 def placements(conn: Connection, session: str) -> dict[str, tuple[str, int]]:
@@ -17,9 +13,7 @@ def placements(conn: Connection, session: str) -> dict[str, tuple[str, int]]:
 
     Gate admissions keep the roster seat; only the chief's events (no lane) move people.
     """
-    rows = conn.execute(select(E).where(E.c.session_id == session, E.c.lane.is_(None),
-                                        E.c.kind.in_((Kind.ADMITTED, Kind.MOVED, Kind.VOIDED))).order_by(E.c.pos)).all()
-    events = [row_to_event(row) for row in rows]
+    events = placement_events(conn, session)
     voided = voided_targets(events)
     where: dict[str, tuple[str, int]] = {}
     for event in events:

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from examops.adapters import schema, signing
+from examops.adapters import signing
+from examops.adapters.store import events as event_log
+from examops.adapters.store import report_queries
 from examops.domain.figures import INCIDENT_KINDS
 from examops.domain.report_content import ReportCase, ReportContent, SessionContent, totals_json
 from examops.domain.report_digest import chains_digest, digest_cells, figures_digest
@@ -116,12 +116,8 @@ def typed_figures(column: dict) -> dict:
 # -- the event log's chain heads -----------------------------------------------------------
 def chain_heads(site: Site) -> list[tuple[str, int, str]]:
     """Each device's last event (sequence number and hash): the log the figures were folded from."""
-    E = schema.events
-    last = select(E.c.device, func.max(E.c.device_seq).label("seq")).group_by(E.c.device).subquery()
-    query = (select(E.c.device, E.c.device_seq, E.c.hash)
-             .join(last, (E.c.device == last.c.device) & (E.c.device_seq == last.c.seq)).order_by(E.c.device))
     with site.store.read() as conn:
-        return [(row.device, int(row.device_seq), row.hash) for row in conn.execute(query)]
+        return event_log.chain_heads(conn)
 
 
 # -- building ------------------------------------------------------------------------------
@@ -138,11 +134,10 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     sessions = [SessionContent(site.plan.session(sid), session_figures(site, sid), cases.get(sid, [])) for sid in ids]
     names = {view.card.ticket: view.card.name for sc in sessions for view in sc.cases}
     wanted = {i.get("ticket") for sc in sessions for room in sc.figures.rooms.values() for i in room.incidents} - {None}
-    C = schema.candidates
     with site.store.read() as conn:
-        rooms = {row.id: (row.name, row.kind) for row in conn.execute(select(schema.rooms))}
+        rooms = {row.id: (row.name, row.kind) for row in report_queries.room_rows(conn).values()}
         if wanted:
-            names.update(dict(conn.execute(select(C.c.ticket, C.c.name).where(C.c.ticket.in_(sorted(wanted)))).all()))
+            names.update(report_queries.names(conn, wanted))
     tz = ZoneInfo(site.plan.timezone)
     content = ReportContent(
         exam=site.plan.exam_name, site=site.plan.site, lang=lang, generated_at=site.clock.local().strftime("%Y-%m-%d %H:%M:%S"),

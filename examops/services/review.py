@@ -12,19 +12,25 @@ import getpass
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from sqlalchemy import Connection, select
-
-from examops.adapters import schema
-from examops.adapters.store import format_utc, row_to_event
-from examops.domain.event_payloads import (Admitted, AdmissionConflict, Approved, DuplicateScan, ExceptionRecorded, Origin, Payload,
-                                          Rejected, Resolved)
+from examops.adapters.store import Connection, format_utc
+from examops.adapters.store import review_queries as q
+from examops.domain.event_payloads import (
+    AdmissionConflict,
+    Admitted,
+    Approved,
+    DuplicateScan,
+    ExceptionRecorded,
+    Origin,
+    Payload,
+    Rejected,
+    Resolved,
+)
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.state import CandidateDay, Case, fold_day
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
 from examops.services.site import Site
 
-E = schema.events
 CHIEF_DEVICE = "chief"
 
 
@@ -83,10 +89,7 @@ def _decision_json(event: Event | None) -> dict | None:
 def _days(conn: Connection, session: str | None, tickets: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], CandidateDay]:
     """Fold the days of every candidate with an exception (or of `tickets`)."""
     if tickets is None:
-        query = select(E.c.session_id, E.c.ticket).where(E.c.kind == Kind.EXCEPTION).distinct()
-        if session:
-            query = query.where(E.c.session_id == session)
-        tickets = [tuple(row) for row in conn.execute(query)]
+        tickets = q.exception_subjects(conn, session)
     days = {}
     for session_id, ticket in sorted(set(tickets)):
         days[(session_id, ticket)] = fold_day(session_id, ticket, lookup.day_events(conn, session_id, ticket))
@@ -198,13 +201,9 @@ def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) ->
 
 def _flags(site: Site, kind: str, session: str | None, shown: Callable[[Event], dict]) -> list[dict]:
     """Events of `kind` that flag a candidate for the chief proctor, with the candidate's name."""
-    query = select(E).where(E.c.kind == kind).order_by(E.c.pos)
-    if session:
-        query = query.where(E.c.session_id == session)
     flags = []
     with site.store.read() as conn:
-        for row in conn.execute(query).all():
-            event = row_to_event(row)
+        for event in q.events_of_kind(conn, kind, session):
             card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
             flags.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
                           "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sqlalchemy import delete, insert, select
-
-from examops.adapters import schema
+from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
 from examops.adapters.workbook_reader import UnreadableFile, read_workbook
 from examops.domain.event_payloads import RosterImported
@@ -26,7 +24,6 @@ from examops.services.site import Site
 
 Progress = Callable[[str, int, int], None]
 BULK_THRESHOLD = 5000
-CHUNK = 500
 
 
 class ImportCancelled(Exception):
@@ -115,7 +112,7 @@ def import_roster(
         plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
         report.problems.extend(_store_problems(conn, parsed.entries, replace, site, plan_rooms))
         tickets = {e.ticket for e in parsed.entries}
-        existing = {row.ticket: row for row in conn.execute(select(schema.candidates))}
+        existing = q.candidates_by_ticket(conn)
     if cancel is not None and cancel.is_set():
         raise ImportCancelled()
     report.candidates = len(tickets)
@@ -159,7 +156,7 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
     """Conflicts between this roster and what the store already holds."""
     problems: list[Problem] = []
     tickets = {e.ticket for e in entries}
-    by_id = {row.id_number: row.ticket for row in conn.execute(select(schema.candidates.c.id_number, schema.candidates.c.ticket))}
+    by_id = q.tickets_by_id_number(conn)
 
     def at(entry: RosterEntry, field_name: str, value: str, message: str, fix: str, code: str) -> Problem:
         return Problem("error", entry.file, entry.sheet, entry.row, entry.columns.get(field_name), None, value, message, fix, code)
@@ -173,7 +170,7 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
     # Seats held by candidates this roster does not mention stay taken.
     kept = {}
     if not replace:
-        for row in conn.execute(select(schema.seats)):
+        for row in q.all_seats(conn):
             if row.ticket not in tickets:
                 kept[(row.session_id, row.room_id, row.seat)] = row.ticket
     session_ids = [s.id for s in site.plan.sessions]
@@ -193,10 +190,9 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
             problems.append(at(entry, "room", entry.room, f"room {entry.room} is a {room.kind} room of the plan, not a regular room",
                                "Seat candidates in regular rooms; backup and isolation rooms are filled on the day.", "room-is-backup"))
     if replace:
-        dropped = {row.ticket for row in conn.execute(select(schema.candidates.c.ticket))} - tickets
+        dropped = q.all_tickets(conn) - tickets
         if dropped:
-            E = schema.events
-            mentioned = sorted({row.ticket for row in conn.execute(select(E.c.ticket).where(E.c.ticket.in_(sorted(dropped))).distinct())})
+            mentioned = q.tickets_in_log(conn, dropped)
             for ticket in mentioned:
                 problems.append(Problem("error", entries[0].file if entries else "", None, None, None, None, ticket,
                                         f"ticket {ticket} is missing from the new roster but the event log already mentions it",
@@ -219,37 +215,12 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
     bulk = len(candidate_rows) >= BULK_THRESHOLD
     plan_room_ids = {r.id for r in site.plan.rooms + site.plan.backup_rooms}
     with store.write() as conn:
-        if bulk:
-            for index in schema.ROSTER_INDEXES:
-                index.drop(conn)
-        for start in range(0, len(stale), CHUNK):
-            chunk = stale[start:start + CHUNK]
-            conn.execute(delete(schema.seats).where(schema.seats.c.ticket.in_(chunk)))
-            conn.execute(delete(schema.candidates).where(schema.candidates.c.ticket.in_(chunk)))
-        bulk_insert(conn, schema.candidates, ("ticket", "name", "id_number", "id_tail", "sex", "site"), candidate_rows)
-        bulk_insert(conn, schema.seats, ("session_id", "ticket", "room_id", "seat"), seat_rows)
-        if bulk:
-            for index in schema.ROSTER_INDEXES:
-                index.create(conn)
-        known_rooms = {row[0] for row in conn.execute(select(schema.rooms.c.id))}
-        new_rooms = sorted({e.room for e in entries} - known_rooms - plan_room_ids)
+        q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk)
+        new_rooms = sorted({e.room for e in entries} - q.room_ids(conn) - plan_room_ids)
         if new_rooms:
-            conn.execute(insert(schema.rooms), [{"id": r, "name": r, "capacity": None, "kind": "regular"} for r in new_rooms])
+            q.add_regular_rooms(conn, new_rooms)
         event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), site.device("admin"), 0, payload=RosterImported(
             files=digests, candidates=report.candidates, added=report.added, updated=report.updated, dropped=report.dropped,
         ).to_payload())
         store.append(conn, event)
 
-
-def bulk_insert(conn, table, columns: Sequence[str], rows: Sequence[tuple]) -> None:  # noqa: ANN001
-    """executemany straight on the driver: SQLAlchemy's per-row parameter handling costs more than SQLite's insert."""
-    if not rows:
-        return
-    style = conn.dialect.paramstyle
-    marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.executemany(sql, rows)
-    finally:
-        cursor.close()

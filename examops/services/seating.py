@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
-from sqlalchemy.exc import IntegrityError
-
-from examops.adapters import schema
-from examops.adapters.store import format_utc
+from examops.adapters.store import Connection, IntegrityError, format_utc
+from examops.adapters.store import review_queries as q
 from examops.domain.event_payloads import Admitted, Moved, Origin, RoomOpened
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
@@ -21,8 +18,6 @@ from examops.services import ledger, lookup
 from examops.services.placements import placements
 from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
 from examops.services.site import Site
-
-E, S, R = schema.events, schema.seats, schema.rooms
 
 
 @dataclass
@@ -39,15 +34,14 @@ class Shortage(Exception):
 def occupancy(conn: Connection, session: str, room: str) -> dict[int, str]:
     """Seat → ticket for one room: the roster's seats minus those placed elsewhere, plus those placed here."""
     placed = placements(conn, session)
-    taken = {row.seat: row.ticket for row in conn.execute(select(S).where(S.c.session_id == session, S.c.room_id == room))
-             if row.ticket not in placed}
+    taken = {seat: ticket for seat, ticket in q.roster_seats(conn, session, room).items() if ticket not in placed}
     taken.update({seat: ticket for ticket, (room_id, seat) in placed.items() if room_id == room})
     return taken
 
 
 def _room_spaces(conn: Connection, site: Site, session: str) -> list[RoomSpace]:
     spaces = []
-    for row in conn.execute(select(R).where(R.c.kind.in_(("backup", "isolation"))).order_by(R.c.id)):
+    for row in q.spare_rooms(conn):
         spacing = site.policy.isolation_spacing if row.kind == "isolation" else 1
         spaces.append(RoomSpace(row.id, row.name, row.kind, row.capacity or 0, frozenset(occupancy(conn, session, row.id)), spacing))
     return spaces
@@ -91,7 +85,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     """Put a candidate in a given room (and seat, else the first free one); admits them if not yet in."""
     require_pin(site, pin, by, f"move {ticket}")
     with site.store.read() as conn:
-        room_row = conn.execute(select(R).where(R.c.id == room)).first()
+        room_row = q.room(conn, room)
         if room_row is None:
             raise ReviewRefused(f"no room {room}; open it with `examops room add`")
         card = lookup.card_by(conn, ticket=ticket, session=session)
@@ -136,9 +130,9 @@ def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, b
         raise ReviewRefused("capacity must be at least 1")
     require_pin(site, pin, by, f"open room {room_id}")
     with site.store.write() as conn:
-        if conn.execute(select(R.c.id).where(R.c.id == room_id)).first():
+        if q.room_exists(conn, room_id):
             raise ReviewRefused(f"room {room_id} already exists")
-        conn.execute(insert(R).values(id=room_id, name=name, capacity=capacity, kind=kind))
+        q.add_room(conn, room_id, name=name, capacity=capacity, kind=kind)
         site.store.append(conn, site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
                                                                                 kind=kind, by=by).to_payload()))
     return {"room": room_id, "name": name, "capacity": capacity, "kind": kind}

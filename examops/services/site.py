@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select
-
-from examops.adapters import schema
 from examops.adapters.store import Store, StoreError, format_utc, utc_now
+from examops.adapters.store import roster_queries as q
 from examops.domain import pin as pins
 from examops.domain.event_payloads import PinRefused
 from examops.domain.events import Event, Kind, new_event_id
@@ -130,7 +128,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         if policy_text is not None:
             Store.put_setting(conn, POLICY_KEY, policy_text)
         else:
-            conn.execute(delete(schema.settings).where(schema.settings.c.key == POLICY_KEY))
+            Store.delete_setting(conn, POLICY_KEY)
         if chief_pin is not None:
             Store.put_setting(conn, PIN_KEY, pins.hash_pin(chief_pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
@@ -139,16 +137,14 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
             from examops.adapters.signing import new_key_pem
 
             Store.put_setting(conn, SIGNING_KEY, new_key_pem())
-        conn.execute(delete(schema.sessions))
-        for session in plan.sessions:
-            conn.execute(insert(schema.sessions).values(
-                id=session.id, name=session.name, date=session.date.isoformat(),
-                start=session.start.strftime("%H:%M"), end=session.end.strftime("%H:%M"),
-                late_entry_minutes=session.late_entry_minutes,
-            ))
+        q.replace_sessions(conn, [
+            {"id": session.id, "name": session.name, "date": session.date.isoformat(),
+             "start": session.start.strftime("%H:%M"), "end": session.end.strftime("%H:%M"),
+             "late_entry_minutes": session.late_entry_minutes}
+            for session in plan.sessions
+        ])
         for room in plan.rooms + plan.backup_rooms:
-            conn.execute(delete(schema.rooms).where(schema.rooms.c.id == room.id))
-            conn.execute(insert(schema.rooms).values(id=room.id, name=room.name, capacity=room.capacity, kind=room.kind))
+            q.put_room(conn, room.id, name=room.name, capacity=room.capacity, kind=room.kind)
         Store.put_setting(conn, "initialised_at", utc_now())
     store.close()
     return Site.open(url)
@@ -157,7 +153,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
 def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
     """A plan update may not drop a session that candidates are seated in."""
     planned = {s.id for s in plan.sessions}
-    used = {row[0] for row in conn.execute(select(schema.seats.c.session_id).distinct())}
+    used = q.seated_session_ids(conn)
     dropped = used - planned
     if dropped:
         raise SiteError(f"the new plan drops session(s) {', '.join(sorted(dropped))} that the roster seats candidates in")
@@ -166,10 +162,7 @@ def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
 def status(site: Site) -> dict:
     """The figures `examops status` shows."""
     with site.store.read() as conn:
-        candidates = conn.execute(select(func.count()).select_from(schema.candidates)).scalar_one()
-        room_rows = conn.execute(select(schema.rooms).order_by(schema.rooms.c.kind, schema.rooms.c.id)).all()
-        seated = dict(conn.execute(select(schema.seats.c.room_id, func.count(func.distinct(schema.seats.c.ticket))).group_by(schema.seats.c.room_id)).all())
-        events_count = conn.execute(select(func.count()).select_from(schema.events)).scalar_one()
+        candidates, room_rows, seated, events_count = q.status_figures(conn)
     return {
         "exam": site.plan.exam_name,
         "site": site.plan.site,

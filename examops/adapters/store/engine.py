@@ -18,7 +18,14 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, Operationa
 
 from examops import locations
 from examops.adapters.store import events, migrations, schema, settings
-from examops.adapters.store.errors import ServerUnreachable, StoreError, StoreMissing, WriteFailed, describe_failure, server_unreachable
+from examops.adapters.store.errors import (
+    ServerUnreachable,
+    StoreError,
+    StoreMissing,
+    WriteFailed,
+    describe_failure,
+    server_unreachable,
+)
 
 BUSY_TIMEOUT_MS = 5000
 

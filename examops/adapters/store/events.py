@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from examops.adapters.store.errors import WriteFailed
 from examops.adapters.store.schema import admissions, events
 from examops.adapters.store.settings import put_setting, read_setting
+from examops.domain.event_payloads import SessionClosed as Closure
+from examops.domain.event_payloads import Voided, with_override
 from examops.domain.events import GENESIS, Event, Kind, seal
 
 ANCHOR_PREFIX = "chain_anchor:"
@@ -126,10 +128,10 @@ def devices(conn: Connection) -> list[str]:
     return [row[0] for row in conn.execute(select(E.c.device).distinct().order_by(E.c.device))]
 
 
-def device_chain(conn: Connection, device: str, *, after_seq: int = 0) -> list[Event]:
-    """A device's events in chain order (those after `after_seq`)."""
+def device_chain(conn: Connection, device: str, *, after_seq: int | None = None) -> list[Event]:
+    """A device's events in chain order (those after `after_seq`, if given)."""
     query = select(E).where(E.c.device == device)
-    if after_seq:
+    if after_seq is not None:
         query = query.where(E.c.device_seq > after_seq)
     return [row_to_event(row) for row in conn.execute(query.order_by(E.c.device_seq))]
 
@@ -158,7 +160,7 @@ def admission_slot(conn: Connection, session: str, ticket: str) -> int:
     racing for the same slot still collide on the primary key.
     """
     voids = conn.execute(select(E.c.payload).where(E.c.session_id == session, E.c.ticket == ticket, E.c.kind == Kind.VOIDED)).all()
-    return sum(1 for (payload,) in voids if json.loads(payload).get("target_kind") == Kind.ADMITTED)
+    return sum(1 for (payload,) in voids if Voided.from_payload(json.loads(payload)).target_kind == Kind.ADMITTED)
 
 
 class SessionClosed(WriteFailed):
@@ -185,9 +187,9 @@ def append_in(conn: Connection, store, event: Event, *, override: str | None = N
     closed = closure(conn, event.session) if event.kind != Kind.SESSION_CLOSED else None
     if closed is not None:
         if not (override or "").strip():
-            raise SessionClosed(f"session {event.session} was closed by {closed.payload.get('by')} at {closed.at}: "
+            raise SessionClosed(f"session {event.session} was closed by {Closure.from_event(closed).by} at {closed.at}: "
                                 "a later record needs an override with a reason (--override REASON)")
-        event = replace(event, payload={**event.payload, "override": override.strip()})
+        event = replace(event, payload=with_override(event.payload, override.strip()))
     stored, inserted = store.append(conn, event)
     if inserted and event.kind == Kind.ADMITTED:
         guard_admission(conn, event.session, event.ticket, stored.id)

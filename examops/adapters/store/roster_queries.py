@@ -1,0 +1,90 @@
+"""The roster's and the site's SQL: what an import checks against and writes, the plan's sessions and rooms, status figures."""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from sqlalchemy import Connection, delete, func, insert, select
+
+from examops.adapters.store.bulk import bulk_insert, create_roster_indexes, drop_roster_indexes
+from examops.adapters.store.schema import candidates, events, rooms, seats, sessions
+
+CHUNK = 500
+CANDIDATE_COLUMNS = ("ticket", "name", "id_number", "id_tail", "sex", "site")
+SEAT_COLUMNS = ("session_id", "ticket", "room_id", "seat")
+
+
+# -- what an import checks against ------------------------------------------
+def candidates_by_ticket(conn: Connection) -> dict:
+    """Every stored candidate row, by ticket."""
+    return {row.ticket: row for row in conn.execute(select(candidates))}
+
+
+def tickets_by_id_number(conn: Connection) -> dict[str, str]:
+    return {row.id_number: row.ticket for row in conn.execute(select(candidates.c.id_number, candidates.c.ticket))}
+
+
+def all_seats(conn: Connection) -> list:
+    """Every row of `seats` (session_id, ticket, room_id, seat)."""
+    return list(conn.execute(select(seats)))
+
+
+def all_tickets(conn: Connection) -> set[str]:
+    return {row.ticket for row in conn.execute(select(candidates.c.ticket))}
+
+
+def tickets_in_log(conn: Connection, tickets: Iterable[str]) -> list[str]:
+    """Which of `tickets` the event log mentions, sorted."""
+    E = events
+    return sorted({row.ticket for row in conn.execute(select(E.c.ticket).where(E.c.ticket.in_(sorted(tickets))).distinct())})
+
+
+# -- writing a roster --------------------------------------------------------
+def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequence[tuple], seat_rows: Sequence[tuple],
+                 bulk: bool) -> None:
+    """Replace the `stale` tickets' rows and load the roster's; `bulk` rebuilds the secondary indexes after."""
+    if bulk:
+        drop_roster_indexes(conn)
+    for start in range(0, len(stale), CHUNK):
+        chunk = stale[start:start + CHUNK]
+        conn.execute(delete(seats).where(seats.c.ticket.in_(chunk)))
+        conn.execute(delete(candidates).where(candidates.c.ticket.in_(chunk)))
+    bulk_insert(conn, candidates, CANDIDATE_COLUMNS, candidate_rows)
+    bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
+    if bulk:
+        create_roster_indexes(conn)
+
+
+def room_ids(conn: Connection) -> set[str]:
+    return {row[0] for row in conn.execute(select(rooms.c.id))}
+
+
+def add_regular_rooms(conn: Connection, room_ids_: Sequence[str]) -> None:
+    """Rooms a roster names that neither the plan nor the store knows: regular, capacity unknown."""
+    conn.execute(insert(rooms), [{"id": r, "name": r, "capacity": None, "kind": "regular"} for r in room_ids_])
+
+
+# -- the plan in the store ---------------------------------------------------
+def seated_session_ids(conn: Connection) -> set[str]:
+    return {row[0] for row in conn.execute(select(seats.c.session_id).distinct())}
+
+
+def replace_sessions(conn: Connection, rows: Sequence[dict]) -> None:
+    """The plan's sessions replace the stored ones (id, name, date, start, end, late_entry_minutes)."""
+    conn.execute(delete(sessions))
+    for row in rows:
+        conn.execute(insert(sessions).values(**row))
+
+
+def put_room(conn: Connection, room_id: str, *, name: str, capacity: int | None, kind: str) -> None:
+    conn.execute(delete(rooms).where(rooms.c.id == room_id))
+    conn.execute(insert(rooms).values(id=room_id, name=name, capacity=capacity, kind=kind))
+
+
+def status_figures(conn: Connection) -> tuple[int, list, dict[str, int], int]:
+    """(candidates, room rows by kind and id, distinct candidates seated per room, events) for `examops status`."""
+    candidate_count = conn.execute(select(func.count()).select_from(candidates)).scalar_one()
+    room_rows = conn.execute(select(rooms).order_by(rooms.c.kind, rooms.c.id)).all()
+    seated = dict(conn.execute(select(seats.c.room_id, func.count(func.distinct(seats.c.ticket))).group_by(seats.c.room_id)).all())
+    events_count = conn.execute(select(func.count()).select_from(events)).scalar_one()
+    return candidate_count, room_rows, seated, events_count
