@@ -1,4 +1,4 @@
-"""The store: SQLite by default, PostgreSQL for several lanes; one code path (SQLAlchemy Core).
+"""The engine and the open store: SQLite by default, PostgreSQL for several lanes; one code path (SQLAlchemy Core).
 
 Durability rules live here: SQLite runs in WAL with synchronous=FULL, every
 write is one `BEGIN IMMEDIATE` transaction, and a write that fails becomes a
