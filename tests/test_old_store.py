@@ -8,8 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select
 
-from examops.adapters import schema
-from examops.adapters.store import row_to_event
+from examops.adapters.store import row_to_event, schema
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
     AdmissionConflict,
