@@ -18,8 +18,8 @@ class ExamopsGroup(click.Group):
     """Store failures (disk full, locked, a closed session) and unknown sessions become a clear message, never a traceback."""
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
-        from examops.adapters.store import StoreError
         from examops.domain.plan import UnknownSession
+        from examops.services.site import StoreError
 
         try:
             return super().invoke(ctx)

@@ -44,9 +44,8 @@ def chief_pin(prompt: str = PIN_PROMPT) -> str:
 
 def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Site
     """The site for a command; `check` (for every command that writes) runs SQLite's integrity check first."""
-    from examops.adapters.store import StoreError
     from examops.domain.plan import PlanError
-    from examops.services.site import Site, SiteError
+    from examops.services.site import Site, SiteError, StoreError
 
     try:
         site = Site.open(ctx.obj.get("db"), check=check)

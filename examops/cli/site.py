@@ -16,19 +16,13 @@ from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, open
 @click.pass_context
 def init(ctx: click.Context, plan_path: str, given_pin: str | None, as_json: bool) -> None:
     """Create the store from an exam plan, or update the plan of an existing store."""
-    from examops.adapters.store import Store, StoreError
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
-    from examops.services.site import PIN_KEY, SiteError, init_site, status
+    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, status
 
     pin = given_pin or os.environ.get("EXAMOPS_PIN")
-    if pin is None:
-        try:
-            has_pin = Store.open(ctx.obj.get("db"), create=False).get_setting(PIN_KEY) is not None
-        except StoreError:
-            has_pin = False
-        if not has_pin:
-            pin = chief_pin()
+    if pin is None and not has_chief_pin(ctx.obj.get("db")):
+        pin = chief_pin()
     try:
         site = init_site(plan_path, url=ctx.obj.get("db"), chief_pin=pin)
     except (PlanError, PolicyError, SiteError, StoreError) as exc:

@@ -47,7 +47,7 @@ class ReportNotVerified(ReportRefused):
 
 # -- the figure table (what the Summary sheet states and the signature covers) --------------
 def yes_no(value: bool, lang: str) -> str:
-    from examops.adapters.report_words import yes_no as worded
+    from examops.i18n.report_words import yes_no as worded
 
     return worded(value, lang)
 
@@ -96,7 +96,7 @@ def figure_table(sessions: Sequence[SessionContent], lang: str) -> tuple[list[st
 
 def typed_figures(column: dict) -> dict:
     """A Summary column back as figures: nested groups, booleans, the list of reasons."""
-    from examops.adapters.report_words import BOOLEAN_WORDS
+    from examops.i18n.report_words import BOOLEAN_WORDS
 
     figures: dict = {}
     for key, value in column.items():

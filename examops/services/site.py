@@ -183,4 +183,18 @@ def status(site: Site) -> dict:
     }
 
 
-__all__ = ["Site", "SiteError", "init_site", "status", "device_id", "PlanError", "PolicyError", "StoreError"]
+def has_chief_pin(url: str | None) -> bool:
+    """True if a store exists at `url` and already holds a chief's PIN (init then keeps it unless told)."""
+    try:
+        store = Store.open(url, create=False)
+    except StoreError:
+        return False
+    try:
+        return store.get_setting(PIN_KEY) is not None
+    except StoreError:
+        return False
+    finally:
+        store.close()
+
+
+__all__ = ["Site", "SiteError", "init_site", "status", "device_id", "has_chief_pin", "PlanError", "PolicyError", "StoreError"]

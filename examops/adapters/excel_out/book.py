@@ -18,8 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from examops.adapters.report_words import lang_of, words
 from examops.domain.report_digest import SheetCells
+from examops.i18n.report_words import lang_of, words
 
 CellValue = int | str
 

@@ -12,10 +12,10 @@ from examops.adapters.excel_out.book import Sheet, a4_page
 from examops.adapters.excel_out.qr import qr_png
 from examops.adapters.excel_out.report_layout import KEY_HEADER
 from examops.adapters.excel_out.report_sheets import ReportSheets
-from examops.adapters.report_words import pick
 from examops.domain.qr_style import REPORT_QR_BOX
 from examops.domain.report_content import ReportContent
 from examops.domain.report_digest import SheetCells
+from examops.i18n.report_words import pick
 
 
 class ReportBook(ReportSheets):

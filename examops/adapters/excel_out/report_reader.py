@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from examops.adapters.excel_out.report_layout import KEY_HEADER
-from examops.adapters.report_words import words
 from examops.domain.report_digest import SheetCells
 from examops.domain.report_verification import FigureTable, SignatureCells
+from examops.i18n.report_words import words
 
 
 def load_cells(path: str | Path) -> list[SheetCells]:

@@ -7,9 +7,9 @@ from pathlib import Path
 from openpyxl.chart import BarChart, Reference
 
 from examops.adapters.excel_out.book import Book, Sheet, a4_page
-from examops.adapters.report_words import FIGURE_LABELS, STATUS_LABELS, incident_label, pick
 from examops.domain.policy import PRESETS
 from examops.domain.rollup import Rollup
+from examops.i18n.report_words import FIGURE_LABELS, STATUS_LABELS, incident_label, pick
 
 CODE_LABELS = {code.code: (code.zh, code.en) for codes in PRESETS.values() for code in codes}
 

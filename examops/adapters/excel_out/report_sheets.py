@@ -7,7 +7,10 @@ from openpyxl.worksheet.pagebreak import Break
 
 from examops.adapters.excel_out.book import Sheet
 from examops.adapters.excel_out.report_layout import KEY_HEADER, ReportLayout, room_title, session_line
-from examops.adapters.report_words import (
+from examops.domain.event_payloads import Approved, ExceptionRecorded
+from examops.domain.figures import ARRIVAL_BUCKET_MINUTES
+from examops.domain.report_content import SessionContent
+from examops.i18n.report_words import (
     ACTION_LABELS,
     FIGURE_LABELS,
     LEVEL_LABELS,
@@ -20,9 +23,6 @@ from examops.adapters.report_words import (
     pick,
     reason_text,
 )
-from examops.domain.event_payloads import Approved, ExceptionRecorded
-from examops.domain.figures import ARRIVAL_BUCKET_MINUTES
-from examops.domain.report_content import SessionContent
 
 ROOM_SHEETS_UP_TO = 80
 """Rooms of a session get a sheet each up to this many; beyond, one sheet per session with a page per room."""

@@ -21,11 +21,11 @@ from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline, St
 from textual.worker import Worker, WorkerState
 
 from examops import locations
-from examops.adapters.report_words import incident_label, reason_text
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, SessionFigures
 from examops.domain.plan import Session
 from examops.domain.qr_style import QR_BORDER, QR_ERROR_LEVEL
 from examops.i18n import _, language, pgettext, word
+from examops.i18n.report_words import incident_label, reason_text
 from examops.services import gate_view
 from examops.services.figures import session_figures
 from examops.services.site import Site

@@ -11,19 +11,6 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from messy_workbooks import (
-    HEADER,
-    MESSY_PEOPLE,
-    messy_rooms_sheets,
-    people,
-    room_rows,
-    synthetic_id,
-    today,
-    with_wrong_check,
-    write_csv,
-    write_xls,
-    write_xlsx,
-)
 
 from examops.adapters.workbook_reader import read_workbook
 from examops.domain import idnumber, roster
@@ -35,6 +22,19 @@ from examops.domain.roster import (
     canonical_room,
     parse_roster,
     parse_rosters,
+)
+from tests.support.messy_workbooks import (
+    HEADER,
+    MESSY_PEOPLE,
+    messy_rooms_sheets,
+    people,
+    room_rows,
+    synthetic_id,
+    today,
+    with_wrong_check,
+    write_csv,
+    write_xls,
+    write_xlsx,
 )
 
 TODAY = today()

@@ -15,7 +15,7 @@ from examops.domain import idnumber
 from examops.domain.idnumber import IdError
 
 # A copy of shared/vectors/cn_resident_id.tsv (its source is in its header), so the tests stand alone.
-VECTORS = Path(__file__).parent / "vectors" / "cn_resident_id.tsv"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "cn_resident_id.tsv"
 
 
 def _vectors() -> list[tuple[str, str, str]]:

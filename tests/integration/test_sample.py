@@ -16,7 +16,7 @@ from stdnum.cn import ric
 from examops import sample
 from examops.domain import idnumber
 
-ROSTERS = Path(__file__).resolve().parent.parent / "rosters"
+ROSTERS = Path(__file__).resolve().parents[2] / "rosters"
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.report import ReportQRCode, ReportScreen, qr_blocks
 from examops.tui.screens.roster import RosterScreen
 from tests.conftest import TEST_PIN, at_local, seed_roster
-from tests.tui_support import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
+from tests.support.tui import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
 ROOM_SEATS = 30

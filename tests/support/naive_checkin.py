@@ -7,7 +7,7 @@ ticket at once can both admit it. The reliability tests run it through the
 same multi-process harness as `examops check --stdin` to prove the harness
 can see a double admission.
 
-Usage: python tests/naive_checkin.py --db URL --lane L --staff S --session S1
+Usage: python tests/support/naive_checkin.py --db URL --lane L --staff S --session S1
 (one scan per stdin line, one JSON line per scan).
 """
 

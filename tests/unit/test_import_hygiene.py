@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-SERVICES_DIR = Path(__file__).resolve().parents[1] / "examops" / "services"
+SERVICES_DIR = Path(__file__).resolve().parents[2] / "examops" / "services"
 
 CORE = ["examops.domain.idnumber", "examops.domain.plan", "examops.domain.policy", "examops.domain.events",
         "examops.domain.scan", "examops.domain.state", "examops.domain.verdict", "examops.domain.roster"]

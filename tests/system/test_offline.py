@@ -35,8 +35,8 @@ from examops.services.sync import merge_events
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import PG_URL, SAMPLE_PLAN, TEST_PIN, _pg_schema_url, at_local, seed_roster
-from tests.test_reliability import PROCESS_TIMEOUT, LaneProcess, admitted_events_per_ticket, count, verify_rc, wait_for
-from tests.tui_support import run_async, screen_text, until
+from tests.support.tui import run_async, screen_text, until
+from tests.system.test_reliability import PROCESS_TIMEOUT, LaneProcess, admitted_events_per_ticket, count, verify_rc, wait_for
 
 REFUSING_URL = "postgresql+psycopg://postgres@127.0.0.1:1/test"  # nothing listens on port 1: connection refused
 

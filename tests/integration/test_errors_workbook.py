@@ -5,7 +5,11 @@ from __future__ import annotations
 import openpyxl
 import openpyxl.xml
 import pytest
-from messy_workbooks import (
+
+from examops.adapters.excel_out.errors_workbook import write_errors_workbook
+from examops.adapters.workbook_reader import read_workbook
+from examops.domain.roster import PROBLEMS_SHEET, Problem, parse_roster, parse_rosters
+from tests.support.messy_workbooks import (
     HEADER,
     MESSY_PEOPLE,
     Sheet,
@@ -17,10 +21,6 @@ from messy_workbooks import (
     write_xls,
     write_xlsx,
 )
-
-from examops.adapters.excel_out.errors_workbook import write_errors_workbook
-from examops.adapters.workbook_reader import read_workbook
-from examops.domain.roster import PROBLEMS_SHEET, Problem, parse_roster, parse_rosters
 
 RED, AMBER = "00FFC7CE", "00FFEB9C"
 

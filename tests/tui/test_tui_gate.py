@@ -14,7 +14,7 @@ from examops.adapters.store import WriteFailed, schema
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import ROOT, at_local
-from tests.tui_support import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
+from tests.support.tui import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
 

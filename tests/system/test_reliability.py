@@ -31,7 +31,7 @@ from examops.services.site import Site, init_site
 from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
 
 EXAMOPS = Path(sys.executable).parent / "examops"
-NAIVE_LANE = Path(__file__).resolve().parent / "naive_checkin.py"
+NAIVE_LANE = Path(__file__).resolve().parents[1] / "support" / "naive_checkin.py"
 LANES = ("L1", "L2", "L3", "L4")
 WARM_UP = "-"  # an invalid scan: answered without touching the store, so it proves the lane is up
 PROCESS_TIMEOUT = 60

@@ -11,7 +11,10 @@ import openpyxl.xml
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from messy_workbooks import (
+
+from examops.adapters import workbook_reader
+from examops.adapters.workbook_reader import UnreadableFile, read_workbook
+from tests.support.messy_workbooks import (
     Sheet,
     docx_like_bytes,
     encrypted_xls_bytes,
@@ -26,9 +29,6 @@ from messy_workbooks import (
     write_xlsx,
     zip_bomb_bytes,
 )
-
-from examops.adapters import workbook_reader
-from examops.adapters.workbook_reader import UnreadableFile, read_workbook
 
 ID = synthetic_id("19900101", 123)
 

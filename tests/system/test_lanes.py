@@ -27,7 +27,8 @@ from examops.tui.app import ExamopsApp
 from examops.tui.screens import gate as gate_screen
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import at_local, seed_roster
-from tests.test_reliability import (
+from tests.support.tui import run_async, screen_text, until
+from tests.system.test_reliability import (
     PROCESS_TIMEOUT,
     WARM_UP,
     LaneProcess,
@@ -37,7 +38,6 @@ from tests.test_reliability import (
     verify_rc,
     wait_for,
 )
-from tests.tui_support import run_async, screen_text, until
 
 FLEET = tuple(f"L{n}" for n in range(1, 9))
 SCANS_PER_LANE = 2_000

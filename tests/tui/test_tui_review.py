@@ -12,7 +12,7 @@ from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.review import ReviewScreen
 from tests.conftest import TEST_PIN, at_local, seed_roster
-from tests.tui_support import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
+from tests.support.tui import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
 LEVELS = ("chief", "deputy", "supervisor")

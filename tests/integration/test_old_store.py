@@ -22,7 +22,7 @@ from examops.domain.events import Kind
 from examops.services.audit import verify
 from examops.services.site import Site
 
-OLD_STORE = Path(__file__).parent / "fixtures" / "old_store.sqlite3"
+OLD_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "old_store.sqlite3"
 
 
 def _events(path: Path):
