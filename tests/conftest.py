@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PLAN = ROOT / "rosters" / "sample_plan.toml"
 PG_URL = os.environ.get("EXAMOPS_TEST_PG_URL")
-TEST_PIN = "4321"
+TEST_PIN = "7392"
 # 08:10 on the sample exam morning: S1's gate is open, entry closes at 09:00.
 MORNING = "2021-10-16T08:10"
 

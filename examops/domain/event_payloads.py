@@ -266,13 +266,41 @@ class PinRefused(Payload):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlanChanged(Payload):
+    """`init` on a live store with the chief's PIN: the plan (and policy) digest before and after."""
+
+    event_kind = Kind.PLAN_CHANGED
+    old_digest: str = ""
+    new_digest: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PinChanged(Payload):
+    """The chief's PIN was replaced, with the old PIN."""
+
+    event_kind = Kind.PIN_CHANGED
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverrideGranted(Payload):
+    """The chief's PIN let a command record into closed sessions, for this reason."""
+
+    event_kind = Kind.OVERRIDE_GRANTED
+    reason: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unrecognised(Payload):
     """A kind this code does not know (a newer writer's): every key is kept in `extra`."""
 
 
 PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
-    Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused)}
+    Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused,
+    PlanChanged, PinChanged, OverrideGranted)}
 
 
 def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:

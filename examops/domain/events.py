@@ -39,6 +39,9 @@ class Kind:
     CONFLICT = "admission_conflict"
     ROSTER_IMPORTED = "roster_imported"
     PIN_REFUSED = "pin_refused"
+    PLAN_CHANGED = "plan_changed"
+    PIN_CHANGED = "pin_changed"
+    OVERRIDE_GRANTED = "override_granted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from examops.domain.report_digest import chains_digest, digest_cells, figures_di
 from examops.domain.report_verification import Verification, figure_changes, sheet_changes
 from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
+from examops.services.chief_record import chief_record
 from examops.services.figures import session_figures
 from examops.services.review import list_cases
 from examops.services.site import SIGNING_KEY, Site
@@ -142,7 +143,7 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     content = ReportContent(
         exam=site.plan.exam_name, site=site.plan.site, lang=lang, generated_at=site.clock.local().strftime("%Y-%m-%d %H:%M:%S"),
         tz=tz, sessions=sessions, rooms=rooms, code_labels={c.code: (c.zh, c.en) for c in site.policy.codes.values()},
-        names=names, chain_heads=chain_heads(site))
+        names=names, chain_heads=chain_heads(site), chief_record=chief_record(site))
     content.figure_keys, content.figure_columns, content.figure_totals = figure_table(sessions, lang)
     return content
 

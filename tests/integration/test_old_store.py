@@ -43,9 +43,12 @@ def test_the_old_store_verifies(tmp_path):
         site.close()
 
 
+NEWER_KINDS = {"plan_changed", "pin_changed", "override_granted"}  # the chief's PIN records came after that store
+
+
 def test_every_old_event_parses_into_its_typed_payload_and_writes_back_the_same():
     events = _events(OLD_STORE)
-    assert set(Counter(e.kind for e in events)) == set(PAYLOAD_TYPES)
+    assert set(Counter(e.kind for e in events)) == set(PAYLOAD_TYPES) - NEWER_KINDS
     for event in events:
         data = event.data
         assert not isinstance(data, Unrecognised) and type(data) is PAYLOAD_TYPES[event.kind]
