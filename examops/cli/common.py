@@ -24,6 +24,20 @@ class Failure(click.ClickException):
         click.echo(f"examops: {self.format_message()}", err=True)
 
 
+def limited(name: str):  # noqa: ANN201 - a click callback
+    """A click callback refusing a value longer than the store keeps for the field `name` (exit 2, before any scan)."""
+    from examops.domain.field_limits import FieldTooLong, check_field
+
+    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        try:
+            check_field(name, value)
+        except FieldTooLong as exc:
+            raise click.BadParameter(str(exc)) from None
+        return value
+
+    return callback
+
+
 def emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN001
     """Print `data` as JSON with --json, else the `human` text (if any)."""
     if as_json:

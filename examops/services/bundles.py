@@ -16,6 +16,7 @@ from typing import Sequence
 from examops.adapters.store import Store, utc_now
 from examops.adapters.store import events as event_log
 from examops.domain.events import Event
+from examops.locations import private_file
 from examops.services.site import Site
 from examops.services.sync import MergeRefused, MergeResult, merge_events
 
@@ -49,6 +50,7 @@ def export_bundle(site: Site, out: str | Path, *, everything: bool = False) -> d
               "exported_at": utc_now(), "devices": ranges, "events": len(events)}
     target = Path(out)
     partial = target.with_name(target.name + ".part")
+    private_file(partial)
     with gzip.open(partial, "wt", encoding="utf-8") as stream:
         stream.write(json.dumps(header, ensure_ascii=False) + "\n")
         for event in events:

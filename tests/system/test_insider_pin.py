@@ -115,3 +115,53 @@ def _first_ticket(site: Site) -> str:
 
     with site.store.read() as conn:
         return conn.execute(select(schema.candidates.c.ticket).order_by(schema.candidates.c.ticket)).first()[0]
+
+
+# -- the store under a lane ----------------------------------------------------------------------
+def test_a_read_only_disk_is_called_read_only_not_damaged(tmp_path):
+    from examops.services.site import StoreError
+    from tests.system.test_reliability import mounted
+
+    with mounted(tmp_path / "disk", "-t", "tmpfs", "-o", "size=8m", "tmpfs") as disk:
+        url = f"sqlite:///{disk / 'store.sqlite3'}"
+        init_site_cli = run("--db", url, "init", "--plan", str(SAMPLE_PLAN), pin=TEST_PIN)
+        assert init_site_cli.returncode == 0, init_site_cli.stderr
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True, capture_output=True)
+        with pytest.raises(StoreError) as refused:
+            Site.open(url)
+        assert "read-only" in str(refused.value) and "damaged" not in str(refused.value).replace("not damaged", "")
+        done = run("--db", url, "check", "21150054251571", "--lane", "A", "--staff", "李")
+        assert done.returncode != 0 and "read-only" in done.stderr and "backup" not in done.stderr
+        subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+
+
+def test_a_lane_process_whose_store_file_is_deleted_says_not_recorded(live_store, tmp_path):
+    site = Site.open(live_store)
+    with site.store.read() as conn:
+        from sqlalchemy import select
+
+        from examops.adapters.store import schema
+
+        tickets = [r[0] for r in conn.execute(select(schema.candidates.c.ticket).order_by(schema.candidates.c.ticket).limit(61))]
+    site.close()
+    lane = subprocess.Popen([str(EXAMOPS), "--db", live_store, "check", "--stdin", "--lane", "A", "--staff", "李", "--json"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lane.stdin.write(tickets[0] + "\n")
+    lane.stdin.flush()
+    first = json.loads(lane.stdout.readline())
+    assert first["recorded"] is True
+    Path(live_store.removeprefix("sqlite:///")).unlink()
+    lane.stdin.write("".join(t + "\n" for t in tickets[1:]))
+    lane.stdin.close()
+    answers = [json.loads(line) for line in lane.stdout]
+    lane.wait(timeout=120)
+    assert len(answers) == 60 and not any(a["recorded"] for a in answers)
+    assert all("deleted" in a["reason"] for a in answers)
+
+
+@pytest.mark.parametrize("option, value, said", [("--staff", "张" * 121, "staff is 121 characters"),
+                                                  ("--lane", "A" * 61, "lane is 61 characters")])
+def test_a_too_long_lane_or_staff_is_refused_where_it_is_typed(live_store, option, value, said):
+    args = {"--lane": "A", "--staff": "李"} | {option: value}
+    done = run("--db", live_store, "check", "21150054251571", "--lane", args["--lane"], "--staff", args["--staff"])
+    assert done.returncode == 2 and said in done.stderr

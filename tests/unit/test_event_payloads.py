@@ -15,7 +15,10 @@ from examops.domain.event_payloads import (
     IncidentRecorded,
     Moved,
     Origin,
+    OverrideGranted,
+    PinChanged,
     PinRefused,
+    PlanChanged,
     Rejected,
     Resolved,
     RoomOpened,
@@ -69,6 +72,9 @@ STORED = [
     (RosterImported(files={"r.xlsx": "ab"}, candidates=2, added=2, updated=0, dropped=0),
      {"files": {"r.xlsx": "ab"}, "candidates": 2, "added": 2, "updated": 0, "dropped": 0}),
     (PinRefused(who="某人", purpose="approve"), {"who": "某人", "purpose": "approve"}),
+    (PlanChanged(old_digest="a" * 64, new_digest="b" * 64, by="王总监"), {"old_digest": "a" * 64, "new_digest": "b" * 64, "by": "王总监"}),
+    (PinChanged(by="王总监"), {"by": "王总监"}),
+    (OverrideGranted(reason="公交延误", by="王总监"), {"reason": "公交延误", "by": "王总监"}),
 ]
 IDS = [f"{type(p).__name__}-{i}" for i, (p, _) in enumerate(STORED)]
 
