@@ -99,6 +99,7 @@ WORDS = {
     "figures_sha256": N_("Figures digest"),
     "verified": N_("Verified"),
     "ok": NP_("report.ok", "yes"),
+    "any_key": N_("signature valid; key not on a trust list"),
     "zero_sites": N_("Zero-incident sites"),
     "rollup_note": N_("Counts add up session sittings. Every site report's signature was verified."),
     "rollup_chart": N_("Present and absent per site (sittings)"),

@@ -240,13 +240,17 @@ def read_trust_file(path: str | Path) -> set[str]:
     return trusted
 
 
-def verify_report(path: str | Path, trusted: set[str] | None = None) -> Verification:
-    """Recompute every digest from the workbook's cells, check the signature, say what changed."""
+def verify_report(path: str | Path, trusted: set[str] | None = None, *, any_key: bool = False) -> Verification:
+    """Recompute every digest from the workbook's cells, check the signature and what a reader sees, say what changed.
+
+    Without a trust list the key is not trusted (a valid signature by anyone's key proves nothing about who)
+    unless `any_key` says that is enough.
+    """
     with _cyclic_gc_paused():
-        return _verify_report(path, trusted)
+        return _verify_report(path, trusted, any_key)
 
 
-def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
+def _verify_report(path: str | Path, trusted: set[str] | None, any_key: bool = False) -> Verification:
     from zipfile import BadZipFile
 
     from examops.adapters.excel_out.report_reader import figure_table as read_figure_table
@@ -308,8 +312,16 @@ def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
                              "(exam, site, sessions, generated_at) was changed")
     if key_fingerprint and key_fingerprint != result.fingerprint:
         problems.append(f"{stated.title}!{stated.where.get('fingerprint', '?')}: the fingerprint does not belong to the public key")
+    from examops.adapters.excel_out.report_presentation import presentation_problems
+
+    problems.extend(presentation_problems(path, stated.title))
     if trusted is not None:
         result.trusted = key_fingerprint.lower() in trusted
         if not result.trusted:
             problems.append(f"the signing key {key_fingerprint or '?'} ({result.site}) is not on the trust list")
+    elif not any_key:
+        result.trusted = False
+        problems.append(f"the signature is {'valid' if result.signature_valid else 'not valid'} but the key "
+                        f"{key_fingerprint or '?'} is not trusted: no trust list was given "
+                        "(--trust FILE with the bureau's list of site keys, or --any-key to accept any key)")
     return result

@@ -111,3 +111,10 @@ def test_files_with_personal_data_are_owner_only(seeded_site, tmp_path):
         assert _mode(folder) == 0o700, (folder, oct(_mode(folder)))
     if seeded_site.store.path is not None:
         assert _mode(seeded_site.store.path) == 0o600
+
+
+def test_the_limits_are_the_widths_of_the_events_columns():
+    from examops.adapters.store import schema
+    from examops.domain.field_limits import LIMITS
+
+    assert {name: schema.events.c[name].type.length for name in LIMITS} == LIMITS

@@ -115,7 +115,7 @@ def test_a_key_an_older_writer_left_out_reads_as_the_default(cls, attribute, def
 
 
 def test_an_unknown_kind_keeps_its_payload_whole():
-    event = _event("plan_changed", {"what": "entry closes 09:15"})
+    event = _event("a_newer_kind", {"what": "entry closes 09:15"})
     assert isinstance(event.data, Unrecognised)
     assert event.data.to_payload() == {"what": "entry closes 09:15"}
 
