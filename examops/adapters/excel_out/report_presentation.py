@@ -48,6 +48,19 @@ def presentation_problems(path: str | Path, signature_title: str) -> list[str]:
     looks = _expected_looks()
     workbook = load_workbook(path, rich_text=False)
     found: dict[str, list[str]] = {}
+    differences: dict[tuple, list[tuple[str, str]]] = {}  # a cell format (a few per report) → what differs, checked once
+
+    def differs(cell) -> list[tuple[str, str]]:  # noqa: ANN001 - an openpyxl cell
+        style = getattr(cell, "_style", None)
+        key = tuple(style) if style is not None else ()  # no style array: openpyxl's default format
+        if key not in differences:
+            expected = looks.get(cell.style)
+            if expected is None:
+                differences[key] = [("style", f"the cell style {cell.style!r} is not one the report writes")]
+            else:
+                differences[key] = [(a, f"{_WORDS[a]} {_describe(a, getattr(cell, a))} is not what the report writes "
+                                        f"({_describe(a, value)})") for a, value in expected.items() if getattr(cell, a) != value]
+        return differences[key]
 
     def say(kind: str, text: str) -> None:
         found.setdefault(kind, []).append(text)
@@ -78,15 +91,8 @@ def presentation_problems(path: str | Path, signature_title: str) -> list[str]:
             for cell in row:
                 if cell.comment is not None:
                     say("comment", f"{where}!{cell.coordinate}: a comment: the report writes none")
-                expected = looks.get(cell.style)
-                if expected is None:
-                    say("style", f"{where}!{cell.coordinate}: the cell style {cell.style!r} is not one the report writes")
-                    continue
-                for attribute, value in expected.items():
-                    actual = getattr(cell, attribute)
-                    if actual != value:
-                        say(attribute, f"{where}!{cell.coordinate}: {_WORDS[attribute]} {_describe(attribute, actual)} "
-                                       f"is not what the report writes ({_describe(attribute, value)})")
+                for kind, text in differs(cell):
+                    say(kind, f"{where}!{cell.coordinate}: {text}")
     workbook.close()
     problems = []
     for items in found.values():
