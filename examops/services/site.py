@@ -180,6 +180,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
     policy or PIN only when `chief_pin` is the current PIN, and records each change as an event.
     """
     plan, policy_text = read_plan_file(plan_path)
+    if new_pin is not None:
+        _refuse_weak(new_pin)  # before a store is made: a refused init leaves nothing behind
     store = Store.open(url, create=True)
     try:
         changes = _authorised_changes(store, plan, policy_text, chief_pin, new_pin, by)

@@ -52,6 +52,7 @@ def test_a_pin_on_the_command_line_is_no_longer_taken(tmp_path):
 def test_init_refuses_a_trivial_pin(tmp_path, weak):
     done = run("--db", f"sqlite:///{tmp_path / 's.sqlite3'}", "init", "--plan", str(SAMPLE_PLAN), pin=weak)
     assert done.returncode == 2 and "PIN" in done.stderr
+    assert not (tmp_path / "s.sqlite3").exists()
 
 
 def test_init_on_a_live_store_needs_the_current_pin_and_is_recorded(live_store, tmp_path):
