@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examops.adapters.workbook_reader import read_workbook
+from examops.adapters.excel_in import read_workbook
 from examops.domain import idnumber, roster
 from examops.domain.roster import (
     FIX_NUMBER_CELL,
