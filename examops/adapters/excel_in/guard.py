@@ -37,6 +37,10 @@ def address_limit(content_bytes: int) -> int:
     return BASE_ADDRESS_SPACE + PER_CONTENT_BYTE * content_bytes
 
 
+def child_command(path: Path, limit: int, mode: str) -> list[str]:
+    return [sys.executable, "-m", "examops.adapters.excel_in.calamine_cells", str(path), str(limit), mode]
+
+
 class ChildRead:
     """A calamine read under way in a limited child; the parent may work meanwhile, then call ``result``."""
 
@@ -44,8 +48,7 @@ class ChildRead:
         self._output = tempfile.TemporaryFile()
         self._errors = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "examops.adapters.excel_in.calamine_cells", str(path), str(address_limit(content_bytes)), mode],
-            stdin=subprocess.DEVNULL, stdout=self._output, stderr=self._errors,
+            child_command(path, address_limit(content_bytes), mode), stdin=subprocess.DEVNULL, stdout=self._output, stderr=self._errors
         )
 
     def result(self) -> tuple[list, bool]:

@@ -42,7 +42,7 @@ def read(path: str) -> tuple[list[tuple[str, bool, list[list[object]], list[tupl
 
 
 def _rows(sheet, datemode: int, xlrd) -> list[list[object]]:  # noqa: ANN001
-    """Rows without their formatted-but-empty tails (xlrd keeps a cell for every formatted blank)."""
+    """Rows without their empty tails (xlrd keeps a cell for every formatted blank)."""
     rows: list[list[object]] = []
     last_filled = 0
     for r in range(sheet.nrows):
@@ -57,8 +57,7 @@ def _rows(sheet, datemode: int, xlrd) -> list[list[object]]:  # noqa: ANN001
         rows.append([_value(kind, value, datemode, xlrd) for kind, value in zip(types[:end], values)])
         last_filled = r + 1
     del rows[last_filled:]
-    width = max((len(row) for row in rows), default=0)
-    return [row + [None] * (width - len(row)) for row in rows]
+    return rows  # ragged, as CSV rows are: a few far cells must not become a dense grid
 
 
 def _value(kind: int, value: object, datemode: int, xlrd) -> object:  # noqa: ANN001
