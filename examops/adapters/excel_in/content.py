@@ -12,17 +12,22 @@ MIB = 2**20
 
 
 def _(message: str) -> str:
-    """Mark a msgid for extraction; replaced by ``examops.i18n._`` once the catalog lands."""
+    """Translate a msgid; English until ``examops.i18n`` (gettext, zh_CN) lands, then ``from examops.i18n import _``."""
     return message
 
 
-PASSWORD_ADVICE = _(
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark now, translate where used"
+    """Mark a msgid in a table or constant; it is translated where it is used, in the language of that moment."""
+    return message
+
+
+PASSWORD_ADVICE = N_(
     "open it in Excel, remove the password (File ▸ Info ▸ Protect Workbook ▸ "
     "Encrypt with Password, clear it), save and import again"
 )
-DAMAGED_ADVICE = _("ask the exam office to send it again")
-SAVE_AS_ADVICE = _("open it in Excel or WPS, choose File ▸ Save As ▸ Excel Workbook (.xlsx) and import the .xlsx")
-ASK_FOR_EXCEL = _("ask the exam office for the roster as an Excel workbook (.xlsx)")
+DAMAGED_ADVICE = N_("ask the exam office to send it again")
+SAVE_AS_ADVICE = N_("open it in Excel or WPS, choose File ▸ Save As ▸ Excel Workbook (.xlsx) and import the .xlsx")
+ASK_FOR_EXCEL = N_("ask the exam office for the roster as an Excel workbook (.xlsx)")
 
 
 class UnreadableFile(Exception):
@@ -64,7 +69,7 @@ def damaged(path: Path, what: str) -> UnreadableFile:
     return UnreadableFile(
         path,
         _("{label} looks like {what} but is damaged or incomplete (cut short in a download?); {advice}.").format(
-            label=label_of(path), what=what, advice=DAMAGED_ADVICE
+            label=label_of(path), what=_(what), advice=_(DAMAGED_ADVICE)
         ),
         "damaged",
     )

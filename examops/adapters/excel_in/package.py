@@ -11,6 +11,7 @@ from examops.adapters.excel_in import guard, xml_stream
 from examops.adapters.excel_in.content import (
     ASK_FOR_EXCEL,
     MIB,
+    N_,
     PASSWORD_ADVICE,
     SAVE_AS_ADVICE,
     SheetTable,
@@ -22,8 +23,8 @@ from examops.adapters.excel_in.content import (
 )
 
 BOMB_MEMBER_FLOOR = MIB
-XLSX_WHAT = _("an Excel workbook (.xlsx)")
-ODS_WHAT = _("an OpenDocument spreadsheet (.ods)")
+XLSX_WHAT = N_("an Excel workbook (.xlsx)")
+ODS_WHAT = N_("an OpenDocument spreadsheet (.ods)")
 _WORKBOOK_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main", "ms-excel.sheet.macroEnabled.main",
                    "ms-excel.template.macroEnabled.main")
 
@@ -73,12 +74,12 @@ def child_sheets(path: Path, what: str, reading: guard.ChildRead) -> tuple[list[
     except guard.ReaderFailed as failure:
         if failure.kind == "password":
             raise UnreadableFile(path, _("{label} is protected with a password; {advice}.").format(
-                label=label_of(path), advice=PASSWORD_ADVICE), "encrypted") from failure
+                label=label_of(path), advice=_(PASSWORD_ADVICE)), "encrypted") from failure
         if failure.kind == "memory":
             raise UnreadableFile(
                 path,
                 _("{label} is {what} that needs far more memory to read than its size explains, so it was not read; "
-                  "{advice}.").format(label=label_of(path), what=what, advice=SAVE_AS_ADVICE),
+                  "{advice}.").format(label=label_of(path), what=_(what), advice=_(SAVE_AS_ADVICE)),
                 "memory",
             ) from failure
         raise damaged(path, what) from failure
@@ -123,7 +124,7 @@ def _read_ods(path: Path, archive: zipfile.ZipFile, unpacked: int) -> WorkbookCo
 
 def _read_xlsb(path: Path, unpacked: int) -> WorkbookContent:
     """An Excel binary workbook: calamine reads its cells; nothing here reads its row flags."""
-    sheets = _calamine_sheets(path, unpacked, _("an Excel binary workbook (.xlsb)"))
+    sheets = _calamine_sheets(path, unpacked, N_("an Excel binary workbook (.xlsb)"))
     return WorkbookContent(str(path), "xlsb", sheets, [_("hidden rows could not be checked in this .xlsb file; unhide all rows in Excel to be sure")])
 
 
@@ -163,9 +164,9 @@ def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
 def _refuse_other_package(path: Path, archive: zipfile.ZipFile, names: set[str], main_part: str | None) -> None:
     label = label_of(path)
     if main_part and main_part.startswith("word/"):
-        raise UnreadableFile(path, _("{label} is a Word document, not a workbook; {advice}.").format(label=label, advice=ASK_FOR_EXCEL), "not-a-workbook")
+        raise UnreadableFile(path, _("{label} is a Word document, not a workbook; {advice}.").format(label=label, advice=_(ASK_FOR_EXCEL)), "not-a-workbook")
     if main_part and main_part.startswith("ppt/"):
-        raise UnreadableFile(path, _("{label} is a PowerPoint presentation, not a workbook; {advice}.").format(label=label, advice=ASK_FOR_EXCEL), "not-a-workbook")
+        raise UnreadableFile(path, _("{label} is a PowerPoint presentation, not a workbook; {advice}.").format(label=label, advice=_(ASK_FOR_EXCEL)), "not-a-workbook")
     if any(n.endswith(".iwa") or n.startswith("Index/") or ".numbers/" in n for n in names):
         raise UnreadableFile(
             path,
@@ -174,12 +175,12 @@ def _refuse_other_package(path: Path, archive: zipfile.ZipFile, names: set[str],
         )
     if "mimetype" in names:
         raise UnreadableFile(path, _("{label} is an OpenDocument file that is not a spreadsheet (a text or a drawing); {advice}.").format(
-            label=label, advice=ASK_FOR_EXCEL), "not-a-workbook")
+            label=label, advice=_(ASK_FOR_EXCEL)), "not-a-workbook")
     if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names):
         raise damaged(path, XLSX_WHAT)
     listed = sorted(n for n in names if not n.endswith("/"))
     if not listed:
-        raise UnreadableFile(path, _("{label} is an empty ZIP archive, not a workbook; {advice}.").format(label=label, advice=ASK_FOR_EXCEL), "zip-archive")
+        raise UnreadableFile(path, _("{label} is an empty ZIP archive, not a workbook; {advice}.").format(label=label, advice=_(ASK_FOR_EXCEL)), "zip-archive")
     shown = ", ".join(listed[:5]) + (f" … (+{len(listed) - 5})" if len(listed) > 5 else "")
     raise UnreadableFile(
         path,

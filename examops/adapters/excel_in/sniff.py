@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from examops.adapters.excel_in.content import ASK_FOR_EXCEL, SAVE_AS_ADVICE, UnreadableFile, _, label_of
+from examops.adapters.excel_in.content import ASK_FOR_EXCEL, N_, SAVE_AS_ADVICE, UnreadableFile, _, label_of
 
 SNIFF_BYTES = 8192
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-_NOT_A_ROSTER = _("ask the exam office for the Excel file")
-_EXTRACT = _("extract it and import the workbook inside")
+_NOT_A_ROSTER = N_("ask the exam office for the Excel file")
+_EXTRACT = N_("extract it and import the workbook inside")
 _BINARY_KINDS = (
-    (b"%PDF", _("a PDF document; a roster cannot be read from a PDF"), _NOT_A_ROSTER),
-    (b"\x89PNG", _("a PNG image, not a workbook"), _NOT_A_ROSTER),
-    (b"\xff\xd8\xff", _("a JPEG image, not a workbook"), _NOT_A_ROSTER),
-    (b"GIF8", _("a GIF image, not a workbook"), _NOT_A_ROSTER),
-    (b"II*\x00", _("a TIFF image, not a workbook"), _NOT_A_ROSTER),
-    (b"MM\x00*", _("a TIFF image, not a workbook"), _NOT_A_ROSTER),
-    (b"Rar!", _("a RAR archive, not a workbook"), _EXTRACT),
-    (b"7z\xbc\xaf\x27\x1c", _("a 7-Zip archive, not a workbook"), _EXTRACT),
-    (b"{\\rtf", _("an RTF document, not a workbook"), _NOT_A_ROSTER),
+    (b"%PDF", N_("a PDF document; a roster cannot be read from a PDF"), _NOT_A_ROSTER),
+    (b"\x89PNG", N_("a PNG image, not a workbook"), _NOT_A_ROSTER),
+    (b"\xff\xd8\xff", N_("a JPEG image, not a workbook"), _NOT_A_ROSTER),
+    (b"GIF8", N_("a GIF image, not a workbook"), _NOT_A_ROSTER),
+    (b"II*\x00", N_("a TIFF image, not a workbook"), _NOT_A_ROSTER),
+    (b"MM\x00*", N_("a TIFF image, not a workbook"), _NOT_A_ROSTER),
+    (b"Rar!", N_("a RAR archive, not a workbook"), _EXTRACT),
+    (b"7z\xbc\xaf\x27\x1c", N_("a 7-Zip archive, not a workbook"), _EXTRACT),
+    (b"{\\rtf", N_("an RTF document, not a workbook"), _NOT_A_ROSTER),
 )
 # Legacy Excel 2.x-4.0 worksheets are raw BIFF records without an OLE2 container.
 RAW_BIFF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
@@ -53,7 +53,7 @@ def refuse_known_binary(path: Path, head: bytes) -> None:
     label = label_of(path)
     for magic, what, fix in _BINARY_KINDS:
         if head.startswith(magic):
-            raise UnreadableFile(path, f"{label} is {what}; {fix}.", "not-a-workbook")
+            raise UnreadableFile(path, _("{label} is {what}; {fix}.").format(label=label, what=_(what), fix=_(fix)), "not-a-workbook")
     if head.startswith(b"\x1f\x8b"):
         raise UnreadableFile(
             path,
@@ -64,7 +64,7 @@ def refuse_known_binary(path: Path, head: bytes) -> None:
     if b"\x00" in head and not head.startswith(UTF16_BOMS) and not _utf16_without_bom(head):
         raise UnreadableFile(
             path,
-            _("{label} is neither a workbook nor a text file; {advice}.").format(label=label, advice=ASK_FOR_EXCEL),
+            _("{label} is neither a workbook nor a text file; {advice}.").format(label=label, advice=_(ASK_FOR_EXCEL)),
             "not-a-workbook",
         )
 
@@ -92,15 +92,15 @@ def markup_kind(path: Path, head: bytes) -> str | None:
     text = head_text(head).lstrip().lower()
     start = text[:1024]
     if start.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
-        raise UnreadableFile(path, _("{label} is an Excel 2003 XML spreadsheet; {advice}.").format(label=label, advice=SAVE_AS_ADVICE), "xml-2003")
+        raise UnreadableFile(path, _("{label} is an Excel 2003 XML spreadsheet; {advice}.").format(label=label, advice=_(SAVE_AS_ADVICE)), "xml-2003")
     if start.startswith(("<!doctype html", "<html")) or (start.startswith("<") and ("<html" in text or "<table" in text)):
         return "html"
     if start.startswith("mime-version:") and "multipart/related" in text:
-        raise UnreadableFile(path, _("{label} is a single-file web page (MHT), not a real workbook; {advice}.").format(label=label, advice=SAVE_AS_ADVICE), "html")
+        raise UnreadableFile(path, _("{label} is a single-file web page (MHT), not a real workbook; {advice}.").format(label=label, advice=_(SAVE_AS_ADVICE)), "html")
     if start.startswith("<?xml") and "urn:oasis:names:tc:opendocument" in text:
         raise UnreadableFile(path, _("{label} is a flat OpenDocument spreadsheet (.fods); open it in LibreOffice and save it as an Excel Workbook (.xlsx).").format(label=label), "fods")
     if start.startswith("<?xml") or start.startswith("<"):
-        raise UnreadableFile(path, _("{label} is an XML document, not a workbook; {advice}.").format(label=label, advice=ASK_FOR_EXCEL), "xml")
+        raise UnreadableFile(path, _("{label} is an XML document, not a workbook; {advice}.").format(label=label, advice=_(ASK_FOR_EXCEL)), "xml")
     if start.startswith("id;p") or start.startswith("table\r\n0,1") or start.startswith("table\n0,1"):
-        raise UnreadableFile(path, _("{label} is an old spreadsheet exchange file (SYLK or DIF); {advice}.").format(label=label, advice=SAVE_AS_ADVICE), "sylk")
+        raise UnreadableFile(path, _("{label} is an old spreadsheet exchange file (SYLK or DIF); {advice}.").format(label=label, advice=_(SAVE_AS_ADVICE)), "sylk")
     return None
