@@ -372,3 +372,18 @@ def _good_bytes(tmp_path) -> dict[str, bytes]:
         _GOOD["xlsx"] = write_xlsx(tmp_path / "g.xlsx", messy_rooms_sheets()).read_bytes()
         _GOOD["xls"] = write_xls(tmp_path / "g.xls", messy_rooms_sheets()[1:3]).read_bytes()
     return _GOOD
+
+
+def test_a_reader_failing_part_way_still_names_the_kind(tmp_path):
+    """Found by the fuzz test: an .ods whose directory points a member past the end fell back to a refusal naming no kind."""
+    import struct
+    from pathlib import Path
+
+    good = (Path(__file__).parent / "fixtures" / "real_producers" / "libreoffice.ods").read_bytes()
+    broken = bytearray(good)
+    entry = good.index(b"PK\x01\x02")  # the central directory entry of the first member, "mimetype"
+    assert good[entry + 46 : entry + 54] == b"mimetype"
+    struct.pack_into("<I", broken, entry + 42, 0xFFFFFF00)  # its local header offset, now beyond the file
+    error = _refusal(tmp_path, "rooms.ods", bytes(broken))
+    assert error.reason == "damaged"
+    assert "looks like an OpenDocument spreadsheet (.ods) but is damaged" in str(error)

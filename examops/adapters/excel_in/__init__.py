@@ -10,7 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from examops.adapters.excel_in import sniff
-from examops.adapters.excel_in.content import MIB, SheetTable, UnreadableFile, WorkbookContent, _, label_of, too_large
+from examops.adapters.excel_in.content import (
+    MIB,
+    N_,
+    SheetTable,
+    UnreadableFile,
+    WorkbookContent,
+    _,
+    damaged,
+    label_of,
+    too_large,
+)
 
 __all__ = ["MIB", "SheetTable", "UnreadableFile", "WorkbookContent", "read_workbook"]
 
@@ -26,11 +36,21 @@ def read_workbook(path: str | Path, *, max_uncompressed: int = 512 * MIB, max_ra
         raise UnreadableFile(path, _("{label} needs more memory to read than this computer can give; split the roster into smaller files.").format(
             label=label_of(path)), "memory") from exc
     except Exception as exc:  # noqa: BLE001 - any reader failure on a broken file is the clerk's "damaged" case
-        raise UnreadableFile(
-            path,
-            _("{label} is damaged or incomplete (cut short in a download?); ask the exam office to send it again.").format(label=label_of(path)),
-            "damaged",
-        ) from exc
+        raise damaged(path, _kind_named_by_head(path)) from exc
+
+
+def _kind_named_by_head(path: Path) -> str:
+    """What the file's first bytes say it is, for a refusal after a reader failed part-way."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(sniff.SNIFF_BYTES)
+    except OSError:
+        head = b""
+    if head.startswith(sniff.ZIP_MAGICS):
+        return N_("an OpenDocument spreadsheet (.ods)") if b"opendocument.spreadsheet" in head else N_("an Excel workbook (.xlsx)")
+    if head.startswith(sniff.OLE_MAGIC):
+        return N_("an Office file (.xls, .et or a password-protected .xlsx)")
+    return N_("a text or web-page roster")
 
 
 def _read(path: Path, max_uncompressed: int, max_ratio: int) -> WorkbookContent:
