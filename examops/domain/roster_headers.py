@@ -80,7 +80,7 @@ class _HeaderChecks:
                     text = clean_text(value).upper()
                     if len(text) in (15, 18) and text[:15].isdigit():
                         return r + 1, c
-                elif value.__class__ in (int, float) and abs(value) >= 1e14:
+                elif value.__class__ in (int, float) and 1e14 <= abs(value) < 1e18:  # 15 or 18 digits
                     return r + 1, c
         return None
 
