@@ -18,9 +18,9 @@ from pathlib import Path
 
 from examops.adapters.excel_in.content import MIB
 
-# Room for the interpreter (~60 MiB of address space before reading) and a
+# Room for the interpreter and its libraries (the 50k roster reads within 512 MiB + 12 x 19 MB) and a
 # multiple of what a roster can hold; RLIMIT_AS counts reserved, not touched, memory.
-BASE_ADDRESS_SPACE = 768 * MIB
+BASE_ADDRESS_SPACE = 512 * MIB
 PER_CONTENT_BYTE = 12
 
 
