@@ -13,7 +13,6 @@ from examops.adapters.excel_in.content import (
     MIB,
     N_,
     PASSWORD_ADVICE,
-    SAVE_AS_ADVICE,
     SheetTable,
     UnreadableFile,
     WorkbookContent,
@@ -79,7 +78,8 @@ def child_sheets(path: Path, what: str, reading: guard.ChildRead) -> tuple[list[
             raise UnreadableFile(
                 path,
                 _("{label} is {what} that needs far more memory to read than its size explains, so it was not read; "
-                  "{advice}.").format(label=label_of(path), what=_(what), advice=_(SAVE_AS_ADVICE)),
+                  "open it in Excel or WPS, delete the rows and columns beyond the roster (Ctrl+End shows the last cell), "
+                  "save it and import again.").format(label=label_of(path), what=_(what)),
                 "memory",
             ) from failure
         raise damaged(path, what) from failure
