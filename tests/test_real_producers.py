@@ -64,3 +64,30 @@ def test_libreoffice_made_now_imports_the_same_candidates(tmp_path):
     expected = candidates(made.pop("examops.xlsx"))
     for name, path in made.items():
         assert candidates(path) == expected, name
+
+
+def test_real_producer_rosters_import_through_the_service_and_bad_ones_change_nothing(site, tmp_path):
+    """A LibreOffice .ods imports; then a file that panicked a reader and one too big to read change nothing."""
+    import openpyxl
+    from sqlalchemy import func, select
+
+    from examops.adapters import schema
+    from examops.services.roster import import_roster
+
+    report = import_roster(site, [FIXTURES / "libreoffice.ods"])
+    assert report.imported and report.candidates == producers.PEOPLE
+
+    def counts():
+        with site.store.read() as conn:
+            return [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in (schema.candidates, schema.seats, schema.events)]
+
+    before = counts()
+    far = tmp_path / "far.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"], workbook.active["XFD1048576"] = "准考证号", "x"
+    workbook.save(far)
+    bad = [far, FIXTURES / "libreoffice-web-page.xls"]
+    report = import_roster(site, bad, replace=True)
+    assert not report.imported
+    assert [p.code for p in report.errors] == ["unreadable"]
+    assert counts() == before
