@@ -2,7 +2,7 @@
 
     python tools/make_real_producer_fixtures.py tests/fixtures/real_producers
 
-The same function makes them at test time where ``soffice`` exists (tests skip
+The same function makes them at test time (tests/integration/test_real_producers.py) where ``soffice`` exists (tests skip
 where it does not). Every file holds the 12 candidates of
 ``sample.synthetic_people(12)``; README.md in the folder says how each was made.
 """

@@ -379,7 +379,7 @@ def test_a_reader_failing_part_way_still_names_the_kind(tmp_path):
     import struct
     from pathlib import Path
 
-    good = (Path(__file__).parent / "fixtures" / "real_producers" / "libreoffice.ods").read_bytes()
+    good = (Path(__file__).parents[1] / "fixtures" / "real_producers" / "libreoffice.ods").read_bytes()
     broken = bytearray(good)
     entry = good.index(b"PK\x01\x02")  # the central directory entry of the first member, "mimetype"
     assert good[entry + 46 : entry + 54] == b"mimetype"
@@ -387,3 +387,13 @@ def test_a_reader_failing_part_way_still_names_the_kind(tmp_path):
     error = _refusal(tmp_path, "rooms.ods", bytes(broken))
     assert error.reason == "damaged"
     assert "looks like an OpenDocument spreadsheet (.ods) but is damaged" in str(error)
+
+
+def test_refusals_speak_the_site_language(tmp_path, monkeypatch):
+    from examops import i18n
+
+    monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
+    error = _refusal(tmp_path, "名单.xls", b"%PDF-1.7\n")
+    assert str(error) == "“名单.xls”是PDF 文档，无法从 PDF 读取名单；请向考试机构索要 Excel 文件。"
+    damaged = _refusal(tmp_path, "坏.xlsx", b"PK\x03\x04" + b"\x00" * 40)
+    assert "看起来是Excel 工作簿（.xlsx），但文件已损坏或不完整" in str(damaged)

@@ -1,6 +1,6 @@
 """What a roster file reads into, and the refusal a clerk sees when it cannot be read.
 
-Message texts are English msgids: ``_`` marks them for the gettext catalog.
+Message texts are English msgids of the gettext catalog (``examops.i18n``), translated when the refusal is made.
 """
 
 from __future__ import annotations
@@ -8,17 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from examops.i18n import N_, _
+
 MIB = 2**20
-
-
-def _(message: str) -> str:
-    """Translate a msgid; English until ``examops.i18n`` (gettext, zh_CN) lands, then ``from examops.i18n import _``."""
-    return message
-
-
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark now, translate where used"
-    """Mark a msgid in a table or constant; it is translated where it is used, in the language of that moment."""
-    return message
 
 
 PASSWORD_ADVICE = N_(

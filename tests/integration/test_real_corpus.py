@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from real_files import CORPUS, clerk_grade, corpus_manifest
 
 from examops.adapters.excel_in import UnreadableFile, read_workbook
 from examops.domain.roster import parse_rosters
+from tests.support.real_files import CORPUS, clerk_grade, corpus_manifest
 
 MANIFEST = corpus_manifest()
 pytestmark = pytest.mark.skipif(not MANIFEST, reason=f"the real-file corpus is not at {CORPUS}")

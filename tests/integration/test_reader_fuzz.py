@@ -2,7 +2,7 @@
 
 CI runs a bounded number of examples; a longer run by hand:
 
-    EXAMOPS_FUZZ_EXAMPLES=3000 python -m pytest -q tests/test_reader_fuzz.py --hypothesis-seed=1
+    EXAMOPS_FUZZ_EXAMPLES=3000 python -m pytest -q tests/integration/test_reader_fuzz.py --hypothesis-seed=1
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from real_files import CORPUS, FIXTURES, clerk_grade
 
 from examops.adapters.excel_in import UnreadableFile, read_workbook
 from examops.domain.roster import parse_rosters
+from tests.support.real_files import CORPUS, FIXTURES, clerk_grade
 
 EXAMPLES = int(os.environ.get("EXAMOPS_FUZZ_EXAMPLES", "40"))
 # Small real-producer rosters, plus a few small corpus files of other producers where the corpus is present.

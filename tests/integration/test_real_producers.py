@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from real_files import FIXTURES
 
 from examops.adapters.excel_in import read_workbook
 from examops.domain.roster import parse_rosters
+from tests.support.real_files import FIXTURES
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import make_real_producer_fixtures as producers  # noqa: E402
 
 TODAY = dt.date(2021, 10, 16)
@@ -71,7 +71,7 @@ def test_real_producer_rosters_import_through_the_service_and_bad_ones_change_no
     import openpyxl
     from sqlalchemy import func, select
 
-    from examops.adapters import schema
+    from examops.adapters.store import schema
     from examops.services.roster import import_roster
 
     report = import_roster(site, [FIXTURES / "libreoffice.ods"])

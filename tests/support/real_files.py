@@ -6,8 +6,8 @@ import csv
 import re
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "real-files"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "real_producers"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "real-files"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "real_producers"
 
 # Words a clerk cannot act on: reader names, format internals, Python's own text.
 JARGON = re.compile(
