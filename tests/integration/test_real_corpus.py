@@ -63,8 +63,10 @@ def _peak_of_reading(path: Path) -> dict:
         "from examops.adapters.excel_in import UnreadableFile, read_workbook\n"
         "try:\n    outcome = read_workbook(sys.argv[1]).kind\n"
         "except UnreadableFile as refusal:\n    outcome = refusal.reason\n"
+        # VmHWM, not ru_maxrss: the latter keeps the RSS this process had as a fork of pytest, before exec.
+        "hwm = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
         "print(json.dumps({'outcome': outcome,"
-        " 'self_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
+        " 'self_mb': hwm / 1024,"
         " 'child_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=os.environ.copy())
