@@ -26,6 +26,9 @@ def private_home(tmp_path, monkeypatch):
     monkeypatch.delenv("EXAMOPS_PIN", raising=False)
     monkeypatch.setenv("EXAMOPS_CLOCK", MORNING)
     monkeypatch.setenv("EXAMOPS_LANG", "en")
+    from examops import i18n
+
+    monkeypatch.setattr(i18n, "_active_language", i18n.ENGLISH)  # in-process words follow EXAMOPS_LANG too
     return home
 
 

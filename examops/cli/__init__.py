@@ -40,6 +40,9 @@ class ExamopsGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str | None) -> None:
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language())  # EXAMOPS_LANG, else the locale: the words of file refusals follow it
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["override"] = override

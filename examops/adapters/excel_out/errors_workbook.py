@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from examops.adapters.workbook_reader import WorkbookContent
+from examops.adapters.excel_in import WorkbookContent
 from examops.domain.roster import PROBLEMS_SHEET, Problem, value_text
 from examops.locations import make_private
 
