@@ -23,10 +23,11 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from examops.domain.plan import Session
+from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _
 from examops.services import gate_view
@@ -52,6 +53,7 @@ from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
+from examops.tui.widgets.scan_field import ScanField
 from examops.tui.widgets.search import SearchModal
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
 
@@ -97,6 +99,7 @@ class GateScreen(Screen):
         self._panels_again = False
         self._panels_timer: Timer | None = None
         self._requests: queue.Queue[ScanRequest | str | None] = queue.Queue()
+        self._reads = DoubleReadFilter()
 
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -108,7 +111,7 @@ class GateScreen(Screen):
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
                 with Horizontal(id="scan-row"):
-                    yield Input(placeholder=_("Scan the ticket or ID card, or type it and press Enter"), id="scan", select_on_focus=False)
+                    yield ScanField(placeholder=_("Scan the ticket or ID card, or type it and press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
                 yield VerdictBanner(id="verdict")
                 yield CandidatePanel(id="card")
@@ -144,8 +147,8 @@ class GateScreen(Screen):
         self.workers.cancel_group(self, "live")
 
     @property
-    def scan_input(self) -> Input:
-        return self.query_one("#scan", Input)
+    def scan_input(self) -> ScanField:
+        return self.query_one("#scan", ScanField)
 
     @property
     def idle(self) -> bool:
@@ -225,6 +228,8 @@ class GateScreen(Screen):
         self.query_one(VerdictBanner).show(view)
         self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session))
         self._set_detail(view.details)
+        if verdict.verdict == "not_recorded":
+            self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
             self.app.bell()
         self._after_scan()
@@ -235,6 +240,7 @@ class GateScreen(Screen):
         self._after_scan()
 
     def _show_failure(self, error: str) -> None:
+        self._reads.forget()
         self.card = None
         self.last_verdict = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
@@ -259,11 +265,13 @@ class GateScreen(Screen):
         self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
 
     # -- the scan field ------------------------------------------------
-    @on(Input.Submitted, "#scan")
-    def _scanned(self, event: Input.Submitted) -> None:
+    @on(ScanField.Scanned, "#scan")
+    def _scanned(self, event: ScanField.Scanned) -> None:
+        """One Enter-terminated code, in the order scanned; a scanner's double read counts once."""
         event.stop()
-        code = event.value
-        self.scan_input.clear()
+        code = event.code
+        if code.strip() and not self._reads.is_scan(code, event.at):
+            return
         if not code.strip():
             self.admit_card()
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
