@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from examops.domain.plan import Session
@@ -56,6 +56,7 @@ from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, Re
 from examops.tui.widgets.scan_field import ScanField
 from examops.tui.widgets.search import SearchModal
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
+from examops.tui.widgets.plain import Label, Static
 
 PANELS_EVERY_S = 2.0
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
