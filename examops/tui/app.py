@@ -30,8 +30,8 @@ class ExamopsApp(App):
     CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss", "report.tcss"]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("ctrl+t", "review", "Review", id="app.review", show=False),
-        Binding("ctrl+b", "report", "Report", id="app.report", show=False),
+        Binding("ctrl+t", "review", "Review", id="app.review"),
+        Binding("ctrl+b", "report", "Report", id="app.report"),
     ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,

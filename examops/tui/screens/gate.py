@@ -72,9 +72,13 @@ UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 class GateScreen(Screen):
     """One lane's screen: scanner first, keyboard only."""
 
+    # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
     BINDINGS = [
         Binding("escape", "clear", "Clear", id="gate.clear"),
-        Binding("f10,ctrl+f", "search", "Find", id="gate.search"),
+        Binding("ctrl+f,f10", "search", "Find", id="gate.search"),
         Binding("f12,ctrl+o", "codes", "Codes", id="gate.codes"),
         Binding("f11,ctrl+r", "roster", "Rooms", id="gate.roster"),
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
@@ -112,7 +116,7 @@ class GateScreen(Screen):
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
                 with Horizontal(id="scan-row"):
-                    yield ScanField(placeholder=_("Scan the ticket or ID card, or type it and press Enter"), id="scan", select_on_focus=False)
+                    yield ScanField(placeholder=_("Scan the ticket or ID, or type it, press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
                 yield VerdictBanner(id="verdict")
                 yield CandidatePanel(id="card")
@@ -125,9 +129,9 @@ class GateScreen(Screen):
                 yield CountersPanel(id="counters")
                 yield Label(_("Rooms admitted/expected"), classes="panel-title")
                 yield RoomsTable(id="rooms")
-                yield Label(_("Exception codes (F-key, or digit+Enter)"), classes="panel-title")
+                yield Label(_("Exception codes (F-key, or digit+Enter)"), classes="panel-title", id="codes-title")
                 yield CodesPanel(id="codes")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         scan = self.scan_input

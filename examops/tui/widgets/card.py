@@ -63,7 +63,9 @@ class CandidatePanel(Horizontal):
         for name, value in (("room", card.room if card else None), ("seat", card.seat if card else None)):
             big = _big(value) if card else ""
             self.query_one(f"#card-{name}", Digits).update(big)
-            small = "" if big or card is None else str(value)
+            # the plain value is always there: a narrow screen shows it instead of the big digits
+            small = "" if card is None else ("-" if value in (None, "") else str(value))
+            self.query_one(f"#card-{name}", Digits).parent.set_class(bool(big), "-big")
             label = self.query_one(f"#card-{name}-text", Label)
             if str(label.content) != small:
                 label.update(small)
