@@ -344,12 +344,16 @@ class GateScreen(Screen):
         if self.pending_scans:
             self._hint(_("Still checking the previous scan, wait a moment"))
             return
+        typed = self.scan_input.value.strip()
         last = self.last_verdict.verdict if self.last_verdict else None
         eligible = self.card is not None and self.card.room is not None and last not in ("admitted", "duplicate")
+        ticket = typed or (self.card.ticket if eligible else None)  # the code in the field first, else the card
+        self.scan_input.clear()
         session_date = self.session.date if self.session else self.site.clock.local().date()
-        self.app.push_screen(ExceptionForm(code, self.card.ticket if eligible else None, session_date), self._form_done)
+        self.app.push_screen(ExceptionForm(code, ticket, session_date), self._form_done)
 
     def _form_done(self, filled: ExceptionFilled | None) -> None:
+        self.scan_input.focus()
         if filled is not None:
             self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
 

@@ -21,7 +21,8 @@ from examops.tui.i18n import code_label, evidence_label
 from examops.tui.words import ACTION
 from examops.tui.widgets.plain import Label, OptionList, Static
 
-PLACEHOLDERS = {"temperature": "36.5", "datetime": "2021-10-15 09:30"}
+# The shape of the answer, never a value that would pass: a reading or a time must be entered or scanned.
+PLACEHOLDERS = {"temperature": "__._ ℃", "datetime": "YYYY-MM-DD HH:MM"}
 
 
 @dataclass(frozen=True)
