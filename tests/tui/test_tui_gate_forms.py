@@ -59,3 +59,20 @@ async def test_no_form_prefills_a_passing_value(seeded_site):
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, GateScreen))
             assert gate_of(app).scan_input.has_focus
+
+
+@run_async
+async def test_an_unknown_id_number_is_masked_in_recent_scans(seeded_site):
+    from tests.support.tui import screen_text
+
+    stranger = "110105194912310021"  # an ID number whose check character fails, on nobody's roster entry
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        gate_of(app).scan_input.insert_text_at_cursor(stranger)
+        await pilot.press("enter")
+        await until(pilot, lambda: gate_of(app).idle and gate_of(app).query_one("#recent").row_count == 1)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "110105********0021" in text
+        assert stranger not in text
