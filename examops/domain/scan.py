@@ -87,3 +87,16 @@ def classify(raw: str) -> Scan:
     if control:
         return Scan("invalid", "", raw, "control characters in the scan")
     return Scan("invalid", "", raw, "not a ticket number, ID number or ticket QR code")
+
+
+_ID_SHAPED = re.compile(r"^\d{17}[\dXx]$")
+
+
+def masked(raw: str) -> str:
+    """A scan as screens may show it: anything shaped like an ID number (a valid one, or one whose
+    check character fails, which is still somebody's number) masked, first 6 and last 4; the rest as typed."""
+    scan = classify(raw)
+    if scan.kind == "id_number":
+        return idnumber.mask(scan.value)
+    text = raw.strip()
+    return idnumber.mask(text) if _ID_SHAPED.match(text) else raw

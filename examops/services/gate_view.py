@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from examops.adapters.store import gate_queries
+from examops.domain import scan
 from examops.domain.event_payloads import Admitted, GateOutcome, UnknownScan
 from examops.domain.events import Event, Kind
 from examops.domain.plan import Session
@@ -80,7 +81,7 @@ def current_session(site: Site, session_id: str | None) -> Session | None:
 
 def _scanned(event: Event) -> str:
     data = event.data
-    return data.scanned if isinstance(data, UnknownScan) else ""
+    return scan.masked(data.scanned) if isinstance(data, UnknownScan) else ""  # an unknown ID number stays masked
 
 
 def _code(event: Event) -> str | None:

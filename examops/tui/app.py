@@ -11,6 +11,7 @@ import getpass
 from textual.app import App
 from textual.binding import Binding
 
+from examops.domain.literal import shown
 from examops.domain.plan import UnknownSession
 from examops.i18n import _, resolve_language, set_language
 from examops.services.site import Site
@@ -29,8 +30,8 @@ class ExamopsApp(App):
     CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss", "report.tcss"]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-        Binding("ctrl+t", "review", "Review", id="app.review", show=False),
-        Binding("ctrl+b", "report", "Report", id="app.report", show=False),
+        Binding("ctrl+t", "review", "Review", id="app.review"),
+        Binding("ctrl+b", "report", "Report", id="app.report"),
     ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
@@ -53,6 +54,11 @@ class ExamopsApp(App):
         self.staff = staff or getpass.getuser()
         self.session_id = session_id
         self.title = _("examops site operations")
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,  # noqa: ANN001
+               markup: bool = False) -> None:
+        """Toasts carry data (names, errors): never markup, controls written out."""
+        super().notify(shown(message, keep="\n"), title=shown(title), severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.mode == "gate":

@@ -25,3 +25,12 @@ from examops.domain.scan import classify, ticket_qr_payload
 def test_classify(raw, kind, value):
     scan = classify(raw)
     assert (scan.kind, scan.value) == (kind, value)
+
+
+def test_a_raw_id_number_is_masked_for_screens_and_anything_else_is_kept():
+    from examops.domain.scan import masked
+
+    assert masked("11010519491231002X") == "110105********002X"
+    assert masked("110105194912310021") == "110105********0021"  # check character fails: still masked
+    assert masked("21150054251634") == "21150054251634"
+    assert masked("garbage!") == "garbage!"

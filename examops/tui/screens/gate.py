@@ -23,10 +23,11 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from examops.domain.plan import Session
+from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _
 from examops.services import gate_view
@@ -52,8 +53,10 @@ from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
+from examops.tui.widgets.scan_field import ScanField
 from examops.tui.widgets.search import SearchModal
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
+from examops.tui.widgets.plain import Label, Static
 
 PANELS_EVERY_S = 2.0
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
@@ -69,9 +72,13 @@ UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 class GateScreen(Screen):
     """One lane's screen: scanner first, keyboard only."""
 
+    # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
     BINDINGS = [
         Binding("escape", "clear", "Clear", id="gate.clear"),
-        Binding("f10,ctrl+f", "search", "Find", id="gate.search"),
+        Binding("ctrl+f,f10", "search", "Find", id="gate.search"),
         Binding("f12,ctrl+o", "codes", "Codes", id="gate.codes"),
         Binding("f11,ctrl+r", "roster", "Rooms", id="gate.roster"),
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
@@ -97,6 +104,7 @@ class GateScreen(Screen):
         self._panels_again = False
         self._panels_timer: Timer | None = None
         self._requests: queue.Queue[ScanRequest | str | None] = queue.Queue()
+        self._reads = DoubleReadFilter()
 
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -108,7 +116,7 @@ class GateScreen(Screen):
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
                 with Horizontal(id="scan-row"):
-                    yield Input(placeholder=_("Scan the ticket or ID card, or type it and press Enter"), id="scan", select_on_focus=False)
+                    yield ScanField(placeholder=_("Scan the ticket or ID, or type it, press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
                 yield VerdictBanner(id="verdict")
                 yield CandidatePanel(id="card")
@@ -121,9 +129,9 @@ class GateScreen(Screen):
                 yield CountersPanel(id="counters")
                 yield Label(_("Rooms admitted/expected"), classes="panel-title")
                 yield RoomsTable(id="rooms")
-                yield Label(_("Exception codes (F-key, or digit+Enter)"), classes="panel-title")
+                yield Label(_("Exception codes (F-key, or digit+Enter)"), classes="panel-title", id="codes-title")
                 yield CodesPanel(id="codes")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         scan = self.scan_input
@@ -144,8 +152,8 @@ class GateScreen(Screen):
         self.workers.cancel_group(self, "live")
 
     @property
-    def scan_input(self) -> Input:
-        return self.query_one("#scan", Input)
+    def scan_input(self) -> ScanField:
+        return self.query_one("#scan", ScanField)
 
     @property
     def idle(self) -> bool:
@@ -225,6 +233,8 @@ class GateScreen(Screen):
         self.query_one(VerdictBanner).show(view)
         self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session))
         self._set_detail(view.details)
+        if verdict.verdict == "not_recorded":
+            self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
             self.app.bell()
         self._after_scan()
@@ -235,6 +245,7 @@ class GateScreen(Screen):
         self._after_scan()
 
     def _show_failure(self, error: str) -> None:
+        self._reads.forget()
         self.card = None
         self.last_verdict = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
@@ -259,11 +270,13 @@ class GateScreen(Screen):
         self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
 
     # -- the scan field ------------------------------------------------
-    @on(Input.Submitted, "#scan")
-    def _scanned(self, event: Input.Submitted) -> None:
+    @on(ScanField.Scanned, "#scan")
+    def _scanned(self, event: ScanField.Scanned) -> None:
+        """One Enter-terminated code, in the order scanned; a scanner's double read counts once."""
         event.stop()
-        code = event.value
-        self.scan_input.clear()
+        code = event.code
+        if code.strip() and not self._reads.is_scan(code, event.at):
+            return
         if not code.strip():
             self.admit_card()
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
@@ -331,12 +344,16 @@ class GateScreen(Screen):
         if self.pending_scans:
             self._hint(_("Still checking the previous scan, wait a moment"))
             return
+        typed = self.scan_input.value.strip()
         last = self.last_verdict.verdict if self.last_verdict else None
         eligible = self.card is not None and self.card.room is not None and last not in ("admitted", "duplicate")
+        ticket = typed or (self.card.ticket if eligible else None)  # the code in the field first, else the card
+        self.scan_input.clear()
         session_date = self.session.date if self.session else self.site.clock.local().date()
-        self.app.push_screen(ExceptionForm(code, self.card.ticket if eligible else None, session_date), self._form_done)
+        self.app.push_screen(ExceptionForm(code, ticket, session_date), self._form_done)
 
     def _form_done(self, filled: ExceptionFilled | None) -> None:
+        self.scan_input.focus()
         if filled is not None:
             self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
 

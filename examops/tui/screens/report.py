@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Label, ProgressBar, Sparkline, Static
+from textual.widgets import Footer, ProgressBar, Sparkline
 from textual.worker import Worker, WorkerState
 
 from examops import locations
@@ -40,6 +40,7 @@ from examops.tui.messages import (
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.review_forms import FieldsForm, FormField
 from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
+from examops.tui.widgets.plain import DataTable, Label, Static
 
 REFRESH_EVERY_S = 3.0
 ROOM_COLUMNS = ("expected", "present", "absent")

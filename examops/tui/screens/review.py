@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from examops.i18n import _, word
@@ -31,6 +31,7 @@ from examops.tui.widgets.review_forms import approve_form, decision_form
 from examops.tui.widgets.review_panes import AlarmsTable, CaseDetail, CasesTable, level_label
 from examops.tui.widgets.review_seating import SeatingActions
 from examops.tui.words import REVIEW_DONE, REVIEW_PURPOSE
+from examops.tui.widgets.plain import DataTable, Label, Static
 
 REFRESH_EVERY_S = 3.0
 

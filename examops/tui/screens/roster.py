@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from examops.domain.verdict import CandidateCard
@@ -22,6 +22,7 @@ from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
 from examops.tui.words import CARD, ROSTER_KIND, SEX
+from examops.tui.widgets.plain import DataTable, Label, Static
 
 RESULT_LIMIT = 50
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Digits, Label, Static
+from textual.widgets import Digits
 
+from examops.domain.literal import shown
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, pgettext, word
 from examops.tui.words import SEX
+from examops.tui.widgets.plain import Label, Static
 
 BIG_CHARS = set(" 0123456789+-^x:ABCDEF$£€()")
 
@@ -46,7 +48,7 @@ class CandidatePanel(Horizontal):
         facts = Text()
         if card is not None:
             rows = (
-                (pgettext("card.name", "Name"), card.name, "bold"),
+                (pgettext("card.name", "Name"), shown(card.name), "bold"),
                 (_("Sex"), word(SEX, card.sex) if card.sex else "-", ""),
                 (_("ID"), card.id_masked, ""),
                 (_("Ticket"), card.ticket, "bold"),
@@ -61,7 +63,9 @@ class CandidatePanel(Horizontal):
         for name, value in (("room", card.room if card else None), ("seat", card.seat if card else None)):
             big = _big(value) if card else ""
             self.query_one(f"#card-{name}", Digits).update(big)
-            small = "" if big or card is None else str(value)
+            # the plain value is always there: a narrow screen shows it instead of the big digits
+            small = "" if card is None else ("-" if value in (None, "") else str(value))
+            self.query_one(f"#card-{name}", Digits).parent.set_class(bool(big), "-big")
             label = self.query_one(f"#card-{name}-text", Label)
             if str(label.content) != small:
                 label.update(small)

@@ -12,15 +12,17 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
 from examops.i18n import _, word
 from examops.tui.i18n import code_label, evidence_label
 from examops.tui.words import ACTION
+from examops.tui.widgets.plain import Label, OptionList, Static
 
-PLACEHOLDERS = {"temperature": "36.5", "datetime": "2021-10-15 09:30"}
+# The shape of the answer, never a value that would pass: a reading or a time must be entered or scanned.
+PLACEHOLDERS = {"temperature": "__._ ℃", "datetime": "YYYY-MM-DD HH:MM"}
 
 
 @dataclass(frozen=True)

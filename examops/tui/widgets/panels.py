@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual.widgets import DataTable, Static
 
 from examops.domain.plan import Session
 from examops.domain.policy import Policy
@@ -14,6 +13,7 @@ from examops.services.counters import SessionCounters
 from examops.services.gate_view import RecentScan
 from examops.tui.i18n import code_label
 from examops.tui.words import ACTION, COUNTERS, RECENT, VERDICT
+from examops.tui.widgets.plain import DataTable, Static
 
 VERDICT_STYLES = {
     "admitted": "bold green", "exception": "bold yellow", "denied": "bold red", "duplicate": "bold red reverse",

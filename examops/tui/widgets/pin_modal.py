@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from examops.i18n import _
 from examops.tui.i18n import localize_bindings
+from examops.tui.widgets.plain import Label, Static
 
 
 class PinModal(ModalScreen[str | None]):

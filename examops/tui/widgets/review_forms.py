@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Select, Static
+from textual.widgets import Input, Select
 
 from examops.domain.reallocation import AllocationPlan
 from examops.i18n import _, pgettext, word
 from examops.tui.i18n import localize_bindings
 from examops.tui.words import REVIEW_FORM, REVIEW_PREVIEW, ROSTER_KIND
+from examops.tui.widgets.plain import DataTable, Label, Static
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from typing import Callable, Iterable, Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Static
 
 from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.events import Event, Kind
@@ -15,6 +14,7 @@ from examops.domain.policy import Policy
 from examops.i18n import _, word
 from examops.services.review import CaseView
 from examops.tui.i18n import code_label, evidence_label
+from examops.tui.widgets.plain import DataTable, Static
 from examops.tui.words import (
     ACTION,
     REVIEW_ACTION,

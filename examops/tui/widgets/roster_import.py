@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, ProgressBar
 
 from examops.i18n import _, word
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
 from examops.tui.words import IMPORT_STAGE
+from examops.tui.widgets.plain import Label, Static
 
 STAGES = ("read", "check", "write")
 

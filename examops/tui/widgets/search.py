@@ -8,22 +8,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from examops.domain.verdict import CandidateCard
+from examops.domain.literal import shown
 from examops.i18n import _, word
 from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.messages import CandidatesFound, SearchFailed
 from examops.tui.words import SEX
+from examops.tui.widgets.plain import Label, OptionList, Static
 
 
 def card_line(card: CandidateCard) -> Text:
     """One result row: ticket, name, sex, masked ID, room and seat."""
     text = Text(card.ticket, style="bold")
-    text.append(f"  {card.name}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}  ")
+    text.append(f"  {shown(card.name)}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}  ")
     place = _('Room') + f' {card.room} ' + _('Seat') + f' {card.seat}' if card.room else _("no seat in this session")
     text.append(place, style="dim" if card.room is None else "")
     return text

@@ -7,7 +7,6 @@ from typing import Callable
 
 from rich.text import Text
 from textual.timer import Timer
-from textual.widgets import Static
 
 from examops.domain import idnumber
 from examops.domain.policy import Policy
@@ -15,6 +14,7 @@ from examops.domain.verdict import Verdict
 from examops.i18n import _, word
 from examops.tui.i18n import code_label
 from examops.tui.words import ACTION, VERDICT
+from examops.tui.widgets.plain import Static
 
 STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
           "unknown", "wrong_session", "invalid", "not_recorded")

@@ -1,0 +1,103 @@
+"""Widgets that never read their text as markup, and show control characters as escapes.
+
+No screen in examops uses console markup; names, notes and scans come from data,
+and a `[/]` or an ESC in them must be seen, not obeyed. Every module of the TUI
+takes Static, Label and tables from here, and strings it is given are shown as
+they are (`shown` escapes controls; line breaks a screen puts in stay).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events, widgets
+from textual.visual import VisualType
+
+from examops.domain.literal import shown
+
+LINE_BREAKS = "\n"
+
+
+def plain(value: object, style: str = "") -> Text:
+    """A value from data as a one-line Text: never markup, controls (and newlines) escaped."""
+    return Text(shown(value), style=style, end="")
+
+
+def escape_text(text: Text, keep: str = LINE_BREAKS) -> Text:
+    """`text` with its control characters written out, each keeping the style it had."""
+    plain_text = text.plain
+    if shown(plain_text, keep=keep) == plain_text:
+        return text
+    cuts = sorted({cut for index, ch in enumerate(plain_text) if shown(ch, keep=keep) != ch for cut in (index, index + 1)})
+    result = Text(style=text.style, justify=text.justify, overflow=text.overflow, no_wrap=text.no_wrap, end=text.end)
+    for part in text.divide(cuts):
+        if len(part.plain) == 1 and shown(part.plain, keep=keep) != part.plain:
+            escaped = Text(shown(part.plain, keep=keep), style=part.style)
+            for span in part.spans:
+                escaped.stylize(span.style)
+            part = escaped
+        result.append_text(part)
+    return result
+
+
+def _safe(content: VisualType) -> VisualType:
+    if isinstance(content, str):
+        return shown(content, keep=LINE_BREAKS)
+    if isinstance(content, Text):
+        return escape_text(content)
+    return content
+
+
+class Static(widgets.Static):
+    def __init__(self, content: VisualType = "", *, markup: bool = False, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(_safe(content), markup=markup, **kwargs)
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(_safe(content), layout=layout)
+
+
+class Label(widgets.Label):
+    def __init__(self, content: VisualType = "", *, markup: bool = False, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(_safe(content), markup=markup, **kwargs)
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        super().update(_safe(content), layout=layout)
+
+
+def _cell(value: object) -> object:
+    """A table cell: strings become plain Text (DataTable would read them as markup); one line each."""
+    if isinstance(value, str):
+        return plain(value)
+    return escape_text(value, keep="") if isinstance(value, Text) else value
+
+
+class DataTable(widgets.DataTable):
+    """Cells are never markup; and column widths measured on idle are drawn at once.
+
+    Textual caches rendered cells without their width, so rows drawn before the
+    idle pass measured them stay cut to the header's width ("08:1", "王[b") until
+    something else changes; the caches are dropped once the widths are known.
+    """
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Runs before DataTable's own idle handler (Textual walks the MRO); clear after it.
+        if self._require_update_dimensions or self._updated_cells:
+            self.call_later(self._redraw_measured)
+
+    def _redraw_measured(self) -> None:
+        self._clear_caches()
+        self.refresh()
+
+    def add_row(self, *cells, height=1, key=None, label=None):  # noqa: ANN001, ANN201 - DataTable's signature
+        return super().add_row(*(_cell(c) for c in cells), height=height, key=key,
+                               label=_cell(label) if label is not None else None)
+
+    def update_cell(self, row_key, column_key, value, *, update_width=False):  # noqa: ANN001, ANN201
+        return super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+
+    def update_cell_at(self, coordinate, value, *, update_width=False):  # noqa: ANN001, ANN201
+        return super().update_cell_at(coordinate, _cell(value), update_width=update_width)
+
+
+class OptionList(widgets.OptionList):
+    def __init__(self, *content, markup: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*content, markup=markup, **kwargs)

@@ -1,0 +1,57 @@
+"""The gate's scan field: every Enter ends exactly one scan, however fast the keys come.
+
+A wedge scanner types a code and Enter faster than any handler runs. Input's
+own Enter is a binding, run only after the key has bubbled up to the app, by
+when the next code's digits are already in the field; so here Enter is taken
+in the field's own key handler, in the order the keys arrived: the text typed
+so far becomes a `Scanned` message and the field is emptied before the next
+key is read. A paste of several lines is one scan per finished line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import events
+from textual.message import Message
+from textual.widgets import Input
+
+ENTER_KEYS = ("enter", "ctrl+m")
+
+
+class ScanField(Input):
+    """An Input that turns each Enter into one `Scanned(code, at)`."""
+
+    @dataclass
+    class Scanned(Message):
+        """One Enter-terminated code; `at` is when its Enter arrived (monotonic seconds)."""
+
+        field: "ScanField"
+        code: str
+        at: float
+
+        @property
+        def control(self) -> "ScanField":
+            return self.field
+
+    # Textual runs each class's handler along the MRO until one prevents the default,
+    # so other keys fall through to Input's own handler.
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key in ENTER_KEYS:
+            event.stop()
+            event.prevent_default()
+            self._scan(self.value, event.time)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        *finished, rest = lines
+        for index, line in enumerate(finished):
+            self._scan((self.value if index == 0 else "") + line, event.time)
+        if rest:
+            self.insert_text_at_cursor(rest)
+
+    def _scan(self, code: str, at: float) -> None:
+        self.value = ""
+        self.post_message(self.Scanned(self, code, at))

@@ -1,0 +1,73 @@
+"""The gate in a real terminal (tmux), at a wedge scanner's speed: six tickets, each + Enter, no gap.
+
+Skipped where tmux is not installed. The gate is `examops demo` in zh-CN on an
+80×24 pane with its own temp dir; the keys go in with `send-keys -l` and
+`Enter` back to back, and the store is read afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.pool import NullPool
+
+from examops.adapters.store import schema
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+EXAMOPS = Path(sys.executable).with_name("examops")
+WAIT_S = 60.0  # a bound for a slow shared machine, not a speed requirement
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def wait_for(condition, what: str) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def test_six_tickets_at_wedge_speed_are_six_admissions(tmp_path):
+    session = f"examops-burst-{uuid.uuid4().hex[:8]}"
+    store = tmp_path / f"examops-demo-{os.getuid()}" / "demo.sqlite3"
+    env = f"TMPDIR={tmp_path} EXAMOPS_HOME={tmp_path / 'home'} EXAMOPS_CLOCK=2021-10-16T08:05"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {EXAMOPS} demo --lang zh-CN")
+    try:
+        pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        wait_for(lambda: "异常代码" in pane(), "the gate screen")
+        engine = create_engine(f"sqlite:///{store}", poolclass=NullPool)
+        with engine.connect() as conn:
+            tickets = [row[0] for row in conn.execute(
+                select(schema.candidates.c.ticket).order_by(schema.candidates.c.ticket).limit(6))]
+        started = time.monotonic()
+        for ticket in tickets:
+            tmux("send-keys", "-t", session, "-l", ticket)
+            tmux("send-keys", "-t", session, "Enter")
+
+        def admitted() -> list[str]:
+            with engine.connect() as conn:
+                return [row[0] for row in conn.execute(select(schema.events.c.ticket).where(
+                    schema.events.c.kind == "admitted").order_by(schema.events.c.pos))]
+
+        wait_for(lambda: len(admitted()) >= len(tickets), "six admissions")
+        drained = time.monotonic() - started
+        wait_for(lambda: "已入场 6" in pane(), "the figures")
+        with engine.connect() as conn:
+            kinds = [row[0] for row in conn.execute(select(schema.events.c.kind).where(
+                schema.events.c.kind != "roster_imported"))]
+        print(f"tmux burst: typed {len(tickets)}, recorded {len(admitted())}, drained in {drained:.2f}s")
+        assert admitted() == tickets
+        assert kinds == ["admitted"] * len(tickets)  # no glued invalid scan, no duplicate
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

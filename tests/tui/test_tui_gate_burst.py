@@ -1,0 +1,128 @@
+"""Every scan, in order: keys arriving as a wedge scanner sends them, all at once, become one scan per Enter."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+from textual import events
+
+from examops.adapters.store import schema
+from examops.tui.app import ExamopsApp
+from examops.tui.screens.gate import GateScreen
+from tests.conftest import at_local
+from tests.support.tui import run_async, screen_text, until
+
+SIZE = (120, 40)
+
+
+def make_app(site) -> ExamopsApp:
+    at_local(site, "2021-10-16T08:10")
+    app = ExamopsApp(site, mode="gate", lane="A", staff="staff1", lang="en")
+    app.animation_level = "none"
+    return app
+
+
+def gate_of(app) -> GateScreen:
+    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
+
+
+def wedge(app, *codes: str) -> None:
+    """What the terminal driver does with a scanner's burst: every key posted at once, nothing awaited."""
+    for code in codes:
+        for character in code:
+            app.post_message(events.Key(character, character))
+        app.post_message(events.Key("enter", "\r"))
+
+
+def admitted_tickets(site) -> list[str]:
+    with site.store.read() as conn:
+        return [row[0] for row in conn.execute(
+            select(schema.events.c.ticket).where(schema.events.c.kind == "admitted").order_by(schema.events.c.pos))]
+
+
+def stored_kinds(site) -> list[str]:
+    with site.store.read() as conn:
+        return [row[0] for row in conn.execute(
+            select(schema.events.c.kind).where(schema.events.c.kind != "roster_imported"))]
+
+
+async def ready(pilot) -> None:
+    await until(pilot, lambda: gate_of(pilot.app).idle)
+
+
+@run_async
+async def test_a_burst_with_no_gap_is_six_scans_in_order(seeded_site):
+    people = seeded_site.people[20:26]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        started = time.monotonic()
+        wedge(app, *(p.ticket for p in people))
+        depths: list[int] = []
+
+        def drained() -> bool:
+            depths.append(gate_of(app).pending_scans)
+            return gate_of(app).idle and len(admitted_tickets(seeded_site)) == len(people)
+
+        await until(pilot, drained)
+        elapsed = time.monotonic() - started
+        assert gate_of(app).card.ticket == people[-1].ticket
+        assert gate_of(app).scan_input.value == ""
+        print(f"burst: typed {len(people)}, recorded {len(admitted_tickets(seeded_site))}, "
+              f"drained in {elapsed:.3f}s, deepest queue {max(depths)}")
+    assert admitted_tickets(seeded_site) == [p.ticket for p in people]
+    assert stored_kinds(seeded_site) == ["admitted"] * len(people)  # nothing glued into an invalid scan
+
+
+@run_async
+async def test_scans_during_a_check_in_flight_are_queued_not_refused(seeded_site, monkeypatch):
+    """The first check is held in the lane worker; the next scans wait their turn and the depth is on screen."""
+    import threading
+
+    people = seeded_site.people[30:34]
+    gate_release = threading.Event()
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        lane = gate_of(app).lane
+        real_check = lane.check
+
+        def slow_check(code, **kwargs):
+            gate_release.wait()
+            return real_check(code, **kwargs)
+
+        monkeypatch.setattr(lane, "check", slow_check)
+        wedge(app, people[0].ticket)
+        await until(pilot, lambda: gate_of(app).pending_scans == 1)
+        wedge(app, *(p.ticket for p in people[1:]))
+        await until(pilot, lambda: gate_of(app).pending_scans == len(people))
+        assert f"({len(people)})" in screen_text(app)  # the queue depth while it drains
+        assert gate_of(app).scan_input.value == ""  # no digits left behind in the field
+        gate_release.set()
+        await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == len(people))
+    assert admitted_tickets(seeded_site) == [p.ticket for p in people]
+
+
+@run_async
+async def test_a_double_read_within_a_second_is_one_scan(seeded_site):
+    person, other = seeded_site.people[40], seeded_site.people[41]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        wedge(app, person.ticket, person.ticket, other.ticket)
+        await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == 2)
+        await until(pilot, lambda: gate_of(app).idle)
+    assert admitted_tickets(seeded_site) == [person.ticket, other.ticket]
+    assert "duplicate_scan" not in stored_kinds(seeded_site)
+
+
+@run_async
+async def test_a_pasted_block_of_lines_is_one_scan_per_line(seeded_site):
+    people = seeded_site.people[50:53]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.post_message(events.Paste("\r".join(p.ticket for p in people) + "\r"))
+        await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == len(people))
+    assert admitted_tickets(seeded_site) == [p.ticket for p in people]

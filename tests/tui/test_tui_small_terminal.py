@@ -1,0 +1,81 @@
+"""Any terminal from 80×24 up: the gate's card, field, hint, recent scans and keys all on screen, in zh-CN."""
+
+from __future__ import annotations
+
+from examops.tui.app import ExamopsApp
+from examops.tui.screens.gate import GateScreen
+from tests.conftest import at_local
+from tests.support.tui import run_async, screen_text, until
+
+SMALL = (80, 24)
+HINT_ZH = "扫描准考证 / 身份证，或输入后按 Enter"
+
+
+def make_app(site, lang="zh-CN") -> ExamopsApp:
+    at_local(site, "2021-10-16T08:10")
+    app = ExamopsApp(site, mode="gate", lane="A", staff="安检员1", lang=lang)
+    app.animation_level = "none"
+    return app
+
+
+def gate_of(app) -> GateScreen:
+    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
+
+
+async def settled_text(pilot) -> str:
+    await until(pilot, lambda: gate_of(pilot.app).idle)
+    await pilot.pause()
+    await pilot.pause()
+    return screen_text(pilot.app)
+
+
+@run_async
+async def test_at_80x24_the_card_shows_the_whole_candidate(seeded_site):
+    person = max(seeded_site.people[:30], key=lambda p: len(p.name))
+    app = make_app(seeded_site)
+    async with app.run_test(size=SMALL) as pilot:
+        idle = await settled_text(pilot)
+        assert HINT_ZH in idle  # the hint is whole
+        gate_of(app).scan_input.insert_text_at_cursor(person.ticket)
+        await pilot.press("enter")
+        await until(pilot, lambda: gate_of(app).card is not None)
+        text = await settled_text(pilot)
+        card = gate_of(app).card
+        for value in (person.name, "女" if person.sex == "F" else "男", card.id_masked, person.ticket):
+            assert value in text, f"{value!r} not on an 80×24 card"
+        assert f"{card.room}" in text and f"座位 {card.seat}" in text.replace("  ", " ") or f"{card.seat}" in text
+        assert "本通道最近扫描" in text
+        recent = gate_of(app).query_one("#recent")
+        assert recent.row_count == 1 and recent.region.height >= 2  # the title, the header and the scan
+
+
+@run_async
+async def test_the_footer_names_review_report_and_find(seeded_site):
+    app = make_app(seeded_site)
+    async with app.run_test(size=SMALL) as pilot:
+        footer = (await settled_text(pilot)).splitlines()[-1]
+        for key in ("^t", "^b", "^f"):
+            assert key in footer, f"{key} missing from the footer: {footer!r}"
+
+
+@run_async
+async def test_the_english_hint_is_whole_at_80_columns(seeded_site):
+    app = make_app(seeded_site, lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        assert "press Enter" in await settled_text(pilot)
+
+
+async def _admit_one(pilot) -> None:
+    await until(pilot, lambda: gate_of(pilot.app).idle)
+    gate_of(pilot.app).scan_input.insert_text_at_cursor(pilot.app.site.people[0].ticket)
+    await pilot.press("enter")
+    await until(pilot, lambda: gate_of(pilot.app).idle and gate_of(pilot.app).card is not None)
+    await pilot.pause()
+
+
+def test_snapshot_gate_admitted_80x24_zh(seeded_site, snap_compare):
+    assert snap_compare(make_app(seeded_site), terminal_size=SMALL, run_before=_admit_one)
+
+
+def test_snapshot_gate_admitted_120x40_zh(seeded_site, snap_compare):
+    assert snap_compare(make_app(seeded_site), terminal_size=(120, 40), run_before=_admit_one)
