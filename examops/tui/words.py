@@ -192,6 +192,7 @@ VERDICT = {
     "wrong_session": N_("WRONG SESSION"),
     "invalid": N_("INVALID SCAN"),
     "not_recorded": N_("NOT RECORDED — rescan"),
+    "session_closed": N_("SESSION CLOSED — call the chief proctor"),
 }
 BINDING = {
     "clear": N_("Clear"),
