@@ -52,6 +52,7 @@ REPORT_FIG = {
     "expected": N_("Expected"),
     "present": N_("Present"),
     "absent": N_("Absent"),
+    "not_arrived": N_("Not yet arrived"),
     "admitted_late": N_("Admitted late"),
     "exceptions": N_("Exceptions"),
     "approvals": N_("Approvals"),
