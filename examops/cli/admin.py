@@ -39,20 +39,22 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
 @click.command()
 @click.option("--session", "session_id", required=True)
 @click.option("--by", "by", required=True, help="The chief proctor signing the session off.")
+@click.option("--reason", default="", help="Why the session is closed before its end (required then).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def close(ctx, session_id, by, as_json) -> None:  # noqa: ANN001
+def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
     """Sign a session off (chief proctor's PIN); later records need --override REASON."""
     from examops.services.incidents import close_session
     from examops.services.review import ReviewRefused
 
     site = open_site(ctx)
     try:
-        event = close_session(site, session=session_id, by=by, pin=chief_pin())
+        event, left = close_session(site, session=session_id, by=by, pin=chief_pin(), reason=reason)
     except ReviewRefused as exc:
         raise Failure(str(exc)) from None
-    emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id}, as_json,
-         f"session {session_id} closed by {by}")
+    human = f"session {session_id} closed by {by} at {site.clock.local():%H:%M}"
+    human += "".join(f"\n  still open: {line}" for line in left)
+    emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": left}, as_json, human)
 
 
 @click.command()
@@ -73,4 +75,31 @@ def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
     emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")
 
 
-COMMANDS = (incident, close, void)
+@click.group()
+def alarm() -> None:
+    """Duplicate-scan alarms and lane conflicts: the chief's finding on each."""
+
+
+@alarm.command("resolve")
+@click.argument("event_id")
+@click.option("--as", "resolution", type=click.Choice(["double_read", "rescan", "incident"]), required=True,
+              help="double_read: the scanner read twice; rescan: staff scanned again by mistake; incident: a real one.")
+@click.option("--note", required=True, help="What was found.")
+@click.option("--by", "by", required=True, help="The chief proctor's name.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa: ANN001
+    """Record the chief's finding on an alarm (chief proctor's PIN)."""
+    from examops.services.incidents import resolve_alarm
+    from examops.services.review import ReviewRefused
+
+    site = open_site(ctx)
+    try:
+        event = resolve_alarm(site, event_id, resolution=resolution, note=note, by=by, pin=chief_pin())
+    except ReviewRefused as exc:
+        raise Failure(str(exc)) from None
+    emit({"id": event.id, "session": event.session, "ticket": event.ticket, **event.payload}, as_json,
+         f"alarm {event.payload['target'][:8]} ({event.ticket}) resolved as {resolution} by {by}")
+
+
+COMMANDS = (incident, close, void, alarm)

@@ -73,7 +73,14 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
     site = open_site(ctx)
     ids = list(case_ids) or pending_ids(site, session=session_id, level=level, code=code)
     if not ids:
-        emit({"approved": []}, as_json, f"nothing pending at level {level}")
+        from collections import Counter
+
+        from examops.services.review import list_cases
+
+        waiting = Counter(v.next_level for v in list_cases(site, session=session_id, status="pending", code=code))
+        why = "; ".join(f"{n} case(s) wait for the {other}'s approval" for other, n in waiting.items())
+        emit({"approved": [], "waiting": dict(waiting)}, as_json,
+             f"nothing waits for the {level} in {session_id}" + (f": {why} first" if why else ": no case is pending"))
         return
     try:
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
@@ -144,7 +151,13 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     human = "\n".join(f"{m['ticket']} {m['name']}: {m['from_room']}/{m['from_seat']} → {m['room']}/{m['seat']}" for m in moves)
     if preview and plan.unplaced:
         human += f"\nmissing seats: {plan.missing_seats()}"
-    emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human or "nobody to move")
+    if not human:
+        from examops.services.review import list_cases
+
+        pending = [v for v in list_cases(site, session=session_id, status="pending") if v.case.action in ("backup_room", "isolation_room")]
+        human = ("nobody to move: " + ", ".join(f"{v.card.ticket} waits for the {v.next_level}'s approval" for v in pending)
+                 if pending else "nobody to move: no approved backup- or isolation-room case is waiting for a seat")
+    emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human)
 
 
 @click.command()
@@ -153,15 +166,18 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
 @click.option("--room", required=True)
 @click.option("--seat", type=int)
 @click.option("--by", "by", required=True)
+@click.option("--reason", required=True, help="Why the candidate is moved (listed in the moves record).")
+@click.option("--isolation-reason", default="", help="Why a candidate without an approved fever case goes to the isolation room.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def move(ctx, ticket, session_id, room, seat, by, as_json) -> None:  # noqa: ANN001
+def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_json) -> None:  # noqa: ANN001
     """Move a candidate to a room (and seat) by hand (chief proctor's PIN)."""
     from examops.services.seating import move as do_move
 
     site = open_site(ctx)
     try:
-        result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=chief_pin())
+        result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=chief_pin(), reason=reason,
+                         isolation_reason=isolation_reason)
     except _refused() as exc:
         raise Failure(str(exc)) from None
     emit(result, as_json, f"{ticket} {result['name']}: {result['from_room']}/{result['from_seat']} → {room}/{result['seat']}")
@@ -200,8 +216,14 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
     """Open the chief proctor's review screen: exceptions, approvals, reallocation, alarms."""
     from examops.tui.app import ExamopsApp
 
+    from examops.services.review import ReviewRefused, require_pin
+
     site = open_site(ctx)
     require_session(site, session_id)
+    try:  # as Ctrl+T from a lane: the PIN before the screen opens
+        require_pin(site, chief_pin(), "review", "open the review screen")
+    except ReviewRefused as exc:
+        raise Failure(str(exc)) from None
     ExamopsApp(site, mode="review", session_id=session_id, lang=lang).run()
 
 

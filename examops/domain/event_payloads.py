@@ -140,6 +140,7 @@ class Moved(Payload):
     origin: Origin | None = None
     via: str = "move"
     by: str = ""
+    reason: str | None = optional()  # why the chief moved them (written by every move since it was asked for)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,6 +234,7 @@ class IncidentRecorded(Payload):
 class SessionClosed(Payload):
     event_kind = Kind.SESSION_CLOSED
     by: str = ""
+    reason: str | None = optional()  # why it was closed before the session's end, when it was
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -263,6 +265,22 @@ class PinRefused(Payload):
     event_kind = Kind.PIN_REFUSED
     who: str = ""
     purpose: str = ""
+
+
+ALARM_RESOLUTIONS = ("double_read", "rescan", "incident")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlarmResolved(Payload):
+    """The chief's finding on a duplicate-scan alarm or an admission conflict: a scanner double read, a mistaken
+    re-scan, or a real incident; with a note."""
+
+    event_kind = Kind.ALARM_RESOLVED
+    target: str = ""  # the alarm's event id
+    target_kind: str = ""
+    resolution: str = ""  # one of ALARM_RESOLUTIONS
+    note: str = ""
+    by: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -300,7 +318,7 @@ class Unrecognised(Payload):
 PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
     Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused,
-    PlanChanged, PinChanged, OverrideGranted)}
+    PlanChanged, PinChanged, OverrideGranted, AlarmResolved)}
 
 
 def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:

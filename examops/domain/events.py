@@ -42,6 +42,7 @@ class Kind:
     PLAN_CHANGED = "plan_changed"
     PIN_CHANGED = "pin_changed"
     OVERRIDE_GRANTED = "override_granted"
+    ALARM_RESOLVED = "alarm_resolved"
 
 
 @dataclass(frozen=True, slots=True)

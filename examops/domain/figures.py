@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 from examops.domain.event_payloads import IncidentRecorded
 from examops.domain.events import Event
 from examops.domain.plan import Session
-from examops.domain.state import CandidateDay
+from examops.domain.state import CandidateDay, Case
 
 INCIDENT_KINDS = {
     "misconduct": ("违纪", "Misconduct"),
@@ -40,18 +40,32 @@ class SeatRecord:
 
 @dataclass
 class RoomFigures:
+    """One room's row. `present` are the room's own candidates sitting in it; a candidate placed elsewhere is in
+    `moved_out` here and `moved_in` there, so every row adds up: 应到 = 实到 + 缺考 + 未到 + 调出."""
+
     room: str
     expected: int = 0
     present: int = 0
-    absent: list[SeatRecord] = field(default_factory=list)
+    absent: list[SeatRecord] = field(default_factory=list)  # 缺考: entry has closed and they are not in
+    not_arrived: list[SeatRecord] = field(default_factory=list)  # 未到: entry is still open
     moved_out: list[dict] = field(default_factory=list)
     moved_in: list[dict] = field(default_factory=list)
-    exceptions: list[dict] = field(default_factory=list)
+    exceptions: list[dict] = field(default_factory=list)  # one a candidate: the case that stands, with its attempts
     incidents: list[dict] = field(default_factory=list)
+
+    @property
+    def seated(self) -> int:
+        """Who sits in the room now: its own candidates and those moved in."""
+        return self.present + len(self.moved_in)
+
+    @property
+    def adds_up(self) -> bool:
+        return self.expected == self.present + len(self.absent) + len(self.not_arrived) + len(self.moved_out)
 
     def to_dict(self) -> dict:
         return {
             "room": self.room, "expected": self.expected, "present": self.present, "absent": len(self.absent),
+            "not_arrived": len(self.not_arrived), "seated": self.seated,
             "absentees": [{"seat": s.seat, "ticket": s.ticket, "name": s.name} for s in self.absent],
             "moved_out": self.moved_out, "moved_in": self.moved_in, "exceptions": self.exceptions, "incidents": self.incidents,
         }
@@ -63,19 +77,25 @@ class SessionFigures:
     expected: int = 0
     present: int = 0
     absent: int = 0
+    not_arrived: int = 0  # before the entry cutoff: not yet in (未到), not 缺考
     admitted_late: int = 0
-    exceptions: int = 0
-    exceptions_by_code: dict[str, int] = field(default_factory=dict)
+    exceptions: int = 0  # candidates with an exception (each once, however many attempts)
+    exception_attempts: int = 0  # exception records, superseded attempts included
+    exceptions_by_code: dict[str, int] = field(default_factory=dict)  # candidates, by the code of the case that stands
     exceptions_by_status: dict[str, int] = field(default_factory=dict)
     approvals: int = 0
-    reallocated: int = 0
+    reallocated: int = 0  # every candidate placed outside their roster seat: reallocation or the chief's move
     denied: int = 0
     incidents: int = 0
     incidents_by_kind: dict[str, int] = field(default_factory=dict)
     duplicates: int = 0
+    open_alarms: int = 0  # duplicate-scan alarms the chief has not resolved
+    alarm_incidents: int = 0  # alarms the chief found to be a real incident
     duplicate_admissions: int = 0
-    conflicts: int = 0  # offline admissions that collided with another lane's
+    conflicts: int = 0  # offline admissions that collided with another lane's, not yet resolved
     voided: int = 0
+    unexplained_voids: int = 0
+    unexplained_overrides: int = 0
     unresolved: int = 0
     arrivals: dict[str, int] = field(default_factory=dict)  # "08:05" -> admissions in that 5-minute bucket
     rooms: dict[str, RoomFigures] = field(default_factory=dict)
@@ -89,19 +109,36 @@ class SessionFigures:
         """The headline figures (what `--json` prints and the signature covers)."""
         return {
             "session": self.session, "expected": self.expected, "present": self.present, "absent": self.absent,
-            "admitted_late": self.admitted_late, "exceptions": self.exceptions,
+            "not_arrived": self.not_arrived, "admitted_late": self.admitted_late, "exceptions": self.exceptions,
+            "exception_attempts": self.exception_attempts,
             "exceptions_by_code": dict(sorted(self.exceptions_by_code.items())),
             "exceptions_by_status": dict(sorted(self.exceptions_by_status.items())),
             "approvals": self.approvals, "reallocated": self.reallocated, "denied": self.denied,
             "incidents": self.incidents, "incidents_by_kind": dict(sorted(self.incidents_by_kind.items())),
-            "duplicates": self.duplicates, "duplicate_admissions": self.duplicate_admissions,
-            "conflicts": self.conflicts, "voided": self.voided,
+            "duplicates": self.duplicates, "open_alarms": self.open_alarms, "alarm_incidents": self.alarm_incidents,
+            "duplicate_admissions": self.duplicate_admissions, "conflicts": self.conflicts, "voided": self.voided,
+            "unexplained_voids": self.unexplained_voids, "unexplained_overrides": self.unexplained_overrides,
             "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": [str(r) for r in self.reasons],
         }
 
 
+@dataclass(frozen=True)
+class Record:
+    """What the log says about the session beyond the candidates' days: how alarms were resolved, voids, overrides."""
+
+    alarm_resolutions: Mapping[str, str] = field(default_factory=dict)  # alarm event id -> double_read/rescan/incident
+    voided: int = 0
+    unexplained_voids: int = 0
+    unexplained_overrides: int = 0
+
+
 def _local(at: str, tz) -> dt.datetime:  # noqa: ANN001
     return dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(tz).replace(tzinfo=None)
+
+
+def standing_case(day: CandidateDay) -> Case | None:
+    """The case that stands for a candidate: the latest attempt (a newer exception closes the ones before it)."""
+    return day.cases[-1] if day.cases else None
 
 
 def compute(
@@ -109,13 +146,18 @@ def compute(
     seats: Sequence[SeatRecord],
     days: Mapping[str, CandidateDay],
     incidents: Sequence[Event],
-    voided: int,
+    voided: int | Record,
     levels: Sequence[str],
     tz,  # noqa: ANN001 - a tzinfo for local times
     admissions_per_ticket: Mapping[str, int] | None = None,
+    now_local: dt.datetime | None = None,
 ) -> SessionFigures:
-    """Every figure of one session; `days` holds only candidates with events."""
-    figures = SessionFigures(session.id, expected=len(seats), voided=voided)
+    """Every figure of one session; `days` holds only candidates with events. `now_local` before the entry
+    cutoff makes the not-yet-admitted 未到 rather than 缺考 (None: the session is over)."""
+    record = voided if isinstance(voided, Record) else Record(voided=voided, unexplained_voids=voided)
+    entry_open = now_local is not None and now_local <= session.entry_closes_at
+    figures = SessionFigures(session.id, expected=len(seats), voided=record.voided,
+                             unexplained_voids=record.unexplained_voids, unexplained_overrides=record.unexplained_overrides)
     rooms = figures.rooms
     home = {s.ticket: s for s in seats}
     for seat in seats:
@@ -123,19 +165,25 @@ def compute(
     by_code: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     arrivals: Counter[str] = Counter()
+    resolutions = record.alarm_resolutions
     for ticket, day in days.items():
         figures.duplicates += len(day.duplicate_scans)
-        figures.conflicts += len(day.conflicts)
-        for case in day.cases:
+        figures.open_alarms += sum(1 for e in day.duplicate_scans if e.id not in resolutions)
+        figures.alarm_incidents += sum(1 for e in (*day.duplicate_scans, *day.conflicts) if resolutions.get(e.id) == "incident")
+        figures.conflicts += sum(1 for e in day.conflicts if e.id not in resolutions)
+        figures.exception_attempts += len(day.cases)
+        figures.approvals += sum(len(c.approvals) for c in day.cases)
+        case = standing_case(day)
+        if case is not None:
             status = case.status(levels)
             by_code[case.code] += 1
             by_status[status] += 1
-            figures.approvals += len(case.approvals)
-            if status in ("pending",) or (status == "approved" and case.seated_by is None and day.admission is None):
+            if status == "pending" or (status == "approved" and case.seated_by is None and day.admission is None):
                 figures.unresolved += 1
-            record = {"ticket": ticket, "code": case.code, "action": case.action, "status": status}
+            entry = {"ticket": ticket, "code": case.code, "action": case.action, "status": status,
+                     "attempts": len(day.cases), "case": case.id}
             if ticket in home:
-                rooms[home[ticket].room].exceptions.append(record)
+                rooms[home[ticket].room].exceptions.append(entry)
         if day.status == "denied":
             figures.denied += 1
         if day.admission is None:
@@ -147,21 +195,25 @@ def compute(
         minute = arrived_at.minute - arrived_at.minute % ARRIVAL_BUCKET_MINUTES
         arrivals[f"{arrived_at.hour:02d}:{minute:02d}"] += 1
         room, seat = day.room, day.seat
-        if room is not None:
-            rooms.setdefault(room, RoomFigures(room)).present += 1
         origin = home.get(ticket)
-        if origin is not None and room is not None and (room, seat) != (origin.room, origin.seat):
-            move = {"ticket": ticket, "name": origin.name, "from_room": origin.room, "from_seat": origin.seat,
-                    "room": room, "seat": seat, "via": day.placement.data.via}
-            rooms[origin.room].moved_out.append(move)
-            rooms[room].moved_in.append(move)
-            if day.admission.data.via == "reallocation":
-                figures.reallocated += 1
+        if origin is None or room is None:
+            continue
+        if (room, seat) == (origin.room, origin.seat):
+            rooms[room].present += 1
+            continue
+        placed = day.placement.data
+        move = {"ticket": ticket, "name": origin.name, "from_room": origin.room, "from_seat": origin.seat,
+                "room": room, "seat": seat, "via": placed.via, "reason": _move_reason(day),
+                "by": getattr(placed, "by", None) or day.placement.staff or ""}
+        rooms[origin.room].moved_out.append(move)
+        rooms.setdefault(room, RoomFigures(room)).moved_in.append(move)
+        figures.reallocated += 1
     for seat in seats:
         day = days.get(seat.ticket)
         if day is None or day.admission is None:
-            rooms[seat.room].absent.append(seat)
-    figures.absent = figures.expected - sum(1 for s in seats if s.ticket in days and days[s.ticket].admission is not None)
+            (rooms[seat.room].not_arrived if entry_open else rooms[seat.room].absent).append(seat)
+    missing = figures.expected - sum(1 for s in seats if s.ticket in days and days[s.ticket].admission is not None)
+    figures.not_arrived, figures.absent = (missing, 0) if entry_open else (0, missing)
     figures.exceptions = sum(by_code.values())
     figures.exceptions_by_code = dict(by_code)
     figures.exceptions_by_status = dict(by_status)
@@ -179,6 +231,16 @@ def compute(
     figures.duplicate_admissions = sum(n - 1 for n in (admissions_per_ticket or {}).values() if n > 1)
     figures.reasons = _reasons(figures)
     return figures
+
+
+def _move_reason(day: CandidateDay) -> str:
+    """Why the candidate sits where they do: the chief's words for a move, else the exception that sent them."""
+    placed = day.placement.data
+    said = getattr(placed, "reason", None)
+    if said:
+        return str(said)
+    case = next((c for c in day.cases if c.seated_by is day.placement), None)
+    return case.code if case else ""
 
 
 def _arrival(day: CandidateDay) -> str:
@@ -202,9 +264,12 @@ class ZeroIncidentReason(str):
 REASON_RECORDS = {
     "incidents": "{count} incident(s) recorded",
     "unresolved": "{count} exception(s) not decided or not seated",
+    "open_alarms": "{count} duplicate-scan alarm(s) not resolved by the chief",
+    "alarm_incidents": "{count} alarm(s) found to be a real incident",
     "duplicate_admissions": "{count} duplicate admission(s)",
     "conflicts": "{count} admission conflict(s) between lanes: check those candidates",
-    "voided": "{count} voided event(s): a recorded outcome had to be corrected",
+    "unexplained_voids": "{count} voided event(s) without a reason",
+    "unexplained_overrides": "{count} record(s) into a closed session without a reason",
 }
 
 

@@ -10,7 +10,8 @@ from examops.domain import idnumber
 from examops.domain.plan import Session
 from examops.domain.policy import Decision, Policy
 
-VERDICTS = ("admitted", "exception", "denied", "duplicate", "unknown", "wrong_session", "invalid", "not_recorded")
+VERDICTS = ("admitted", "exception", "denied", "duplicate", "unknown", "wrong_session", "invalid", "not_recorded",
+            "session_closed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class Verdict:
     evidence: Mapping[str, str] = field(default_factory=dict)
     offline: bool = False
     """Recorded on this laptop while the shared store did not answer; uploaded when it does."""
+    closed_by: str | None = None  # for "session_closed": who signed the session off, and when (local HH:MM)
+    closed_at: str | None = None
 
     def to_json(self, *, reveal_id: bool = False) -> dict:
         card = self.card
@@ -81,6 +84,8 @@ class Verdict:
             out["evidence"] = dict(self.evidence)
         if self.offline:
             out["offline"] = True
+        if self.verdict == "session_closed":
+            out.update(closed_by=self.closed_by, closed_at=self.closed_at)
         return out
 
 

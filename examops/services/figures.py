@@ -6,9 +6,9 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from examops.adapters.store import report_queries as q
-from examops.domain.event_payloads import Voided
+from examops.domain.event_payloads import AlarmResolved, Voided
 from examops.domain.events import Event, Kind
-from examops.domain.figures import SeatRecord, SessionFigures, compute
+from examops.domain.figures import Record, SeatRecord, SessionFigures, compute
 from examops.domain.state import fold_day
 from examops.services.site import Site
 
@@ -21,11 +21,21 @@ def session_figures(site: Site, session_id: str) -> SessionFigures:
         by_ticket: dict[str, list[Event]] = defaultdict(list)
         incidents: list[Event] = []
         void_targets: set[str] = set()
+        unexplained_voids = unexplained_overrides = 0
+        resolutions: dict[str, str] = {}
         for event in q.session_events(conn, session_id):
+            override = event.payload.get("override")
+            if override is not None and not str(override).strip():
+                unexplained_overrides += 1
             if event.kind == Kind.INCIDENT:
                 incidents.append(event)
             elif event.kind == Kind.VOIDED:
-                void_targets.add(Voided.from_event(event).target)
+                void = Voided.from_event(event)
+                void_targets.add(void.target)
+                unexplained_voids += not void.reason.strip()
+            elif event.kind == Kind.ALARM_RESOLVED:
+                found = AlarmResolved.from_event(event)
+                resolutions[found.target] = found.resolution
             if event.ticket is not None:
                 by_ticket[event.ticket].append(event)
         admissions = q.admission_rows_per_ticket(conn, session_id)
@@ -33,5 +43,6 @@ def session_figures(site: Site, session_id: str) -> SessionFigures:
     days = {ticket: fold_day(session_id, ticket, events) for ticket, events in by_ticket.items()}
     # Voided admissions keep their guard row (a new slot is taken); count live admissions only.
     live_admissions = {t: n - days[t].voided_admissions for t, n in admissions.items() if t in days}
-    return compute(session, seats, days, incidents, len(void_targets), site.plan.approval_levels, ZoneInfo(site.plan.timezone),
-                   live_admissions)
+    record = Record(resolutions, len(void_targets), unexplained_voids, unexplained_overrides)
+    return compute(session, seats, days, incidents, record, site.plan.approval_levels, ZoneInfo(site.plan.timezone),
+                   live_admissions, now_local=site.clock.local())

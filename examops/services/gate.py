@@ -8,13 +8,21 @@ a `duplicate`; a failed write is `not_recorded` and leaves nothing behind.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
 from examops.adapters.store import IntegrityError, WriteFailed, format_utc
 from examops.domain import idnumber
 from examops.domain.field_limits import check_field
-from examops.domain.event_payloads import PAYLOAD_TYPES, DuplicateScan, GateOutcome, UnknownScan, WrongSessionScan
+from examops.domain.event_payloads import (
+    PAYLOAD_TYPES,
+    DuplicateScan,
+    GateOutcome,
+    SessionClosed,
+    UnknownScan,
+    WrongSessionScan,
+)
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
@@ -65,6 +73,9 @@ class Lane:
             return Verdict("invalid", session.id, reason=scan.reason, scanned=scan.raw[:80])
         try:
             with self.site.store.read() as conn:
+                closed = ledger.closure(conn, session.id)
+                if closed is not None and not (self.site.override or "").strip():
+                    return self._closed(session, closed)
                 card = self._find(conn, scan.kind, scan.value, session.id)
                 if card is None:
                     suggestions = tuple(lookup.near_matches(conn, scan.value, session=session.id))
@@ -105,6 +116,14 @@ class Lane:
         except WriteFailed as exc:
             return replace(base, verdict="not_recorded", reason=str(exc))
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
+
+    def _closed(self, session: Session, closed: Event) -> Verdict:
+        """The chief signed the session off: nothing more is recorded here, and a rescan cannot change that."""
+        by = SessionClosed.from_event(closed).by
+        closed_at = self.site.clock.local(dt.datetime.fromisoformat(closed.at.replace("Z", "+00:00")))
+        at = f"{closed_at:%H:%M}"
+        return Verdict("session_closed", session.id, reason=f"session {session.id} was closed by {by} at {at}: "
+                       "nothing more is recorded; call the chief proctor (总监考)", closed_by=by, closed_at=at)
 
     # -- writing -----------------------------------------------------------
     def _event(self, kind: str, session: str, ticket: str | None, payload: dict) -> Event:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from examops.adapters.store import review_queries as q
-from examops.domain.event_payloads import IncidentRecorded, SessionClosed
+from examops.domain.event_payloads import ALARM_RESOLUTIONS, AlarmResolved, IncidentRecorded, SessionClosed
 from examops.domain.events import Event, Kind
 from examops.domain.figures import INCIDENT_ALIASES, INCIDENT_KINDS, SEVERITIES
 from examops.services import ledger, lookup
 from examops.services.review import ReviewRefused, require_pin
+
+ALARM_KINDS = (Kind.DUPLICATE, Kind.CONFLICT)
 from examops.services.site import Site
 
 
@@ -40,12 +44,66 @@ def record_incident(site: Site, *, session: str, room: str, kind: str, note: str
     return ledger.record(site.store, event, override=site.override)[0]
 
 
-def close_session(site: Site, *, session: str, by: str, pin: str | None) -> Event:
-    """The chief signs the session off; later records for it need an override with a reason."""
-    site.plan.session(session)
+def still_open(site: Site, session: str) -> list[str]:
+    """What a close would leave behind: cases waiting for a level, approved candidates not seated, open alarms."""
+    from collections import Counter
+
+    from examops.services.review import duplicate_alarms, list_cases
+
+    views = [v for v in list_cases(site, session=session) if v.case is v.day.cases[-1]]
+    waiting = Counter(v.next_level for v in views if v.status == "pending")
+    lines = [f"{n} case(s) wait for the {level}'s approval" for level, n in waiting.items()]
+    unseated = [v.card.ticket for v in views if v.status == "approved" and v.case.seated_by is None and not v.day.admitted]
+    if unseated:
+        lines.append(f"{len(unseated)} approved candidate(s) not yet seated ({', '.join(unseated)}): examops reallocate")
+    with site.store.read() as conn:
+        resolved = {e.data.target for e in q.events_of_kind(conn, Kind.ALARM_RESOLVED, session)}
+    alarms = [a for a in duplicate_alarms(site, session) if a["event_id"] not in resolved]
+    if alarms:
+        lines.append(f"{len(alarms)} duplicate-scan alarm(s) not resolved: examops alarm resolve EVENT --as ... "
+                     f"({', '.join(a['event_id'][:8] for a in alarms)})")
+    return lines
+
+
+def close_session(site: Site, *, session: str, by: str, pin: str | None, reason: str = "") -> tuple[Event, list[str]]:
+    """The chief signs the session off; later records for it need an override with a reason.
+
+    Before the session's end a close needs `reason`; the close returns what it leaves open, for the chief to see."""
+    plan_session = site.plan.session(session)
+    now = site.clock.local()
+    if now < plan_session.ends_at and not reason.strip():
+        left = still_open(site, session)
+        raise ReviewRefused(f"session {session} runs until {plan_session.ends_at:%H:%M} (now {now:%H:%M}): "
+                            "to close it early give --reason" + "".join(f"\n  still open: {line}" for line in left))
     require_pin(site, pin, by, f"close {session}")
     with site.store.read() as conn:
         closed = ledger.closure(conn, session)
     if closed is not None:
-        raise ReviewRefused(f"session {session} was already closed by {SessionClosed.from_event(closed).by} at {closed.at}")
-    return ledger.record(site.store, site.system_event(Kind.SESSION_CLOSED, SessionClosed(by=by).to_payload(), session=session))[0]
+        at = site.clock.local(dt.datetime.fromisoformat(closed.at.replace("Z", "+00:00")))
+        raise ReviewRefused(f"session {session} was already closed by {SessionClosed.from_event(closed).by} at {at:%H:%M}")
+    left = still_open(site, session)
+    payload = SessionClosed(by=by, reason=reason.strip() or None).to_payload()
+    return ledger.record(site.store, site.system_event(Kind.SESSION_CLOSED, payload, session=session))[0], left
+
+
+def resolve_alarm(site: Site, event_id: str, *, resolution: str, note: str, by: str, pin: str | None) -> Event:
+    """The chief's finding on a duplicate-scan alarm or a lane conflict (a double read, a mistaken re-scan, or a real
+    incident); the 三零 verdict waits for every alarm's finding."""
+    if resolution not in ALARM_RESOLUTIONS:
+        raise ReviewRefused(f"--as must be one of {', '.join(ALARM_RESOLUTIONS)}")
+    if not note.strip():
+        raise ReviewRefused("say what was found (--note)")
+    require_pin(site, pin, by, f"resolve alarm {event_id}")
+    with site.store.read() as conn:
+        alarms = [e for kind in ALARM_KINDS for e in q.events_of_kind(conn, kind, None) if e.id.startswith(event_id)]
+        done = {e.data.target for e in q.events_of_kind(conn, Kind.ALARM_RESOLVED, None)}
+    if not alarms:
+        raise ReviewRefused(f"no duplicate-scan alarm or lane conflict {event_id}: `examops exceptions` lists the open ones")
+    if len(alarms) > 1:
+        raise ReviewRefused(f"{event_id} matches {len(alarms)} alarms: give more characters")
+    alarm = alarms[0]
+    if alarm.id in done:
+        raise ReviewRefused(f"alarm {alarm.id[:8]} was already resolved")
+    payload = AlarmResolved(target=alarm.id, target_kind=alarm.kind, resolution=resolution, note=note.strip(), by=by)
+    event = site.system_event(Kind.ALARM_RESOLVED, payload.to_payload(), session=alarm.session, ticket=alarm.ticket)
+    return ledger.record(site.store, event, override=site.override)[0]

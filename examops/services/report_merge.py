@@ -75,6 +75,8 @@ def _refuse_figures_that_do_not_add_up(reports: Sequence[Verification]) -> None:
     for report in reports:
         for figures in report.figures:
             expected, present, absent = (figures.get(k) for k in ("expected", "present", "absent"))
+            if isinstance(absent, int) and isinstance(figures.get("not_arrived"), int):
+                absent += figures["not_arrived"]  # before the entry cutoff the missing are 未到, not yet 缺考
             if all(isinstance(v, int) for v in (expected, present, absent)) and present + absent > expected:
                 raise ReportRefused(f"{report.path}: {report.site} {figures['session']}: present {present} + absent {absent} "
                                     f"is more than the {expected} expected: the figures cannot be true; nothing was written")

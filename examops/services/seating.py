@@ -81,8 +81,14 @@ def reallocate(site: Site, session: str, *, by: str, pin: str | None, allow_part
     return plan
 
 
-def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, by: str, pin: str | None) -> dict:
-    """Put a candidate in a given room (and seat, else the first free one); admits them if not yet in."""
+def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, by: str, pin: str | None,
+         reason: str = "", isolation_reason: str = "") -> dict:
+    """Put a candidate in a given room (and seat, else the first free one); admits them if not yet in.
+
+    Every move says why (it is listed in 调配记录); the isolation room takes only a candidate whose exception was
+    approved for it, unless `isolation_reason` says why this one goes there."""
+    if not reason.strip():
+        raise ReviewRefused("say why the candidate is moved (--reason): it is listed in the moves record")
     require_pin(site, pin, by, f"move {ticket}")
     with site.store.read() as conn:
         room_row = q.room(conn, room)
@@ -93,6 +99,12 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
             raise ReviewRefused(f"no candidate {ticket}")
         day = lookup.candidate_day(conn, session, ticket)
         taken = occupancy(conn, session, room)
+    case = day.open_case or (day.cases[-1] if day.cases else None)
+    if room_row.kind == "isolation" and not isolation_reason.strip():
+        approved = case is not None and case.action == "isolation_room" and case.status(site.plan.approval_levels) == "approved"
+        if not approved:
+            raise ReviewRefused(f"{ticket} has no approved isolation-room exception: the isolation room is for fever cases. "
+                                "Record and approve the exception first, or give --isolation-reason to place them anyway")
     spacing = site.policy.isolation_spacing if room_row.kind == "isolation" else 1
     capacity = room_row.capacity or max([*taken.keys(), 0]) + 1
     if seat is None:
@@ -105,12 +117,14 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     elif room_row.capacity and seat > room_row.capacity:
         raise ReviewRefused(f"room {room} has {room_row.capacity} seats")
     case = day.open_case
+    why = reason.strip() + (f" ({isolation_reason.strip()})" if isolation_reason.strip() else "")
     from_room, from_seat = (day.room, day.seat) if day.admitted else (card.room, card.seat)
     origin = Origin(from_room, from_seat)
     if day.admitted:
-        placed: Moved | Admitted = Moved(room=room, seat=seat, origin=origin, via="move", by=by)
+        placed: Moved | Admitted = Moved(room=room, seat=seat, origin=origin, via="move", by=by, reason=why)
     else:
-        placed = Admitted(room=room, seat=seat, origin=origin, via="move", by=by, exception_id=case.id if case else None)
+        placed = Admitted(room=room, seat=seat, origin=origin, via="move", by=by, exception_id=case.id if case else None,
+                          reason=why)
     kind = placed.event_kind
     event = Event(new_event_id(), kind, format_utc(site.clock.now()), site.device("chief"), 0, session, ticket, None, by,
                   placed.to_payload())
@@ -119,7 +133,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     except IntegrityError:
         raise ReviewRefused(f"{ticket} was admitted meanwhile; run the move again") from None
     return {"ticket": ticket, "name": card.name, "from_room": from_room, "from_seat": from_seat, "room": room, "seat": seat,
-            "admitted": kind == Kind.ADMITTED}
+            "admitted": kind == Kind.ADMITTED, "reason": why}
 
 
 def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, by: str, pin: str | None) -> dict:

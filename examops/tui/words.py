@@ -52,6 +52,7 @@ REPORT_FIG = {
     "expected": N_("Expected"),
     "present": N_("Present"),
     "absent": N_("Absent"),
+    "not_arrived": N_("Not yet arrived"),
     "admitted_late": N_("Admitted late"),
     "exceptions": N_("Exceptions"),
     "approvals": N_("Approvals"),
@@ -192,6 +193,7 @@ VERDICT = {
     "wrong_session": N_("WRONG SESSION"),
     "invalid": N_("INVALID SCAN"),
     "not_recorded": N_("NOT RECORDED — rescan"),
+    "session_closed": N_("SESSION CLOSED — call the chief proctor"),
 }
 BINDING = {
     "clear": N_("Clear"),

@@ -22,9 +22,10 @@ def test_incident_kinds_accept_chinese_labels_and_refuse_others(seeded_site):
 def test_closed_session_refuses_records_without_override(seeded_site):
     lane = Lane(seeded_site, "A", "s")
     assert lane.check(seeded_site.people[0].ticket, session_id="S1").verdict == "admitted"
-    close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN)
+    close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN, reason="drill")
     late = lane.check(seeded_site.people[1].ticket, session_id="S1")
-    assert late.verdict == "not_recorded" and "closed" in late.reason
+    assert late.verdict == "session_closed" and not late.recorded and late.closed_by == "王总监"
+    assert "call the chief" in late.reason and "rescan" not in late.reason
     with pytest.raises(Exception, match="override"):
         record_incident(seeded_site, session="S1", room="001", kind="other", note="found later", by="王总监")
     seeded_site.override = "room record corrected after close-out"
@@ -39,16 +40,16 @@ def test_closed_session_refuses_records_without_override(seeded_site):
 
 def test_close_needs_the_pin_and_happens_once(seeded_site):
     with pytest.raises(ReviewRefused, match="wrong PIN"):
-        close_session(seeded_site, session="S1", by="x", pin="0000")
-    close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN)
+        close_session(seeded_site, session="S1", by="x", pin="0000", reason="drill")
+    close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN, reason="drill")
     with pytest.raises(ReviewRefused, match="already closed"):
-        close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN)
+        close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN, reason="drill")
 
 
 def test_figures_count_an_incident_against_zero_incident(seeded_site):
     Lane(seeded_site, "A", "s").check(seeded_site.people[0].ticket, session_id="S1")
     clean = session_figures(seeded_site, "S1")
-    assert clean.zero_incident and (clean.expected, clean.present, clean.absent) == (120, 1, 119)
+    assert clean.zero_incident and (clean.expected, clean.present, clean.absent, clean.not_arrived) == (120, 1, 0, 119)  # 08:10: entry still open
     record_incident(seeded_site, session="S1", room="002", kind="违纪", note="notes on the desk", by="监考员乙")
     figures = session_figures(seeded_site, "S1")
     assert not figures.zero_incident

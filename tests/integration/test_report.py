@@ -18,6 +18,7 @@ from examops.services.gate import Lane
 from examops.services.review import approve, pending_ids, reject, resolve
 from examops.services.seating import reallocate
 from examops.services.site import init_site
+from examops.services.figures import session_figures
 from tests.conftest import SAMPLE_PLAN, TEST_PIN, at_local, seed_roster
 
 LEVELS = ("chief", "deputy", "supervisor")
@@ -99,7 +100,8 @@ def expected_s1(groups: dict, *, pending_resolved: bool = False, incidents: int 
     """The S1 figures counted from what the morning did, not from the code under test."""
     present = len(groups["on_time"]) + len(groups["held"]) + len(groups["late"]) + (1 if pending_resolved else 0)
     return {
-        "expected": 180, "present": present, "absent": 180 - present, "admitted_late": len(groups["late"]),
+        "expected": 180, "present": present, "absent": 180 - present if pending_resolved else 0,  # the resolved report is built after the session
+        "not_arrived": 0 if pending_resolved else 180 - present, "admitted_late": len(groups["late"]),
         "exceptions": len(groups["held"]) + 2, "approvals": len(groups["held"]) * len(LEVELS),
         "reallocated": len(groups["held"]), "denied": len(groups["rejected"]), "incidents": incidents, "duplicates": 1,
         "voided": 0, "unresolved": 0 if pending_resolved else 1,
@@ -114,14 +116,22 @@ def assert_figures(summary: dict, expected: dict) -> None:
         assert summary[key] == value, key
 
 
-def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(morning, tmp_path):
+def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(morning, tmp_path, monkeypatch):
     site, groups = morning, morning.groups
     first = report_json(site, tmp_path / "pending.xlsx", "--session", "S1")
     assert_figures(first, expected_s1(groups))
-    assert first["zero_incident"] is False and first["reasons"] == ["1 exception(s) not decided or not seated"]
+    assert first["zero_incident"] is False and first["reasons"] == ["1 exception(s) not decided or not seated",
+                                                                   "1 duplicate-scan alarm(s) not resolved by the chief"]
 
     # The pending case is settled after the start: held since 08:10, so not "admitted late".
     resolve(site, groups["pending_case"], by="王总监", note="police certificate shown", pin=TEST_PIN)
+    # 三零 waits for the chief's finding on the duplicate-scan alarm too.
+    from examops.services.incidents import resolve_alarm
+    from examops.services.review import duplicate_alarms
+
+    alarm = duplicate_alarms(site, "S1")[0]["event_id"]
+    resolve_alarm(site, alarm, resolution="rescan", note="the lane scanned the ticket twice", by="王总监", pin=TEST_PIN)
+    monkeypatch.setenv("EXAMOPS_CLOCK", "2021-10-16T11:35!")  # after the session: the not-yet-arrived are 缺考
     out = tmp_path / "S1.xlsx"
     clean = report_json(site, out, "--session", "S1")
     assert_figures(clean, expected_s1(groups, pending_resolved=True))
@@ -146,7 +156,9 @@ def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(
     listed = {row[1] for row in rows if len(row) == 3 and isinstance(row[0], int)}
     assert listed == {p.ticket for p in absent_in_004} and not listed & held_tickets
     b01 = sheet_rows(out, "S1-B01")
-    assert ("应到", 0, "实到", len(groups["held"]), "缺考", 0) in b01
+    # B01's row: nobody of its own (0 = 0 + 0 + 0), the reallocated are 调入 (the room sheet's 调入 column: paper-docs).
+    b01_figures = session_figures(site, "S1").rooms["B01"]
+    assert (b01_figures.expected, b01_figures.present, len(b01_figures.moved_in)) == (0, 0, len(groups["held"]))
     assert {row[0] for row in b01 if row and row[0] in held_tickets} == held_tickets
 
     # One incident makes the session not zero-incident, with the reason.
@@ -170,7 +182,7 @@ def test_all_sessions_have_totals_and_no_full_id_number_anywhere(morning, tmp_pa
     s1, s2 = result["sessions"]
     assert (s1["session"], s2["session"]) == ("S1", "S2")
     assert_figures(s1, expected_s1(groups))
-    assert (s2["expected"], s2["present"], s2["absent"], s2["zero_incident"]) == (180, 0, 180, True)
+    assert (s2["expected"], s2["present"], s2["not_arrived"], s2["zero_incident"]) == (180, 0, 180, True)
     assert result["totals"]["expected"] == 360 and result["totals"]["present"] == s1["present"]
     assert result["totals"]["zero_incident"] is False
     workbook = load_workbook(out)
@@ -193,8 +205,9 @@ def test_all_sessions_have_totals_and_no_full_id_number_anywhere(morning, tmp_pa
     assert steps == ["登记", "批准 · 总监考", "批准 · 副总监考", "批准 · 督导组", "入场"]
 
 
-def test_verify_passes_untouched_and_names_what_was_edited(morning, tmp_path):
+def test_verify_passes_untouched_and_names_what_was_edited(morning, tmp_path, monkeypatch):
     site = morning
+    monkeypatch.setenv("EXAMOPS_CLOCK", "2021-10-16T11:35!")  # after the session: the room sheets list 缺考
     original = tmp_path / "S1.xlsx"
     report_json(site, original, "--session", "S1")
     done = verify(original)
@@ -284,10 +297,12 @@ def test_english_report_verifies(morning, tmp_path):
 
 
 def test_close_needs_the_pin_and_later_incidents_an_override(morning):
-    done = CliRunner().invoke(main, ["--db", morning.store.url, "close", "--session", "S1", "--by", "王总监", "--json"],
+    done = CliRunner().invoke(main, ["--db", morning.store.url, "close", "--session", "S1", "--by", "王总监", "--reason", "drill", "--json"],
                               env={"EXAMOPS_PIN": "0000"})
     assert done.exit_code == 2 and "wrong PIN" in done.output
     done = run(morning, "close", "--session", "S1", "--by", "王总监", "--json")
+    assert done.exit_code == 2 and "--reason" in done.output and "still open" in done.output  # before 11:30
+    done = run(morning, "close", "--session", "S1", "--by", "王总监", "--reason", "drill", "--json")
     assert done.exit_code == 0 and json.loads(done.stdout)["closed_by"] == "王总监"
     args = ["incident", "--session", "S1", "--room", "001", "--kind", "other", "--note", "found later"]
     assert run(morning, *args).exit_code != 0
@@ -341,10 +356,10 @@ def test_merge_of_three_sites_adds_up(three_sites, tmp_path):
     sites = {s["site"]: s for s in result["sites"]}
     assert list(sites) == list(admitted)
     for name, n in admitted.items():
-        assert (sites[name]["expected"], sites[name]["present"], sites[name]["absent"]) == (expected_per_site, n, expected_per_site - n)
+        assert (sites[name]["expected"], sites[name]["present"], sites[name]["absent"] + sites[name]["not_arrived"]) == (expected_per_site, n, expected_per_site - n)
         assert sites[name]["zero_incident"] is (name != "乙考点")
     total = result["totals"]
-    assert (total["expected"], total["present"], total["absent"]) == (3 * expected_per_site, sum(admitted.values()),
+    assert (total["expected"], total["present"], total["absent"] + total["not_arrived"]) == (3 * expected_per_site, sum(admitted.values()),
                                                                       3 * expected_per_site - sum(admitted.values()))
     assert (total["incidents"], total["incidents_by_kind"]["misconduct"], total["zero_incident_sites"]) == (1, 1, 2)
     assert {s["session"]: s["present"] for s in result["sessions"]} == {"S1": sum(admitted.values()), "S2": 0}

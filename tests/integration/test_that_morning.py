@@ -97,8 +97,8 @@ def test_that_morning(big_site):
 
     # A manual move, by hand, to a named seat.
     with pytest.raises(ReviewRefused, match="full"):
-        move(site, uncertified[30].ticket, session="S1", room="B01", seat=None, by="王总监", pin=TEST_PIN)
-    moved = move(site, uncertified[30].ticket, session="S1", room="B02", seat=7, by="王总监", pin=TEST_PIN)
+        move(site, uncertified[30].ticket, session="S1", room="B01", seat=None, by="王总监", pin=TEST_PIN, reason="test move")
+    moved = move(site, uncertified[30].ticket, session="S1", room="B02", seat=7, by="王总监", pin=TEST_PIN, reason="test move")
     assert (moved["from_room"], moved["from_seat"], moved["room"], moved["seat"]) == ("B02", 1, "B02", 7)
     assert Lane(site, "A", "s").check(uncertified[30].ticket, session_id="S1").card.seat == 7
     assert verify(site).ok
@@ -125,8 +125,8 @@ def test_move_refuses_a_taken_seat(big_site):
     people = big_site.people
     Lane(big_site, "A", "s").check(people[0].ticket, session_id="S1")
     with pytest.raises(ReviewRefused, match="taken"):
-        move(big_site, people[0].ticket, session="S1", room="002", seat=1, by="王总监", pin=TEST_PIN)
-    result = move(big_site, people[0].ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN)
+        move(big_site, people[0].ticket, session="S1", room="002", seat=1, by="王总监", pin=TEST_PIN, reason="test move")
+    result = move(big_site, people[0].ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="test move")
     assert (result["room"], result["seat"], result["admitted"]) == ("B01", 5, False)
     rescan = Lane(big_site, "A", "s").check(people[0].ticket, session_id="S1")
     assert (rescan.card.room, rescan.card.seat) == ("B01", 5)

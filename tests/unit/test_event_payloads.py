@@ -6,6 +6,7 @@ import pytest
 
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
+    AlarmResolved,
     AdmissionConflict,
     Admitted,
     Approved,
@@ -75,6 +76,8 @@ STORED = [
     (PlanChanged(old_digest="a" * 64, new_digest="b" * 64, by="王总监"), {"old_digest": "a" * 64, "new_digest": "b" * 64, "by": "王总监"}),
     (PinChanged(by="王总监"), {"by": "王总监"}),
     (OverrideGranted(reason="公交延误", by="王总监"), {"reason": "公交延误", "by": "王总监"}),
+    (AlarmResolved(target="d1", target_kind="duplicate_scan", resolution="double_read", note="scanner read twice", by="王"),
+     {"target": "d1", "target_kind": "duplicate_scan", "resolution": "double_read", "note": "scanner read twice", "by": "王"}),
 ]
 IDS = [f"{type(p).__name__}-{i}" for i, (p, _) in enumerate(STORED)]
 

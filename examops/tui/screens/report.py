@@ -261,7 +261,7 @@ class ReportScreen(ChiefLock, Screen):
         for _column in range(3):
             grid.add_column(style="dim")
             grid.add_column(justify="right", style="bold", min_width=4)
-        keys = ("expected", "present", "absent", "admitted_late", "exceptions", "approvals", "reallocated", "denied",
+        keys = ("expected", "present", "absent", "not_arrived", "admitted_late", "exceptions", "approvals", "reallocated", "denied",
                 "incidents", "duplicates", "voided", "conflicts")
         cells = [(word(REPORT_FIG, key), str(getattr(figures, key))) for key in keys]
         for row in range(0, len(cells), 3):
