@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from examops.adapters import signing
 from examops.adapters.store import Store
 from examops.adapters.store import events as event_log
 from examops.domain.event_payloads import AdmissionConflict
 from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
+from examops.domain.signatures import signature_problems
 from examops.services.site import Site
 
 
@@ -51,6 +53,8 @@ def verify(site: Site) -> VerifyReport:
             admitted_ids.update(e.id for e in chain if e.kind == Kind.ADMITTED)
             conflicting.update(AdmissionConflict.from_event(e).conflicting for e in chain if e.kind == Kind.CONFLICT)
         guarded = event_log.admission_guard_ids(conn)
+        in_pos_order = event_log.all_in_pos_order(conn)
+    report.problems.extend(str(p) for p in signature_problems(in_pos_order, signing.verify))
     for event_id in admitted_ids - guarded - conflicting:
         report.problems.append(f"admission event {event_id} has no admissions row: the uniqueness guard was bypassed")
     for event_id in guarded - admitted_ids:

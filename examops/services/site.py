@@ -147,7 +147,12 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
             q.put_room(conn, room.id, name=room.name, capacity=room.capacity, kind=room.kind)
         Store.put_setting(conn, "initialised_at", utc_now())
     store.close()
-    return Site.open(url)
+    site = Site.open(url)
+    if chief_pin is not None:
+        from examops.services.devices import ensure_desk_enrolled
+
+        ensure_desk_enrolled(site)
+    return site
 
 
 def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001

@@ -10,12 +10,15 @@ from examops.domain.event_payloads import (
     Admitted,
     Approved,
     Denied,
+    DeviceEnrolled,
+    DeviceRevoked,
     DuplicateScan,
     ExceptionRecorded,
     IncidentRecorded,
     Moved,
     Origin,
     PinRefused,
+    PlanSet,
     Rejected,
     Resolved,
     RoomOpened,
@@ -69,6 +72,10 @@ STORED = [
     (RosterImported(files={"r.xlsx": "ab"}, candidates=2, added=2, updated=0, dropped=0),
      {"files": {"r.xlsx": "ab"}, "candidates": 2, "added": 2, "updated": 0, "dropped": 0}),
     (PinRefused(who="某人", purpose="approve"), {"who": "某人", "purpose": "approve"}),
+    (DeviceEnrolled(public_key="k", laptop="desk", role="desk", by="王"),
+     {"public_key": "k", "laptop": "desk", "role": "desk", "by": "王"}),
+    (DeviceRevoked(public_key="k", reason="lost", by="王"), {"public_key": "k", "reason": "lost", "by": "王"}),
+    (PlanSet(digests={"plan": "ab"}, reason="init"), {"digests": {"plan": "ab"}, "reason": "init"}),
 ]
 IDS = [f"{type(p).__name__}-{i}" for i, (p, _) in enumerate(STORED)]
 

@@ -28,6 +28,7 @@ from examops.adapters.store.errors import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+STORE_ID_KEY = "store_id"
 
 
 def _is_sqlite(url: str) -> bool:
@@ -89,6 +90,7 @@ class Store:
         self.engine = engine
         self.url = url
         self.is_sqlite = _is_sqlite(url)
+        self._device_key = None
 
     @property
     def location(self) -> str:
@@ -177,7 +179,21 @@ class Store:
     delete_setting = staticmethod(settings.delete_setting)
 
     # -- events (the log itself lives in `events`) ----------------------
-    append = staticmethod(events.append)
+    def device_key(self, conn: Connection):  # noqa: ANN201
+        """This laptop's key for this site (made on first use), or None before `init` gave the store its id."""
+        if self._device_key is None:
+            store_id = settings.read_setting(conn, STORE_ID_KEY)
+            if store_id is None:
+                return None
+            from examops.adapters.signing import DeviceKey
+
+            self._device_key = DeviceKey.load_or_create(locations.device_key_path(store_id))
+        return self._device_key
+
+    def append(self, conn: Connection, event):  # noqa: ANN001, ANN201
+        """Seal, sign with this laptop's key and insert at the end of the device's chain (see `events.append`)."""
+        return events.append(conn, event, signer=self.device_key(conn))
+
     head = staticmethod(events.head)
     head_anchor = staticmethod(events.head_anchor)
     set_anchor = staticmethod(events.set_anchor)

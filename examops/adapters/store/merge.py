@@ -64,7 +64,7 @@ def apply_chains(store: Store, chains: dict[str, list[Event]], result: MergeResu
                 if event.kind == Kind.ADMITTED:
                     conflict = _guard_admission(conn, event)
                     if conflict is not None:
-                        flagged, _ = Store.append(conn, Event(
+                        flagged, _ = store.append(conn, Event(
                             new_event_id(), Kind.CONFLICT, utc_now(), conflict_device, 0, event.session, event.ticket,
                             None, merged_by, conflict.to_payload()))
                         result.conflicts.append({"ticket": event.ticket, "session": event.session, **conflict.to_payload(),
