@@ -50,7 +50,18 @@ def enrolled_keys(events_in_order: Iterable[Event], check_signature: SignatureCh
 
 
 def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> tuple[Enrolments, list[SignatureProblem]]:
-    enrolled = Enrolments()
+    events_in_order = list(events_in_order)
+    # Enrolments count from the start: init records the plan it set in the same transaction as the desk's enrolment.
+    early = Enrolments()
+    for event in events_in_order:
+        if event.kind == Kind.DEVICE_ENROLLED and event.signature and check_signature(
+                event.signer, signing_message(event.hash), event.signature):
+            enrolment = DeviceEnrolled.from_event(event)
+            if early.desk is None and enrolment.role == "desk" and enrolment.public_key == event.signer:
+                early.desk = event.signer
+            if event.signer == early.desk:
+                early.laptops[enrolment.public_key] = enrolment.laptop
+    enrolled = Enrolments(laptops=dict(early.laptops), desk=early.desk)
     problems: list[SignatureProblem] = []
     chain_keys: dict[str, str] = {}  # device chain → the key that signs it
 
@@ -66,10 +77,7 @@ def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> 
             continue
         if event.kind == Kind.DEVICE_ENROLLED:
             enrolment = DeviceEnrolled.from_event(event)
-            if enrolled.desk is None and enrolment.role == "desk" and enrolment.public_key == event.signer:
-                enrolled.desk = event.signer
-                enrolled.laptops[event.signer] = enrolment.laptop
-            elif event.signer != enrolled.desk:
+            if event.signer != enrolled.desk:
                 refuse(event, "device enrolment not signed by the chief's desk: ignored")
                 continue
             else:

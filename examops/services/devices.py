@@ -26,13 +26,13 @@ def enrolments(site: Site) -> list[DeviceEnrolled]:
         return [DeviceEnrolled.from_event(e) for e in event_log.events_of_kind(conn, Kind.DEVICE_ENROLLED)]
 
 
-def ensure_desk_enrolled(site: Site) -> Event | None:
-    """At `init` (the chief's PIN given): the first laptop becomes the chief's desk; later ones change nothing."""
-    key = this_laptop_key(site)
-    if any(e.role == "desk" for e in enrolments(site)):
-        return None
-    return _record(site, Kind.DEVICE_ENROLLED,
-                   DeviceEnrolled(public_key=key, laptop=this_laptop(), role="desk", by=getpass.getuser()).to_payload())
+def enrol_desk_in(site: Site, conn) -> None:  # noqa: ANN001
+    """At `init`, inside its transaction (the chief's PIN given): the first laptop becomes the chief's desk."""
+    if any(DeviceEnrolled.from_event(e).role == "desk" for e in event_log.events_of_kind(conn, Kind.DEVICE_ENROLLED)):
+        return
+    key = site.store.device_key(conn).public_b64
+    site.store.append(conn, site.system_event(Kind.DEVICE_ENROLLED, DeviceEnrolled(
+        public_key=key, laptop=this_laptop(), role="desk", by=getpass.getuser()).to_payload()))
 
 
 def enrol(site: Site, public_key: str, laptop: str, *, by: str) -> Event:

@@ -122,6 +122,9 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         problem = pins.pin_problem(chief_pin)
         if problem:
             raise SiteError(problem)
+    store_id = store.get_setting(STORE_ID_KEY) or uuid.uuid4().hex
+    draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
     with store.write() as conn:
         _check_plan_against_roster(conn, plan)
         Store.put_setting(conn, PLAN_KEY, plan.source_text)
@@ -132,7 +135,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         if chief_pin is not None:
             Store.put_setting(conn, PIN_KEY, pins.hash_pin(chief_pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
-            Store.put_setting(conn, STORE_ID_KEY, uuid.uuid4().hex)
+            Store.put_setting(conn, STORE_ID_KEY, store_id)
         if Store.get_setting(store, SIGNING_KEY, conn) is None:
             from examops.adapters.signing import new_key_pem
 
@@ -146,13 +149,15 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         for room in plan.rooms + plan.backup_rooms:
             q.put_room(conn, room.id, name=room.name, capacity=room.capacity, kind=room.kind)
         Store.put_setting(conn, "initialised_at", utc_now())
-    store.close()
-    site = Site.open(url)
-    if chief_pin is not None:
-        from examops.services.devices import ensure_desk_enrolled
+        if chief_pin is not None:
+            from examops.services.devices import enrol_desk_in
 
-        ensure_desk_enrolled(site)
-    return site
+            enrol_desk_in(draft, conn)
+        from examops.services.ledger import record_tables
+
+        record_tables(draft, conn, "init")
+    store.close()
+    return Site.open(url)
 
 
 def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001

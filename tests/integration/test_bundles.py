@@ -20,7 +20,7 @@ from tests.support.lane_laptops import lane_laptop_store
 
 def _store(tmp_path, name, site):
     lane = lane_laptop_store(site, tmp_path / (name + ".sqlite3"))
-    lane.people = seed_roster(lane, n_rooms=2)
+    lane.people = seed_roster(lane, n_rooms=2, record=False)
     return lane
 
 

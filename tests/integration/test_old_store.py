@@ -28,7 +28,7 @@ OLD_STORE = Path(__file__).resolve().parents[1] / "fixtures" / "old_store.sqlite
 def _events(path: Path):
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
-        events = [row_to_event(row) for row in conn.execute(select(schema.events).order_by(schema.events.c.pos))]
+        events = [row_to_event(row) for row in conn.exec_driver_sql("SELECT * FROM events ORDER BY pos")]  # its own columns
     engine.dispose()
     return events
 
@@ -41,8 +41,10 @@ def test_the_old_store_verifies_its_chains_and_reports_every_event_unsigned(tmp_
     try:
         report = verify(site)
         assert not report.ok
-        assert len(report.problems) == report.events == len(_events(OLD_STORE))
-        assert all("unsigned event" in problem for problem in report.problems)
+        unsigned = [p for p in report.problems if "unsigned event" in p]
+        assert len(unsigned) == report.events == len(_events(OLD_STORE))
+        [rest] = [p for p in report.problems if p not in unsigned]
+        assert "no digest of the plan and roster" in rest
     finally:
         site.close()
 

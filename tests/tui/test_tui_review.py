@@ -402,7 +402,7 @@ async def test_offline_lane_conflicts_show_with_the_alarms(morning, tmp_path):
     lanes = []
     for name in ("C", "D"):  # lane A already writes to the site store from this host
         lane_site = lane_laptop_store(morning, tmp_path / (name + ".sqlite3"))
-        seed_roster(lane_site, n_rooms=4)
+        seed_roster(lane_site, n_rooms=4, record=False)
         at_local(lane_site, "2021-10-16T08:10")
         lanes.append(lane_site)
     ticket = morning.people[100].ticket
