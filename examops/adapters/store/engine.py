@@ -29,6 +29,7 @@ from examops.adapters.store.errors import (
 
 BUSY_TIMEOUT_MS = 5000
 STORE_ID_KEY = "store_id"
+WRITTEN_HEADS = "examops_written_heads"  # conn.info key: chain heads appended in the open transaction
 
 
 def _is_sqlite(url: str) -> bool:
@@ -91,6 +92,7 @@ class Store:
         self.url = url
         self.is_sqlite = _is_sqlite(url)
         self._device_key = None
+        self._store_id: str | None = None
 
     @property
     def location(self) -> str:
@@ -152,8 +154,12 @@ class Store:
         """One durable transaction; any failure is rolled back and raised as WriteFailed."""
         try:
             with self.engine.connect().execution_options(immediate=True) as conn:
+                conn.info[WRITTEN_HEADS] = {}
                 with conn.begin():
                     yield conn
+                written = conn.info.pop(WRITTEN_HEADS, {})
+            if written:
+                self.witness(written)
         except IntegrityError:
             raise
         except (OperationalError, DBAPIError) as exc:
@@ -188,11 +194,33 @@ class Store:
             from examops.adapters.signing import DeviceKey
 
             self._device_key = DeviceKey.load_or_create(locations.device_key_path(store_id))
+            self._store_id = store_id
         return self._device_key
 
     def append(self, conn: Connection, event):  # noqa: ANN001, ANN201
         """Seal, sign with this laptop's key and insert at the end of the device's chain (see `events.append`)."""
-        return events.append(conn, event, signer=self.device_key(conn))
+        stored, inserted = events.append(conn, event, signer=self.device_key(conn))
+        if inserted and self._device_key is not None:
+            conn.info.setdefault(WRITTEN_HEADS, {})[stored.device] = (stored.device_seq, stored.hash)
+        return stored, inserted
+
+    def witness(self, heads: dict) -> None:
+        """Record heads this laptop wrote or saw in its witness file (after they were committed)."""
+        if self._device_key is None or self._store_id is None:
+            return
+        from examops.adapters.witness import record_heads
+
+        record_heads(locations.witness_path(self._store_id), heads, self._device_key)
+
+    def witnessed(self):  # noqa: ANN201
+        """(heads this laptop witnessed, a reason the witness file cannot be trusted or None)."""
+        with self.read() as conn:
+            self.device_key(conn)
+        if self._store_id is None:
+            return {}, None
+        from examops.adapters.witness import read_heads
+
+        return read_heads(locations.witness_path(self._store_id))
 
     head = staticmethod(events.head)
     head_anchor = staticmethod(events.head_anchor)

@@ -244,3 +244,12 @@ def enrolment_events(conn: Connection) -> list[Event]:
     """Device enrolments and revocations, in the order the store took them."""
     query = select(E).where(E.c.kind.in_((Kind.DEVICE_ENROLLED, Kind.DEVICE_REVOKED))).order_by(E.c.pos)
     return [row_to_event(row) for row in conn.execute(query)]
+
+
+def chain_heads_of(conn: Connection, device: str) -> int | None:
+    """The highest sequence number this store holds of a device's chain (None when it holds none)."""
+    return conn.execute(select(func.max(E.c.device_seq)).where(E.c.device == device)).scalar()
+
+
+def hash_at(conn: Connection, device: str, seq: int) -> str | None:
+    return conn.execute(select(E.c.hash).where(E.c.device == device, E.c.device_seq == seq)).scalar()
