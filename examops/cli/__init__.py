@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from examops.cli import admin, docs, gate, report, review, roster, site, sync
+from examops.cli import admin, devices, docs, gate, report, review, roster, site, sync
 from examops.cli.common import Failure
 
 
@@ -41,7 +41,7 @@ def main(ctx: click.Context, db: str | None, override: str | None) -> None:
     ctx.obj["override"] = override
 
 
-AREAS = (site, roster, gate, review, admin, report, docs, sync)
+AREAS = (site, roster, gate, review, admin, report, docs, sync, devices)
 for command in (command for area in AREAS for command in area.COMMANDS):
     main.add_command(command)
 

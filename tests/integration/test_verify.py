@@ -62,3 +62,25 @@ def test_the_events_table_refuses_update_and_delete(seeded_site):
             with seeded_site.store.engine.begin() as conn:
                 conn.execute(statement)
     assert verify(seeded_site).ok
+
+
+def test_a_signed_report_witnesses_the_chains_it_was_built_on(seeded_site, tmp_path):
+    """Delete a chain's end and this laptop's witness file: the report signed earlier still names the cut."""
+    import os
+
+    from examops import locations
+    from examops.services.report import build_report
+
+    verdicts = _scan_some(seeded_site, 4)
+    report_path = tmp_path / "S1.xlsx"
+    build_report(seeded_site, session_ids=["S1"], out=report_path)
+    assert verify(seeded_site, [report_path]).ok
+    with seeded_site.store.write() as conn:
+        drop_append_only(conn)
+        for verdict in verdicts[-2:]:
+            conn.execute(delete(schema.admissions).where(schema.admissions.c.event_id == verdict.event_id))
+            conn.execute(delete(schema.events).where(schema.events.c.id == verdict.event_id))
+    os.remove(locations.witness_path(seeded_site.store_id))  # the laptop's own witness is gone too
+    assert verify(seeded_site).ok  # with no witness left, a cut tail cannot be seen
+    problems = verify(seeded_site, [report_path]).problems
+    assert any("dev-A" in p and "S1.xlsx" in p and "removed" in p for p in problems), problems

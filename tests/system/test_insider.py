@@ -92,8 +92,11 @@ def forge_append(conn, device, kind, payload, *, session="S1", ticket=None, sign
 
 
 def fresh_key(tmp):
-    from examops.adapters.signing import DeviceKey
-
+    """A key the attacker made: nobody enrolled it (None on code from before device keys, which signed nothing)."""
+    try:
+        from examops.adapters.signing import DeviceKey
+    except ImportError:
+        return None
     return DeviceKey.load_or_create(tmp / f"attacker-{uuid.uuid4().hex}.pem")
 
 
