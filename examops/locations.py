@@ -28,7 +28,7 @@ def device_key_path(store_id: str) -> Path:
 
 def witness_path(store_id: str) -> Path:
     """The heads of every device chain this laptop wrote or saw in one site's store (next to its key)."""
-    return home() / "keys" / f"{store_id}.heads.json"
+    return home() / "keys" / f"{store_id}.heads.jsonl"
 
 
 def default_report_path(session_id: str, date: dt.date) -> Path:

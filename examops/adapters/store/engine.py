@@ -93,6 +93,7 @@ class Store:
         self.is_sqlite = _is_sqlite(url)
         self._device_key = None
         self._store_id: str | None = None
+        self._witness = None  # this laptop's witness file, held in memory once read
 
     @property
     def location(self) -> str:
@@ -208,9 +209,11 @@ class Store:
         """Record heads this laptop wrote or saw in its witness file (after they were committed)."""
         if self._device_key is None or self._store_id is None:
             return
-        from examops.adapters.witness import record_heads
+        if self._witness is None:
+            from examops.adapters.witness import Witness
 
-        record_heads(locations.witness_path(self._store_id), heads, self._device_key)
+            self._witness = Witness(locations.witness_path(self._store_id))
+        self._witness.record(heads)
 
     def witnessed(self):  # noqa: ANN201
         """(heads this laptop witnessed, a reason the witness file cannot be trusted or None)."""
