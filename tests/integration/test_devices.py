@@ -52,3 +52,21 @@ def test_an_enrolment_not_signed_by_the_desk_does_not_count(seeded_site, tmp_pat
             public_key=intruder.public_b64, laptop="intruder", role="desk", by="x").to_payload()))
     problems = verify(seeded_site).problems
     assert any("not signed by the chief's desk" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("store_url", ["postgres"], indirect=True)
+def test_a_lane_cache_holds_no_pin_hash_and_its_scans_are_signed(seeded_site):
+    """Only a lane on a shared server keeps a cache (so this runs on PostgreSQL)."""
+    from sqlalchemy import create_engine, text
+
+    from examops.services.offline import ResilientLane, cache_path
+
+    lane = ResilientLane(seeded_site, "A", "甲")
+    assert lane.cache_error is None
+    lane.check(seeded_site.people[0].ticket, session_id="S1")
+    engine = create_engine(f"sqlite:///{cache_path(seeded_site, 'A')}")
+    with engine.connect() as conn:
+        keys = {row[0] for row in conn.execute(text("SELECT key FROM settings"))}
+    engine.dispose()
+    assert "chief_pin_hash" not in keys and "site_signing_key" not in keys
+    assert verify(seeded_site).ok, verify(seeded_site).problems
