@@ -19,11 +19,9 @@ def device() -> None:
 @click.pass_context
 def key_command(ctx: click.Context, as_json: bool) -> None:
     """This laptop's public key for the site: give it to the chief to enrol (`examops device enrol`)."""
-    from examops.adapters.signing import fingerprint
-    from examops.services.devices import this_laptop, this_laptop_key
+    from examops.services.devices import this_laptop_identity
 
-    key = this_laptop_key(open_site(ctx, check=False))
-    info = {"laptop": this_laptop(), "public_key": key, "fingerprint": fingerprint(key)}
+    info = this_laptop_identity(open_site(ctx, check=False))
     emit(info, as_json, f"{info['laptop']}  {info['public_key']}  ({info['fingerprint']})")
 
 

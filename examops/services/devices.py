@@ -21,6 +21,14 @@ def this_laptop_key(site: Site) -> str:
         return site.store.device_key(conn).public_b64
 
 
+def this_laptop_identity(site: Site) -> dict:
+    """What a lane shows the chief to be enrolled: its laptop name, public key and the key's fingerprint."""
+    from examops.adapters.signing import fingerprint
+
+    key = this_laptop_key(site)
+    return {"laptop": this_laptop(), "public_key": key, "fingerprint": fingerprint(key)}
+
+
 def enrolments(site: Site) -> list[DeviceEnrolled]:
     with site.store.read() as conn:
         return [DeviceEnrolled.from_event(e) for e in event_log.events_of_kind(conn, Kind.DEVICE_ENROLLED)]
@@ -39,7 +47,7 @@ def enrol(site: Site, public_key: str, laptop: str, *, by: str) -> Event:
     """Enrol a lane laptop's key; only the desk's key can sign this (the caller has checked the PIN)."""
     _require_desk(site)
     if any(e.public_key == public_key for e in enrolments(site)):
-        raise SiteError(f"that key is already enrolled")
+        raise SiteError("that key is already enrolled")
     return _record(site, Kind.DEVICE_ENROLLED,
                    DeviceEnrolled(public_key=public_key, laptop=laptop, role="lane", by=by).to_payload())
 
