@@ -211,7 +211,7 @@ def run_store(name: str, url: str, people: list[sample.Person], args, env: dict)
     if done.returncode != 0:
         raise SystemExit(f"report failed: {done.stderr}")
     result = json.loads(done.stdout)
-    verify_s, checked = timed([*LAUNCH, "report", "verify", str(out)], env)
+    verify_s, checked = timed([*LAUNCH, "report", "verify", str(out), "--any-key"], env)
     if checked.returncode != 0:
         raise SystemExit(f"verify failed: {checked.stderr}")
     folding_s, pairs = one_query_per_candidate(Site.open(url, check=False), args.sample)

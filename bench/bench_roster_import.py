@@ -6,13 +6,14 @@ read it; 200k rows in <= 6 s with peak memory <= 450 MB.
 
     python bench/bench_roster_import.py            # 50k and 200k
     python bench/bench_roster_import.py --rows 50000 --skip-pandas
+    python bench/bench_roster_import.py --rows 50000 --skip-pandas --before /tmp/old-checkout --repeat 5
+        # the same run times the old importer (PYTHONPATH=the old checkout) and this one, interleaved
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,13 +30,16 @@ PLAN = ROOT / "rosters" / "sample_plan.toml"
 
 
 def timed_child(args: list[str], env: dict) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Wall time and peak RSS (MB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    result = subprocess.run(args, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024, result
+    """Wall time and peak RSS (MB) of this one child (wait4), not the running maximum over all children."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return elapsed, usage.ru_maxrss / 1024, subprocess.CompletedProcess(args, process.returncode, out.read(), err.read())
 
 
 def child_python(code: str) -> list[str]:
@@ -65,13 +69,43 @@ def bench(rows: int, workdir: Path, skip_pandas: bool) -> dict:
     return results
 
 
+def compare(rows: int, workdir: Path, before: Path, repeat: int) -> None:
+    """The old importer (PYTHONPATH=before) and this one on the same file, interleaved, fresh store each time."""
+    path = workdir / f"roster_{rows}.xlsx"
+    sample.write_roster_xlsx(path, sample.synthetic_people(rows), seats_per_room=30, per_room_sheets=False)
+    timings: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
+    for attempt in range(repeat):
+        for label in ("before", "after"):
+            home = workdir / f"home_{label}_{attempt}"
+            env = {**os.environ, "EXAMOPS_HOME": str(home), "EXAMOPS_PIN": "1234"}
+            env.pop("EXAMOPS_DB", None)
+            if label == "before":
+                env["PYTHONPATH"] = str(before)
+            subprocess.run([EXAMOPS, "init", "--plan", str(PLAN)], env=env, check=True, capture_output=True)
+            seconds, peak, out = timed_child([EXAMOPS, "roster", "import", str(path)], env)
+            if out.returncode != 0:
+                raise SystemExit(f"{label} import failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
+            timings[label].append((seconds, peak))
+    for label, runs in timings.items():
+        times = sorted(t for t, _ in runs)
+        print(f"  {label:>6}: median {times[len(times) // 2]:.2f} s, min {times[0]:.2f} s, max {times[-1]:.2f} s, "
+              f"peak {max(p for _, p in runs):.0f} MB  ({', '.join(f'{t:.2f}' for t, _ in runs)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append")
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--before", type=Path, help="an old checkout to time against this one in the same run")
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     sizes = args.rows or [50_000, 200_000]
     with tempfile.TemporaryDirectory() as tmp:
+        if args.before:
+            for rows in sizes:
+                print(f"{rows} rows, before vs after, {args.repeat} interleaved runs each:", flush=True)
+                compare(rows, Path(tmp), args.before, args.repeat)
+            return
         for rows in sizes:
             print(f"{rows} rows:", flush=True)
             r = bench(rows, Path(tmp), args.skip_pandas or rows > 100_000)

@@ -17,6 +17,30 @@ def home() -> Path:
     return user_data_path("examops", appauthor=False)
 
 
+def private_dir(path: str | Path) -> Path:
+    """Make `path` (and any missing parents) as folders only their owner can open: they hold personal data."""
+    path = Path(path)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        os.chmod(created, 0o700)
+    return path
+
+
+def make_private(path: str | Path) -> None:
+    """Let only the owner read and write the file at `path` (documents, bundles, caches hold names and ID numbers)."""
+    os.chmod(path, 0o600)
+
+
+def private_file(path: str | Path) -> Path:
+    """Create (or truncate) an empty file only its owner can read, before anything personal is written into it."""
+    path = Path(path)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    make_private(path)  # an existing file keeps its old mode through O_CREAT
+    return path
+
+
 def default_db_path() -> Path:
     return home() / "examops.sqlite3"
 

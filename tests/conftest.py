@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PLAN = ROOT / "rosters" / "sample_plan.toml"
 PG_URL = os.environ.get("EXAMOPS_TEST_PG_URL")
-TEST_PIN = "4321"
+TEST_PIN = "7392"
 # 08:10 on the sample exam morning: S1's gate is open, entry closes at 09:00.
 MORNING = "2021-10-16T08:10"
 
@@ -26,6 +26,9 @@ def private_home(tmp_path, monkeypatch):
     monkeypatch.delenv("EXAMOPS_PIN", raising=False)
     monkeypatch.setenv("EXAMOPS_CLOCK", MORNING)
     monkeypatch.setenv("EXAMOPS_LANG", "en")
+    from examops import i18n
+
+    monkeypatch.setattr(i18n, "_active_language", i18n.ENGLISH)  # in-process words follow EXAMOPS_LANG too
     return home
 
 

@@ -42,7 +42,7 @@ def add_up(reports: Sequence[Verification]) -> Rollup:
              "zero_incident_sites": int(per_site["zero_incident"].sum()), **{k: int(frame[k].sum()) for k in keys}}
     as_int = lambda record: {k: (int(v) if k in keys or k == "sessions" else v) for k, v in record.items()}  # noqa: E731
     sources = [{"file": r.path, "site": r.site, "sessions": r.sessions, "fingerprint": r.fingerprint,
-                "figures_sha256": r.figures_sha256, "generated_at": r.generated_at} for r in reports]
+                "figures_sha256": r.figures_sha256, "generated_at": r.generated_at, "trusted": bool(r.trusted)} for r in reports]
     return Rollup(
         exam=reports[0].exam, keys=keys,
         sites=[{"site": site, **as_int(record), "zero_incident": bool(record["zero_incident"])}

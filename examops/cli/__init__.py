@@ -19,7 +19,7 @@ class ExamopsGroup(click.Group):
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         from examops.domain.plan import UnknownSession
-        from examops.services.site import StoreError
+        from examops.services.site import SiteError, StoreError
 
         try:
             return super().invoke(ctx)
@@ -27,18 +27,26 @@ class ExamopsGroup(click.Group):
             raise Failure(f"NOT RECORDED: {exc}") from None
         except UnknownSession as exc:
             raise Failure(str(exc)) from None
+        except SiteError as exc:
+            raise Failure(str(exc)) from None
 
 
 @click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="EXAMOPS_DB", help="Store URL or SQLite file (default: under EXAMOPS_HOME or the user data dir).")
-@click.option("--override", metavar="REASON", help="Record into a session the chief proctor has closed, saying why.")
+@click.option("--override", metavar="REASON",
+              help="Record into a session the chief proctor has closed, saying why (chief proctor's PIN).")
+@click.option("--pin-file", type=click.Path(dir_okay=False), help="Read the chief proctor's PIN from this file's first line.")
 @click.version_option(package_name="examops")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, override: str | None) -> None:
+def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str | None) -> None:
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language())  # EXAMOPS_LANG, else the locale: the words of file refusals follow it
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
     ctx.obj["override"] = override
+    ctx.obj["pin_file"] = pin_file
 
 
 AREAS = (site, roster, gate, review, admin, report, docs, sync, devices)

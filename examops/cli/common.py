@@ -24,6 +24,20 @@ class Failure(click.ClickException):
         click.echo(f"examops: {self.format_message()}", err=True)
 
 
+def limited(name: str):  # noqa: ANN201 - a click callback
+    """A click callback refusing a value longer than the store keeps for the field `name` (exit 2, before any scan)."""
+    from examops.domain.field_limits import FieldTooLong, check_field
+
+    def callback(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        try:
+            check_field(name, value)
+        except FieldTooLong as exc:
+            raise click.BadParameter(str(exc)) from None
+        return value
+
+    return callback
+
+
 def emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN001
     """Print `data` as JSON with --json, else the `human` text (if any)."""
     if as_json:
@@ -32,14 +46,45 @@ def emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN001
         click.echo(human)
 
 
+NEW_PIN_PROMPT = "New chief proctor PIN (新总监考密码)"
+
+
+def read_pin_file(path: str) -> str:
+    """A PIN kept in a file: its first line, without the line break (never a command-line value: `ps` shows those)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            pin = handle.readline().strip()
+    except OSError as exc:
+        raise Failure(f"cannot read the PIN file {path}: {exc.strerror or exc}") from None
+    if not pin:
+        raise Failure(f"the PIN file {path} is empty")
+    return pin
+
+
+def given_pin() -> str | None:
+    """The PIN from --pin-file or EXAMOPS_PIN, if either is given."""
+    ctx = click.get_current_context(silent=True)
+    path = (ctx.find_root().obj or {}).get("pin_file") if ctx else None
+    if path:
+        return read_pin_file(path)
+    return os.environ.get("EXAMOPS_PIN") or None
+
+
 def chief_pin(prompt: str = PIN_PROMPT) -> str:
-    """The chief proctor's PIN: EXAMOPS_PIN, else asked on a terminal (never on a pipe)."""
-    env = os.environ.get("EXAMOPS_PIN")
-    if env:
-        return env
+    """The chief proctor's PIN: --pin-file, EXAMOPS_PIN, else asked on a terminal (never on a pipe)."""
+    pin = given_pin()
+    if pin:
+        return pin
     if not sys.stdin.isatty():
-        raise Failure("the chief proctor's PIN is needed: pass it, or set EXAMOPS_PIN for scripts")
+        raise Failure("the chief proctor's PIN is needed: use --pin-file FILE or EXAMOPS_PIN for scripts")
     return click.prompt(prompt, hide_input=True)
+
+
+def new_pin_twice(prompt: str = NEW_PIN_PROMPT) -> str:
+    """A new PIN typed twice on a terminal, so a slip of the finger does not lock the chief out."""
+    if not sys.stdin.isatty():
+        raise Failure("the new PIN is asked twice on a terminal; for scripts use --new-pin-file FILE or EXAMOPS_NEW_PIN")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
 def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Site
@@ -51,7 +96,13 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
         site = Site.open(ctx.obj.get("db"), check=check)
     except (StoreError, SiteError, PlanError) as exc:
         raise Failure(str(exc)) from None
-    site.override = ctx.obj.get("override")
+    reason = ctx.obj.get("override")
+    if reason:
+        try:
+            site.grant_override(reason, chief_pin(), who=os.environ.get("USER", ""))
+        except SiteError as exc:
+            site.close()
+            raise Failure(str(exc)) from None
     return site
 
 

@@ -9,7 +9,7 @@ import threading
 
 import click
 
-from examops.cli.common import EXIT_NOT_RECORDED, Failure, chief_pin, emit, open_site, require_session
+from examops.cli.common import EXIT_NOT_RECORDED, Failure, chief_pin, emit, limited, open_site, require_session
 
 
 def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
@@ -103,13 +103,13 @@ def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
 
 @click.command()
 @click.argument("code", required=False)
-@click.option("--lane", required=True, help="This lane's name, e.g. A or 1号通道.")
-@click.option("--staff", required=True, help="Who is scanning.")
+@click.option("--lane", required=True, callback=limited("lane"), help="This lane's name, e.g. A or 1号通道.")
+@click.option("--staff", required=True, callback=limited("staff"), help="Who is scanning.")
 @click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
 @click.option("--outcome", help="admit, or an exception code of the policy (late, fever, no_test_cert, …).")
 @click.option("--field", "fields", multiple=True, help="Evidence KEY=VALUE, e.g. temp1=37.8 or sampled_at='2021-10-14 09:30'.")
 @click.option("--stdin", "from_stdin", is_flag=True, help="One scan per line: CODE or CODE<TAB>OUTCOME[<TAB>KEY=VALUE…]; one JSON line each.")
-@click.option("--device", help="Device id for this lane's hash chain (default: host/lane).")
+@click.option("--device", callback=limited("device"), help="Device id for this lane's hash chain (default: host/lane).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
@@ -159,8 +159,8 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 
 
 @click.command()
-@click.option("--lane", required=True)
-@click.option("--staff", required=True)
+@click.option("--lane", required=True, callback=limited("lane"))
+@click.option("--staff", required=True, callback=limited("staff"))
 @click.option("--session", "session_id")
 @click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
 @click.pass_context

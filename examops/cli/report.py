@@ -67,19 +67,20 @@ def _trust(path: str | None) -> set[str] | None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
               help="Accept only keys listed here (fingerprints or base64 public keys, one a line, # comments).")
+@click.option("--any-key", is_flag=True, help="Without --trust: accept a valid signature by any key (says nothing about who signed).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def report_verify(ctx, path, trust_path, as_json) -> None:  # noqa: ANN001
-    """Recompute a report's digests from its cells and check its signature; exit 1 if anything changed."""
+def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN001
+    """Recompute a report's digests from its cells, check its signature, its key and its look; exit 1 if anything is off."""
     from examops.services.report import verify_report
 
     try:
-        result = verify_report(path, _trust(trust_path))
+        result = verify_report(path, _trust(trust_path), any_key=any_key)
     except _refused() as exc:
         raise Failure(str(exc)) from None
     if result.ok:
         human = (f"OK {path}: {result.site} · {', '.join(result.sessions)} · signed {result.generated_at} "
-                 f"by key {result.fingerprint}")
+                 f"by key {result.fingerprint}" + (" (trusted)" if result.trusted else " (any key accepted: not checked who)"))
     else:
         human = f"NOT VERIFIED {path}:\n" + "\n".join(f"  - {p}" for p in result.problems)
     if as_json:
@@ -97,17 +98,18 @@ def report_verify(ctx, path, trust_path, as_json) -> None:  # noqa: ANN001
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The regional roll-up workbook.")
 @click.option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
               help="Accept only reports signed by keys listed here.")
+@click.option("--any-key", is_flag=True, help="Without --trust: accept valid signatures by any key (the roll-up says so).")
 @click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def report_merge(ctx, paths, out, trust_path, lang, as_json) -> None:  # noqa: ANN001
+def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  # noqa: ANN001
     """Verify every site report, then add them up per site and in total (nothing is written if one fails)."""
     from examops.services.report import ReportNotVerified, ReportRefused
     from examops.services.report_merge import merge_reports
 
     try:
         trusted = _trust(trust_path)
-        result = merge_reports(list(paths), out, trusted=trusted, lang=lang.lower())
+        result = merge_reports(list(paths), out, trusted=trusted, any_key=any_key, lang=lang.lower())
     except ReportNotVerified as exc:
         click.echo(f"examops: {exc}", err=True)
         ctx.exit(EXIT_NOT_VERIFIED)

@@ -30,9 +30,12 @@ def _case_line(case: dict) -> str:
 @click.pass_context
 def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # noqa: ANN001
     """List exception cases with their approval chain."""
+    from examops.services.chief_record import chief_record
+    from examops.services.chief_record import to_json as record_json
     from examops.services.review import conflicts, duplicate_alarms, list_cases
 
     site = open_site(ctx, check=False)
+    record = chief_record(site)
     cases = [v.to_json() for v in list_cases(site, session=session_id, status=status, code=code, lane=lane, room=room)]
     alarms = duplicate_alarms(site, session_id)
     flags = conflicts(site, session_id)
@@ -41,8 +44,12 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
         human += f"\n{len(alarms)} duplicate-scan alarm(s) (possible impersonation): " + ", ".join(a["ticket"] for a in alarms)
     if flags:
         human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
+    for entry in record.entries:
+        human += f"\nchief's record: {entry.at} {entry.kind} by {entry.by or '?'}" + (f": {entry.detail}" if entry.detail else "")
+    if record.refused_pins:
+        human += f"\n{record.refused_pins} wrong PIN(s) refused"
     emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,
-           "levels": list(site.plan.approval_levels)}, as_json, human)
+           "levels": list(site.plan.approval_levels), "chief_record": record_json(record)}, as_json, human)
 
 
 @click.command()

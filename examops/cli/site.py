@@ -6,25 +6,33 @@ import os
 
 import click
 
-from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, open_site
+from examops.cli.common import (EXIT_NOT_VERIFIED, PIN_PROMPT, Failure, chief_pin, emit, given_pin, new_pin_twice, open_site,
+                                read_pin_file)
 
 
 @click.command()
 @click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help="The exam plan TOML.")
-@click.option("--chief-pin", "given_pin", help="The chief proctor's PIN (prompted if absent; EXAMOPS_PIN for scripts).")
+@click.option("--change-pin", is_flag=True, help="Replace the chief proctor's PIN (needs the current one; the new one is asked twice).")
+@click.option("--new-pin-file", type=click.Path(dir_okay=False), help="With --change-pin: read the new PIN from this file.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def init(ctx: click.Context, plan_path: str, given_pin: str | None, as_json: bool) -> None:
-    """Create the store from an exam plan, or update the plan of an existing store."""
+def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, as_json: bool) -> None:
+    """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN."""
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
-    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, status
+    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, plan_would_change, status
 
-    pin = given_pin or os.environ.get("EXAMOPS_PIN")
-    if pin is None and not has_chief_pin(ctx.obj.get("db")):
-        pin = chief_pin()
+    url = ctx.obj.get("db")
+    current = new = None
+    if not has_chief_pin(url):
+        new = given_pin() or new_pin_twice(PIN_PROMPT)
+    else:
+        if change_pin:
+            new = read_pin_file(new_pin_file) if new_pin_file else (os.environ.get("EXAMOPS_NEW_PIN") or new_pin_twice())
+        if change_pin or plan_would_change(url, plan_path):
+            current = chief_pin()
     try:
-        site = init_site(plan_path, url=ctx.obj.get("db"), chief_pin=pin)
+        site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""))
     except (PlanError, PolicyError, SiteError, StoreError) as exc:
         raise Failure(str(exc)) from None
     info = status(site)

@@ -266,6 +266,33 @@ class PinRefused(Payload):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlanChanged(Payload):
+    """`init` on a live store with the chief's PIN: the plan (and policy) digest before and after."""
+
+    event_kind = Kind.PLAN_CHANGED
+    old_digest: str = ""
+    new_digest: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PinChanged(Payload):
+    """The chief's PIN was replaced, with the old PIN."""
+
+    event_kind = Kind.PIN_CHANGED
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverrideGranted(Payload):
+    """The chief's PIN let a command record into closed sessions, for this reason."""
+
+    event_kind = Kind.OVERRIDE_GRANTED
+    reason: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DeviceEnrolled(Payload):
     """The chief's PIN let a laptop's public key sign events for that laptop's device chains."""
 
@@ -303,7 +330,7 @@ class Unrecognised(Payload):
 PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
     Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused,
-    DeviceEnrolled, DeviceRevoked, PlanSet)}
+    PlanChanged, PinChanged, OverrideGranted, DeviceEnrolled, DeviceRevoked, PlanSet)}
 
 
 def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:

@@ -42,6 +42,9 @@ class Kind:
     DEVICE_ENROLLED = "device_enrolled"
     DEVICE_REVOKED = "device_revoked"
     PLAN_SET = "plan_set"
+    PLAN_CHANGED = "plan_changed"
+    PIN_CHANGED = "pin_changed"
+    OVERRIDE_GRANTED = "override_granted"
 
 
 @dataclass(frozen=True, slots=True)

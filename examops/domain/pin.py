@@ -1,4 +1,4 @@
-"""The chief proctor's PIN: stored only as a salted, deliberately slow scrypt hash."""
+"""The chief proctor's PIN: stored only as a salted, deliberately slow scrypt hash; weak PINs refused; guesses slowed."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import os
 
 # scrypt cost: about 50 ms here, slow enough to make guessing a 6-digit PIN expensive offline.
 _N, _R, _P = 2**14, 8, 1
+
+FREE_GUESSES = 5
+"""Wrong PINs in a row before each further try must wait."""
+MAX_DELAY_SECONDS = 15 * 60
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -30,8 +34,34 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+def _runs_by_one(digits: str) -> bool:
+    steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
+    return steps in ({1}, {-1})
+
+
 def pin_problem(pin: str) -> str | None:
-    """Why a PIN is too weak to protect approvals, or None."""
+    """A code saying why a PIN is too easy to guess to protect approvals, or None.
+
+    Codes: "short" (fewer than 4 characters), "repeated" (one character over and over),
+    "sequence" (digits counting up or down, 1234, 9876), "common" (a PIN everyone tries).
+    """
     if len(pin) < 4:
-        return "the PIN needs at least 4 characters"
+        return "short"
+    if len(set(pin)) == 1:
+        return "repeated"
+    if pin.isdigit() and _runs_by_one(pin):
+        return "sequence"
+    if pin in COMMON_PINS:
+        return "common"
     return None
+
+
+COMMON_PINS = frozenset({"1212", "1122", "1313", "2580", "0852", "1004", "2000", "6969", "1010", "2468", "1379", "0007",
+                         "123123", "112233", "121212", "520520", "5201314", "147258", "159357", "888666"})
+
+
+def delay_after(refused_in_row: int) -> int:
+    """Seconds a try must wait after `refused_in_row` wrong PINs: none for the first few, then doubling."""
+    if refused_in_row < FREE_GUESSES:
+        return 0
+    return min(MAX_DELAY_SECONDS, 2 ** (refused_in_row - FREE_GUESSES + 1))

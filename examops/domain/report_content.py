@@ -32,6 +32,24 @@ class SessionContent:
     cases: list[ReportCase]
 
 
+@dataclass(frozen=True, slots=True)
+class ChiefRecordEntry:
+    """One use of the chief's PIN the report must show: a plan change, a PIN change, an override and its reason."""
+
+    at: str
+    kind: str
+    by: str
+    detail: str
+
+
+@dataclass
+class ChiefRecord:
+    """What was done with the chief's PIN and how often a wrong one was tried."""
+
+    entries: list[ChiefRecordEntry] = field(default_factory=list)
+    refused_pins: int = 0
+
+
 @dataclass
 class ReportContent:
     """Everything the workbook shows, gathered from the store; the adapter only lays it out."""
@@ -49,6 +67,7 @@ class ReportContent:
     figure_keys: list[str] = field(default_factory=list)
     figure_columns: list[dict[str, int | str]] = field(default_factory=list)
     figure_totals: dict[str, int | str] = field(default_factory=dict)
+    chief_record: ChiefRecord = field(default_factory=ChiefRecord)
 
     def local_time(self, at: str) -> str:
         moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(self.tz)

@@ -16,6 +16,12 @@ WORDS = {
     "charts": N_("Charts {session}"),
     "rooms": N_("Rooms {session}"),
     "signature": N_("Signature"),
+    "chief_record": N_("Chief's record"),
+    "chief_record_title": N_("Plan and PIN changes, overrides, refused PINs"),
+    "refused_pins": N_("Wrong PINs refused: {count}"),
+    "record_kind": N_("Record"),
+    "record_by": N_("By"),
+    "record_detail": N_("Detail"),
     "summary_title": N_("Site report"),
     "generated": N_("Generated at {at}"),
     "item": N_("Item"),
@@ -93,6 +99,7 @@ WORDS = {
     "figures_sha256": N_("Figures digest"),
     "verified": N_("Verified"),
     "ok": NP_("report.ok", "yes"),
+    "any_key": N_("signature valid; key not on a trust list"),
     "zero_sites": N_("Zero-incident sites"),
     "rollup_note": N_("Counts add up session sittings. Every site report's signature was verified."),
     "rollup_chart": N_("Present and absent per site (sittings)"),
@@ -164,6 +171,11 @@ STEP_LABELS = {
     "resolved": NP_("report.step.resolved", "resolved"),
     "seated": N_("seated"),
     "closed": NP_("report.step.closed", "closed"),
+}
+CHIEF_RECORD_LABELS = {
+    "plan_changed": N_("Plan changed (old → new digest)"),
+    "pin_changed": N_("PIN changed"),
+    "override_granted": N_("Recording into a closed session (override), reason"),
 }
 INCIDENT_LABELS = {
     "misconduct": N_("Misconduct"),

@@ -21,6 +21,7 @@ from examops.adapters import signing
 from examops.adapters.store import Store, utc_now
 from examops.adapters.store import events as event_log
 from examops.domain.events import Event, canonical_json
+from examops.locations import private_file
 from examops.services.site import Site
 from examops.services.sync import MergeRefused, MergeResult, merge_events, site_keys
 
@@ -62,6 +63,7 @@ def export_bundle(site: Site, out: str | Path, *, everything: bool = False) -> d
     header["signature"] = key.sign(_header_message(header))
     target = Path(out)
     partial = target.with_name(target.name + ".part")
+    private_file(partial)
     with gzip.open(partial, "wt", encoding="utf-8") as stream:
         stream.write(json.dumps(header, ensure_ascii=False) + "\n")
         for line in lines:

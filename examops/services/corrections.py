@@ -10,7 +10,8 @@ from examops.domain.state import voided_targets
 from examops.services import ledger
 from examops.services.site import Site
 
-NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED)
+NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED, Kind.PLAN_CHANGED, Kind.PIN_CHANGED,
+                Kind.OVERRIDE_GRANTED)
 
 
 class CorrectionRefused(Exception):

@@ -12,7 +12,7 @@ from examops.services.clock import Clock
 from examops.services.roster import import_roster
 from examops.services.site import Site, init_site
 
-DEMO_PIN = "2021"
+DEMO_PIN = "3917"
 
 
 def sample_dir() -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 from examops.adapters.store import report_queries as q
 from examops.domain import idnumber
 from examops.domain.papers import RoomPaper, SeatLine, room_kind_rank
+from examops.locations import private_dir
 from examops.services.seating import occupancy
 from examops.services.site import Site
 
@@ -64,7 +65,7 @@ def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: 
 
     papers = room_papers(site, session_id, room=room)
     out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     rooms = []
     for paper in papers:
         path = write_room_workbook(paper, out_dir, lang=lang)

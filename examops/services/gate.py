@@ -13,6 +13,7 @@ from typing import Mapping
 
 from examops.adapters.store import IntegrityError, WriteFailed, format_utc
 from examops.domain import idnumber
+from examops.domain.field_limits import check_field
 from examops.domain.event_payloads import PAYLOAD_TYPES, DuplicateScan, GateOutcome, UnknownScan, WrongSessionScan
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Session
@@ -35,7 +36,10 @@ class Lane:
     device: str | None = None
 
     def __post_init__(self) -> None:
+        check_field("lane", self.lane)
+        check_field("staff", self.staff)
         self.device = self.device or self.site.device(self.lane)
+        check_field("device", self.device)
 
     def session(self, session_id: str | None = None) -> Session:
         if session_id:

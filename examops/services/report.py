@@ -27,6 +27,7 @@ from examops.domain.report_digest import chains_digest, digest_cells, figures_di
 from examops.domain.report_verification import Verification, figure_changes, sheet_changes
 from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
+from examops.services.chief_record import chief_record
 from examops.services.figures import session_figures
 from examops.services.review import list_cases
 from examops.services.site import SIGNING_KEY, Site
@@ -142,7 +143,7 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     content = ReportContent(
         exam=site.plan.exam_name, site=site.plan.site, lang=lang, generated_at=site.clock.local().strftime("%Y-%m-%d %H:%M:%S"),
         tz=tz, sessions=sessions, rooms=rooms, code_labels={c.code: (c.zh, c.en) for c in site.policy.codes.values()},
-        names=names, chain_heads=chain_heads(site))
+        names=names, chain_heads=chain_heads(site), chief_record=chief_record(site))
     content.figure_keys, content.figure_columns, content.figure_totals = figure_table(sessions, lang)
     return content
 
@@ -239,13 +240,17 @@ def read_trust_file(path: str | Path) -> set[str]:
     return trusted
 
 
-def verify_report(path: str | Path, trusted: set[str] | None = None) -> Verification:
-    """Recompute every digest from the workbook's cells, check the signature, say what changed."""
+def verify_report(path: str | Path, trusted: set[str] | None = None, *, any_key: bool = False) -> Verification:
+    """Recompute every digest from the workbook's cells, check the signature and what a reader sees, say what changed.
+
+    Without a trust list the key is not trusted (a valid signature by anyone's key proves nothing about who)
+    unless `any_key` says that is enough.
+    """
     with _cyclic_gc_paused():
-        return _verify_report(path, trusted)
+        return _verify_report(path, trusted, any_key)
 
 
-def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
+def _verify_report(path: str | Path, trusted: set[str] | None, any_key: bool = False) -> Verification:
     from zipfile import BadZipFile
 
     from examops.adapters.excel_out.report_reader import figure_table as read_figure_table
@@ -307,8 +312,16 @@ def _verify_report(path: str | Path, trusted: set[str] | None) -> Verification:
                              "(exam, site, sessions, generated_at) was changed")
     if key_fingerprint and key_fingerprint != result.fingerprint:
         problems.append(f"{stated.title}!{stated.where.get('fingerprint', '?')}: the fingerprint does not belong to the public key")
+    from examops.adapters.excel_out.report_presentation import presentation_problems
+
+    problems.extend(presentation_problems(path, stated.title))
     if trusted is not None:
         result.trusted = key_fingerprint.lower() in trusted
         if not result.trusted:
             problems.append(f"the signing key {key_fingerprint or '?'} ({result.site}) is not on the trust list")
+    elif not any_key:
+        result.trusted = False
+        problems.append(f"the signature is {'valid' if result.signature_valid else 'not valid'} but the key "
+                        f"{key_fingerprint or '?'} is not trusted: no trust list was given "
+                        "(--trust FILE with the bureau's list of site keys, or --any-key to accept any key)")
     return result

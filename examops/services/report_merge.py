@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from examops.domain.report_verification import Verification
 from examops.services.report import ReportNotVerified, ReportRefused, verify_report
 
 
@@ -24,14 +25,19 @@ def _nest(row: dict) -> dict:
     return nested
 
 
-def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[str] | None = None, lang: str = "zh") -> dict:
-    """Verify every site report (all or nothing), add them up, write the roll-up workbook."""
+def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[str] | None = None, any_key: bool = False,
+                  lang: str = "zh") -> dict:
+    """Verify every site report (all or nothing), check they can be added up, add them up, write the roll-up workbook.
+
+    Refused: a key that signed reports of two sites (one site's laptop posing as another), and a session whose
+    present and absent exceed the expected (figures that cannot be true, however they were signed).
+    """
     from examops.adapters.excel_out.report_rollup import write_rollup
     from examops.adapters.rollup_frames import add_up
 
     if not paths:
         raise ReportRefused("name the site reports to merge")
-    reports = [verify_report(path, trusted) for path in paths]
+    reports = [verify_report(path, trusted, any_key=any_key) for path in paths]
     refused = [r for r in reports if not r.ok]
     if refused:
         lines = [f"{r.path}: refused: {'; '.join(r.problems)}" for r in refused]
@@ -46,7 +52,29 @@ def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[
                 raise ReportRefused(f"{report.site} {session} is in both {seen[(report.site, session)]} and {report.path}: "
                                     "it would be counted twice")
             seen[(report.site, session)] = report.path
+    _refuse_shared_keys(reports)
+    _refuse_figures_that_do_not_add_up(reports)
     rollup = add_up(reports)
     path = write_rollup(out, rollup, lang=lang)
     return {"out": str(path), "exam": rollup.exam, "sites": [_nest(s) for s in rollup.sites],
             "sessions": [_nest(s) for s in rollup.session_totals], "totals": _nest(rollup.total), "sources": rollup.sources}
+
+
+def _refuse_shared_keys(reports: Sequence[Verification]) -> None:
+    sites_of: dict[str, dict[str, str]] = {}
+    for report in reports:
+        sites_of.setdefault(report.fingerprint, {}).setdefault(report.site, report.path)
+    for fingerprint, sites in sites_of.items():
+        if len(sites) > 1:
+            named = "; ".join(f"{site} ({path})" for site, path in sites.items())
+            raise ReportRefused(f"one key {fingerprint} signed the reports of {len(sites)} sites: {named}. "
+                                "Each site signs with its own key: nothing was written")
+
+
+def _refuse_figures_that_do_not_add_up(reports: Sequence[Verification]) -> None:
+    for report in reports:
+        for figures in report.figures:
+            expected, present, absent = (figures.get(k) for k in ("expected", "present", "absent"))
+            if all(isinstance(v, int) for v in (expected, present, absent)) and present + absent > expected:
+                raise ReportRefused(f"{report.path}: {report.site} {figures['session']}: present {present} + absent {absent} "
+                                    f"is more than the {expected} expected: the figures cannot be true; nothing was written")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
+from examops.adapters.excel_in import UnreadableFile, read_workbook
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
-from examops.adapters.workbook_reader import UnreadableFile, read_workbook
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters

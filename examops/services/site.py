@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
+import math
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,7 +15,7 @@ from pathlib import Path
 from examops.adapters.store import Store, StoreError, format_utc, utc_now
 from examops.adapters.store import roster_queries as q
 from examops.domain import pin as pins
-from examops.domain.event_payloads import PinRefused
+from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
@@ -23,10 +26,30 @@ POLICY_KEY = "policy_toml"
 PIN_KEY = "chief_pin_hash"
 SIGNING_KEY = "site_signing_key"
 STORE_ID_KEY = "store_id"
+PIN_REFUSED_IN_ROW_KEY = "pin_refused_in_row"
+PIN_REFUSED_AT_KEY = "pin_refused_at"
+"""Wall-clock seconds of the last wrong PIN: the back-off lives in the store, so a new process cannot reset it."""
+
+wall_clock = time.time  # real time, never the drill clock: the back-off must not be frozen away
+
+WEAK_PIN_WORDS = {
+    "short": "the PIN needs at least 4 characters",
+    "repeated": "the PIN repeats one digit: choose one that is hard to guess",
+    "sequence": "the PIN counts up or down (like 1234): choose one that is hard to guess",
+    "common": "the PIN is one everyone tries first: choose one that is hard to guess",
+}
 
 
 class SiteError(Exception):
     """A site-level problem in words for the chief proctor."""
+
+
+class PinLocked(SiteError):
+    """Too many wrong PINs in a row: the next try must wait."""
+
+    def __init__(self, refused: int, wait_seconds: int) -> None:
+        super().__init__(f"{refused} wrong PINs in a row: wait {wait_seconds} s before the next try (the attempts are logged)")
+        self.refused, self.wait_seconds = refused, wait_seconds
 
 
 @dataclass
@@ -60,13 +83,39 @@ class Site:
         return device_id(self.store_id, lane)
 
     def check_pin(self, pin: str | None, *, who: str = "", purpose: str = "") -> bool:
-        """True if `pin` is the chief proctor's; a wrong PIN is refused and logged."""
+        """True if `pin` is the chief proctor's; a wrong PIN is refused and logged.
+
+        After `pins.FREE_GUESSES` wrong PINs in a row every try waits longer (PinLocked says how long),
+        counted in the store so that starting a new process does not reset it.
+        """
+        refused = int(self.store.get_setting(PIN_REFUSED_IN_ROW_KEY) or 0)
+        last_at = float(self.store.get_setting(PIN_REFUSED_AT_KEY) or 0)
+        wait = pins.delay_after(refused) - (wall_clock() - last_at)
+        if wait > 0:
+            raise PinLocked(refused, math.ceil(wait))
         stored = self.store.get_setting(PIN_KEY)
         if stored and pin and pins.verify_pin(pin, stored):
+            if refused:
+                with self.store.write() as conn:
+                    Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, "0")
             return True
         with self.store.write() as conn:
             self.store.append(conn, self.system_event(Kind.PIN_REFUSED, PinRefused(who=who, purpose=purpose).to_payload()))
+            Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, str(refused + 1))
+            Store.put_setting(conn, PIN_REFUSED_AT_KEY, repr(wall_clock()))
         return False
+
+    def grant_override(self, reason: str, pin: str | None, *, who: str = "") -> None:
+        """The chief's PIN lets this command record into closed sessions, for `reason`; the grant is logged."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise SiteError("--override needs a reason")
+        if not self.check_pin(pin, who=who, purpose="override"):
+            raise SiteError("wrong PIN: only the chief proctor can record into a closed session (the attempt is logged)")
+        payload = OverrideGranted(reason=reason, by=who or getpass.getuser()).to_payload()
+        with self.store.write() as conn:
+            self.store.append(conn, self.system_event(Kind.OVERRIDE_GRANTED, payload))
+        self.override = reason
 
     def system_event(self, kind: str, payload: dict, *, session: str | None = None, ticket: str | None = None) -> Event:
         return Event(
@@ -111,29 +160,48 @@ def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
     return plan, policy_text
 
 
-def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str | None = None) -> Site:
-    """Create the store (or update its plan), store the plan, policy and PIN hash."""
+def plan_digest(plan_text: str | None, policy_text: str | None) -> str:
+    """SHA-256 over the stored plan and custom policy: what a plan change record names, old and new."""
+    joined = f"{plan_text or ''}\n\0policy\n{policy_text or ''}"
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def _refuse_weak(pin: str) -> None:
+    problem = pins.pin_problem(pin)
+    if problem:
+        raise SiteError(WEAK_PIN_WORDS[problem])
+
+
+def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str | None = None,
+              new_pin: str | None = None, by: str = "") -> Site:
+    """Create the store (or update its plan), store the plan, policy and PIN hash.
+
+    A new store takes `new_pin` (or `chief_pin`) as the chief's PIN. A live store changes its plan,
+    policy or PIN only when `chief_pin` is the current PIN, and records each change as an event.
+    """
     plan, policy_text = read_plan_file(plan_path)
+    if new_pin is not None:
+        _refuse_weak(new_pin)  # before a store is made: a refused init leaves nothing behind
     store = Store.open(url, create=True)
-    existing_pin = store.get_setting(PIN_KEY)
-    if chief_pin is None and existing_pin is None:
-        raise SiteError("the chief proctor's PIN is needed: pass --chief-pin or set EXAMOPS_PIN")
-    if chief_pin is not None:
-        problem = pins.pin_problem(chief_pin)
-        if problem:
-            raise SiteError(problem)
+    try:
+        changes = _authorised_changes(store, plan, policy_text, chief_pin, new_pin, by)
+    except BaseException:
+        store.close()
+        raise
     store_id = store.get_setting(STORE_ID_KEY) or uuid.uuid4().hex
     draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
     draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
     with store.write() as conn:
         _check_plan_against_roster(conn, plan)
+        for event in changes.events:
+            store.append(conn, event)
         Store.put_setting(conn, PLAN_KEY, plan.source_text)
         if policy_text is not None:
             Store.put_setting(conn, POLICY_KEY, policy_text)
         else:
             Store.delete_setting(conn, POLICY_KEY)
-        if chief_pin is not None:
-            Store.put_setting(conn, PIN_KEY, pins.hash_pin(chief_pin))
+        if changes.pin is not None:
+            Store.put_setting(conn, PIN_KEY, pins.hash_pin(changes.pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
             Store.put_setting(conn, STORE_ID_KEY, store_id)
         if Store.get_setting(store, SIGNING_KEY, conn) is None:
@@ -149,7 +217,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         for room in plan.rooms + plan.backup_rooms:
             q.put_room(conn, room.id, name=room.name, capacity=room.capacity, kind=room.kind)
         Store.put_setting(conn, "initialised_at", utc_now())
-        if chief_pin is not None:
+        if chief_pin is not None or new_pin is not None:
             from examops.services.devices import enrol_desk_in
 
             enrol_desk_in(draft, conn)
@@ -158,6 +226,43 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         record_tables(draft, conn, "init")
     store.close()
     return Site.open(url)
+
+
+@dataclass
+class _InitChanges:
+    pin: str | None
+    events: list[Event]
+
+
+def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, current_pin: str | None,
+                        new_pin: str | None, by: str) -> _InitChanges:
+    """What `init` may write: a first PIN on a new store; on a live store, changes only with the current PIN."""
+    if store.get_setting(PIN_KEY) is None:
+        first = new_pin if new_pin is not None else current_pin
+        if first is None:
+            raise SiteError("the chief proctor's PIN is needed: it is asked twice on a terminal, "
+                            "or read from --pin-file or EXAMOPS_PIN")
+        _refuse_weak(first)
+        return _InitChanges(first, [])
+    old_digest = plan_digest(store.get_setting(PLAN_KEY), store.get_setting(POLICY_KEY))
+    new_digest = plan_digest(plan.source_text, policy_text)
+    if old_digest == new_digest and new_pin is None:
+        return _InitChanges(None, [])
+    what = "the plan" if new_pin is None else ("the PIN" if old_digest == new_digest else "the plan and the PIN")
+    if current_pin is None:
+        raise SiteError(f"this store is in use: changing {what} needs the chief proctor's current PIN; nothing was changed")
+    if new_pin is not None:
+        _refuse_weak(new_pin)
+    live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    who = by or getpass.getuser()
+    if not live.check_pin(current_pin, who=who, purpose="init: change " + what.removeprefix("the ")):
+        raise SiteError(f"wrong PIN: {what} stays as it was (the attempt is logged)")
+    events = []
+    if old_digest != new_digest:
+        events.append(live.system_event(Kind.PLAN_CHANGED, PlanChanged(old_digest=old_digest, new_digest=new_digest, by=who).to_payload()))
+    if new_pin is not None:
+        events.append(live.system_event(Kind.PIN_CHANGED, PinChanged(by=who).to_payload()))
+    return _InitChanges(new_pin, events)
 
 
 def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
@@ -193,6 +298,19 @@ def status(site: Site) -> dict:
     }
 
 
+def plan_would_change(url: str | None, plan_path: str | Path) -> bool:
+    """True if `init --plan plan_path` would change the live store's plan or policy (so the current PIN is asked)."""
+    try:
+        plan, policy_text = read_plan_file(plan_path)
+        store = Store.open(url, create=False)
+    except (SiteError, PlanError, PolicyError, StoreError):
+        return False  # init itself then says what is wrong
+    try:
+        return plan_digest(store.get_setting(PLAN_KEY), store.get_setting(POLICY_KEY)) != plan_digest(plan.source_text, policy_text)
+    finally:
+        store.close()
+
+
 def has_chief_pin(url: str | None) -> bool:
     """True if a store exists at `url` and already holds a chief's PIN (init then keeps it unless told)."""
     try:
@@ -207,4 +325,4 @@ def has_chief_pin(url: str | None) -> bool:
         store.close()
 
 
-__all__ = ["Site", "SiteError", "init_site", "status", "device_id", "has_chief_pin", "PlanError", "PolicyError", "StoreError"]
+__all__ = ["Site", "SiteError", "PinLocked", "plan_digest", "init_site", "status", "device_id", "has_chief_pin", "PlanError", "PolicyError", "StoreError"]

@@ -82,6 +82,7 @@ class CasesLoaded(Message):
     all_cases: list
     cases: list
     alarms: list[dict]
+    record: object = None  # the chief's record (plan/PIN changes, overrides, refused PINs): a ChiefRecord
 
 
 @dataclass

@@ -24,7 +24,7 @@ CARD_KEYS = {"verdict", "recorded", "ticket", "name", "room", "seat", "session",
 def cli_store(tmp_path):
     """A store made by `examops init`, seeded with 4 rooms × 30 synthetic candidates."""
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    done = subprocess.run([str(EXAMOPS), "--db", url, "init", "--plan", str(SAMPLE_PLAN), "--chief-pin", TEST_PIN],
+    done = subprocess.run([str(EXAMOPS), "--db", url, "init", "--plan", str(SAMPLE_PLAN), ], env={**os.environ, "EXAMOPS_PIN": TEST_PIN},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     site = Site.open(url)

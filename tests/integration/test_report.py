@@ -35,7 +35,9 @@ def report_json(site, out: Path, *args: str) -> dict:
 
 
 def verify(path: Path, *args: str):
-    return CliRunner().invoke(main, ["report", "verify", str(path), *args], catch_exceptions=False)
+    """`report verify`; without a trust list, any key is accepted (these tests are about the contents)."""
+    trust = [] if "--trust" in args else ["--any-key"]
+    return CliRunner().invoke(main, ["report", "verify", str(path), *args, *trust], catch_exceptions=False)
 
 
 def room_of(index: int) -> tuple[str, int]:
@@ -325,7 +327,8 @@ def three_sites(tmp_path):
 
 
 def merge(*args: str):
-    return CliRunner().invoke(main, ["report", "merge", *args], catch_exceptions=False)
+    trust = [] if "--trust" in args else ["--any-key"]
+    return CliRunner().invoke(main, ["report", "merge", *args, *trust], catch_exceptions=False)
 
 
 def test_merge_of_three_sites_adds_up(three_sites, tmp_path):

@@ -174,11 +174,11 @@ def _first_ticket(home: Path) -> str:
 def test_cli_bad_file_exits_non_zero_and_leaves_store(tmp_path):
     home = tmp_path / "h"
     _cli("init", "--plan", str(SAMPLE_PLAN), env_home=home, check=True)
-    html = tmp_path / "roster.xls"
-    html.write_text("<html><body><table><tr><td>准考证号</td></tr></table></body></html>", encoding="utf-8")
-    result = _cli("roster", "import", str(html), "--json", env_home=home)
+    pdf = tmp_path / "roster.xls"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    result = _cli("roster", "import", str(pdf), "--json", env_home=home)
     assert result.returncode != 0
-    assert "HTML" in result.stdout or "html" in result.stdout.lower()
+    assert "is a PDF document" in result.stdout
     assert "Traceback" not in result.stderr
     assert json.loads(_cli("status", "--json", env_home=home, check=True).stdout)["candidates"] == 0
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examops.adapters.workbook_reader import read_workbook
+from examops.adapters.excel_in import read_workbook
 from examops.domain import idnumber, roster
 from examops.domain.roster import (
     FIX_NUMBER_CELL,
@@ -607,3 +607,16 @@ def test_fast_id_path_agrees_with_idnumber_check(body, last, day, real_date):
         expected = verdict.valid and not verdict.unknown_region and not verdict.upgraded_from_15
         digits = f"{TODAY:%Y%m%d}"
         assert roster._plainly_valid_id(number, digits, {}) is expected, number
+
+
+@pytest.mark.parametrize("number", [3.14159e300, 4.09471e231, 2.92842e23, 1.23457e22, 1.55043e18])
+def test_a_huge_number_on_a_headerless_sheet_is_not_called_an_id_number(number):
+    """Real workbooks (formula and precision test sheets) were refused for holding "an ID number" no ID number can be."""
+    parsed = parse_roster("calc.xlsx", [sheet([["pi", number], ["e", 2.718]])])
+    assert not any("looks like an ID number" in p.message for p in parsed.problems)
+
+
+@pytest.mark.parametrize("number", [150203199001011234.0, 150203900101123.0])
+def test_an_id_stored_as_a_number_on_a_headerless_sheet_still_stops_the_import(number):
+    parsed = parse_roster("r.xlsx", [sheet([["王安", number]])])
+    assert any("looks like an ID number" in p.message and p.severity == "error" for p in parsed.problems)

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from examops.adapters import workbook_reader
-from examops.adapters.workbook_reader import UnreadableFile, read_workbook
+from examops.adapters.excel_in import UnreadableFile, read_workbook, xml_stream
 from tests.support.messy_workbooks import (
     Sheet,
     docx_like_bytes,
@@ -94,7 +93,7 @@ def test_hidden_rows_found_across_chunk_boundaries(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [Sheet("s", rows, hidden_rows=hidden)])
     with zipfile.ZipFile(path) as archive:
         for chunk in (5, 7, 64, 1000):
-            assert workbook_reader._hidden_rows_in_part(archive, "xl/worksheets/sheet1.xml", chunk) == frozenset(hidden)
+            assert xml_stream.hidden_xlsx_rows(archive, "xl/worksheets/sheet1.xml", chunk) == frozenset(hidden)
 
 
 def test_hidden_rows_without_row_numbers_are_counted(tmp_path):
@@ -108,7 +107,7 @@ def test_hidden_rows_without_row_numbers_are_counted(tmp_path):
                 assert b'<row r="' not in data
             target.writestr(info, data)
     with zipfile.ZipFile(rewritten) as archive:
-        assert workbook_reader._hidden_rows_in_part(archive, "xl/worksheets/sheet1.xml") == frozenset({2})
+        assert xml_stream.hidden_xlsx_rows(archive, "xl/worksheets/sheet1.xml") == frozenset({2})
 
 
 def test_messy_rooms_workbook_reads_every_sheet(tmp_path):
@@ -243,18 +242,30 @@ def test_ole2_word_document_is_named(tmp_path):
     assert "is a Word document (.doc), not a workbook" in str(error)
 
 
-def test_html_saved_as_xls_is_refused_with_save_as_advice(tmp_path):
-    error = _refusal(tmp_path, "考生名单.xls", html_disguised_as_xls())
-    assert error.reason == "html"
-    assert str(error) == (
-        "“考生名单.xls” is an HTML web page saved with a spreadsheet name, not a real workbook; "
-        "open it in Excel, choose File ▸ Save As ▸ Excel Workbook (.xlsx) and import the .xlsx."
+def test_html_saved_as_xls_is_read_as_its_table(tmp_path):
+    path = tmp_path / "考生名单.xls"
+    path.write_bytes(html_disguised_as_xls())
+    content = read_workbook(path)
+    assert content.kind == "html"
+    (table,) = content.sheets
+    assert table.rows == [["准考证号", "姓名"], ["211500000001", "王安"]]
+
+
+def test_bare_html_table_is_read_with_spans_and_entities(tmp_path):
+    path = tmp_path / "r.xls"
+    page = (
+        "\r\n\r\n<table border=1><tr><td colspan=2>考生&nbsp;名单</td><td rowspan=2>备注</td></tr>"
+        "<tr><td>a&amp;b</td><td><b>1</b><br>2</td></tr><tr><td>x</td><td>y</td><td>z</td></tr></table>"
     )
+    path.write_text(page, encoding="gb18030")
+    (table,) = read_workbook(path).sheets
+    assert table.rows == [["考生 名单", None, "备注"], ["a&b", "1 2", None], ["x", "y", "z"]]
 
 
-def test_bare_html_table_is_refused(tmp_path):
-    error = _refusal(tmp_path, "r.xls", b"\r\n\r\n<table border=1><tr><td>x</td></tr></table>")
+def test_web_page_without_a_table_is_refused(tmp_path):
+    error = _refusal(tmp_path, "r.xls", b"<html><body><p>Session expired</p></body></html>")
     assert error.reason == "html"
+    assert "a web page with no table in it" in str(error)
 
 
 def test_excel_2003_xml_is_refused_with_save_as_advice(tmp_path):
@@ -267,7 +278,8 @@ def test_truncated_xlsx_is_damaged(tmp_path):
     error = _refusal(tmp_path, "rooms.xlsx", good[: len(good) // 2])
     assert error.reason == "damaged"
     assert str(error) == (
-        "“rooms.xlsx” is damaged or incomplete (truncated download?); ask the exam office to send it again."
+        "“rooms.xlsx” looks like an Excel workbook (.xlsx) but is damaged or incomplete (cut short in a download?); "
+        "ask the exam office to send it again."
     )
 
 
@@ -282,7 +294,7 @@ def test_zip_bomb_is_refused_before_reading(tmp_path):
     assert len(data) < 20_000
     error = _refusal(tmp_path, "rooms.xlsx", data)
     assert error.reason == "zip-bomb"
-    assert "uncompressed size is absurd" in str(error)
+    assert "would unpack to 4 MiB from 4 KiB" in str(error)
     assert "refused before reading" in str(error)
 
 
@@ -360,3 +372,28 @@ def _good_bytes(tmp_path) -> dict[str, bytes]:
         _GOOD["xlsx"] = write_xlsx(tmp_path / "g.xlsx", messy_rooms_sheets()).read_bytes()
         _GOOD["xls"] = write_xls(tmp_path / "g.xls", messy_rooms_sheets()[1:3]).read_bytes()
     return _GOOD
+
+
+def test_a_reader_failing_part_way_still_names_the_kind(tmp_path):
+    """Found by the fuzz test: an .ods whose directory points a member past the end fell back to a refusal naming no kind."""
+    import struct
+    from pathlib import Path
+
+    good = (Path(__file__).parents[1] / "fixtures" / "real_producers" / "libreoffice.ods").read_bytes()
+    broken = bytearray(good)
+    entry = good.index(b"PK\x01\x02")  # the central directory entry of the first member, "mimetype"
+    assert good[entry + 46 : entry + 54] == b"mimetype"
+    struct.pack_into("<I", broken, entry + 42, 0xFFFFFF00)  # its local header offset, now beyond the file
+    error = _refusal(tmp_path, "rooms.ods", bytes(broken))
+    assert error.reason == "damaged"
+    assert "looks like an OpenDocument spreadsheet (.ods) but is damaged" in str(error)
+
+
+def test_refusals_speak_the_site_language(tmp_path, monkeypatch):
+    from examops import i18n
+
+    monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
+    error = _refusal(tmp_path, "名单.xls", b"%PDF-1.7\n")
+    assert str(error) == "“名单.xls”是PDF 文档，无法从 PDF 读取名单；请向考试机构索要 Excel 文件。"
+    damaged = _refusal(tmp_path, "坏.xlsx", b"PK\x03\x04" + b"\x00" * 40)
+    assert "看起来是Excel 工作簿（.xlsx），但文件已损坏或不完整" in str(damaged)

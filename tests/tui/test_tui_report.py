@@ -196,7 +196,7 @@ async def test_build_report_writes_a_verified_report_and_shows_its_qr_code(morni
         await settle(pilot)
         assert "Last built: " + str(out)[:40] in screen_text(app) and report_of(app).last_built is built
     assert out.exists()
-    verified = subprocess.run([EXAMOPS, "report", "verify", str(out)], capture_output=True, text=True)
+    verified = subprocess.run([EXAMOPS, "report", "verify", str(out), "--any-key"], capture_output=True, text=True)
     assert verified.returncode == 0, verified.stderr
     # the code on screen is the one the workbook's signature sheet carries, field for field
     from examops.adapters.excel_out.report_reader import load_cells, signature_cells

@@ -419,3 +419,14 @@ async def test_offline_lane_conflicts_show_with_the_alarms(morning, tmp_path):
             return any(ticket in row and "conflict" in row for row in rows)
 
         await until(pilot, conflict_listed)
+
+
+@run_async
+async def test_the_summary_shows_what_the_chief_pin_was_used_for_and_refused(morning):
+    assert not morning.check_pin("8513")
+    morning.grant_override("考场记录补录", TEST_PIN, who="王总监")
+    app = make_app(morning)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "wrong PINs 1 · overrides 1 · 7/7 shown" in text

@@ -108,7 +108,7 @@ async def test_roster_import_of_a_bad_file_says_why_and_imports_nothing(site, tm
     from examops.tui.widgets.roster_import import RosterImportModal
 
     bad = tmp_path / "roster.xls"
-    bad.write_text("<html><table><tr><td>准考证号</td></tr></table></html>", encoding="utf-8")
+    bad.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")  # a web page saved as .xls now imports; a PDF never does
     app = roster_app(site)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
@@ -117,5 +117,5 @@ async def test_roster_import_of_a_bad_file_says_why_and_imports_nothing(site, tm
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, RosterImportModal))
         await until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
-        assert any("nothing imported" in n.message and "HTML" in n.message for n in app._notifications)
+        assert any("nothing imported" in n.message and "PDF" in n.message for n in app._notifications)
     assert status(site)["candidates"] == 0

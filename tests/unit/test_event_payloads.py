@@ -17,8 +17,11 @@ from examops.domain.event_payloads import (
     IncidentRecorded,
     Moved,
     Origin,
+    OverrideGranted,
+    PinChanged,
     PinRefused,
     PlanSet,
+    PlanChanged,
     Rejected,
     Resolved,
     RoomOpened,
@@ -76,6 +79,9 @@ STORED = [
      {"public_key": "k", "laptop": "desk", "role": "desk", "by": "王"}),
     (DeviceRevoked(public_key="k", reason="lost", by="王"), {"public_key": "k", "reason": "lost", "by": "王"}),
     (PlanSet(digests={"plan": "ab"}, reason="init"), {"digests": {"plan": "ab"}, "reason": "init"}),
+    (PlanChanged(old_digest="a" * 64, new_digest="b" * 64, by="王总监"), {"old_digest": "a" * 64, "new_digest": "b" * 64, "by": "王总监"}),
+    (PinChanged(by="王总监"), {"by": "王总监"}),
+    (OverrideGranted(reason="公交延误", by="王总监"), {"reason": "公交延误", "by": "王总监"}),
 ]
 IDS = [f"{type(p).__name__}-{i}" for i, (p, _) in enumerate(STORED)]
 
@@ -116,7 +122,7 @@ def test_a_key_an_older_writer_left_out_reads_as_the_default(cls, attribute, def
 
 
 def test_an_unknown_kind_keeps_its_payload_whole():
-    event = _event("plan_changed", {"what": "entry closes 09:15"})
+    event = _event("a_newer_kind", {"what": "entry closes 09:15"})
     assert isinstance(event.data, Unrecognised)
     assert event.data.to_payload() == {"what": "entry closes 09:15"}
 

@@ -1,5 +1,7 @@
 """State folded from events, and the PIN hash."""
 
+import pytest
+
 from examops.domain import pin
 from examops.domain.events import GENESIS, Event, Kind, seal, verify_chain
 from examops.domain.state import fold_day
@@ -41,6 +43,31 @@ def test_pin_is_salted_and_checked():
     assert "1234" not in stored and stored != pin.hash_pin("1234")
     assert pin.verify_pin("1234", stored) and not pin.verify_pin("1235", stored)
     assert pin.pin_problem("12") is not None
+
+
+@pytest.mark.parametrize("weak, code", [("123", "short"), ("0000", "repeated"), ("777777", "repeated"), ("1234", "sequence"),
+                                        ("4321", "sequence"), ("56789", "sequence"), ("2580", "common")])
+def test_guessable_pins_are_named(weak, code):
+    assert pin.pin_problem(weak) == code
+
+
+@pytest.mark.parametrize("fine", ["7392", "3917", "5820", "804613", "pass-phrase"])
+def test_pins_hard_to_guess_pass(fine):
+    assert pin.pin_problem(fine) is None
+
+
+def test_wrong_pins_wait_longer_and_longer_after_five():
+    waits = [pin.delay_after(n) for n in range(12)]
+    assert waits[:5] == [0] * 5 and all(a < b for a, b in zip(waits[4:], waits[5:]))
+    assert pin.delay_after(10_000) == pin.MAX_DELAY_SECONDS
+
+
+def test_field_limits_are_the_store_columns():
+    from examops.domain.field_limits import FieldTooLong, check_field
+
+    check_field("staff", "张" * 120)
+    with pytest.raises(FieldTooLong, match="staff is 121 characters long; at most 120"):
+        check_field("staff", "张" * 121)
 
 
 def test_a_single_admission_folds_like_any_day():

@@ -19,6 +19,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.domain.report_digest import SheetCells
+from examops.locations import make_private
 from examops.i18n.report_words import lang_of, words
 
 CellValue = int | str
@@ -152,6 +153,7 @@ class Book:
         temp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
         try:
             self.workbook.save(temp)
+            make_private(temp)
             os.replace(temp, path)
         except BaseException:
             temp.unlink(missing_ok=True)

@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from examops.adapters.workbook_reader import WorkbookContent
+from examops.adapters.excel_in import WorkbookContent
 from examops.domain.roster import PROBLEMS_SHEET, Problem, value_text
+from examops.locations import make_private
 
 FILLS = {
     "error": PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE"),
@@ -69,6 +70,7 @@ def write_errors_workbook(
         _mark(workbook[sheet_name], row, column, cell_problems)
     _problem_list(workbook, problems, sheet_names, names)
     workbook.save(out)
+    make_private(out)
     return out
 
 

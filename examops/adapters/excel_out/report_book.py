@@ -15,7 +15,7 @@ from examops.adapters.excel_out.report_sheets import ReportSheets
 from examops.domain.qr_style import REPORT_QR_BOX
 from examops.domain.report_content import ReportContent
 from examops.domain.report_digest import SheetCells
-from examops.i18n.report_words import pick
+from examops.i18n.report_words import CHIEF_RECORD_LABELS, pick
 
 
 class ReportBook(ReportSheets):
@@ -32,6 +32,18 @@ class ReportBook(ReportSheets):
         self._incidents()
         for sc in content.sessions:
             self._rooms(sc)
+        self._chief_record()
+
+    def _chief_record(self) -> None:
+        """Plan and PIN changes and overrides, with who and why, and the count of refused PINs."""
+        w, record = self.words, self.content.chief_record
+        sheet = self._sheet(w["chief_record"], [20, 36, 14, 40])
+        self._heading(sheet, w["chief_record_title"])
+        sheet.banner(w["refused_pins"].format(count=record.refused_pins), "eo_line")
+        header_row = sheet.row
+        sheet.table([w["at"], w["record_kind"], w["record_by"], w["record_detail"]],
+                    [[self._time(e.at), pick(CHIEF_RECORD_LABELS, e.kind, self.lang), e.by, e.detail] for e in record.entries])
+        self._finish(sheet, title_rows=f"{header_row}:{header_row}")
 
     # -- signing -------------------------------------------------------------
     def cells(self) -> list[SheetCells]:

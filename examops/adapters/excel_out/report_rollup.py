@@ -77,6 +77,6 @@ def write_rollup(path: str | Path, rollup: Rollup, *, lang: str = "zh") -> Path:
     header = sources.row
     sources.table([w["file"], w["site"], w["session"], w["fingerprint"], w["figures_sha256"], w["at"], w["verified"]],
                   [[Path(s["file"]).name, s["site"], ",".join(s["sessions"]), s["fingerprint"], s["figures_sha256"],
-                    s["generated_at"], w["ok"]] for s in rollup.sources])
+                    s["generated_at"], w["ok"] if s.get("trusted") else w["any_key"]] for s in rollup.sources])
     a4_page(sources.ws, title_rows=f"{header}:{header}", header=f"{rollup.exam} · {sources.title}", landscape=True, page=w["page"])
     return book.save(path)

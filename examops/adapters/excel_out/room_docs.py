@@ -24,6 +24,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.adapters.excel_out.qr import qr_png as qr_image
+from examops.locations import make_private
 from examops.domain.papers import RoomPaper, SeatLine
 from examops.domain.qr_style import LABEL_QR_BOX
 from examops.domain.scan import ticket_qr_payload
@@ -111,6 +112,7 @@ def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh") ->
     temp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
         workbook.save(temp_name)
+        make_private(temp_name)
         os.replace(temp_name, path)
     except BaseException:
         temp_name.unlink(missing_ok=True)

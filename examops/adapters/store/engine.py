@@ -22,6 +22,7 @@ from examops.adapters.store.errors import (
     ServerUnreachable,
     StoreError,
     StoreMissing,
+    StoreReplaced,
     WriteFailed,
     describe_failure,
     server_unreachable,
@@ -45,10 +46,36 @@ def _sqlite_path(url: str) -> Path | None:
 
 def _prepare_sqlite_file(path: Path) -> None:
     """Create the store file readable only by its owner (rosters are a fraud target)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    locations.private_dir(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+
+
+def read_only_reason(path: Path) -> str | None:
+    """Why the store at `path` cannot be written (a read-only disk or file), or None."""
+    try:
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return f"the disk holding {path} is mounted read-only"
+    except OSError:
+        return None
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"the store file {path} is read-only"
+    if not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} is read-only (SQLite writes its journal beside the store)"
+    return None
+
+
+def _read_only_error(path: Path | None, reason: str) -> StoreError:
+    return StoreError(f"{reason}: nothing can be recorded there. Make it writable (check the permissions, "
+                      f"or remount the disk read-write); the store itself is not damaged")
+
+
+def _file_identity(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
 
 
 # A lane must learn within seconds that the server is gone, not after TCP's minutes of retries.
@@ -94,6 +121,22 @@ class Store:
         self._device_key = None
         self._store_id: str | None = None
         self._witness = None  # this laptop's witness file, held in memory once read
+        self.path = _sqlite_path(url)
+        self.identity = _file_identity(self.path)
+        """Device and inode of the file opened: a write refuses once the path names another file, or none."""
+
+    def check_identity(self) -> None:
+        """Refuse to go on when the store file was deleted, moved or replaced under this process (one stat call)."""
+        if self.identity is None:
+            return
+        try:
+            now = os.stat(self.path)
+        except FileNotFoundError:
+            raise StoreReplaced(f"the store file {self.path} was deleted or moved away while this lane ran; "
+                                "nothing more can be recorded into it: stop, put the store back, and start the lane again") from None
+        if (now.st_dev, now.st_ino) != self.identity:
+            raise StoreReplaced(f"the file at {self.path} is no longer the store this lane opened (it was replaced or moved); "
+                                "nothing more is recorded: stop, check which file is the store, and start the lane again")
 
     @property
     def location(self) -> str:
@@ -114,6 +157,9 @@ class Store:
                 store.integrity_check()
             store.migrate(create=create)
         except DatabaseError as exc:
+            reason = read_only_reason(path) if path is not None else None
+            if reason:
+                raise _read_only_error(path, reason) from None
             raise StoreError(f"cannot open the store at {locations.describe(url)}: {describe_failure(exc)}") from None
         return store
 
@@ -127,6 +173,9 @@ class Store:
         except DatabaseError as exc:
             result = [str(exc.orig)]
         if result != ["ok"]:
+            reason = read_only_reason(self.path) if self.path is not None else None
+            if reason:
+                raise _read_only_error(self.path, reason)
             raise StoreError(f"the store at {self.location} is damaged: {'; '.join(result[:5])}. Restore it from a backup.")
 
     def migrate(self, *, create: bool = True) -> list[str]:
@@ -147,17 +196,24 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        self.check_identity()  # a new connection to a missing path would make an empty store there
         with self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One durable transaction; any failure is rolled back and raised as WriteFailed."""
+        """One durable transaction; any failure is rolled back and raised as WriteFailed.
+
+        The store file's identity is checked before and again just before commit: a write into a
+        file that was deleted or replaced under the lane would be acknowledged and then lost.
+        """
+        self.check_identity()
         try:
             with self.engine.connect().execution_options(immediate=True) as conn:
                 conn.info[WRITTEN_HEADS] = {}
                 with conn.begin():
                     yield conn
+                    self.check_identity()
                 written = conn.info.pop(WRITTEN_HEADS, {})
             if written:
                 self.witness(written)
@@ -169,6 +225,9 @@ class Store:
             self.engine.dispose()
             if self.unreachable(exc):
                 raise ServerUnreachable(describe_failure(exc)) from exc
+            reason = read_only_reason(self.path) if self.path is not None else None
+            if reason:
+                raise WriteFailed(f"{reason}: make it writable; the store is not damaged") from exc
             raise WriteFailed(describe_failure(exc)) from exc
 
     def unreachable(self, exc: BaseException) -> bool:

@@ -20,6 +20,10 @@ class WriteFailed(StoreError):
     """Nothing was recorded: the transaction was rolled back."""
 
 
+class StoreReplaced(WriteFailed):
+    """Nothing was recorded: the file at the store's path is not the one this process opened (deleted, moved, replaced)."""
+
+
 class ServerUnreachable(WriteFailed):
     """Nothing was recorded because the shared store's server did not answer (down, restarting, network gone)."""
 

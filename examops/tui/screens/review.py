@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from examops.i18n import _, word
 from examops.services import gate_view, review, seating
+from examops.services.chief_record import chief_record
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
@@ -135,16 +136,18 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
             cases = review.list_cases(self.site, session=session_id, **filters) if filters else all_cases
             alarms = review.duplicate_alarms(self.site, session_id) + [
                 _conflict_alarm(flag) for flag in review.conflicts(self.site, session_id)]
+            record = chief_record(self.site)
         except Exception as exc:  # noqa: BLE001 - shown on screen
             self.post_message(CasesFailed(f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(CasesLoaded(filters, all_cases, cases, alarms))
+        self.post_message(CasesLoaded(filters, all_cases, cases, alarms, record))
 
     def on_cases_loaded(self, message: CasesLoaded) -> None:
         self.loading = False
         if message.filters == self.filters:
             self.loaded = True
             self.all_cases, self.cases, self.alarms = message.all_cases, message.cases, message.alarms
+            self.pin_record = message.record
             self.marked &= {v.case.id for v in self.cases}
             bar = self.query_one(FilterBar)
             bar.show_choices("lane", sorted({v.case.exception.lane for v in self.all_cases if v.case.exception.lane}))
@@ -175,7 +178,14 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     def _show_summary(self) -> None:
         statuses = [v.status for v in self.all_cases]
-        self.query_one("#review-summary", Static).update(_("{shown}/{total} shown · pending {pending} · approved {approved} · marked {marked}").format(shown=len(self.cases), total=len(self.all_cases), pending=statuses.count("pending"), approved=statuses.count("approved"), marked=len(self.marked)))
+        line = _("{shown}/{total} shown · pending {pending} · approved {approved} · marked {marked}").format(shown=len(self.cases), total=len(self.all_cases), pending=statuses.count("pending"), approved=statuses.count("approved"), marked=len(self.marked))
+        record = getattr(self, "pin_record", None)
+        if record is not None:  # what the PIN was used for: the most telling first, only what happened
+            kinds = [e.kind for e in record.entries]
+            counts = [(record.refused_pins, _("wrong PINs {count}")), (kinds.count("plan_changed"), _("plan changed {count}")),
+                      (kinds.count("pin_changed"), _("PIN changed {count}")), (kinds.count("override_granted"), _("overrides {count}"))]
+            line = " · ".join([text.format(count=n) for n, text in counts if n] + [line])
+        self.query_one("#review-summary", Static).update(Text(line))
 
     def _show_detail(self, case_id: str | None) -> None:
         self.query_one(CaseDetail).show(self._view(case_id), self.site.policy, self.site.plan.approval_levels, self._when)

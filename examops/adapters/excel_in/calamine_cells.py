@@ -1,0 +1,104 @@
+"""Calamine's cells as plain rows; run as a module, the child half of ``guard`` (calamine or, for .xls, xlrd first)."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+
+def read(path: str) -> list[tuple[str, bool, list[list[object]], list[tuple[int, int, int, int]], frozenset[int]]]:
+    """(name, hidden, Excel-numbered rows, merged spans, no hidden rows: calamine cannot say) of every worksheet."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    sheets = []
+    with open(path, "rb") as handle:
+        workbook = CalamineWorkbook.from_filelike(handle)
+        for meta in workbook.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = _typed_rows(sheet.to_python(skip_empty_area=False), sheet.end)
+            merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in sheet.merged_cell_ranges or ()]
+            sheets.append((meta.name, meta.visible != SheetVisibleEnum.Visible, rows, merged, frozenset()))
+    return sheets
+
+
+def _typed_rows(raw: list[list[object]], end: tuple[int, int] | None) -> list[list[object]]:
+    """Calamine's grid as Excel-numbered rows, empty cells as None."""
+    if end is not None:
+        missing_rows = end[0] + 1 - len(raw)
+        width = end[1] + 1
+        if missing_rows > 0:
+            raw = [[""] * width for _ in range(missing_rows)] + raw
+        if raw and len(raw[-1]) < width:
+            raw = [[""] * (width - len(row)) + row for row in raw]
+    rows = [row if "" not in row else [None if value == "" else value for value in row] for row in raw]
+    while rows and all(value is None for value in rows[-1]):
+        rows.pop()
+    return rows
+
+
+class _Encrypted(Exception):
+    pass
+
+
+def _read_legacy(path: str) -> tuple[list, bool]:
+    """xlrd's sheets with their hidden rows, else calamine's (hidden rows unchecked: False)."""
+    from examops.adapters.excel_in import xls_cells
+
+    try:
+        return xls_cells.read(path)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - xlrd refuses some files calamine reads
+        if "encrypted" in str(exc).lower():  # xlrd's XLRDError for a FILEPASS record (BIFF5 XOR, RC4)
+            raise _Encrypted() from exc
+        return read(path), False
+
+
+def _read_package(path: str) -> tuple[list, bool]:
+    """Calamine's sheets, else openpyxl's for a package calamine refuses; hidden rows come from the parent."""
+    try:
+        return read(path), True
+    except MemoryError:
+        raise
+    except Exception as first:  # noqa: BLE001
+        from python_calamine import PasswordError
+
+        if isinstance(first, PasswordError):
+            raise
+        from examops.adapters.excel_in import openpyxl_cells
+
+        try:
+            return openpyxl_cells.read(path), True
+        except Exception:  # noqa: BLE001 - neither reader can: report calamine's failure
+            raise first from None
+
+
+def _child(path: str, limit: int, mode: str) -> tuple[str, object]:
+    from examops.adapters.excel_in.guard import limit_self
+
+    limit_self(limit)
+    try:
+        from python_calamine import PasswordError
+
+        try:
+            readers = {"xls": _read_legacy, "xlsx": _read_package}
+            return "ok", readers.get(mode, lambda p: (read(p), True))(path)
+        except (PasswordError, _Encrypted) as exc:
+            return "password", str(exc)
+    except MemoryError:
+        return "memory", "MemoryError"
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which words it for the clerk
+        return "error", f"{type(exc).__name__}: {exc}"[:500]
+    except BaseException as exc:  # a Rust panic (pyo3_runtime.PanicException) derives from BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return "panic", f"{type(exc).__name__}: {exc}"[:500]
+
+
+if __name__ == "__main__":
+    outcome = _child(sys.argv[1], int(sys.argv[2]), sys.argv[3])
+    pickler = pickle.Pickler(sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: cells are not shared, and the memo costs more than the whole load
+    pickler.dump(outcome)

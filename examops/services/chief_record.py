@@ -1,0 +1,34 @@
+"""What the chief's PIN was used for outside the gate (plan and PIN changes, overrides) and how often it was refused."""
+
+from __future__ import annotations
+
+from examops.adapters.store import review_queries as rq
+from examops.domain.event_payloads import OverrideGranted, PinChanged, PlanChanged
+from examops.domain.events import Kind
+from examops.domain.report_content import ChiefRecord, ChiefRecordEntry
+from examops.services.site import Site
+
+RECORDED_KINDS = (Kind.PLAN_CHANGED, Kind.PIN_CHANGED, Kind.OVERRIDE_GRANTED)
+
+
+def chief_record(site: Site) -> ChiefRecord:
+    """Every plan change, PIN change and override in log order, and the count of refused PINs."""
+    with site.store.read() as conn:
+        events = sorted((e for kind in RECORDED_KINDS for e in rq.events_of_kind(conn, kind, None)), key=lambda e: e.at)
+        refused = len(rq.events_of_kind(conn, Kind.PIN_REFUSED, None))
+    return ChiefRecord([_entry(e) for e in events], refused)
+
+
+def _entry(event) -> ChiefRecordEntry:  # noqa: ANN001 - an Event
+    data = event.data
+    if isinstance(data, PlanChanged):
+        return ChiefRecordEntry(event.at, event.kind, data.by, f"{data.old_digest[:12]} → {data.new_digest[:12]}")
+    if isinstance(data, PinChanged):
+        return ChiefRecordEntry(event.at, event.kind, data.by, "")
+    assert isinstance(data, OverrideGranted)
+    return ChiefRecordEntry(event.at, event.kind, data.by, data.reason)
+
+
+def to_json(record: ChiefRecord) -> dict:
+    return {"refused_pins": record.refused_pins,
+            "entries": [{"at": e.at, "kind": e.kind, "by": e.by, "detail": e.detail} for e in record.entries]}
