@@ -45,6 +45,16 @@ def default_db_path() -> Path:
     return home() / "examops.sqlite3"
 
 
+def device_key_path(store_id: str) -> Path:
+    """This laptop's signing key for one site's store (owner-only, next to its witnessed heads)."""
+    return home() / "keys" / f"{store_id}.ed25519.pem"
+
+
+def witness_path(store_id: str) -> Path:
+    """The heads of every device chain this laptop wrote or saw in one site's store (next to its key)."""
+    return home() / "keys" / f"{store_id}.heads.jsonl"
+
+
 def default_report_path(session_id: str, date: dt.date) -> Path:
     """Where a session's signed report is offered to be saved: EXAMOPS_HOME/reports/<session>-<date>.xlsx."""
     return home() / "reports" / f"{session_id}-{date.isoformat()}.xlsx"

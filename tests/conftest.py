@@ -73,12 +73,16 @@ def site(store_url):
     site.close()
 
 
-def seed_roster(site, n_rooms: int = 4, seats: int = 30):
-    """Put synthetic candidates straight into the store (for tests that are not about import)."""
+def seed_roster(site, n_rooms: int = 4, seats: int = 30, *, record: bool = True):
+    """Put synthetic candidates straight into the store (for tests that are not about import).
+
+    `record=False` for a lane laptop's copy, which (like a lane cache) writes no event of the site's desk.
+    """
     from sqlalchemy import insert
 
     from examops import sample
     from examops.adapters.store import schema
+    from examops.services import ledger
 
     people = sample.synthetic_people(n_rooms * seats)
     rows, seat_rows = [], []
@@ -93,6 +97,8 @@ def seed_roster(site, n_rooms: int = 4, seats: int = 30):
         conn.execute(insert(schema.seats), seat_rows)
         for room in sorted({r["room_id"] for r in seat_rows}):
             conn.execute(insert(schema.rooms).values(id=room, name=room, capacity=seats, kind="regular"))
+        if record:
+            ledger.record_tables(site, conn, "seeded by a test")  # as an import records what it set
     return people
 
 

@@ -1,9 +1,11 @@
-"""The site's Ed25519 key: made at `init`, signs the bureau reports (cryptography)."""
+"""Ed25519 keys (cryptography): the site's report key, and each laptop's device key that signs its events."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
+from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -45,3 +47,26 @@ def verify(public_b64: str, message: bytes, signature_b64: str) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+class DeviceKey:
+    """A laptop's own Ed25519 key: made on first use, kept in an owner-only file there, never in the store."""
+
+    def __init__(self, private: Ed25519PrivateKey):
+        self._private = private
+        raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.public_b64 = base64.b64encode(raw).decode("ascii")
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> "DeviceKey":
+        if path.exists():
+            return cls(_private(path.read_text(encoding="ascii")))
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        pem = new_key_pem()
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(pem)
+        return cls(_private(pem))
+
+    def sign(self, message: bytes) -> str:
+        return base64.b64encode(self._private.sign(message)).decode("ascii")

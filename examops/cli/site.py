@@ -55,13 +55,15 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 
 
 @click.command()
+@click.option("--report", "reports", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A signed report to use as a witness: the store must still hold every chain head it recorded.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def verify(ctx: click.Context, as_json: bool) -> None:
-    """Check the store's integrity and every device's hash chain; non-zero on any break."""
+def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
+    """Check the store, every device's chain and signatures, roster and plan digests, and every witness; non-zero on any break."""
     from examops.services.audit import verify as run_verify
 
-    report = run_verify(open_site(ctx, check=False))
+    report = run_verify(open_site(ctx, check=False), reports)
     human = (f"ok: {report.events} events on {len(report.devices)} device chain(s)" if report.ok
              else "BROKEN:\n" + "\n".join(f"  {p}" for p in report.problems))
     emit(report.to_json(), as_json, human)

@@ -311,6 +311,36 @@ class OverrideGranted(Payload):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DeviceEnrolled(Payload):
+    """The chief's PIN let a laptop's public key sign events for that laptop's device chains."""
+
+    event_kind = Kind.DEVICE_ENROLLED
+    public_key: str = ""
+    laptop: str = ""
+    role: str = "lane"  # "desk": the chief's desk, enrolled by init; it signs every later enrolment
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviceRevoked(Payload):
+    """The chief withdrew a key: events it signs after this one are refused."""
+
+    event_kind = Kind.DEVICE_REVOKED
+    public_key: str = ""
+    reason: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanSet(Payload):
+    """What the plan, policy and roster tables were set to: digests `verify` recomputes from the live tables."""
+
+    event_kind = Kind.PLAN_SET
+    digests: Mapping[str, str] = field(default_factory=dict)  # part → SHA-256 of its canonical content
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unrecognised(Payload):
     """A kind this code does not know (a newer writer's): every key is kept in `extra`."""
 
@@ -318,7 +348,7 @@ class Unrecognised(Payload):
 PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
     Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused,
-    PlanChanged, PinChanged, OverrideGranted, AlarmResolved)}
+    PlanChanged, PinChanged, OverrideGranted, AlarmResolved, DeviceEnrolled, DeviceRevoked, PlanSet)}
 
 
 def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:

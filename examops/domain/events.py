@@ -39,6 +39,9 @@ class Kind:
     CONFLICT = "admission_conflict"
     ROSTER_IMPORTED = "roster_imported"
     PIN_REFUSED = "pin_refused"
+    DEVICE_ENROLLED = "device_enrolled"
+    DEVICE_REVOKED = "device_revoked"
+    PLAN_SET = "plan_set"
     PLAN_CHANGED = "plan_changed"
     PIN_CHANGED = "pin_changed"
     OVERRIDE_GRANTED = "override_granted"
@@ -61,6 +64,8 @@ class Event:
     payload: Mapping[str, Any] = field(default_factory=dict)
     prev_hash: str = GENESIS
     hash: str = ""
+    signer: str = ""  # the device's Ed25519 public key (base64); empty on legacy, unsigned events
+    signature: str = ""  # the device's signature over `signing_message(hash)`
 
     @property
     def data(self) -> Payload:
@@ -98,6 +103,20 @@ def event_hash(content: Mapping[str, Any], prev_hash: str) -> str:
     digest.update(prev_hash.encode("ascii"))
     digest.update(canonical_json(content).encode("utf-8"))
     return digest.hexdigest()
+
+
+def signing_message(event_hash_hex: str) -> bytes:
+    """What a device signs: its event's hash, which covers the content and the link to the previous event."""
+    return f"examops-event-v1:{event_hash_hex}".encode("ascii")
+
+
+def device_laptop(device: str) -> str:
+    """The laptop a device chain belongs to: its host name, without the store suffix or lane."""
+    host = device.split("/", 1)[0]
+    stem, _, suffix = host.rpartition(".")
+    if stem and len(suffix) == 8 and all(c in "0123456789abcdef" for c in suffix):
+        return stem
+    return host
 
 
 def seal(event: Event, prev_hash: str) -> Event:

@@ -1,14 +1,24 @@
-"""`examops verify`: the store's integrity, every device's hash chain, and the admissions guard."""
+"""`examops verify`: the store's integrity, every device's hash chain and signatures, the order of the log, the
+roster and plan against their recorded digests, and the admissions guard."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
 
+from examops.adapters import signing
 from examops.adapters.store import Store
 from examops.adapters.store import events as event_log
-from examops.domain.event_payloads import AdmissionConflict
+from examops.adapters.store.digests import live_digests
+from examops.domain.event_payloads import AdmissionConflict, PlanSet
+from examops.domain.log_order import order_problems
+from examops.domain.table_digests import table_differences
 from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
+from examops.domain.signatures import signature_problems
 from examops.services.site import Site
+
+LANE_CACHE_KEY = "lane_cache_roster"  # set in a lane's offline cache, whose chains link on from an anchor
 
 
 @dataclass
@@ -25,8 +35,19 @@ class VerifyReport:
         return {"ok": self.ok, "events": self.events, "devices": self.devices, "problems": self.problems}
 
 
-def verify(site: Site) -> VerifyReport:
-    """Check everything that can be checked from the store alone."""
+def _table_problems(in_pos_order: list, live: dict) -> list[str]:
+    """The live plan, PIN and roster tables against the last digest the log recorded of them."""
+    recorded = [e for e in in_pos_order if e.kind == Kind.PLAN_SET]
+    if not recorded:
+        return ["the log records no digest of the plan and roster (a store from before digests, or the record was "
+                "removed): run `examops init` with the chief's PIN to record them"]
+    last = recorded[-1]
+    return [f"{part} differs from what the log recorded at {last.at} (event {last.id}): edited outside examops"
+            for part in table_differences(PlanSet.from_event(last).digests, live)]
+
+
+def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
+    """Check everything the store, this laptop's witness file and the given signed reports can tell."""
     report = VerifyReport()
     if site.store.is_sqlite:
         try:
@@ -34,25 +55,130 @@ def verify(site: Site) -> VerifyReport:
         except Exception as exc:  # noqa: BLE001 - reported, not swallowed
             report.problems.append(str(exc))
             return report
+
     admitted_ids: set[str] = set()
     conflicting: set[str] = set()
+    lane_cache = site.store.get_setting(LANE_CACHE_KEY) is not None
     with site.store.read() as conn:
         for device in event_log.devices(conn):
             chain = event_log.device_chain(conn, device)
             report.devices[device] = len(chain)
             report.events += len(chain)
             start_seq, start_prev = 1, GENESIS
-            if chain and chain[0].device_seq > 1:  # an offline lane's store: links on from its anchor
+            if chain and chain[0].device_seq > 1:
                 anchor_seq, anchor_prev = Store.head_anchor(conn, device)
-                if anchor_seq + 1 == chain[0].device_seq:
+                if not lane_cache:
+                    report.problems.append(f"device {device}: its chain starts at seq {chain[0].device_seq}: its first "
+                                           "events were removed" + (" (and an anchor setting forged)" if anchor_seq else ""))
+                    start_seq, start_prev = chain[0].device_seq, chain[0].prev_hash
+                elif anchor_seq + 1 == chain[0].device_seq:  # an offline lane's cache links on from its anchor
                     start_seq, start_prev = chain[0].device_seq, anchor_prev
             breaks: list[ChainBreak] = verify_chain(chain, start_seq, start_prev)
             report.problems.extend(str(b) for b in breaks)
             admitted_ids.update(e.id for e in chain if e.kind == Kind.ADMITTED)
             conflicting.update(AdmissionConflict.from_event(e).conflicting for e in chain if e.kind == Kind.CONFLICT)
         guarded = event_log.admission_guard_ids(conn)
+        in_pos_order = event_log.all_in_pos_order(conn)
+        live = live_digests(conn)
+    report.problems.extend(str(p) for p in signature_problems(in_pos_order, signing.verify))
+    report.problems.extend(order_problems(in_pos_order))
+    report.problems.extend(_table_problems(in_pos_order, live))
+    with site.store.read() as conn:
+        heads = {device: (seq, hash_) for device, seq, hash_ in event_log.chain_heads(conn)}
+        witnessed, distrust = site.store.witnessed()
+        report.problems.extend(witness_problems(conn, witnessed, "this laptop's witness file"))
+        for path in reports:
+            report.problems.extend(_report_problems(site, conn, path))
+    if distrust:
+        report.problems.append(distrust)
     for event_id in admitted_ids - guarded - conflicting:
         report.problems.append(f"admission event {event_id} has no admissions row: the uniqueness guard was bypassed")
     for event_id in guarded - admitted_ids:
         report.problems.append(f"admissions row points at event {event_id}, which is not an admission in the log")
+    if report.ok:
+        site.store.witness(heads)  # what this laptop has now seen, for the next verify
     return report
+
+
+def witness_problems(conn, witnessed: dict, witness: str) -> list[str]:  # noqa: ANN001
+    """Each head a witness recorded must still be in the store, as recorded."""
+    problems = []
+    for device, (seq, hash_) in sorted(witnessed.items()):
+        held = event_log.chain_heads_of(conn, device)
+        stored = event_log.hash_at(conn, device, seq)
+        if held is None:
+            problems.append(f"device {device}: {witness} witnessed its chain up to seq {seq}; the store holds none of "
+                            "it: the whole chain was deleted")
+        elif stored is None:
+            problems.append(f"device {device}: {witness} witnessed seq {seq}; the store holds only up to seq {held}: "
+                            "events were removed (cut short or rolled back)")
+        elif stored != hash_:
+            problems.append(f"device {device}, seq {seq}: {witness} witnessed another event there: the chain was rewritten")
+    return problems
+
+
+def _report_problems(site: Site, conn, path) -> list[str]:  # noqa: ANN001
+    """A signed report is a witness: the store must still hold and extend every chain head it recorded."""
+    from examops.adapters.excel_out.report_reader import load_cells, signature_cells
+    from examops.services.report import ReportRefused, verify_report
+
+    try:
+        checked = verify_report(path)
+        stated = signature_cells(load_cells(path))
+    except (ReportRefused, OSError, ValueError) as exc:
+        return [f"{path}: cannot be read as a witness: {exc}"]
+    if stated is None or not checked.signature_valid:
+        return [f"{path}: not a validly signed examops report: it cannot witness this store"]
+    if checked.fingerprint != site_fingerprint(site):
+        return [f"{path}: signed by key {checked.fingerprint}, not this site's: it cannot witness this store"]
+    heads = {str(device): (int(seq), str(hash_)) for device, seq, hash_ in stated.chain_heads if device}
+    return witness_problems(conn, heads, f"the report {Path(path).name}")
+
+
+def site_fingerprint(site: Site) -> str:
+    from examops.services.site import SIGNING_KEY
+
+    pem = site.store.get_setting(SIGNING_KEY)
+    return signing.fingerprint(signing.public_key_b64(pem)) if pem else ""
+
+
+def witness_problems(conn, witnessed: dict, witness: str) -> list[str]:  # noqa: ANN001
+    """Each head a witness recorded must still be in the store, as recorded."""
+    problems = []
+    for device, (seq, hash_) in sorted(witnessed.items()):
+        held = event_log.chain_heads_of(conn, device)
+        stored = event_log.hash_at(conn, device, seq)
+        if held is None:
+            problems.append(f"device {device}: {witness} witnessed its chain up to seq {seq}; the store holds none of "
+                            "it: the whole chain was deleted")
+        elif stored is None:
+            problems.append(f"device {device}: {witness} witnessed seq {seq}; the store holds only up to seq {held}: "
+                            "events were removed (cut short or rolled back)")
+        elif stored != hash_:
+            problems.append(f"device {device}, seq {seq}: {witness} witnessed another event there: the chain was rewritten")
+    return problems
+
+
+def _report_problems(site: Site, conn, path) -> list[str]:  # noqa: ANN001
+    """A signed report is a witness: the store must still hold and extend every chain head it recorded."""
+    from examops.adapters.excel_out.report_reader import load_cells, signature_cells
+    from examops.services.report import ReportRefused, verify_report
+
+    try:
+        checked = verify_report(path)
+        stated = signature_cells(load_cells(path))
+    except (ReportRefused, OSError, ValueError) as exc:
+        return [f"{path}: cannot be read as a witness: {exc}"]
+    if stated is None or not checked.signature_valid:
+        return [f"{path}: not a validly signed examops report: it cannot witness this store"]
+    if checked.fingerprint != site_fingerprint(site):
+        return [f"{path}: signed by key {checked.fingerprint}, not this site's: it cannot witness this store"]
+    heads = {str(device): (int(seq), str(hash_)) for device, seq, hash_ in stated.chain_heads if device}
+    return witness_problems(conn, heads, f"the report {Path(path).name}")
+
+
+def site_fingerprint(site: Site) -> str:
+    from examops.services.site import SIGNING_KEY
+
+    pem = site.store.get_setting(SIGNING_KEY)
+    return signing.fingerprint(signing.public_key_b64(pem)) if pem else ""

@@ -1,27 +1,32 @@
 """Offline bundles: a device's events carried on a USB stick when there is no network at all.
 
-A bundle is gzip'd JSON lines: a header, then every event as sealed, with its
-hash chain. Merging checks every chain before anything is written, so an
-altered or incomplete bundle is refused whole and a repeated one adds nothing.
+A bundle is gzip'd JSON lines: a header, then every event as sealed and
+signed, with its hash chain. The header names each chain's head and a digest
+of the event lines, and the exporting laptop signs it: a bundle cut short, or
+one whose events were swapped, is refused. Merging checks every chain and
+every signature before anything is written, so an altered, forged or
+incomplete bundle is refused whole and a repeated one adds nothing.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import socket
 from pathlib import Path
 from typing import Sequence
 
+from examops.adapters import signing
 from examops.adapters.store import Store, utc_now
 from examops.adapters.store import events as event_log
-from examops.domain.events import Event
+from examops.domain.events import Event, canonical_json
 from examops.locations import private_file
 from examops.services.site import Site
-from examops.services.sync import MergeRefused, MergeResult, merge_events
+from examops.services.sync import MergeRefused, MergeResult, merge_events, site_keys
 
 FORMAT = "examops-bundle"
-VERSION = 1
+VERSION = 2  # 2: signed events and a signed header
 EXPORTED_PREFIX = "bundle_exported:"
 
 
@@ -46,15 +51,23 @@ def export_bundle(site: Site, out: str | Path, *, everything: bool = False) -> d
             if chain:
                 events.extend(chain)
                 ranges[device] = [chain[0].device_seq, chain[-1].device_seq]
+        key = site.store.device_key(conn)
+    lines = [json.dumps({**event.content(), "prev_hash": event.prev_hash, "hash": event.hash,
+                         "signer": event.signer, "signature": event.signature}, ensure_ascii=False) for event in events]
+    heads = {}
+    for event in events:
+        heads[event.device] = [event.device_seq, event.hash]
     header = {"format": FORMAT, "version": VERSION, "site": site.plan.site, "exam": site.plan.exam_name,
-              "exported_at": utc_now(), "devices": ranges, "events": len(events)}
+              "exported_at": utc_now(), "devices": ranges, "events": len(events), "heads": heads,
+              "lines_sha256": _lines_digest(lines), "signer": key.public_b64}
+    header["signature"] = key.sign(_header_message(header))
     target = Path(out)
     partial = target.with_name(target.name + ".part")
     private_file(partial)
     with gzip.open(partial, "wt", encoding="utf-8") as stream:
         stream.write(json.dumps(header, ensure_ascii=False) + "\n")
-        for event in events:
-            stream.write(json.dumps({**event.content(), "prev_hash": event.prev_hash, "hash": event.hash}, ensure_ascii=False) + "\n")
+        for line in lines:
+            stream.write(line + "\n")
     partial.replace(target)
     with site.store.write() as conn:
         for device, (_, last) in ranges.items():
@@ -79,12 +92,38 @@ def read_bundle(path: str | Path) -> tuple[dict, list[Event]]:
             data = json.loads(line)
             events.append(Event(data["id"], data["kind"], data["at"], data["device"], int(data["device_seq"]),
                                 data.get("session"), data.get("ticket"), data.get("lane"), data.get("staff"),
-                                data.get("payload") or {}, data["prev_hash"], data["hash"]))
+                                data.get("payload") or {}, data["prev_hash"], data["hash"],
+                                data.get("signer") or "", data.get("signature") or ""))
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise BundleError(f"{path}: damaged bundle ({exc}); export it again") from None
     if header.get("events") != len(events):
         raise BundleError(f"{path}: the header promises {header.get('events')} events, the file holds {len(events)}: truncated")
+    _check_header(path, header, lines[1:], events)
     return header, events
+
+
+def _lines_digest(lines: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def _header_message(header: dict) -> bytes:
+    return ("examops-bundle-v2:" + canonical_json({k: v for k, v in header.items() if k != "signature"})).encode("utf-8")
+
+
+def _check_header(path, header: dict, lines: Sequence[str], events: Sequence[Event]) -> None:  # noqa: ANN001
+    """The exporting laptop signed the header, which names every chain's head and a digest of the events."""
+    if not header.get("signature") or not header.get("signer"):
+        raise BundleError(f"{path}: refused, nothing merged: the bundle is not signed by the laptop that exported it (forged, or "
+                          "exported by an older examops: export it again)")
+    if not signing.verify(header["signer"], _header_message(header), header["signature"]):
+        raise BundleError(f"{path}: refused, nothing merged: the bundle's signature does not match its header: altered or forged")
+    if header.get("lines_sha256") != _lines_digest(lines):
+        raise BundleError(f"{path}: refused, nothing merged: the events do not match the signed header: cut short or altered")
+    heads = {}
+    for event in events:
+        heads[event.device] = [event.device_seq, event.hash]
+    if heads != header.get("heads"):
+        raise BundleError(f"{path}: refused, nothing merged: the chains' last events are not the heads the header signed: cut short")
 
 
 def merge_bundles(site: Site, paths: Sequence[str | Path]) -> list[dict]:
@@ -94,6 +133,10 @@ def merge_bundles(site: Site, paths: Sequence[str | Path]) -> list[dict]:
         header, events = read_bundle(path)
         if header.get("site") != site.plan.site:
             raise BundleError(f"{path}: this bundle is from site {header.get('site')!r}, not {site.plan.site!r}")
+        if header["signer"] not in site_keys(site.store):
+            raise BundleError(f"{path}: refused, nothing merged: exported by a laptop whose key "
+                              f"{signing.fingerprint(header['signer'])} this site never enrolled (or revoked): "
+                              "enrol it at the chief's desk (`examops device enrol`), then merge again")
         try:
             result: MergeResult = merge_events(site.store, events, merged_by="bundle")
         except MergeRefused as exc:

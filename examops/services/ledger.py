@@ -20,4 +20,13 @@ from examops.adapters.store.events import (
 )
 
 __all__ = ["DEVICE_SEQ_RETRIES", "EVENTS_CHANNEL", "SessionClosed", "admission_slot", "announce", "append_in", "closure",
-           "record"]
+           "record", "record_tables"]
+
+
+def record_tables(site, conn, reason: str) -> None:  # noqa: ANN001
+    """Inside the transaction that changed the plan, PIN or roster: log digests of what the tables now hold."""
+    from examops.adapters.store.digests import live_digests
+    from examops.domain.event_payloads import PlanSet
+    from examops.domain.events import Kind
+
+    site.store.append(conn, site.system_event(Kind.PLAN_SET, PlanSet(digests=live_digests(conn), reason=reason).to_payload()))

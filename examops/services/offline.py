@@ -36,14 +36,16 @@ from examops.domain.events import Event, Kind
 from examops.domain.verdict import Verdict
 from examops.services import ledger
 from examops.services.gate import Lane
-from examops.services.site import PIN_KEY, PLAN_KEY, POLICY_KEY, STORE_ID_KEY, Site
+from examops.services.site import PIN_KEY as PIN_HASH_KEY
+from examops.services.site import PLAN_KEY, POLICY_KEY, STORE_ID_KEY, Site
 from examops.services.sync import MergeRefused, merge_events
 
 UPLOAD_EVERY_S = 2.0
 MIRROR_EVERY_S = 3.0
 # Identity values are taken at insert and committed in any order: re-read this far back so none is skipped.
 MIRROR_LOOKBACK = 500
-COPIED_SETTINGS = (PLAN_KEY, POLICY_KEY, PIN_KEY, STORE_ID_KEY)
+# Never the chief's PIN hash: a lane laptop's cache is no place to guess it offline.
+COPIED_SETTINGS = (PLAN_KEY, POLICY_KEY, STORE_ID_KEY)
 ROSTER_KEY = "lane_cache_roster"
 MIRROR_POS_KEY = "lane_cache_admissions_pos"
 
@@ -149,6 +151,7 @@ class ResilientLane:
                     Store.delete_setting(conn, key)
                 elif store.get_setting(key, conn) != value:
                     Store.put_setting(conn, key, value)
+            Store.delete_setting(conn, PIN_HASH_KEY)  # a cache made by older code held it
         if store.get_setting(ROSTER_KEY) != fingerprint:
             lane_cache.copy_roster(self.site.store, store)
             with store.write() as conn:

@@ -20,6 +20,7 @@ from examops.adapters.store import utc_now
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
+from examops.services import ledger
 from examops.services.site import Site
 
 Progress = Callable[[str, int, int], None]
@@ -223,4 +224,5 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
             files=digests, candidates=report.candidates, added=report.added, updated=report.updated, dropped=report.dropped,
         ).to_payload())
         store.append(conn, event)
+        ledger.record_tables(site, conn, "roster import")
 

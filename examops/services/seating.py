@@ -149,5 +149,6 @@ def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, b
         q.add_room(conn, room_id, name=name, capacity=capacity, kind=kind)
         site.store.append(conn, site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
                                                                                 kind=kind, by=by).to_payload()))
+        ledger.record_tables(site, conn, f"room {room_id} opened")
     return {"room": room_id, "name": name, "capacity": capacity, "kind": kind}
 

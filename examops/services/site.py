@@ -188,6 +188,9 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
     except BaseException:
         store.close()
         raise
+    store_id = store.get_setting(STORE_ID_KEY) or uuid.uuid4().hex
+    draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
     with store.write() as conn:
         _check_plan_against_roster(conn, plan)
         for event in changes.events:
@@ -200,7 +203,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         if changes.pin is not None:
             Store.put_setting(conn, PIN_KEY, pins.hash_pin(changes.pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
-            Store.put_setting(conn, STORE_ID_KEY, uuid.uuid4().hex)
+            Store.put_setting(conn, STORE_ID_KEY, store_id)
         if Store.get_setting(store, SIGNING_KEY, conn) is None:
             from examops.adapters.signing import new_key_pem
 
@@ -214,6 +217,13 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         for room in plan.rooms + plan.backup_rooms:
             q.put_room(conn, room.id, name=room.name, capacity=room.capacity, kind=room.kind)
         Store.put_setting(conn, "initialised_at", utc_now())
+        if chief_pin is not None or new_pin is not None:
+            from examops.services.devices import enrol_desk_in
+
+            enrol_desk_in(draft, conn)
+        from examops.services.ledger import record_tables
+
+        record_tables(draft, conn, "init")
     store.close()
     return Site.open(url)
 

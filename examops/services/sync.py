@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from examops.adapters import signing
 from examops.adapters.store import Store
+from examops.adapters.store import events as event_log
 from examops.adapters.store.merge import MergeRefused, MergeResult, apply_chains
-from examops.domain.events import ChainBreak, Event, verify_chain
+from examops.domain.events import ChainBreak, Event, signing_message, verify_chain
+from examops.domain.signatures import enrolled_keys
 
 __all__ = ["MergeRefused", "MergeResult", "check_chains", "merge_events"]
 
@@ -36,9 +39,32 @@ def check_chains(events: Iterable[Event]) -> dict[str, list[Event]]:
     return chains
 
 
+def site_keys(store: Store) -> set[str]:
+    """The device keys this store's log enrols (by the chief's desk) and has not revoked."""
+    with store.read() as conn:
+        return enrolled_keys(event_log.enrolment_events(conn), signing.verify)
+
+
+def check_signers(store: Store, chains: dict[str, list[Event]]) -> None:
+    """Every event must carry a matching signature by a key this store enrols (the chief's PIN enrolled it)."""
+    enrolled = site_keys(store)
+    for device, chain in chains.items():
+        for event in chain:
+            if not event.signature or not event.signer:
+                raise MergeRefused(f"event {event.id} of {device} (seq {event.device_seq}) is unsigned: "
+                                   "forged, or written without a device key")
+            if not signing.verify(event.signer, signing_message(event.hash), event.signature):
+                raise MergeRefused(f"event {event.id} of {device} (seq {event.device_seq}): signature does not match: forged or altered")
+            if event.signer not in enrolled:
+                raise MergeRefused(f"{device} signs with key {signing.fingerprint(event.signer)}, which this site never "
+                                   "enrolled (or revoked): enrol the laptop at the chief's desk "
+                                   "(`examops device enrol`), then merge again")
+
+
 def merge_events(store: Store, events: Iterable[Event], *, merged_by: str = "sync") -> MergeResult:
     """Merge events into `store` in one transaction; re-merging the same events changes nothing."""
     result = MergeResult()
     chains = check_chains(events)
+    check_signers(store, chains)
     result.received = sum(len(c) for c in chains.values())
     return apply_chains(store, chains, result, merged_by=merged_by)

@@ -14,21 +14,21 @@ from examops.services.bundles import BundleError, export_bundle, merge_bundles
 from examops.services.figures import session_figures
 from examops.services.gate import Lane
 from examops.services.review import list_cases
-from examops.services.site import init_site
-from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
+from tests.conftest import seed_roster
+from tests.support.lane_laptops import lane_laptop_store
 
 
-def _store(tmp_path, name):
-    site = init_site(SAMPLE_PLAN, url=f"sqlite:///{tmp_path / (name + '.sqlite3')}", chief_pin=TEST_PIN)
-    site.people = seed_roster(site, n_rooms=2)
-    return site
+def _store(tmp_path, name, site):
+    lane = lane_laptop_store(site, tmp_path / (name + ".sqlite3"))
+    lane.people = seed_roster(lane, n_rooms=2, record=False)
+    return lane
 
 
 @pytest.fixture
 def three_stores(tmp_path, site):
     """The site store (SQLite or PostgreSQL) and two offline lane laptops with the same roster."""
     site.people = seed_roster(site, n_rooms=2)
-    return site, _store(tmp_path, "laneA"), _store(tmp_path, "laneB")
+    return site, _store(tmp_path, "laneA", site), _store(tmp_path, "laneB", site)
 
 
 def test_two_offline_lanes_admitting_one_ticket_make_one_conflict(three_stores, tmp_path):

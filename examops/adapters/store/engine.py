@@ -29,6 +29,8 @@ from examops.adapters.store.errors import (
 )
 
 BUSY_TIMEOUT_MS = 5000
+STORE_ID_KEY = "store_id"
+WRITTEN_HEADS = "examops_written_heads"  # conn.info key: chain heads appended in the open transaction
 
 
 def _is_sqlite(url: str) -> bool:
@@ -116,6 +118,9 @@ class Store:
         self.engine = engine
         self.url = url
         self.is_sqlite = _is_sqlite(url)
+        self._device_key = None
+        self._store_id: str | None = None
+        self._witness = None  # this laptop's witness file, held in memory once read
         self.path = _sqlite_path(url)
         self.identity = _file_identity(self.path)
         """Device and inode of the file opened: a write refuses once the path names another file, or none."""
@@ -205,9 +210,13 @@ class Store:
         self.check_identity()
         try:
             with self.engine.connect().execution_options(immediate=True) as conn:
+                conn.info[WRITTEN_HEADS] = {}
                 with conn.begin():
                     yield conn
                     self.check_identity()
+                written = conn.info.pop(WRITTEN_HEADS, {})
+            if written:
+                self.witness(written)
         except IntegrityError:
             raise
         except (OperationalError, DBAPIError) as exc:
@@ -236,7 +245,45 @@ class Store:
     delete_setting = staticmethod(settings.delete_setting)
 
     # -- events (the log itself lives in `events`) ----------------------
-    append = staticmethod(events.append)
+    def device_key(self, conn: Connection):  # noqa: ANN201
+        """This laptop's key for this site (made on first use), or None before `init` gave the store its id."""
+        if self._device_key is None:
+            store_id = settings.read_setting(conn, STORE_ID_KEY)
+            if store_id is None:
+                return None
+            from examops.adapters.signing import DeviceKey
+
+            self._device_key = DeviceKey.load_or_create(locations.device_key_path(store_id))
+            self._store_id = store_id
+        return self._device_key
+
+    def append(self, conn: Connection, event):  # noqa: ANN001, ANN201
+        """Seal, sign with this laptop's key and insert at the end of the device's chain (see `events.append`)."""
+        stored, inserted = events.append(conn, event, signer=self.device_key(conn))
+        if inserted and self._device_key is not None:
+            conn.info.setdefault(WRITTEN_HEADS, {})[stored.device] = (stored.device_seq, stored.hash)
+        return stored, inserted
+
+    def witness(self, heads: dict) -> None:
+        """Record heads this laptop wrote or saw in its witness file (after they were committed)."""
+        if self._device_key is None or self._store_id is None:
+            return
+        if self._witness is None:
+            from examops.adapters.witness import Witness
+
+            self._witness = Witness(locations.witness_path(self._store_id))
+        self._witness.record(heads)
+
+    def witnessed(self):  # noqa: ANN201
+        """(heads this laptop witnessed, a reason the witness file cannot be trusted or None)."""
+        with self.read() as conn:
+            self.device_key(conn)
+        if self._store_id is None:
+            return {}, None
+        from examops.adapters.witness import read_heads
+
+        return read_heads(locations.witness_path(self._store_id))
+
     head = staticmethod(events.head)
     head_anchor = staticmethod(events.head_anchor)
     set_anchor = staticmethod(events.set_anchor)

@@ -17,7 +17,7 @@ from examops.adapters.store.schema import admissions, events
 from examops.adapters.store.settings import put_setting, read_setting
 from examops.domain.event_payloads import SessionClosed as Closure
 from examops.domain.event_payloads import Voided, with_override
-from examops.domain.events import GENESIS, Event, Kind, seal
+from examops.domain.events import GENESIS, Event, Kind, seal, signing_message
 
 ANCHOR_PREFIX = "chain_anchor:"
 DEVICE_SEQ_RETRIES = 5
@@ -39,6 +39,8 @@ def event_to_row(event: Event) -> dict:
         "payload": json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True),
         "prev_hash": event.prev_hash,
         "hash": event.hash,
+        "signer": event.signer or None,
+        "signature": event.signature or None,
     }
 
 
@@ -56,12 +58,14 @@ def row_to_event(row) -> Event:  # noqa: ANN001
         payload=json.loads(row.payload),
         prev_hash=row.prev_hash,
         hash=row.hash,
+        signer=row._mapping.get("signer") or "",  # absent from a store not yet migrated
+        signature=row._mapping.get("signature") or "",
     )
 
 
 # -- the chains -------------------------------------------------------------
-def append(conn: Connection, event: Event) -> tuple[Event, bool]:
-    """Seal and insert `event` at the end of its device's chain.
+def append(conn: Connection, event: Event, signer=None) -> tuple[Event, bool]:  # noqa: ANN001
+    """Seal, sign (with `signer`, a DeviceKey) and insert `event` at the end of its device's chain.
 
     Returns (stored event, inserted). An event whose id is already stored is
     not written again: the id is the idempotency key.
@@ -72,6 +76,8 @@ def append(conn: Connection, event: Event) -> tuple[Event, bool]:
     seq, prev = head(conn, event.device)
     seq += 1
     sealed = seal(replace(event, device_seq=seq), prev)
+    if signer is not None:
+        sealed = replace(sealed, signer=signer.public_b64, signature=signer.sign(signing_message(sealed.hash)))
     conn.execute(insert(E).values(**event_to_row(sealed)))
     return sealed, True
 
@@ -222,3 +228,28 @@ def record(store, *events: Event, override: str | None = None) -> list[Event]:  
                 continue
             raise
     raise WriteFailed("could not append to this device's chain")
+
+
+def events_of_kind(conn: Connection, kind: str) -> list[Event]:
+    """Every event of one kind, in the order the store took them."""
+    return [row_to_event(row) for row in conn.execute(select(E).where(E.c.kind == kind).order_by(E.c.pos))]
+
+
+def all_in_pos_order(conn: Connection) -> list[Event]:
+    """The whole log in the order the store took it (`pos`)."""
+    return [row_to_event(row) for row in conn.execute(select(E).order_by(E.c.pos))]
+
+
+def enrolment_events(conn: Connection) -> list[Event]:
+    """Device enrolments and revocations, in the order the store took them."""
+    query = select(E).where(E.c.kind.in_((Kind.DEVICE_ENROLLED, Kind.DEVICE_REVOKED))).order_by(E.c.pos)
+    return [row_to_event(row) for row in conn.execute(query)]
+
+
+def chain_heads_of(conn: Connection, device: str) -> int | None:
+    """The highest sequence number this store holds of a device's chain (None when it holds none)."""
+    return conn.execute(select(func.max(E.c.device_seq)).where(E.c.device == device)).scalar()
+
+
+def hash_at(conn: Connection, device: str, seq: int) -> str | None:
+    return conn.execute(select(E.c.hash).where(E.c.device == device, E.c.device_seq == seq)).scalar()

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from examops.adapters.store import events as event_log
-from examops.adapters.store.engine import Store, utc_now
+from examops.adapters.store.engine import WRITTEN_HEADS, Store, utc_now
 from examops.adapters.store.schema import admissions
 from examops.domain.event_payloads import AdmissionConflict
 from examops.domain.events import Event, Kind, new_event_id
@@ -40,6 +40,7 @@ def apply_chains(store: Store, chains: dict[str, list[Event]], result: MergeResu
     """Insert each device's checked chain segment in one transaction; events already stored are counted, not written."""
     conflict_device = f"{socket.gethostname()}/{merged_by}"
     with store.write() as conn:
+        store.device_key(conn)  # the witness file is kept under this laptop's key
         for device, chain in chains.items():
             fresh = []
             for event in chain:
@@ -58,13 +59,14 @@ def apply_chains(store: Store, chains: dict[str, list[Event]], result: MergeResu
                 raise MergeRefused(
                     f"chain of {device} does not link on: this store holds up to seq {head_seq}, "
                     f"the first new event is seq {first.device_seq}; merge the missing bundle first")
+            conn.info.setdefault(WRITTEN_HEADS, {})[device] = (fresh[-1].device_seq, fresh[-1].hash)  # seen on merge
             for event in fresh:
                 Store.insert_sealed(conn, event)
                 result.new += 1
                 if event.kind == Kind.ADMITTED:
                     conflict = _guard_admission(conn, event)
                     if conflict is not None:
-                        flagged, _ = Store.append(conn, Event(
+                        flagged, _ = store.append(conn, Event(
                             new_event_id(), Kind.CONFLICT, utc_now(), conflict_device, 0, event.session, event.ticket,
                             None, merged_by, conflict.to_payload()))
                         result.conflicts.append({"ticket": event.ticket, "session": event.session, **conflict.to_payload(),

@@ -100,6 +100,8 @@ events = Table(
     Column("payload", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("signer", String(60)),  # the device's public key; NULL on events written before signing
+    Column("signature", String(100)),
     UniqueConstraint("device", "device_seq", name="uq_events_device_seq"),
 )
 

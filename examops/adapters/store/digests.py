@@ -1,0 +1,42 @@
+"""Digests of what the plan, policy, PIN and roster tables hold now: recorded in the log, recomputed by `verify`.
+
+One digest per part that a person would name ("the candidates' names",
+"the seats"), so `verify` can say what was edited behind the log's back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import Connection, select
+
+from examops.adapters.store.schema import candidates, rooms, seats, sessions, settings
+from examops.domain.events import canonical_json
+
+SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "chief_pin": "chief_pin_hash"}
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def live_digests(conn: Connection) -> dict[str, str]:
+    """Part name → SHA-256 of its canonical content, as the tables hold it now."""
+    values = dict(conn.execute(select(settings.c.key, settings.c.value).where(
+        settings.c.key.in_(tuple(SETTING_PARTS.values())))).all())
+    parts = {part: _digest(values.get(key)) for part, key in SETTING_PARTS.items()}
+    C = candidates
+    people = conn.execute(select(C.c.ticket, C.c.name, C.c.id_number, C.c.sex, C.c.site).order_by(C.c.ticket)).all()
+    parts["candidates.tickets"] = _digest([p.ticket for p in people])
+    parts["candidates.names"] = _digest([[p.ticket, p.name] for p in people])
+    parts["candidates.id_numbers"] = _digest([[p.ticket, p.id_number] for p in people])
+    parts["candidates.other"] = _digest([[p.ticket, p.sex, p.site] for p in people])
+    S = seats
+    parts["seats"] = _digest([list(r) for r in conn.execute(
+        select(S.c.session_id, S.c.ticket, S.c.room_id, S.c.seat).order_by(S.c.session_id, S.c.ticket))])
+    parts["rooms"] = _digest([list(r) for r in conn.execute(
+        select(rooms.c.id, rooms.c.name, rooms.c.capacity, rooms.c.kind).order_by(rooms.c.id))])
+    T = sessions
+    parts["sessions"] = _digest([list(r) for r in conn.execute(
+        select(T.c.id, T.c.name, T.c.date, T.c.start, T.c.end, T.c.late_entry_minutes).order_by(T.c.id))])
+    return parts

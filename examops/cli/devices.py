@@ -1,0 +1,70 @@
+"""`examops device key|enrol|revoke|list`: which laptops' keys may sign this site's log (the chief's PIN enrols)."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from examops.cli.common import Failure, chief_pin, emit, open_site
+
+
+@click.group()
+def device() -> None:
+    """Enrolled devices: each laptop signs its events with its own key."""
+
+
+@device.command("key")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def key_command(ctx: click.Context, as_json: bool) -> None:
+    """This laptop's public key for the site: give it to the chief to enrol (`examops device enrol`)."""
+    from examops.services.devices import this_laptop_identity
+
+    info = this_laptop_identity(open_site(ctx, check=False))
+    emit(info, as_json, f"{info['laptop']}  {info['public_key']}  ({info['fingerprint']})")
+
+
+@device.command("enrol")
+@click.argument("public_key")
+@click.option("--laptop", required=True, help="The lane laptop's name, as `examops device key` printed it there.")
+@click.option("--by", default=None, help="Who enrols (default: this login).")
+@click.pass_context
+def enrol_command(ctx: click.Context, public_key: str, laptop: str, by: str | None) -> None:
+    """At the chief's desk: let a lane laptop's key sign events (the chief's PIN)."""
+    from examops.services.devices import enrol
+    from examops.services.site import SiteError
+
+    site = open_site(ctx)
+    who = by or getpass.getuser()
+    if not site.check_pin(chief_pin(), who=who, purpose="enrol a device"):
+        raise Failure("wrong PIN: nothing enrolled")
+    try:
+        enrol(site, public_key, laptop, by=who)
+    except SiteError as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"enrolled {laptop}")
+
+
+@device.command("revoke")
+@click.argument("public_key")
+@click.option("--reason", required=True)
+@click.option("--by", default=None)
+@click.pass_context
+def revoke_command(ctx: click.Context, public_key: str, reason: str, by: str | None) -> None:
+    """At the chief's desk: a lost or misused laptop's key signs nothing from now on (the chief's PIN)."""
+    from examops.services.devices import revoke
+    from examops.services.site import SiteError
+
+    site = open_site(ctx)
+    who = by or getpass.getuser()
+    if not site.check_pin(chief_pin(), who=who, purpose="revoke a device"):
+        raise Failure("wrong PIN: nothing revoked")
+    try:
+        revoke(site, public_key, reason=reason, by=who)
+    except SiteError as exc:
+        raise Failure(str(exc)) from None
+    click.echo("revoked")
+
+
+COMMANDS = (device,)

@@ -1,0 +1,98 @@
+"""Who may sign the log: enrolled device keys, and the check `verify` runs over every event's signature.
+
+The chief's desk is enrolled by `init` (its enrolment signs itself); every
+later enrolment or revocation counts only when the desk's key signed it.
+An event counts when its signature matches its hash, its key was enrolled
+and not revoked, and the same key signs the rest of its device's chain.
+The cryptography is passed in (`check_signature`): the domain stays pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from examops.domain.event_payloads import DeviceEnrolled, DeviceRevoked
+from examops.domain.events import Event, Kind, signing_message
+
+SignatureCheck = Callable[[str, bytes, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureProblem:
+    device: str
+    device_seq: int
+    event_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"device {self.device}, seq {self.device_seq} (event {self.event_id}): {self.reason}"
+
+
+@dataclass
+class Enrolments:
+    """The keys the log enrols: public key → laptop, the desk's key, and revoked keys (with where)."""
+
+    laptops: dict[str, str] = field(default_factory=dict)
+    desk: str | None = None
+    revoked: set[str] = field(default_factory=set)
+
+
+def signature_problems(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> list[SignatureProblem]:
+    """Every event whose signature does not hold, in the order given (the store's `pos` order)."""
+    return _fold(events_in_order, check_signature)[1]
+
+
+def enrolled_keys(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> set[str]:
+    """The keys the log enrols and has not revoked (give it at least every enrolment and revocation)."""
+    enrolled = _fold(events_in_order, check_signature)[0]
+    return set(enrolled.laptops) - enrolled.revoked
+
+
+def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> tuple[Enrolments, list[SignatureProblem]]:
+    events_in_order = list(events_in_order)
+    # Enrolments count from the start: init records the plan it set in the same transaction as the desk's enrolment.
+    early = Enrolments()
+    for event in events_in_order:
+        if event.kind == Kind.DEVICE_ENROLLED and event.signature and check_signature(
+                event.signer, signing_message(event.hash), event.signature):
+            enrolment = DeviceEnrolled.from_event(event)
+            if early.desk is None and enrolment.role == "desk" and enrolment.public_key == event.signer:
+                early.desk = event.signer
+            if event.signer == early.desk:
+                early.laptops[enrolment.public_key] = enrolment.laptop
+    enrolled = Enrolments(laptops=dict(early.laptops), desk=early.desk)
+    problems: list[SignatureProblem] = []
+    chain_keys: dict[str, str] = {}  # device chain → the key that signs it
+
+    def refuse(event: Event, reason: str) -> None:
+        problems.append(SignatureProblem(event.device, event.device_seq, event.id, reason))
+
+    for event in events_in_order:
+        if not event.signature or not event.signer:
+            refuse(event, "unsigned event (written before devices signed, or forged without a key)")
+            continue
+        if not check_signature(event.signer, signing_message(event.hash), event.signature):
+            refuse(event, "signature does not match the event: forged or altered")
+            continue
+        if event.kind == Kind.DEVICE_ENROLLED:
+            enrolment = DeviceEnrolled.from_event(event)
+            if event.signer != enrolled.desk:
+                refuse(event, "device enrolment not signed by the chief's desk: ignored")
+                continue
+            else:
+                enrolled.laptops[enrolment.public_key] = enrolment.laptop
+                enrolled.revoked.discard(enrolment.public_key)
+        elif event.kind == Kind.DEVICE_REVOKED:
+            if event.signer != enrolled.desk:
+                refuse(event, "device revocation not signed by the chief's desk: ignored")
+                continue
+            enrolled.revoked.add(DeviceRevoked.from_event(event).public_key)
+        laptop = enrolled.laptops.get(event.signer)
+        if laptop is None:
+            refuse(event, "signed by a device key the chief never enrolled")
+        elif event.signer in enrolled.revoked:
+            refuse(event, "signed by a device key the chief revoked")
+        elif chain_keys.setdefault(event.device, event.signer) != event.signer:
+            refuse(event, "signed by another key than the rest of this device's chain: forged into it")
+    return enrolled, problems
