@@ -5,7 +5,7 @@ from __future__ import annotations
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import at_local
-from tests.support.tui import run_async, screen_text, until
+from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture: SQLite only, as the snapshots are)
 
 SMALL = (80, 24)
 HINT_ZH = "扫描准考证 / 身份证，或输入后按 Enter"
