@@ -42,6 +42,11 @@ class Kind:
     PLAN_CHANGED = "plan_changed"
     PIN_CHANGED = "pin_changed"
     OVERRIDE_GRANTED = "override_granted"
+    OUTSIDE_WINDOW = "outside_window_scan"
+    ARRIVED = "arrived"
+    LEFT = "left"
+    RETURNED = "returned"
+    REENTRY_REFUSED = "reentry_refused"
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,7 @@ class SessionFigures:
     duplicates: int = 0
     duplicate_admissions: int = 0
     conflicts: int = 0  # offline admissions that collided with another lane's
+    left_early: int = 0  # admitted, then left for good before the end (present, no re-entry)
     voided: int = 0
     unresolved: int = 0
     arrivals: dict[str, int] = field(default_factory=dict)  # "08:05" -> admissions in that 5-minute bucket
@@ -95,7 +96,7 @@ class SessionFigures:
             "approvals": self.approvals, "reallocated": self.reallocated, "denied": self.denied,
             "incidents": self.incidents, "incidents_by_kind": dict(sorted(self.incidents_by_kind.items())),
             "duplicates": self.duplicates, "duplicate_admissions": self.duplicate_admissions,
-            "conflicts": self.conflicts, "voided": self.voided,
+            "conflicts": self.conflicts, "voided": self.voided, "left_early": self.left_early,
             "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": [str(r) for r in self.reasons],
         }
 
@@ -126,6 +127,7 @@ def compute(
     for ticket, day in days.items():
         figures.duplicates += len(day.duplicate_scans)
         figures.conflicts += len(day.conflicts)
+        figures.left_early += day.left_for_good is not None
         for case in day.cases:
             status = case.status(levels)
             by_code[case.code] += 1

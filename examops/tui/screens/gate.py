@@ -231,7 +231,8 @@ class GateScreen(Screen):
         self.last_verdict = verdict
         self.card = verdict.card
         self.query_one(VerdictBanner).show(view)
-        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session))
+        go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
+        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
         self._set_detail(view.details)
         if verdict.verdict == "not_recorded":
             self._reads.forget()

@@ -150,6 +150,6 @@ class RosterScreen(Screen):
         table.clear()
         for card in cards[:RESULT_LIMIT]:
             table.add_row(card.ticket, card.name, word(SEX, card.sex) if card.sex else "-", card.id_masked,
-                          card.room or "-", str(card.seat or "-"), key=card.ticket)
+                          card.current_room or "-", str(card.current_seat or "-"), key=card.ticket)
         self.query_one("#roster-results-status", Static).update(
             _("{count} shown (at most {limit})").format(count=len(cards), limit=RESULT_LIMIT) if cards else "")
