@@ -293,6 +293,7 @@ class OverrideGranted(Payload):
 
     event_kind = Kind.OVERRIDE_GRANTED
     reason: str = ""
+    by: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
