@@ -10,6 +10,7 @@ from examops.services.exits import ExitRefused, record_exit
 from examops.services.figures import session_figures
 from examops.services.gate import Lane
 from examops.services.review import approve, list_cases
+from tests.conftest import TEST_PIN
 
 
 def day(site, ticket):
@@ -29,7 +30,7 @@ def test_an_item_found_after_admission_goes_to_review_and_the_admission_stands(s
     [case] = [v for v in list_cases(seeded_site, session="S1") if v.card.ticket == person.ticket]
     assert case.status == "pending" and case.case.id == found.event_id
     for level in seeded_site.plan.approval_levels:
-        approve(seeded_site, [case.case.id], level=level, by="王总监", pin="4321")
+        approve(seeded_site, [case.case.id], level=level, by="王总监", pin=TEST_PIN)
     assert day(seeded_site, person.ticket).admitted  # approving it admits no one twice
     assert session_figures(seeded_site, "S1").present == 1
 

@@ -21,7 +21,8 @@ class CliSite:
 def hostile_store(tmp_path) -> tuple[CliSite, list]:
     url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
     site = CliSite(url)
-    assert examops(site, "init", "--plan", str(SAMPLE_PLAN), "--chief-pin", TEST_PIN).returncode == 0
+    made = examops(site, "init", "--plan", str(SAMPLE_PLAN), env={"EXAMOPS_PIN": TEST_PIN})
+    assert made.returncode == 0, made.stderr
     people = sample.synthetic_people(60)
     people = [dataclasses.replace(p, name=n) for p, n in zip(people, HOSTILE)] + people[len(HOSTILE):]
     roster = sample.write_roster_csv(tmp_path / "roster.csv", people, rooms=2)
