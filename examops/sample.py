@@ -401,7 +401,11 @@ def sample_plan_toml(exam_name: str = EXAM_NAME, site: str = SITE_NAME) -> str:
 # [approval]        levels: who must approve an exception, in order.
 # [[sessions]]      one per paper: id used in rosters (场次), local date and
 #                   times, late_entry_minutes = how long after start the gate
-#                   still admits (30 for this exam, often 15 elsewhere).
+#                   still admits (30 for this exam, often 15 elsewhere);
+#                   entry_opens_minutes = how long before start the doors
+#                   open (default 45). Outside that window a scan admits
+#                   and denies no one. The date is past: drills set
+#                   EXAMOPS_CLOCK="2021-10-16T08:05".
 # [[backup_rooms]]  spare rooms; kind = "backup" (risk factor, normal readings)
 #                   or "isolation" (fever). The two are never mixed.
 [exam]

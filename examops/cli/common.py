@@ -8,6 +8,8 @@ import sys
 
 import click
 
+from examops.domain.literal import shown
+
 EXIT_NOT_VERIFIED = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_RECORDED = 3
@@ -21,7 +23,26 @@ class Failure(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file=None) -> None:  # noqa: ANN001
-        click.echo(f"examops: {self.format_message()}", err=True)
+        say(f"examops: {self.format_message()}", err=True)
+
+
+def literal(value: object) -> str:
+    """A field from data for human output: '-' when absent, control and direction characters escaped."""
+    return "-" if value is None else shown(value)
+
+
+def shown_lines(text: str) -> str:
+    """Human output made safe line by line: no control or escape character reaches the terminal.
+
+    Fields from data go through `literal` first (so a newline in a name shows as `\\n`); this
+    catches whatever a message carries besides.
+    """
+    return "\n".join(shown(line) for line in str(text).split("\n"))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Echo human text with every control character escaped."""
+    click.echo(shown_lines(text), err=err)
 
 
 def limited(name: str):  # noqa: ANN201 - a click callback
@@ -39,11 +60,11 @@ def limited(name: str):  # noqa: ANN201 - a click callback
 
 
 def emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN001
-    """Print `data` as JSON with --json, else the `human` text (if any)."""
+    """Print `data` as JSON with --json, else the `human` text (if any), its control characters escaped."""
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, dict) and "verdict" in data else 2))
     elif human is not None:
-        click.echo(human)
+        say(human)
 
 
 NEW_PIN_PROMPT = "New chief proctor PIN (新总监考密码)"

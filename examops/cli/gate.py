@@ -9,7 +9,17 @@ import threading
 
 import click
 
-from examops.cli.common import EXIT_NOT_RECORDED, Failure, chief_pin, emit, limited, open_site, require_session
+from examops.cli.common import (
+    EXIT_NOT_RECORDED,
+    Failure,
+    chief_pin,
+    emit,
+    limited,
+    literal,
+    open_site,
+    require_session,
+    shown_lines,
+)
 
 
 def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
@@ -22,14 +32,32 @@ def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
     return evidence
 
 
+def _place(card) -> str:  # noqa: ANN001 - a CandidateCard
+    """'room 001 seat 4', or the seat now and where it came from: 'room B01 seat 1 (B01-1, moved from 001-4 by reallocation)'."""
+    where = f"room {literal(card.current_room)} seat {literal(card.current_seat)}"
+    return f"{where} ({literal(card.placement.describe())})" if card.placement and card.placement.moved else where
+
+
+def _first_admission(verdict) -> str:  # noqa: ANN001
+    if verdict.first_lane is None and verdict.first_via:
+        return f" first admitted at the chief's desk ({literal(verdict.first_via)}) by {literal(verdict.first_by)} at {literal(verdict.first_at)}"
+    return (f" first at {literal(verdict.first_at)} on lane {literal(verdict.first_lane)}"
+            f" by {literal(verdict.first_staff)}")
+
+
 def _human(verdict) -> str:  # noqa: ANN001
     card = verdict.card
-    who = f"{card.ticket} {card.name} room {card.room} seat {card.seat}" if card else verdict.scanned
-    extra = f" [{verdict.code}/{verdict.action}]" if verdict.code else ""
+    who = f"{literal(card.ticket)} {literal(card.name)} {_place(card)}" if card else literal(verdict.scanned)
+    extra = f" [{literal(verdict.code)}/{literal(verdict.action)}]" if verdict.code else ""
     if verdict.verdict == "duplicate":
-        extra += f" first at {verdict.first_at} on lane {verdict.first_lane} by {verdict.first_staff}"
+        extra += _first_admission(verdict)
+    if verdict.go_room and verdict.go_kind in ("isolation", "backup"):
+        extra += f" → go to {verdict.go_kind} room {literal(verdict.go_room)}" + (
+            f" seat {verdict.go_seat}" if verdict.go_seat else "")
+    elif verdict.verdict in ("arrived", "returned") and verdict.go_room:
+        extra += f" → go to room {literal(verdict.go_room)} seat {literal(verdict.go_seat)}"
     state = "" if verdict.recorded or verdict.verdict == "invalid" else " NOT RECORDED"
-    reason = f": {verdict.reason}" if verdict.reason else ""
+    reason = f": {literal(verdict.reason)}" if verdict.reason else ""
     return f"{verdict.verdict.upper()}{state} {who}{extra}{reason}"
 
 
@@ -150,7 +178,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         was_online = gate.online
         verdict = gate.check(scan, session_id=session_id, outcome=line_outcome or outcome, evidence=evidence)
         failures += not verdict.recorded and verdict.verdict != "invalid"
-        sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else _human(verdict)) + "\n")
+        sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else shown_lines(_human(verdict))) + "\n")
         sys.stdout.flush()
         _went_offline(gate, was_online)
     _finish_offline(gate, retry=True)
@@ -180,22 +208,25 @@ def candidates() -> None:
 
 @candidates.command("find")
 @click.argument("query")
-@click.option("--session", "session_id", help="Show the seat in this session.")
+@click.option("--session", "session_id", help="Show the seat and state in this session (default: the current one).")
 @click.option("--reveal-id", is_flag=True, help="Show full ID numbers (chief proctor; needs the PIN).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_id: bool, as_json: bool) -> None:
     """Find by ticket, ID number or its last digits, or name."""
-    from examops.services import lookup
+    from examops.services import gate_view
 
     site = open_site(ctx, check=False)
+    require_session(site, session_id)
     if reveal_id and not site.check_pin(chief_pin(prompt="Chief proctor PIN"), purpose="reveal ID numbers"):
         raise Failure("wrong PIN: ID numbers stay masked")
-    with site.store.read() as conn:
-        found = lookup.search(conn, query, session=session_id)
+    session = gate_view.current_session(site, session_id)
+    found = gate_view.find_candidates(site, query, session.id if session else None)
     rows = [{"ticket": c.ticket, "name": c.name, "sex": c.sex, "id_number": c.id_number if reveal_id else c.id_masked,
-             "room": c.room, "seat": c.seat, "session": c.session} for c in found]
-    human = "\n".join(f"{r['ticket']}  {r['name']}  {r['id_number']}  room {r['room'] or '-'} seat {r['seat'] or '-'}" for r in rows) or "no match"
+             **c.place_json(), "roster_room": c.room, "roster_seat": c.seat, "session": c.session, "state": c.state}
+            for c in found]
+    human = "\n".join(f"{literal(c.ticket)}  {literal(c.name)}  {r['id_number']}  {_place(c) if c.current_room else 'no seat'}"
+                      f"  {literal(c.session)}: {c.state or '-'}" for c, r in zip(found, rows)) or "no match"
     emit(rows, as_json, human)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from examops.cli.common import Failure, chief_pin, emit, open_site, require_session
+from examops.cli.common import Failure, chief_pin, emit, literal, open_site, require_session
 
 
 def _refused():
@@ -15,9 +15,10 @@ def _refused():
 
 
 def _case_line(case: dict) -> str:
-    chain = ", ".join(f"{a['level']}:{a['by']}" for a in case["approvals"]) or "-"
-    return (f"{case['id'][:8]}  {case['session']}  {case['ticket']}  {case['name']}  {case['code']}/{case['action']}  "
-            f"{case['status']}{' → ' + case['next_level'] if case['status'] == 'pending' else ''}  approvals: {chain}")
+    chain = ", ".join(f"{literal(a['level'])}:{literal(a['by'])}" for a in case["approvals"]) or "-"
+    return (f"{case['id'][:8]}  {literal(case['session'])}  {literal(case['ticket'])}  {literal(case['name'])}  "
+            f"{literal(case['code'])}/{literal(case['action'])}  "
+            f"{case['status']}{' → ' + literal(case['next_level']) if case['status'] == 'pending' else ''}  approvals: {chain}")
 
 
 @click.command()
@@ -148,7 +149,8 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
             emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
         raise Failure(str(exc)) from None
     moves = [m.to_json() for m in plan.moves]
-    human = "\n".join(f"{m['ticket']} {m['name']}: {m['from_room']}/{m['from_seat']} → {m['room']}/{m['seat']}" for m in moves)
+    human = "\n".join(f"{literal(m['ticket'])} {literal(m['name'])}: {literal(m['from_room'])}/{m['from_seat']} → "
+                      f"{literal(m['room'])}/{m['seat']}" for m in moves)
     if preview and plan.unplaced:
         human += f"\nmissing seats: {plan.missing_seats()}"
     if not human:
@@ -180,7 +182,8 @@ def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_j
                          isolation_reason=isolation_reason)
     except _refused() as exc:
         raise Failure(str(exc)) from None
-    emit(result, as_json, f"{ticket} {result['name']}: {result['from_room']}/{result['from_seat']} → {room}/{result['seat']}")
+    emit(result, as_json, f"{literal(ticket)} {literal(result['name'])}: {literal(result['from_room'])}/{result['from_seat']} → "
+                          f"{literal(room)}/{result['seat']}")
 
 
 @click.group()
@@ -214,9 +217,8 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
 @click.pass_context
 def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
     """Open the chief proctor's review screen: exceptions, approvals, reallocation, alarms."""
-    from examops.tui.app import ExamopsApp
-
     from examops.services.review import ReviewRefused, require_pin
+    from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)
     require_session(site, session_id)

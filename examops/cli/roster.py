@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, open_site
+from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, literal, open_site, say
 
 
 @click.group()
@@ -54,7 +54,7 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
         emit(report.to_json(), True)
     else:
         for problem in report.problems:
-            click.echo(f"{problem.severity}: {problem}", err=problem.severity == "error")
+            say(f"{problem.severity}: {literal(problem)}", err=problem.severity == "error")
         if report.errors:
             click.echo(f"{len(report.errors)} error(s): nothing imported. Fix the file(s) and import again."
                        + (f" Marked copy: {report.errors_out}" if report.errors_out else " (--errors-out FILE.xlsx marks the cells)"), err=True)

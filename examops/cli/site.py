@@ -6,8 +6,17 @@ import os
 
 import click
 
-from examops.cli.common import (EXIT_NOT_VERIFIED, PIN_PROMPT, Failure, chief_pin, emit, given_pin, new_pin_twice, open_site,
-                                read_pin_file)
+from examops.cli.common import (
+    EXIT_NOT_VERIFIED,
+    PIN_PROMPT,
+    Failure,
+    chief_pin,
+    emit,
+    given_pin,
+    new_pin_twice,
+    open_site,
+    read_pin_file,
+)
 
 
 @click.command()

@@ -100,6 +100,7 @@ class GateOutcome(Payload):
     seat: int | None = None
     via: str = ""  # how the candidate was found: "ticket" or "id_number"
     missing: tuple[str, ...] | None = optional()  # evidence still needed; written only when some is
+    after_admission: bool | None = optional()  # raised about a candidate already admitted: the admission stands
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -149,8 +150,11 @@ class DuplicateScan(Payload):
 
     event_kind = Kind.DUPLICATE
     first_event: str | None = None
-    first_lane: str | None = None
+    first_lane: str | None = None  # None: admitted at the chief's desk (first_via says how, first_by who decided)
     first_at: str | None = None
+    first_staff: str | None = optional()
+    first_via: str | None = optional()
+    first_by: str | None = optional()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -322,6 +326,39 @@ class DeviceEnrolled(Payload):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OutsideWindowScan(Payload):
+    """A scan while the session's doors are not open (another day, too early, the paper over): no admission, no denial."""
+
+    event_kind = Kind.OUTSIDE_WINDOW
+    window: str = ""  # domain.windows: other_day, not_yet or ended
+    opens_at: str = ""  # site-local, ISO 8601
+    closes_at: str = ""
+    scanned: str = ""  # set when no candidate was found; an ID-shaped value is masked
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Arrived(Payload):
+    """A candidate the chief's desk seated (reallocation, move) passes a gate on the way to that seat."""
+
+    event_kind = Kind.ARRIVED
+    room: str | None = None
+    seat: int | None = None
+    placement: str | None = None  # the event that put them there
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Left(Payload):
+    """An admitted candidate leaves: for a while (re-checked at the gate on return) or for good (no re-entry)."""
+
+    event_kind = Kind.LEFT
+    reason: str = ""
+    final: bool = False
+    room: str | None = None
+    seat: int | None = None
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DeviceRevoked(Payload):
     """The chief withdrew a key: events it signs after this one are refused."""
 
@@ -341,6 +378,24 @@ class PlanSet(Payload):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Returned(Payload):
+    """Back through a gate after a temporary leave."""
+
+    event_kind = Kind.RETURNED
+    left_event: str | None = None
+    room: str | None = None
+    seat: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReentryRefused(Payload):
+    """A scan of a candidate who left for good."""
+
+    event_kind = Kind.REENTRY_REFUSED
+    left_event: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unrecognised(Payload):
     """A kind this code does not know (a newer writer's): every key is kept in `extra`."""
 
@@ -348,7 +403,8 @@ class Unrecognised(Payload):
 PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
     Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused,
-    PlanChanged, PinChanged, OverrideGranted, AlarmResolved, DeviceEnrolled, DeviceRevoked, PlanSet)}
+    PlanChanged, PinChanged, OverrideGranted, AlarmResolved, DeviceEnrolled, DeviceRevoked, PlanSet,
+    OutsideWindowScan, Arrived, Left, Returned, ReentryRefused)}
 
 
 def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:

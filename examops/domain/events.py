@@ -46,6 +46,11 @@ class Kind:
     PIN_CHANGED = "pin_changed"
     OVERRIDE_GRANTED = "override_granted"
     ALARM_RESOLVED = "alarm_resolved"
+    OUTSIDE_WINDOW = "outside_window_scan"
+    ARRIVED = "arrived"
+    LEFT = "left"
+    RETURNED = "returned"
+    REENTRY_REFUSED = "reentry_refused"
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,7 @@ class SessionFigures:
     alarm_incidents: int = 0  # alarms the chief found to be a real incident
     duplicate_admissions: int = 0
     conflicts: int = 0  # offline admissions that collided with another lane's, not yet resolved
+    left_early: int = 0  # admitted, then left for good before the end (present, no re-entry)
     voided: int = 0
     unexplained_voids: int = 0
     unexplained_overrides: int = 0
@@ -118,6 +119,7 @@ class SessionFigures:
             "duplicates": self.duplicates, "open_alarms": self.open_alarms, "alarm_incidents": self.alarm_incidents,
             "duplicate_admissions": self.duplicate_admissions, "conflicts": self.conflicts, "voided": self.voided,
             "unexplained_voids": self.unexplained_voids, "unexplained_overrides": self.unexplained_overrides,
+            "left_early": self.left_early,
             "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": [str(r) for r in self.reasons],
         }
 
@@ -172,6 +174,7 @@ def compute(
         figures.alarm_incidents += sum(1 for e in (*day.duplicate_scans, *day.conflicts) if resolutions.get(e.id) == "incident")
         figures.conflicts += sum(1 for e in day.conflicts if e.id not in resolutions)
         figures.exception_attempts += len(day.cases)
+        figures.left_early += day.left_for_good is not None
         figures.approvals += sum(len(c.approvals) for c in day.cases)
         case = standing_case(day)
         if case is not None:

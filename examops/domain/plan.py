@@ -35,7 +35,7 @@ class UnknownSession(KeyError):
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """One paper sitting: the gate opens before `start` and closes `late_entry_minutes` after."""
+    """One paper sitting: the gate opens `entry_opens_minutes` before `start` and closes `late_entry_minutes` after."""
 
     id: str
     name: str
@@ -43,6 +43,7 @@ class Session:
     start: dt.time
     end: dt.time
     late_entry_minutes: int = 30
+    entry_opens_minutes: int = 45
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -97,15 +98,11 @@ class Plan:
         return aliases
 
     def current_session(self, now_local: dt.datetime) -> Session | None:
-        """The session whose gate is open at `now_local`, else the next one today, else the last started."""
-        ordered = sorted(self.sessions, key=lambda s: s.starts_at)
-        for session in ordered:
-            if now_local <= session.ends_at and now_local.date() == session.date:
-                return session
-        started = [s for s in ordered if s.starts_at <= now_local]
-        if started:
-            return started[-1]
-        return ordered[0] if ordered else None
+        """The lane's session at `now_local`: the one whose doors are open (to its end), else the next, else the last."""
+        from examops.domain.windows import lane_window  # windows builds on Session, defined here
+
+        found = lane_window(self.sessions, now_local)
+        return found.session if found else None
 
 
 def _line_of(text: str, key: str, occurrence: int = 0) -> int | None:
@@ -229,11 +226,14 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         start = _parse_time(reader, reader.get(item, "start", f"{path}.start", (str, dt.time), occurrence=index), f"{path}.start", index)
         end = _parse_time(reader, reader.get(item, "end", f"{path}.end", (str, dt.time), occurrence=index), f"{path}.end", index)
         late = reader.get(item, "late_entry_minutes", f"{path}.late_entry_minutes", int, required=False, default=30, occurrence=index)
+        opens = reader.get(item, "entry_opens_minutes", f"{path}.entry_opens_minutes", int, required=False, default=45, occurrence=index)
+        if not 0 <= opens <= 240:
+            raise reader.fail(f"{path}.entry_opens_minutes", "must be between 0 and 240", index)
         if end <= start:
             raise reader.fail(f"{path}.end", f"ends ({end:%H:%M}) before it starts ({start:%H:%M})", index)
         if not 0 <= late <= 240:
             raise reader.fail(f"{path}.late_entry_minutes", "must be between 0 and 240", index)
-        sessions.append(Session(session_id, name, date, start, end, late))
+        sessions.append(Session(session_id, name, date, start, end, late, opens))
     ids = [s.id for s in sessions]
     if len(set(ids)) != len(ids):
         raise reader.fail("sessions", f"two sessions share an id: {ids}")

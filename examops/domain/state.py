@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from examops.domain.event_payloads import AdmissionConflict, Approved, ExceptionRecorded, Voided, decided_exception
+from examops.domain.event_payloads import (
+    AdmissionConflict,
+    Approved,
+    ExceptionRecorded,
+    Left,
+    Voided,
+    decided_exception,
+)
 from examops.domain.events import Event, Kind
 
 HELD_ACTIONS = ("hold", "backup_room", "isolation_room")
@@ -82,6 +89,23 @@ class CandidateDay:
     voided_admissions: int = 0
     conflicts: list[Event] = field(default_factory=list)
     timeline: list[Event] = field(default_factory=list)
+    awaiting_arrival: bool = False  # the chief's desk placed them and no gate has seen them since
+    out: Event | None = None  # a temporary leave not yet back through a gate
+    left_for_good: Event | None = None  # an early leave: no re-entry
+
+    @property
+    def present(self) -> bool:
+        """Admitted and in the building now (not out on a temporary leave, not gone for good)."""
+        return self.admitted and self.out is None and self.left_for_good is None
+
+    @property
+    def state(self) -> str:
+        """The candidate's state as staff say it: expected, admitted, held, denied, out (temporary leave), left."""
+        if self.left_for_good is not None:
+            return "left"
+        if self.out is not None:
+            return "out"
+        return self.status
 
     @property
     def admitted(self) -> bool:
@@ -134,6 +158,7 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
             day.admission = day.placement = event
             day.status = "admitted"
             day.denial = None
+            day.awaiting_arrival = event.lane is None
             if case is not None:
                 case.seated_by = event
             else:  # admitted at the gate (e.g. a normal re-test): open cases are moot
@@ -142,6 +167,20 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
                         other.closed_by = event
         elif event.kind == Kind.MOVED and day.admission is not None:
             day.placement = event
+            day.awaiting_arrival = True
+        elif event.kind in (Kind.ARRIVED, Kind.RETURNED):
+            day.awaiting_arrival = False
+            day.out = None
+        elif event.kind == Kind.LEFT and day.admission is not None:
+            if Left.from_event(event).final:
+                day.left_for_good = event
+            else:
+                day.out = event
+        elif event.kind == Kind.EXCEPTION and day.admission is not None:
+            # raised after admission (an item at the detector, a later ID doubt): the chief decides, the admission stands
+            after = Case(event)
+            cases[event.id] = after
+            day.cases.append(after)
         elif event.kind == Kind.EXCEPTION and day.admission is None:
             for other in day.cases:
                 if other.open:

@@ -12,10 +12,10 @@ from examops.adapters.store import Store
 from examops.adapters.store import events as event_log
 from examops.adapters.store.digests import live_digests
 from examops.domain.event_payloads import AdmissionConflict, PlanSet
-from examops.domain.log_order import order_problems
-from examops.domain.table_digests import table_differences
 from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
+from examops.domain.log_order import order_problems
 from examops.domain.signatures import signature_problems
+from examops.domain.table_digests import table_differences
 from examops.services.site import Site
 
 LANE_CACHE_KEY = "lane_cache_roster"  # set in a lane's offline cache, whose chains link on from an anchor

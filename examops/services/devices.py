@@ -7,7 +7,7 @@ import socket
 
 from examops.adapters.store import events as event_log
 from examops.domain.event_payloads import DeviceEnrolled, DeviceRevoked
-from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.events import Event, Kind
 from examops.services.site import Site, SiteError
 
 

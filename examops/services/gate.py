@@ -13,23 +13,31 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from examops.adapters.store import IntegrityError, WriteFailed, format_utc
-from examops.domain import idnumber
-from examops.domain.field_limits import check_field
+from examops.domain import idnumber, windows
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
+    Arrived,
     DuplicateScan,
+    ExceptionRecorded,
     GateOutcome,
+    OutsideWindowScan,
+    ReentryRefused,
+    Returned,
     SessionClosed,
     UnknownScan,
     WrongSessionScan,
 )
 from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.field_limits import check_field
 from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
 from examops.domain.scan import classify
+from examops.domain.state import CandidateDay
 from examops.domain.verdict import CandidateCard, Verdict, decide
 from examops.services import ledger, lookup
 from examops.services.site import Site
+
+ROOM_KIND_OF_ACTION = {"isolation_room": "isolation", "backup_room": "backup"}
 
 KIND_OF_ACTION = {"admit": Kind.ADMITTED, "deny": Kind.DENIED}
 
@@ -71,6 +79,9 @@ class Lane:
         scan = classify(code)
         if scan.kind == "invalid":
             return Verdict("invalid", session.id, reason=scan.reason, scanned=scan.raw[:80])
+        window = windows.window(session, self.site.clock.local())
+        if window.outside:
+            return self._outside_window(window, scan)
         try:
             with self.site.store.read() as conn:
                 closed = ledger.closure(conn, session.id)
@@ -85,10 +96,14 @@ class Lane:
                     return self._record_simple(Kind.WRONG_SESSION, session, card, WrongSessionScan().to_payload(),
                                                Verdict("wrong_session", session.id, card=card, reason=f"not seated in session {session.id}"))
                 day = lookup.candidate_day(conn, session.id, card.ticket)
+                card = replace(card, placement=lookup.placement_of(day), state=day.state)
+                rooms = {row.kind: row.id for row in reversed(lookup.room_list(conn))}
         except WriteFailed as exc:
             return Verdict("not_recorded", session.id, reason=str(exc))
+        if day.admitted and outcome not in (None, "", "admit"):
+            return self._after_admission(session, card, scan.kind, outcome, evidence)
         if day.admitted:
-            return self._duplicate(session, card)
+            return self._admitted_again(session, card, day)
         if outcome in (None, "", "admit") and (day.open_exception or day.denial):
             standing = day.open_exception or day.denial
             said = standing.data  # the gate's screening, or the chief's rejection
@@ -107,8 +122,12 @@ class Lane:
             code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
             room=card.room, seat=card.seat, via=scan.kind, missing=decision.missing or None)
         event = self._event(kind, session.id, card.ticket, outcome_payload.to_payload())
+        go_kind = ROOM_KIND_OF_ACTION.get(decision.action, "regular" if decision.action == "admit" else None)
+        go_room = rooms.get(go_kind) if go_kind in ("isolation", "backup") else card.current_room if go_kind else None
         base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
-                       action=decision.action, reason=decision.reason, evidence=evidence)
+                       action=decision.action, reason=decision.reason, evidence=evidence,
+                       go_room=go_room, go_seat=card.current_seat if go_kind == "regular" else None,
+                       go_kind=go_kind if go_room else None)
         try:
             stored = self._write(event)
         except IntegrityError:
@@ -141,20 +160,72 @@ class Lane:
             return replace(verdict, reason=f"{verdict.reason} (NOT RECORDED: {exc})".strip())
         return replace(verdict, event_id=stored.id, recorded=True, at=stored.at)
 
-    def _duplicate(self, session: Session, card: CandidateCard) -> Verdict:
+    def _outside_window(self, window: windows.Window, scan) -> Verdict:  # noqa: ANN001
+        """Doors not open for this session: say what and when, admit no one, deny no one; log the attempt."""
+        session = window.session
+        try:
+            with self.site.store.read() as conn:
+                card = self._find(conn, scan.kind, scan.value, session.id)
+        except WriteFailed as exc:
+            return Verdict("not_recorded", session.id, reason=f"{window.reason()} ({exc})")
+        payload = OutsideWindowScan(window=window.status, opens_at=window.opens_at.isoformat(timespec="minutes"),
+                                    closes_at=window.closes_at.isoformat(timespec="minutes"),
+                                    scanned="" if card else _safe_scanned(scan))
+        verdict = Verdict("outside_window", session.id, card=card, reason=window.reason(), scanned=scan.value[:80],
+                          window=window.status, opens_at=payload.opens_at, closes_at=payload.closes_at)
+        return self._record_simple(Kind.OUTSIDE_WINDOW, session, card, payload.to_payload(), verdict)
+
+    def _after_admission(self, session: Session, card: CandidateCard, via: str, outcome: str, evidence: dict) -> Verdict:
+        """An exception about someone already admitted: to the chief's review; the admission stands until decided."""
+        try:
+            code = self.site.policy.code(outcome)
+        except PolicyError as exc:
+            return Verdict("invalid", session.id, card=card, reason=str(exc))
+        reason = "admitted; raised after admission, for the chief proctor's review"
+        payload = ExceptionRecorded(code=code.code, action=code.action, reason=reason, evidence=evidence,
+                                    room=card.current_room, seat=card.current_seat, via=via, after_admission=True)
+        verdict = Verdict("exception", session.id, card=card, code=code.code, action=code.action, reason=reason,
+                          evidence=evidence, go_room=card.current_room, go_seat=card.current_seat, go_kind="regular")
+        return self._record_simple(Kind.EXCEPTION, session, card, payload.to_payload(), verdict)
+
+    def _admitted_again(self, session: Session, card: CandidateCard, day: CandidateDay) -> Verdict:
+        """Already admitted: back from a leave, on the way to a seat the chief gave, gone for good, or a duplicate."""
+        go = dict(go_room=card.current_room, go_seat=card.current_seat, go_kind="regular")
+        if day.left_for_good is not None:
+            return self._record_simple(Kind.REENTRY_REFUSED, session, card,
+                                       ReentryRefused(left_event=day.left_for_good.id).to_payload(),
+                                       Verdict("no_reentry", session.id, card=card, at=day.left_for_good.at,
+                                               reason="left the exam for good: no re-entry"))
+        if day.out is not None:
+            payload = Returned(left_event=day.out.id, room=card.current_room, seat=card.current_seat)
+            return self._record_simple(Kind.RETURNED, session, card, payload.to_payload(),
+                                       Verdict("returned", session.id, card=card, reason="back from a temporary leave", **go))
+        if day.awaiting_arrival:
+            payload = Arrived(room=card.current_room, seat=card.current_seat, placement=day.placement.id)
+            said = card.placement.describe() if card.placement else f"{card.current_room}-{card.current_seat}"
+            return self._record_simple(Kind.ARRIVED, session, card, payload.to_payload(),
+                                       Verdict("arrived", session.id, card=card, reason=f"seated by the chief: {said}", **go))
+        return self._duplicate(session, card, day)
+
+    def _duplicate(self, session: Session, card: CandidateCard, day: CandidateDay | None = None) -> Verdict:
         """Already admitted: say where, when and by whom, and log the attempt as a possible impersonation."""
-        with self.site.store.read() as conn:
-            day = lookup.candidate_day(conn, session.id, card.ticket)
+        if day is None:
+            with self.site.store.read() as conn:
+                day = lookup.candidate_day(conn, session.id, card.ticket)
+            card = replace(card, placement=lookup.placement_of(day), state=day.state)
         first = day.admission
-        payload = DuplicateScan(first_event=first.id if first else None, first_lane=first.lane if first else None,
-                                first_at=first.at if first else None).to_payload()
+        data = first.data if first else None
+        at_desk = first is not None and first.lane is None
+        scan = DuplicateScan(first_event=first.id if first else None, first_lane=first.lane if first else None,
+                             first_at=first.at if first else None, first_staff=first.staff if first else None,
+                             first_via=str(getattr(data, "via", "") or "") or None,
+                             first_by=(getattr(data, "by", None) or first.staff) if at_desk else None)
+        payload = scan.to_payload()
         verdict = Verdict("duplicate", session.id, card=card,
-                          first_lane=first.lane if first else None, first_at=first.at if first else None,
-                          first_staff=first.staff if first else None,
+                          first_lane=scan.first_lane, first_at=scan.first_at, first_staff=scan.first_staff,
+                          first_via=scan.first_via, first_by=scan.first_by,
+                          go_room=card.current_room, go_seat=card.current_seat, go_kind="regular",
                           reason="already admitted: possible impersonation, call the chief proctor")
-        if day.room:  # where they sit now: a reallocation or a move may have changed it
-            card = replace(card, room=day.room, seat=day.seat)
-            verdict = replace(verdict, card=card)
         return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
 
     def _find(self, conn, kind: str, value: str, session: str) -> CandidateCard | None:  # noqa: ANN001

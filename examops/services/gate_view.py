@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from examops.adapters.store import gate_queries
-from examops.domain import scan
+from examops.domain import scan, windows
 from examops.domain.event_payloads import Admitted, GateOutcome, UnknownScan
 from examops.domain.events import Event, Kind
 from examops.domain.plan import Session
@@ -77,6 +77,14 @@ def current_session(site: Site, session_id: str | None) -> Session | None:
     if session_id:
         return site.plan.session(session_id)
     return site.plan.current_session(site.clock.local())
+
+
+def entry_window(site: Site, session_id: str | None) -> windows.Window | None:
+    """The lane's session and its entry window now: open, late, or not open (and when it opens or closed)."""
+    now = site.clock.local()
+    if session_id:
+        return windows.window(site.plan.session(session_id), now)
+    return windows.lane_window(site.plan.sessions, now)
 
 
 def _scanned(event: Event) -> str:

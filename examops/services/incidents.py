@@ -10,9 +10,9 @@ from examops.domain.events import Event, Kind
 from examops.domain.figures import INCIDENT_ALIASES, INCIDENT_KINDS, SEVERITIES
 from examops.services import ledger, lookup
 from examops.services.review import ReviewRefused, require_pin
+from examops.services.site import Site
 
 ALARM_KINDS = (Kind.DUPLICATE, Kind.CONFLICT)
-from examops.services.site import Site
 
 
 def incident_kind(raw: str) -> str:

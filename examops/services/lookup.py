@@ -5,19 +5,45 @@ The queries are `examops.adapters.store.gate_queries`: indexed, none loads the w
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from examops.adapters.store import Connection
 from examops.adapters.store import gate_queries as q
-from examops.adapters.store.gate_queries import card_by, day_events
+from examops.adapters.store.gate_queries import card_by, day_events, room_list
 from examops.domain import idnumber
 from examops.domain.scan import TICKET_RE
 from examops.domain.state import CandidateDay, fold_day
-from examops.domain.verdict import CandidateCard
+from examops.domain.verdict import CandidateCard, Placement
 
-__all__ = ["card_by", "candidate_day", "day_events", "near_matches", "search"]
+__all__ = ["card_by", "candidate_day", "current", "day_events", "near_matches", "placement_of", "room_list", "search"]
+
+
+def placement_of(day: CandidateDay) -> Placement | None:
+    """Where the chief's desk seated the candidate (an admission or a move made there), or None: the roster seat holds."""
+    event = day.placement
+    if event is None or event.lane is not None:
+        return None
+    data = event.data
+    origin = getattr(data, "origin", None)
+    return Placement(data.room, data.seat, origin.room if origin else None, origin.seat if origin else None,
+                     str(getattr(data, "via", "") or ""))
+
+
+def current(conn: Connection, card: CandidateCard, session: str | None = None) -> CandidateCard:
+    """The card with where the candidate sits now and their state in `session` (default: the card's)."""
+    session = session or card.session
+    if not session:
+        return card
+    day = candidate_day(conn, session, card.ticket)
+    return replace(card, placement=placement_of(day), state=day.state)
 
 
 def search(conn: Connection, text: str, *, session: str | None = None, limit: int = 20) -> list[CandidateCard]:
-    """Candidates by ticket, ID number, the ID's last digits, or name (exact first, then prefix)."""
+    """Candidates by ticket, ID number, the ID's last digits, or name; each with the seat now and the state in `session`."""
+    return [current(conn, card, session) if session else card for card in _search(conn, text, session=session, limit=limit)]
+
+
+def _search(conn: Connection, text: str, *, session: str | None, limit: int) -> list[CandidateCard]:
     query_text = idnumber.clean(text)
     if not query_text:
         return []

@@ -218,7 +218,8 @@ def duplicate_alarms(site: Site, session: str | None = None) -> list[dict]:
 
 def _first_admission(event: Event) -> dict:
     first = DuplicateScan.from_event(event)
-    return {"first_lane": first.first_lane, "first_at": first.first_at}
+    return {"first_lane": first.first_lane, "first_at": first.first_at, "first_staff": first.first_staff,
+            "first_via": first.first_via, "first_by": first.first_by}
 
 
 def conflicts(site: Site, session: str | None = None) -> list[dict]:

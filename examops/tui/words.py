@@ -194,6 +194,29 @@ VERDICT = {
     "invalid": N_("INVALID SCAN"),
     "not_recorded": N_("NOT RECORDED — rescan"),
     "session_closed": N_("SESSION CLOSED — call the chief proctor"),
+    "outside_window": N_("ENTRY NOT OPEN"),
+    "arrived": N_("ARRIVED — GO TO THE NEW SEAT"),
+    "returned": N_("BACK IN — RETURN TO THE SEAT"),
+    "no_reentry": N_("LEFT FOR GOOD — NO RE-ENTRY"),
+}
+STATE = {
+    "expected": N_("not yet arrived"),
+    "admitted": NP_("state.admitted", "admitted"),
+    "held": N_("held for the chief proctor"),
+    "denied": NP_("state.denied", "denied"),
+    "out": N_("out on a temporary leave"),
+    "left": N_("left for good"),
+}
+VIA = {
+    "reallocation": N_("reallocation"),
+    "move": N_("moved by the chief proctor"),
+    "approval": N_("approval"),
+    "resolve": N_("resolved by the chief proctor"),
+}
+WINDOW = {
+    "other_day": N_("{session} is on {date}, entry from {opens}"),
+    "not_yet": N_("{session}: entry from {opens}"),
+    "ended": N_("{session}: entry closed at {closes} on {date}"),
 }
 BINDING = {
     "clear": N_("Clear"),

@@ -6,8 +6,8 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 from examops.adapters.excel_in import read_workbook
+from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 from examops.domain.roster import PROBLEMS_SHEET, Problem, parse_roster, parse_rosters
 from tests.support.messy_workbooks import (
     HEADER,

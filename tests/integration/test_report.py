@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 
 from examops.cli import main
 from examops.domain import idnumber
+from examops.services.figures import session_figures
 from examops.services.gate import Lane
 from examops.services.review import approve, pending_ids, reject, resolve
 from examops.services.seating import reallocate
 from examops.services.site import init_site
-from examops.services.figures import session_figures
 from tests.conftest import SAMPLE_PLAN, TEST_PIN, at_local, seed_roster
 
 LEVELS = ("chief", "deputy", "supervisor")

@@ -82,7 +82,7 @@ def test_that_morning(big_site):
     assert all(by_ticket[p.ticket].seat % 2 == 1 for p in feverish)
     assert (by_ticket[uncertified[0].ticket].from_room, by_ticket[uncertified[0].ticket].from_seat) == ("001", 1)
 
-    # Reallocated candidates count as present; a later scan shows the new seat.
+    # Reallocated candidates count as present; at a gate they are told the new seat and recorded as arrived.
     with site.store.read() as conn:
         counters = session_counters(conn, "S1")
         b01 = occupancy(conn, "S1", "B01")
@@ -93,14 +93,15 @@ def test_that_morning(big_site):
     assert counters.held == 0 and counters.denied == 1
     assert len(b01) == 30 and 1 not in home_room  # the original seat is vacated, not absent
     rescan = Lane(site, "B01-door", "监考员").check(uncertified[0].ticket, session_id="S1")
-    assert (rescan.verdict, rescan.card.room, rescan.card.seat) == ("duplicate", "B01", 1)
+    assert (rescan.verdict, rescan.card.current_room, rescan.card.current_seat) == ("arrived", "B01", 1)
+    assert (rescan.go_room, rescan.go_seat) == ("B01", 1)
 
     # A manual move, by hand, to a named seat.
     with pytest.raises(ReviewRefused, match="full"):
         move(site, uncertified[30].ticket, session="S1", room="B01", seat=None, by="王总监", pin=TEST_PIN, reason="test move")
     moved = move(site, uncertified[30].ticket, session="S1", room="B02", seat=7, by="王总监", pin=TEST_PIN, reason="test move")
     assert (moved["from_room"], moved["from_seat"], moved["room"], moved["seat"]) == ("B02", 1, "B02", 7)
-    assert Lane(site, "A", "s").check(uncertified[30].ticket, session_id="S1").card.seat == 7
+    assert Lane(site, "A", "s").check(uncertified[30].ticket, session_id="S1").card.current_seat == 7
     assert verify(site).ok
 
 
@@ -118,7 +119,9 @@ def test_hold_case_approved_to_the_end_admits_to_the_original_seat(big_site):
     for level in LEVELS:
         approve(big_site, [case.event_id], level=level, by=level, pin=TEST_PIN)
     rescan = Lane(big_site, "A", "s").check(person.ticket, session_id="S1")
-    assert (rescan.verdict, rescan.card.room, rescan.card.seat) == ("duplicate", "001", 1)
+    assert (rescan.verdict, rescan.card.current_room, rescan.card.current_seat) == ("arrived", "001", 1)
+    again = Lane(big_site, "B", "t").check(person.ticket, session_id="S1")
+    assert (again.verdict, again.first_via) == ("duplicate", "approval")
 
 
 def test_move_refuses_a_taken_seat(big_site):
@@ -129,7 +132,7 @@ def test_move_refuses_a_taken_seat(big_site):
     result = move(big_site, people[0].ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="test move")
     assert (result["room"], result["seat"], result["admitted"]) == ("B01", 5, False)
     rescan = Lane(big_site, "A", "s").check(people[0].ticket, session_id="S1")
-    assert (rescan.card.room, rescan.card.seat) == ("B01", 5)
+    assert (rescan.verdict, rescan.card.current_room, rescan.card.current_seat) == ("arrived", "B01", 5)
 
 
 @pytest.mark.parametrize("spacing,expected", [(1, [1, 2, 3]), (2, [1, 3, 5])])

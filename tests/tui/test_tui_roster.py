@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tests.tui.test_tui_gate import SIZE, make_app, scan, settle
-
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.roster import RESULT_LIMIT, RosterScreen
 from tests.conftest import at_local
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
+from tests.tui.test_tui_gate import SIZE, make_app, scan, settle
 
 
 def roster_app(site, lang="en") -> ExamopsApp:

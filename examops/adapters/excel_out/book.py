@@ -19,8 +19,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.domain.report_digest import SheetCells
-from examops.locations import make_private
 from examops.i18n.report_words import lang_of, words
+from examops.locations import make_private
 
 CellValue = int | str
 

@@ -24,10 +24,10 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.adapters.excel_out.qr import qr_png as qr_image
-from examops.locations import make_private
 from examops.domain.papers import RoomPaper, SeatLine
 from examops.domain.qr_style import LABEL_QR_BOX
 from examops.domain.scan import ticket_qr_payload
+from examops.locations import make_private
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"

@@ -53,10 +53,10 @@ from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
+from examops.tui.widgets.plain import Label, Static
 from examops.tui.widgets.scan_field import ScanField
 from examops.tui.widgets.search import SearchModal
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
-from examops.tui.widgets.plain import Label, Static
 
 PANELS_EVERY_S = 2.0
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
@@ -231,7 +231,8 @@ class GateScreen(Screen):
         self.last_verdict = verdict
         self.card = verdict.card
         self.query_one(VerdictBanner).show(view)
-        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session))
+        go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
+        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
         self._set_detail(view.details)
         if verdict.verdict == "not_recorded":
             self._reads.forget()

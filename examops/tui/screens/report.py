@@ -38,9 +38,9 @@ from examops.tui.messages import (
     ReportBuilt,
 )
 from examops.tui.widgets.chief_lock import ChiefLock
+from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_forms import FieldsForm, FormField
 from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
-from examops.tui.widgets.plain import DataTable, Label, Static
 
 REFRESH_EVERY_S = 3.0
 ROOM_COLUMNS = ("expected", "present", "absent")

@@ -26,12 +26,12 @@ from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.pin_modal import PinModal
+from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_filters import FilterBar
 from examops.tui.widgets.review_forms import approve_form, decision_form
 from examops.tui.widgets.review_panes import AlarmsTable, CaseDetail, CasesTable, level_label
 from examops.tui.widgets.review_seating import SeatingActions
 from examops.tui.words import REVIEW_DONE, REVIEW_PURPOSE
-from examops.tui.widgets.plain import DataTable, Label, Static
 
 REFRESH_EVERY_S = 3.0
 

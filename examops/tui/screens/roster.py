@@ -21,8 +21,8 @@ from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
-from examops.tui.words import CARD, ROSTER_KIND, SEX
 from examops.tui.widgets.plain import DataTable, Label, Static
+from examops.tui.words import CARD, ROSTER_KIND, SEX
 
 RESULT_LIMIT = 50
 
@@ -150,6 +150,6 @@ class RosterScreen(Screen):
         table.clear()
         for card in cards[:RESULT_LIMIT]:
             table.add_row(card.ticket, card.name, word(SEX, card.sex) if card.sex else "-", card.id_masked,
-                          card.room or "-", str(card.seat or "-"), key=card.ticket)
+                          card.current_room or "-", str(card.current_seat or "-"), key=card.ticket)
         self.query_one("#roster-results-status", Static).update(
             _("{count} shown (at most {limit})").format(count=len(cards), limit=RESULT_LIMIT) if cards else "")

@@ -10,8 +10,8 @@ from textual.widgets import Digits
 from examops.domain.literal import shown
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, pgettext, word
-from examops.tui.words import SEX
 from examops.tui.widgets.plain import Label, Static
+from examops.tui.words import SEX, VIA
 
 BIG_CHARS = set(" 0123456789+-^x:ABCDEF$£€()")
 
@@ -41,8 +41,9 @@ class CandidatePanel(Horizontal):
             yield Digits("", id="card-seat")
             yield Label("", id="card-seat-text", classes="card-place-text")
 
-    def show(self, card: CandidateCard | None, session_label: str = "") -> None:
-        """Put `card` on screen (None empties it)."""
+    def show(self, card: CandidateCard | None, session_label: str = "",
+             go: tuple[str | None, int | None] | None = None) -> None:
+        """Put `card` on screen (None empties it); the big room and seat are where to go now (`go`, else the seat now)."""
         self.card = card
         self.set_class(card is None, "-empty")
         facts = Text()
@@ -57,10 +58,16 @@ class CandidatePanel(Horizontal):
             for index, (label, value, style) in enumerate(rows):
                 facts.append(f"{label:\u3000<4}" if label[:1] > "\u2e80" else f"{label:<9}", style="dim")
                 facts.append(" " + value + ("\n" if index < len(rows) - 1 else ""), style=style)
-            if card.room is None:
+            if card.room is None and card.current_room is None:
                 facts.append("\n" + _("no seat in this session"), style="bold")
+            elif card.placement is not None and card.placement.moved:
+                facts.append("\n" + _("Moved from {room}-{seat} ({via})").format(
+                    room=card.placement.from_room or "-", seat=card.placement.from_seat or "-",
+                    via=word(VIA, card.placement.via) if card.placement.via in VIA else card.placement.via or "-"),
+                    style="bold")
         self.query_one("#card-facts", Static).update(facts, layout=False)
-        for name, value in (("room", card.room if card else None), ("seat", card.seat if card else None)):
+        room, seat = go if go else (card.current_room, card.current_seat) if card else (None, None)
+        for name, value in (("room", room), ("seat", seat)):
             big = _big(value) if card else ""
             self.query_one(f"#card-{name}", Digits).update(big)
             # the plain value is always there: a narrow screen shows it instead of the big digits

@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
 from examops.i18n import _, word
 from examops.tui.i18n import code_label, evidence_label
-from examops.tui.words import ACTION
 from examops.tui.widgets.plain import Label, OptionList, Static
+from examops.tui.words import ACTION
 
 # The shape of the answer, never a value that would pass: a reading or a time must be entered or scanned.
 PLACEHOLDERS = {"temperature": "__._ ℃", "datetime": "YYYY-MM-DD HH:MM"}

@@ -12,8 +12,8 @@ from examops.i18n import _, pgettext, word
 from examops.services.counters import SessionCounters
 from examops.services.gate_view import RecentScan
 from examops.tui.i18n import code_label
-from examops.tui.words import ACTION, COUNTERS, RECENT, VERDICT
 from examops.tui.widgets.plain import DataTable, Static
+from examops.tui.words import ACTION, COUNTERS, RECENT, VERDICT
 
 VERDICT_STYLES = {
     "admitted": "bold green", "exception": "bold yellow", "denied": "bold red", "duplicate": "bold red reverse",

@@ -16,8 +16,8 @@ from textual.widgets import Input, Select
 from examops.domain.reallocation import AllocationPlan
 from examops.i18n import _, pgettext, word
 from examops.tui.i18n import localize_bindings
-from examops.tui.words import REVIEW_FORM, REVIEW_PREVIEW, ROSTER_KIND
 from examops.tui.widgets.plain import DataTable, Label, Static
+from examops.tui.words import REVIEW_FORM, REVIEW_PREVIEW, ROSTER_KIND
 
 
 @dataclass(frozen=True)

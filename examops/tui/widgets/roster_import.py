@@ -22,8 +22,8 @@ from examops.i18n import _, word
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
-from examops.tui.words import IMPORT_STAGE
 from examops.tui.widgets.plain import Label, Static
+from examops.tui.words import IMPORT_STAGE
 
 STAGES = ("read", "check", "write")
 

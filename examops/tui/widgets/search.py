@@ -12,22 +12,28 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from examops.domain.verdict import CandidateCard
 from examops.domain.literal import shown
+from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.messages import CandidatesFound, SearchFailed
-from examops.tui.words import SEX
 from examops.tui.widgets.plain import Label, OptionList, Static
+from examops.tui.words import SEX, STATE, VIA
 
 
 def card_line(card: CandidateCard) -> Text:
     """One result row: ticket, name, sex, masked ID, room and seat."""
     text = Text(card.ticket, style="bold")
     text.append(f"  {shown(card.name)}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}  ")
-    place = _('Room') + f' {card.room} ' + _('Seat') + f' {card.seat}' if card.room else _("no seat in this session")
-    text.append(place, style="dim" if card.room is None else "")
+    room, seat = card.current_room, card.current_seat
+    place = _('Room') + f' {room} ' + _('Seat') + f' {seat}' if room else _("no seat in this session")
+    text.append(place, style="dim" if room is None else "")
+    if card.placement is not None and card.placement.moved:
+        text.append("  " + _("Moved from {room}-{seat} ({via})").format(
+            room=card.placement.from_room or "-", seat=card.placement.from_seat or "-", via=word(VIA, card.placement.via)))
+    if card.state:
+        text.append("  " + word(STATE, card.state), style="bold")
     return text
 
 

@@ -13,11 +13,13 @@ from examops.domain.policy import Policy
 from examops.domain.verdict import Verdict
 from examops.i18n import _, word
 from examops.tui.i18n import code_label
-from examops.tui.words import ACTION, VERDICT
 from examops.tui.widgets.plain import Static
+from examops.tui.words import ACTION, VERDICT, VIA, WINDOW
 
 STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
           "unknown", "wrong_session", "invalid", "not_recorded")
+# Verdicts that borrow another's colour: outside the window is grey like a wrong session; an arrival is green.
+STYLE_OF = {"outside_window": "wrong_session", "arrived": "admitted", "returned": "admitted", "no_reentry": "denied"}
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     label = code_label(code) if code else (verdict.code or "")
     action = word(ACTION, verdict.action) if verdict.action else ""
     reason = (_("Reason: {reason}").format(reason=verdict.reason),) if verdict.reason else ()
-    title = word(VERDICT, kind) if kind in STYLES else kind.upper()
+    title = word(VERDICT, kind) if kind in STYLES or kind in STYLE_OF else kind.upper()
+    if kind in STYLE_OF:
+        return _borrowed(verdict, title)
     if kind == "not_recorded":
         return VerdictView(kind, title, label, reason)
     if kind == "admitted":
@@ -54,7 +58,11 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     if kind == "denied":
         return VerdictView(kind, title, label, reason)
     if kind == "duplicate":
-        first = _("First admitted at lane {lane}, {at}, by {staff}").format(lane=verdict.first_lane or "?", at=when(verdict.first_at) or "?", staff=verdict.first_staff or "?")
+        if verdict.first_lane is None and verdict.first_via:
+            first = _("Admitted at the chief proctor's desk ({via}), {at}, by {staff}").format(
+                via=word(VIA, verdict.first_via) if verdict.first_via in VIA else verdict.first_via, at=when(verdict.first_at) or "?", staff=verdict.first_by or "?")
+        else:
+            first = _("First admitted at lane {lane}, {at}, by {staff}").format(lane=verdict.first_lane or "?", at=when(verdict.first_at) or "?", staff=verdict.first_staff or "?")
         details = (_("Possible impersonation — call the chief proctor now"),) + _not_logged(verdict)
         return VerdictView(kind, title, first, details, flash=True)
     if kind == "unknown":
@@ -69,6 +77,20 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         scanned = (_("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
         return VerdictView(kind, title, verdict.reason, scanned)
     return VerdictView("unknown", title, verdict.reason)
+
+
+def _borrowed(verdict: Verdict, title: str) -> VerdictView:
+    """The verdicts after admission and outside the window: the reason says what and when, or where to go."""
+    reason = (_("Reason: {reason}").format(reason=verdict.reason),) if verdict.reason else ()
+    subtitle = ""
+    if verdict.window in WINDOW and verdict.opens_at and verdict.closes_at:
+        opens, closes = verdict.opens_at.split("T"), verdict.closes_at.split("T")
+        subtitle = word(WINDOW, verdict.window).format(session=verdict.session or "", date=opens[0], opens=opens[1],
+                                                      closes=closes[1])
+        reason = ()
+    elif verdict.go_room:
+        subtitle = _("Go to room {room}, seat {seat}").format(room=verdict.go_room, seat=verdict.go_seat or "-")
+    return VerdictView(STYLE_OF[verdict.verdict], title, subtitle or verdict.reason, reason + _not_logged(verdict))
 
 
 def _not_logged(verdict: Verdict) -> tuple[str, ...]:
