@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import io
+import threading
 import time
 
 import pytest
@@ -60,3 +62,40 @@ def count(site, table, **where) -> int:
         for column, value in where.items():
             query = query.where(getattr(table.c, column) == value)
         return conn.execute(query).scalar_one()
+
+
+class HeldRefresh:
+    """Hold a screen's next load in its worker across a layout pass of the screen, as a slow store does.
+
+    Wraps `name` of `target`, a function the load worker calls once per load: its first call waits until
+    `in_flight` is left, then runs as usual.
+    """
+
+    def __init__(self, monkeypatch, target, name: str) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        original = getattr(target, name)
+
+        def held(*args, **kwargs):
+            if not self.started.is_set():
+                self.started.set()
+                self.release.wait()
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(target, name, held)
+
+    @contextlib.asynccontextmanager
+    async def in_flight(self, pilot, screen):
+        """Request a refresh and lay the screen out while it loads; the load lands on leaving the block."""
+        layouts: list = []
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append, immediate=True)
+        try:
+            screen.request_refresh()
+            await until(pilot, self.started.is_set)
+            seen = len(layouts)
+            screen.refresh(layout=True)
+            await until(pilot, lambda: len(layouts) > seen)
+            await pilot.pause()
+            yield
+        finally:
+            self.release.set()
+            screen.screen_layout_refresh_signal.unsubscribe(screen)

@@ -17,11 +17,12 @@ from examops.services import report as report_service
 from examops.services.gate import Lane
 from examops.services.review import list_cases, resolve
 from examops.tui.app import ExamopsApp
+from examops.tui.screens import report as report_screen
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.report import ReportQRCode, ReportScreen, qr_blocks
 from examops.tui.screens.roster import RosterScreen
 from tests.conftest import TEST_PIN, at_local, seed_roster
-from tests.support.tui import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
+from tests.support.tui import HeldRefresh, count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
 ROOM_SEATS = 30
@@ -125,6 +126,24 @@ async def test_figures_rooms_and_arrivals_match_the_counts(morning):
         assert list(report_of(app).query_one("#report-arrivals").data) == [3, 0, 0, 7, 0, 0, 0, 1]
         assert "08:00–08:35 · peak 7 at 08:15" in text
         assert "Figures as of 08:40:00" in text
+
+
+@run_async
+async def test_a_refresh_keeps_the_focus_and_the_cursor_on_the_rooms_table(morning, monkeypatch):
+    """The figures recomputed every few seconds neither blank the view nor take the rooms table's focus."""
+    app = make_app(morning)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = report_of(app)
+        table = screen.query_one("#report-rooms")
+        await pilot.press("down", "down")
+        assert app.focused is table and table.cursor_row == 2
+        async with HeldRefresh(monkeypatch, report_screen, "session_figures").in_flight(pilot, screen):
+            assert "Attendance per room (4 rooms)" in screen_text(app)  # the figures stay in view meanwhile
+        await settle(pilot)
+        assert app.focused is table and table.cursor_row == 2
+        await pilot.press("up")
+        assert table.cursor_row == 1
 
 
 @run_async

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
 from examops.adapters.store import schema
+from examops.services import review as review_service
 from examops.services.gate import Lane
 from examops.services.review import approve, list_cases
 from examops.services.seating import plan_reallocation
@@ -12,7 +15,7 @@ from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.review import ReviewScreen
 from tests.conftest import TEST_PIN, at_local, seed_roster
-from tests.support.tui import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
+from tests.support.tui import HeldRefresh, count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
 
 SIZE = (120, 40)
 LEVELS = ("chief", "deputy", "supervisor")
@@ -134,6 +137,67 @@ async def test_table_lists_every_case_and_the_code_filter_narrows_it(morning):
         await pilot.press("c")  # clear the filters
         await settle(pilot)
         assert len(table_tickets(app)) == 7
+
+
+@run_async
+async def test_an_open_filter_list_stays_open_with_its_highlight_through_a_refresh(morning, monkeypatch):
+    """A refresh landing while the chief moves through the code list neither closes it nor moves the highlight."""
+    app = make_app(morning)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = review_of(app)
+        await pilot.press("f", "enter", "down", "down")
+        codes = screen.query_one("#filter-code", Select)
+        overlay = codes.query_one(SelectOverlay)
+        assert codes.expanded and app.focused is overlay and overlay.highlighted == 2
+        async with HeldRefresh(monkeypatch, review_service, "duplicate_alarms").in_flight(pilot, screen):
+            assert codes.expanded and app.focused is overlay
+        await settle(pilot)
+        assert codes.expanded and app.focused is overlay and overlay.highlighted == 2
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.filters == {"code": list(morning.policy.codes)[2]}  # row 0 is "all"
+
+
+@run_async
+async def test_a_new_lane_waits_until_the_open_lane_list_is_closed(morning):
+    """Lanes seen are offered as they come, but an open lane list is not rebuilt under the chief's cursor."""
+    app = make_app(morning)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = review_of(app)
+        lanes = screen.query_one("#filter-lane", Select)
+        await pilot.press("f", "tab", "tab", "enter", "down", "down")
+        overlay = lanes.query_one(SelectOverlay)
+        assert lanes.expanded and app.focused is overlay and overlay.highlighted == 2
+        Lane(morning, "C", "安检员3").check(morning.people[30].ticket, session_id="S1", outcome="fever",
+                                           evidence={"temp1": "38.0", "temp2": "38.1"})
+        screen.request_refresh()
+        await settle(pilot)
+        assert len(table_tickets(app)) == 8
+        assert lanes.expanded and app.focused is overlay and overlay.highlighted == 2
+        await pilot.press("escape")
+        screen.request_refresh()
+        await settle(pilot)
+        assert [value for _, value in lanes._options[1:]] == ["A", "B", "C"]
+
+
+@run_async
+async def test_a_refresh_keeps_the_focus_and_the_cursor_on_the_cases_table(morning, monkeypatch):
+    app = make_app(morning)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = review_of(app)
+        table = screen.query_one("#review-cases")
+        await cursor_to(pilot, table_tickets(app)[3])
+        chosen = table.highlighted_id
+        assert app.focused is table
+        async with HeldRefresh(monkeypatch, review_service, "duplicate_alarms").in_flight(pilot, screen):
+            assert "7/7 shown" in screen_text(app)  # the cases stay in view while they reload
+        await settle(pilot)
+        assert app.focused is table and table.highlighted_id == chosen
+        await pilot.press("down")
+        assert table.highlighted_id == str(table.coordinate_to_cell_key((4, 0)).row_key.value)
 
 
 @run_async

@@ -122,7 +122,9 @@ class ReportScreen(ChiefLock, Screen):
         self.locked = from_lane is not None
         self.can_return = can_return
         self.figures: SessionFigures | None = None
-        self.loading = False
+        # Not `loading`: that is Textual's Widget.loading, which covers the screen with a loading indicator,
+        # blanking the view and taking the focus on each refresh.
+        self.fetching = False
         self._load_again = False
         self.building = False
         self.cancel_requested = threading.Event()
@@ -136,7 +138,7 @@ class ReportScreen(ChiefLock, Screen):
     @property
     def idle(self) -> bool:
         """Figures shown for the session, nothing computing or building (tests wait on this)."""
-        return self.figures is not None and not self.loading and not self._load_again and not self.building
+        return self.figures is not None and not self.fetching and not self._load_again and not self.building
 
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -207,10 +209,10 @@ class ReportScreen(ChiefLock, Screen):
         if self.session is None:
             self.query_one("#report-status", Static).update(_("No session in the plan"))
             return
-        if self.loading:
+        if self.fetching:
             self._load_again = True
             return
-        self.loading = True
+        self.fetching = True
         self._load_again = False
         self._compute(self.session.id)
 
@@ -228,7 +230,7 @@ class ReportScreen(ChiefLock, Screen):
         self.post_message(FiguresComputed(session_id, figures, at))
 
     def on_figures_computed(self, message: FiguresComputed) -> None:
-        self.loading = False
+        self.fetching = False
         if message.session_id == self.session_id:
             self.figures, self.updated_at = message.figures, message.at
             self._show(message.figures)
@@ -238,7 +240,7 @@ class ReportScreen(ChiefLock, Screen):
             self.request_refresh()
 
     def on_figures_failed(self, message: FiguresFailed) -> None:
-        self.loading = False
+        self.fetching = False
         self.query_one("#report-status", Static).update(Text(pgettext("report.failed", "Figures unavailable: {error}").format(error=message.error), style="bold red"))
         if self._load_again:
             self.request_refresh()
@@ -417,7 +419,7 @@ class ReportScreen(ChiefLock, Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and (event.worker.group or "").startswith("report-"):
-            self.loading = False
+            self.fetching = False
             if self.building:
                 self._build_ended()
             self.notify(pgettext("report.failed", "Figures unavailable: {error}").format(error=str(event.worker.error)), severity="error", timeout=10)

@@ -70,7 +70,9 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         self.alarms: list[dict] = []
         self.marked: set[str] = set()
         self.approvers: dict[str, str] = {}
-        self.loading = False
+        # Not `loading`: that is Textual's Widget.loading, which covers the screen with a loading indicator,
+        # hiding every widget on each refresh (an open filter list closes, focus moves).
+        self.fetching = False
         self.loaded = False
         self.busy: str | None = None
         self._load_again = False
@@ -103,7 +105,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     @property
     def idle(self) -> bool:
         """Loaded, nothing loading and no decision running (tests wait on this)."""
-        return self.loaded and not self.loading and not self._load_again and self.busy is None
+        return self.loaded and not self.fetching and not self._load_again and self.busy is None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
@@ -123,10 +125,10 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     # -- loading -------------------------------------------------------
     def request_refresh(self) -> None:
         """Reload the cases and alarms; one load runs at a time, the last request wins."""
-        if self.loading:
+        if self.fetching:
             self._load_again = True
             return
-        self.loading = True
+        self.fetching = True
         self._load_again = False
         self._load(self.session_id, dict(self.filters))
 
@@ -144,7 +146,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         self.post_message(CasesLoaded(filters, all_cases, cases, alarms, record))
 
     def on_cases_loaded(self, message: CasesLoaded) -> None:
-        self.loading = False
+        self.fetching = False
         if message.filters == self.filters:
             self.loaded = True
             self.all_cases, self.cases, self.alarms = message.all_cases, message.cases, message.alarms
@@ -160,7 +162,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
             self.request_refresh()
 
     def on_cases_failed(self, message: CasesFailed) -> None:
-        self.loading = False
+        self.fetching = False
         self.query_one("#review-summary", Static).update(Text(_("Loading failed: {error}").format(error=message.error), style="bold red"))
         if self._load_again:
             self.request_refresh()
@@ -353,7 +355,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and (event.worker.group or "").startswith("review-"):
             self.busy = None
-            self.loading = False
+            self.fetching = False
             self.notify(_("Not done: {error}").format(error=str(event.worker.error)), severity="error", timeout=10)
 
 

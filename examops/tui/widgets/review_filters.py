@@ -36,10 +36,10 @@ class FilterBar(Horizontal):
 
     def show_choices(self, name: str, values: list[str]) -> None:
         """Offer `values` for the lane or room filter, keeping the current choice."""
-        if self._choices.get(name) == values:
-            return
-        self._choices[name] = values
         select = self.query_one(f"#filter-{name}", Select)
+        if self._choices.get(name) == values or select.expanded:
+            return  # an open list is not rebuilt under the chief's cursor; a refresh after it closes offers them
+        self._choices[name] = values
         with select.prevent(Select.Changed):
             select.set_options([(value, value) for value in values])
             if self.filters.get(name) in values:

@@ -221,3 +221,6 @@ class AlarmsTable(DataTable):
             first = f"{alarm.get('first_lane') or '-'} {when(alarm.get('first_at'))}"
             self.add_row(Text(when(alarm["at"]), style="bold red"), alarm["ticket"], alarm.get("name") or "-",
                          f"{alarm.get('lane') or '-'} · {alarm.get('staff') or '-'}", first, key=alarm["event_id"])
+        # Textual keeps this auto-height table's header at the widths it had before the rows came;
+        # one more repaint, once the new widths are measured, lines it up with the rows.
+        self.call_after_refresh(self.refresh)
