@@ -87,7 +87,7 @@ def test_the_pin_changes_only_with_the_old_one(live_store, tmp_path):
 
 
 def test_an_override_needs_the_pin_and_the_report_shows_its_reason(live_store, tmp_path):
-    closed = run("--db", live_store, "close", "--session", "S1", "--by", "王总监", pin=TEST_PIN)
+    closed = run("--db", live_store, "close", "--session", "S1", "--by", "王总监", "--reason", "演练提前结束", pin=TEST_PIN)
     assert closed.returncode == 0, closed.stderr
     site = Site.open(live_store)
     ticket = _first_ticket(site)
