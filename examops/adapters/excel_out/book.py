@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examops.adapters.excel_out.fit import fit_banner, fit_columns, fit_rows
 from examops.domain.report_digest import SheetCells
 from examops.i18n.report_words import lang_of, words
 from examops.locations import make_private
@@ -47,6 +48,8 @@ STYLES = (
 )
 
 CENTRED_ACROSS = ("eo_title", "eo_subtitle")
+MAX_ROW_POINTS = 409.0
+"""Excel's tallest row."""
 
 
 def writable(value: object) -> CellValue | None:
@@ -69,6 +72,8 @@ class Sheet:
         self.values: dict[tuple[int, int], CellValue] = {}
         self.width = len(widths)
         self.row = 1
+        self.banners: dict[int, CellValue] = {}
+        self.hidden_columns: set[int] = set()
         for column, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(column)].width = width
 
@@ -89,6 +94,8 @@ class Sheet:
     def banner(self, text: object, style: str = "eo_subtitle", height: float | None = None) -> None:
         """A line of text across the sheet's width (titles centred across it, other lines running on from column A)."""
         self.put(self.row, 1, text, style)
+        if writable(text) is not None:
+            self.banners[self.row] = writable(text)
         if style in CENTRED_ACROSS:
             for column in range(2, self.width + 1):
                 self.ws.cell(row=self.row, column=column).style = style
@@ -104,6 +111,23 @@ class Sheet:
             for column, value in enumerate(values, start=1):
                 self.put(self.row, column, value, "eo_text" if isinstance(value, str) else "eo_cell")
             self.row += 1
+
+    def hide_column(self, column: int) -> None:
+        """A column of machine values (keys the reader and the signature need): kept in the cells, never shown or printed."""
+        self.hidden_columns.add(column)
+        self.ws.column_dimensions[get_column_letter(column)].hidden = True
+
+    def fit(self, *, caps: dict[int, float] | None = None, rows_from: int = 1, skip_columns: Sequence[int] = ()) -> None:
+        """Widths from the widest value (East Asian width counted), wrapped rows made tall enough, long banners merged."""
+        table = {(r, c): v for (r, c), v in self.values.items()
+                 if r not in self.banners and c not in self.hidden_columns and c not in skip_columns}
+        fit_columns(self.ws, table, caps=caps)
+        fit_rows(self.ws, {(r, c): v for (r, c), v in table.items() if r >= rows_from})
+        for row, value in self.banners.items():
+            fit_banner(self.ws, row, value, self.width)
+        for row, dim in self.ws.row_dimensions.items():
+            if dim.height and dim.height > MAX_ROW_POINTS:
+                dim.height = MAX_ROW_POINTS
 
     def cells(self) -> SheetCells:
         return self.title, [(r, c, v) for (r, c), v in sorted(self.values.items())]

@@ -38,6 +38,7 @@ class ReportLayout(Book):
         return sheet
 
     def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False) -> None:
+        sheet.fit()
         a4_page(sheet.ws, title_rows=title_rows, header=f"{self.content.site} · {sheet.title}", landscape=landscape,
                 page=self.words["page"])
 

@@ -69,6 +69,7 @@ class ReportSheets(ReportLayout):
             if several:
                 sheet.put(sheet.row, 3 + len(content.sessions), content.figure_totals.get(key), "eo_cell")
             sheet.row += 1
+        sheet.hide_column(2)  # the figure keys: what `report verify` reads and the signature covers, never printed
         self._finish(sheet, title_rows=f"{header_row}:{header_row}")
 
     def _sub_label(self, group: str, sub: str) -> str:
