@@ -18,6 +18,9 @@ from examops.services.seating import occupancy
 from examops.services.site import Site
 
 
+FORMATS = ("xlsx", "pdf", "both")
+
+
 class DocumentsRefused(Exception):
     """A request the documents cannot be made for (unknown session or room), in words."""
 
@@ -59,17 +62,21 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
     return papers
 
 
-def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh") -> dict:
+def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh",
+                         fmt: str = "xlsx") -> dict:
     """Write one workbook per room (门贴, 签到表, 座位贴) into `out`; a rerun overwrites the same files."""
     from examops.adapters.excel_out.room_docs import write_room_workbook
 
+    if fmt not in FORMATS:
+        raise DocumentsRefused(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
+    formats = ("xlsx", "pdf") if fmt == "both" else (fmt,)
     papers = room_papers(site, session_id, room=room)
     out_dir = Path(out)
     private_dir(out_dir)
     rooms = []
     for paper in papers:
-        path = write_room_workbook(paper, out_dir, lang=lang)
+        paths = write_room_workbook(paper, out_dir, lang=lang, formats=formats)
         rooms.append({"room": paper.room, "name": paper.room_name, "kind": paper.kind,
-                      "candidates": len(paper.seats), "files": [str(path)]})
+                      "candidates": len(paper.seats), "files": [str(p) for p in paths]})
     return {"session": session_id, "out": str(out_dir), "rooms": rooms}
 

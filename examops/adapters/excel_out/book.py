@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from examops.adapters.excel_out.fit import fit_banner, fit_columns, fit_rows
+from examops.adapters.excel_out.fit import fill_width, fit_banner, fit_columns, fit_rows
 from examops.domain.report_digest import SheetCells
 from examops.i18n.report_words import lang_of, words
 from examops.locations import make_private
@@ -48,6 +48,8 @@ STYLES = (
 )
 
 CENTRED_ACROSS = ("eo_title", "eo_subtitle")
+PORTRAIT_UNITS, LANDSCAPE_UNITS = 96.0, 140.0
+"""About the width of A4's printable area in column-width units, at 100 %."""
 MAX_ROW_POINTS = 409.0
 """Excel's tallest row."""
 
@@ -117,11 +119,14 @@ class Sheet:
         self.hidden_columns.add(column)
         self.ws.column_dimensions[get_column_letter(column)].hidden = True
 
-    def fit(self, *, caps: dict[int, float] | None = None, rows_from: int = 1, skip_columns: Sequence[int] = ()) -> None:
+    def fit(self, *, caps: dict[int, float] | None = None, rows_from: int = 1, skip_columns: Sequence[int] = (),
+            fill: float | None = None) -> None:
         """Widths from the widest value (East Asian width counted), wrapped rows made tall enough, long banners merged."""
         table = {(r, c): v for (r, c), v in self.values.items()
                  if r not in self.banners and c not in self.hidden_columns and c not in skip_columns}
         fit_columns(self.ws, table, caps=caps)
+        if fill:
+            fill_width(self.ws, self.width, fill)
         fit_rows(self.ws, {(r, c): v for (r, c), v in table.items() if r >= rows_from})
         for row, value in self.banners.items():
             fit_banner(self.ws, row, value, self.width)

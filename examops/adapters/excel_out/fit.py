@@ -41,8 +41,9 @@ def _font_size(cell) -> float:  # noqa: ANN001
 
 
 def _scale(cell) -> float:  # noqa: ANN001
-    """Wider fonts need wider columns: widths are in units of an 11-point character."""
-    return max(_font_size(cell), 9.0) / 11.0
+    """Wider fonts need wider columns: widths are in units of an 11-point character (smaller fonts get no less room:
+    printers and PDF fonts set digits wider than Excel's estimate)."""
+    return max(_font_size(cell), 11.0) / 11.0
 
 
 def fit_columns(ws: Worksheet, cells, *, caps: dict[int, float] | None = None, floor: float = 6.0,  # noqa: ANN001
@@ -57,6 +58,20 @@ def fit_columns(ws: Worksheet, cells, *, caps: dict[int, float] | None = None, f
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = round(width, 1)
     return widths
+
+
+def fill_width(ws: Worksheet, columns: int, target: float) -> None:
+    """Widen columns 1…`columns` in proportion until they span `target` units (a form fills its page)."""
+    widths = [column_width(ws, c) for c in range(1, columns + 1)]
+    visible = [w for c, w in enumerate(widths, start=1) if not ws.column_dimensions[get_column_letter(c)].hidden]
+    total = sum(visible)
+    if not total or total >= target:
+        return
+    factor = target / total
+    for column, width in enumerate(widths, start=1):
+        dim = ws.column_dimensions[get_column_letter(column)]
+        if not dim.hidden:
+            dim.width = round(width * factor, 1)
 
 
 def column_width(ws: Worksheet, column: int) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from examops.adapters.excel_out.book import Book, Sheet, a4_page
+from examops.adapters.excel_out.book import LANDSCAPE_UNITS, PORTRAIT_UNITS, Book, Sheet, a4_page
 from examops.domain.report_content import ReportContent, SessionContent
 
 KEY_HEADER = "key"
@@ -38,7 +38,7 @@ class ReportLayout(Book):
         return sheet
 
     def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False) -> None:
-        sheet.fit()
+        sheet.fit(fill=LANDSCAPE_UNITS * 0.9 if landscape else PORTRAIT_UNITS * 0.9)
         a4_page(sheet.ws, title_rows=title_rows, header=f"{self.content.site} · {sheet.title}", landscape=landscape,
                 page=self.words["page"])
 

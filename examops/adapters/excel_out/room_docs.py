@@ -99,8 +99,8 @@ def session_line(paper: RoomPaper, lang: str = "zh") -> str:
     return f"{paper.session_name} ({paper.session_id}) · {paper.date} · {paper.start}–{paper.end}"
 
 
-def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh") -> Path:
-    """Write the room's workbook into `out_dir` (atomically replacing an earlier one) and return its path."""
+def room_workbook(paper: RoomPaper, *, lang: str = "zh") -> Workbook:
+    """The room's workbook laid out for A4: door list, sign-in sheet, seat labels."""
     words = _words(lang)
     workbook = Workbook()
     door = workbook.active
@@ -108,16 +108,29 @@ def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh") ->
     _door_list(door, paper, lang)
     _sign_in_sheet(workbook.create_sheet(words["signin"]), paper, lang)
     _seat_labels(workbook.create_sheet(words["labels"]), paper, lang)
+    return workbook
+
+
+def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh", formats: tuple[str, ...] = ("xlsx",)) -> list[Path]:
+    """Write the room's papers into `out_dir` as xlsx and/or PDF (atomically replacing earlier ones); their paths."""
+    workbook = room_workbook(paper, lang=lang)
     path = Path(out_dir) / workbook_name(paper, lang)
-    temp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-    try:
-        workbook.save(temp_name)
-        make_private(temp_name)
-        os.replace(temp_name, path)
-    except BaseException:
-        temp_name.unlink(missing_ok=True)
-        raise
-    return path
+    written = []
+    if "pdf" in formats:  # first: saving the workbook closes the images' buffers
+        from examops.adapters.pdf.sheet_pdf import write_pdf
+
+        written.append(write_pdf(workbook.worksheets, path.with_suffix(".pdf"), title=room_title(paper, lang)))
+    if "xlsx" in formats:
+        temp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
+        try:
+            workbook.save(temp_name)
+            make_private(temp_name)
+            os.replace(temp_name, path)
+        except BaseException:
+            temp_name.unlink(missing_ok=True)
+            raise
+        written.insert(0, path)
+    return written
 
 
 def _a4(ws: Worksheet, paper: RoomPaper, lang: str, document: str, title_rows: int, *, landscape: bool = False) -> None:
