@@ -84,6 +84,10 @@ def figure_table(sessions: Sequence[SessionContent], lang: str) -> tuple[list[st
         for key in keys[len(FIGURE_META):]:
             name, _, sub = key.partition(".")
             column[key] = _cell(summary[name].get(sub, 0) if sub else summary[name], lang)
+        if "reasons" in column:  # what stands in the way of 三零, in the report's language
+            from examops.i18n.report_words import reason_text
+
+            column["reasons"] = "\n".join(reason_text(r, lang) for r in sc.figures.reasons) or None
         columns.append({k: v for k, v in column.items() if v is not None})
     totals: dict[str, int | str] = {}
     for key in keys[len(FIGURE_META):]:

@@ -171,7 +171,8 @@ def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(
     assert spoiled["zero_incident"] is False and spoiled["reasons"] == ["1 incident(s) recorded"]
     assert spoiled["incidents_by_kind"] == {"cheating": 1}
     cells = summary_cells(tmp_path / "incident.xlsx", "S1")
-    assert (cells["zero_incident"], cells["reasons"], cells["incidents_by_kind.cheating"]) == ("否", "1 incident(s) recorded", 1)
+    # JSON keeps the machine wording; the Chinese report says it in Chinese.
+    assert (cells["zero_incident"], cells["reasons"], cells["incidents_by_kind.cheating"]) == ("否", "记录违纪及异常事件 1 起", 1)
     assert any(site.people[35].ticket in row and "phone under the desk" in row for row in sheet_rows(tmp_path / "incident.xlsx", "S1-002"))
 
 
