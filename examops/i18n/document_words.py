@@ -70,3 +70,49 @@ def gate_reason(text: str, lang: str) -> str:
         if found:
             return catalog.gettext(message).format(**found.groupdict())
     return text
+
+
+FORM_WORDS = {
+    "summary_sheet": N_("Site summary"),
+    "summary_title": N_("Site summary of the session"),
+    "item": N_("Item"),
+    "count": N_("Count"),
+    "expected": NP_("report.figure.expected", "Expected"),
+    "present": NP_("report.figure.present", "Present"),
+    "absent": NP_("report.figure.absent", "Absent"),
+    "misconduct": N_("Misconduct and cheating"),
+    "moved": N_("Candidates moved"),
+    "exceptions": NP_("report.figure.exceptions", "Exceptions"),
+    "rooms_opened": N_("Backup and isolation rooms opened"),
+    "room": N_("Room"),
+    "kind": N_("Kind"),
+    "seated": N_("Seated there"),
+    "none": N_("none"),
+    "verdict": N_("Zero incidents, zero mistakes, zero errors"),
+    "in_the_way": N_("What stands in the way"),
+    "chief_sign": N_("Chief proctor (signature): ________________   Site director (signature): ________________"),
+    "date_line": N_("Date: ________"),
+    "report_sheet": N_("Misconduct report {number}"),
+    "report_title": N_("Misconduct report of a candidate"),
+    "exam": N_("Exam"),
+    "site": N_("Site"),
+    "session": N_("Session"),
+    "name": N_("Name"),
+    "ticket": N_("Ticket"),
+    "id": N_("ID number"),
+    "room_seat": N_("Room / seat"),
+    "at": N_("Found at"),
+    "incident_kind": N_("Kind of breach"),
+    "facts": N_("What happened"),
+    "recorded_by": NP_("docs.form", "Recorded by"),
+    "proctor_sign": N_("Proctors (signatures): ________________   ________________   Date and time: ____________"),
+    "candidate_sign": N_("Candidate (signature): ________________   If the candidate refuses to sign, the proctors note it here: ________________"),
+    "number": N_("No. {id}"),
+    "page": N_("Page &P of &N"),
+    "file": N_("{session}_site_summary_misconduct_reports"),
+}
+
+
+@cache
+def form_words(lang: str) -> dict[str, str]:
+    return {key: word(FORM_WORDS, key, normalise_language(lang)) for key in FORM_WORDS}
