@@ -29,6 +29,8 @@ DEFAULT_WIDTH = 8.43
 DEFAULT_HEIGHT = 15.0
 EMU_PER_POINT = 12700
 PAD = 2.0
+CID_SUBSTITUTES = str.maketrans({"\u00b7": "\u30fb", "\u2013": "-"})
+"""Characters STSong-Light's Unicode map lacks, as ones it has (· prints as a box otherwise)."""
 
 
 def width_points(units: float) -> float:
@@ -176,7 +178,7 @@ class SheetPainter:
         self.c.setDash()
 
     def _text(self, cell, x: float, y: float, w: float, h: float) -> None:  # noqa: ANN001
-        align, text = cell.alignment, str(cell.value)
+        align, text = cell.alignment, self._printable(str(cell.value))
         font = self.font.bold if cell.font is not None and cell.font.b else self.font.body
         size = float(cell.font.sz or 11) * self.l.scale if cell.font is not None else 11 * self.l.scale
         horizontal = align.horizontal or ("right" if isinstance(cell.value, int) else "left")
@@ -201,18 +203,28 @@ class SheetPainter:
         block = leading * len(lines)
         vertical = align.vertical or "bottom"
         top = {"top": y + h - PAD, "center": y + (h + block) / 2}.get(vertical, y + block + PAD)
-        self.c.setFillColor(_colour(cell.font.color.rgb if cell.font is not None and cell.font.color is not None
-                                    and isinstance(cell.font.color.rgb, str) else "FF000000"))
-        self.c.setFont(font, size)
+        colour = _colour(cell.font.color.rgb if cell.font is not None and cell.font.color is not None
+                         and isinstance(cell.font.color.rgb, str) else "FF000000")
+        bold = bool(cell.font is not None and cell.font.b)
         left = x + PAD + (align.indent or 0) * 6 * self.l.scale
         for index, line in enumerate(lines):
             baseline = top - leading * index - size * 0.95
-            if horizontal == "center":
-                self.c.drawCentredString(x + w / 2, baseline, line)
-            elif horizontal == "right":
-                self.c.drawRightString(x + w - PAD, baseline, line)
-            else:
-                self.c.drawString(left, baseline, line)
+            width = stringWidth(line, font, size)
+            start = {"center": x + (w - width) / 2, "right": x + w - PAD - width}.get(horizontal, left)
+            self.c.saveState()  # the render mode is graphics state: restored after, so the next text is plain
+            text = self.c.beginText(start, baseline)
+            text.setFont(font, size)
+            text.setFillColor(colour)
+            if bold:  # CJK system fonts rarely come with a bold face: stroke the outline as well
+                self.c.setStrokeColor(colour)
+                self.c.setLineWidth(size * 0.035)
+                text.setTextRenderMode(2)
+            text.textLine(line)
+            self.c.drawText(text)
+            self.c.restoreState()
+
+    def _printable(self, text: str) -> str:
+        return text.translate(CID_SUBSTITUTES) if self.font.embedded is None else text
 
     def _images(self, tops: dict[int, float]) -> None:
         for image in getattr(self.ws, "_images", []):
@@ -239,14 +251,13 @@ class SheetPainter:
                 text = getattr(part, where).text
                 if not text:
                     continue
-                text = text.replace("&P", str(number)).replace("&N", str(count)).replace("&&", "&")
-                self.c.setFont(self.font.body, 8)
-                if where == "left":
-                    self.c.drawString(layout.left, y, text)
-                elif where == "center":
-                    self.c.drawCentredString(layout.page_w / 2, y, text)
-                else:
-                    self.c.drawRightString(layout.page_w - layout.right, y, text)
+                text = self._printable(text.replace("&P", str(number)).replace("&N", str(count)).replace("&&", "&"))
+                width = stringWidth(text, self.font.body, 8)
+                x = {"left": layout.left, "center": (layout.page_w - width) / 2}.get(where, layout.page_w - layout.right - width)
+                line = self.c.beginText(x, y)
+                line.setFont(self.font.body, 8)
+                line.textLine(text)
+                self.c.drawText(line)
 
 
 def _image_bytes(image) -> bytes:  # noqa: ANN001
