@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from examops.i18n import NP_, N_, normalise_language, translator, word
+from examops.i18n import N_, NP_, normalise_language, translator, word
 
 ROOM_WORDS = {
     "door": NP_("docs.sheet", "Door list"),

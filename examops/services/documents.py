@@ -29,7 +29,6 @@ from examops.locations import private_dir
 from examops.services.seating import occupancy
 from examops.services.site import Site
 
-
 FORMATS = ("xlsx", "pdf", "both")
 
 

@@ -10,6 +10,7 @@ from examops.adapters.excel_out.report_layout import KEY_HEADER, ReportLayout, r
 from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES
 from examops.domain.report_content import SessionContent
+from examops.i18n.document_words import closed_note, gate_reason
 from examops.i18n.report_words import (
     ACTION_LABELS,
     FIGURE_LABELS,
@@ -24,7 +25,6 @@ from examops.i18n.report_words import (
     reason_text,
     yes_no,
 )
-from examops.i18n.document_words import closed_note, gate_reason
 
 ROOM_SHEETS_UP_TO = 80
 """Rooms of a session get a sheet each up to this many; beyond, one sheet per session with a page per room."""
