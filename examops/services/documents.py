@@ -24,8 +24,8 @@ from examops.domain.papers import (
     SiteSummaryPaper,
     room_kind_rank,
 )
-from examops.services.figures import session_figures
 from examops.locations import private_dir
+from examops.services.figures import session_figures
 from examops.services.seating import occupancy
 from examops.services.site import Site
 

@@ -4,16 +4,20 @@ no machine keys on paper; the signature still covers the keys and verification s
 from __future__ import annotations
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string
 
 from examops.services.documents import write_room_documents
 from tests.integration.test_report import morning, report_json, verify  # noqa: F401  (the fixture)
 from tests.support.print_check import print_problems
 
 
-def _visible_values(ws) -> set[str]:  # noqa: ANN001
-    hidden = {c for c in range(1, ws.max_column + 1) if ws.column_dimensions[get_column_letter(c)].hidden}
-    return {str(cell.value) for row in ws.iter_rows() for cell in row if cell.value is not None and cell.column not in hidden}
+def _printed_values(ws) -> set[str]:  # noqa: ANN001
+    """The values inside the sheet's print area (the whole sheet when it has none)."""
+    last = ws.max_column
+    if ws.print_area:
+        corner = str(ws.print_area).split(":")[-1].replace("$", "")
+        last = column_index_from_string("".join(ch for ch in corner if ch.isalpha()))
+    return {str(cell.value) for row in ws.iter_rows() for cell in row if cell.value is not None and cell.column <= last}
 
 
 def test_report_sheets_fit_their_cells_and_show_no_machine_keys(morning, tmp_path):  # noqa: F811
@@ -24,7 +28,7 @@ def test_report_sheets_fit_their_cells_and_show_no_machine_keys(morning, tmp_pat
     assert problems == []
     keys = {k for k, v in summary.items() if not isinstance(v, dict)} | {
         f"{k}.{sub}" for k, v in summary.items() if isinstance(v, dict) for sub in v}
-    shown = _visible_values(workbook.worksheets[0])
+    shown = _printed_values(workbook.worksheets[0])
     assert not keys & shown, sorted(keys & shown)
     assert "exceptions_by_code.no_test_cert" in {str(c.value) for row in workbook.worksheets[0].iter_rows() for c in row}
     assert verify(out).exit_code == 0

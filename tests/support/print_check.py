@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 
 def cells_wide(text: str) -> int:
@@ -22,15 +22,23 @@ def _hidden(ws, column: int) -> bool:  # noqa: ANN001
     return bool(dim is not None and dim.hidden)
 
 
+def _last_printed(ws) -> int:  # noqa: ANN001
+    if not ws.print_area:
+        return ws.max_column
+    corner = str(ws.print_area).split(":")[-1].replace("$", "")
+    return column_index_from_string("".join(ch for ch in corner if ch.isalpha()))
+
+
 def print_problems(ws) -> list[str]:  # noqa: ANN001
-    """Each visible cell whose text does not fit its cell (or merged range) at the sheet's widths and heights."""
+    """Each printed cell whose text does not fit its cell (or merged range) at the sheet's widths and heights."""
     merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
     inside = {(row, col) for r in ws.merged_cells.ranges for row in range(r.min_row, r.max_row + 1)
               for col in range(r.min_col, r.max_col + 1)} - set(merged)
-    problems = []
+    problems, last = [], _last_printed(ws)
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value is None or (cell.row, cell.column) in inside or _hidden(ws, cell.column):
+            if cell.value is None or (cell.row, cell.column) in inside or _hidden(ws, cell.column) \
+                    or cell.column > last:
                 continue
             align = cell.alignment
             if align.horizontal == "centerContinuous" or align.shrink_to_fit:
@@ -42,7 +50,7 @@ def print_problems(ws) -> list[str]:  # noqa: ANN001
             elif not align.wrap_text and (cell.border.left is None or not cell.border.left.style):
                 # Unbordered text runs on over empty neighbours, up to the sheet's last column.
                 width, column = _width(ws, cell.column), cell.column + 1
-                while column <= ws.max_column and ws.cell(cell.row, column).value is None:
+                while column <= last and ws.cell(cell.row, column).value is None:
                     width, column = width + _width(ws, column), column + 1
             else:
                 width = _width(ws, cell.column)

@@ -2,15 +2,16 @@
 
 Widths are counted in display cells (`unicodedata.east_asian_width`: W and F
 take two, everything else one), the unit Excel's column width roughly is.
-A column grows to its widest value up to its cap; past the cap it wraps, and
-the row is made as tall as its tallest cell's lines. A line of text across
-the sheet (a banner) that is wider than the table is merged across it and
-wrapped, so it is neither cut at the print edge nor run into the margin.
+A column grows to its widest value; a column whose cells wrap stops at its
+cap, and the row is made as tall as its tallest cell's lines. A line of text
+across the sheet (a banner) wider than the sheet is split into lines that fit
+(`split_line`), since the signed report merges no cells and changes no style.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 from openpyxl.styles import Alignment
@@ -54,10 +55,24 @@ def fit_columns(ws: Worksheet, cells, *, caps: dict[int, float] | None = None, f
     for (row, column), value in cells.items():
         cell = ws.cell(row=row, column=column)
         need = display_width(value) * _scale(cell) + PADDING
-        widths[column] = max(widths.get(column, floor), min(need, caps.get(column, cap)))
+        limit = caps.get(column, cap) if cell.alignment.wrap_text else max(caps.get(column, cap), need)
+        widths[column] = max(widths.get(column, floor), min(need, limit))
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = round(width, 1)
     return widths
+
+
+def split_line(text: str, width: float) -> list[str]:
+    """`text` as lines of at most `width` display cells, broken after a separator or between East Asian characters
+    (a run of digits or Latin letters stays whole)."""
+    lines, line = [], ""
+    for token in re.findall(r"[^\s\u3000-\u303f\uff00-\uffef\u2e80-\u9fff]+[；;，,、。.）)]?|.", text):
+        if line and display_width(line + token) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return [*lines, line] if line else lines or [""]
 
 
 def fill_width(ws: Worksheet, columns: int, target: float) -> None:
@@ -79,12 +94,15 @@ def column_width(ws: Worksheet, column: int) -> float:
     return float(width) if width else 8.43
 
 
-def fit_rows(ws: Worksheet, cells, *, wrap: bool = True) -> None:  # noqa: ANN001
-    """Make each row as tall as the most lines any of `cells` in it takes at its column's width (wrapping them)."""
+def fit_rows(ws: Worksheet, cells, *, wrap: bool = False) -> None:  # noqa: ANN001
+    """Make each row as tall as the most lines any of `cells` in it takes at its column's width (`wrap`: turning
+    wrapping on for a cell that needs it; the signed report never does, its styles are fixed)."""
     needed: dict[int, float] = {}
     for (row, column), value in cells.items():
         cell = ws.cell(row=row, column=column)
         width = column_width(ws, column)
+        if not cell.alignment.wrap_text and not wrap:
+            continue
         lines = wrapped_lines(value, width / _scale(cell))
         if lines > 1 and wrap and not cell.alignment.wrap_text:
             cell.alignment = _with_wrap(cell.alignment)
@@ -93,20 +111,6 @@ def fit_rows(ws: Worksheet, cells, *, wrap: bool = True) -> None:  # noqa: ANN00
     for row, height in needed.items():
         current = ws.row_dimensions[row].height
         ws.row_dimensions[row].height = max(height, float(current or 0))
-
-
-def fit_banner(ws: Worksheet, row: int, value: object, columns: int) -> None:
-    """A line across the sheet: merged and wrapped over `columns` when it would run past them, and tall enough."""
-    cell = ws.cell(row=row, column=1)
-    total = sum(column_width(ws, c) for c in range(1, columns + 1))
-    if display_width(value) * _scale(cell) + PADDING <= total:
-        return
-    if columns > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    cell.alignment = _with_wrap(cell.alignment)
-    lines = wrapped_lines(value, total / _scale(cell))
-    height = lines * _font_size(cell) * LINE_POINTS + ROW_PADDING
-    ws.row_dimensions[row].height = max(height, float(ws.row_dimensions[row].height or 0))
 
 
 def _with_wrap(alignment: Alignment) -> Alignment:

@@ -9,7 +9,8 @@ from examops.domain.report_content import ReportContent, SessionContent
 from examops.i18n.document_words import room_words
 
 KEY_HEADER = "key"
-"""The header of the column of figure keys (Summary) and field keys (signature sheet): what the reader looks for."""
+"""The header of the column of figure keys (Summary: the last column, outside the print area) and field keys
+(signature sheet, column B): what the reader looks for."""
 
 
 def room_title(room: str, name: str, lang: str) -> str:
@@ -34,11 +35,13 @@ class ReportLayout(Book):
 
     def _sheet(self, title: str, widths: Sequence[float]) -> Sheet:
         sheet = Sheet(self, title, widths)
+        sheet.span = max(sheet.span, PORTRAIT_UNITS * 0.9)  # `_finish` widens the columns to at least this
         self.sheets.append(sheet)
         return sheet
 
-    def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False) -> None:
-        sheet.fit(fill=LANDSCAPE_UNITS * 0.9 if landscape else PORTRAIT_UNITS * 0.9)
+    def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False,
+                machine_columns: Sequence[int] = ()) -> None:
+        sheet.fit(fill=LANDSCAPE_UNITS * 0.9 if landscape else PORTRAIT_UNITS * 0.9, machine_columns=machine_columns)
         a4_page(sheet.ws, title_rows=title_rows, header=f"{self.content.site} · {sheet.title}", landscape=landscape,
                 page=self.words["page"])
 

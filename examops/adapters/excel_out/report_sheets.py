@@ -5,7 +5,7 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.pagebreak import Break
 
-from examops.adapters.excel_out.book import Sheet
+from examops.adapters.excel_out.book import PORTRAIT_UNITS, Sheet
 from examops.adapters.excel_out.report_layout import KEY_HEADER, ReportLayout, room_title, session_line
 from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES
@@ -37,7 +37,10 @@ class ReportSheets(ReportLayout):
     def _summary(self) -> None:
         content, w = self.content, self.words
         several = len(content.sessions) > 1
-        sheet = self._sheet(w["summary"], [30, 24] + [16] * (len(content.sessions) + several))
+        printed = len(content.sessions) + several
+        key_column = 2 + printed  # right of the figures, outside the print area: for the reader and the signature
+        sheet = self._sheet(w["summary"], [30] + [16] * printed + [24])
+        sheet.span = max(sum([30] + [16] * printed), PORTRAIT_UNITS * 0.9)
         self.summary_title = sheet.title
         self._heading(sheet, w["summary_title"])
         sheet.banner(w["verdict_sep"].join(session_line(content, sc) for sc in content.sessions))
@@ -51,7 +54,7 @@ class ReportSheets(ReportLayout):
         sheet.banner(w["verdict"].format(verdicts=w["verdict_sep"].join(verdicts)), "eo_section", height=32)
         sheet.row += 1
         header_row = sheet.row
-        headers = [w["item"], KEY_HEADER] + [sc.session.id for sc in content.sessions] + ([w["total"]] if several else [])
+        headers = [w["item"]] + [sc.session.id for sc in content.sessions] + ([w["total"]] if several else []) + [KEY_HEADER]
         for column, header in enumerate(headers, start=1):
             sheet.put(header_row, column, header, "eo_head")
         sheet.row += 1
@@ -64,14 +67,13 @@ class ReportSheets(ReportLayout):
                 sheet.row += 1
             label = self._sub_label(group, sub) if sub else pick(FIGURE_LABELS, key, self.lang)
             sheet.put(sheet.row, 1, ("　　" + label) if sub else label, "eo_text")
-            sheet.put(sheet.row, 2, key, "eo_code")
+            sheet.put(sheet.row, key_column, key, "eo_code")
             for offset, column in enumerate(content.figure_columns):
-                sheet.put(sheet.row, 3 + offset, column.get(key), "eo_text" if isinstance(column.get(key), str) else "eo_cell")
+                sheet.put(sheet.row, 2 + offset, column.get(key), "eo_text" if isinstance(column.get(key), str) else "eo_cell")
             if several:
-                sheet.put(sheet.row, 3 + len(content.sessions), content.figure_totals.get(key), "eo_cell")
+                sheet.put(sheet.row, 2 + len(content.sessions), content.figure_totals.get(key), "eo_cell")
             sheet.row += 1
-        sheet.hide_column(2)  # the figure keys: what `report verify` reads and the signature covers, never printed
-        self._finish(sheet, title_rows=f"{header_row}:{header_row}")
+        self._finish(sheet, title_rows=f"{header_row}:{header_row}", machine_columns=(key_column,))
 
     def _person(self, who: str | None) -> str:
         """A person as recorded; a bare level key (`--by chief`, the CLI's default) as the level's title."""

@@ -47,7 +47,7 @@ class SheetLayout:
         self.page_w, self.page_h = landscape(A4) if self.landscape else A4
         m = ws.page_margins
         self.left, self.right, self.top, self.bottom = (m.left * 72, m.right * 72, m.top * 72, m.bottom * 72)
-        self.columns = ws.max_column
+        self.columns = self._printed_columns()
         self.widths = [0.0] + [self._col_width(c) for c in range(1, self.columns + 1)]
         self.heights = [0.0] + [float(ws.row_dimensions[r].height or DEFAULT_HEIGHT) if not ws.row_dimensions[r].hidden
                                 else 0.0 for r in range(1, ws.max_row + 1)]
@@ -59,6 +59,16 @@ class SheetLayout:
             self.x.append(self.x[-1] + self.widths[c] * self.scale)
         self.title_rows = self._title_rows()
         self.pages = self._paginate()
+
+    def _printed_columns(self) -> int:
+        """The last column to print: the print area's when the sheet has one (machine keys lie beyond it)."""
+        area = self.ws.print_area
+        if area:
+            last = str(area).split(",")[-1].split("!")[-1].split(":")[-1].replace("$", "")
+            letters = "".join(ch for ch in last if ch.isalpha())
+            if letters:
+                return min(column_index_from_string(letters), self.ws.max_column)
+        return self.ws.max_column
 
     def _col_width(self, column: int) -> float:
         dim = self.ws.column_dimensions.get(get_column_letter(column))
