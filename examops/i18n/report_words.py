@@ -132,6 +132,7 @@ FIGURE_LABELS = {
     "duplicates": N_("Duplicate-scan alarms"),
     "open_alarms": N_("Alarms not resolved"),
     "alarm_incidents": N_("Alarms found to be incidents"),
+    "left_early": N_("Left for good before the end"),
     "duplicate_admissions": N_("Duplicate admissions"),
     "conflicts": N_("Offline lane conflicts"),
     "voided": N_("Voided events"),
