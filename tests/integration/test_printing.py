@@ -50,3 +50,15 @@ def test_room_documents_fit_their_cells(morning, tmp_path):  # noqa: F811
     for room in result["rooms"]:
         workbook = load_workbook(room["files"][0])
         assert [p for ws in workbook.worksheets for p in print_problems(ws)] == [], room["room"]
+
+
+def test_room_record_counts_add_up_on_paper(morning, tmp_path):  # noqa: F811
+    out = tmp_path / "S1.xlsx"
+    report_json(morning, out, "--session", "S1")
+    workbook = load_workbook(out)
+    for title in ("S1-004", "S1-B01", "S1-001"):
+        cells = [v for row in workbook[title].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
+        counts = dict(zip(cells[::2], cells[1::2]))
+        assert counts["应到"] == counts["实到"] + counts["缺考"] + counts["未到"] + counts["调出"], (title, counts)
+    b01 = [v for row in workbook["S1-B01"].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
+    assert dict(zip(b01[::2], b01[1::2]))["调入"] == len(morning.groups["held"])

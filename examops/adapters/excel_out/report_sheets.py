@@ -241,10 +241,13 @@ class ReportSheets(ReportLayout):
         line = w["room_line"].format(room=room_title(room, name, lang), kind=pick(ROOM_KINDS, kind, lang))
         sheet.banner(f"{w['room_title']}　{line}" if heading else line, "eo_form" if heading else "eo_line",
                      height=26 if heading else None)
-        for column, value in enumerate((w["expected"], numbers.expected, w["present"], numbers.present,
-                                        w["absent"], len(numbers.absent)), start=1):
-            sheet.put(sheet.row, column, value, "eo_head" if isinstance(value, str) else "eo_cell")
-        sheet.row += 1
+        # Two rows of counts that add up on paper: 应到 = 实到 + 缺考 + 未到 + 调出 (调入 sit here too).
+        for counts in ((w["expected"], numbers.expected, w["present"], numbers.present, w["absent"], len(numbers.absent)),
+                       (w["not_arrived_count"], len(numbers.not_arrived), w["moved_out_count"], len(numbers.moved_out),
+                        w["moved_in_count"], len(numbers.moved_in))):
+            for column, value in enumerate(counts, start=1):
+                sheet.put(sheet.row, column, value, "eo_head" if isinstance(value, str) else "eo_cell")
+            sheet.row += 1
         sections = (
             (w["absentees"], [w["seat"], w["ticket"], w["name"]], [[s.seat, s.ticket, s.name] for s in numbers.absent]),
             (w["room_exceptions"], [w["ticket"], w["name"], w["code"], w["action"], w["status"]],
