@@ -13,18 +13,31 @@ from examops.cli.common import Failure, emit, open_site
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the workbooks.")
 @click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True,
               help="Language of the headings (names and rooms are printed as in the roster).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
+              help="A4 workbooks, PDFs made directly (no LibreOffice), or both.")
+@click.option("--forms", is_flag=True,
+              help="The site's forms instead: the 考点 summary and a 违纪情况报告单 per misconduct or cheating incident.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def docs(ctx, session_id, room_id, out_dir, lang, as_json) -> None:  # noqa: ANN001
+def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, as_json) -> None:  # noqa: ANN001
     """Door lists (考场门贴), sign-in sheets (签到表) and seat labels (座位贴), one workbook per room.
 
     Reads who sits where now: run it again after a reallocation and the files are rewritten.
     """
-    from examops.services.documents import DocumentsRefused, write_room_documents
+    from examops.services.documents import DocumentsRefused, write_room_documents, write_site_forms
 
     site = open_site(ctx, check=False)
+    if forms:
+        try:
+            result = write_site_forms(site, session_id, out_dir, lang=lang.lower(), fmt=fmt)
+        except DocumentsRefused as exc:
+            raise Failure(str(exc)) from None
+        except OSError as exc:
+            raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
+        emit(result, as_json, f"{result['misconduct_reports']} misconduct report(s) → {', '.join(result['files'])}")
+        return
     try:
-        result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower())
+        result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower(), fmt=fmt)
     except DocumentsRefused as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:

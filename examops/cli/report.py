@@ -30,9 +30,11 @@ def _figures_line(summary: dict) -> str:
 @click.option("--all", "all_sessions", is_flag=True, help="Every session of the plan.")
 @click.option("--out", type=click.Path(dir_okay=False), help="The workbook to write (.xlsx).")
 @click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
+              help="The signed workbook, a PDF print of it (made directly, no LibreOffice), or both.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def report(ctx, session_id, all_sessions, out, lang, as_json) -> None:  # noqa: ANN001
+def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # noqa: ANN001
     """The signed session report for the bureau: examops report (--session ID | --all) --out FILE.xlsx.
 
     Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`.
@@ -47,13 +49,14 @@ def report(ctx, session_id, all_sessions, out, lang, as_json) -> None:  # noqa: 
         raise Failure("give --out FILE.xlsx")
     site = open_site(ctx, check=False)
     try:
-        result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower())
+        result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower(),
+                              fmt=fmt)
     except _refused() as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
     lines = [_figures_line(s) for s in result.get("sessions", [result])]
-    lines.append(f"written {result['out']} · signed by key {result['fingerprint']}")
+    lines.append(f"written {', '.join(result['files'])} · signed by key {result['fingerprint']}")
     emit(result, as_json, "\n".join(lines))
 
 

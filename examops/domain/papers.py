@@ -39,3 +39,65 @@ class RoomPaper:
     room_name: str
     kind: str
     seats: tuple[SeatLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PaperHeading:
+    """What every form of one session is headed with."""
+
+    exam: str
+    site: str
+    session_id: str
+    session_name: str
+    date: str
+    start: str
+    end: str
+
+
+MISCONDUCT_KINDS = ("misconduct", "cheating")
+"""The incidents that get an 应试人员违纪情况报告单 each."""
+
+
+@dataclass(frozen=True, slots=True)
+class MisconductReport:
+    """One 应试人员违纪情况报告单: who, where, when (local time), what happened; signature lines are the form's."""
+
+    heading: PaperHeading
+    incident_id: str
+    kind: str
+    severity: str
+    at: str  # local site time, as a person reads it
+    room: str
+    room_name: str
+    seat: int | None
+    ticket: str
+    name: str
+    id_masked: str
+    note: str
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedRoom:
+    """A backup or isolation room that had candidates seated in it this session."""
+
+    room: str
+    name: str
+    kind: str
+    seated: int
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSummaryPaper:
+    """The 考点 summary of one session: the counts, the rooms opened and the 三零 verdict with what stands in its way."""
+
+    heading: PaperHeading
+    expected: int
+    present: int
+    absent: int
+    misconduct: int
+    moved: int
+    exceptions: int
+    rooms_opened: tuple[OpenedRoom, ...]
+    zero_incident: bool
+    reasons: tuple[object, ...]  # the figures' reasons (code and count), worded by the writer in its language

@@ -8,14 +8,28 @@ after a reallocation rewrites the same files.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from examops.adapters.store import report_queries as q
 from examops.domain import idnumber
-from examops.domain.papers import RoomPaper, SeatLine, room_kind_rank
+from examops.domain.papers import (
+    MISCONDUCT_KINDS,
+    MisconductReport,
+    OpenedRoom,
+    PaperHeading,
+    RoomPaper,
+    SeatLine,
+    SiteSummaryPaper,
+    room_kind_rank,
+)
 from examops.locations import private_dir
+from examops.services.figures import session_figures
 from examops.services.seating import occupancy
 from examops.services.site import Site
+
+FORMATS = ("xlsx", "pdf", "both")
 
 
 class DocumentsRefused(Exception):
@@ -59,17 +73,85 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
     return papers
 
 
-def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh") -> dict:
+def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh",
+                         fmt: str = "xlsx") -> dict:
     """Write one workbook per room (门贴, 签到表, 座位贴) into `out`; a rerun overwrites the same files."""
     from examops.adapters.excel_out.room_docs import write_room_workbook
 
+    if fmt not in FORMATS:
+        raise DocumentsRefused(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
+    formats = ("xlsx", "pdf") if fmt == "both" else (fmt,)
     papers = room_papers(site, session_id, room=room)
     out_dir = Path(out)
     private_dir(out_dir)
     rooms = []
     for paper in papers:
-        path = write_room_workbook(paper, out_dir, lang=lang)
+        paths = write_room_workbook(paper, out_dir, lang=lang, formats=formats)
         rooms.append({"room": paper.room, "name": paper.room_name, "kind": paper.kind,
-                      "candidates": len(paper.seats), "files": [str(path)]})
+                      "candidates": len(paper.seats), "files": [str(p) for p in paths]})
     return {"session": session_id, "out": str(out_dir), "rooms": rooms}
 
+
+
+def _heading(site: Site, session_id: str) -> PaperHeading:
+    try:
+        s = site.plan.session(session_id)
+    except KeyError:
+        known = ", ".join(x.id for x in site.plan.sessions)
+        raise DocumentsRefused(f"no session {session_id!r}; this plan has {known}") from None
+    return PaperHeading(site.plan.exam_name, site.plan.site, s.id, s.name, s.date.isoformat(), s.start.strftime("%H:%M"),
+                        s.end.strftime("%H:%M"))
+
+
+def site_forms(site: Site, session_id: str) -> tuple[SiteSummaryPaper, list[MisconductReport]]:
+    """The session's 考点 summary and one 违纪情况报告单 per misconduct or cheating incident, from the log as it stands."""
+    heading = _heading(site, session_id)
+    figures = session_figures(site, session_id)
+    tz = ZoneInfo(site.plan.timezone)
+    incidents = sorted(((room, i) for room, numbers in figures.rooms.items() for i in numbers.incidents
+                        if i.get("kind") in MISCONDUCT_KINDS), key=lambda pair: pair[1].get("at") or "")
+    with site.store.read() as conn:
+        room_rows = q.room_rows(conn)
+        seats = {room: {t: seat for seat, t in occupancy(conn, session_id, room).items()} for room in room_rows}
+        tickets = sorted({i["ticket"] for _, i in incidents if i.get("ticket")})
+        people = q.people(conn, tickets) if tickets else {}
+    reports = []
+    for number, (room, incident) in enumerate(incidents, start=1):
+        ticket = incident.get("ticket") or ""
+        person = people.get(ticket)
+        row = room_rows.get(room)
+        reports.append(MisconductReport(
+            heading=heading, incident_id=f"{session_id}-{number:03d}", kind=incident["kind"], severity=incident.get("severity", ""),
+            at=_local(incident.get("at"), tz), room=room, room_name=row.name if row is not None else room,
+            seat=seats.get(room, {}).get(ticket), ticket=ticket, name=person.name if person is not None else "",
+            id_masked=idnumber.mask(person.id_number) if person is not None else "", note=incident.get("note", ""),
+            recorded_by=incident.get("by", "")))
+    opened = tuple(OpenedRoom(room, row.name, row.kind, len(occupancy_of)) for room, row in sorted(room_rows.items())
+                   if row.kind in ("backup", "isolation") and (occupancy_of := seats.get(room)))
+    moved = sum(len(numbers.moved_out) for numbers in figures.rooms.values())
+    summary = SiteSummaryPaper(
+        heading=heading, expected=figures.expected, present=figures.present, absent=figures.absent,
+        misconduct=len(incidents), moved=moved, exceptions=figures.exceptions, rooms_opened=opened,
+        zero_incident=figures.zero_incident, reasons=tuple(figures.reasons))
+    return summary, reports
+
+
+def _local(at: str | None, tz: ZoneInfo) -> str:
+    if not at:
+        return ""
+    return dt.datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def write_site_forms(site: Site, session_id: str, out: str | Path, *, lang: str = "zh", fmt: str = "xlsx") -> dict:
+    """Write the 考点 summary and the 违纪情况报告单 of a session into `out` (one workbook, and/or its PDF)."""
+    from examops.adapters.excel_out.site_forms import write_site_forms_book
+
+    if fmt not in FORMATS:
+        raise DocumentsRefused(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
+    summary, reports = site_forms(site, session_id)
+    out_dir = Path(out)
+    private_dir(out_dir)
+    paths = write_site_forms_book(summary, reports, out_dir, lang=lang,
+                                  formats=("xlsx", "pdf") if fmt == "both" else (fmt,))
+    return {"session": session_id, "out": str(out_dir), "misconduct_reports": len(reports),
+            "files": [str(p) for p in paths]}

@@ -84,6 +84,10 @@ def figure_table(sessions: Sequence[SessionContent], lang: str) -> tuple[list[st
         for key in keys[len(FIGURE_META):]:
             name, _, sub = key.partition(".")
             column[key] = _cell(summary[name].get(sub, 0) if sub else summary[name], lang)
+        if "reasons" in column:  # what stands in the way of 三零, in the report's language
+            from examops.i18n.report_words import reason_text
+
+            column["reasons"] = "\n".join(reason_text(r, lang) for r in sc.figures.reasons) or None
         columns.append({k: v for k, v in column.items() if v is not None})
     totals: dict[str, int | str] = {}
     for key in keys[len(FIGURE_META):]:
@@ -161,19 +165,29 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+FORMATS = ("xlsx", "pdf", "both")
+
+
+def formats_of(choice: str) -> tuple[str, ...]:
+    """`xlsx`, `pdf` or `both` as the files to write."""
+    if choice not in FORMATS:
+        raise ReportRefused(f"no format {choice!r}; use one of {', '.join(FORMATS)}")
+    return ("xlsx", "pdf") if choice == "both" else (choice,)
+
+
 def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str = "zh",
-                 progress: Callable[[str, int, int], None] | None = None) -> dict:
+                 progress: Callable[[str, int, int], None] | None = None, fmt: str = "xlsx") -> dict:
     """Write the signed workbook; return the summary figures (one session's, or every session's and totals).
 
     `progress(phase, done, total)` is called as each of `BUILD_PHASES` starts, with the phases done before it;
     it may raise to stop the build (nothing is written before "save").
     """
     with _cyclic_gc_paused():
-        return _build_report(site, session_ids=session_ids, out=out, lang=lang, progress=progress)
+        return _build_report(site, session_ids=session_ids, out=out, lang=lang, progress=progress, formats=formats_of(fmt))
 
 
 def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,
-                  progress: Callable[[str, int, int], None] | None = None) -> dict:
+                  progress: Callable[[str, int, int], None] | None = None, formats: tuple[str, ...] = ("xlsx",)) -> dict:
     from examops.adapters.excel_out.book import writable
     from examops.adapters.excel_out.report_book import ReportBook
 
@@ -207,9 +221,17 @@ def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | P
     qr_text = qr_payload(fields["fingerprint"], fields["signature"], figures_sha)
     book.sign(list(fields.items()), content.chain_heads, sheet_rows, qr_text)
     phase("save")
-    path = book.save(out)
+    out = Path(out)
+    files = []
+    if "pdf" in formats:  # first: saving the workbook closes the images' buffers
+        from examops.adapters.pdf.sheet_pdf import write_pdf
+
+        files.append(str(write_pdf(book.workbook.worksheets, out.with_suffix(".pdf"), title=content.site)))
+    if "xlsx" in formats:
+        files.insert(0, str(book.save(out.with_suffix(".xlsx") if out.suffix.lower() == ".pdf" else out)))
+    path = files[0]
     summaries = [sc.figures.summary() for sc in content.sessions]
-    tail = {"out": str(path), "fingerprint": fields["fingerprint"], "figures_sha256": figures_sha, "qr_payload": qr_text}
+    tail = {"out": str(path), "files": files, "fingerprint": fields["fingerprint"], "figures_sha256": figures_sha, "qr_payload": qr_text}
     if session_ids and len(summaries) == 1:
         return {**summaries[0], **tail}
     return {"sessions": summaries, "totals": totals_json(summaries), **tail}

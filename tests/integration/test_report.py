@@ -50,9 +50,9 @@ def summary_cells(path: Path, session: str) -> dict:
     """The Summary figures of one session as the cells state them (read here, not by the code under test)."""
     workbook = load_workbook(path, read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    header = next(i for i, row in enumerate(rows) if len(row) > 1 and row[1] == "key")
-    column = rows[header].index(session)
-    return {row[1]: row[column] for row in rows[header + 1:] if len(row) > 1 and row[1]}
+    header = next(i for i, row in enumerate(rows) if "key" in row)
+    column, key = rows[header].index(session), rows[header].index("key")
+    return {row[key]: row[column] for row in rows[header + 1:] if len(row) > key and row[key]}
 
 
 def sheet_rows(path: Path, title: str) -> list[tuple]:
@@ -171,7 +171,8 @@ def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(
     assert spoiled["zero_incident"] is False and spoiled["reasons"] == ["1 incident(s) recorded"]
     assert spoiled["incidents_by_kind"] == {"cheating": 1}
     cells = summary_cells(tmp_path / "incident.xlsx", "S1")
-    assert (cells["zero_incident"], cells["reasons"], cells["incidents_by_kind.cheating"]) == ("否", "1 incident(s) recorded", 1)
+    # JSON keeps the machine wording; the Chinese report says it in Chinese.
+    assert (cells["zero_incident"], cells["reasons"], cells["incidents_by_kind.cheating"]) == ("否", "记录违纪及异常事件 1 起", 1)
     assert any(site.people[35].ticket in row and "phone under the desk" in row for row in sheet_rows(tmp_path / "incident.xlsx", "S1-002"))
 
 
@@ -220,7 +221,7 @@ def test_verify_passes_untouched_and_names_what_was_edited(morning, tmp_path, mo
     summary = tmp_path / "summary.xlsx"
     summary.write_bytes(original.read_bytes())
     present = summary_cells(original, "S1")["present"]
-    coordinate = edit(summary, "汇总", lambda c: c.value == present and c.column == 3, present + 1)
+    coordinate = edit(summary, "汇总", lambda c: c.value == present and c.column == 2, present + 1)
     done = verify(summary, "--json")
     assert done.exit_code == 1
     result = json.loads(done.stdout)
@@ -380,7 +381,7 @@ def test_merge_of_three_sites_adds_up(three_sites, tmp_path):
 def test_merge_refuses_a_tampered_report_and_writes_nothing(three_sites, tmp_path):
     reports, admitted = three_sites
     tampered = reports["乙考点"][0]
-    edit(tampered, "汇总", lambda c: c.value == admitted["乙考点"] and c.column == 3, admitted["乙考点"] + 5)
+    edit(tampered, "汇总", lambda c: c.value == admitted["乙考点"] and c.column == 2, admitted["乙考点"] + 5)
     out = tmp_path / "region.xlsx"
     done = merge(*(str(path) for path, _ in reports.values()), "--out", str(out))
     assert done.exit_code == 1

@@ -40,7 +40,7 @@ def signed(tmp_path) -> Path:
 def _figure_cell(book):
     """The summary's first figure cell holding a number (what the bureau reads)."""
     ws = book.worksheets[0]
-    return ws, next(c for row in ws.iter_rows() for c in row if isinstance(c.value, int) and c.value > 0 and c.column >= 3)
+    return ws, next(c for row in ws.iter_rows() for c in row if isinstance(c.value, int) and c.value > 0 and c.column >= 2)
 
 
 def number_format_360(book):

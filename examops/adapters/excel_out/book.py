@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examops.adapters.excel_out.fit import display_width, fill_width, fit_columns, fit_rows, split_line
 from examops.domain.report_digest import SheetCells
 from examops.i18n.report_words import lang_of, words
 from examops.locations import make_private
@@ -47,6 +48,10 @@ STYLES = (
 )
 
 CENTRED_ACROSS = ("eo_title", "eo_subtitle")
+PORTRAIT_UNITS, LANDSCAPE_UNITS = 96.0, 140.0
+"""About the width of A4's printable area in column-width units, at 100 %."""
+MAX_ROW_POINTS = 409.0
+"""Excel's tallest row."""
 
 
 def writable(value: object) -> CellValue | None:
@@ -69,6 +74,8 @@ class Sheet:
         self.values: dict[tuple[int, int], CellValue] = {}
         self.width = len(widths)
         self.row = 1
+        self.banners: dict[int, CellValue] = {}
+        self.span = sum(widths)  # the width banners may run across (the fitted columns are no narrower)
         for column, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(column)].width = width
 
@@ -87,8 +94,19 @@ class Sheet:
         cell.style = style
 
     def banner(self, text: object, style: str = "eo_subtitle", height: float | None = None) -> None:
-        """A line of text across the sheet's width (titles centred across it, other lines running on from column A)."""
+        """A line of text across the sheet's width (titles centred across it, other lines running on from column A);
+        one wider than the sheet's columns goes on as many rows as it needs, so the print edge cuts none of it."""
+        value = writable(text)
+        if isinstance(value, str) and style not in CENTRED_ACROSS and display_width(value) > self.span - 2:
+            for line in split_line(value, self.span - 2):
+                self._banner_row(line, style, None)
+            return
+        self._banner_row(text, style, height)
+
+    def _banner_row(self, text: object, style: str, height: float | None) -> None:
         self.put(self.row, 1, text, style)
+        if writable(text) is not None:
+            self.banners[self.row] = writable(text)
         if style in CENTRED_ACROSS:
             for column in range(2, self.width + 1):
                 self.ws.cell(row=self.row, column=column).style = style
@@ -104,6 +122,23 @@ class Sheet:
             for column, value in enumerate(values, start=1):
                 self.put(self.row, column, value, "eo_text" if isinstance(value, str) else "eo_cell")
             self.row += 1
+
+    def fit(self, *, caps: dict[int, float] | None = None, skip_columns: Sequence[int] = (), fill: float | None = None,
+            machine_columns: Sequence[int] = ()) -> None:
+        """Widths from the widest value (East Asian width counted), wrapped rows made tall enough; `machine_columns`
+        (keys the reader and the signature need) kept in the cells but outside the print area."""
+        skip = set(skip_columns) | set(machine_columns)
+        table = {(r, c): v for (r, c), v in self.values.items() if r not in self.banners and c not in skip}
+        fit_columns(self.ws, table, caps=caps)
+        if fill:
+            fill_width(self.ws, self.width - len(machine_columns), fill)
+        fit_rows(self.ws, table)
+        for row, dim in self.ws.row_dimensions.items():
+            if dim.height and dim.height > MAX_ROW_POINTS:
+                dim.height = MAX_ROW_POINTS
+        if machine_columns:
+            last_printed = min(machine_columns) - 1
+            self.ws.print_area = f"A1:{get_column_letter(last_printed)}{max(self.ws.max_row, 1)}"
 
     def cells(self) -> SheetCells:
         return self.title, [(r, c, v) for (r, c), v in sorted(self.values.items())]

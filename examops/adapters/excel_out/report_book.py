@@ -71,6 +71,7 @@ class ReportBook(ReportSheets):
         image = Image(BytesIO(qr_png(qr_text, box_size=REPORT_QR_BOX)))
         image.width = image.height = 220
         sheet.ws.add_image(image, f"{get_column_letter(sheet.width + 2)}3")
+        sheet.fit(skip_columns=range(6, sheet.width + 1))
         a4_page(sheet.ws, title_rows="1:1", header=f"{self.content.site} · {sheet.title}", page=w["page"], landscape=True)
 
 

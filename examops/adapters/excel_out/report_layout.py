@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from examops.adapters.excel_out.book import Book, Sheet, a4_page
+from examops.adapters.excel_out.book import LANDSCAPE_UNITS, PORTRAIT_UNITS, Book, Sheet, a4_page
 from examops.domain.report_content import ReportContent, SessionContent
+from examops.i18n.document_words import room_words
 
 KEY_HEADER = "key"
-"""The header of the column of figure keys (Summary) and field keys (signature sheet): what the reader looks for."""
+"""The header of the column of figure keys (Summary: the last column, outside the print area) and field keys
+(signature sheet, column B): what the reader looks for."""
 
 
 def room_title(room: str, name: str, lang: str) -> str:
     if name.isdigit():
-        return f"第{name}考场" if lang == "zh" else f"Room {name}"
-    return name if name == room else (f"{name}（{room}）" if lang == "zh" else f"{name} ({room})")
+        return room_words(lang)["room_numbered"].format(name=name)
+    return name if name == room else room_words(lang)["room_named"].format(name=name, room=room)
 
 
 def session_line(content: ReportContent, sc: SessionContent) -> str:
-    s = sc.session
-    if content.lang == "zh":
-        return f"{s.name}（{s.id}）　{s.date.year}年{s.date.month}月{s.date.day}日　{s.start:%H:%M}—{s.end:%H:%M}"
-    return f"{s.name} ({s.id}) · {s.date.isoformat()} · {s.start:%H:%M}–{s.end:%H:%M}"
+    s, words = sc.session, room_words(content.lang)
+    date = words["date"].format(year=s.date.year, month=s.date.month, day=s.date.day)
+    return words["session_line"].format(name=s.name, id=s.id, date=date, start=f"{s.start:%H:%M}", end=f"{s.end:%H:%M}")
 
 
 class ReportLayout(Book):
@@ -34,10 +35,13 @@ class ReportLayout(Book):
 
     def _sheet(self, title: str, widths: Sequence[float]) -> Sheet:
         sheet = Sheet(self, title, widths)
+        sheet.span = max(sheet.span, PORTRAIT_UNITS * 0.9)  # `_finish` widens the columns to at least this
         self.sheets.append(sheet)
         return sheet
 
-    def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False) -> None:
+    def _finish(self, sheet: Sheet, *, title_rows: str | None, landscape: bool = False,
+                machine_columns: Sequence[int] = ()) -> None:
+        sheet.fit(fill=LANDSCAPE_UNITS * 0.9 if landscape else PORTRAIT_UNITS * 0.9, machine_columns=machine_columns)
         a4_page(sheet.ws, title_rows=title_rows, header=f"{self.content.site} · {sheet.title}", landscape=landscape,
                 page=self.words["page"])
 

@@ -40,21 +40,22 @@ def _rows(cells: Sequence[tuple[int, int, object]]) -> dict[int, dict[int, objec
 
 
 def figure_table(cells: Sequence[tuple[int, int, object]], sessions: Sequence[str]) -> FigureTable:
-    """Read the figure rows under the header whose second column says `key`."""
+    """Read the figure rows under the header row that has a `key` column (the last one; column B in older reports)."""
     rows = _rows(cells)
     table = FigureTable()
-    header = next((r for r in sorted(rows) if rows[r].get(2) == KEY_HEADER), None)
+    header = next((r for r in sorted(rows) if KEY_HEADER in rows[r].values()), None)
     if header is None:
         table.missing_sessions = list(sessions)
         return table
-    column_of = {str(value): column for column, value in rows[header].items() if column > 2}
+    key_column = next(c for c, v in rows[header].items() if v == KEY_HEADER)
+    column_of = {str(value): column for column, value in rows[header].items() if column > 1 and column != key_column}
     for session in sessions:
         if session not in column_of:
             table.missing_sessions.append(session)
             continue
         table.columns[session] = {}
     for row in sorted(r for r in rows if r > header):
-        key = rows[row].get(2)
+        key = rows[row].get(key_column)
         if not isinstance(key, str) or not key:
             continue
         for session in table.columns:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.pagebreak import Break
 
-from examops.adapters.excel_out.book import Sheet
+from examops.adapters.excel_out.book import PORTRAIT_UNITS, Sheet
 from examops.adapters.excel_out.report_layout import KEY_HEADER, ReportLayout, room_title, session_line
 from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES
 from examops.domain.report_content import SessionContent
+from examops.i18n.document_words import closed_note, gate_reason
 from examops.i18n.report_words import (
     ACTION_LABELS,
     FIGURE_LABELS,
@@ -22,6 +23,7 @@ from examops.i18n.report_words import (
     incident_label,
     pick,
     reason_text,
+    yes_no,
 )
 
 ROOM_SHEETS_UP_TO = 80
@@ -35,22 +37,24 @@ class ReportSheets(ReportLayout):
     def _summary(self) -> None:
         content, w = self.content, self.words
         several = len(content.sessions) > 1
-        sheet = self._sheet(w["summary"], [30, 24] + [16] * (len(content.sessions) + several))
+        printed = len(content.sessions) + several
+        key_column = 2 + printed  # right of the figures, outside the print area: for the reader and the signature
+        sheet = self._sheet(w["summary"], [30] + [16] * printed + [24])
+        sheet.span = max(sum([30] + [16] * printed), PORTRAIT_UNITS * 0.9)
         self.summary_title = sheet.title
         self._heading(sheet, w["summary_title"])
-        sheet.banner("；".join(session_line(content, sc) for sc in content.sessions) if self.lang == "zh"
-                     else "; ".join(session_line(content, sc) for sc in content.sessions))
+        sheet.banner(w["verdict_sep"].join(session_line(content, sc) for sc in content.sessions))
         sheet.banner(w["generated"].format(at=content.generated_at))
         verdicts = []
         for sc in content.sessions:
-            yes, no = ("是", "否") if self.lang == "zh" else ("yes", "no")
-            reasons = "、".join(reason_text(r, self.lang) for r in sc.figures.reasons) if self.lang == "zh" \
-                else "; ".join(sc.figures.reasons)
-            verdicts.append(f"{sc.session.id} {yes}" if sc.figures.zero_incident else f"{sc.session.id} {no}（{reasons}）")
-        sheet.banner(w["verdict"].format(verdicts="；".join(verdicts)), "eo_section", height=32)
+            reasons = w["list_sep"].join(reason_text(r, self.lang) for r in sc.figures.reasons)
+            verdict = yes_no(sc.figures.zero_incident, self.lang)
+            verdicts.append(w["verdict_session"].format(session=sc.session.id, verdict=verdict) if sc.figures.zero_incident
+                            else w["verdict_reasons"].format(session=sc.session.id, verdict=verdict, reasons=reasons))
+        sheet.banner(w["verdict"].format(verdicts=w["verdict_sep"].join(verdicts)), "eo_section", height=32)
         sheet.row += 1
         header_row = sheet.row
-        headers = [w["item"], KEY_HEADER] + [sc.session.id for sc in content.sessions] + ([w["total"]] if several else [])
+        headers = [w["item"]] + [sc.session.id for sc in content.sessions] + ([w["total"]] if several else []) + [KEY_HEADER]
         for column, header in enumerate(headers, start=1):
             sheet.put(header_row, column, header, "eo_head")
         sheet.row += 1
@@ -63,13 +67,23 @@ class ReportSheets(ReportLayout):
                 sheet.row += 1
             label = self._sub_label(group, sub) if sub else pick(FIGURE_LABELS, key, self.lang)
             sheet.put(sheet.row, 1, ("　　" + label) if sub else label, "eo_text")
-            sheet.put(sheet.row, 2, key, "eo_code")
+            sheet.put(sheet.row, key_column, key, "eo_code")
             for offset, column in enumerate(content.figure_columns):
-                sheet.put(sheet.row, 3 + offset, column.get(key), "eo_text" if isinstance(column.get(key), str) else "eo_cell")
+                sheet.put(sheet.row, 2 + offset, column.get(key), "eo_text" if isinstance(column.get(key), str) else "eo_cell")
             if several:
-                sheet.put(sheet.row, 3 + len(content.sessions), content.figure_totals.get(key), "eo_cell")
+                sheet.put(sheet.row, 2 + len(content.sessions), content.figure_totals.get(key), "eo_cell")
             sheet.row += 1
-        self._finish(sheet, title_rows=f"{header_row}:{header_row}")
+        self._finish(sheet, title_rows=f"{header_row}:{header_row}", machine_columns=(key_column,))
+
+    def _person(self, who: str | None) -> str:
+        """A person as recorded; a bare level key (`--by chief`, the CLI's default) as the level's title."""
+        return pick(LEVEL_LABELS, who, self.lang) if who in LEVEL_LABELS else (who or "")
+
+    def _on_behalf(self, recorded_by: str | None, by: str) -> str:
+        """Who typed an approval in for the approver (by phone), as "X (for Y)"; empty when the approver did."""
+        if not recorded_by or recorded_by == by:
+            return ""
+        return self.words["on_behalf"].format(recorder=self._person(recorded_by), approver=self._person(by))
 
     def _sub_label(self, group: str, sub: str) -> str:
         if group == "exceptions_by_code":
@@ -128,7 +142,7 @@ class ReportSheets(ReportLayout):
                 rows.append([sc.session.id, case.id[:8], card.ticket, card.name, card.id_masked, card.room, card.seat,
                              pick(self.content.code_labels, case.code, lang), pick(ACTION_LABELS, case.action, lang),
                              pick(STATUS_LABELS, view.status, lang), self._time(case.exception.at), case.exception.lane,
-                             case.exception.staff, ExceptionRecorded.from_event(case.exception).reason,
+                             case.exception.staff, gate_reason(ExceptionRecorded.from_event(case.exception).reason, lang),
                              f"{seated.room}/{seated.seat}" if seated else ""])
         header_row = sheet.row
         sheet.table(headers, rows)
@@ -145,21 +159,24 @@ class ReportSheets(ReportLayout):
                 case, lead = view.case, [sc.session.id, view.case.id[:8], view.card.ticket, view.card.name]
                 exc = case.exception
                 steps = [(exc.at, pick(STEP_LABELS, "exception", lang), exc.staff or "", "",
-                          f"{pick(self.content.code_labels, case.code, lang)} · {exc.lane or ''} · {ExceptionRecorded.from_event(exc).reason}")]
+                          w["list_sep"].join(part for part in (pick(self.content.code_labels, case.code, lang), exc.lane or "",
+                                                      gate_reason(ExceptionRecorded.from_event(exc).reason, lang)) if part))]
                 for approval in case.approvals:
                     a = Approved.from_event(approval)
-                    steps.append((approval.at, f"{pick(STEP_LABELS, 'approved', lang)} · {pick(LEVEL_LABELS, a.level, lang)}",
-                                  a.by, (a.recorded_by or "") if a.recorded_by != a.by else "", a.note))
+                    steps.append((approval.at, w["step_level"].format(step=pick(STEP_LABELS, "approved", lang),
+                                                                       level=pick(LEVEL_LABELS, a.level, lang)),
+                                  self._person(a.by), self._on_behalf(a.recorded_by, a.by), a.note))
                 for key, event in (("rejected", case.rejection), ("resolved", case.resolution)):
                     if event is not None:
-                        steps.append((event.at, pick(STEP_LABELS, key, lang), event.data.by, "", event.data.remark or ""))
+                        steps.append((event.at, pick(STEP_LABELS, key, lang), self._person(event.data.by), "",
+                                      event.data.remark or ""))
                 if case.seated_by is not None:
                     p = case.seated_by.data
-                    steps.append((case.seated_by.at, pick(STEP_LABELS, "seated", lang), p.by or case.seated_by.staff or "", "",
-                                  f"{p.room}/{p.seat} · {pick(VIA_LABELS, p.via, lang)}"))
+                    steps.append((case.seated_by.at, pick(STEP_LABELS, "seated", lang), self._person(p.by or case.seated_by.staff),
+                                  "", w["seat_via"].format(room=p.room, seat=p.seat, via=pick(VIA_LABELS, p.via, lang))))
                 if case.closed_by is not None:
-                    steps.append((case.closed_by.at, pick(STEP_LABELS, "closed", lang), case.closed_by.staff or "", "",
-                                  case.closed_by.kind))
+                    steps.append((case.closed_by.at, pick(STEP_LABELS, "closed", lang), self._person(case.closed_by.staff), "",
+                                  closed_note(case.closed_by.kind, lang)))
                 rows += [lead + [self._time(at), step, by, recorded_by, note] for at, step, by, recorded_by, note in steps]
         header_row = sheet.row
         sheet.table(headers, rows)
@@ -224,10 +241,13 @@ class ReportSheets(ReportLayout):
         line = w["room_line"].format(room=room_title(room, name, lang), kind=pick(ROOM_KINDS, kind, lang))
         sheet.banner(f"{w['room_title']}　{line}" if heading else line, "eo_form" if heading else "eo_line",
                      height=26 if heading else None)
-        for column, value in enumerate((w["expected"], numbers.expected, w["present"], numbers.present,
-                                        w["absent"], len(numbers.absent)), start=1):
-            sheet.put(sheet.row, column, value, "eo_head" if isinstance(value, str) else "eo_cell")
-        sheet.row += 1
+        # Two rows of counts that add up on paper: 应到 = 实到 + 缺考 + 未到 + 调出 (调入 sit here too).
+        for counts in ((w["expected"], numbers.expected, w["present"], numbers.present, w["absent"], len(numbers.absent)),
+                       (w["not_arrived_count"], len(numbers.not_arrived), w["moved_out_count"], len(numbers.moved_out),
+                        w["moved_in_count"], len(numbers.moved_in))):
+            for column, value in enumerate(counts, start=1):
+                sheet.put(sheet.row, column, value, "eo_head" if isinstance(value, str) else "eo_cell")
+            sheet.row += 1
         sections = (
             (w["absentees"], [w["seat"], w["ticket"], w["name"]], [[s.seat, s.ticket, s.name] for s in numbers.absent]),
             (w["room_exceptions"], [w["ticket"], w["name"], w["code"], w["action"], w["status"]],

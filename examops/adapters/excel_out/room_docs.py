@@ -27,6 +27,7 @@ from examops.adapters.excel_out.qr import qr_png as qr_image
 from examops.domain.papers import RoomPaper, SeatLine
 from examops.domain.qr_style import LABEL_QR_BOX
 from examops.domain.scan import ticket_qr_payload
+from examops.i18n.document_words import room_words
 from examops.locations import make_private
 
 BODY_FONT = "宋体"
@@ -44,37 +45,17 @@ LABEL_ROW_HEIGHTS = (40, 18, 24, 16)  # seat number, ticket, name, room · sessi
 LABEL_GAP_HEIGHT = 12
 QR_PX = 96  # shown size, ≈25 mm at 100 %; the PNG itself (LABEL_QR_BOX a module) is finer so it prints sharp
 
-TEXT = {
-    "zh": {
-        "door": "门贴", "signin": "签到表", "labels": "座位贴",
-        "door_doc": "考场门贴", "signin_doc": "考生签到表", "labels_doc": "座位贴",
-        "seat": "座号", "ticket": "准考证号", "name": "姓名", "id": "身份证号", "signature": "签名",
-        "expected": "应到：＿＿＿＿ 人", "present": "实到：＿＿＿＿ 人",
-        "proctors": "监考员签名：＿＿＿＿＿＿＿＿　＿＿＿＿＿＿＿＿",
-        "page": "第 &P 页，共 &N 页", "file": "{session}_{room}_考场门贴_签到表_座位贴.xlsx",
-        "room_numbered": "第{name}考场", "empty": "（本场无考生）",
-    },
-    "en": {
-        "door": "Door list", "signin": "Sign-in", "labels": "Seat labels",
-        "door_doc": "Door list", "signin_doc": "Sign-in sheet", "labels_doc": "Seat labels",
-        "seat": "Seat", "ticket": "Ticket", "name": "Name", "id": "ID number", "signature": "Signature",
-        "expected": "Expected: ________", "present": "Present: ________",
-        "proctors": "Proctors' signatures: ________________   ________________",
-        "page": "Page &P of &N", "file": "{session}_{room}_door_list_sign_in_seat_labels.xlsx",
-        "room_numbered": "Room {name}", "empty": "(nobody seated in this session)",
-    },
-}
 _UNSAFE_FILE_CHARS = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 def _words(lang: str) -> dict[str, str]:
-    return TEXT["zh" if lang.lower().startswith("zh") else "en"]
+    return room_words(lang)
 
 
 def workbook_name(paper: RoomPaper, lang: str = "zh") -> str:
     """The file name for a room's workbook: stable, so a rerun overwrites it."""
     safe = lambda text: _UNSAFE_FILE_CHARS.sub("_", text).strip("_") or "_"  # noqa: E731
-    return _words(lang)["file"].format(session=safe(paper.session_id), room=safe(paper.room))
+    return _words(lang)["file"].format(session=safe(paper.session_id), room=safe(paper.room)) + ".xlsx"
 
 
 def qr_png(ticket: str) -> bytes:
@@ -88,19 +69,19 @@ def room_title(paper: RoomPaper, lang: str = "zh") -> str:
     if paper.room_name.isdigit():
         return _words(lang)["room_numbered"].format(name=paper.room_name)
     if paper.room_name != paper.room:
-        return f"{paper.room_name}（{paper.room}）" if lang.startswith("zh") else f"{paper.room_name} ({paper.room})"
+        return _words(lang)["room_named"].format(name=paper.room_name, room=paper.room)
     return paper.room_name
 
 
 def session_line(paper: RoomPaper, lang: str = "zh") -> str:
-    if lang.startswith("zh"):
-        year, month, day = paper.date.split("-")
-        return f"{paper.session_name}（{paper.session_id}）　{int(year)}年{int(month)}月{int(day)}日　{paper.start}—{paper.end}"
-    return f"{paper.session_name} ({paper.session_id}) · {paper.date} · {paper.start}–{paper.end}"
+    words = _words(lang)
+    year, month, day = (int(part) for part in paper.date.split("-"))
+    date = words["date"].format(year=year, month=month, day=day)
+    return words["session_line"].format(name=paper.session_name, id=paper.session_id, date=date, start=paper.start, end=paper.end)
 
 
-def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh") -> Path:
-    """Write the room's workbook into `out_dir` (atomically replacing an earlier one) and return its path."""
+def room_workbook(paper: RoomPaper, *, lang: str = "zh") -> Workbook:
+    """The room's workbook laid out for A4: door list, sign-in sheet, seat labels."""
     words = _words(lang)
     workbook = Workbook()
     door = workbook.active
@@ -108,16 +89,29 @@ def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh") ->
     _door_list(door, paper, lang)
     _sign_in_sheet(workbook.create_sheet(words["signin"]), paper, lang)
     _seat_labels(workbook.create_sheet(words["labels"]), paper, lang)
+    return workbook
+
+
+def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh", formats: tuple[str, ...] = ("xlsx",)) -> list[Path]:
+    """Write the room's papers into `out_dir` as xlsx and/or PDF (atomically replacing earlier ones); their paths."""
+    workbook = room_workbook(paper, lang=lang)
     path = Path(out_dir) / workbook_name(paper, lang)
-    temp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-    try:
-        workbook.save(temp_name)
-        make_private(temp_name)
-        os.replace(temp_name, path)
-    except BaseException:
-        temp_name.unlink(missing_ok=True)
-        raise
-    return path
+    written = []
+    if "pdf" in formats:  # first: saving the workbook closes the images' buffers
+        from examops.adapters.pdf.sheet_pdf import write_pdf
+
+        written.append(write_pdf(workbook.worksheets, path.with_suffix(".pdf"), title=room_title(paper, lang)))
+    if "xlsx" in formats:
+        temp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
+        try:
+            workbook.save(temp_name)
+            make_private(temp_name)
+            os.replace(temp_name, path)
+        except BaseException:
+            temp_name.unlink(missing_ok=True)
+            raise
+        written.insert(0, path)
+    return written
 
 
 def _a4(ws: Worksheet, paper: RoomPaper, lang: str, document: str, title_rows: int, *, landscape: bool = False) -> None:

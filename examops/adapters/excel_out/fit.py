@@ -1,0 +1,119 @@
+"""Column widths and row heights that hold what a sheet prints: no text cut, none spilling over the next row.
+
+Widths are counted in display cells (`unicodedata.east_asian_width`: W and F
+take two, everything else one), the unit Excel's column width roughly is.
+A column grows to its widest value; a column whose cells wrap stops at its
+cap, and the row is made as tall as its tallest cell's lines. A line of text
+across the sheet (a banner) wider than the sheet is split into lines that fit
+(`split_line`), since the signed report merges no cells and changes no style.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+PADDING = 2.0
+"""Width units added to the widest value: the cell's margins and its border."""
+LINE_POINTS = 1.35
+"""A line of text is this many times its font size tall."""
+ROW_PADDING = 4.0
+
+
+def display_width(text: object) -> int:
+    """Display cells of the widest line of `text`: East Asian wide and full-width characters count two."""
+    lines = str(text).split("\n")
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
+
+
+def wrapped_lines(text: object, width: float) -> int:
+    """How many lines `text` takes in a column `width` units wide (at least one)."""
+    room = max(width - PADDING, 1.0)
+    return sum(max(1, math.ceil(display_width(line) / room)) for line in str(text).split("\n"))
+
+
+def _font_size(cell) -> float:  # noqa: ANN001
+    return float(cell.font.sz or 11) if cell.font is not None else 11.0
+
+
+def _scale(cell) -> float:  # noqa: ANN001
+    """Wider fonts need wider columns: widths are in units of an 11-point character (smaller fonts get no less room:
+    printers and PDF fonts set digits wider than Excel's estimate)."""
+    return max(_font_size(cell), 11.0) / 11.0
+
+
+def fit_columns(ws: Worksheet, cells, *, caps: dict[int, float] | None = None, floor: float = 6.0,  # noqa: ANN001
+                cap: float = 40.0) -> dict[int, float]:
+    """Set each column's width from the widest of `cells` ((row, column) → value) in it, within `floor`…its cap."""
+    caps = caps or {}
+    widths: dict[int, float] = {}
+    for (row, column), value in cells.items():
+        cell = ws.cell(row=row, column=column)
+        need = display_width(value) * _scale(cell) + PADDING
+        limit = caps.get(column, cap) if cell.alignment.wrap_text else max(caps.get(column, cap), need)
+        widths[column] = max(widths.get(column, floor), min(need, limit))
+    for column, width in widths.items():
+        ws.column_dimensions[get_column_letter(column)].width = round(width, 1)
+    return widths
+
+
+def split_line(text: str, width: float) -> list[str]:
+    """`text` as lines of at most `width` display cells, broken after a separator or between East Asian characters
+    (a run of digits or Latin letters stays whole)."""
+    lines, line = [], ""
+    for token in re.findall(r"[^\s\u3000-\u303f\uff00-\uffef\u2e80-\u9fff]+[；;，,、。.）)]?|.", text):
+        if line and display_width(line + token) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return [*lines, line] if line else lines or [""]
+
+
+def fill_width(ws: Worksheet, columns: int, target: float) -> None:
+    """Widen columns 1…`columns` in proportion until they span `target` units (a form fills its page)."""
+    widths = [column_width(ws, c) for c in range(1, columns + 1)]
+    visible = [w for c, w in enumerate(widths, start=1) if not ws.column_dimensions[get_column_letter(c)].hidden]
+    total = sum(visible)
+    if not total or total >= target:
+        return
+    factor = target / total
+    for column, width in enumerate(widths, start=1):
+        dim = ws.column_dimensions[get_column_letter(column)]
+        if not dim.hidden:
+            dim.width = round(width * factor, 1)
+
+
+def column_width(ws: Worksheet, column: int) -> float:
+    width = ws.column_dimensions[get_column_letter(column)].width
+    return float(width) if width else 8.43
+
+
+def fit_rows(ws: Worksheet, cells, *, wrap: bool = False) -> None:  # noqa: ANN001
+    """Make each row as tall as the most lines any of `cells` in it takes at its column's width (`wrap`: turning
+    wrapping on for a cell that needs it; the signed report never does, its styles are fixed)."""
+    needed: dict[int, float] = {}
+    for (row, column), value in cells.items():
+        cell = ws.cell(row=row, column=column)
+        width = column_width(ws, column)
+        if not cell.alignment.wrap_text and not wrap:
+            continue
+        lines = wrapped_lines(value, width / _scale(cell))
+        if lines > 1 and wrap and not cell.alignment.wrap_text:
+            cell.alignment = _with_wrap(cell.alignment)
+        height = lines * _font_size(cell) * LINE_POINTS + ROW_PADDING
+        needed[row] = max(needed.get(row, 0.0), height)
+    for row, height in needed.items():
+        current = ws.row_dimensions[row].height
+        ws.row_dimensions[row].height = max(height, float(current or 0))
+
+
+def _with_wrap(alignment: Alignment) -> Alignment:
+    horizontal = alignment.horizontal if alignment.horizontal != "centerContinuous" else "center"
+    return Alignment(horizontal=horizontal, vertical=alignment.vertical or "center", wrap_text=True,
+                     indent=alignment.indent)
