@@ -1,13 +1,11 @@
 """The gate lane: one scan field that always has focus, a big verdict, the card, live figures.
 
-Every check goes through one long-lived thread worker that takes requests
-from a queue in order and posts `ScanRecorded`/`ScanFailed`; only the
-handlers touch widgets, and nothing shows as recorded before `Lane.check`
-has returned (it commits first). On a shared store the lane is a
-`ResilientLane`: when the server stops answering it records on this laptop
-under a full-width OFFLINE banner, and the same worker uploads the queue once
-a probe finds the server again. A watcher worker recounts the figures as soon
-as any lane stores an event.
+Every check goes through one long-lived thread worker that takes requests from a queue in order
+and posts `ScanRecorded`/`ScanFailed`; only the handlers touch widgets, and nothing shows as
+recorded before `Lane.check` has returned (it commits first). On a shared store the lane is a
+`ResilientLane`: when the server stops answering it records on this laptop under a full-width
+OFFLINE banner, and the same worker uploads the queue once a probe finds the server again.
+A watcher worker recounts the figures as soon as any lane stores an event.
 """
 
 from __future__ import annotations
