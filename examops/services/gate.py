@@ -81,6 +81,10 @@ class Lane:
             return Verdict("invalid", session.id, reason=scan.reason, scanned=scan.raw[:80])
         window = windows.window(session, self.site.clock.local())
         if window.outside:
+            with self.site.store.read() as conn:  # a closed session says who closed it, even after its end
+                closed = ledger.closure(conn, session.id)
+            if closed is not None and not (self.site.override or "").strip():
+                return self._closed(session, closed)
             return self._outside_window(window, scan)
         try:
             with self.site.store.read() as conn:

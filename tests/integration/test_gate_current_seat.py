@@ -62,7 +62,7 @@ def test_a_reallocated_candidate_at_the_gate_is_told_where_to_go_and_recorded_ar
 def test_a_candidate_moved_by_the_chief_after_admission_is_an_arrival_not_an_alarm(seeded_site):
     person = seeded_site.people[8]
     assert Lane(seeded_site, "A", "安检甲").check(person.ticket).verdict == "admitted"
-    move(seeded_site, person.ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN)
+    move(seeded_site, person.ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="换到靠门的座位")
     verdict = Lane(seeded_site, "B", "安检乙").check(person.ticket)
     assert (verdict.verdict, verdict.go_room, verdict.go_seat) == ("arrived", "B01", 5)
     again = Lane(seeded_site, "B", "安检乙").check(person.ticket)

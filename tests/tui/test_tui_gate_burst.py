@@ -44,7 +44,7 @@ def admitted_tickets(site) -> list[str]:
 def stored_kinds(site) -> list[str]:
     with site.store.read() as conn:
         return [row[0] for row in conn.execute(
-            select(schema.events.c.kind).where(schema.events.c.kind != "roster_imported"))]
+            select(schema.events.c.kind).where(schema.events.c.kind.not_in(("roster_imported", "device_enrolled", "plan_set"))))]
 
 
 async def ready(pilot) -> None:
