@@ -7,7 +7,6 @@ computed over.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -18,10 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examops.adapters.excel_out.atomic import save_workbook
 from examops.adapters.excel_out.fit import display_width, fill_width, fit_columns, fit_rows, split_line
 from examops.domain.report_digest import SheetCells
 from examops.i18n.report_words import lang_of, words
-from examops.locations import make_private
 
 CellValue = int | str
 
@@ -184,13 +183,4 @@ class Book:
 
     def save(self, path: str | Path) -> Path:
         """Write atomically: a reader never sees half a report."""
-        path = Path(path)
-        temp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-        try:
-            self.workbook.save(temp)
-            make_private(temp)
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        return path
+        return save_workbook(self.workbook, path)

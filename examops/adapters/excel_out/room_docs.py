@@ -7,7 +7,6 @@ in the payload the gate scanner reads.
 
 from __future__ import annotations
 
-import os
 import re
 from io import BytesIO
 from pathlib import Path
@@ -23,12 +22,12 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examops.adapters.excel_out.atomic import save_workbook
 from examops.adapters.excel_out.qr import qr_png as qr_image
 from examops.domain.papers import RoomPaper, SeatLine
 from examops.domain.qr_style import LABEL_QR_BOX
 from examops.domain.scan import ticket_qr_payload
 from examops.i18n.document_words import room_words
-from examops.locations import make_private
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -102,15 +101,7 @@ def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh", fo
 
         written.append(write_pdf(workbook.worksheets, path.with_suffix(".pdf"), title=room_title(paper, lang)))
     if "xlsx" in formats:
-        temp_name = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-        try:
-            workbook.save(temp_name)
-            make_private(temp_name)
-            os.replace(temp_name, path)
-        except BaseException:
-            temp_name.unlink(missing_ok=True)
-            raise
-        written.insert(0, path)
+        written.insert(0, save_workbook(workbook, path))
     return written
 
 

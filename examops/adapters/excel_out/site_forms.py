@@ -7,7 +7,6 @@ sheets.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,12 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+from examops.adapters.excel_out.atomic import save_workbook
 from examops.adapters.excel_out.fit import fit_rows
 from examops.adapters.excel_out.room_docs import session_line
 from examops.domain.papers import MisconductReport, PaperHeading, RoomPaper, SiteSummaryPaper
 from examops.i18n.document_words import form_words, room_words
 from examops.i18n.report_words import ROOM_KINDS, SEVERITY_LABELS, incident_label, pick, reason_text, yes_no
-from examops.locations import make_private
 
 THIN = Side(style="thin", color="000000")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -166,13 +165,5 @@ def write_site_forms_book(summary: SiteSummaryPaper, reports: list[MisconductRep
 
         written.append(write_pdf(workbook.worksheets, path.with_suffix(".pdf"), title=w["summary_title"]))
     if "xlsx" in formats:
-        temp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
-        try:
-            workbook.save(temp)
-            make_private(temp)
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        written.insert(0, path)
+        written.insert(0, save_workbook(workbook, path))
     return written
