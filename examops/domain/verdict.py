@@ -49,6 +49,7 @@ class CandidateCard:
     session: str | None
     placement: Placement | None = None  # set when the chief's desk seated them elsewhere than the roster
     state: str | None = None  # in this session: expected, admitted, held, denied, out, left (None: not looked up)
+    arriving: bool = False  # admitted at the chief's desk (a reallocation, a move) and not yet through a gate since
 
     @property
     def id_masked(self) -> str:

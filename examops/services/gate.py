@@ -136,6 +136,8 @@ class Lane:
             stored = self._write(event)
         except IntegrityError:
             return self._duplicate(session, card)
+        except ledger.SessionClosed:
+            return self._closed_meanwhile(session)
         except WriteFailed as exc:
             return replace(base, verdict="not_recorded", reason=str(exc))
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
@@ -147,6 +149,14 @@ class Lane:
         at = f"{closed_at:%H:%M}"
         return Verdict("session_closed", session.id, reason=f"session {session.id} was closed by {by} at {at}: "
                        "nothing more is recorded; call the chief proctor (总监考)", closed_by=by, closed_at=at)
+
+    def _closed_meanwhile(self, session: Session) -> Verdict:
+        """The chief closed the session between this scan's look-up and its write: the same answer as after the close."""
+        with self.site.store.read() as conn:
+            closed = ledger.closure(conn, session.id)
+        if closed is None:  # cannot happen (the write was refused for it); say so rather than guess
+            return Verdict("not_recorded", session.id, reason=f"session {session.id} closed")
+        return self._closed(session, closed)
 
     # -- writing -----------------------------------------------------------
     def _event(self, kind: str, session: str, ticket: str | None, payload: dict) -> Event:
@@ -160,6 +170,8 @@ class Lane:
         event = self._event(kind, session.id, card.ticket if card else None, payload)
         try:
             stored = self._write(event)
+        except ledger.SessionClosed:
+            return self._closed_meanwhile(session)
         except WriteFailed as exc:
             return replace(verdict, reason=f"{verdict.reason} (NOT RECORDED: {exc})".strip())
         return replace(verdict, event_id=stored.id, recorded=True, at=stored.at)

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 from examops.adapters.store import gate_queries
 from examops.domain import scan, windows
-from examops.domain.event_payloads import Admitted, GateOutcome, UnknownScan
+from examops.domain.event_payloads import Admitted, GateOutcome, SessionClosed, UnknownScan
 from examops.domain.events import Event, Kind
 from examops.domain.plan import Session
 from examops.domain.verdict import CandidateCard
-from examops.services import counters, lookup
+from examops.services import counters, ledger, lookup
 from examops.services.site import Site
 
 KIND_TO_VERDICT = {
@@ -46,6 +46,7 @@ class LanePanels:
 
     counters: counters.SessionCounters
     recent: list[RecentScan] = field(default_factory=list)
+    closed: tuple[str, str] | None = None  # the session was signed off: by whom, at what local time (HH:MM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> Lane
         figures = counters.session_counters(conn, session_id)
         events = counters.recent_scans(conn, lane, limit, session=session_id)
         names = gate_queries.names(conn, {e.ticket for e in events if e.ticket})
+        closure = ledger.closure(conn, session_id)
     recent = [
         RecentScan(
             local_time(site, e.at), e.ticket or _scanned(e), names.get(e.ticket or "", ""),
@@ -110,7 +112,8 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> Lane
         )
         for e in events
     ]
-    return LanePanels(figures, recent)
+    closed = (SessionClosed.from_event(closure).by, local_time(site, closure.at, "%H:%M")) if closure else None
+    return LanePanels(figures, recent, closed)
 
 
 def find_candidates(site: Site, text: str, session_id: str | None, limit: int = 20) -> list[CandidateCard]:

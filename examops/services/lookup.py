@@ -35,7 +35,7 @@ def current(conn: Connection, card: CandidateCard, session: str | None = None) -
     if not session:
         return card
     day = candidate_day(conn, session, card.ticket)
-    return replace(card, placement=placement_of(day), state=day.state)
+    return replace(card, placement=placement_of(day), state=day.state, arriving=day.awaiting_arrival and day.present)
 
 
 def search(conn: Connection, text: str, *, session: str | None = None, limit: int = 20) -> list[CandidateCard]:

@@ -7,9 +7,13 @@ lane laptop is ready to scan well under a second after `examops gate`.
 from __future__ import annotations
 
 import getpass
+from functools import partial
+from typing import Iterable
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
 
 from examops.domain.literal import shown
 from examops.domain.plan import UnknownSession
@@ -32,6 +36,8 @@ class ExamopsApp(App):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+t", "review", "Review", id="app.review"),
         Binding("ctrl+b", "report", "Report", id="app.report"),
+        # Textual's own palette binding says "palette" in English; this one is in the catalog (see localize_bindings)
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
     ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
@@ -70,11 +76,32 @@ class ExamopsApp(App):
         else:
             self.push_screen(RosterScreen(self.site, can_return=False))
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the product's own commands, in the UI's language (not Textual's theme/screenshot list in English)."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Type to find a command…"), id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The keys of the screen the palette was opened on (each under its catalog word and key), then Quit."""
+        seen = set()
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not enabled or not binding.id or binding.id == "app.palette" or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            yield SystemCommand(binding.description, self.get_key_display(binding), partial(self.run_action, binding.action, node))
+
+    def _working_screen(self) -> Screen:
+        """The screen staff work on: the one under the command palette while it is open."""
+        screen = self.screen
+        if isinstance(screen, CommandPalette) and len(self.screen_stack) > 1:
+            return self.screen_stack[-2]
+        return screen
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
-            return isinstance(self.screen, GateScreen)
+            return isinstance(self._working_screen(), GateScreen)
         if action == "report":
-            return isinstance(self.screen, (GateScreen, ReviewScreen, RosterScreen))
+            return isinstance(self._working_screen(), (GateScreen, ReviewScreen, RosterScreen))
         return True
 
     def action_review(self) -> None:

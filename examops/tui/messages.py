@@ -20,6 +20,32 @@ class ScanRequest:
     evidence: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class LeaveRequest:
+    """An admitted candidate leaves (`final`: for good), in line with the scans."""
+
+    code: str
+    reason: str
+    final: bool
+
+
+@dataclass
+class LeaveRecorded(Message):
+    """The exit is in the log: `done` is the service's `ExitRecorded`."""
+
+    request: LeaveRequest
+    done: object
+
+
+@dataclass
+class LeaveRefused(Message):
+    """The exit was refused (`key` says why: unknown, not_admitted, out, left…) or failed (`key` empty)."""
+
+    request: LeaveRequest
+    key: str
+    error: str
+
+
 @dataclass
 class ScanRecorded(Message):
     """`Lane.check` returned: the verdict is durable (or says why it is not)."""

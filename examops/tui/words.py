@@ -218,6 +218,33 @@ WINDOW = {
     "not_yet": N_("{session}: entry from {opens}"),
     "ended": N_("{session}: entry closed at {closes} on {date}"),
 }
+GATE_KEY = {  # the gate's footer in short words: every key a lane needs fits 80 columns
+    "search": NP_("gate.key", "Find"),
+    "codes": NP_("gate.key", "Codes"),
+    "roster": NP_("gate.key", "Rooms"),
+    "leave": NP_("gate.key", "Out"),
+    "leave_final": NP_("gate.key", "Gone"),
+    "review": NP_("gate.key", "Review"),
+    "report": NP_("gate.key", "Report"),
+}
+LEAVE_REFUSED = {
+    "unknown": N_("No candidate with this ticket or ID number in this session"),
+    "not_admitted": N_("Not admitted to this session: nothing to leave"),
+    "out": N_("Already out on a temporary leave: they are checked in again at the gate"),
+    "left": N_("Already left for good: no re-entry"),
+    "no_reason": N_("Say why the candidate leaves"),
+    "no_by": N_("Say who records the exit"),
+    "closed": N_("The chief proctor closed this session: nothing more is recorded"),
+}
+PICKED = {  # the banner after a Ctrl+F pick, by the candidate's state in the session
+    "expected": N_("Selected, not admitted — press Enter to admit"),
+    "out": N_("Out on a temporary leave — press Enter to check them back in"),
+    "arriving": N_("Seated by the chief proctor — press Enter to record the arrival"),
+    "admitted": N_("Already admitted — do not admit again"),
+    "held": N_("Held for the chief proctor — no entry until decided"),
+    "denied": N_("Denied entry — call the chief proctor"),
+    "left": N_("Left for good — no re-entry"),
+}
 BINDING = {
     "clear": N_("Clear"),
     "search": N_("Find"),
@@ -248,4 +275,5 @@ BINDING = {
     "session": NP_("binding.session", "Session"),
     "back": N_("Back"),
     "close": N_("Close"),
+    "palette": N_("Commands"),
 }

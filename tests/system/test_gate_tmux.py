@@ -45,7 +45,7 @@ def test_six_tickets_at_wedge_speed_are_six_admissions(tmp_path):
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {EXAMOPS} demo --lang zh-CN")
     try:
         pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
-        wait_for(lambda: "异常代码" in pane(), "the gate screen")
+        wait_for(lambda: "本场统计" in pane(), "the gate screen")
         engine = create_engine(f"sqlite:///{store}", poolclass=NullPool)
         with engine.connect() as conn:
             tickets = [row[0] for row in conn.execute(

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from examops.domain.plan import Session
 from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
-from examops.i18n import _
+from examops.i18n import _, word
 from examops.services import gate_view
 from examops.services.live import EventWatcher
 from examops.services.offline import ResilientLane
@@ -35,6 +35,7 @@ from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import (
     LaneWentOffline,
+    LeaveRequest,
     OfflineCopyFailed,
     OfflineQueueGrew,
     PanelsFailed,
@@ -47,14 +48,14 @@ from examops.tui.messages import (
     StoreChanged,
     UploadFailed,
 )
+from examops.tui.screens.gate_candidate import CandidateKeys
 from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
-from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
 from examops.tui.widgets.plain import Label, Static
 from examops.tui.widgets.scan_field import ScanField
-from examops.tui.widgets.search import SearchModal
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
+from examops.tui.words import GATE_KEY
 
 PANELS_EVERY_S = 2.0
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
@@ -67,7 +68,7 @@ LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes 
 UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
-class GateScreen(Screen):
+class GateScreen(CandidateKeys, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
@@ -79,13 +80,18 @@ class GateScreen(Screen):
         Binding("ctrl+f,f10", "search", "Find", id="gate.search"),
         Binding("f12,ctrl+o", "codes", "Codes", id="gate.codes"),
         Binding("f11,ctrl+r", "roster", "Rooms", id="gate.roster"),
+        Binding("ctrl+l", "leave", "Out", id="gate.leave"),
+        Binding("ctrl+g", "leave_final", "Gone", id="gate.leave_final"),
+        # the app's keys again, under the gate's shorter words, so every key fits an 80-column footer
+        Binding("ctrl+t", "app.review", "Review", id="gate.review"),
+        Binding("ctrl+b", "app.report", "Report", id="gate.report"),
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
     ]
 
     def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None) -> None:
         super().__init__()
         codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
-        localize_bindings(self, codes)
+        localize_bindings(self, {**codes, **{f"gate.{key}": word(GATE_KEY, key) for key in GATE_KEY}})
         self.site = site
         self.lane = ResilientLane(site, lane, staff, prepare=False)
         self.offline = False
@@ -95,13 +101,14 @@ class GateScreen(Screen):
         self._offline_detail = ""
         self.session_id = session_id
         self.session: Session | None = gate_view.current_session(site, session_id)
+        self.closed: tuple[str, str, str] | None = None  # (session, by, HH:MM) once the chief closed the lane's session
         self.card: CandidateCard | None = None
         self.last_verdict: Verdict | None = None
         self.pending_scans = 0
         self.panels_refreshing = False
         self._panels_again = False
         self._panels_timer: Timer | None = None
-        self._requests: queue.Queue[ScanRequest | str | None] = queue.Queue()
+        self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
 
     # -- layout --------------------------------------------------------
@@ -183,6 +190,9 @@ class GateScreen(Screen):
             if request == UPLOAD:
                 self._upload()
                 continue
+            if isinstance(request, LeaveRequest):
+                self.record_leave(request)
+                continue
             was_online = self.lane.online
             try:
                 verdict = self.lane.check(request.code, session_id=self.session_id,
@@ -213,10 +223,15 @@ class GateScreen(Screen):
 
     def submit(self, request: ScanRequest) -> None:
         """Queue a check; until its verdict returns the banner says only 'checking'."""
+        self.queue_request(request)
+
+    def queue_request(self, request: ScanRequest | LeaveRequest) -> None:
+        """Queue a check or an exit for the lane worker; until it returns the banner says only 'checking'."""
         self.pending_scans += 1
         self._requests.put(request)
         self.card = None
         self.last_verdict = None
+        self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
         self.query_one(CandidatePanel).show(None)
         self._set_detail(())
@@ -228,10 +243,13 @@ class GateScreen(Screen):
         view = describe(verdict, self.site.policy, lambda at: gate_view.local_time(self.site, at))
         self.last_verdict = verdict
         self.card = verdict.card
+        self.picked_state = None
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
         self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
         self._set_detail(view.details)
+        if verdict.verdict == "session_closed" and verdict.session:
+            self._show_closed(verdict.session, verdict.closed_by or "?", verdict.closed_at or "?")
         if verdict.verdict == "not_recorded":
             self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
@@ -247,6 +265,7 @@ class GateScreen(Screen):
         self._reads.forget()
         self.card = None
         self.last_verdict = None
+        self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
         self.query_one(CandidatePanel).show(None)
         self._set_detail((_("The scan failed: {error}").format(error=error),))
@@ -283,17 +302,6 @@ class GateScreen(Screen):
         else:
             self.submit(ScanRequest(code))
 
-    def admit_card(self) -> None:
-        """Enter on the empty field: admit the candidate on the card unless already admitted."""
-        if self.pending_scans:
-            self._hint(_("Still checking the previous scan, wait a moment"))
-            return
-        last = self.last_verdict.verdict if self.last_verdict else None
-        if self.card is None or self.card.room is None or last in ("admitted", "duplicate"):
-            self._hint(_("No candidate on the card to admit: scan or search first"))
-            return
-        self.submit(ScanRequest(self.card.ticket))
-
     def _hint(self, text: str) -> None:
         self.app.bell()
         self.notify(text, severity="warning", timeout=3)
@@ -328,47 +336,9 @@ class GateScreen(Screen):
             return
         self.card = None
         self.last_verdict = None
+        self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("idle", _("Ready — scan the next candidate")))
         self.query_one(CandidatePanel).show(None)
-        self._set_detail(())
-
-    def action_code(self, key: str) -> None:
-        code = self.site.policy.by_key(key)
-        if code is None:
-            self.app.bell()
-            return
-        self.open_form(code)
-
-    def open_form(self, code) -> None:  # noqa: ANN001 - an OutcomeCode
-        if self.pending_scans:
-            self._hint(_("Still checking the previous scan, wait a moment"))
-            return
-        typed = self.scan_input.value.strip()
-        last = self.last_verdict.verdict if self.last_verdict else None
-        eligible = self.card is not None and self.card.room is not None and last not in ("admitted", "duplicate")
-        ticket = typed or (self.card.ticket if eligible else None)  # the code in the field first, else the card
-        self.scan_input.clear()
-        session_date = self.session.date if self.session else self.site.clock.local().date()
-        self.app.push_screen(ExceptionForm(code, ticket, session_date), self._form_done)
-
-    def _form_done(self, filled: ExceptionFilled | None) -> None:
-        self.scan_input.focus()
-        if filled is not None:
-            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
-
-    def action_codes(self) -> None:
-        self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
-
-    def action_search(self) -> None:
-        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
-
-    def _picked(self, card: CandidateCard | None) -> None:
-        if card is None or self.pending_scans:
-            return
-        self.card = card
-        self.last_verdict = None
-        self.query_one(VerdictBanner).show(VerdictView("picked", _("Selected, not admitted — press Enter to admit")))
-        self.query_one(CandidatePanel).show(card, self._session_label(card.session))
         self._set_detail(())
 
     def action_roster(self) -> None:
@@ -377,15 +347,22 @@ class GateScreen(Screen):
     # -- clock and panels ----------------------------------------------
     def _tick(self) -> None:
         now = self.site.clock.local()
-        session = gate_view.current_session(self.site, self.session_id)
+        window = gate_view.entry_window(self.site, self.session_id)
+        session = window.session if window else None
         changed = session != self.session
         self.session = session
-        self.query_one(ClockPanel).show(now, session)
+        closed = self.closed[1:] if self.closed and session and self.closed[0] == session.id else None
+        self.query_one(ClockPanel).show(now, window, closed)
         lane = _('Lane {lane}').format(lane=self.lane.lane) + ' · ' + _('Staff {staff}').format(staff=self.lane.staff) + ' · '
         lane += _("Session {session} {name}").format(session=session.id, name=session.name) if session else _("no session")
         self.query_one("#top-lane", Static).update(lane)
         if changed:
             self.request_panels()
+
+    def _show_closed(self, session: str, by: str, at: str) -> None:
+        if self.closed != (session, by, at):
+            self.closed = (session, by, at)
+            self._tick()
 
     def _session_label(self, session_id: str | None) -> str:
         try:
@@ -413,6 +390,8 @@ class GateScreen(Screen):
 
     def on_panels_refreshed(self, message: PanelsRefreshed) -> None:
         panels = message.panels
+        if panels.closed and self.session:
+            self._show_closed(self.session.id, *panels.closed)
         self.query_one(CountersPanel).show(panels.counters)
         self.query_one(RoomsTable).show(panels.counters.rooms)
         self.query_one(RecentScansTable).show(panels.recent, self.site.policy)

@@ -39,17 +39,20 @@ class ExceptionForm(ModalScreen[ExceptionFilled | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
 
-    def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date) -> None:
+    def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date, *, about: str = "") -> None:
         super().__init__()
         self.code = code
         self.ticket = ticket or ""
         self.session_date = session_date
+        self.about = about  # e.g. that the candidate is admitted and this goes to the chief's review
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="modal-box"):
             title = Text(code_label(self.code), style="bold")
             title.append(f"  → {word(ACTION, self.code.action)}", style="")
             yield Label(title, id="form-title")
+            if self.about:
+                yield Static(self.about, id="form-about")
             yield Label(_("Ticket / ID number") + " *", classes="form-label")
             yield Input(self.ticket, id="form-ticket")
             for evidence in self.code.evidence:

@@ -6,8 +6,11 @@ import datetime as dt
 
 from rich.text import Text
 
+from examops.domain import windows
+from examops.domain.literal import shown
 from examops.domain.plan import Session
 from examops.domain.policy import Policy
+from examops.domain.windows import Window
 from examops.i18n import _, pgettext, word
 from examops.services.counters import SessionCounters
 from examops.services.gate_view import RecentScan
@@ -27,26 +30,48 @@ def countdown(delta: dt.timedelta) -> str:
 
 
 class ClockPanel(Static):
-    """Site-local time and the countdowns to the session start and the late-entry cutoff."""
+    """Site-local time and the lane's session: its countdowns, or the next one and when its doors open, or who closed it."""
 
-    def show(self, now: dt.datetime, session: Session | None) -> None:
+    def show(self, now: dt.datetime, window: Window | None, closed: tuple[str, str] | None = None) -> None:
+        """`window` is `gate_view.entry_window` now; `closed` (who, HH:MM) once the chief signed the session off."""
         text = Text()
         text.append(_('Now') + '  ', style="dim")
         text.append(now.strftime("%H:%M:%S"), style="bold")
-        if session is not None:
-            if now < session.starts_at:
-                text.append('\n' + _('Starts in') + '  ', style="dim")
-                text.append(countdown(session.starts_at - now), style="bold")
+        shut = closed is not None or (window is not None and window.status in (windows.LATE, windows.ENDED))
+        if window is not None:
+            session = window.session
+            name = f"{session.id} {session.name}"
+            if closed is not None:
+                text.append('\n' + _("{session} closed by {by} at {at}").format(session=name, by=shown(closed[0]), at=closed[1]),
+                            style="bold red")
+            elif window.status == windows.OTHER_DAY:
+                text.append('\n' + _("Next: {session} on {date}").format(session=name, date=session.date.isoformat()))
+                text.append('\n' + _("Doors open at {opens}").format(opens=f"{window.opens_at:%H:%M}"), style="bold")
+            elif window.status == windows.NOT_YET:
+                text.append('\n' + _("Next: {session}, doors open at {opens}").format(session=name, opens=f"{window.opens_at:%H:%M}"))
+                text.append('\n' + _('Doors open in') + '  ', style="dim")
+                text.append(countdown(window.opens_at - now), style="bold")
+            elif window.status == windows.ENDED:
+                text.append('\n' + _("{session} ended at {end}: no session open").format(session=name, end=f"{session.ends_at:%H:%M}"),
+                            style="bold red")
             else:
-                text.append('\n' + _('Started') + '  ', style="dim")
-                text.append(f"+{countdown(now - session.starts_at)}")
-            if now < session.entry_closes_at:
-                text.append('\n' + _('Entry closes in') + '  ', style="dim")
-                text.append(countdown(session.entry_closes_at - now), style="bold")
-            else:
-                text.append('\n' + _('Entry closed') + f' {session.entry_closes_at:%H:%M}', style="bold red")
+                self._countdowns(text, now, session)
         self.update(text)
-        self.set_class(session is not None and now >= session.entry_closes_at, "-closed")
+        self.set_class(shut, "-closed")
+
+    @staticmethod
+    def _countdowns(text: Text, now: dt.datetime, session: Session) -> None:
+        if now < session.starts_at:
+            text.append('\n' + _('Starts in') + '  ', style="dim")
+            text.append(countdown(session.starts_at - now), style="bold")
+        else:
+            text.append('\n' + _('Started') + '  ', style="dim")
+            text.append(f"+{countdown(now - session.starts_at)}")
+        if now < session.entry_closes_at:
+            text.append('\n' + _('Entry closes in') + '  ', style="dim")
+            text.append(countdown(session.entry_closes_at - now), style="bold")
+        else:
+            text.append('\n' + _('Entry closed') + f' {session.entry_closes_at:%H:%M}', style="bold red")
 
 
 class CountersPanel(Static):

@@ -21,19 +21,26 @@ from examops.tui.messages import CandidatesFound, SearchFailed
 from examops.tui.widgets.plain import Label, OptionList, Static
 from examops.tui.words import SEX, STATE, VIA
 
+STATE_STYLES = {"admitted": "bold green", "held": "bold yellow", "denied": "bold red", "out": "bold yellow",
+                "left": "bold red", "expected": "bold"}
+
 
 def card_line(card: CandidateCard) -> Text:
-    """One result row: ticket, name, sex, masked ID, room and seat."""
+    """One result, two lines (both fit 80 columns): who (ticket, name, sex, masked ID); then the state in the
+    session, the seat now and where it came from."""
     text = Text(card.ticket, style="bold")
-    text.append(f"  {shown(card.name)}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}  ")
+    text.append(f"  {shown(card.name)}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}\n  ")
+    if card.state:
+        text.append(word(STATE, card.state), style=STATE_STYLES.get(card.state, "bold"))
+        if card.arriving:
+            text.append(" (" + _("seated by the chief proctor, not yet through a gate") + ")", style="bold")
+        text.append("  ")
     room, seat = card.current_room, card.current_seat
     place = _('Room') + f' {room} ' + _('Seat') + f' {seat}' if room else _("no seat in this session")
     text.append(place, style="dim" if room is None else "")
     if card.placement is not None and card.placement.moved:
         text.append("  " + _("Moved from {room}-{seat} ({via})").format(
             room=card.placement.from_room or "-", seat=card.placement.from_seat or "-", via=word(VIA, card.placement.via)))
-    if card.state:
-        text.append("  " + word(STATE, card.state), style="bold")
     return text
 
 

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.timer import Timer
 
 from examops.domain import idnumber
+from examops.domain.literal import shown
 from examops.domain.policy import Policy
 from examops.domain.verdict import Verdict
 from examops.i18n import _, word
@@ -20,6 +21,7 @@ STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "dupli
           "unknown", "wrong_session", "invalid", "not_recorded")
 # Verdicts that borrow another's colour: outside the window is grey like a wrong session; an arrival is green.
 STYLE_OF = {"outside_window": "wrong_session", "arrived": "admitted", "returned": "admitted", "no_reentry": "denied"}
+CLOSED_STYLE = "denied"  # a closed session: red, and nothing to rescan
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,11 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     label = code_label(code) if code else (verdict.code or "")
     action = word(ACTION, verdict.action) if verdict.action else ""
     reason = (_("Reason: {reason}").format(reason=verdict.reason),) if verdict.reason else ()
-    title = word(VERDICT, kind) if kind in STYLES or kind in STYLE_OF else kind.upper()
+    title = word(VERDICT, kind) if kind in VERDICT else kind.upper()
+    if kind == "session_closed":
+        said = _("Closed by {by} at {at}: nothing more is recorded for this session").format(
+            by=shown(verdict.closed_by or "?"), at=verdict.closed_at or "?")
+        return VerdictView(CLOSED_STYLE, title, said, (_("Nothing to rescan: a later record needs the chief proctor's override"),))
     if kind in STYLE_OF:
         return _borrowed(verdict, title)
     if kind == "not_recorded":

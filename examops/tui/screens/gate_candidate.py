@@ -1,0 +1,176 @@
+"""What the gate's keys do to one candidate: Enter on the card, F-key forms, exits, a pick from Ctrl+F.
+
+`CandidateKeys` is mixed into `GateScreen`, whose `site`, `lane`, `session`, `card`, `last_verdict`,
+`pending_scans`, `scan_input`, `submit`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
+the code typed in the field if there is one, else on the candidate on the card; the card is what the
+candidate's state in the session allows (an admitted candidate is never offered "press Enter to admit").
+Exits go through the lane worker's queue like scans, so they keep their order.
+"""
+
+from __future__ import annotations
+
+from examops.domain.literal import shown
+from examops.domain.scan import classify
+from examops.domain.verdict import CandidateCard
+from examops.i18n import _, word
+from examops.services import exits, ledger
+from examops.tui.messages import LeaveRecorded, LeaveRefused, LeaveRequest, ScanRequest
+from examops.tui.widgets.card import CandidatePanel
+from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
+from examops.tui.widgets.exit_form import ExitFilled, ExitForm
+from examops.tui.widgets.search import SearchModal
+from examops.tui.widgets.verdict import VerdictBanner, VerdictView
+from examops.tui.words import LEAVE_REFUSED, PICKED, VERDICT
+
+# After these verdicts Enter on the empty field must not send the card's ticket again (it would be an alarm).
+NO_ENTER_AFTER = ("admitted", "duplicate", "arrived", "returned", "no_reentry")
+ADMITTED_VERDICTS = ("admitted", "arrived", "returned")
+ENTER_STATES = ("expected", "out")  # a pick Enter may check in: not yet arrived, or back from a temporary leave
+
+
+class CandidateKeys:
+    """Enter, F-keys, Ctrl+L / Ctrl+G and Ctrl+F on the candidate on the card."""
+
+    picked_state: str | None = None  # the state of a candidate picked from Ctrl+F (None: the card came from a scan)
+
+    # -- Enter on the empty field ----------------------------------------
+    def admit_card(self) -> None:
+        """Enter on the empty field: check in the candidate on the card if their state allows it."""
+        if self.pending_scans:
+            self._hint(_("Still checking the previous scan, wait a moment"))
+            return
+        if self.card is None or self.card.room is None or not self._enter_checks_in():
+            self._hint(_("No candidate on the card to admit: scan or search first"))
+            return
+        self.submit(ScanRequest(self.card.ticket))
+
+    def _enter_checks_in(self) -> bool:
+        if self.picked_state is not None:
+            return self.picked_state in ENTER_STATES or bool(self.card and self.card.arriving)
+        last = self.last_verdict.verdict if self.last_verdict else None
+        return last not in NO_ENTER_AFTER
+
+    def _card_admitted(self) -> bool:
+        """The card's candidate is in: admitted by the last scan, or picked while admitted."""
+        if self.picked_state is not None:
+            return self.picked_state == "admitted"
+        return bool(self.last_verdict and self.last_verdict.verdict in ADMITTED_VERDICTS)
+
+    def _card_target(self) -> str | None:
+        """The candidate on the card a key may act on: not after a duplicate (who stands there is in doubt)."""
+        last = self.last_verdict.verdict if self.last_verdict else None
+        if self.card is None or self.card.room is None or last == "duplicate":
+            return None
+        return self.card.ticket
+
+    def _take_field(self) -> str:
+        typed = self.scan_input.value.strip()
+        self.scan_input.clear()
+        return typed
+
+    # -- F-keys: an exception, before or after admission -------------------
+    def action_code(self, key: str) -> None:
+        code = self.site.policy.by_key(key)
+        if code is None:
+            self.app.bell()
+            return
+        self.open_form(code)
+
+    def open_form(self, code) -> None:  # noqa: ANN001 - an OutcomeCode
+        if self.pending_scans:
+            self._hint(_("Still checking the previous scan, wait a moment"))
+            return
+        typed = self._take_field()
+        ticket = typed or self._card_target()  # the code in the field first, else the card
+        about = ""
+        if not typed and ticket and self._card_admitted():
+            about = _("{name} is admitted: this goes to the chief proctor's review, the admission stands").format(
+                name=shown(self.card.name))
+        session_date = self.session.date if self.session else self.site.clock.local().date()
+        self.app.push_screen(ExceptionForm(code, ticket, session_date, about=about), self._form_done)
+
+    def _form_done(self, filled: ExceptionFilled | None) -> None:
+        self.scan_input.focus()
+        if filled is not None:
+            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
+
+    def action_codes(self) -> None:
+        self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
+
+    # -- exits: a temporary leave (back through the gate) or for good ------
+    def action_leave(self) -> None:
+        self._open_exit(final=False)
+
+    def action_leave_final(self) -> None:
+        self._open_exit(final=True)
+
+    def _open_exit(self, *, final: bool) -> None:
+        if self.session is None:
+            self._hint(_("No session in the plan"))
+            return
+        typed = self._take_field()
+        ticket = typed or self._card_target()
+        about = f"{shown(self.card.name)} · {self.card.ticket}" if not typed and ticket and self.card else ""
+        self.app.push_screen(ExitForm(ticket, final=final, about=about), self._exit_done)
+
+    def _exit_done(self, filled: ExitFilled | None) -> None:
+        self.scan_input.focus()
+        if filled is None:
+            return
+        scan = classify(filled.ticket)
+        self.queue_request(LeaveRequest(scan.value or filled.ticket, filled.reason, filled.final))
+
+    def record_leave(self, request: LeaveRequest) -> None:
+        """On the lane worker: record the exit through the service, in line with the scans."""
+        try:
+            done = exits.record_exit(self.site, request.code, session=self.session.id, reason=request.reason,
+                                     final=request.final, by=self.lane.staff, lane=self.lane.lane)
+        except exits.ExitRefused as exc:
+            self.post_message(LeaveRefused(request, exc.key, str(exc)))
+        except ledger.SessionClosed as exc:  # the chief signed the session off: nothing to retry
+            self.post_message(LeaveRefused(request, "closed", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - shown as not recorded
+            self.post_message(LeaveRefused(request, "", f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(LeaveRecorded(request, done))
+
+    def on_leave_recorded(self, message: LeaveRecorded) -> None:
+        self.pending_scans -= 1
+        done = message.done
+        self.card, self.last_verdict, self.picked_state = done.card, None, done.card.state if done.card else None
+        title = _("LEFT FOR GOOD — no re-entry, counted on the report") if done.final else _(
+            "TEMPORARY LEAVE — checked again at the gate on return")
+        where = _("Room {room}, seat {seat}").format(room=done.room or "-", seat=done.seat or "-")
+        self.query_one(VerdictBanner).show(VerdictView("picked", title, f"{shown(done.name)} · {done.ticket} · {where}"))
+        self.query_one(CandidatePanel).show(done.card, self._session_label(done.session))
+        self._set_detail((_("Reason: {reason}").format(reason=shown(done.reason)),))
+        self._after_scan()
+
+    def on_leave_refused(self, message: LeaveRefused) -> None:
+        self.pending_scans -= 1
+        style, title = ("invalid", _("EXIT NOT RECORDED")) if message.key else ("not_recorded", _("NOT RECORDED — rescan"))
+        if message.key == "closed":
+            style, title = "denied", word(VERDICT, "session_closed")
+        said = word(LEAVE_REFUSED, message.key) if message.key in LEAVE_REFUSED else message.error
+        self.query_one(VerdictBanner).show(VerdictView(style, title, said))
+        self._set_detail((_("Scanned: {scanned}").format(scanned=shown(message.request.code)),))
+        self.app.bell()
+        self._after_scan()
+
+    # -- Ctrl+F -----------------------------------------------------------
+    def action_search(self) -> None:
+        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
+
+    def _picked(self, card: CandidateCard | None) -> None:
+        if card is None or self.pending_scans:
+            return
+        state = card.state or "expected"
+        self.card, self.last_verdict, self.picked_state = card, None, state
+        key = "arriving" if card.arriving else state
+        title = word(PICKED, key) if key in PICKED else word(PICKED, "expected")
+        self.query_one(VerdictBanner).show(VerdictView("picked", title))
+        self.query_one(CandidatePanel).show(card, self._session_label(card.session))
+        lines = ()
+        if state == "admitted":
+            lines = (_("Ctrl+L temporary leave · Ctrl+G early leave for good · F-key: an exception after admission"),)
+        self._set_detail(lines)

@@ -1,0 +1,69 @@
+"""The exit form at the gate: an admitted candidate leaves, for a while (re-checked on the way back) or for good."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from examops.i18n import _
+from examops.tui.widgets.plain import Label, Static
+
+
+@dataclass(frozen=True)
+class ExitFilled:
+    """The form's answer: record that `ticket` leaves, why, and whether for good."""
+
+    ticket: str
+    reason: str
+    final: bool
+
+
+class ExitForm(ModalScreen[ExitFilled | None]):
+    """Ticket (or ID) and the reason; nothing is prefilled but the candidate the key acted on."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="exit.cancel")]
+
+    def __init__(self, ticket: str | None, *, final: bool, about: str = "") -> None:
+        super().__init__()
+        self.ticket = ticket or ""
+        self.final = final
+        self.about = about
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="exit-box", classes="modal-box"):
+            title = _("Early leave for good — no re-entry") if self.final else _("Temporary leave — re-checked at the gate on return")
+            yield Label(Text(title, style="bold"), id="exit-title")
+            if self.about:
+                yield Static(self.about, id="exit-about")
+            yield Label(_("Ticket / ID number") + " *", classes="form-label")
+            yield Input(self.ticket, id="exit-ticket")
+            yield Label(_("Reason") + " *", classes="form-label")
+            placeholder = _("e.g. handed in early, unwell") if self.final else _("e.g. toilet, unwell")
+            yield Input(placeholder=placeholder, id="exit-reason")
+            yield Static("", id="exit-error")
+            yield Label(_("Enter submit · Tab next field · Esc cancel"), classes="modal-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#exit-reason" if self.ticket else "#exit-ticket", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        for key, name in (("ticket", _("Ticket / ID number")), ("reason", _("Reason"))):
+            field = self.query_one(f"#exit-{key}", Input)
+            if not field.value.strip():
+                self.query_one("#exit-error", Static).update(Text(_("Fill in: {fields}").format(fields=name), style="bold red"))
+                field.focus()
+                return
+        self.dismiss(ExitFilled(self.query_one("#exit-ticket", Input).value.strip(),
+                                self.query_one("#exit-reason", Input).value.strip(), self.final))
