@@ -139,7 +139,8 @@ def fold_day(session: str, ticket: str, events: Iterable[Event]) -> CandidateDay
     if len(ordered) == 1 and ordered[0].kind == Kind.ADMITTED:
         # Most candidates' day is one clean admission: the same answer without the fold's bookkeeping.
         only = ordered[0]
-        return CandidateDay(session, ticket, "admitted", admission=only, placement=only, timeline=ordered)
+        return CandidateDay(session, ticket, "admitted", admission=only, placement=only, timeline=ordered,
+                            awaiting_arrival=only.lane is None)  # seated at the chief's desk: a gate has not seen them yet
     voided = voided_targets(ordered)
     # An offline lane's admission that collided with another lane's: kept in the log, flagged, not the seat.
     conflicting = {AdmissionConflict.from_event(e).conflicting for e in ordered if e.kind == Kind.CONFLICT}

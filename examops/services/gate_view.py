@@ -25,7 +25,18 @@ KIND_TO_VERDICT = {
     Kind.DUPLICATE: "duplicate",
     Kind.UNKNOWN: "unknown",
     Kind.WRONG_SESSION: "wrong_session",
+    Kind.OUTSIDE_WINDOW: "outside_window",
+    Kind.ARRIVED: "arrived",
+    Kind.RETURNED: "returned",
+    Kind.REENTRY_REFUSED: "no_reentry",
 }
+
+
+def _verdict_of(event: Event) -> str:
+    """A lane's event as its recent-scans row names it; an exit says whether it was for good."""
+    if event.kind == Kind.LEFT:
+        return "left" if getattr(event.data, "final", False) else "out"
+    return KIND_TO_VERDICT.get(event.kind, event.kind)
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -108,7 +119,7 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> Lane
     recent = [
         RecentScan(
             local_time(site, e.at), e.ticket or _scanned(e), names.get(e.ticket or "", ""),
-            KIND_TO_VERDICT.get(e.kind, e.kind), _code(e),
+            _verdict_of(e), _code(e),
         )
         for e in events
     ]

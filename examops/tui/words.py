@@ -198,6 +198,8 @@ VERDICT = {
     "arrived": N_("ARRIVED — GO TO THE NEW SEAT"),
     "returned": N_("BACK IN — RETURN TO THE SEAT"),
     "no_reentry": N_("LEFT FOR GOOD — NO RE-ENTRY"),
+    "out": N_("TEMPORARY LEAVE"),  # an exit recorded at the lane (recent scans)
+    "left": N_("EARLY LEAVE, FOR GOOD"),
 }
 STATE = {
     "expected": N_("not yet arrived"),

@@ -440,7 +440,7 @@ def test_snapshot_review_cases(morning, snap_compare):
         await settle(pilot)
         await cursor_to(pilot, morning.feverish.ticket)
         await pilot.press("space", "up")  # marked, and the cursor back on it
-        await until(pilot, lambda: "同类全选" in screen_text(app))
+        await until(pilot, lambda: "已标记 1" in screen_text(app))
 
     assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=highlighted_fever)
 

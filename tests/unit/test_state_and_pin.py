@@ -76,3 +76,13 @@ def test_a_single_admission_folds_like_any_day():
     slow = fold_day("S1", "t", [only, ev(2, Kind.DUPLICATE)])  # the general path, one harmless event more
     assert (day.status, day.room, day.seat, day.admission, day.cases) == ("admitted", "002", 7, only, [])
     assert (slow.status, slow.room, slow.seat, slow.admission) == (day.status, day.room, day.seat, day.admission)
+
+
+def test_a_single_admission_at_the_chiefs_desk_awaits_its_arrival_like_any_day():
+    """A move of a candidate not yet in is one desk admission (no lane): the next gate scan is an arrival, not an alarm."""
+    from dataclasses import replace
+
+    only = replace(ev(1, Kind.ADMITTED, room="B01", seat=2, via="move"), lane=None)
+    day = fold_day("S1", "t", [only])
+    slow = fold_day("S1", "t", [only, ev(2, Kind.INCIDENT)])
+    assert day.awaiting_arrival is slow.awaiting_arrival is True

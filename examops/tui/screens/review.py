@@ -31,7 +31,7 @@ from examops.tui.widgets.review_filters import FilterBar
 from examops.tui.widgets.review_forms import approve_form, decision_form
 from examops.tui.widgets.review_panes import AlarmsTable, CaseDetail, CasesTable, level_label
 from examops.tui.widgets.review_seating import SeatingActions
-from examops.tui.words import REVIEW_DONE, REVIEW_PURPOSE
+from examops.tui.words import BINDING, REVIEW_DONE, REVIEW_PURPOSE
 
 REFRESH_EVERY_S = 3.0
 
@@ -39,17 +39,21 @@ REFRESH_EVERY_S = 3.0
 class ReviewScreen(ChiefLock, SeatingActions, Screen):
     """Cases, filters, detail and alarms; every decision asks for the chief proctor's PIN."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # 24 rows: a shorter detail, the alarms stay on screen
+
     BINDINGS = [
+        # The footer holds the decisions and the way back (80 columns); the rest are in Ctrl+P's list with their keys.
         Binding("space", "mark", "Mark", id="review.mark"),
-        Binding("m", "mark_code", "Mark code", id="review.mark_code"),
+        Binding("m", "mark_code", "Mark code", id="review.mark_code", show=False),
         Binding("u", "unmark", "Unmark all", id="review.unmark", show=False),
         Binding("a", "approve", "Approve", id="review.approve"),
         Binding("r", "reject", "Reject", id="review.reject"),
         Binding("s", "resolve", "Resolve", id="review.resolve"),
         Binding("p", "reallocate", "Reallocate", id="review.reallocate"),
-        Binding("n", "add_room", "Open room", id="review.add_room"),
-        Binding("d", "documents", "Documents", id="review.documents"),
+        Binding("n", "add_room", "Open room", id="review.add_room", show=False),
+        Binding("d", "documents", "Documents", id="review.documents", show=False),
         Binding("f", "filters", "Filters", id="review.filters"),
+        Binding("ctrl+b", "app.report", "Report", id="review.report", show=False),
         Binding("c", "clear_filters", "Clear filters", id="review.clear_filters", show=False),
         Binding("f5", "refresh", "Refresh", id="review.refresh", show=False),
         Binding("escape", "back", "Back to lane", id="review.gate"),
@@ -57,7 +61,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None) -> None:
         super().__init__()
-        localize_bindings(self)
+        localize_bindings(self, {"review.gate": word(BINDING, "back")})  # "Back": the footer's 80 columns are tight
         self.site = site
         self.chief_name = staff
         self.session = gate_view.current_session(site, session_id)
@@ -89,7 +93,7 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         yield CaseDetail(id="review-detail")
         yield Label(_("Duplicate-scan alarms (possible impersonation): {count}").format(count=0), id="review-alarms-title", classes="panel-title")
         yield AlarmsTable(id="review-alarms")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(CasesTable).focus()

@@ -37,6 +37,8 @@ class ExceptionFilled:
 class ExceptionForm(ModalScreen[ExceptionFilled | None]):
     """The evidence fields of one outcome code; required fields and readings are checked here."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # 24 rows: fields closer together (gate.tcss)
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
 
     def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date, *, about: str = "") -> None:

@@ -21,6 +21,8 @@ from examops.tui.words import ACTION, COUNTERS, RECENT, VERDICT
 VERDICT_STYLES = {
     "admitted": "bold green", "exception": "bold yellow", "denied": "bold red", "duplicate": "bold red reverse",
     "unknown": "dim", "wrong_session": "dim", "invalid": "dim", "not_recorded": "bold red",
+    "outside_window": "dim", "arrived": "bold green", "returned": "bold green", "no_reentry": "bold red",
+    "out": "bold", "left": "bold",
 }
 
 

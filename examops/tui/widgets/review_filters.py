@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Select
+from textual.widgets._select import SelectOverlay
 
 from examops.domain.policy import Policy
 from examops.domain.state import CASE_STATUSES
@@ -33,6 +36,13 @@ class FilterBar(Horizontal):
                      id="filter-status")
         yield Select([], prompt=_("Lane: all"), id="filter-lane")
         yield Select([], prompt=_("Room: all"), id="filter-room")
+
+    def on_mount(self) -> None:
+        # Textual's own "Dismiss menu" key of an open list, in the catalog's words
+        for overlay in self.query(SelectOverlay):
+            table = overlay._bindings.key_to_bindings
+            for key, bindings in table.items():
+                table[key] = [replace(b, description=_("Close the list")) if b.action == "dismiss" else b for b in bindings]
 
     def show_choices(self, name: str, values: list[str]) -> None:
         """Offer `values` for the lane or room filter, keeping the current choice."""

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 
 from examops.domain.event_payloads import Approved, ExceptionRecorded
 from examops.domain.events import Event, Kind
+from examops.domain.literal import shown
 from examops.domain.policy import Policy
 from examops.i18n import _, word
 from examops.services.review import CaseView
@@ -24,6 +25,7 @@ from examops.tui.words import (
     REVIEW_EVENT,
     REVIEW_LEVEL,
     REVIEW_STATUS,
+    VIA,
 )
 
 When = Callable[[str | None], str]
@@ -202,6 +204,21 @@ class CaseDetail(Horizontal):
         self.query_one("#review-timeline", Static).update(timeline)
 
 
+def first_admission(alarm: dict, when: When) -> str:
+    """Where the first admission came from: a lane, its staff and the time; or the chief's desk, how, by whom."""
+    at = when(alarm.get("first_at")) or "?"
+    if alarm.get("first_lane"):
+        staff = alarm.get("first_staff")
+        if not staff:  # an offline conflict names the lanes only
+            return _("lane {lane} · {at}").format(lane=alarm["first_lane"], at=at)
+        return _("lane {lane} · {staff} · {at}").format(lane=alarm["first_lane"], staff=shown(staff), at=at)
+    via = alarm.get("first_via")
+    if via:
+        return _("chief proctor's desk · {by} · {at} ({via})").format(
+            via=word(VIA, via) if via in VIA else via, by=shown(alarm.get("first_by") or alarm.get("first_staff") or "?"), at=at)
+    return at
+
+
 class AlarmsTable(DataTable):
     """Duplicate scans: a ticket scanned again after admission, possibly someone else with it."""
 
@@ -218,7 +235,7 @@ class AlarmsTable(DataTable):
         self.shown = list(alarms)
         self.clear()
         for alarm in alarms:
-            first = f"{alarm.get('first_lane') or '-'} {when(alarm.get('first_at'))}"
+            first = first_admission(alarm, when)
             self.add_row(Text(when(alarm["at"]), style="bold red"), alarm["ticket"], alarm.get("name") or "-",
                          f"{alarm.get('lane') or '-'} · {alarm.get('staff') or '-'}", first, key=alarm["event_id"])
         # Textual keeps this auto-height table's header at the widths it had before the rows came;
