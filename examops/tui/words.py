@@ -20,6 +20,7 @@ CARD = {
     "room": N_("Room"),
     "seat": N_("Seat"),
     "not_seated": N_("no seat in this session"),
+    "state": N_("State in this session"),
 }
 COUNTERS = {
     "title": N_("Session figures"),
@@ -228,6 +229,11 @@ GATE_KEY = {  # the gate's footer in short words: every key a lane needs fits 80
     "leave_final": NP_("gate.key", "Gone"),
     "review": NP_("gate.key", "Review"),
     "report": NP_("gate.key", "Report"),
+}
+AFTER_ADMISSION = {  # what the gate says about a scan of someone already admitted who is not an alarm
+    "arrived": N_("Seated by the chief proctor: this scan records the arrival"),
+    "returned": N_("Back from a temporary leave"),
+    "no_reentry": N_("Left the exam for good: no re-entry"),
 }
 LEAVE_REFUSED = {
     "unknown": N_("No candidate with this ticket or ID number in this session"),

@@ -71,3 +71,42 @@ def test_six_tickets_at_wedge_speed_are_six_admissions(tmp_path):
         assert kinds == ["admitted"] * len(tickets)  # no glued invalid scan, no duplicate
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_exit_keys_in_a_real_terminal_leave_return_and_leave_for_good(tmp_path):
+    """Ctrl+L and Ctrl+G as a terminal sends them (form feed, bell), Chinese reasons typed in, scans at wedge speed."""
+    session = f"examops-exits-{uuid.uuid4().hex[:8]}"
+    store = tmp_path / f"examops-demo-{os.getuid()}" / "demo.sqlite3"
+    env = f"TMPDIR={tmp_path} EXAMOPS_HOME={tmp_path / 'home'} EXAMOPS_CLOCK=2021-10-16T08:05"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {EXAMOPS} demo --lang zh-CN")
+    try:
+        pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
+        wait_for(lambda: "本场统计" in pane(), "the gate screen")
+        engine = create_engine(f"sqlite:///{store}", poolclass=NullPool)
+        with engine.connect() as conn:
+            ticket = conn.execute(select(schema.candidates.c.ticket).order_by(schema.candidates.c.ticket).limit(1)).scalar_one()
+
+        def kinds() -> list[str]:
+            with engine.connect() as conn:
+                return [row[0] for row in conn.execute(select(schema.events.c.kind).where(
+                    schema.events.c.ticket == ticket).order_by(schema.events.c.pos))]
+
+        def scan() -> None:
+            tmux("send-keys", "-t", session, "-l", ticket)
+            tmux("send-keys", "-t", session, "Enter")
+
+        def leave(key: str, reason: str) -> None:
+            tmux("send-keys", "-t", session, key)
+            wait_for(lambda: "原因 *" in pane(), "the exit form")
+            tmux("send-keys", "-t", session, "-l", reason)
+            tmux("send-keys", "-t", session, "Enter")
+
+        steps = [(scan, ["admitted"]), (lambda: leave("C-l", "如厕"), ["admitted", "left"]),
+                 (scan, ["admitted", "left", "returned"]), (lambda: leave("C-g", "提前交卷"), ["admitted", "left", "returned", "left"]),
+                 (scan, ["admitted", "left", "returned", "left", "reentry_refused"])]
+        for step, expected in steps:
+            step()
+            wait_for(lambda: kinds() == expected, " then ".join(expected))
+        wait_for(lambda: "不得再次入场" in pane(), "the no re-entry verdict")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

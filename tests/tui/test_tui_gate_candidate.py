@@ -123,6 +123,7 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
     app = make_app(seeded_site)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
+        await until(pilot, lambda: "^q" in screen_text(app).splitlines()[-1])  # the footer is composed after the first frame
         footer = screen_text(app).splitlines()[-1]
         for key in ("^l 暂离", "^g 提前离场", "^t", "^b", "^f"):
             assert key in footer, f"{key} missing from the footer: {footer!r}"
@@ -152,7 +153,8 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
         assert "不得再次入场" in banner(app).title
         assert gate_of(app).scan_input.has_focus
         await scan(pilot, first.ticket)
-        assert banner(app).style == "denied"  # no re-entry
+        assert banner(app).style == "denied" and "不得再次入场" in banner(app).subtitle  # no re-entry
+        assert "left the exam" not in screen_text(app)
     assert kinds(seeded_site, first.ticket) == ["admitted", "left", "returned", "left", "reentry_refused"]
     assert kinds(seeded_site, second.ticket) == ["admitted", "duplicate_scan"]
 
@@ -196,3 +198,37 @@ async def test_the_command_palette_lists_the_gates_own_commands_in_chinese(seede
         await pilot.pause()
         await pilot.press("enter")
         await until(pilot, lambda: app.screen.__class__.__name__ == "ExitForm")
+
+
+@run_async
+async def test_the_rooms_overview_search_shows_the_state_and_where_a_moved_candidate_came_from(seeded_site):
+    person = seeded_site.people[6]
+    app = make_app(seeded_site)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await scan(pilot, person.ticket)
+        move(seeded_site, person.ticket, session="S1", room="B01", seat=6, by="王总监", pin=TEST_PIN, reason="换到靠门的座位")
+        await pilot.press("f11")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "RosterScreen")
+        await pilot.press(*person.ticket)
+        table = app.screen.query_one("#roster-results")
+        await until(pilot, lambda: table.row_count == 1)
+        row = " ".join(str(cell) for cell in table.get_row_at(0))
+        assert "B01" in row and "已入场" in row and "原座位 001-" in row
+
+
+def test_snapshot_gate_search_80x24_zh(seeded_site, snap_compare):
+    """Ctrl+F at 80×24: an admitted candidate moved by the chief, and one not yet arrived, each with state and seat."""
+    moved = seeded_site.people[0]
+
+    async def search(pilot):
+        await settle(pilot)
+        await scan(pilot, moved.ticket)
+        move(seeded_site, moved.ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="换到靠门的座位")
+        await pilot.press("escape", "ctrl+f")
+        await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "SearchModal")
+        await pilot.press(*moved.ticket[:-1])  # 13 digits: this ticket and its neighbours
+        await until(pilot, lambda: len(pilot.app.screen.cards) > 1)
+        await pilot.pause()
+
+    assert snap_compare(make_app(seeded_site), terminal_size=SMALL, run_before=search)

@@ -40,7 +40,7 @@ async def test_between_sessions_the_panel_shows_the_next_session_and_when_its_do
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         text = clock_text(app)
-        assert "下一场 S2 试卷二" in text and "13:15 开始入场" in text, text
+        assert "下一场 S2 试卷二 13:15 开始入场" in text, text
         assert "距开始入场" in text and "01:15:00" in text, text
         assert "距开考" not in text  # not a countdown to a paper whose doors are shut
 
@@ -51,7 +51,7 @@ async def test_the_day_before_the_panel_names_the_date(seeded_site):
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         text = clock_text(app)
-        assert "下一场 S1 试卷一（2021-10-16）" in text and "07:45 开始入场" in text, text
+        assert "下一场 S1 试卷一 2021-10-16 07:45 开始入场" in text, text
 
 
 @run_async
@@ -97,3 +97,19 @@ def test_a_close_between_the_look_up_and_the_write_is_a_closed_session_not_a_fai
     monkeypatch.setattr(ledger, "record", close_first)
     verdict = Lane(seeded_site, "A", "安检员1").check(seeded_site.people[0].ticket)
     assert (verdict.verdict, verdict.closed_by) == ("session_closed", "王总监")
+
+
+def test_snapshot_gate_session_closed_80x24_zh(seeded_site, snap_compare):
+    async def closed(pilot):
+        await settle(pilot)
+        close_session(seeded_site, session="S1", by="王总监", pin=TEST_PIN, reason="演练提前结束")
+        gate_of(pilot.app).scan_input.insert_text_at_cursor(seeded_site.people[0].ticket)
+        await pilot.press("enter")
+        await settle(pilot)
+        await until(pilot, lambda: "王总监" in clock_text(pilot.app))
+
+    assert snap_compare(make_app(seeded_site, "2021-10-16T08:10"), terminal_size=SMALL, run_before=closed)
+
+
+def test_snapshot_gate_between_sessions_80x24_zh(seeded_site, snap_compare):
+    assert snap_compare(make_app(seeded_site, "2021-10-16T12:00"), terminal_size=SMALL, run_before=settle)

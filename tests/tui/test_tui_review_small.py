@@ -59,6 +59,7 @@ async def test_at_80x24_the_key_bar_fits_and_the_alarms_stay_on_screen(alarms):
     app = make_app(alarms)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
+        await until(pilot, lambda: "^p" in screen_text(app).splitlines()[-1])  # the footer is composed after the first frame
         lines = screen_text(app).splitlines()
         footer = lines[-1]
         for key in FOOTER_KEYS:

@@ -1,7 +1,7 @@
 """What the gate's keys do to one candidate: Enter on the card, F-key forms, exits, a pick from Ctrl+F.
 
 `CandidateKeys` is mixed into `GateScreen`, whose `site`, `lane`, `session`, `card`, `last_verdict`,
-`pending_scans`, `scan_input`, `submit`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
+`pending_scans`, `scan_input`, `_reads`, `submit`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
 the code typed in the field if there is one, else on the candidate on the card; the card is what the
 candidate's state in the session allows (an admitted candidate is never offered "press Enter to admit").
 Exits go through the lane worker's queue like scans, so they keep their order.
@@ -91,6 +91,7 @@ class CandidateKeys:
 
     def _form_done(self, filled: ExceptionFilled | None) -> None:
         self.scan_input.focus()
+        self._reads.forget()  # staff did something in between: the next read of the same code is a scan of its own
         if filled is not None:
             self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
 
@@ -115,6 +116,7 @@ class CandidateKeys:
 
     def _exit_done(self, filled: ExitFilled | None) -> None:
         self.scan_input.focus()
+        self._reads.forget()  # the candidate comes back through the gate: that scan is never a double read
         if filled is None:
             return
         scan = classify(filled.ticket)

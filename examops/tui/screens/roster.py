@@ -22,7 +22,7 @@ from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
 from examops.tui.widgets.plain import DataTable, Label, Static
-from examops.tui.words import CARD, ROSTER_KIND, SEX
+from examops.tui.words import CARD, ROSTER_KIND, SEX, STATE, VIA
 
 RESULT_LIMIT = 50
 
@@ -64,7 +64,7 @@ class RosterScreen(Screen):
         for session in self.site.plan.sessions:
             rooms.add_column(f"{session.id} {session.name}", key=session.id)
         results = self.query_one("#roster-results", DataTable)
-        for key in ("ticket", "name", "sex", "id", "room", "seat"):
+        for key in ("ticket", "name", "sex", "id", "room", "seat", "state"):
             results.add_column(word(CARD, key), key=key)
         self.query_one("#roster-search", Input).focus()
         self.action_refresh()
@@ -150,6 +150,15 @@ class RosterScreen(Screen):
         table.clear()
         for card in cards[:RESULT_LIMIT]:
             table.add_row(card.ticket, card.name, word(SEX, card.sex) if card.sex else "-", card.id_masked,
-                          card.current_room or "-", str(card.current_seat or "-"), key=card.ticket)
+                          card.current_room or "-", str(card.current_seat or "-"), _state(card), key=card.ticket)
         self.query_one("#roster-results-status", Static).update(
             _("{count} shown (at most {limit})").format(count=len(cards), limit=RESULT_LIMIT) if cards else "")
+
+
+def _state(card: CandidateCard) -> str:
+    """The candidate's state in the session and, after a move, the seat they came from."""
+    said = word(STATE, card.state) if card.state else "-"
+    if card.placement is not None and card.placement.moved:
+        said += "  " + _("Moved from {room}-{seat} ({via})").format(
+            room=card.placement.from_room or "-", seat=card.placement.from_seat or "-", via=word(VIA, card.placement.via))
+    return said

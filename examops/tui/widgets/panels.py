@@ -46,13 +46,14 @@ class ClockPanel(Static):
             if closed is not None:
                 text.append('\n' + _("{session} closed by {by} at {at}").format(session=name, by=shown(closed[0]), at=closed[1]),
                             style="bold red")
-            elif window.status == windows.OTHER_DAY:
-                text.append('\n' + _("Next: {session} on {date}").format(session=name, date=session.date.isoformat()))
+            elif window.status in (windows.OTHER_DAY, windows.NOT_YET):  # short lines: the narrow panel is 24 wide
+                text.append('\n' + _("Next: {session}").format(session=name))
+                if window.status == windows.OTHER_DAY:
+                    text.append('\n' + session.date.isoformat(), style="bold")
                 text.append('\n' + _("Doors open at {opens}").format(opens=f"{window.opens_at:%H:%M}"), style="bold")
-            elif window.status == windows.NOT_YET:
-                text.append('\n' + _("Next: {session}, doors open at {opens}").format(session=name, opens=f"{window.opens_at:%H:%M}"))
-                text.append('\n' + _('Doors open in') + '  ', style="dim")
-                text.append(countdown(window.opens_at - now), style="bold")
+                if window.status == windows.NOT_YET:
+                    text.append('\n' + _('Doors open in') + '  ', style="dim")
+                    text.append(countdown(window.opens_at - now), style="bold")
             elif window.status == windows.ENDED:
                 text.append('\n' + _("{session} ended at {end}: no session open").format(session=name, end=f"{session.ends_at:%H:%M}"),
                             style="bold red")

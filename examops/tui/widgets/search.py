@@ -31,16 +31,15 @@ def card_line(card: CandidateCard) -> Text:
     text = Text(card.ticket, style="bold")
     text.append(f"  {shown(card.name)}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}\n  ")
     if card.state:
-        text.append(word(STATE, card.state), style=STATE_STYLES.get(card.state, "bold"))
-        if card.arriving:
-            text.append(" (" + _("seated by the chief proctor, not yet through a gate") + ")", style="bold")
-        text.append("  ")
+        text.append(word(STATE, card.state) + "  ", style=STATE_STYLES.get(card.state, "bold"))
     room, seat = card.current_room, card.current_seat
     place = _('Room') + f' {room} ' + _('Seat') + f' {seat}' if room else _("no seat in this session")
     text.append(place, style="dim" if room is None else "")
     if card.placement is not None and card.placement.moved:
         text.append("  " + _("Moved from {room}-{seat} ({via})").format(
             room=card.placement.from_room or "-", seat=card.placement.from_seat or "-", via=word(VIA, card.placement.via)))
+    if card.arriving:
+        text.append("  " + _("not yet through a gate"), style="bold")
     return text
 
 

@@ -15,7 +15,7 @@ from examops.domain.verdict import Verdict
 from examops.i18n import _, word
 from examops.tui.i18n import code_label
 from examops.tui.widgets.plain import Static
-from examops.tui.words import ACTION, VERDICT, VIA, WINDOW
+from examops.tui.words import ACTION, AFTER_ADMISSION, VERDICT, VIA, WINDOW
 
 STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
           "unknown", "wrong_session", "invalid", "not_recorded")
@@ -54,7 +54,7 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
             by=shown(verdict.closed_by or "?"), at=verdict.closed_at or "?")
         return VerdictView(CLOSED_STYLE, title, said, (_("Nothing to rescan: a later record needs the chief proctor's override"),))
     if kind in STYLE_OF:
-        return _borrowed(verdict, title)
+        return _borrowed(verdict, title, when)
     if kind == "not_recorded":
         return VerdictView(kind, title, label, reason)
     if kind == "admitted":
@@ -85,10 +85,12 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     return VerdictView("unknown", title, verdict.reason)
 
 
-def _borrowed(verdict: Verdict, title: str) -> VerdictView:
+def _borrowed(verdict: Verdict, title: str, when: Callable[[str | None], str]) -> VerdictView:
     """The verdicts after admission and outside the window: the reason says what and when, or where to go."""
     reason = (_("Reason: {reason}").format(reason=verdict.reason),) if verdict.reason else ()
-    subtitle = ""
+    if verdict.verdict in AFTER_ADMISSION:  # the service's reason is English; these say it in the catalog's words
+        reason = (word(AFTER_ADMISSION, verdict.verdict).format(at=when(verdict.at) or "?"),)
+    subtitle = reason[0] if verdict.verdict == "no_reentry" else ""
     if verdict.window in WINDOW and verdict.opens_at and verdict.closes_at:
         opens, closes = verdict.opens_at.split("T"), verdict.closes_at.split("T")
         subtitle = word(WINDOW, verdict.window).format(session=verdict.session or "", date=opens[0], opens=opens[1],
@@ -96,6 +98,8 @@ def _borrowed(verdict: Verdict, title: str) -> VerdictView:
         reason = ()
     elif verdict.go_room:
         subtitle = _("Go to room {room}, seat {seat}").format(room=verdict.go_room, seat=verdict.go_seat or "-")
+    if verdict.verdict == "no_reentry":
+        reason = ()
     return VerdictView(STYLE_OF[verdict.verdict], title, subtitle or verdict.reason, reason + _not_logged(verdict))
 
 
