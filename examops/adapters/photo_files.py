@@ -273,3 +273,26 @@ def _file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+PRINT_BOX = (240, 320)
+"""Pixels of a photo as printed: ≈ 300 dpi at the 20 × 27 mm a seat plan gives it; a bigger original only bloats files."""
+
+
+def print_copy(data: bytes, box: tuple[int, int] = PRINT_BOX) -> bytes:
+    """A stored photo as a document embeds it: upright (EXIF), RGB, at most `box`, JPEG."""
+    from PIL import ImageOps
+
+    with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", box)  # decode at the smallest scale still at least `box`
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail(box)
+        if upright.mode != "RGB":
+            background = Image.new("RGB", upright.size, (255, 255, 255))
+            rgba = upright.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            upright = background
+        out = io.BytesIO()
+        upright.save(out, format="JPEG", quality=88)
+    return out.getvalue()
