@@ -123,7 +123,12 @@ def test_cli_import_json_status_and_purge(seeded_site, tmp_path, monkeypatch):
     assert json.loads(done.output)["added"] == 5
     status = json.loads(runner.invoke(main, ["--db", site.store.url, "status", "--json"]).output)
     assert status["photos"] == {"with_photo": 5, "without_photo": len(site.people) - 5, "not_in_roster": 0}
+    again = write_pack(tmp_path / "again", [site.people[0].ticket], shade=30)
+    refused = runner.invoke(main, ["--db", site.store.url, "photos", "import", str(again)])
+    assert refused.exit_code == 2 and "needs the chief proctor's PIN" in refused.output
     monkeypatch.setenv("EXAMOPS_PIN", TEST_PIN)
+    replaced = runner.invoke(main, ["--db", site.store.url, "photos", "import", str(again)])
+    assert replaced.exit_code == 0 and f"replaced: {site.people[0].ticket}" in replaced.output
     done = runner.invoke(main, ["--db", site.store.url, "photos", "purge", "--json"])
     assert done.exit_code == 0 and json.loads(done.output)["removed"] == 5
 
