@@ -102,6 +102,17 @@ def test_a_purge_needs_the_pin_and_is_recorded(photo_site):
     assert verify(photo_site).ok  # the purge cleared what the log expects
 
 
+def test_the_chief_record_lists_photo_replacements_and_purges(photo_site):
+    from examops.services.chief_record import chief_record
+
+    ticket = photo_site.people[0].ticket
+    give_photos(photo_site, [photo_site.people[20].ticket])  # an addition: no PIN, not listed
+    give_photos(photo_site, [ticket], shade=33)  # a replacement: listed
+    purge_photos(photo_site, TEST_PIN, by="王总监", reason="exam over")
+    entries = [(e.kind, e.detail) for e in chief_record(photo_site).entries if e.kind.startswith("photos")]
+    assert entries == [(Kind.PHOTOS_IMPORTED, f"1: {ticket}"), (Kind.PHOTOS_PURGED, "7: exam over")]
+
+
 def test_a_purge_leaves_no_photo_bytes_in_the_sqlite_file(seeded_site, tmp_path):
     if not seeded_site.store.is_sqlite:
         pytest.skip("the file's pages are SQLite's")
