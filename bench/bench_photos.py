@@ -76,11 +76,12 @@ def make_site(workdir: Path, people: list, url: str | None) -> dict:
     return env
 
 
-def make_pack(path: Path, people: list) -> int:
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as pack:
+def make_pack(path: Path, people: list) -> None:
+    partial = path.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as pack:
         for index, person in enumerate(people):
             pack.writestr(f"photos/{person.ticket}.jpg", grainy_photo(person.ticket, index))
-    return path.stat().st_size
+    partial.replace(path)
 
 
 def pg_schema(base: str) -> tuple[str, callable]:
@@ -100,15 +101,18 @@ def pg_schema(base: str) -> tuple[str, callable]:
     return f"{base}{sep}options=-csearch_path%3D{name}", drop
 
 
-def run(photos: int, pg: str | None) -> None:
+def run(photos: int, pg: str | None, keep: Path | None) -> None:
     people = sample.synthetic_people(photos)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         started = time.perf_counter()
-        pack = workdir / "photos.zip"
-        size = make_pack(pack, people)
+        pack = (keep or workdir) / f"photos_{photos}.zip"
+        if not pack.exists():
+            pack.parent.mkdir(parents=True, exist_ok=True)
+            make_pack(pack, people)
+        size = pack.stat().st_size
         print(f"{photos} photos: pack {size / 1e6:.1f} MB ({size / photos / 1e3:.0f} KB a photo), "
-              f"made in {time.perf_counter() - started:.1f} s", flush=True)
+              f"ready in {time.perf_counter() - started:.1f} s", flush=True)
         stores = [("SQLite", None)] + ([("PostgreSQL", pg)] if pg else [])
         for label, base in stores:
             url, drop = pg_schema(base) if base else (None, lambda: None)
@@ -136,8 +140,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--photos", type=int, default=5000)
     parser.add_argument("--pg", default=os.environ.get("EXAMOPS_TEST_PG_URL"), help="also time a PostgreSQL store")
+    parser.add_argument("--keep", type=Path, help="keep the generated pack in this folder and reuse it next time")
     args = parser.parse_args()
-    run(args.photos, args.pg)
+    run(args.photos, args.pg, args.keep)
 
 
 if __name__ == "__main__":

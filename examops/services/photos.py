@@ -154,24 +154,19 @@ def _check(packs: Sequence[str | Path], index: CandidateIndex, report: PhotoImpo
             continue
         with pack:
             checked.packs[Path(name).name] = pack.digest
-            total = len(pack.entries)
-            for number, entry in enumerate(pack.entries):
+            photos = [e for e in pack.entries if not is_junk(e.name)]
+            report.skipped += len(pack.entries) - len(photos)
+            report.files += len(photos)
+            total = len(photos)
+            for number, (entry, outcome) in enumerate(photo_files.probe_entries(pack, photos)):
                 if number % 50 == 0:
                     tick("check", number, total)
                     if cancel is not None and cancel.is_set():
                         raise ImportCancelled()
-                if is_junk(entry.name):
-                    report.skipped += 1
-                    continue
-                report.files += 1
                 match = index.match(entry_stem(entry.name))
-                facts = None
-                try:
-                    if entry.problem is not None:
-                        raise entry.problem
-                    facts = photo_files.probe(pack.read(entry))
-                except Refused as exc:
-                    report.problems.append(PhotoProblem("error", exc.code, name, entry.name, match.ticket, exc.params))
+                facts = outcome if isinstance(outcome, PhotoFacts) else None
+                if isinstance(outcome, Refused):
+                    report.problems.append(PhotoProblem("error", outcome.code, name, entry.name, match.ticket, outcome.params))
                 if match.ticket is None:
                     params = {"stem": entry_stem(entry.name), "tickets": list(match.candidates)}
                     code = "ambiguous-name" if match.how == "ambiguous" else "no-candidate"

@@ -211,3 +211,23 @@ def test_the_demo_ships_with_synthetic_photos(tmp_path, monkeypatch):
         assert not (tmp_path / "demo" / "sample_photos").exists()  # generated into the store, the pack thrown away
     finally:
         site.close()
+
+
+def test_a_large_pack_checked_on_several_threads_names_each_bad_file(seeded_site, tmp_path):
+    site = seeded_site
+    tickets = [p.ticket for p in site.people[:40]]
+    path = tmp_path / "photos.zip"
+    bad = {tickets[3]: "damaged", tickets[17]: "too-small", tickets[31]: "not-image"}
+    with zipfile.ZipFile(path, "w") as pack:
+        for ticket in tickets:
+            data = {"damaged": lambda: synthetic_photo(ticket)[:1200], "too-small": lambda: _png((60, 60)),
+                    "not-image": lambda: b"%PDF-1.4 not a photo"}.get(bad.get(ticket), lambda: synthetic_photo(ticket))()
+            pack.writestr(f"{ticket}.jpg", data)
+    report = import_photos(site, [path])
+    assert sorted((p.ticket, p.code) for p in report.errors) == sorted(bad.items())
+    assert not has_photos(site)
+    fixed = tmp_path / "fixed.zip"
+    with zipfile.ZipFile(fixed, "w") as pack:
+        for ticket in tickets:
+            pack.writestr(f"{ticket}.jpg", synthetic_photo(ticket))
+    assert import_photos(site, [fixed]).imported and photo_counts(site)["with_photo"] == 40
