@@ -153,3 +153,20 @@ def test_cli_refusal_in_chinese_names_the_file(seeded_site, tmp_path, monkeypatc
     assert done.exit_code == 2
     assert "99999999999999.jpg" in done.output and "不是任何考生的准考证号或身份证号" in done.output
     assert not has_photos(site)
+
+
+def test_no_photo_travels_in_a_bundle_or_a_report(photo_site, tmp_path):
+    import gzip
+    import zipfile
+
+    from examops.services.bundles import export_bundle
+    from examops.services.report import build_report
+
+    photo = synthetic_photo(photo_site.people[0].ticket)
+    export_bundle(photo_site, tmp_path / "lane.bundle", everything=True)
+    carried = gzip.decompress((tmp_path / "lane.bundle").read_bytes())
+    assert b'"photos_imported"' in carried and photo[200:264] not in carried  # the digests travel, never a photo
+    build_report(photo_site, session_ids=["S1"], out=tmp_path / "S1.xlsx")
+    with zipfile.ZipFile(tmp_path / "S1.xlsx") as report:
+        assert not [n for n in report.namelist() if report.read(n).startswith(b"\xff\xd8\xff")]  # no JPEG at all
+        assert all(photo[200:264] not in report.read(n) for n in report.namelist())
