@@ -48,6 +48,7 @@ from examops.tui.messages import (
     UploadFailed,
 )
 from examops.tui.screens.roster import RosterScreen
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
@@ -67,7 +68,7 @@ LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes 
 UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
-class GateScreen(Screen):
+class GateScreen(WholeGlyphs, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)

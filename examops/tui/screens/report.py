@@ -37,6 +37,7 @@ from examops.tui.messages import (
     ReportBuildProgressed,
     ReportBuilt,
 )
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_forms import FieldsForm, FormField
@@ -73,7 +74,7 @@ def qr_blocks(payload: str) -> str:
     return "\n".join("".join(QR_GLYPHS[pair] for pair in zip(top, bottom)) for top, bottom in zip(matrix[::2], matrix[1::2]))
 
 
-class ReportQRCode(ModalScreen[None]):
+class ReportQRCode(WholeGlyphs, ModalScreen[None]):
     """The built report: its file, fingerprint and digest, and its QR code, dark on light."""
 
     BINDINGS = [Binding("escape,enter", "close", "Close", id="built.close")]
@@ -100,7 +101,7 @@ class ReportQRCode(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ReportScreen(ChiefLock, Screen):
+class ReportScreen(WholeGlyphs, ChiefLock, Screen):
     """Figures, arrivals, rooms and the verdict, refreshed every few seconds; B builds the signed workbook."""
 
     BINDINGS = [

@@ -66,7 +66,8 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         details = (_("Possible impersonation — call the chief proctor now"),) + _not_logged(verdict)
         return VerdictView(kind, title, first, details, flash=True)
     if kind == "unknown":
-        lines = [_("Near matches (check and rescan, or Ctrl+F to search):") if verdict.suggestions else _("No near match: check the ticket or press Ctrl+F to search")]
+        lines = [_("The ID number's check character is wrong: one digit is mistyped")] if verdict.mistyped_id else []
+        lines += [_("Near matches (check and rescan, or Ctrl+F to search):") if verdict.suggestions else _("No near match: check the ticket or press Ctrl+F to search")]
         lines += [f'  {s.ticket}  {s.name}  {s.id_masked}  ' + _('Room') + f" {s.room or '-'} " + _('Seat') + f" {s.seat or '-'}"
                   for s in verdict.suggestions]
         return VerdictView(kind, title, _("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),
