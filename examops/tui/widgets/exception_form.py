@@ -19,6 +19,7 @@ from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_
 from examops.i18n import _, word
 from examops.tui.i18n import code_label, evidence_label
 from examops.tui.wide_glyphs import WholeGlyphs
+from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import Label, OptionList, Static
 from examops.tui.words import ACTION
 
@@ -38,7 +39,7 @@ class ExceptionFilled:
 class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
     """The evidence fields of one outcome code; required fields and readings are checked here."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), *FOCUS_KEYS]
 
     def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date) -> None:
         super().__init__()

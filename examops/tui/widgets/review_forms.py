@@ -17,6 +17,7 @@ from examops.domain.reallocation import AllocationPlan
 from examops.i18n import _, pgettext, word
 from examops.tui.i18n import localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
+from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.words import REVIEW_FORM, REVIEW_PREVIEW, ROSTER_KIND
 
@@ -40,6 +41,7 @@ class FieldsForm(WholeGlyphs, ModalScreen[dict[str, str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="fields.cancel"),
         Binding("ctrl+s", "submit", "Submit", id="fields.submit"),
+        *FOCUS_KEYS,
     ]
 
     def __init__(self, title: str, fields: Sequence[FormField], subtitle: str = "") -> None:
