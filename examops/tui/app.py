@@ -34,6 +34,8 @@ class ExamopsApp(App):
         Binding("ctrl+t", "review", "Review", id="app.review"),
         Binding("ctrl+b", "report", "Report", id="app.report"),
     ]
+    # A screen without its own breakpoints (every dialog) is "-short" below 32 lines: app.tcss makes dialogs compact.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
                  session_id: str | None = None, lang: str | None = None) -> None:

@@ -232,7 +232,7 @@ class GateScreen(WholeGlyphs, Screen):
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
         self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
-        self._set_detail(view.details)
+        self._set_detail(view.details, suggesting=bool(verdict.suggestions))
         if verdict.verdict == "not_recorded":
             self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
@@ -266,7 +266,8 @@ class GateScreen(WholeGlyphs, Screen):
         count = self.pending_scans
         self.query_one("#scan-pending", Static).update(_("checking… ({count})").format(count=count) if count else "", layout=False)
 
-    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:
+    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
+        self.set_class(suggesting, "-suggesting")  # near matches and no card: they take the card's lines (gate.tcss)
         self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
 
     # -- the scan field ------------------------------------------------
