@@ -90,3 +90,70 @@ async def test_a_dialog_opening_clears_the_toasts_and_holds_new_ones_until_it_cl
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, GateScreen))
         await until(pilot, lambda: "Backonline" in toast_text(app))
+
+
+def _terminal(width: int, height: int) -> list[list[str]]:
+    return [[" "] * width for _ in range(height)]
+
+
+def _write(grid: list[list[str]], segments) -> None:  # noqa: ANN001
+    """Apply an update as a terminal does: writing over either half of a wide glyph erases all of it."""
+    from rich.cells import cell_len
+    from rich.segment import ControlType
+
+    x = y = 0
+    for segment in segments:
+        for code in segment.control or ():
+            if code[0] == ControlType.CURSOR_MOVE_TO:
+                x, y = code[1], code[2]
+        if segment.control:
+            continue
+        for ch in segment.text:
+            if ch == "\n":
+                continue
+            width = cell_len(ch)
+            row = grid[y]
+            for cell in range(x, min(x + width, len(row))):
+                if row[cell] == "" and cell:  # the right half of a wide glyph
+                    row[cell - 1] = " "
+                elif cell_len(row[cell]) == 2 and cell + 1 < len(row):
+                    row[cell + 1] = " "
+                row[cell] = " "
+            if x < len(row):
+                row[x] = ch
+                if width == 2 and x + 1 < len(row):
+                    row[x + 1] = ""
+            x += width
+
+
+@run_async
+async def test_a_partial_update_beside_a_toast_leaves_its_glyphs_whole(seeded_site):
+    """The clock and figures beside the toast redraw every second; in a terminal they must not erase its glyphs."""
+    from rich.console import Console
+    from textual.geometry import Region
+
+    app = gate_app(seeded_site)
+    async with app.run_test(size=SMALL, notifications=True) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        app.notify("上一个扫描仍在核验，请稍候", timeout=30)
+        await until(pilot, lambda: bool(app.screen.query(Toast)))
+        await pilot.pause()
+        compositor = app.screen._compositor
+        console = Console(width=SMALL[0], height=SMALL[1], legacy_windows=False, force_terminal=True)
+        grid = _terminal(*SMALL)
+        _write(grid, compositor.render_update(full=True).__rich_console__(console, console.options))
+        right = gate_of(app).query_one("#gate-right").region
+        compositor._dirty_regions.add(right)  # the side panel ticking under the toast's right half
+        _write(grid, compositor.render_update().__rich_console__(console, console.options))
+        toast = app.screen.query_one(Toast).region
+
+        def drawn() -> str:
+            return "".join("".join(row[toast.x:toast.right]) for row in grid[toast.y:toast.bottom]).replace(" ", "").replace("▌", "")
+
+        assert drawn() == "上一个扫描仍在核验，请稍候"
+        # A redraw of a part of the toast past the column edge (a cursor blinking there, say) redraws it.
+        for row in grid[toast.y:toast.bottom]:
+            row[right.x + 2:toast.right] = [" "] * (toast.right - right.x - 2)
+        compositor._dirty_regions.add(Region(right.x + 2, toast.y, toast.right - right.x - 2, toast.height))
+        _write(grid, compositor.render_update().__rich_console__(console, console.options))
+        assert drawn() == "上一个扫描仍在核验，请稍候"

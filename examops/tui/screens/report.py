@@ -98,7 +98,7 @@ class ReportQRCode(WholeGlyphs, ModalScreen[None]):
                 yield Static(_('Key fingerprint') + f'\n{built.fingerprint}', classes="built-line")
                 yield Static(_('Figures digest') + f'\n{built.figures_sha256}', classes="built-line")
                 yield Static(_("Check it: examops report verify FILE.xlsx"), classes="built-line")
-                yield Static(_("The QR code is the one on the report's signature sheet"), classes="built-line")
+                yield Static(_("The QR code is the one on the report's signature sheet"), id="built-qr-same", classes="built-line")
                 yield Label(_("Enter / Esc close"), classes="modal-hint")
 
     def _qr_size(self) -> tuple[int, int]:
