@@ -267,8 +267,7 @@ class GateScreen(WholeGlyphs, Screen):
         self.query_one("#scan-pending", Static).update(_("checking… ({count})").format(count=count) if count else "", layout=False)
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
-        self.set_class(suggesting, "-suggesting")  # near matches and no card: they take the card's lines (gate.tcss)
-        self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
+        self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
 
     # -- the scan field ------------------------------------------------
     @on(ScanField.Scanned, "#scan")
