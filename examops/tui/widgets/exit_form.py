@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from examops.i18n import _
+from examops.tui.wide_glyphs import WholeGlyphs
+from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import Label, Static
 
 
@@ -25,12 +27,10 @@ class ExitFilled:
     final: bool
 
 
-class ExitForm(ModalScreen[ExitFilled | None]):
+class ExitForm(WholeGlyphs, ModalScreen[ExitFilled | None]):
     """Ticket (or ID) and the reason; nothing is prefilled but the candidate the key acted on."""
 
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # 24 rows: fields closer together (gate.tcss)
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="exit.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="exit.cancel"), *FOCUS_KEYS]
 
     def __init__(self, ticket: str | None, *, final: bool, about: str = "") -> None:
         super().__init__()
