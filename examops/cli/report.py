@@ -6,9 +6,11 @@ because of one), 2 bad input.
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from examops.cli.common import EXIT_NOT_VERIFIED, Failure, emit, open_site, require_session
+from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, open_site, require_session
 
 
 def _refused():
@@ -35,7 +37,7 @@ def _figures_line(summary: dict) -> str:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # noqa: ANN001
-    """The signed session report for the bureau: examops report (--session ID | --all) --out FILE.xlsx.
+    """The signed session report for the bureau (chief proctor's PIN, at the chief's desk): examops report (--session ID | --all) --out FILE.xlsx.
 
     Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`.
     """
@@ -50,7 +52,7 @@ def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # n
     site = open_site(ctx, check=False)
     try:
         result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower(),
-                              fmt=fmt)
+                              fmt=fmt, pin=chief_pin(), by=os.environ.get("USER", ""))
     except _refused() as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:

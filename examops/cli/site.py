@@ -29,7 +29,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN."""
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
-    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, plan_would_change, status
+    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
 
     url = ctx.obj.get("db")
     current = new = None
@@ -38,7 +38,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     else:
         if change_pin:
             new = read_pin_file(new_pin_file) if new_pin_file else (os.environ.get("EXAMOPS_NEW_PIN") or new_pin_twice())
-        if change_pin or plan_would_change(url, plan_path):
+        if change_pin or plan_would_change(url, plan_path) or lacks_report_key(url):
             current = chief_pin()
     try:
         site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""))

@@ -8,6 +8,7 @@ PART_NAMES = {
     "plan": "the stored exam plan",
     "policy": "the stored screening policy",
     "chief_pin": "the chief's PIN hash",
+    "site_key": "the site's report key",
     "candidates.tickets": "the set of candidates (a ticket added or removed)",
     "candidates.names": "a candidate's name",
     "candidates.id_numbers": "a candidate's ID number",

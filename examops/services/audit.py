@@ -129,14 +129,15 @@ def _report_problems(site: Site, conn, path) -> list[str]:  # noqa: ANN001
         return [f"{path}: cannot be read as a witness: {exc}"]
     if stated is None or not checked.signature_valid:
         return [f"{path}: not a validly signed examops report: it cannot witness this store"]
-    if checked.fingerprint != site_fingerprint(site):
+    current, retired = site_fingerprints(site)
+    if checked.fingerprint != current and checked.fingerprint not in retired:
         return [f"{path}: signed by key {checked.fingerprint}, not this site's: it cannot witness this store"]
     heads = {str(device): (int(seq), str(hash_)) for device, seq, hash_ in stated.chain_heads if device}
     return witness_problems(conn, heads, f"the report {Path(path).name}")
 
 
-def site_fingerprint(site: Site) -> str:
-    from examops.services.site import SIGNING_KEY
+def site_fingerprints(site: Site) -> tuple[str, set[str]]:
+    """This site's report key, and the keys it retired (their reports still witness the store)."""
+    from examops.services.site_key import fingerprints
 
-    pem = site.store.get_setting(SIGNING_KEY)
-    return signing.fingerprint(signing.public_key_b64(pem)) if pem else ""
+    return fingerprints(site.store)

@@ -19,12 +19,12 @@ from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefuse
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
+from examops.services import site_key
 from examops.services.clock import Clock
 
 PLAN_KEY = "plan_toml"
 POLICY_KEY = "policy_toml"
 PIN_KEY = "chief_pin_hash"
-SIGNING_KEY = "site_signing_key"
 STORE_ID_KEY = "store_id"
 PIN_REFUSED_IN_ROW_KEY = "pin_refused_in_row"
 PIN_REFUSED_AT_KEY = "pin_refused_at"
@@ -204,10 +204,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
             Store.put_setting(conn, PIN_KEY, pins.hash_pin(changes.pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
             Store.put_setting(conn, STORE_ID_KEY, store_id)
-        if Store.get_setting(store, SIGNING_KEY, conn) is None:
-            from examops.adapters.signing import new_key_pem
-
-            Store.put_setting(conn, SIGNING_KEY, new_key_pem())
+        if changes.key_pin is not None and site_key.public_key(store, conn) is None:
+            site_key.make_in(store, conn, store_id, changes.key_pin)  # on this laptop: it becomes the chief's desk
         q.replace_sessions(conn, [
             {"id": session.id, "name": session.name, "date": session.date.isoformat(),
              "start": session.start.strftime("%H:%M"), "end": session.end.strftime("%H:%M"),
@@ -224,6 +222,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         from examops.services.ledger import record_tables
 
         record_tables(draft, conn, "init")
+    if changes.pin is not None and changes.key_pin != changes.pin:
+        site_key.reseal(store_id, changes.key_pin, changes.pin)
     store.close()
     return Site.open(url)
 
@@ -232,6 +232,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
 class _InitChanges:
     pin: str | None
     events: list[Event]
+    key_pin: str | None = None
+    """A PIN known to be the chief's before this init (or the first one): it seals a new report key, or unseals one."""
 
 
 def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, current_pin: str | None,
@@ -243,11 +245,16 @@ def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, curre
             raise SiteError("the chief proctor's PIN is needed: it is asked twice on a terminal, "
                             "or read from --pin-file or EXAMOPS_PIN")
         _refuse_weak(first)
-        return _InitChanges(first, [])
+        return _InitChanges(first, [], key_pin=first)
     old_digest = plan_digest(store.get_setting(PLAN_KEY), store.get_setting(POLICY_KEY))
     new_digest = plan_digest(plan.source_text, policy_text)
     if old_digest == new_digest and new_pin is None:
-        return _InitChanges(None, [])
+        if current_pin is None or site_key.public_key(store) is not None:
+            return _InitChanges(None, [])
+        live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+        if not live.check_pin(current_pin, who=by or getpass.getuser(), purpose="init: make the report key"):
+            raise SiteError("wrong PIN: no report key was made (the attempt is logged)")
+        return _InitChanges(None, [], key_pin=current_pin)
     what = "the plan" if new_pin is None else ("the PIN" if old_digest == new_digest else "the plan and the PIN")
     if current_pin is None:
         raise SiteError(f"this store is in use: changing {what} needs the chief proctor's current PIN; nothing was changed")
@@ -262,7 +269,7 @@ def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, curre
         events.append(live.system_event(Kind.PLAN_CHANGED, PlanChanged(old_digest=old_digest, new_digest=new_digest, by=who).to_payload()))
     if new_pin is not None:
         events.append(live.system_event(Kind.PIN_CHANGED, PinChanged(by=who).to_payload()))
-    return _InitChanges(new_pin, events)
+    return _InitChanges(new_pin, events, key_pin=current_pin)
 
 
 def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
@@ -311,6 +318,18 @@ def plan_would_change(url: str | None, plan_path: str | Path) -> bool:
         store.close()
 
 
+def lacks_report_key(url: str | None) -> bool:
+    """True if the store at `url` holds a PIN but no report key yet (init then asks the PIN to make one)."""
+    try:
+        store = Store.open(url, create=False)
+    except StoreError:
+        return False
+    try:
+        return store.get_setting(PIN_KEY) is not None and site_key.public_key(store) is None
+    finally:
+        store.close()
+
+
 def has_chief_pin(url: str | None) -> bool:
     """True if a store exists at `url` and already holds a chief's PIN (init then keeps it unless told)."""
     try:
@@ -325,4 +344,4 @@ def has_chief_pin(url: str | None) -> bool:
         store.close()
 
 
-__all__ = ["Site", "SiteError", "PinLocked", "plan_digest", "init_site", "status", "device_id", "has_chief_pin", "PlanError", "PolicyError", "StoreError"]
+__all__ = ["Site", "SiteError", "PinLocked", "plan_digest", "init_site", "status", "device_id", "has_chief_pin", "lacks_report_key", "PlanError", "PolicyError", "StoreError"]

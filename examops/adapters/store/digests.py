@@ -13,7 +13,8 @@ from sqlalchemy import Connection, select
 from examops.adapters.store.schema import candidates, rooms, seats, sessions, settings
 from examops.domain.events import canonical_json
 
-SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "chief_pin": "chief_pin_hash"}
+SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "chief_pin": "chief_pin_hash",
+                 "site_key": "site_public_key"}
 
 
 def _digest(value: object) -> str:

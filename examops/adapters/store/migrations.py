@@ -43,10 +43,32 @@ def _append_only(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+OLD_SIGNING_KEY = "site_signing_key"
+RETIRED_KEYS = "site_retired_keys"
+
+
+def _site_key_out_of_store(conn: Connection) -> None:
+    """The report key's private half used to sit in `settings`, where every database login could read it.
+
+    It is deleted, and its public key is kept as retired (reports it signed still witness this store,
+    a trust list can drop it); `init` at the chief's desk makes a new key that lives only there.
+    """
+    pem = conn.execute(select(settings.c.value).where(settings.c.key == OLD_SIGNING_KEY)).scalar()
+    if pem is None:
+        return
+    from examops.adapters.signing import public_key_b64
+
+    retired = conn.execute(select(settings.c.value).where(settings.c.key == RETIRED_KEYS)).scalar()
+    keys = [k for k in (retired or "").split() if k] + [public_key_b64(pem)]
+    conn.execute(settings.delete().where(settings.c.key.in_((OLD_SIGNING_KEY, RETIRED_KEYS))))
+    conn.execute(settings.insert().values(key=RETIRED_KEYS, value="\n".join(keys)))
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core", _create_core),
     ("0002_event_signatures", _event_signatures),
     ("0003_events_append_only", _append_only),
+    ("0004_site_key_out_of_store", _site_key_out_of_store),
 ]
 
 
