@@ -23,10 +23,16 @@ from examops.cli.common import (
 @click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help="The exam plan TOML.")
 @click.option("--change-pin", is_flag=True, help="Replace the chief proctor's PIN (needs the current one; the new one is asked twice).")
 @click.option("--new-pin-file", type=click.Path(dir_okay=False), help="With --change-pin: read the new PIN from this file.")
+@click.option("--lane-role", metavar="ROLE", help="PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, as_json: bool) -> None:
-    """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN."""
+def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, lane_role: str | None,
+         as_json: bool) -> None:
+    """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN.
+
+    On PostgreSQL it also makes the lanes' own login, which may add events and read the roster but not
+    change the log or read the PIN hash: the lanes connect with the URL it prints.
+    """
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
     from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
@@ -45,7 +51,25 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     except (PlanError, PolicyError, SiteError, StoreError) as exc:
         raise Failure(str(exc)) from None
     info = status(site)
-    emit(info, as_json, f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)")
+    lines = [f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)"]
+    if not site.store.is_sqlite:
+        from examops.services.lane_role import prepare_lane_role
+
+        try:
+            info["lane_role"] = role = prepare_lane_role(site, lane_role)
+        except ValueError as exc:
+            raise Failure(str(exc)) from None
+        lines.append(_lane_role_words(role))
+    emit(info, as_json, "\n".join(lines))
+
+
+def _lane_role_words(role: dict) -> str:
+    if role["refused"]:
+        return (f"the lanes' role {role['role']} does not exist and this login may not create it ({role['refused']}): "
+                f"ask the server's administrator to run\n  {role['admin_sql']}\nthen run this `examops init` again to grant it")
+    made = f"created; its password is in {role['password_file']} (copy that line into each lane's ~/.pgpass)" \
+        if role["created"] else "granted (it existed: its password is unchanged)"
+    return f"lanes connect as {role['role']}, {made}:\n  examops --db '{role['url']}' gate --lane A --staff NAME"
 
 
 @click.command("status")

@@ -20,6 +20,9 @@ PART_NAMES = {
 
 
 def table_differences(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[str]:
-    """The parts whose live content differs from the last digest the log recorded, in people's words."""
+    """The parts whose live content differs from the last digest the log recorded, in people's words.
+
+    A part missing from `live` could not be read by this login (the PIN hash, for a lane on PostgreSQL).
+    """
     return [PART_NAMES.get(part, part) for part in sorted(set(recorded) | set(live))
-            if part in recorded and recorded.get(part) != live.get(part)]
+            if part in recorded and part in live and recorded[part] != live[part]]

@@ -88,22 +88,41 @@ class Site:
         After `pins.FREE_GUESSES` wrong PINs in a row every try waits longer (PinLocked says how long),
         counted in the store so that starting a new process does not reset it.
         """
-        refused = int(self.store.get_setting(PIN_REFUSED_IN_ROW_KEY) or 0)
-        last_at = float(self.store.get_setting(PIN_REFUSED_AT_KEY) or 0)
+        if not self.store.secrets_readable():
+            return self._check_pin_on_server(pin, who=who, purpose=purpose)
+        refused = int(self.store.get_secret(PIN_REFUSED_IN_ROW_KEY) or 0)
+        last_at = float(self.store.get_secret(PIN_REFUSED_AT_KEY) or 0)
         wait = pins.delay_after(refused) - (wall_clock() - last_at)
         if wait > 0:
             raise PinLocked(refused, math.ceil(wait))
-        stored = self.store.get_setting(PIN_KEY)
+        stored = self.store.get_secret(PIN_KEY)
         if stored and pin and pins.verify_pin(pin, stored):
             if refused:
                 with self.store.write() as conn:
-                    Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, "0")
+                    Store.put_secret(conn, PIN_REFUSED_IN_ROW_KEY, "0")
             return True
         with self.store.write() as conn:
-            self.store.append(conn, self.system_event(Kind.PIN_REFUSED, PinRefused(who=who, purpose=purpose).to_payload()))
-            Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, str(refused + 1))
-            Store.put_setting(conn, PIN_REFUSED_AT_KEY, repr(wall_clock()))
+            self._log_refused(conn, who, purpose)
+            Store.put_secret(conn, PIN_REFUSED_IN_ROW_KEY, str(refused + 1))
+            Store.put_secret(conn, PIN_REFUSED_AT_KEY, repr(wall_clock()))
         return False
+
+    def _check_pin_on_server(self, pin: str | None, *, who: str, purpose: str) -> bool:
+        """A lane's login on PostgreSQL cannot read the hash: it sends the digest, the owner's function compares and counts."""
+        with self.store.read() as conn:
+            salted = Store.pin_salt(conn)
+        digest = pins.digest_for(pin, salted) if pin and salted else None
+        with self.store.write() as conn:
+            verdict, refused, wait = Store.pin_try(conn, digest or "")
+            if verdict == "wait":
+                raise PinLocked(refused, wait)
+            if verdict == "ok":
+                return True
+            self._log_refused(conn, who, purpose)
+        return False
+
+    def _log_refused(self, conn, who: str, purpose: str) -> None:  # noqa: ANN001
+        self.store.append(conn, self.system_event(Kind.PIN_REFUSED, PinRefused(who=who, purpose=purpose).to_payload()))
 
     def grant_override(self, reason: str, pin: str | None, *, who: str = "") -> None:
         """The chief's PIN lets this command record into closed sessions, for `reason`; the grant is logged."""
@@ -201,7 +220,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         else:
             Store.delete_setting(conn, POLICY_KEY)
         if changes.pin is not None:
-            Store.put_setting(conn, PIN_KEY, pins.hash_pin(changes.pin))
+            Store.put_secret(conn, PIN_KEY, pins.hash_pin(changes.pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
             Store.put_setting(conn, STORE_ID_KEY, store_id)
         if changes.key_pin is not None and site_key.public_key(store, conn) is None:
@@ -239,7 +258,7 @@ class _InitChanges:
 def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, current_pin: str | None,
                         new_pin: str | None, by: str) -> _InitChanges:
     """What `init` may write: a first PIN on a new store; on a live store, changes only with the current PIN."""
-    if store.get_setting(PIN_KEY) is None:
+    if store.get_secret(PIN_KEY) is None:
         first = new_pin if new_pin is not None else current_pin
         if first is None:
             raise SiteError("the chief proctor's PIN is needed: it is asked twice on a terminal, "
@@ -325,7 +344,7 @@ def lacks_report_key(url: str | None) -> bool:
     except StoreError:
         return False
     try:
-        return store.get_setting(PIN_KEY) is not None and site_key.public_key(store) is None
+        return store.get_secret(PIN_KEY) is not None and site_key.public_key(store) is None
     finally:
         store.close()
 
@@ -337,7 +356,7 @@ def has_chief_pin(url: str | None) -> bool:
     except StoreError:
         return False
     try:
-        return store.get_setting(PIN_KEY) is not None
+        return store.get_secret(PIN_KEY) is not None
     except StoreError:
         return False
     finally:

@@ -120,7 +120,9 @@ def edit_plan(m, conn):
 
 
 def edit_pin_hash(m, conn):
-    conn.execute("UPDATE settings SET value = 'scrypt$forged' WHERE key = 'chief_pin_hash'")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    table = "site_secrets" if "site_secrets" in tables else "settings"  # where older code kept it
+    conn.execute(f"UPDATE {table} SET value = 'scrypt$forged' WHERE key = 'chief_pin_hash'")
 
 
 def delete_chain_tail(m, conn):

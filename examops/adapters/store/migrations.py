@@ -6,7 +6,17 @@ from typing import Callable
 
 from sqlalchemy import Connection, inspect, select
 
-from examops.adapters.store.schema import admissions, candidates, events, rooms, schema_migrations, seats, sessions, settings
+from examops.adapters.store.schema import (
+    admissions,
+    candidates,
+    events,
+    rooms,
+    schema_migrations,
+    seats,
+    sessions,
+    settings,
+    site_secrets,
+)
 
 
 def _create_core(conn: Connection) -> None:
@@ -64,11 +74,28 @@ def _site_key_out_of_store(conn: Connection) -> None:
     conn.execute(settings.insert().values(key=RETIRED_KEYS, value="\n".join(keys)))
 
 
+def _site_secrets(conn: Connection) -> None:
+    """The PIN hash and its refusal count move to their own table, which the lanes' login cannot read (PostgreSQL)."""
+    from examops.adapters.store import secrets
+    from examops.domain.pin import FREE_GUESSES, MAX_DELAY_SECONDS
+
+    site_secrets.create(conn, checkfirst=True)
+    for key, value in conn.execute(select(settings.c.key, settings.c.value).where(settings.c.key.in_(secrets.KEYS))).all():
+        secrets.put_secret(conn, key, value)
+    conn.execute(settings.delete().where(settings.c.key.in_(secrets.KEYS)))
+    if conn.dialect.name == "postgresql":
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+        for statement in secrets.pg_functions(schema, FREE_GUESSES, MAX_DELAY_SECONDS):
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("REVOKE ALL ON site_secrets FROM PUBLIC")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core", _create_core),
     ("0002_event_signatures", _event_signatures),
     ("0003_events_append_only", _append_only),
     ("0004_site_key_out_of_store", _site_key_out_of_store),
+    ("0005_site_secrets", _site_secrets),
 ]
 
 
