@@ -26,9 +26,9 @@ class ExamopsGroup(click.Group):
         except StoreError as exc:
             raise Failure(f"NOT RECORDED: {exc}") from None
         except UnknownSession as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
         except SiteError as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
 
 
 @click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})

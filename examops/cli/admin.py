@@ -31,7 +31,7 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
         event = record_incident(site, session=session_id, room=room, kind=kind, note=note, by=by or getpass.getuser(),
                                 ticket=ticket, severity=severity)
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     data = {"id": event.id, "session": event.session, "ticket": event.ticket, "at": event.at, **event.payload}
     emit(data, as_json, f"incident {event.id[:8]} recorded: {session_id} room {room} {data['kind']} ({severity})")
 
@@ -51,7 +51,7 @@ def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
     try:
         event, left = close_session(site, session=session_id, by=by, pin=chief_pin(), reason=reason)
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     human = f"session {session_id} closed by {by} at {site.clock.local():%H:%M}"
     human += "".join(f"\n  still open: {line}" for line in left)
     emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": left}, as_json, human)
@@ -71,7 +71,7 @@ def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
     try:
         stored = void_event(site, event_id, reason=reason, by=by, pin=chief_pin())
     except CorrectionRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")
 
 
@@ -97,7 +97,7 @@ def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa
     try:
         event = resolve_alarm(site, event_id, resolution=resolution, note=note, by=by, pin=chief_pin())
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit({"id": event.id, "session": event.session, "ticket": event.ticket, **event.payload}, as_json,
          f"alarm {event.payload['target'][:8]} ({event.ticket}) resolved as {resolution} by {by}")
 

@@ -54,7 +54,7 @@ def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # n
         result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower(),
                               fmt=fmt, pin=chief_pin(), by=os.environ.get("USER", ""))
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     except OSError as exc:
         raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
     lines = [_figures_line(s) for s in result.get("sessions", [result])]
@@ -82,7 +82,7 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
     try:
         result = verify_report(path, _trust(trust_path), any_key=any_key)
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     if result.ok:
         human = (f"OK {path}: {result.site} · {', '.join(result.sessions)} · signed {result.generated_at} "
                  f"by key {result.fingerprint}" + (" (trusted)" if result.trusted else " (any key accepted: not checked who)"))
@@ -119,7 +119,7 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
         click.echo(f"examops: {exc}", err=True)
         ctx.exit(EXIT_NOT_VERIFIED)
     except ReportRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     except OSError as exc:
         raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
     lines = [f"{s['site']}: expected {s['expected']}, present {s['present']}, absent {s['absent']}, "

@@ -87,7 +87,7 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
                            pin=chief_pin(), session=session_id)
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     cases = [v.to_json() for v in views]
     emit({"approved": cases}, as_json, "\n".join(_case_line(c) for c in cases))
 
@@ -107,7 +107,7 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
     try:
         view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=chief_pin())
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(view.to_json(), as_json, _case_line(view.to_json()))
 
 
@@ -125,7 +125,7 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
     try:
         view = do_resolve(site, case_id, by=by, note=note, pin=chief_pin())
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(view.to_json(), as_json, _case_line(view.to_json()))
 
 
@@ -147,7 +147,7 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     except _refused() as exc:
         if as_json and hasattr(exc, "missing"):
             emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     moves = [m.to_json() for m in plan.moves]
     human = "\n".join(f"{literal(m['ticket'])} {literal(m['name'])}: {literal(m['from_room'])}/{m['from_seat']} → "
                       f"{literal(m['room'])}/{m['seat']}" for m in moves)
@@ -181,7 +181,7 @@ def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_j
         result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=chief_pin(), reason=reason,
                          isolation_reason=isolation_reason)
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(result, as_json, f"{literal(ticket)} {literal(result['name'])}: {literal(result['from_room'])}/{result['from_seat']} → "
                           f"{literal(room)}/{result['seat']}")
 
@@ -207,7 +207,7 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
     try:
         result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=chief_pin())
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")
 
 
@@ -225,7 +225,7 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
     try:  # as Ctrl+T from a lane: the PIN before the screen opens
         require_pin(site, chief_pin(), "review", "open the review screen")
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     ExamopsApp(site, mode="review", session_id=session_id, lang=lang).run()
 
 

@@ -49,7 +49,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     try:
         site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""))
     except (PlanError, PolicyError, SiteError, StoreError) as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     info = status(site)
     lines = [f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)"]
     if not site.store.is_sqlite:
@@ -58,7 +58,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
         try:
             info["lane_role"] = role = prepare_lane_role(site, lane_role)
         except ValueError as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
         lines.append(_lane_role_words(role))
     emit(info, as_json, "\n".join(lines))
 
@@ -94,11 +94,12 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
     """Check the store, every device's chain and signatures, roster and plan digests, and every witness; non-zero on any break."""
+    from examops.i18n import _, spoken
     from examops.services.audit import verify as run_verify
 
     report = run_verify(open_site(ctx, check=False), reports)
-    human = (f"ok: {report.events} events on {len(report.devices)} device chain(s)" if report.ok
-             else "BROKEN:\n" + "\n".join(f"  {p}" for p in report.problems))
+    human = (_("ok: {events} events on {chains} device chain(s)").format(events=report.events, chains=len(report.devices))
+             if report.ok else _("BROKEN:") + "\n" + "\n".join("  " + spoken(f) for f in report.findings))
     emit(report.to_json(), as_json, human)
     if not report.ok:
         ctx.exit(EXIT_NOT_VERIFIED)

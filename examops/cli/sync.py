@@ -36,7 +36,7 @@ def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
     try:
         results = merge_bundles(open_site(ctx), bundles)
     except BundleError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     lines = [f"{r['bundle']}: {r['new']} new, {r['already']} already here, {len(r['conflicts'])} conflict(s)" for r in results]
     for result in results:
         lines += [f"  CONFLICT {c['ticket']} ({c['session']}): lane {c['kept_lane']} and lane {c['conflicting_lane']}"

@@ -19,6 +19,7 @@ from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefuse
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
+from examops.domain.said import N_, SaidError, said
 from examops.services import site_key
 from examops.services.clock import Clock
 
@@ -40,15 +41,16 @@ WEAK_PIN_WORDS = {
 }
 
 
-class SiteError(Exception):
-    """A site-level problem in words for the chief proctor."""
+class SiteError(SaidError):
+    """A site-level problem in words for the chief proctor (a `Said` where the words are in the catalog)."""
 
 
 class PinLocked(SiteError):
     """Too many wrong PINs in a row: the next try must wait."""
 
     def __init__(self, refused: int, wait_seconds: int) -> None:
-        super().__init__(f"{refused} wrong PINs in a row: wait {wait_seconds} s before the next try (the attempts are logged)")
+        super().__init__(said(N_("{refused} wrong PINs in a row: wait {seconds} s before the next try (the attempts are "
+                                 "logged)"), refused=refused, seconds=wait_seconds))
         self.refused, self.wait_seconds = refused, wait_seconds
 
 

@@ -52,8 +52,8 @@ def morning(tmp_path):
     return {"db": db, "people": people, "case": case, "tmp": tmp_path}
 
 
-def run_verify(db: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run_verify(db: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)} | ({"EXAMOPS_LANG": lang} if lang else {})
     return subprocess.run([sys.executable, "-m", "examops", "--db", str(db), "verify", *args],
                           capture_output=True, text=True, env=env, cwd=REPO)
 
@@ -214,6 +214,19 @@ def test_verify_names_the_attack(morning, attack, named):
     assert named in result.stdout, result.stdout
 
 
+@pytest.mark.parametrize(("attack", "named"), [(delete_chain_tail, "有事件被删除"), (edit_name, "考生的姓名"),
+                                              (forged_approval_new_key, "从未由总监考登记")],
+                         ids=["delete_chain_tail_zh", "edit_name_zh", "forged_approval_new_key_zh"])
+def test_verify_names_the_attack_in_the_sites_chinese(morning, attack, named):
+    """The sample site's plan says zh-CN: with no EXAMOPS_LANG, verify speaks it (every word from the catalog)."""
+    conn = insider(morning["db"])
+    attack(morning, conn)
+    conn.close()
+    result = run_verify(morning["db"], lang=" ")  # set but blank: the site's language decides
+    assert result.returncode != 0 and "已被破坏：" in result.stdout and named in result.stdout, result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.isascii() and line.strip()], result.stdout
+
+
 # -- forged bundles ---------------------------------------------------------------------
 def _forged_bundle(path: Path, events: list[dict], site_name: str) -> Path:
     """A new device chain with recomputed hashes and no key, in the bundle format (version 1 header)."""
@@ -237,8 +250,10 @@ def _chain_of(device: str, contents: list[dict]) -> list[dict]:
     return out
 
 
-@pytest.mark.parametrize("forgery", ["void_then_readmit", "ticket_not_on_roster"])
-def test_a_forged_bundle_is_refused(morning, forgery):
+@pytest.mark.parametrize(("forgery", "lang", "refused_words"), [
+    ("void_then_readmit", "en", "refused, nothing merged"), ("ticket_not_on_roster", "en", "refused, nothing merged"),
+    ("void_then_readmit", "zh-CN", "已拒绝，未合并任何内容")])
+def test_a_forged_bundle_is_refused(morning, forgery, lang, refused_words):
     from examops.services.site import Site
 
     site = Site.open(f"sqlite:///{morning['db']}")
@@ -258,10 +273,10 @@ def test_a_forged_bundle_is_refused(morning, forgery):
                      "payload": {"code": "", "action": "admit", "reason": "", "evidence": {}, "room": "001", "seat": 30,
                                  "via": "ticket"}}]
     bundle = _forged_bundle(morning["tmp"] / "forged.examops", _chain_of("intruder.00000000/Z", contents), site_name)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "EXAMOPS_LANG": lang}
     merged = subprocess.run([sys.executable, "-m", "examops", "--db", str(morning["db"]), "sync", "merge", str(bundle)],
                             capture_output=True, text=True, env=env, cwd=REPO)
     after = run_verify(morning["db"])
-    refused = merged.returncode != 0 and "refused" in (merged.stdout + merged.stderr)
+    refused = merged.returncode != 0 and refused_words in (merged.stdout + merged.stderr)
     assert refused or after.returncode != 0, (merged.stdout, merged.stderr, after.stdout)
     assert refused, merged.stdout + merged.stderr
