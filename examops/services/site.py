@@ -205,6 +205,9 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         _refuse_weak(new_pin)  # before a store is made: a refused init leaves nothing behind
     store = Store.open(url, create=True)
     try:
+        if not store.secrets_readable():
+            raise SiteError(said(N_("this database login is the lanes' own: it may not change the site. Run `examops init` "
+                                    "at the chief's desk with the owner's login")))
         changes = _authorised_changes(store, plan, policy_text, chief_pin, new_pin, by)
     except BaseException:
         store.close()
@@ -346,7 +349,7 @@ def lacks_report_key(url: str | None) -> bool:
     except StoreError:
         return False
     try:
-        return store.get_secret(PIN_KEY) is not None and site_key.public_key(store) is None
+        return store.secrets_readable() and store.get_secret(PIN_KEY) is not None and site_key.public_key(store) is None
     finally:
         store.close()
 
@@ -358,7 +361,7 @@ def has_chief_pin(url: str | None) -> bool:
     except StoreError:
         return False
     try:
-        return store.get_secret(PIN_KEY) is not None
+        return not store.secrets_readable() or store.get_secret(PIN_KEY) is not None  # the lanes' login: a live store
     except StoreError:
         return False
     finally:

@@ -105,6 +105,12 @@ def test_the_lane_role_cannot_out_guess_the_back_off(lane_site):
         owner.check_pin(TEST_PIN)
 
 
+def test_the_lane_role_cannot_run_init(lane_site):
+    _, lane_url, _ = lane_site
+    done = CliRunner().invoke(main, ["--db", lane_url, "init", "--plan", str(SAMPLE_PLAN)], env={"EXAMOPS_PIN": TEST_PIN})
+    assert done.exit_code == 2 and "the lanes' own" in done.output, done.output
+
+
 def test_init_again_keeps_the_role_and_its_password(lane_site, pg_url, role_name):
     _, lane_url, _ = lane_site
     again = CliRunner().invoke(main, ["--db", pg_url, "init", "--plan", str(SAMPLE_PLAN), "--lane-role", role_name],
