@@ -22,12 +22,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from examops.domain.said import N_, SaidError, said
+
 FORMAT = "examops-site-key"
 VERSION = 1
 _N, _R, _P = 2**15, 8, 1
 
 
-class SiteKeyError(Exception):
+class SiteKeyError(SaidError):
     """The key file is missing, damaged, or the PIN does not open it."""
 
 
@@ -75,7 +77,7 @@ def read_public(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SiteKeyError(f"the report key file {path} cannot be read: {exc}") from None
+        raise SiteKeyError(said(N_("the report key file {path} cannot be read: {error}"), path=path, error=exc)) from None
 
 
 def unlock(path: Path, pin: str) -> tuple[str, str]:
@@ -90,9 +92,9 @@ def unlock(path: Path, pin: str) -> tuple[str, str]:
     except FileNotFoundError:
         raise
     except InvalidTag:
-        raise SiteKeyError(f"the PIN does not open the report key file {path}") from None
+        raise SiteKeyError(said(N_("the PIN does not open the report key file {path}"), path=path)) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SiteKeyError(f"the report key file {path} cannot be read: {exc}") from None
+        raise SiteKeyError(said(N_("the report key file {path} cannot be read: {error}"), path=path, error=exc)) from None
     return pem, str(content["public_key"])
 
 

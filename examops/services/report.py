@@ -25,6 +25,7 @@ from examops.domain.figures import INCIDENT_KINDS
 from examops.domain.report_content import ReportCase, ReportContent, SessionContent, totals_json
 from examops.domain.report_digest import chains_digest, digest_cells, figures_digest
 from examops.domain.report_verification import Verification, figure_changes, sheet_changes
+from examops.domain.said import N_, SaidError, said
 from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
 from examops.services.chief_record import chief_record
@@ -38,7 +39,7 @@ BOOLEAN_KEYS = ("zero_incident",)
 BUILD_PHASES = ("gather", "layout", "digest", "save")
 
 
-class ReportRefused(Exception):
+class ReportRefused(SaidError):
     """A report that cannot be built, verified or merged, in words."""
 
 
@@ -197,10 +198,10 @@ def _signing_key(site: Site, pin: str | None, by: str) -> str:
     try:
         site_key.check_here(site.store, site.store_id)  # says what to do before a PIN is spent on it
         if not site.check_pin(pin, who=by, purpose="sign a report"):
-            raise ReportRefused("wrong PIN: only the chief proctor can sign a report (the attempt is logged)")
+            raise ReportRefused(said(N_("wrong PIN: only the chief proctor can sign a report (the attempt is logged)")))
         return site_key.unlock(site.store, site.store_id, pin or "")
     except site_key.SiteKeyRefused as exc:
-        raise ReportRefused(str(exc)) from None
+        raise ReportRefused(exc.said) from None
 
 
 def _build_report(site: Site, private_pem: str, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,

@@ -11,12 +11,13 @@ from __future__ import annotations
 from examops import locations
 from examops.adapters import signing, site_key
 from examops.adapters.store import Store
+from examops.domain.said import N_, SaidError, said
 
 PUBLIC_KEY = "site_public_key"
 RETIRED_KEYS = "site_retired_keys"
 
 
-class SiteKeyRefused(Exception):
+class SiteKeyRefused(SaidError):
     """No report can be signed here, in words."""
 
 
@@ -49,18 +50,19 @@ def check_here(store: Store, store_id: str) -> str:
     """This store's report public key, if this laptop holds the key (asked before the PIN is spent on it)."""
     stored = public_key(store)
     if stored is None:
-        raise SiteKeyRefused("this store has no report key yet (a store from before keys left the database): "
-                             "at the chief's desk run `examops init --plan PLAN.toml` with the PIN to make one")
+        raise SiteKeyRefused(said(N_("this store has no report key yet (a store from before keys left the database): at "
+                                     "the chief's desk run `examops init --plan PLAN.toml` with the PIN to make one")))
     try:
         held = site_key.read_public(locations.site_key_path(store_id))
     except site_key.SiteKeyError as exc:
-        raise SiteKeyRefused(str(exc)) from None
+        raise SiteKeyRefused(exc.said) from None
     if held is None:
-        raise SiteKeyRefused("the site's report key is kept on the chief's desk (the laptop where `examops init` made "
-                             "it): build the report there")
+        raise SiteKeyRefused(said(N_("the site's report key is kept on the chief's desk (the laptop where `examops init` "
+                                     "made it): build the report there")))
     if held != stored:
-        raise SiteKeyRefused(f"the report key on this laptop ({signing.fingerprint(held)}) is not the one this store "
-                             f"names ({signing.fingerprint(stored)}): build the report on the chief's desk")
+        raise SiteKeyRefused(said(N_("the report key on this laptop ({held}) is not the one this store names ({stored}): "
+                                     "build the report on the chief's desk"),
+                                  held=signing.fingerprint(held), stored=signing.fingerprint(stored)))
     return stored
 
 
@@ -70,8 +72,9 @@ def unlock(store: Store, store_id: str, pin: str) -> str:
     try:
         pem, held = site_key.unlock(locations.site_key_path(store_id), pin)
     except site_key.SiteKeyError as exc:
-        raise SiteKeyRefused(str(exc)) from None
+        raise SiteKeyRefused(exc.said) from None
     if held != stored:
-        raise SiteKeyRefused(f"the report key on this laptop ({signing.fingerprint(held)}) is not the one this store "
-                             f"names ({signing.fingerprint(stored)}): build the report on the chief's desk")
+        raise SiteKeyRefused(said(N_("the report key on this laptop ({held}) is not the one this store names ({stored}): "
+                                     "build the report on the chief's desk"),
+                                  held=signing.fingerprint(held), stored=signing.fingerprint(stored)))
     return pem

@@ -24,7 +24,7 @@ from examops import locations
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, SessionFigures
 from examops.domain.plan import Session
 from examops.domain.qr_style import QR_BORDER, QR_ERROR_LEVEL
-from examops.i18n import _, language, pgettext, word
+from examops.i18n import _, language, pgettext, spoken, word
 from examops.i18n.report_words import incident_label, reason_text
 from examops.services import gate_view
 from examops.services.figures import session_figures
@@ -378,7 +378,7 @@ class ReportScreen(ChiefLock, Screen):
             self.post_message(ReportBuildFailed(_("Cancelled: no report written"), cancelled=True))
             return
         except ReportRefused as exc:
-            self.post_message(ReportBuildFailed(str(exc)))
+            self.post_message(ReportBuildFailed(spoken(exc)))
             return
         except OSError as exc:
             self.post_message(ReportBuildFailed(f"cannot write {out}: {exc.strerror or exc}"))
