@@ -122,9 +122,6 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
         site = Site.open(ctx.obj.get("db"), check=check)
     except (StoreError, SiteError, PlanError) as exc:
         raise Failure(exc) from None
-    from examops.i18n import resolve_language, set_language
-
-    set_language(resolve_language(None, site.plan.language))  # EXAMOPS_LANG, else the site's language, else the locale
     reason = ctx.obj.get("override")
     if reason:
         try:
@@ -133,6 +130,13 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
             site.close()
             raise Failure(exc) from None
     return site
+
+
+def speak_site_language(site) -> None:  # noqa: ANN001 - a Site
+    """EXAMOPS_LANG, else the site plan's language, else the locale: for verify, device and bundle messages."""
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language(None, site.plan.language))
 
 
 def require_session(site, session_id: str | None) -> None:  # noqa: ANN001 - a Site

@@ -16,6 +16,7 @@ from examops.cli.common import (
     new_pin_twice,
     open_site,
     read_pin_file,
+    speak_site_language,
 )
 
 
@@ -97,7 +98,9 @@ def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
     from examops.i18n import _, spoken
     from examops.services.audit import verify as run_verify
 
-    report = run_verify(open_site(ctx, check=False), reports)
+    site = open_site(ctx, check=False)
+    speak_site_language(site)
+    report = run_verify(site, reports)
     human = (_("ok: {events} events on {chains} device chain(s)").format(events=report.events, chains=len(report.devices))
              if report.ok else _("BROKEN:") + "\n" + "\n".join("  " + spoken(f) for f in report.findings))
     emit(report.to_json(), as_json, human)
