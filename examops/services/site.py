@@ -246,8 +246,11 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         from examops.services.ledger import record_tables
 
         record_tables(draft, conn, "init")
-    if changes.pin is not None and changes.key_pin != changes.pin:
-        site_key.reseal(store_id, changes.key_pin, changes.pin)
+        if changes.pin is not None and changes.key_pin != changes.pin:  # inside: a key that will not reseal keeps the old PIN
+            try:
+                site_key.reseal(store_id, changes.key_pin, changes.pin)
+            except site_key.SiteKeyRefused as exc:
+                raise SiteError(exc.said) from None
     store.close()
     return Site.open(url)
 

@@ -43,7 +43,10 @@ def reseal(store_id: str, old_pin: str, new_pin: str) -> None:
     """The chief changed the PIN: the key on this laptop (if it is the desk) now opens with the new one."""
     path = locations.site_key_path(store_id)
     if path.exists():
-        site_key.reseal(path, old_pin, new_pin)
+        try:
+            site_key.reseal(path, old_pin, new_pin)
+        except site_key.SiteKeyError as exc:
+            raise SiteKeyRefused(exc.said) from None
 
 
 def check_here(store: Store, store_id: str) -> str:
