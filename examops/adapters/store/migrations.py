@@ -10,6 +10,7 @@ from examops.adapters.store.schema import (
     admissions,
     candidates,
     events,
+    photos,
     rooms,
     schema_migrations,
     seats,
@@ -53,6 +54,10 @@ def _append_only(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _photos(conn: Connection) -> None:
+    photos.create(conn, checkfirst=True)
+
+
 OLD_SIGNING_KEY = "site_signing_key"
 RETIRED_KEYS = "site_retired_keys"
 
@@ -94,8 +99,9 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core", _create_core),
     ("0002_event_signatures", _event_signatures),
     ("0003_events_append_only", _append_only),
-    ("0004_site_key_out_of_store", _site_key_out_of_store),
-    ("0005_site_secrets", _site_secrets),
+    ("0004_photos", _photos),
+    ("0005_site_key_out_of_store", _site_key_out_of_store),
+    ("0006_site_secrets", _site_secrets),
 ]
 
 
