@@ -79,6 +79,7 @@ def test_the_lane_role_records_scans_but_cannot_change_the_log_or_read_secrets(l
         assert "permission denied" in _refused(engine, "DELETE FROM admissions")
         assert "permission denied" in _refused(engine, "SELECT * FROM site_secrets")
         assert "permission denied" in _refused(engine, "UPDATE candidates SET name = '替身'")
+        assert "permission denied" in _refused(engine, "DELETE FROM photos")
         assert "permission denied" in _refused(engine, "UPDATE settings SET value = 'x'")
         assert "permission denied" in _refused(engine, "INSERT INTO settings (key, value) VALUES ('site_public_key', 'x')")
         with engine.connect() as conn:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-LANE_READS = ("schema_migrations", "settings", "sessions", "rooms", "candidates", "seats", "events", "admissions")
+LANE_READS = ("schema_migrations", "settings", "sessions", "rooms", "candidates", "seats", "photos", "events", "admissions")
 LANE_INSERTS = ("events", "admissions")
 LANE_FUNCTIONS = ("examops_pin_salt()", "examops_pin_try(text)")
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
