@@ -81,7 +81,7 @@ def alarm() -> None:
 
 
 @alarm.command("resolve")
-@click.argument("event_id")
+@click.argument("event_id", metavar="TICKET|EVENT")
 @click.option("--as", "resolution", type=click.Choice(["double_read", "rescan", "incident"]), required=True,
               help="double_read: the scanner read twice; rescan: staff scanned again by mistake; incident: a real one.")
 @click.option("--note", required=True, help="What was found.")
@@ -89,7 +89,8 @@ def alarm() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa: ANN001
-    """Record the chief's finding on an alarm (chief proctor's PIN)."""
+    """Record the chief's finding on an alarm, named by its event id (or the start of it) or by the candidate's ticket
+    when that candidate has one open alarm (chief proctor's PIN)."""
     from examops.services.incidents import resolve_alarm
     from examops.services.review import ReviewRefused
 

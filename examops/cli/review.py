@@ -46,7 +46,8 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
     if flags:
         human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
     for entry in record.entries:
-        human += f"\nchief's record: {entry.at} {entry.kind} by {entry.by or '?'}" + (f": {entry.detail}" if entry.detail else "")
+        human += (f"\nchief's record: {site.clock.shown(entry.at, date=True)} {entry.kind.replace('_', ' ')} by "
+                  f"{literal(entry.by or '?')}" + (f": {literal(entry.detail)}" if entry.detail else ""))
     if record.refused_pins:
         human += f"\n{record.refused_pins} wrong PIN(s) refused"
     emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,

@@ -35,14 +35,14 @@ class VerifyReport:
         return {"ok": self.ok, "events": self.events, "devices": self.devices, "problems": self.problems}
 
 
-def _table_problems(in_pos_order: list, live: dict) -> list[str]:
+def _table_problems(in_pos_order: list, live: dict, clock) -> list[str]:  # noqa: ANN001 - the site's Clock
     """The live plan, PIN and roster tables against the last digest the log recorded of them."""
     recorded = [e for e in in_pos_order if e.kind == Kind.PLAN_SET]
     if not recorded:
         return ["the log records no digest of the plan and roster (a store from before digests, or the record was "
                 "removed): run `examops init` with the chief's PIN to record them"]
     last = recorded[-1]
-    return [f"{part} differs from what the log recorded at {last.at} (event {last.id}): edited outside examops"
+    return [f"{part} differs from what the log recorded at {clock.shown(last.at, date=True)} (event {last.id}): edited outside examops"
             for part in table_differences(PlanSet.from_event(last).digests, live)]
 
 
@@ -82,7 +82,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         live = live_digests(conn)
     report.problems.extend(str(p) for p in signature_problems(in_pos_order, signing.verify))
     report.problems.extend(order_problems(in_pos_order))
-    report.problems.extend(_table_problems(in_pos_order, live))
+    report.problems.extend(_table_problems(in_pos_order, live, site.clock))
     with site.store.read() as conn:
         heads = {device: (seq, hash_) for device, seq, hash_ in event_log.chain_heads(conn)}
         witnessed, distrust = site.store.witnessed()
