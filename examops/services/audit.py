@@ -135,6 +135,17 @@ def _report_problems(site: Site, conn, path) -> list[str]:  # noqa: ANN001
     return witness_problems(conn, heads, f"the report {Path(path).name}")
 
 
+def site_report_key(site: Site) -> dict:
+    """The public key this site signs its reports with: what the bureau puts on its trust list before the exam."""
+    from examops.services.site import SIGNING_KEY
+
+    pem = site.store.get_setting(SIGNING_KEY)
+    if not pem:
+        return {"site": site.plan.site, "public_key": None, "fingerprint": None}
+    public = signing.public_key_b64(pem)
+    return {"site": site.plan.site, "public_key": public, "fingerprint": signing.fingerprint(public)}
+
+
 def site_fingerprint(site: Site) -> str:
     from examops.services.site import SIGNING_KEY
 
