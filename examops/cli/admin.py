@@ -6,7 +6,7 @@ import getpass
 
 import click
 
-from examops.cli.common import Failure, chief_pin, emit, open_site
+from examops.cli.common import Failure, chief_pin, emit, literal, open_site
 
 KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
 
@@ -52,7 +52,7 @@ def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
         event, left = close_session(site, session=session_id, by=by, pin=chief_pin(), reason=reason)
     except ReviewRefused as exc:
         raise Failure(str(exc)) from None
-    human = f"session {session_id} closed by {by} at {site.clock.local():%H:%M}"
+    human = f"session {session_id} closed by {literal(by)} at {site.clock.shown(event.at, date=True)}"
     human += "".join(f"\n  still open: {line}" for line in left)
     emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": left}, as_json, human)
 

@@ -64,7 +64,8 @@ def _human(verdict, clock, scanned: str) -> str:  # noqa: ANN001 - a Verdict, th
     elif verdict.verdict in ("arrived", "returned") and verdict.go_room:
         extra += f" → go to room {literal(verdict.go_room)} seat {literal(verdict.go_seat)}"
     label = VERDICT_WORDS.get(verdict.verdict, verdict.verdict.replace("_", " ").upper())
-    state = "" if verdict.recorded or verdict.verdict in UNRECORDED_BY_NATURE else " NOT RECORDED"
+    said = verdict.verdict in UNRECORDED_BY_NATURE or "NOT RECORDED" in verdict.reason
+    state = "" if verdict.recorded or said else " NOT RECORDED"
     at = f" at {clock.shown(verdict.at)}" if verdict.recorded and verdict.at else ""
     reason = f": {literal(verdict.reason)}" if verdict.reason else ""
     return f"{literal(verdict.session)} {label}{state}{at} {who}{extra}{reason}"
