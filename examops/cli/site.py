@@ -61,6 +61,8 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     lines = [f"{literal(info['exam'])} · {literal(info['site'])}", f"store: {info['store']}",
              f"clock: {_clock_line(site.clock, info)}",
              f"candidates: {info['candidates']}  events: {info['events']}  policy: {info['policy']}"]
+    if info["photos"]["with_photo"] or info["photos"]["not_in_roster"]:
+        lines.append(f"photos: {info['photos']['with_photo']} with, {info['photos']['without_photo']} without")
     lines += [f"  {s['id']} {literal(s['name'])} {s['date']} {s['start']}-{s['end']}" + _closed_words(site.clock, s["closed"])
               for s in info["sessions"]]
     lines += [f"  room {r['id']} {r['name']} ({r['kind']}): {r['candidates']}" for r in info["rooms"]]

@@ -278,8 +278,11 @@ def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
 
 def status(site: Site) -> dict:
     """The figures `examops status` shows; times in site time with their offset."""
+    from examops.adapters.store import photo_queries
+
     with site.store.read() as conn:
         candidates, room_rows, seated, events_count = q.status_figures(conn)
+        _, with_photo, photos_not_in_roster = photo_queries.counts(conn)
         closures = {s.id: closure(conn, s.id) for s in site.plan.sessions}
 
     def closed(event: Event | None) -> dict | None:
@@ -310,6 +313,7 @@ def status(site: Site) -> dict:
             for r in room_rows
         ],
         "candidates": candidates,
+        "photos": {"with_photo": with_photo, "without_photo": candidates - with_photo, "not_in_roster": photos_not_in_roster},
         "events": events_count,
         "store": site.store.location,
     }

@@ -1,8 +1,9 @@
 """The README's "A morning with examops" runs as written: every command, in order, on a fresh store.
 
 The rules, and nothing else, that stand between the README and this run:
-- the shell block is the first ```sh block under the heading; each line starting with `examops` is a command,
-  split as a shell would (quotes; `#` starts a comment; `<`, `>` and `>>` redirect from or into a file);
+- the shell block is the first ```sh block under the heading; each line starting with `examops` (or
+  `python rosters/`, a helper the repository ships, run with this interpreter) is a command, split as a shell
+  would (quotes; `#` starts a comment; `<`, `>` and `>>` redirect from or into a file);
 - the commands that open a screen (`examops gate`, `examops review`, `examops report view`) are skipped, and
   exactly these are: a person drives them;
 - the chief's PIN comes from EXAMOPS_PIN (the README's way for scripts), the clock from the README's own
@@ -37,7 +38,8 @@ def morning_commands(text: str) -> list[list[str]]:
     section = text.split("## A morning with examops", 1)[1]
     block = re.search(r"```sh\n(.*?)```", section, re.S)
     assert block, "the morning section has no ```sh block"
-    return [shlex.split(line, comments=True) for line in block.group(1).splitlines() if line.strip().startswith("examops")]
+    return [shlex.split(line, comments=True) for line in block.group(1).splitlines()
+            if line.strip().startswith(("examops", "python rosters/"))]
 
 
 def readme_clock(text: str) -> str:
@@ -66,10 +68,10 @@ def _redirections(argv: list[str]) -> tuple[list[str], str | None, tuple[str, st
 
 def _run(folder: Path, env: dict, argv: list[str]) -> subprocess.CompletedProcess:
     args, stdin, stdout = _redirections(argv)
-    assert args[0] == "examops"
+    program = {"examops": EXAMOPS, "python": sys.executable}[args[0]]
     source = open(folder / stdin, "rb") if stdin else subprocess.DEVNULL
     try:
-        done = subprocess.run([EXAMOPS, *args[1:]], stdin=source, capture_output=True, cwd=folder, env=env, timeout=600)
+        done = subprocess.run([program, *args[1:]], stdin=source, capture_output=True, cwd=folder, env=env, timeout=600)
     finally:
         if stdin:
             source.close()
@@ -145,11 +147,13 @@ def test_the_session_is_closed_reported_verified_and_merged(morning):
     papers = {p.name for p in (folder / "papers").iterdir()}
     assert "S1_B02_考场门贴_签到表_座位贴.xlsx" in papers and "S1_考点汇总_违纪报告单.xlsx" in papers
     assert _one(results, "examops verify").stdout.decode().startswith("ok:")
+    assert json.loads(_run(folder, env, ["examops", "status", "--json"]).stdout)["photos"]["with_photo"] == 0  # purged
 
 
 def test_the_readme_rules_find_every_command_and_skip_only_the_screens():
     commands = morning_commands(_readme())
-    assert commands[0][:2] == ["examops", "init"] and commands[-1] == ["examops", "verify"]
+    assert commands[0][:2] == ["examops", "init"] and ["examops", "verify"] in commands
+    assert ["python", "rosters/make_photos.py", "photos.zip"] in commands
     assert [argv for argv in commands if _screen(argv)] == [
         ["examops", "gate", "--lane", "A", "--staff", "张三"], ["examops", "review"], ["examops", "report", "view"]]
     assert _redirections(["examops", "report", "key", ">>", "keys.txt"]) == (["examops", "report", "key"], None, ("a", "keys.txt"))
