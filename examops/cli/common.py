@@ -122,6 +122,7 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
         site = Site.open(ctx.obj.get("db"), check=check)
     except (StoreError, SiteError, PlanError) as exc:
         raise Failure(exc) from None
+    ctx.obj["site"] = site  # the group words store refusals in this site's time
     reason = ctx.obj.get("override")
     if reason:
         try:

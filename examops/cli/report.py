@@ -10,7 +10,7 @@ import os
 
 import click
 
-from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, open_site, require_session
+from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, literal, open_site, require_session
 
 
 def _refused():
@@ -39,7 +39,7 @@ def _figures_line(summary: dict) -> str:
 def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # noqa: ANN001
     """The signed session report for the bureau (chief proctor's PIN, at the chief's desk): examops report (--session ID | --all) --out FILE.xlsx.
 
-    Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`.
+    Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`, `report key`, `report view`.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -129,6 +129,19 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
                  f"present {total['present']}, absent {total['absent']}, incidents {total['incidents']}")
     lines.append(f"written {result['out']}")
     emit(result, as_json, "\n".join(lines))
+
+
+@report.command("key")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def report_key(ctx, as_json) -> None:  # noqa: ANN001
+    """This site's report key as a line of a trust list (`examops report key >> keys.txt`), for the bureau."""
+    from examops.services.audit import site_report_key
+
+    key = site_report_key(open_site(ctx, check=False))
+    if key["public_key"] is None:
+        raise Failure("this store has no report key yet: run `examops init --plan PLAN.toml`")
+    emit(key, as_json, f"{key['public_key']}  # {literal(key['site'])} report key {key['fingerprint']}")
 
 
 @report.command("view")

@@ -41,12 +41,19 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
     alarms = duplicate_alarms(site, session_id)
     flags = conflicts(site, session_id)
     human = "\n".join(_case_line(c) for c in cases) or "no exceptions"
-    if alarms:
-        human += f"\n{len(alarms)} duplicate-scan alarm(s) (possible impersonation): " + ", ".join(a["ticket"] for a in alarms)
+    open_alarms = [a for a in alarms if a.get("resolution") is None]
+    if open_alarms:
+        human += (f"\n{len(open_alarms)} open duplicate-scan alarm(s) (possible impersonation; "
+                  "examops alarm resolve TICKET --as …): " + ", ".join(a["ticket"] for a in open_alarms))
+    for found in (a for a in alarms if a.get("resolution") is not None):
+        finding = found["resolution"]
+        human += (f"\nalarm {found['ticket']} resolved as {finding['as']} by {literal(finding['by'])} at "
+                  f"{site.clock.shown(finding['at'])}: {literal(finding['note'])}")
     if flags:
         human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
     for entry in record.entries:
-        human += f"\nchief's record: {entry.at} {entry.kind} by {entry.by or '?'}" + (f": {entry.detail}" if entry.detail else "")
+        human += (f"\nchief's record: {site.clock.shown(entry.at, date=True)} {entry.kind.replace('_', ' ')} by "
+                  f"{literal(entry.by or '?')}" + (f": {literal(entry.detail)}" if entry.detail else ""))
     if record.refused_pins:
         human += f"\n{record.refused_pins} wrong PIN(s) refused"
     emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,

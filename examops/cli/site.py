@@ -13,6 +13,7 @@ from examops.cli.common import (
     chief_pin,
     emit,
     given_pin,
+    literal,
     new_pin_twice,
     open_site,
     read_pin_file,
@@ -80,14 +81,35 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     """Exam, site, sessions, rooms, candidate and event counts, store location."""
     from examops.services.site import status
 
-    info = status(open_site(ctx, check=False))
-    lines = [f"{info['exam']} · {info['site']}", f"store: {info['store']}",
+    site = open_site(ctx, check=False)
+    info = status(site)
+    lines = [f"{literal(info['exam'])} · {literal(info['site'])}", f"store: {info['store']}",
+             f"clock: {_clock_line(site.clock, info)}",
              f"candidates: {info['candidates']}  events: {info['events']}  policy: {info['policy']}"]
     if info["photos"]["with_photo"] or info["photos"]["not_in_roster"]:
         lines.append(f"photos: {info['photos']['with_photo']} with, {info['photos']['without_photo']} without")
-    lines += [f"  {s['id']} {s['name']} {s['date']} {s['start']}-{s['end']}" for s in info["sessions"]]
+    lines += [f"  {s['id']} {literal(s['name'])} {s['date']} {s['start']}-{s['end']}" + _closed_words(site.clock, s["closed"])
+              for s in info["sessions"]]
     lines += [f"  room {r['id']} {r['name']} ({r['kind']}): {r['candidates']}" for r in info["rooms"]]
     emit(info, as_json, "\n".join(lines))
+
+
+def _clock_line(clock, info: dict) -> str:  # noqa: ANN001 - a Clock
+    """Site time now, and for a drill the EXAMOPS_CLOCK value every process on this store shares."""
+    now = clock.shown(info["now"], date=True)
+    drill = info["drill"]
+    if drill is None:
+        return f"{now} ({clock.tz.key})"
+    began = f", running since {clock.shown(drill['began_at'], date=True)} real time" if drill["began_at"] else ""
+    return (f"{now} ({clock.tz.key}; drill EXAMOPS_CLOCK={literal(drill['clock'])}{began}: processes with that value "
+            "continue it, another value starts a new drill)")
+
+
+def _closed_words(clock, closed: dict | None) -> str:  # noqa: ANN001 - a Clock
+    if closed is None:
+        return ""
+    reason = f": {literal(closed['reason'])}" if closed["reason"] else ""
+    return f"  CLOSED by {literal(closed['by'])} at {clock.shown(closed['at'], date=True)}{reason}"
 
 
 @click.command()
@@ -123,7 +145,8 @@ def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
     except Exception as exc:  # noqa: BLE001 - the demo must explain, not trace back
         raise Failure(f"demo set-up failed: {exc}") from None
     if no_ui:
-        emit(info, as_json, f"demo store at {info['store']}: {info['candidates']} candidates; clock {info['clock']}")
+        emit(info, as_json, f"demo store at {info['store']} (everything it writes stays in {info['folder']}): "
+                            f"{info['candidates']} candidates; clock {info['clock']}")
         return
     from examops.tui.app import ExamopsApp
 

@@ -44,7 +44,7 @@ class VerifyReport:
         return {"ok": self.ok, "events": self.events, "devices": self.devices, "problems": self.problems}
 
 
-def _table_problems(in_pos_order: list, live: dict) -> list[Said]:
+def _table_problems(in_pos_order: list, live: dict, clock) -> list[Said]:  # noqa: ANN001 - the site's Clock
     """The live plan, PIN and roster tables against the last digest the log recorded of them."""
     recorded = [e for e in in_pos_order if e.kind == Kind.PLAN_SET]
     if not recorded:
@@ -52,7 +52,7 @@ def _table_problems(in_pos_order: list, live: dict) -> list[Said]:
                         "was removed): run `examops init` with the chief's PIN to record them"))]
     last = recorded[-1]
     return [said(N_("{part} differs from what the log recorded at {at} (event {event}): edited outside examops"),
-                 part=part, at=last.at, event=last.id)
+                 part=part, at=clock.shown(last.at, date=True), event=last.id)
             for part in table_differences(PlanSet.from_event(last).digests, live)]
 
 
@@ -110,7 +110,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         live_photos = live_photo_digests(conn)
     report.findings.extend(p.said for p in signature_problems(in_pos_order, signing.verify))
     report.findings.extend(order_problems(in_pos_order))
-    report.findings.extend(_table_problems(in_pos_order, live))
+    report.findings.extend(_table_problems(in_pos_order, live, site.clock))
     report.findings.extend(_photo_problems(in_pos_order, live_photos))
     with site.store.read() as conn:
         heads = {device: (seq, hash_) for device, seq, hash_ in event_log.chain_heads(conn)}
@@ -168,6 +168,16 @@ def _report_problems(site: Site, conn, path) -> list[Said]:  # noqa: ANN001
                      key=checked.fingerprint)]
     heads = {str(device): (int(seq), str(hash_)) for device, seq, hash_ in stated.chain_heads if device}
     return witness_problems(conn, heads, said(N_("the report {name}"), name=Path(path).name))
+
+
+def site_report_key(site: Site) -> dict:
+    """The public key this site signs its reports with: what the bureau puts on its trust list before the exam."""
+    from examops.services.site_key import public_key
+
+    public = public_key(site.store)
+    if not public:
+        return {"site": site.plan.site, "public_key": None, "fingerprint": None}
+    return {"site": site.plan.site, "public_key": public, "fingerprint": signing.fingerprint(public)}
 
 
 def site_fingerprints(site: Site) -> tuple[str, set[str]]:

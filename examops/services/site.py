@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import hashlib
 import math
@@ -14,14 +15,15 @@ from pathlib import Path
 
 from examops.adapters.store import Store, StoreError, format_utc, utc_now
 from examops.adapters.store import roster_queries as q
+from examops.adapters.store.events import closure
 from examops.domain import pin as pins
-from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged
+from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged, SessionClosed
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
 from examops.domain.said import N_, SaidError, said
 from examops.services import site_key
-from examops.services.clock import Clock
+from examops.services.clock import Clock, shared_clock
 
 PLAN_KEY = "plan_toml"
 POLICY_KEY = "policy_toml"
@@ -71,7 +73,7 @@ class Site:
             raise SiteError(f"the store at {store.location} has no exam plan: run `examops init --plan PLAN.toml`")
         plan = parse_plan(plan_text, "stored plan")
         policy = load_policy(plan.policy_preset, text=store.get_setting(POLICY_KEY))
-        return cls(store, plan, policy, clock or Clock.from_env(plan.timezone))
+        return cls(store, plan, policy, clock or shared_clock(store, plan.timezone))
 
     def close(self) -> None:
         self.store.close()
@@ -213,7 +215,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         store.close()
         raise
     store_id = store.get_setting(STORE_ID_KEY) or uuid.uuid4().hex
-    draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
     with store.write() as conn:
         _check_plan_against_roster(conn, plan)
@@ -287,7 +289,7 @@ def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, curre
         raise SiteError(f"this store is in use: changing {what} needs the chief proctor's current PIN; nothing was changed")
     if new_pin is not None:
         _refuse_weak(new_pin)
-    live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     who = by or getpass.getuser()
     if not live.check_pin(current_pin, who=who, purpose="init: change " + what.removeprefix("the ")):
         raise SiteError(f"wrong PIN: {what} stays as it was (the attempt is logged)")
@@ -309,20 +311,35 @@ def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
 
 
 def status(site: Site) -> dict:
-    """The figures `examops status` shows."""
+    """The figures `examops status` shows; times in site time with their offset."""
     from examops.adapters.store import photo_queries
 
     with site.store.read() as conn:
         candidates, room_rows, seated, events_count = q.status_figures(conn)
         _, with_photo, photos_not_in_roster = photo_queries.counts(conn)
+        closures = {s.id: closure(conn, s.id) for s in site.plan.sessions}
+
+    def closed(event: Event | None) -> dict | None:
+        if event is None:
+            return None
+        data = SessionClosed.from_event(event)
+        return {"by": data.by, "at": site.clock.aware(event.at).isoformat(timespec="seconds"), "reason": data.reason}
+
+    clock = site.clock
     return {
         "exam": site.plan.exam_name,
         "site": site.plan.site,
         "policy": site.policy.name,
         "approval_levels": list(site.plan.approval_levels),
+        "now": clock.aware(clock.now()).isoformat(timespec="seconds"),
+        "drill": None if clock.drill is None else {
+            "clock": clock.drill,
+            "began_at": None if clock.drill_began is None else
+            clock.aware(dt.datetime.fromtimestamp(clock.drill_began, dt.timezone.utc)).isoformat(timespec="seconds"),
+        },
         "sessions": [
             {"id": s.id, "name": s.name, "date": s.date.isoformat(), "start": s.start.strftime("%H:%M"),
-             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes}
+             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes, "closed": closed(closures[s.id])}
             for s in site.plan.sessions
         ],
         "rooms": [
