@@ -80,12 +80,16 @@ class _HeaderChecks:
 
     def no_header_anywhere(self, file: str, sheet_names: list[str], searched: list[str]) -> Problem:
         """The file-level refusal: which headers were looked for, on which sheets, and the closest row found."""
+        if not sheet_names:
+            return Problem.worded(
+                "error", file, None, None, N_("The file holds no sheet at all, so no candidate was read."),
+                N_("Ask the exam office to send the roster again as an Excel workbook (.xlsx)."), "no-data")
         if not searched:
             return Problem.worded(
                 "error", file, None, None,
                 N_("No sheet of the file holds a table to read (its sheets, {sheets}, are empty or instructions), so no candidate was read."),
                 N_("Check that this is the candidate roster: a sheet must hold a header row ({wanted}) within its first {limit} rows, with one candidate per row under it."),
-                "no-data", sheets=tuple(sheet_names) or ("-",), wanted=WANTED, limit=HEADER_SEARCH_ROWS,
+                "no-data", sheets=tuple(sheet_names), wanted=WANTED, limit=HEADER_SEARCH_ROWS,
             )
         first = N_("No sheet has a header row naming the columns {wanted} in its first {limit} rows (sheets searched: {sheets}), so no candidate was read.")
         return self.near_header_problem(file, None, None, first, "no-data", self.closest, sheets=tuple(searched))

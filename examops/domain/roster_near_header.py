@@ -98,7 +98,8 @@ class NearHeaderSearch:
             if matcher.real_quick_ratio() > best[1] and matcher.quick_ratio() > best[1]:  # cheap upper bounds first
                 ratio = matcher.ratio()
                 one_typo = len(synonym) == len(key) and sum(a != b for a, b in zip(key, synonym)) == 1  # 坐位 for 座位
-                if ratio > best[1] and (ratio >= _NEAR_RATIO or one_typo):
+                close_length = abs(len(synonym) - len(key)) <= 2  # "formatted number" is no misspelt "id number"
+                if ratio > best[1] and close_length and (ratio >= _NEAR_RATIO or one_typo):
                     best = (field_name, ratio)
         self.near_cache[key] = best
         return best

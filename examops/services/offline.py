@@ -83,15 +83,16 @@ class _SharedLane(Lane):
 
     def _write(self, event: Event) -> Event:
         try:
-            stored = super()._write(event)
+            return super()._write(event)
         except ServerUnreachable:
             if self.fallback is None:
                 raise
             return self.fallback(event)
-        self.last_stored = stored
-        if stored.kind == Kind.ADMITTED:
-            self.admitted_here[stored.id] = (stored.session, stored.ticket)
-        return stored
+
+    def _stored(self, event: Event) -> None:
+        self.last_stored = event
+        if event.kind == Kind.ADMITTED:
+            self.admitted_here[event.id] = (event.session, event.ticket)
 
 
 class ResilientLane:
