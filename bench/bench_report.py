@@ -50,7 +50,7 @@ LANES = 12
 BATCH = 5_000
 ATTENDANCE = 0.9
 TARGET_S = 5.0
-PIN = "4321"
+PIN = "7392"
 LAUNCH = [str(Path(sys.executable).parent / "examops")]
 
 

@@ -38,7 +38,6 @@ from examops.services import ledger
 from examops.services.gate import Lane
 from examops.services.site import PIN_KEY as PIN_HASH_KEY
 from examops.services.site import PLAN_KEY, POLICY_KEY, STORE_ID_KEY, Site
-from examops.services.sync import MergeRefused, merge_events
 
 UPLOAD_EVERY_S = 2.0
 MIRROR_EVERY_S = 3.0
@@ -270,6 +269,8 @@ class ResilientLane:
         queued = self.queued_events()
         result = None
         if queued:
+            from examops.services.sync import MergeRefused, merge_events  # only an upload needs the merge (not start-up)
+
             try:
                 result = merge_events(self.site.store, queued, merged_by=f"upload-{self.lane}")
             except MergeRefused as exc:

@@ -47,7 +47,6 @@ from examops.tui.messages import (
     StoreChanged,
     UploadFailed,
 )
-from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
@@ -372,6 +371,7 @@ class GateScreen(Screen):
         self._set_detail(())
 
     def action_roster(self) -> None:
+        from examops.tui.screens.roster import RosterScreen  # not needed for the lane's first frame
         self.app.push_screen(RosterScreen(self.site, can_return=True))
 
     # -- clock and panels ----------------------------------------------
