@@ -76,3 +76,30 @@ def test_the_compiled_path_keeps_one_admission_per_ticket_and_a_signed_chain(see
         guarded = conn.execute(select(func.count()).select_from(schema.admissions)).scalar_one()
     assert guarded == 11 and rows and all(signature for signature, _ in rows)
     assert verify(seeded_site).ok
+
+
+def test_opening_runs_the_quick_check_and_verify_the_full_one(seeded_site):
+    """Start-up pays for quick_check; `examops verify` still matches every index against its table."""
+    from sqlalchemy.engine import Engine
+
+    from examops.services.audit import verify
+    from examops.services.site import Site
+
+    if not seeded_site.store.is_sqlite:
+        pytest.skip("SQLite's checks")
+    pragmas: list[str] = []
+
+    def seen(conn, cursor, statement, *rest) -> None:  # noqa: ANN001, ANN002
+        if statement.startswith("PRAGMA") and "check" in statement:
+            pragmas.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        opened = Site.open(seeded_site.store.url)
+        on_open = list(pragmas)
+        assert verify(opened).ok
+        opened.close()
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert on_open == ["PRAGMA quick_check"]
+    assert pragmas[len(on_open):] == ["PRAGMA integrity_check"]
