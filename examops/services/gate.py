@@ -149,8 +149,9 @@ class Lane:
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
 
     def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict) -> Verdict | None:
-        """A plain admission in one transaction of three statements; None leaves any other case to the general path."""
+        """A plain admission (three statements) or duplicate (two) in one transaction; None: the general path answers."""
         base: Verdict | None = None
+        duplicate = False
         for _attempt in range(ledger.DEVICE_SEQ_RETRIES):
             try:
                 with self.site.store.write() as conn:
@@ -158,31 +159,41 @@ class Lane:
                     if found is None or found.closure is not None or found.card.room is None:
                         return None
                     day = fold_day(session.id, ticket, found.day)
-                    if day.admitted or day.open_exception or day.denial:
-                        return None
-                    decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)
-                    if decision.action != "admit":
-                        return None
                     card = replace(found.card, placement=lookup.placement_of(day), state=day.state)
-                    payload = Admitted(code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
-                                       room=card.room, seat=card.seat, via="ticket", missing=decision.missing or None)
-                    base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
-                                   action=decision.action, reason=decision.reason, evidence=evidence,
-                                   go_room=card.current_room, go_seat=card.current_seat,
-                                   go_kind="regular" if card.current_room else None)
-                    stored = self.scan_path.append(conn, self._event(Kind.ADMITTED, session.id, ticket, payload.to_payload()),
-                                                   guard_slot=day.voided_admissions)
+                    if day.admitted:
+                        if day.left_for_good is not None or day.out is not None or day.awaiting_arrival:
+                            return None
+                        payload, base = self._duplicate_scan(session, card, day)
+                        duplicate = True
+                        stored = self.scan_path.append(conn, self._event(Kind.DUPLICATE, session.id, ticket, payload))
+                    else:
+                        if day.open_exception or day.denial:
+                            return None
+                        decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)
+                        if decision.action != "admit":
+                            return None
+                        admitted = Admitted(code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
+                                            room=card.room, seat=card.seat, via="ticket", missing=decision.missing or None)
+                        base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
+                                       action=decision.action, reason=decision.reason, evidence=evidence,
+                                       go_room=card.current_room, go_seat=card.current_seat,
+                                       go_kind="regular" if card.current_room else None)
+                        stored = self.scan_path.append(conn, self._event(Kind.ADMITTED, session.id, ticket, admitted.to_payload()),
+                                                       guard_slot=day.voided_admissions)
             except IntegrityError as exc:
                 self.scan_path.head = None
                 if "device" in str(exc.orig).lower():
                     continue  # another process moved this device's chain on: read its head and run the scan again
-                return None if base is None else self._duplicate(session, base.card)  # another lane took the guard row
+                return None if base is None or duplicate else self._duplicate(session, base.card)  # another lane took the guard row
             except PolicyError:
                 return None
             except WriteFailed as exc:
                 self.scan_path.head = None
-                return Verdict("not_recorded", session.id, reason=str(exc)) if base is None else replace(
-                    base, verdict="not_recorded", reason=str(exc))
+                if base is None:
+                    return Verdict("not_recorded", session.id, reason=str(exc))
+                if duplicate:
+                    return replace(base, reason=f"{base.reason} (NOT RECORDED: {exc})")
+                return replace(base, verdict="not_recorded", reason=str(exc))
             self.scan_path.committed(stored)
             self._stored(stored)
             return replace(base, event_id=stored.id, recorded=True, at=stored.at)
@@ -277,6 +288,12 @@ class Lane:
             with self.site.store.read() as conn:
                 day = lookup.candidate_day(conn, session.id, card.ticket)
             card = replace(card, placement=lookup.placement_of(day), state=day.state)
+        payload, verdict = self._duplicate_scan(session, card, day)
+        return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
+
+    @staticmethod
+    def _duplicate_scan(session: Session, card: CandidateCard, day: CandidateDay) -> tuple[dict, Verdict]:
+        """The duplicate-scan event's payload and the lane's verdict: where, when and by whom the first admission was."""
         first = day.admission
         data = first.data if first else None
         at_desk = first is not None and first.lane is None
@@ -290,7 +307,7 @@ class Lane:
                           first_via=scan.first_via, first_by=scan.first_by,
                           go_room=card.current_room, go_seat=card.current_seat, go_kind="regular",
                           reason="already admitted: possible impersonation, call the chief proctor")
-        return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
+        return payload, verdict
 
     def _find(self, conn, kind: str, value: str, session: str) -> CandidateCard | None:  # noqa: ANN001
         if kind == "id_number":

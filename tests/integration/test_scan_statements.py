@@ -59,6 +59,19 @@ def test_an_admitted_scan_costs_at_most_three_statements(seeded_site, make_lane)
     assert guarded == WARM_UP + MEASURED
 
 
+def test_a_duplicate_scan_costs_two_statements_in_one_transaction(seeded_site):
+    if not seeded_site.store.is_sqlite:
+        pytest.skip("the compiled scan path is SQLite's")
+    lane, again = Lane(seeded_site, "A", "甲"), Lane(seeded_site, "B", "乙")
+    tickets = [p.ticket for p in seeded_site.people[:MEASURED]]
+    assert {lane.check(t, session_id="S1").verdict for t in tickets} == {"admitted"}
+    again.check(tickets[0], session_id="S1")
+    with StatementCounter(seeded_site.store.engine) as counter:
+        verdicts = [again.check(t, session_id="S1") for t in tickets[1:]]
+    assert {(v.verdict, v.recorded, v.first_lane) for v in verdicts} == {("duplicate", True, "A")}
+    assert len(counter.work) / len(verdicts) <= 2 and counter.control <= 2 * len(verdicts)
+
+
 def test_the_compiled_path_keeps_one_admission_per_ticket_and_a_signed_chain(seeded_site):
     """Two lanes of one laptop (one device chain each) and a rescan: duplicates stay duplicates, the chain verifies."""
     from examops.services.audit import verify
