@@ -17,6 +17,7 @@ _CELLS_LOOKED_AT = 40  # a header is at the left; wide rows of data are not sear
 _CELLS_SHOWN = 8
 _CELL_SHOWN_CHARS = 20
 _NEAR_RATIO = 0.6  # 准考政号 against 准考证号 is 0.75; 考场 against 场次 is 0.5
+_NEAR_RATIO_LATIN = 0.8  # "ticket numbr" against "ticket number" is 0.96; MID_NM against "id no" 0.67
 # Headers rosters often have besides the roster's own; one character away from 考号 or 座号, but no misspelling of them.
 _OTHER_HEADERS = frozenset({"序号", "编号", "学号", "工号", "型号", "代号", "备注", "照片", "电话", "手机", "年龄", "民族", "学历", "单位"})
 
@@ -99,7 +100,8 @@ class NearHeaderSearch:
                 ratio = matcher.ratio()
                 one_typo = len(synonym) == len(key) and sum(a != b for a, b in zip(key, synonym)) == 1  # 坐位 for 座位
                 close_length = abs(len(synonym) - len(key)) <= 2  # "formatted number" is no misspelt "id number"
-                if ratio > best[1] and close_length and (ratio >= _NEAR_RATIO or one_typo):
+                enough = _NEAR_RATIO_LATIN if key.isascii() else _NEAR_RATIO  # Latin abbreviations (MID_NM) share letters
+                if ratio > best[1] and close_length and (ratio >= enough or one_typo and not key.isascii()):
                     best = (field_name, ratio)
         self.near_cache[key] = best
         return best
