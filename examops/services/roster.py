@@ -20,6 +20,7 @@ from examops.adapters.store import utc_now
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
+from examops.i18n.roster_words import localised
 from examops.services import ledger
 from examops.services.marked_copies import copy_names, file_labels, write_new
 from examops.services.site import Site
@@ -97,7 +98,7 @@ def import_roster(
         try:
             content = read_workbook(path)
         except UnreadableFile as exc:
-            report.problems.append(_file_problem(str(path), str(exc), "Ask the exam office for a proper workbook.", "unreadable"))
+            report.problems.append(_file_problem(str(path), str(exc), "", "unreadable"))  # the refusal's sentence holds its fix
             continue
         contents.append(content)
         digests[Path(path).name] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -112,7 +113,7 @@ def import_roster(
     for content in contents:
         for note in content.notes:
             report.problems.append(Problem("note", labels[str(content.path)], None, None, None, None, None, note, "", "reader-note"))
-    report.problems.extend(parsed.problems)
+    report.problems.extend(localised(p) for p in parsed.problems)
     tick("check", 0, 1)
     with site.store.read() as conn:
         plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}

@@ -20,7 +20,7 @@ PRINTED = re.compile(r"^marked copy of (?P<source>.+): (?P<copy>.+)$")
 
 
 def _cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "EXAMOPS_HOME": str(home), "EXAMOPS_PIN": TEST_PIN}
+    env = {**os.environ, "EXAMOPS_HOME": str(home), "EXAMOPS_PIN": TEST_PIN, "EXAMOPS_LANG": "en"}  # parses the English lines
     return subprocess.run([EXAMOPS, *args], capture_output=True, text=True, env=env, timeout=120)
 
 

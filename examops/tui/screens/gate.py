@@ -47,7 +47,6 @@ from examops.tui.messages import (
     StoreChanged,
     UploadFailed,
 )
-from examops.tui.screens.roster import RosterScreen
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
@@ -373,6 +372,7 @@ class GateScreen(WholeGlyphs, Screen):
         self._set_detail(())
 
     def action_roster(self) -> None:
+        from examops.tui.screens.roster import RosterScreen  # not needed for the lane's first frame
         self.app.push_screen(RosterScreen(self.site, can_return=True))
 
     # -- clock and panels ----------------------------------------------
