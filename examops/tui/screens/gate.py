@@ -49,7 +49,6 @@ from examops.tui.messages import (
     UploadFailed,
 )
 from examops.tui.screens.gate_candidate import CandidateKeys
-from examops.tui.screens.roster import RosterScreen
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
@@ -343,6 +342,7 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         self._set_detail(())
 
     def action_roster(self) -> None:
+        from examops.tui.screens.roster import RosterScreen  # not needed for the lane's first frame
         self.app.push_screen(RosterScreen(self.site, can_return=True))
 
     # -- clock and panels ----------------------------------------------
