@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from examops.domain.roster_model import (
-    FIELD_LABELS,
     HEADER_SEARCH_ROWS,
     HEADER_SYNONYMS,
     MIN_HEADER_FIELDS,
+    N_,
     REQUIRED_FIELDS,
+    Phrase,
     Problem,
     SheetInput,
     _header_key,
     _Layout,
     _rows,
+    field_label,
+    said,
 )
 from examops.domain.roster_values import (
     _BLANKS,
@@ -44,30 +47,42 @@ class _HeaderChecks:
     def hidden_table(self, file: str, name: str, rows: list[list[object]], header_row: int) -> None:
         count = sum(1 for row in rows[header_row:] if not all(_is_blank(v) for v in row))
         if not count:
-            self.note(file, name, "empty-sheet", f"The hidden sheet has a header in row {header_row} but no rows and was skipped.", "No action is needed.")
+            self.note(file, name, "empty-sheet", said(N_("The hidden sheet has a header in row {row} but no rows and was "
+                                                         "skipped."), row=header_row), N_("No action is needed."))
             return
         self.problems.append(
             Problem(
                 "error", file, name, None, None, None, None,
-                f"The sheet is hidden but holds a roster table ({_rows(count)} under the header in row {header_row}); its rows were not read.",
-                "Unhide the sheet in Excel (right-click a sheet tab ▸ Unhide) and check it: delete it if it must not be imported, otherwise make it visible, then import again.",
+                said(N_("The sheet is hidden but holds a roster table ({rows} under the header in row {row}); its rows "
+                        "were not read."), rows=_rows(count), row=header_row),
+                N_("Unhide the sheet in Excel (right-click a sheet tab ▸ Unhide) and check it: delete it if it must not "
+                   "be imported, otherwise make it visible, then import again."),
                 "hidden-sheet",
             )
         )
 
     def headerless(self, file: str, sheet: SheetInput) -> None:
         """A sheet with text but no header: instructions, unless it holds ID-like numbers."""
-        hidden_word = "hidden " if sheet.hidden else ""
         id_like = self.first_id_like(sheet.rows)
         if id_like is None:
-            self.note(file, sheet.name, "instruction-sheet", f"The {hidden_word}sheet has text but no header row, so it was taken for instructions and skipped.", f"If it holds candidates, give it a header row (准考证号, 姓名, 身份证号, 考场号, 座位号) within the first {HEADER_SEARCH_ROWS} rows.")
+            self.note(file, sheet.name, "instruction-sheet",
+                      N_("The hidden sheet has text but no header row, so it was taken for instructions and skipped.")
+                      if sheet.hidden else
+                      N_("The sheet has text but no header row, so it was taken for instructions and skipped."),
+                      said(N_("If it holds candidates, give it a header row (准考证号, 姓名, 身份证号, 考场号, 座位号) within "
+                              "the first {rows} rows."), rows=HEADER_SEARCH_ROWS))
             return
         row_no, col = id_like
         self.problems.append(
             Problem(
                 "error", file, sheet.name, row_no, _column_letter(col), None, value_text(sheet.rows[row_no - 1][col]),
-                f"The {hidden_word}sheet holds what looks like an ID number but has no header row with at least {MIN_HEADER_FIELDS} known column names in its first {HEADER_SEARCH_ROWS} rows; it was not read.",
-                "Add a header row (准考证号, 姓名, 身份证号, 考场号, 座位号) above the candidates, or delete the sheet if it must not be imported.",
+                said(N_("The hidden sheet holds what looks like an ID number but has no header row with at least "
+                        "{fields} known column names in its first {rows} rows; it was not read.") if sheet.hidden else
+                     N_("The sheet holds what looks like an ID number but has no header row with at least {fields} "
+                        "known column names in its first {rows} rows; it was not read."),
+                     fields=MIN_HEADER_FIELDS, rows=HEADER_SEARCH_ROWS),
+                N_("Add a header row (准考证号, 姓名, 身份证号, 考场号, 座位号) above the candidates, or delete the sheet if it "
+                   "must not be imported."),
                 "hidden-sheet" if sheet.hidden else "no-header",
             )
         )
@@ -86,7 +101,7 @@ class _HeaderChecks:
 
     def check_header(self, file: str, sheet: SheetInput, header_row: int, cells: list[object], found: dict[str, list[int]]) -> _Layout | None:
         """The layout of a header row, or None after reporting a duplicate or missing column."""
-        seen = ", ".join(clean_name(v) for v in cells if v.__class__ is str and v.strip(_BLANKS)) or "nothing"
+        seen = ", ".join(clean_name(v) for v in cells if v.__class__ is str and v.strip(_BLANKS)) or Phrase(N_("nothing"))
         failed = False
         for field_name, cols in found.items():
             if len(cols) > 1:
@@ -95,8 +110,9 @@ class _HeaderChecks:
                 self.problems.append(
                     Problem(
                         "error", file, sheet.name, header_row, _column_letter(cols[1]), str(cells[cols[1]]).strip(), None,
-                        f"Columns {letters} all name the {FIELD_LABELS[field_name]}; the roster must have one such column.",
-                        "Delete or rename the extra columns so that only one holds this field.",
+                        said(N_("Columns {letters} all name the {label}; the roster must have one such column."),
+                             letters=letters, label=field_label(field_name)),
+                        N_("Delete or rename the extra columns so that only one holds this field."),
                         "duplicate-header",
                     )
                 )
@@ -107,8 +123,10 @@ class _HeaderChecks:
                 self.problems.append(
                     Problem(
                         "error", file, sheet.name, header_row, None, None, None,
-                        f"The header in row {header_row} has no column for the {FIELD_LABELS[field_name]}; it has: {seen}.",
-                        f"Add a column headed {HEADER_SYNONYMS[field_name][0]} (accepted: {accepted}, …) or rename the existing one, then import again.",
+                        said(N_("The header in row {row} has no column for the {label}; it has: {seen}."),
+                             row=header_row, label=field_label(field_name), seen=seen),
+                        said(N_("Add a column headed {header} (accepted: {accepted}, …) or rename the existing one, then "
+                                "import again."), header=HEADER_SYNONYMS[field_name][0], accepted=accepted),
                         "missing-header",
                     )
                 )
@@ -146,8 +164,10 @@ class _HeaderChecks:
             self.problems.append(
                 Problem(
                     "warning", file, sheet.name, r1, _column_letter(c1 - 1), None, value_text(value),
-                    f"Cells {span} are merged; their value was used for each of rows {r1}–{r2}.",
-                    "Unmerge the cells and fill in every row (Home ▸ Merge & Center ▸ Unmerge Cells) so the roster reads the same everywhere.",
+                    said(N_("Cells {span} are merged; their value was used for each of rows {first}–{last}."),
+                         span=span, first=r1, last=r2),
+                    N_("Unmerge the cells and fill in every row (Home ▸ Merge & Center ▸ Unmerge Cells) so the roster "
+                       "reads the same everywhere."),
                     "merged-cells",
                 )
             )

@@ -25,16 +25,43 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "site": ("考点", "考点名称", "site"),
 }
 REQUIRED_FIELDS = ("ticket", "name", "id_number", "room", "seat")
+
+
+def N_(message: str) -> str:
+    """Marks English words for the catalog (pybabel extracts `N_`); the edge says them in the site's language."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words with their values kept apart, so the edge can translate the words; str() is the English."""
+
+    template: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(**{key: str(value) for key, value in self.params}) if self.params else self.template
+
+
+def said(template: str, **params: object) -> Phrase:
+    """A phrase of `template` (marked with `N_`) with its values; a value may itself be a Phrase."""
+    return Phrase(template, tuple(params.items()))
+
+
 FIELD_LABELS = {
-    "ticket": "ticket number (准考证号)",
-    "name": "name (姓名)",
-    "id_number": "ID number (身份证号)",
-    "room": "room (考场号)",
-    "seat": "seat (座位号)",
-    "session": "session (场次)",
-    "sex": "sex (性别)",
-    "site": "site (考点)",
+    "ticket": N_("ticket number (准考证号)"),
+    "name": N_("name (姓名)"),
+    "id_number": N_("ID number (身份证号)"),
+    "room": N_("room (考场号)"),
+    "seat": N_("seat (座位号)"),
+    "session": N_("session (场次)"),
+    "sex": N_("sex (性别)"),
+    "site": N_("site (考点)"),
 }
+
+
+def field_label(field_name: str) -> Phrase:
+    return Phrase(FIELD_LABELS[field_name])
 FOOTER_PREFIXES = tuple(
     p.casefold()
     for p in ("合计", "总计", "小计", "制表人", "制表", "审核人", "审核", "填表人", "备注", "注:", "说明", "Total", "Preparedby")
@@ -43,7 +70,7 @@ INSTRUCTION_WORDS = ("填表说明", "填写说明", "使用说明", "说明", "
 
 _HEADER_NOTE = re.compile(r"\(.*\)$")
 
-FIX_NUMBER_CELL = "Format the column as Text and type the numbers again."
+FIX_NUMBER_CELL = N_("Format the column as Text and type the numbers again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +87,19 @@ class Problem:
     message: str
     fix: str
     code: str
+    message_words: Phrase | None = None
+    fix_words: Phrase | None = None
+
+    def __post_init__(self) -> None:
+        """`message` and `fix` may be given as Phrases: they are kept as words and shown in English here."""
+        for text_field, words_field in (("message", "message_words"), ("fix", "fix_words")):
+            given = getattr(self, text_field)
+            words = given if isinstance(given, Phrase) else Phrase(given)
+            object.__setattr__(self, words_field, words)
+            object.__setattr__(self, text_field, str(words))
 
     def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.__slots__ if not name.endswith("_words")}
 
     def __str__(self) -> str:
         where = [self.file]
@@ -173,10 +210,11 @@ class _Partial:
     columns: dict[str, str]
 
 
-def _where(row: RosterEntry | _Partial, seen_from: RosterEntry | _Partial) -> str:
-    place = f"sheet {row.sheet} row {row.row}"
-    return place if row.file == seen_from.file else f"{place} of {row.file}"
+def _where(row: RosterEntry | _Partial, seen_from: RosterEntry | _Partial) -> Phrase:
+    if row.file == seen_from.file:
+        return said(N_("sheet {sheet} row {row}"), sheet=row.sheet, row=row.row)
+    return said(N_("sheet {sheet} row {row} of {file}"), sheet=row.sheet, row=row.row, file=row.file)
 
 
-def _rows(count: int) -> str:
-    return f"{count} row" if count == 1 else f"{count} rows"
+def _rows(count: int) -> Phrase:
+    return said(N_("{count} row") if count == 1 else N_("{count} rows"), count=count)

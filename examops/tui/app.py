@@ -35,7 +35,8 @@ class ExamopsApp(App):
     ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
-                 session_id: str | None = None, lang: str | None = None) -> None:
+                 session_id: str | None = None, lang: str | None = None, pin_checked: bool = False) -> None:
+        """`pin_checked`: the caller has already checked the chief's PIN; otherwise review and report open locked."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
@@ -53,6 +54,7 @@ class ExamopsApp(App):
         self.lane_name = lane
         self.staff = staff or getpass.getuser()
         self.session_id = session_id
+        self.pin_checked = pin_checked
         self.title = _("examops site operations")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,  # noqa: ANN001
@@ -64,9 +66,10 @@ class ExamopsApp(App):
         if self.mode == "gate":
             self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id))
         elif self.mode == "review":
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, locked=not self.pin_checked))
         elif self.mode == "report":
-            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False))
+            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False,
+                                          locked=not self.pin_checked))
         else:
             self.push_screen(RosterScreen(self.site, can_return=False))
 

@@ -112,14 +112,14 @@ class ReportScreen(ChiefLock, Screen):
     ]
 
     def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
-                 can_return: bool = True) -> None:
+                 can_return: bool = True, locked: bool | None = None) -> None:
         super().__init__()
         localize_bindings(self)
         self.site = site
         self.staff = staff
         self.session = gate_view.current_session(site, session_id)
         self.from_lane = from_lane
-        self.locked = from_lane is not None
+        self.locked = from_lane is not None if locked is None else locked
         self.can_return = can_return
         self.figures: SessionFigures | None = None
         # Not `loading`: that is Textual's Widget.loading, which covers the screen with a loading indicator,
@@ -196,8 +196,10 @@ class ReportScreen(ChiefLock, Screen):
         if self.can_return and not self.building:
             self.dismiss()
 
-    # -- unlocking from a lane -----------------------------------------
+    # -- unlocking -------------------------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
+        if self.from_lane is None:
+            return _("open the bureau report"), "open the report view"
         return _("open the bureau report (lane {lane})").format(lane=self.from_lane), f"open the bureau report from lane {self.from_lane}"
 
     def lock_who(self) -> str:

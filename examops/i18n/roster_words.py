@@ -1,0 +1,90 @@
+"""A roster problem in the reader's language: where it is (file, sheet, row, column), what is wrong, what to do.
+
+The domain keeps each problem's words apart from its values (`roster_model.Phrase`, msgids marked `N_`);
+here they are looked up in the catalog of `lang` and filled in. Words a reader has no msgid for (a
+reader's own exception text) stay as they are.
+"""
+
+from __future__ import annotations
+
+from examops.domain.roster_model import Phrase, Problem
+from examops.i18n import N_, NP_, translator, word
+
+SEVERITY = {"error": NP_("roster.severity", "error"), "warning": NP_("roster.severity", "warning"),
+            "note": NP_("roster.severity", "note")}
+LIST_HEADINGS = {
+    "severity": NP_("roster.problems", "Severity"),
+    "file": NP_("roster.problems", "File"),
+    "sheet": NP_("roster.problems", "Sheet"),
+    "row": NP_("roster.problems", "Row"),
+    "column": NP_("roster.problems", "Column"),
+    "header": NP_("roster.problems", "Header"),
+    "value": NP_("roster.problems", "Value"),
+    "message": NP_("roster.problems", "Problem"),
+    "fix": NP_("roster.problems", "What to do"),
+    "code": NP_("roster.problems", "Code"),
+}
+VALUE_SHOWN_CHARS = 40
+
+
+def say(words: Phrase | str | None, lang: str | None) -> str:
+    """`words` translated into `lang`, with their values (themselves translated when they are words) filled in."""
+    if words is None:
+        return ""
+    if not isinstance(words, Phrase):
+        return str(words)
+    catalog = translator(lang)
+    template = catalog.gettext(words.template) if words.template else ""
+    if not words.params:
+        return template
+    values = {key: say(value, lang) if isinstance(value, Phrase) else str(value) for key, value in words.params}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: the English is still right
+        return str(words)
+
+
+def problem_message(problem: Problem, lang: str | None) -> str:
+    return say(problem.message_words, lang)
+
+
+def problem_fix(problem: Problem, lang: str | None) -> str:
+    return say(problem.fix_words, lang)
+
+
+def severity_word(severity: str, lang: str | None) -> str:
+    return word(SEVERITY, severity, lang)
+
+
+def heading(key: str, lang: str | None) -> str:
+    return word(LIST_HEADINGS, key, lang)
+
+
+def problem_place(problem: Problem, lang: str | None) -> str:
+    """Where the problem is: file · sheet · row · column (header) · 'value', in `lang`."""
+    catalog = translator(lang)
+    parts = [problem.file]
+    if problem.sheet is not None:
+        parts.append(catalog.gettext("sheet {sheet}").format(sheet=problem.sheet))
+    if problem.row is not None:
+        parts.append(catalog.gettext("row {row}").format(row=problem.row))
+    if problem.column is not None:
+        parts.append(catalog.gettext("column {column} ({header})").format(column=problem.column, header=problem.header)
+                     if problem.header else catalog.gettext("column {column}").format(column=problem.column))
+    if problem.value is not None:
+        value = problem.value if len(problem.value) <= VALUE_SHOWN_CHARS else problem.value[:VALUE_SHOWN_CHARS - 1] + "…"
+        parts.append(catalog.gettext("value '{value}'").format(value=value))
+    return catalog.gettext(" · ").join(parts)
+
+
+def problem_line(problem: Problem, lang: str | None) -> str:
+    """One line for a list or a terminal: where, what, what to do."""
+    fix = problem_fix(problem, lang)
+    text = translator(lang).gettext("{place}: {message}").format(place=problem_place(problem, lang),
+                                                                  message=problem_message(problem, lang))
+    return text if not fix else translator(lang).gettext("{text} — {fix}").format(text=text, fix=fix)
+
+
+# Marked here so the catalog holds them; looked up by `problem_place` and `problem_line`.
+_PLACE_WORDS = (N_("sheet {sheet}"), N_("row {row}"), N_("column {column} ({header})"), N_("column {column}"),
+                N_("value '{value}'"), N_(" · "), N_("{place}: {message}"), N_("{text} — {fix}"))
