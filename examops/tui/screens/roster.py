@@ -83,14 +83,12 @@ class RosterScreen(Screen):
 
         self.app.push_screen(RosterImportModal(self.site), self._imported)
 
-    def _imported(self, report) -> None:  # noqa: ANN001 - an ImportReport, or None when cancelled
+    def _imported(self, report) -> None:  # noqa: ANN001 - an imported ImportReport, or None when cancelled
+        """A refused roster never comes back here: the dialog lists its problems and stays open."""
         if report is None:
             return
-        if report.imported:
-            self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
-            self.action_refresh()
-        else:
-            self.notify(_("{errors} error(s) in the roster: nothing imported. First: {first}").format(errors=len(report.errors), first=str(report.errors[0])), severity="error", timeout=30)
+        self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
+        self.action_refresh()
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()
