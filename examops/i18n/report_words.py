@@ -151,6 +151,7 @@ STATUS_LABELS = {
     "rejected": NP_("report.status.rejected", "rejected"),
     "resolved": NP_("report.status.resolved", "resolved"),
     "closed": NP_("report.status.closed", "closed"),
+    "denied": NP_("report.status.denied", "denied"),
 }
 ACTION_LABELS = {
     "hold": NP_("report.action.hold", "hold"),

@@ -43,7 +43,8 @@ from examops.tui.widgets.review_forms import FieldsForm, FormField
 from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
 
 REFRESH_EVERY_S = 3.0
-ROOM_COLUMNS = ("expected", "present", "absent")
+# Every row adds up: 应到 = 实到 + 缺考 + 未到 + 调出; 调入 are the others seated here (backup and isolation rooms).
+ROOM_COLUMNS = ("expected", "present", "absent", "not_arrived", "moved_out", "moved_in")
 QR_GLYPHS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
@@ -276,6 +277,7 @@ class ReportScreen(ChiefLock, Screen):
         by_kind = [f"{incident_label(kind, language())} {n}"
                    for kind, n in sorted(figures.incidents_by_kind.items())]
         table = Table.grid()
+        table.add_column(overflow="fold")  # a long Chinese code label wraps whole, never cut with "…"
         table.add_row(grid)
         table.add_row("")
         table.add_row(Text.assemble((_("Exceptions by code: "), "dim"), " · ".join(by_code) or _("none")))
@@ -310,7 +312,8 @@ class ReportScreen(ChiefLock, Screen):
 
     def _show_rooms(self, figures: SessionFigures) -> None:
         """One row a room (never the roster); cells are updated in place so the cursor stays put."""
-        rows = {room: (f.expected, f.present, len(f.absent)) for room, f in sorted(figures.rooms.items())}
+        rows = {room: (f.expected, f.present, len(f.absent), len(f.not_arrived), len(f.moved_out), len(f.moved_in))
+                for room, f in sorted(figures.rooms.items())}
         table = self.query_one("#report-rooms", DataTable)
         if [key.value for key in table.rows] == list(rows):
             for room, values in rows.items():
