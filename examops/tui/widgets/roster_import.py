@@ -21,7 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar
 
-from examops.i18n import _, language, ngettext, word
+from examops.i18n import _, language, word
 from examops.i18n.roster_words import problem_fix, problem_message, problem_place, severity_word
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
@@ -127,10 +127,8 @@ class RosterImportModal(ModalScreen["object | None"]):
         self.query_one("#import-progress", ProgressBar).display = False
         self.query_one("#import-hint", Label).update(_("↑↓ scroll the problems · Tab back to the paths · Esc closes"))
         errors = sum(1 for p in problems if p.severity == "error")
-        self._show_error(ngettext("{count} error in the roster: nothing was imported. Fix the file and press Enter "
-                                  "to try again.",
-                                  "{count} errors in the roster: nothing was imported. Fix the files and press Enter "
-                                  "to try again.", errors).format(count=errors))
+        self._show_error(_("{count} error(s) in the roster: nothing was imported. Fix the file and press Enter to try "
+                           "again.").format(count=errors))
         listing = self.query_one("#import-problems", VerticalScroll)
         listing.remove_children()
         ordered = sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3))
