@@ -35,6 +35,26 @@ async def test_roster_mode_counts_rooms_per_session(seeded_site):
 
 
 @run_async
+async def test_a_backup_room_shows_who_was_moved_in_not_a_fraction_of_nothing(seeded_site):
+    """Issue 12: the backup room read "1/0" (one admitted of none rostered) after a move."""
+    from examops.services.gate import Lane
+    from examops.services.seating import move
+    from tests.conftest import TEST_PIN
+
+    at_local(seeded_site, "2021-10-16T08:10")
+    person = seeded_site.people[0]
+    Lane(seeded_site, "A", "安检员甲").check(person.ticket, session_id="S1")
+    move(seeded_site, person.ticket, session="S1", room="B01", seat=None, by="王总监", pin=TEST_PIN, reason="desk broken")
+    app = roster_app(seeded_site, lang="zh-CN")
+    async with app.run_test(size=SIZE) as pilot:
+        rooms = app.screen.query_one("#roster-rooms")
+        await until(pilot, lambda: rooms.row_count == 6)
+        rows = {row[0]: row for row in _rows(rooms)}
+        assert rows["B01"][3] == "调入 1" and rows["G01"][3] == "调入 0"
+        assert rows["001"][3] == "0/30" and "/0" not in " ".join(" ".join(row) for row in rows.values())
+
+
+@run_async
 async def test_search_is_bounded_and_masks_ids(seeded_site):
     tickets = [p.ticket for p in seeded_site.people]
     prefix = next(tickets[0][:n] for n in range(13, 7, -1) if sum(t.startswith(tickets[0][:n]) for t in tickets) > RESULT_LIMIT)

@@ -110,7 +110,8 @@ class RosterScreen(Screen):
         table = self.query_one("#roster-rooms", DataTable)
         table.clear()
         for room in message.rooms:
-            counts = [Text(f"{admitted}/{expected}", justify="right") for admitted, expected in room.counts.values()]
+            counts = [Text(_room_count(room.kind, admitted, expected), justify="right")
+                      for admitted, expected in room.counts.values()]
             table.add_row(room.room, room.name, word(ROSTER_KIND, room.kind), *counts, key=room.room)
         self.query_one("#roster-status", Static).update(
             _("{rooms} rooms · current session {session}").format(rooms=len(message.rooms), session=self.session_id or "-"))
@@ -151,3 +152,10 @@ class RosterScreen(Screen):
                           card.current_room or "-", str(card.current_seat or "-"), key=card.ticket)
         self.query_one("#roster-results-status", Static).update(
             _("{count} shown (at most {limit})").format(count=len(cards), limit=RESULT_LIMIT) if cards else "")
+
+
+def _room_count(kind: str, admitted: int, expected: int) -> str:
+    """admitted/expected for a rostered room; a backup or isolation room has no roster ("1/0"): who was moved in."""
+    if kind != "regular" and not expected:
+        return _("{count} moved in").format(count=admitted)
+    return f"{admitted}/{expected}"
