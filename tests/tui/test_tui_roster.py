@@ -182,6 +182,32 @@ async def test_a_refused_roster_lists_every_problem_in_the_dialog(site, tmp_path
     assert status(site)["candidates"] == 0
 
 
+@run_async
+async def test_a_long_problem_list_shows_the_first_and_points_to_the_marked_copy(site, tmp_path):
+    import openpyxl
+
+    from examops import sample
+    from examops.tui.widgets.roster_import import PROBLEMS_SHOWN, RosterImportModal
+
+    path = sample.write_roster_xlsx(tmp_path / "roster.xlsx", sample.synthetic_people(PROBLEMS_SHOWN + 40), rooms=8)
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        header = next((r for r in range(1, 6) if sheet.cell(r, 2).value == "准考证号"), None)
+        for row in range(header + 1, sheet.max_row + 1) if header else ():
+            sheet.cell(row, 3).value = None  # every name empty
+    book.save(path)
+    app = roster_app(site, lang="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        modal = app.screen
+        modal.query_one("#import-paths").value = str(path)
+        await pilot.press("enter")
+        listing = modal.query_one("#import-problems")
+        await until(pilot, lambda: len(listing.children) == PROBLEMS_SHOWN + 1 and not modal.running)
+        assert "另有 40 个问题" in str(listing.children[-1].render()) and "--errors-out" in str(listing.children[-1].render())
+
+
 def test_snapshot_import_problems_80x24_zh(site, tmp_path, snap_compare):
     from examops.tui.widgets.roster_import import RosterImportModal
 

@@ -32,6 +32,7 @@ from examops.tui.words import IMPORT_STAGE
 STAGES = ("read", "check", "write")
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "dim"}
+PROBLEMS_SHOWN = 200  # a roster with thousands of bad cells needs the marked copy, not a list to scroll
 
 
 class RosterImportModal(ModalScreen["object | None"]):
@@ -134,7 +135,7 @@ class RosterImportModal(ModalScreen["object | None"]):
         ordered = sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3))
         lang = language()
         entries = []
-        for number, problem in enumerate(ordered, start=1):
+        for number, problem in enumerate(ordered[:PROBLEMS_SHOWN], start=1):
             text = Text()
             text.append(f"{number}. [{severity_word(problem.severity, lang)}] ", style=SEVERITY_STYLE.get(problem.severity, ""))
             text.append(problem_place(problem, lang), style="bold")
@@ -143,6 +144,10 @@ class RosterImportModal(ModalScreen["object | None"]):
             if fix:
                 text.append("\n" + _("What to do: {fix}").format(fix=fix), style="italic")
             entries.append(Static(text, classes="import-problem"))
+        if len(ordered) > PROBLEMS_SHOWN:
+            entries.append(Static(_("… and {count} more: `examops roster import FILE --errors-out COPY.xlsx` marks every one "
+                                    "in a copy of the file").format(count=len(ordered) - PROBLEMS_SHOWN),
+                                  classes="import-problem"))
         listing.mount_all(entries)
         listing.display = bool(entries)
         listing.can_focus = True
