@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from examops.adapters.store import schema
+from examops.adapters.store import Store, schema
 from examops.domain import pin as pins
 from examops.services.gate import Lane
+from examops.services.site import PIN_REFUSED_IN_ROW_KEY
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.report import ReportScreen
 from examops.tui.screens.review import ReviewScreen
@@ -85,6 +86,9 @@ async def test_esc_leaves_without_a_refusal(morning):
 async def test_after_too_many_wrong_pins_even_the_right_one_waits(morning, capsys):
     for _ in range(pins.FREE_GUESSES):
         assert not morning.check_pin("0000", who="test", purpose="guess")
+    # Ten more in a row as the store counts them, so the wait (minutes) outlasts any slow start of the app.
+    with morning.store.write() as conn:
+        Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, str(pins.FREE_GUESSES + 10))
     app = cli_app(morning, "report")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.screen.__class__.__name__ == "PinModal")
@@ -92,5 +96,5 @@ async def test_after_too_many_wrong_pins_even_the_right_one_waits(morning, capsy
         await until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 1
     message = capsys.readouterr().err
-    assert f"连续 {pins.FREE_GUESSES} 次" in message and "秒" in message, message
+    assert f"连续 {pins.FREE_GUESSES + 10} 次" in message and "秒" in message, message
     assert count(morning, schema.events, kind="pin_refused") == pins.FREE_GUESSES
