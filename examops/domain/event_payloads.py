@@ -396,6 +396,27 @@ class ReentryRefused(Payload):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PhotosImported(Payload):
+    """A photo pack stored: each photo's SHA-256, so `verify` names a photo swapped or edited behind the log."""
+
+    event_kind = Kind.PHOTOS_IMPORTED
+    digests: Mapping[str, str] = field(default_factory=dict)  # ticket → SHA-256 of the stored bytes (added or replaced)
+    replaced: tuple[str, ...] = ()  # tickets whose earlier photo this import replaced
+    packs: Mapping[str, str] = field(default_factory=dict)  # pack name → SHA-256 of a zip, or "folder"
+    by: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PhotosPurged(Payload):
+    """Every photo removed from the store (after the exam: photos are personal data)."""
+
+    event_kind = Kind.PHOTOS_PURGED
+    removed: int = 0
+    by: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unrecognised(Payload):
     """A kind this code does not know (a newer writer's): every key is kept in `extra`."""
 
@@ -404,7 +425,7 @@ PAYLOAD_TYPES: dict[str, type[Payload]] = {cls.event_kind: cls for cls in (
     Admitted, ExceptionRecorded, Denied, DuplicateScan, UnknownScan, WrongSessionScan, Voided, Approved, Rejected,
     Resolved, Moved, RoomOpened, IncidentRecorded, SessionClosed, AdmissionConflict, RosterImported, PinRefused,
     PlanChanged, PinChanged, OverrideGranted, AlarmResolved, DeviceEnrolled, DeviceRevoked, PlanSet,
-    OutsideWindowScan, Arrived, Left, Returned, ReentryRefused)}
+    OutsideWindowScan, Arrived, Left, Returned, ReentryRefused, PhotosImported, PhotosPurged)}
 
 
 def with_override(payload: Mapping[str, Any], reason: str) -> dict[str, Any]:

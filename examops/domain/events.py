@@ -51,6 +51,8 @@ class Kind:
     LEFT = "left"
     RETURNED = "returned"
     REENTRY_REFUSED = "reentry_refused"
+    PHOTOS_IMPORTED = "photos_imported"
+    PHOTOS_PURGED = "photos_purged"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,17 @@ from typing import Callable
 
 from sqlalchemy import Connection, inspect, select
 
-from examops.adapters.store.schema import admissions, candidates, events, rooms, schema_migrations, seats, sessions, settings
+from examops.adapters.store.schema import (
+    admissions,
+    candidates,
+    events,
+    photos,
+    rooms,
+    schema_migrations,
+    seats,
+    sessions,
+    settings,
+)
 
 
 def _create_core(conn: Connection) -> None:
@@ -43,10 +53,15 @@ def _append_only(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _photos(conn: Connection) -> None:
+    photos.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core", _create_core),
     ("0002_event_signatures", _event_signatures),
     ("0003_events_append_only", _append_only),
+    ("0004_photos", _photos),
 ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -113,6 +114,21 @@ admissions = Table(
     Column("slot", Integer, nullable=False),
     Column("event_id", String(36), nullable=False, unique=True),
     PrimaryKeyConstraint("session_id", "ticket", "slot"),
+)
+
+# Registration photos, one per candidate, as the exam office's pack gave them (JPEG or PNG bytes).
+# Not keyed to `candidates` by a foreign key: a corrected roster may drop and re-add a ticket.
+# A rowid table on SQLite: rows of tens of kilobytes belong out of a WITHOUT ROWID b-tree.
+photos = Table(
+    "photos",
+    metadata,
+    Column("ticket", String(32), primary_key=True),
+    Column("format", String(8), nullable=False),  # "jpeg" or "png"
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of `data`, as the log records it
+    Column("source", Text, nullable=False),  # the pack entry it came from
+    Column("data", LargeBinary, nullable=False),
 )
 
 # Secondary indexes (unique ones included) are dropped during a bulk roster load and
