@@ -48,6 +48,7 @@ from examops.tui.messages import (
     UploadFailed,
 )
 from examops.tui.screens.roster import RosterScreen
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
@@ -67,7 +68,7 @@ LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes 
 UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
-class GateScreen(Screen):
+class GateScreen(WholeGlyphs, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
@@ -231,7 +232,7 @@ class GateScreen(Screen):
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
         self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
-        self._set_detail(view.details)
+        self._set_detail(view.details, suggesting=bool(verdict.suggestions))
         if verdict.verdict == "not_recorded":
             self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
@@ -265,8 +266,8 @@ class GateScreen(Screen):
         count = self.pending_scans
         self.query_one("#scan-pending", Static).update(_("checking… ({count})").format(count=count) if count else "", layout=False)
 
-    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:
-        self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
+    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
+        self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
 
     # -- the scan field ------------------------------------------------
     @on(ScanField.Scanned, "#scan")

@@ -24,6 +24,7 @@ from examops.services.chief_record import chief_record
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.plain import DataTable, Label, Static
@@ -36,7 +37,7 @@ from examops.tui.words import REVIEW_DONE, REVIEW_PURPOSE
 REFRESH_EVERY_S = 3.0
 
 
-class ReviewScreen(ChiefLock, SeatingActions, Screen):
+class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     """Cases, filters, detail and alarms; every decision asks for the chief proctor's PIN."""
 
     BINDINGS = [

@@ -26,6 +26,7 @@ from examops.i18n.roster_words import problem_fix, problem_message, problem_plac
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, Static
 from examops.tui.words import IMPORT_STAGE
 
@@ -35,7 +36,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "dim"}
 PROBLEMS_SHOWN = 200  # a roster with thousands of bad cells needs the marked copy, not a list to scroll
 
 
-class RosterImportModal(ModalScreen["object | None"]):
+class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
     """Returns the ImportReport once the service has answered (imported or refused), None if cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
