@@ -35,7 +35,7 @@ def _progress_printer(enabled: bool):
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--replace", is_flag=True, help="The files are the whole roster: drop candidates not in them (never one the event log mentions).")
-@click.option("--errors-out", type=click.Path(dir_okay=False), help="Write a copy of the workbook with the bad cells highlighted.")
+@click.option("--errors-out", type=click.Path(dir_okay=False), help="Write a copy of each workbook with the bad cells highlighted (several files: X-<file>.xlsx; never over an existing file).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, replace: bool, errors_out: str | None, as_json: bool) -> None:
@@ -57,7 +57,10 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
             say(f"{problem.severity}: {literal(problem)}", err=problem.severity == "error")
         if report.errors:
             click.echo(f"{len(report.errors)} error(s): nothing imported. Fix the file(s) and import again."
-                       + (f" Marked copy: {report.errors_out}" if report.errors_out else " (--errors-out FILE.xlsx marks the cells)"), err=True)
+                       + ("" if errors_out else " (--errors-out FILE.xlsx marks the cells)"), err=True)
+            for source, copy in report.marked_copies:
+                say(f"marked copy of {source}: {copy}" if copy else f"no marked copy of {source}: it could not be read",
+                    err=True)
         else:
             verb = "would import" if dry_run else "imported"
             click.echo(f"{verb} {report.candidates} candidates in {len(report.rooms)} rooms "

@@ -36,7 +36,6 @@ from examops.domain.events import Event, Kind
 from examops.domain.verdict import Verdict
 from examops.services import ledger
 from examops.services.gate import Lane
-from examops.services.site import PIN_KEY as PIN_HASH_KEY
 from examops.services.site import PLAN_KEY, POLICY_KEY, STORE_ID_KEY, Site
 from examops.services.sync import MergeRefused, merge_events
 
@@ -151,7 +150,7 @@ class ResilientLane:
                     Store.delete_setting(conn, key)
                 elif store.get_setting(key, conn) != value:
                     Store.put_setting(conn, key, value)
-            Store.delete_setting(conn, PIN_HASH_KEY)  # a cache made by older code held it
+            Store.forget_secrets(conn)  # a cache made by older code held the PIN hash (migrated into its secrets)
         if store.get_setting(ROSTER_KEY) != fingerprint:
             lane_cache.copy_roster(self.site.store, store)
             with store.write() as conn:

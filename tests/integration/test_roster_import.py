@@ -77,7 +77,7 @@ def test_errors_out_marks_the_bad_cells(site, tmp_path):
     book.save(path)
     out = tmp_path / "errors.xlsx"
     report = import_roster(site, [path], errors_out=out)
-    assert report.errors and report.errors_out == str(out)
+    assert report.errors and report.errors_out == [str(out)]
     marked = openpyxl.load_workbook(out)
     commented = [c for ws in marked.worksheets for row in ws.iter_rows() for c in row if c.comment]
     assert any(c.coordinate == "B3" for c in commented)

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, make_ur
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from examops import locations
-from examops.adapters.store import events, migrations, schema, settings
+from examops.adapters.store import events, migrations, schema, secrets, settings
 from examops.adapters.store.errors import (
     ServerUnreachable,
     StoreError,
@@ -243,6 +243,23 @@ class Store:
 
     put_setting = staticmethod(settings.put_setting)
     delete_setting = staticmethod(settings.delete_setting)
+
+    # -- the chief's PIN hash, apart (the lanes' login on PostgreSQL cannot read it) --
+    def get_secret(self, key: str, conn: Connection | None = None) -> str | None:
+        if conn is not None:
+            return secrets.read_secret(conn, key)
+        with self.read() as own:
+            return secrets.read_secret(own, key)
+
+    put_secret = staticmethod(secrets.put_secret)
+    forget_secrets = staticmethod(secrets.forget_all)
+
+    def secrets_readable(self) -> bool:
+        with self.read() as conn:
+            return secrets.readable(conn)
+
+    pin_salt = staticmethod(secrets.pin_salt)
+    pin_try = staticmethod(secrets.pin_try)
 
     # -- events (the log itself lives in `events`) ----------------------
     def device_key(self, conn: Connection):  # noqa: ANN201
