@@ -142,7 +142,7 @@ def test_at_0840_every_room_adds_up_on_screen_figures_and_paper(morning, tmp_pat
     [standing] = f.rooms["003"].exceptions
     assert (standing["code"], standing["action"], standing["status"], standing["attempts"]) == ("health_code", "deny", "denied", 1)
 
-    build_report(morning, session_ids=["S1"], out=tmp_path / "S1.xlsx", lang="zh")
+    build_report(morning, session_ids=["S1"], out=tmp_path / "S1.xlsx", lang="zh", pin=TEST_PIN)
     workbook = load_workbook(tmp_path / "S1.xlsx")
     for room, (expected, present, absent, not_arrived, moved_out, moved_in) in rows.items():
         counts = _sheet_counts(workbook, f"S1-{room}")

@@ -88,7 +88,7 @@ async def test_after_too_many_wrong_pins_even_the_right_one_waits(morning, capsy
         assert not morning.check_pin("0000", who="test", purpose="guess")
     # Ten more in a row as the store counts them, so the wait (minutes) outlasts any slow start of the app.
     with morning.store.write() as conn:
-        Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, str(pins.FREE_GUESSES + 10))
+        Store.put_secret(conn, PIN_REFUSED_IN_ROW_KEY, str(pins.FREE_GUESSES + 10))
     app = cli_app(morning, "report")
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.screen.__class__.__name__ == "PinModal")
