@@ -41,7 +41,8 @@ class ExamopsApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
-                 session_id: str | None = None, lang: str | None = None) -> None:
+                 session_id: str | None = None, lang: str | None = None, pin_checked: bool = False) -> None:
+        """`pin_checked`: the caller has already checked the chief's PIN; otherwise review and report open locked."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
@@ -59,6 +60,7 @@ class ExamopsApp(App):
         self.lane_name = lane
         self.staff = staff or getpass.getuser()
         self.session_id = session_id
+        self.pin_checked = pin_checked
         self._held_toasts: list[tuple] = []
         self.title = _("examops site operations")
 
@@ -91,11 +93,12 @@ class ExamopsApp(App):
         elif self.mode == "review":
             from examops.tui.screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, locked=not self.pin_checked))
         elif self.mode == "report":
             from examops.tui.screens.report import ReportScreen
 
-            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False))
+            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False,
+                                          locked=not self.pin_checked))
         else:
             from examops.tui.screens.roster import RosterScreen
 

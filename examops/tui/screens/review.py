@@ -60,7 +60,8 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         Binding("escape", "back", "Back to lane", id="review.gate"),
     ]
 
-    def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None) -> None:
+    def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
+                 locked: bool | None = None) -> None:
         super().__init__()
         localize_bindings(self, {"review.gate": word(BINDING, "back")})  # "Back": the footer's 80 columns are tight
         self.site = site
@@ -68,7 +69,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         self.session = gate_view.current_session(site, session_id)
         self.session_id = self.session.id if self.session else None
         self.from_lane = from_lane
-        self.locked = from_lane is not None
+        self.locked = from_lane is not None if locked is None else locked
         self.filters: dict[str, str] = {}
         self.all_cases: list[review.CaseView] = []
         self.cases: list[review.CaseView] = []
@@ -120,8 +121,10 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
-    # -- unlocking from a lane -----------------------------------------
+    # -- unlocking -------------------------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
+        if self.from_lane is None:
+            return _("open the exception review"), "open the review screen"
         return _("open the exception review (lane {lane})").format(lane=self.from_lane), f"open the review from lane {self.from_lane}"
 
     def lock_who(self) -> str:
