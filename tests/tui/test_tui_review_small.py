@@ -34,7 +34,7 @@ def alarms(site):
 
 def make_app(site) -> ExamopsApp:
     at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="review", staff="王总监", lang="zh-CN")
+    app = ExamopsApp(site, mode="review", staff="王总监", lang="zh-CN", pin_checked=True)  # the CLI asked for the PIN
     app.animation_level = "none"
     return app
 
