@@ -226,7 +226,9 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
         require_pin(site, chief_pin(), "review", "open the review screen")
     except ReviewRefused as exc:
         raise Failure(str(exc)) from None
-    ExamopsApp(site, mode="review", session_id=session_id, lang=lang).run()
+    from examops.tui.photo_terminal import detect
+
+    ExamopsApp(site, mode="review", session_id=session_id, lang=lang, photo_terminal=detect()).run()
 
 
 COMMANDS = (exceptions, approve, reject, resolve, reallocate, move, room, review_screen)

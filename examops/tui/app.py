@@ -16,6 +16,7 @@ from examops.domain.plan import UnknownSession
 from examops.i18n import _, resolve_language, set_language
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
+from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.report import ReportScreen
 from examops.tui.screens.review import ReviewScreen
@@ -35,7 +36,10 @@ class ExamopsApp(App):
     ]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
-                 session_id: str | None = None, lang: str | None = None) -> None:
+                 session_id: str | None = None, lang: str | None = None, confirm: str = "photo",
+                 photo_terminal: PhotoTerminal | None = None) -> None:
+        """`confirm` (always, photo, never): whether a lane waits for Enter before admitting; `photo_terminal`
+        says how photos are drawn, found by `photo_terminal.detect()` before the app starts (default half-blocks)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
@@ -53,6 +57,8 @@ class ExamopsApp(App):
         self.lane_name = lane
         self.staff = staff or getpass.getuser()
         self.session_id = session_id
+        self.confirm = confirm
+        self.photo_terminal = photo_terminal or PhotoTerminal()
         self.title = _("examops site operations")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,  # noqa: ANN001
@@ -62,9 +68,10 @@ class ExamopsApp(App):
 
     def on_mount(self) -> None:
         if self.mode == "gate":
-            self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id))
+            self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id,
+                                        confirm=self.confirm, photo_terminal=self.photo_terminal))
         elif self.mode == "review":
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, photo_terminal=self.photo_terminal))
         elif self.mode == "report":
             self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False))
         else:
@@ -80,7 +87,8 @@ class ExamopsApp(App):
     def action_review(self) -> None:
         """From a lane: the review opens behind the chief proctor's PIN."""
         if isinstance(self.screen, GateScreen):
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or ""))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or "",
+                                          photo_terminal=self.photo_terminal))
 
     def action_report(self) -> None:
         """The bureau report view, for the session on screen; from a lane it opens behind the chief proctor's PIN."""

@@ -198,6 +198,7 @@ VERDICT = {
     "arrived": N_("ARRIVED — GO TO THE NEW SEAT"),
     "returned": N_("BACK IN — RETURN TO THE SEAT"),
     "no_reentry": N_("LEFT FOR GOOD — NO RE-ENTRY"),
+    "to_confirm": N_("CHECK THE FACE — NOT YET ADMITTED"),
 }
 STATE = {
     "expected": N_("not yet arrived"),

@@ -5,7 +5,8 @@ and posts `ScanRecorded`/`ScanFailed`; only the handlers touch widgets, and noth
 recorded before `Lane.check` has returned (it commits first). On a shared store the lane is a
 `ResilientLane`: when the server stops answering it records on this laptop under a full-width
 OFFLINE banner, and the same worker uploads the queue once a probe finds the server again.
-A watcher worker recounts the figures as soon as any lane stores an event.
+A watcher worker recounts the figures as soon as any lane stores an event. Where the site has photos the
+card waits for the staffer before admitting (`gate_confirm`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from examops.tui.messages import (
     StoreChanged,
     UploadFailed,
 )
+from examops.tui.photo_terminal import PhotoTerminal
+from examops.tui.screens.gate_confirm import ConfirmingGate
 from examops.tui.screens.roster import RosterScreen
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
@@ -67,7 +70,7 @@ LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes 
 UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
-class GateScreen(Screen):
+class GateScreen(ConfirmingGate, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
@@ -82,8 +85,10 @@ class GateScreen(Screen):
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None) -> None:
+    def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None, *,
+                 confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
+        self._setup_confirm(site, confirm, photo_terminal)
         codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
         localize_bindings(self, codes)
         self.site = site
@@ -117,9 +122,12 @@ class GateScreen(Screen):
                     yield ScanField(placeholder=_("Scan the ticket or ID, or type it, press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
                 yield VerdictBanner(id="verdict")
-                yield CandidatePanel(id="card")
+                with Horizontal(id="card-row"):
+                    if self.shows_photos:
+                        yield self._photo_view()
+                    yield CandidatePanel(id="card")
                 yield Static("", id="detail")
-                yield Label(_("Recent scans (this lane)"), classes="panel-title")
+                yield Label(_("Recent scans (this lane)"), classes="panel-title -recent")
                 yield RecentScansTable(id="recent")
             with Vertical(id="gate-right"):
                 yield ClockPanel(id="clock")
@@ -135,6 +143,7 @@ class GateScreen(Screen):
         scan = self.scan_input
         scan.cursor_blink = self.app.animation_level != "none"
         scan.focus()
+        self.set_class(self.shows_photos, "-photos")
         self.query_one(CodesPanel).show(self.site.policy)
         self._tick()
         self._check_lane()
@@ -185,8 +194,8 @@ class GateScreen(Screen):
                 continue
             was_online = self.lane.online
             try:
-                verdict = self.lane.check(request.code, session_id=self.session_id,
-                                          outcome=request.outcome, evidence=request.evidence)
+                verdict = self.lane.check(request.code, session_id=self.session_id, outcome=request.outcome,
+                                          evidence=request.evidence, hold_admission=self.confirming and not request.confirmed)
             except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED
                 self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
             else:
@@ -211,14 +220,16 @@ class GateScreen(Screen):
             self._show_failure(str(event.worker.error))
             self._check_lane()
 
-    def submit(self, request: ScanRequest) -> None:
-        """Queue a check; until its verdict returns the banner says only 'checking'."""
+    def submit(self, request: ScanRequest, *, settled: bool = False) -> None:
+        """Queue a check; until its verdict returns the banner says only 'checking' (a confirming lane may hold it)."""
+        if not settled and self._holds(request):
+            return
         self.pending_scans += 1
         self._requests.put(request)
         self.card = None
         self.last_verdict = None
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
-        self.query_one(CandidatePanel).show(None)
+        self._show_card(None)
         self._set_detail(())
         self._show_pending()
 
@@ -230,25 +241,27 @@ class GateScreen(Screen):
         self.card = verdict.card
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
-        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
+        self._show_card(verdict.card, self._session_label(verdict.session), go)
         self._set_detail(view.details)
         if verdict.verdict == "not_recorded":
             self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
             self.app.bell()
         self._after_scan()
+        self._card_shown(message.request, verdict)
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.pending_scans -= 1
         self._show_failure(message.error)
         self._after_scan()
+        self._release_held()
 
     def _show_failure(self, error: str) -> None:
         self._reads.forget()
         self.card = None
         self.last_verdict = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
-        self.query_one(CandidatePanel).show(None)
+        self._show_card(None)
         self._set_detail((_("The scan failed: {error}").format(error=error),))
         self.app.bell()
 
@@ -263,7 +276,9 @@ class GateScreen(Screen):
 
     def _show_pending(self) -> None:
         count = self.pending_scans
-        self.query_one("#scan-pending", Static).update(_("checking… ({count})").format(count=count) if count else "", layout=False)
+        checking = _("checking… ({count})").format(count=count) if count else ""
+        self.query_one("#scan-pending", Static).update(" ".join(filter(None, (checking, self._waiting_note()))), layout=False)
+
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:
         self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
@@ -277,14 +292,16 @@ class GateScreen(Screen):
         if code.strip() and not self._reads.is_scan(code, event.at):
             return
         if not code.strip():
-            self.admit_card()
+            self.admit_card(event.at)
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
             self.action_code(code.strip())
         else:
             self.submit(ScanRequest(code))
 
-    def admit_card(self) -> None:
+    def admit_card(self, key_at: float | None = None) -> None:
         """Enter on the empty field: admit the candidate on the card unless already admitted."""
+        if self.waiting_card and not self.pending_scans:
+            return self._confirm_waiting(time.monotonic() if key_at is None else key_at)
         if self.pending_scans:
             self._hint(_("Still checking the previous scan, wait a moment"))
             return
@@ -326,10 +343,12 @@ class GateScreen(Screen):
         self.scan_input.clear()
         if self.pending_scans:
             return
+        if self.waiting_card:
+            return self._set_aside()
         self.card = None
         self.last_verdict = None
         self.query_one(VerdictBanner).show(VerdictView("idle", _("Ready — scan the next candidate")))
-        self.query_one(CandidatePanel).show(None)
+        self._show_card(None)
         self._set_detail(())
 
     def action_code(self, key: str) -> None:
@@ -354,7 +373,7 @@ class GateScreen(Screen):
     def _form_done(self, filled: ExceptionFilled | None) -> None:
         self.scan_input.focus()
         if filled is not None:
-            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
+            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence), settled=self._form_settles(filled.ticket))
 
     def action_codes(self) -> None:
         self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
@@ -365,10 +384,12 @@ class GateScreen(Screen):
     def _picked(self, card: CandidateCard | None) -> None:
         if card is None or self.pending_scans:
             return
+        if self.confirming:  # the card with the photo, waiting for Enter like a scan
+            return self.submit(ScanRequest(card.ticket))
         self.card = card
         self.last_verdict = None
         self.query_one(VerdictBanner).show(VerdictView("picked", _("Selected, not admitted — press Enter to admit")))
-        self.query_one(CandidatePanel).show(card, self._session_label(card.session))
+        self._show_card(card, self._session_label(card.session))
         self._set_detail(())
 
     def action_roster(self) -> None:

@@ -19,12 +19,14 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from examops.i18n import _, word
-from examops.services import gate_view, review, seating
+from examops.services import gate_view, photos, review, seating
 from examops.services.chief_record import chief_record
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
+from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.widgets.chief_lock import ChiefLock
+from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_filters import FilterBar
@@ -55,8 +57,10 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         Binding("escape", "back", "Back to lane", id="review.gate"),
     ]
 
-    def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None) -> None:
+    def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
+                 photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
+        self.photo_terminal = photo_terminal if photos.has_photos(site) else None
         localize_bindings(self)
         self.site = site
         self.chief_name = staff
@@ -86,7 +90,9 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         yield FilterBar(self.site.policy, id="review-filters")
         yield Static(_("Loading…"), id="review-summary")
         yield CasesTable(id="review-cases")
-        yield CaseDetail(id="review-detail")
+        photo = None if self.photo_terminal is None else PhotoView(
+            self.photo_terminal, lambda ticket: photos.photo_for(self.site, ticket), id="review-photo")
+        yield CaseDetail(photo, id="review-detail")
         yield Label(_("Duplicate-scan alarms (possible impersonation): {count}").format(count=0), id="review-alarms-title", classes="panel-title")
         yield AlarmsTable(id="review-alarms")
         yield Footer()
@@ -114,6 +120,8 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        if self.loaded:  # the detail follows the table in focus: a case, or a duplicate alarm
+            self._show_detail(self.query_one(CasesTable).highlighted_id)
 
     # -- unlocking from a lane -----------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
@@ -191,6 +199,10 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
         self.query_one("#review-summary", Static).update(Text(line))
 
     def _show_detail(self, case_id: str | None) -> None:
+        alarms = self.query_one(AlarmsTable)
+        if self.focused is alarms:  # the chief is looking at a duplicate alarm
+            self._show_alarm(alarms.highlighted_id)
+            return
         self.query_one(CaseDetail).show(self._view(case_id), self.site.policy, self.site.plan.approval_levels, self._when)
 
     def _view(self, case_id: str | None) -> review.CaseView | None:
@@ -199,6 +211,14 @@ class ReviewScreen(ChiefLock, SeatingActions, Screen):
     @on(DataTable.RowHighlighted, "#review-cases")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(str(event.row_key.value) if event.row_key else None)
+
+    @on(DataTable.RowHighlighted, "#review-alarms")
+    def _alarm_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_alarm(str(event.row_key.value) if event.row_key else None)
+
+    def _show_alarm(self, event_id: str | None) -> None:
+        alarm = next((a for a in self.alarms if a.get("event_id") == event_id), None)
+        self.query_one(CaseDetail).show_alarm(alarm, self._when)
 
     # -- filters -------------------------------------------------------
     def on_filters_changed(self, message: FiltersChanged) -> None:
