@@ -60,6 +60,35 @@ def sniff(head: bytes) -> str:
     return "unknown"
 
 
+_SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}  # start-of-frame: not DHT, JPG, DAC
+
+
+def header_size(data: bytes, kind: str) -> tuple[int, int] | None:
+    """(width, height) as a PNG's IHDR or a JPEG's start-of-frame declares it, read without decoding; None if absent."""
+    if kind == "png":
+        if len(data) >= 24 and data[12:16] == b"IHDR":
+            return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return None
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:  # markers without a length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker in _SOF_MARKERS and at + 9 <= len(data):
+            return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
+        if marker == 0xDA or length < 2:  # the scan starts before any frame header: damaged
+            return None
+        at += 2 + length
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class PhotoFacts:
     format: str  # jpeg | png
@@ -75,6 +104,9 @@ def probe(data: bytes) -> PhotoFacts:
     kind = sniff(data[:16])
     if kind not in ("jpeg", "png"):
         raise Refused("not-image" if kind == "unknown" else "other-format", kind=kind)
+    declared = header_size(data, kind)
+    if declared is not None and declared[0] * declared[1] > MAX_PIXELS:
+        raise Refused("too-many-pixels", width=declared[0], height=declared[1], limit=MAX_PIXELS)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

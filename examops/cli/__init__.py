@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from examops.cli import admin, devices, docs, exits, gate, report, review, roster, site, sync
+from examops.cli import admin, devices, docs, exits, gate, photos, report, review, roster, site, sync
 from examops.cli.common import Failure
 
 
@@ -49,7 +49,7 @@ def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str
     ctx.obj["pin_file"] = pin_file
 
 
-AREAS = (site, roster, gate, exits, review, admin, report, docs, sync, devices)
+AREAS = (site, roster, photos, gate, exits, review, admin, report, docs, sync, devices)
 for command in (command for area in AREAS for command in area.COMMANDS):
     main.add_command(command)
 

@@ -58,6 +58,8 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     info = status(open_site(ctx, check=False))
     lines = [f"{info['exam']} · {info['site']}", f"store: {info['store']}",
              f"candidates: {info['candidates']}  events: {info['events']}  policy: {info['policy']}"]
+    if info["photos"]["with_photo"] or info["photos"]["not_in_roster"]:
+        lines.append(f"photos: {info['photos']['with_photo']} with, {info['photos']['without_photo']} without")
     lines += [f"  {s['id']} {s['name']} {s['date']} {s['start']}-{s['end']}" for s in info["sessions"]]
     lines += [f"  room {r['id']} {r['name']} ({r['kind']}): {r['candidates']}" for r in info["rooms"]]
     emit(info, as_json, "\n".join(lines))

@@ -11,9 +11,11 @@ from examops.adapters import signing
 from examops.adapters.store import Store
 from examops.adapters.store import events as event_log
 from examops.adapters.store.digests import live_digests
+from examops.adapters.store.photo_queries import live_photo_digests
 from examops.domain.event_payloads import AdmissionConflict, PlanSet
 from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
 from examops.domain.log_order import order_problems
+from examops.domain.photo_pack import photo_differences, recorded_photos
 from examops.domain.signatures import signature_problems
 from examops.domain.table_digests import table_differences
 from examops.services.site import Site
@@ -44,6 +46,19 @@ def _table_problems(in_pos_order: list, live: dict) -> list[str]:
     last = recorded[-1]
     return [f"{part} differs from what the log recorded at {last.at} (event {last.id}): edited outside examops"
             for part in table_differences(PlanSet.from_event(last).digests, live)]
+
+
+_PHOTO_WORDS = {
+    "differs": "the photo of ticket {ticket} differs from the one the log recorded at {at} (event {event}): swapped or edited outside examops",
+    "missing": "the photo of ticket {ticket} the log recorded at {at} (event {event}) is missing from the store: removed outside examops",
+    "unrecorded": "the store holds a photo of ticket {ticket} that the log never recorded: put there outside examops",
+}
+
+
+def _photo_problems(in_pos_order: list, live: dict) -> list[str]:
+    """The stored photos' bytes against the digests the photo imports logged (a purge clears them)."""
+    return [_PHOTO_WORDS[what].format(ticket=ticket, at=event.at if event else "", event=event.id if event else "")
+            for ticket, what, event in photo_differences(recorded_photos(in_pos_order), live)]
 
 
 def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
@@ -80,9 +95,11 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         guarded = event_log.admission_guard_ids(conn)
         in_pos_order = event_log.all_in_pos_order(conn)
         live = live_digests(conn)
+        live_photos = live_photo_digests(conn)
     report.problems.extend(str(p) for p in signature_problems(in_pos_order, signing.verify))
     report.problems.extend(order_problems(in_pos_order))
     report.problems.extend(_table_problems(in_pos_order, live))
+    report.problems.extend(_photo_problems(in_pos_order, live_photos))
     with site.store.read() as conn:
         heads = {device: (seq, hash_) for device, seq, hash_ in event_log.chain_heads(conn)}
         witnessed, distrust = site.store.witnessed()

@@ -276,8 +276,11 @@ def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
 
 def status(site: Site) -> dict:
     """The figures `examops status` shows."""
+    from examops.adapters.store import photo_queries
+
     with site.store.read() as conn:
         candidates, room_rows, seated, events_count = q.status_figures(conn)
+        _, with_photo, photos_not_in_roster = photo_queries.counts(conn)
     return {
         "exam": site.plan.exam_name,
         "site": site.plan.site,
@@ -293,6 +296,7 @@ def status(site: Site) -> dict:
             for r in room_rows
         ],
         "candidates": candidates,
+        "photos": {"with_photo": with_photo, "without_photo": candidates - with_photo, "not_in_roster": photos_not_in_roster},
         "events": events_count,
         "store": site.store.location,
     }

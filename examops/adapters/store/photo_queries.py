@@ -84,3 +84,10 @@ def reclaim_space(store: Store) -> str | None:
     except Exception as exc:  # noqa: BLE001 - sqlite3's or the server's refusal, reported to the chief who can run it by hand
         return describe_failure(exc)
     return None
+
+
+def live_photo_digests(conn: Connection) -> dict[str, str]:
+    """Ticket → SHA-256 of the bytes stored now (not the digest column, which an editor could set too)."""
+    import hashlib
+
+    return {row.ticket: hashlib.sha256(row.data).hexdigest() for row in photo_rows(conn)}

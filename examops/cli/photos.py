@@ -1,0 +1,119 @@
+"""`examops photos import` and `photos purge`: the exam office's registration photos in, and out again after the exam."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from examops.cli.common import EXIT_BAD_INPUT, Failure, chief_pin, emit, literal, open_site, say
+
+SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
+
+
+@click.group()
+def photos() -> None:
+    """Registration photos for the gate's identity check and the photo seat plans."""
+
+
+def _speak_site_language(site) -> None:  # noqa: ANN001 - a Site
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language(None, site.plan.language))
+
+
+def _listed(tickets: list[str]) -> str:
+    from examops.i18n.photo_words import summary_word
+
+    shown = ", ".join(tickets[:SHOWN_TICKETS])
+    if len(tickets) > SHOWN_TICKETS:
+        shown += " " + summary_word("more", count=len(tickets) - SHOWN_TICKETS)
+    return shown
+
+
+def _progress_printer(enabled: bool):  # noqa: ANN202
+    if not enabled:
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        width = 24
+        filled = width if total == 0 else int(width * done / total)
+        sys.stderr.write(f"\r{stage:<6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+@photos.command("import")
+@click.argument("packs", nargs=-1, required=True, type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
+    """Import photo packs (a zip, a folder, or single JPEG/PNG files named by ticket or ID number); any error imports nothing.
+
+    A photo for a candidate who has one already replaces it (and says so); candidates the packs leave out keep theirs.
+    """
+    from examops.i18n import word
+    from examops.i18n.photo_words import SUMMARY_WORDS, problem_words, summary_word
+    from examops.services.photos import import_photos
+
+    site = open_site(ctx)
+    _speak_site_language(site)
+    report = import_photos(site, list(packs), dry_run=dry_run, by=os.environ.get("USER", ""),
+                           progress=_progress_printer(not as_json and sys.stderr.isatty()))
+    if as_json:
+        data = report.to_json()
+        for problem, shown in zip(report.problems, data["problems"]):
+            shown["message"], shown["fix"] = problem_words(problem.code, {**problem.params, "ticket": problem.ticket})
+        emit(data, True)
+    else:
+        for problem in report.problems:
+            message, fix = problem_words(problem.code, {**problem.params, "ticket": problem.ticket})
+            where = ": ".join(literal(part) for part in (os.path.basename(problem.pack.rstrip("/")), problem.entry) if part)
+            say(f"{word(SUMMARY_WORDS, problem.severity)}: {where + ': ' if where else ''}{message}" + (f" — {fix}" if fix else ""),
+                err=problem.severity == "error")
+        if report.without_photo and not report.errors:
+            say(summary_word("without_list", tickets=_listed(report.without_photo)))
+        if report.skipped:
+            say(summary_word("skipped", count=report.skipped))
+        if report.errors:
+            say(summary_word("refused", errors=len(report.errors)), err=True)
+        else:
+            key = "would_import" if dry_run else "imported"
+            say(summary_word(key, photos=report.photos, added=len(report.added), replaced=len(report.replaced),
+                             unchanged=len(report.unchanged)))
+            if report.replaced:
+                say(summary_word("replaced_list", tickets=_listed(report.replaced)))
+    if report.errors:
+        ctx.exit(EXIT_BAD_INPUT)
+
+
+@photos.command("purge")
+@click.option("--by", default="", help="Who purges (recorded).")
+@click.option("--reason", default="", help="Why (recorded), e.g. the exam is over.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def purge_command(ctx: click.Context, by: str, reason: str, as_json: bool) -> None:
+    """Remove every photo from the store after the exam (chief proctor's PIN); the purge is recorded."""
+    from examops.i18n.photo_words import summary_word
+    from examops.services.photos import purge_photos
+    from examops.services.site import SiteError
+
+    site = open_site(ctx)
+    _speak_site_language(site)
+    try:
+        result = purge_photos(site, chief_pin(), by=by or os.environ.get("USER", ""), reason=reason)
+    except SiteError as exc:
+        raise Failure(str(exc)) from None
+    human = summary_word("purged", removed=result.removed)
+    if result.reclaim_failure:
+        human += "\n" + summary_word("reclaim", reason=result.reclaim_failure)
+    emit({"removed": result.removed, "reclaimed": result.reclaim_failure is None, "reclaim_failure": result.reclaim_failure},
+         as_json, human)
+
+
+COMMANDS = (photos,)
