@@ -85,7 +85,7 @@ async def test_a_burst_while_a_card_waits_admits_nobody_unconfirmed(seeded_site)
     first, *others = seeded_site.people[:5]
     give_photos(seeded_site, [p.ticket for p in seeded_site.people[:5]])
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # the narrowest screen still shows how many wait
         await until(pilot, lambda: gate_of(app).idle)
         await scan(pilot, first.ticket)
         await card_waits(pilot, first.ticket)

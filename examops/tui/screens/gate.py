@@ -277,7 +277,8 @@ class GateScreen(ConfirmingGate, Screen):
     def _show_pending(self) -> None:
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
-        self.query_one("#scan-pending", Static).update(" ".join(filter(None, (checking, self._waiting_note()))), layout=False)
+        text, pending = " ".join(filter(None, (checking, self._waiting_note()))), self.query_one("#scan-pending", Static)
+        pending.update(text, layout=bool(text) != bool(str(pending.content)))  # 80 columns: the width follows the text
 
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:

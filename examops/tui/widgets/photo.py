@@ -124,8 +124,8 @@ class PhotoView(Vertical):
             self._request()
 
     def _request(self) -> None:
-        canvas = self.query_one(PhotoCanvas)
-        cols, rows = canvas.size if canvas.size.area else FALLBACK_BOX
+        box = self.content_size  # the canvas's size once the note above it is gone
+        cols, rows = box if box.area else FALLBACK_BOX
         color = self.background_colors[1]
         self._prepare(self.ticket, cols, rows, (color.r, color.g, color.b), next(_image_ids))
 
