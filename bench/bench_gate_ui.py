@@ -43,7 +43,7 @@ def build_store(path: Path, n: int) -> float:
     from examops.services.site import init_site
 
     started = time.perf_counter()
-    site = init_site(PLAN, url=f"sqlite:///{path}", chief_pin="4321")
+    site = init_site(PLAN, url=f"sqlite:///{path}", chief_pin="7392")
     people = sample.synthetic_people(n)
     candidates, seats, rooms = [], [], set()
     for index, person in enumerate(people):

@@ -203,3 +203,22 @@ def test_snapshot_photo_card_80x24_zh(seeded_site, snap_compare):
 
 def test_snapshot_photo_card_120x40_zh(seeded_site, snap_compare):
     assert snap_compare(_photo_app(seeded_site), terminal_size=(120, 40), run_before=_waiting_card)
+
+
+@run_async
+async def test_a_store_whose_photos_cannot_be_read_still_opens_the_lane_and_says_why(seeded_site, monkeypatch):
+    """As when a lane starts with the shared server gone: the failure is said, the lane scans as without photos."""
+    from examops.services import photos
+
+    def unreadable(site):
+        raise OSError("the store does not answer")
+
+    person = seeded_site.people[9]
+    monkeypatch.setattr(photos, "has_photos", unreadable)
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        assert any("The photos could not be read: OSError" in n.message for n in app._notifications)
+        await scan(pilot, person.ticket)
+        await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)
+    assert admitted_tickets(seeded_site) == [person.ticket]

@@ -144,6 +144,7 @@ class GateScreen(ConfirmingGate, Screen):
         scan.cursor_blink = self.app.animation_level != "none"
         scan.focus()
         self.set_class(self.shows_photos, "-photos")
+        self._say_photos_error()
         self.query_one(CodesPanel).show(self.site.policy)
         self._tick()
         self._check_lane()

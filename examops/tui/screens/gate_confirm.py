@@ -36,11 +36,20 @@ class ConfirmingGate:
     last_verdict: Verdict | None
 
     def _setup_confirm(self, site: Site, mode: str, terminal: PhotoTerminal | None) -> None:
-        self.has_photos = photos.has_photos(site)
+        self.photos_error = ""
+        try:
+            self.has_photos = photos.has_photos(site)
+        except Exception as exc:  # noqa: BLE001 - a lane that starts offline still scans; on_mount says why no photos
+            self.has_photos, self.photos_error = False, f"{type(exc).__name__}: {exc}"
         self.confirming = confirms(mode, self.has_photos)
         self.shows_photos = self.has_photos or self.confirming
         self.photo_terminal = terminal or PhotoTerminal()
         self.line: ConfirmLine[ScanRequest] = ConfirmLine()
+
+    def _say_photos_error(self) -> None:
+        if self.photos_error:
+            self.notify(_("The photos could not be read: {error}").format(error=self.photos_error),
+                        severity="warning", timeout=15)
 
     def _photo_view(self) -> PhotoView:
         return PhotoView(self.photo_terminal, lambda ticket: photos.photo_for(self.site, ticket), id="photo")
