@@ -64,17 +64,18 @@ class PhotoCanvas(Widget):
         base = self.rich_style
         blank = Strip.blank(crop.width, base)
         photo = self.prepared
-        if photo is None or not self._active():
+        if not self._active():
             return [blank] * crop.height
-        left = max(0, (self.size.width - photo.width) // 2)
-        if photo.method == "sixel":
+        if photo is not None and photo.method == "sixel":
+            left = max(0, (self.size.width - photo.width) // 2)
             return [blank] * (crop.height - 1) + [self._sixel_line(photo, left, crop.width)]
+        lines = photo.lines if photo is not None else ()
+        left = max(0, (self.size.width - photo.width) // 2) if photo is not None else 0
         strips = []
         for y in range(crop.y, crop.bottom):
-            cells = [Segment(" " * left, base), *(Segment(s.text, base + s.style) for s in photo.lines[y])] \
-                if y < len(photo.lines) else []
+            cells = [Segment(" " * left, base), *(Segment(s.text, base + s.style) for s in lines[y])] if y < len(lines) else []
             strips.append(Strip(cells).extend_cell_length(self.size.width, base).crop(crop.x, crop.right))
-        if self._unsent and crop.y == 0 and strips:
+        if self._unsent and crop.y == 0 and strips:  # Kitty: the picture (or forgetting the last one) goes out once
             strips[0] = Strip([Segment(self._unsent, Style(), _NO_OP), *strips[0]], strips[0].cell_length)
             self._unsent = ""
         return strips
