@@ -14,9 +14,11 @@ import os
 import stat
 import warnings
 import zipfile
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from PIL import Image, UnidentifiedImageError
 
@@ -30,14 +32,19 @@ from examops.domain.photo_pack import (
     has_photo_suffix,
 )
 
-# Pillow refuses past twice this, and warns past it (the warning is made an error below).
+# Pillow refuses past twice this and warns past it; here the warning is an error too. Set once for the process (not
+# per call: catch_warnings is not thread-safe, and photos are checked on several threads). No image this process
+# opens is ever wanted past the limit.
 Image.MAX_IMAGE_PIXELS = min(Image.MAX_IMAGE_PIXELS or MAX_PIXELS, MAX_PIXELS)
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 _MAGIC = (
     (b"\xff\xd8\xff", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF8", "gif"), (b"BM", "bmp"),
     (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"), (b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"Rar!", "rar"),
     (b"7z\xbc\xaf'\x1c", "7z"), (b"\xd0\xcf\x11\xe0", "ole"),
 )
+
+_OTHER_IMAGES = ("gif", "bmp", "tiff", "webp", "heic", "avif")  # images, but not what a registration photo is sent as
 
 
 class Refused(Exception):
@@ -103,18 +110,17 @@ def probe(data: bytes) -> PhotoFacts:
         raise Refused("file-too-large", bytes=len(data), limit=MAX_FILE_BYTES)
     kind = sniff(data[:16])
     if kind not in ("jpeg", "png"):
-        raise Refused("not-image" if kind == "unknown" else "other-format", kind=kind)
+        raise Refused("other-format" if kind in _OTHER_IMAGES else "not-image", kind=kind)
     declared = header_size(data, kind)
     if declared is not None and declared[0] * declared[1] > MAX_PIXELS:
         raise Refused("too-many-pixels", width=declared[0], height=declared[1], limit=MAX_PIXELS)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG"])  # reads the header only
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Refused("too-many-pixels", limit=MAX_PIXELS) from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise Refused("damaged", reason=str(exc) or type(exc).__name__) from None
+    try:
+        image = Image.open(io.BytesIO(data), formats=["JPEG", "PNG"])  # reads the header only
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Refused("too-many-pixels", limit=MAX_PIXELS) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise Refused("damaged", reason=str(exc) or type(exc).__name__) from None
+    with image:
         width, height = image.size
         if width * height > MAX_PIXELS:
             raise Refused("too-many-pixels", width=width, height=height, limit=MAX_PIXELS)
@@ -126,8 +132,6 @@ def probe(data: bytes) -> PhotoFacts:
             image.load()
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise Refused("damaged", reason=str(exc) or type(exc).__name__) from None
-        finally:
-            image.close()
     return PhotoFacts(kind, width, height, hashlib.sha256(data).hexdigest())
 
 
@@ -189,6 +193,38 @@ class Pack:
         if len(data) > MAX_FILE_BYTES:
             raise Refused("file-too-large", limit=MAX_FILE_BYTES)
         return data
+
+
+PROBE_THREADS = max(1, min(4, os.cpu_count() or 1))
+"""Inflating and decoding release the GIL: photos are checked on a few threads, in pack order."""
+
+
+def _probe_entry(pack: Pack, entry: PackEntry) -> PhotoFacts | Refused:
+    try:
+        if entry.problem is not None:
+            return entry.problem
+        return probe(pack.read(entry))
+    except Refused as exc:
+        return exc
+
+
+def probe_entries(pack: Pack, entries: Sequence[PackEntry]) -> Iterator[tuple[PackEntry, PhotoFacts | Refused]]:
+    """Each entry with its facts or the reason it is refused, in order; a bounded number in flight (memory stays flat)."""
+    if PROBE_THREADS == 1 or len(entries) < 8:
+        for entry in entries:
+            yield entry, _probe_entry(pack, entry)
+        return
+    window = PROBE_THREADS * 8
+    with ThreadPoolExecutor(max_workers=PROBE_THREADS, thread_name_prefix="photo-probe") as pool:
+        pending: deque = deque()
+        for entry in entries:
+            pending.append((entry, pool.submit(_probe_entry, pack, entry)))
+            if len(pending) >= window:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
 
 
 def open_pack(path: str | Path) -> Pack:
@@ -273,3 +309,26 @@ def _file_digest(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+PRINT_BOX = (240, 320)
+"""Pixels of a photo as printed: ≈ 300 dpi at the 20 × 27 mm a seat plan gives it; a bigger original only bloats files."""
+
+
+def print_copy(data: bytes, box: tuple[int, int] = PRINT_BOX) -> bytes:
+    """A stored photo as a document embeds it: upright (EXIF), RGB, at most `box`, JPEG."""
+    from PIL import ImageOps
+
+    with Image.open(io.BytesIO(data), formats=["JPEG", "PNG"]) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", box)  # decode at the smallest scale still at least `box`
+        upright = ImageOps.exif_transpose(image)
+        upright.thumbnail(box)
+        if upright.mode != "RGB":
+            background = Image.new("RGB", upright.size, (255, 255, 255))
+            rgba = upright.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            upright = background
+        out = io.BytesIO()
+        upright.save(out, format="JPEG", quality=88)
+    return out.getvalue()

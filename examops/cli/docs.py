@@ -17,10 +17,13 @@ from examops.cli.common import Failure, emit, open_site
               help="A4 workbooks, PDFs made directly (no LibreOffice), or both.")
 @click.option("--forms", is_flag=True,
               help="The site's forms instead: the 考点 summary and a 违纪情况报告单 per misconduct or cheating incident.")
+@click.option("--photos/--no-photos", default=None,
+              help="The photo seat plan (考场座次表) and photos on the seat labels (default: when the site has photos).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, as_json) -> None:  # noqa: ANN001
-    """Door lists (考场门贴), sign-in sheets (签到表) and seat labels (座位贴), one workbook per room.
+def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -> None:  # noqa: ANN001
+    """Door lists (考场门贴), sign-in sheets (签到表) and seat labels (座位贴), one workbook per room; with photos also
+    the photo seat plan (考场座次表).
 
     Reads who sits where now: run it again after a reallocation and the files are rewritten.
     """
@@ -37,7 +40,7 @@ def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, as_json) -> None: 
         emit(result, as_json, f"{result['misconduct_reports']} misconduct report(s) → {', '.join(result['files'])}")
         return
     try:
-        result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower(), fmt=fmt)
+        result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower(), fmt=fmt, photos=photos)
     except DocumentsRefused as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:

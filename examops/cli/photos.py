@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from examops.cli.common import EXIT_BAD_INPUT, Failure, chief_pin, emit, literal, open_site, say
+from examops.cli.common import EXIT_BAD_INPUT, PIN_PROMPT, Failure, chief_pin, emit, given_pin, literal, open_site, say
 
 SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
 
@@ -47,6 +47,14 @@ def _progress_printer(enabled: bool):  # noqa: ANN202
     return show
 
 
+def _pin_if_any() -> str | None:
+    """The chief's PIN when replacing photos: --pin-file, EXAMOPS_PIN, else asked on a terminal; None on a pipe."""
+    pin = given_pin()
+    if pin or not sys.stdin.isatty():
+        return pin
+    return click.prompt(PIN_PROMPT, hide_input=True, err=True)
+
+
 @photos.command("import")
 @click.argument("packs", nargs=-1, required=True, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
@@ -63,7 +71,7 @@ def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as
 
     site = open_site(ctx)
     _speak_site_language(site)
-    report = import_photos(site, list(packs), dry_run=dry_run, by=os.environ.get("USER", ""),
+    report = import_photos(site, list(packs), dry_run=dry_run, by=os.environ.get("USER", ""), authorise=_pin_if_any,
                            progress=_progress_printer(not as_json and sys.stderr.isatty()))
     if as_json:
         data = report.to_json()

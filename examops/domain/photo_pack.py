@@ -17,12 +17,11 @@ if TYPE_CHECKING:
     from examops.domain.events import Event
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png")
-FORMATS = ("jpeg", "png")
-
 MIN_SIDE = 80
 """Pixels: a registration photo is about 300 × 400; under this no face can be compared."""
-MAX_PIXELS = 30_000_000
-"""Width × height: a registration photo is a fraction of a megapixel; past this a file is a mistake or a bomb."""
+MAX_PIXELS = 16_000_000
+"""Width × height: a registration photo is a fraction of a megapixel, a phone photo 12; past this a file is a mistake
+or a bomb (and a PNG this size already takes 64 MB to decode)."""
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Bytes of one photo file (or one zip entry, as the zip declares it before anything is inflated)."""
 MAX_ZIP_RATIO = 100

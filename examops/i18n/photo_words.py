@@ -36,6 +36,10 @@ PROBLEM_WORDS = {
                        N_("Name the file by the full ticket number.")),
     "two-files": (N_("a second photo for ticket {ticket} (also {others})"), N_("Keep one photo per candidate in the pack.")),
     "no-roster": (N_("the store has no candidates yet"), N_("Import the roster first: examops roster import ROSTER.xlsx")),
+    "replace-needs-pin": (N_("replacing the photos of {count} candidates needs the chief proctor's PIN"),
+                          N_("Run it where the PIN can be given (a terminal, --pin-file or EXAMOPS_PIN).")),
+    "replace-wrong-pin": (N_("wrong PIN: the photos of {count} candidates stay as they were (the attempt is logged)"),
+                          N_("Only the chief proctor can replace a candidate's photo.")),
     "no-photo": (N_("candidates without a photo: {count}"), N_("They show as \"no photo\" at the gate and on the seat plans.")),
 }
 

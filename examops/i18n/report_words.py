@@ -192,6 +192,8 @@ CHIEF_RECORD_LABELS = {
     "plan_changed": N_("Plan changed (old → new digest)"),
     "pin_changed": N_("PIN changed"),
     "override_granted": N_("Recording into a closed session (override), reason"),
+    "photos_imported": N_("Photos replaced (how many: tickets)"),
+    "photos_purged": N_("Photos purged (how many: reason)"),
 }
 INCIDENT_LABELS = {
     "misconduct": N_("Misconduct"),

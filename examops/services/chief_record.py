@@ -1,20 +1,23 @@
-"""What the chief's PIN was used for outside the gate (plan and PIN changes, overrides) and how often it was refused."""
+"""What the chief's PIN was used for outside the gate (plan and PIN changes, overrides, photos replaced or purged) and
+how often it was refused."""
 
 from __future__ import annotations
 
 from examops.adapters.store import review_queries as rq
-from examops.domain.event_payloads import OverrideGranted, PinChanged, PlanChanged
+from examops.domain.event_payloads import OverrideGranted, PhotosImported, PhotosPurged, PinChanged, PlanChanged
 from examops.domain.events import Kind
 from examops.domain.report_content import ChiefRecord, ChiefRecordEntry
 from examops.services.site import Site
 
-RECORDED_KINDS = (Kind.PLAN_CHANGED, Kind.PIN_CHANGED, Kind.OVERRIDE_GRANTED)
+RECORDED_KINDS = (Kind.PLAN_CHANGED, Kind.PIN_CHANGED, Kind.OVERRIDE_GRANTED, Kind.PHOTOS_IMPORTED, Kind.PHOTOS_PURGED)
+SHOWN_TICKETS = 20
 
 
 def chief_record(site: Site) -> ChiefRecord:
-    """Every plan change, PIN change and override in log order, and the count of refused PINs."""
+    """Every plan change, PIN change, override, photo replacement and purge in log order, and the count of refused PINs."""
     with site.store.read() as conn:
-        events = sorted((e for kind in RECORDED_KINDS for e in rq.events_of_kind(conn, kind, None)), key=lambda e: e.at)
+        events = sorted((e for kind in RECORDED_KINDS for e in rq.events_of_kind(conn, kind, None)
+                         if e.kind != Kind.PHOTOS_IMPORTED or e.payload.get("replaced")), key=lambda e: e.at)
         refused = len(rq.events_of_kind(conn, Kind.PIN_REFUSED, None))
     return ChiefRecord([_entry(e) for e in events], refused)
 
@@ -25,6 +28,11 @@ def _entry(event) -> ChiefRecordEntry:  # noqa: ANN001 - an Event
         return ChiefRecordEntry(event.at, event.kind, data.by, f"{data.old_digest[:12]} → {data.new_digest[:12]}")
     if isinstance(data, PinChanged):
         return ChiefRecordEntry(event.at, event.kind, data.by, "")
+    if isinstance(data, PhotosImported):  # only imports that replaced photos are listed (they needed the PIN)
+        shown = ", ".join(data.replaced[:SHOWN_TICKETS]) + (" …" if len(data.replaced) > SHOWN_TICKETS else "")
+        return ChiefRecordEntry(event.at, event.kind, data.by, f"{len(data.replaced)}: {shown}")
+    if isinstance(data, PhotosPurged):
+        return ChiefRecordEntry(event.at, event.kind, data.by, f"{data.removed}" + (f": {data.reason}" if data.reason else ""))
     assert isinstance(data, OverrideGranted)
     return ChiefRecordEntry(event.at, event.kind, data.by, data.reason)
 

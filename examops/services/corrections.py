@@ -11,7 +11,7 @@ from examops.services import ledger
 from examops.services.site import Site
 
 NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED, Kind.PLAN_CHANGED, Kind.PIN_CHANGED,
-                Kind.OVERRIDE_GRANTED)
+                Kind.OVERRIDE_GRANTED, Kind.PHOTOS_IMPORTED, Kind.PHOTOS_PURGED)
 
 
 class CorrectionRefused(Exception):

@@ -26,6 +26,7 @@ from examops.domain.papers import (
 )
 from examops.locations import private_dir
 from examops.services.figures import session_figures
+from examops.services.photos import has_photos, photos_for
 from examops.services.seating import occupancy
 from examops.services.site import Site
 
@@ -74,22 +75,43 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
 
 
 def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh",
-                         fmt: str = "xlsx") -> dict:
-    """Write one workbook per room (门贴, 签到表, 座位贴) into `out`; a rerun overwrites the same files."""
+                         fmt: str = "xlsx", photos: bool | None = None) -> dict:
+    """Write one workbook per room (门贴, 签到表, 座位贴) into `out`; a rerun overwrites the same files.
+
+    `photos` (default: when the site has photos) adds the photo seat plan (考场座次表) and puts the photos
+    on the seat labels.
+    """
     from examops.adapters.excel_out.room_docs import write_room_workbook
 
     if fmt not in FORMATS:
         raise DocumentsRefused(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
     formats = ("xlsx", "pdf") if fmt == "both" else (fmt,)
     papers = room_papers(site, session_id, room=room)
+    with_photos = has_photos(site) if photos is None else photos
     out_dir = Path(out)
     private_dir(out_dir)
     rooms = []
     for paper in papers:
-        paths = write_room_workbook(paper, out_dir, lang=lang, formats=formats)
+        room_photos = _print_copies(site, paper) if with_photos else None
+        paths = write_room_workbook(paper, out_dir, lang=lang, formats=formats, photos=room_photos)
         rooms.append({"room": paper.room, "name": paper.room_name, "kind": paper.kind,
-                      "candidates": len(paper.seats), "files": [str(p) for p in paths]})
-    return {"session": session_id, "out": str(out_dir), "rooms": rooms}
+                      "candidates": len(paper.seats), "files": [str(p) for p in paths],
+                      **({"photos": len(room_photos), "without_photo": len(paper.seats) - len(room_photos)}
+                         if room_photos is not None else {})})
+    return {"session": session_id, "out": str(out_dir), "photos": with_photos, "rooms": rooms}
+
+
+def _print_copies(site: Site, paper: RoomPaper) -> dict[str, bytes]:
+    """The seated candidates' photos as the papers print them (small, upright JPEGs)."""
+    from examops.adapters.photo_files import print_copy
+
+    copies = {}
+    for ticket, data in photos_for(site, [line.ticket for line in paper.seats]).items():
+        try:
+            copies[ticket] = print_copy(data)
+        except (OSError, ValueError, SyntaxError):  # bytes edited behind the log (verify names them): "no photo", not a crash
+            continue
+    return copies
 
 
 

@@ -9,6 +9,7 @@ writing reads the chosen files again (a file changed in between refuses the whol
 from __future__ import annotations
 
 import getpass
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,8 +97,13 @@ class _Checked:
 
 
 def import_photos(site: Site, packs: Sequence[str | Path], *, dry_run: bool = False, by: str = "",
+                  authorise: Callable[[], str | None] | None = None,
                   progress: Progress | None = None, cancel: threading.Event | None = None) -> PhotoImportReport:
-    """Import photo packs (zips, folders, single images); nothing is written unless every file passes."""
+    """Import photo packs (zips, folders, single images); nothing is written unless every file passes.
+
+    Replacing a candidate's photo is how an impostor's face would get onto the gate's card: it needs the chief's
+    PIN, asked of `authorise` only when a photo would be replaced (a wrong one is refused and logged).
+    """
     tick = progress or (lambda stage, done, total: None)
     report = PhotoImportReport([str(p) for p in packs], dry_run=dry_run)
     with site.store.read() as conn:
@@ -117,10 +123,23 @@ def import_photos(site: Site, packs: Sequence[str | Path], *, dry_run: bool = Fa
         report.problems.append(PhotoProblem("warning", "no-photo", params={"count": len(report.without_photo)}))
     if report.errors or dry_run:
         return report
+    if report.replaced and not _replacing_allowed(site, report, authorise, by):
+        return report
     to_write = {t: chosen[t] for t in report.added + report.replaced}
     _write(site, to_write, checked, report, by or getpass.getuser(), tick, cancel)
     report.imported = True
     return report
+
+
+def _replacing_allowed(site: Site, report: PhotoImportReport, authorise: Callable[[], str | None] | None, by: str) -> bool:
+    pin = authorise() if authorise is not None else None
+    if pin is None:
+        report.problems.append(PhotoProblem("error", "replace-needs-pin", params={"count": len(report.replaced)}))
+        return False
+    if not site.check_pin(pin, who=by or getpass.getuser(), purpose="photos import: replace"):
+        report.problems.append(PhotoProblem("error", "replace-wrong-pin", params={"count": len(report.replaced)}))
+        return False
+    return True
 
 
 def _check(packs: Sequence[str | Path], index: CandidateIndex, report: PhotoImportReport, tick: Progress,
@@ -135,24 +154,19 @@ def _check(packs: Sequence[str | Path], index: CandidateIndex, report: PhotoImpo
             continue
         with pack:
             checked.packs[Path(name).name] = pack.digest
-            total = len(pack.entries)
-            for number, entry in enumerate(pack.entries):
+            photos = [e for e in pack.entries if not is_junk(e.name)]
+            report.skipped += len(pack.entries) - len(photos)
+            report.files += len(photos)
+            total = len(photos)
+            for number, (entry, outcome) in enumerate(photo_files.probe_entries(pack, photos)):
                 if number % 50 == 0:
                     tick("check", number, total)
                     if cancel is not None and cancel.is_set():
                         raise ImportCancelled()
-                if is_junk(entry.name):
-                    report.skipped += 1
-                    continue
-                report.files += 1
                 match = index.match(entry_stem(entry.name))
-                facts = None
-                try:
-                    if entry.problem is not None:
-                        raise entry.problem
-                    facts = photo_files.probe(pack.read(entry))
-                except Refused as exc:
-                    report.problems.append(PhotoProblem("error", exc.code, name, entry.name, match.ticket, exc.params))
+                facts = outcome if isinstance(outcome, PhotoFacts) else None
+                if isinstance(outcome, Refused):
+                    report.problems.append(PhotoProblem("error", outcome.code, name, entry.name, match.ticket, outcome.params))
                 if match.ticket is None:
                     params = {"stem": entry_stem(entry.name), "tickets": list(match.candidates)}
                     code = "ambiguous-name" if match.how == "ambiguous" else "no-candidate"
@@ -179,7 +193,7 @@ def _write(site: Site, to_write: dict[str, Named], checked: _Checked, report: Ph
                 for ticket, item in items:
                     data = pack.read(entries[item.entry])
                     facts = checked.facts[(item.pack, item.entry)]
-                    if photo_files.probe(data).digest != facts.digest:
+                    if hashlib.sha256(data).hexdigest() != facts.digest:
                         raise SiteError(f"{pack_name}: {item.entry} changed while it was imported: nothing was imported")
                     rows.append({"ticket": ticket, "format": facts.format, "width": facts.width, "height": facts.height,
                                  "digest": facts.digest, "source": item.entry, "data": data})

@@ -49,9 +49,9 @@ def test_the_old_store_verifies_its_chains_and_reports_every_event_unsigned(tmp_
         site.close()
 
 
-# The chief's PIN records, alarm resolutions, and the gate's windows, arrivals and exits came after that store.
+# The chief's PIN records, alarm resolutions, the gate's windows, arrivals and exits, and photos came after that store.
 NEWER_KINDS = {"plan_changed", "pin_changed", "override_granted", "alarm_resolved",
-               "outside_window_scan", "arrived", "left", "returned", "reentry_refused"}
+               "outside_window_scan", "arrived", "left", "returned", "reentry_refused", "photos_imported", "photos_purged"}
 
 
 def test_every_old_event_parses_into_its_typed_payload_and_writes_back_the_same():

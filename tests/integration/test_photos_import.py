@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from examops.adapters.store import schema
 from examops.services import ledger
 from examops.services.photos import has_photos, import_photos, photo_counts, photo_for
+from tests.conftest import TEST_PIN
 from tests.support.photos import give_photos, synthetic_photo, write_pack
 
 
@@ -169,10 +170,23 @@ def test_reimport_replaces_and_says_which(seeded_site, tmp_path):
     give_photos(site, tickets)
     pack = write_pack(tmp_path / "again", tickets[:1])  # the same bytes
     write_pack(pack, tickets[1:], shade=20)  # new photos for two of them
-    report = import_photos(site, [pack])
+    refused = import_photos(site, [pack])
+    assert [p.code for p in refused.errors] == ["replace-needs-pin"] and refused.replaced == sorted(tickets[1:])
+    wrong = import_photos(site, [pack], authorise=lambda: "2580")
+    assert [p.code for p in wrong.errors] == ["replace-wrong-pin"]
+    assert photo_for(site, tickets[1]) == synthetic_photo(tickets[1])  # both refusals left the photos as they were
+    report = import_photos(site, [pack], authorise=lambda: TEST_PIN)
     assert report.imported
     assert (report.added, report.replaced, report.unchanged) == ([], sorted(tickets[1:]), tickets[:1])
     assert photo_for(site, tickets[1]) == synthetic_photo(tickets[1], shade=20)
+
+
+def test_adding_photos_needs_no_pin_and_asks_for_none(seeded_site, tmp_path):
+    site = seeded_site
+    give_photos(site, [site.people[0].ticket])
+    asked = []
+    report = import_photos(site, [write_pack(tmp_path / "more", [site.people[1].ticket])], authorise=lambda: asked.append(1))
+    assert report.imported and report.added == [site.people[1].ticket] and not asked
 
 
 def test_a_dry_run_writes_nothing(seeded_site, tmp_path):
@@ -182,3 +196,38 @@ def test_a_dry_run_writes_nothing(seeded_site, tmp_path):
     report = import_photos(site, [pack], dry_run=True)
     assert not report.imported and len(report.added) == 3 and not report.errors
     assert not has_photos(site) and site.store.count_events() == events_before
+
+
+def test_the_demo_ships_with_synthetic_photos(tmp_path, monkeypatch):
+    from examops.services.demo import DEMO_WITHOUT_PHOTO, prepare_demo
+
+    monkeypatch.setenv("EXAMOPS_DB", "")  # the demo points EXAMOPS_DB at its store: restored after the test
+    site, info = prepare_demo(tmp_path / "demo")
+    try:
+        assert info["photos"] == info["candidates"] - len(DEMO_WITHOUT_PHOTO) > 0
+        assert has_photos(site)
+        assert photo_for(site, "21150054251571") == synthetic_photo("21150054251571")
+        assert photo_for(site, DEMO_WITHOUT_PHOTO[0]) is None
+        assert not (tmp_path / "demo" / "sample_photos").exists()  # generated into the store, the pack thrown away
+    finally:
+        site.close()
+
+
+def test_a_large_pack_checked_on_several_threads_names_each_bad_file(seeded_site, tmp_path):
+    site = seeded_site
+    tickets = [p.ticket for p in site.people[:40]]
+    path = tmp_path / "photos.zip"
+    bad = {tickets[3]: "damaged", tickets[17]: "too-small", tickets[31]: "not-image"}
+    with zipfile.ZipFile(path, "w") as pack:
+        for ticket in tickets:
+            data = {"damaged": lambda: synthetic_photo(ticket)[:1200], "too-small": lambda: _png((60, 60)),
+                    "not-image": lambda: b"%PDF-1.4 not a photo"}.get(bad.get(ticket), lambda: synthetic_photo(ticket))()
+            pack.writestr(f"{ticket}.jpg", data)
+    report = import_photos(site, [path])
+    assert sorted((p.ticket, p.code) for p in report.errors) == sorted(bad.items())
+    assert not has_photos(site)
+    fixed = tmp_path / "fixed.zip"
+    with zipfile.ZipFile(fixed, "w") as pack:
+        for ticket in tickets:
+            pack.writestr(f"{ticket}.jpg", synthetic_photo(ticket))
+    assert import_photos(site, [fixed]).imported and photo_counts(site)["with_photo"] == 40

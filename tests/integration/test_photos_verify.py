@@ -102,6 +102,17 @@ def test_a_purge_needs_the_pin_and_is_recorded(photo_site):
     assert verify(photo_site).ok  # the purge cleared what the log expects
 
 
+def test_the_chief_record_lists_photo_replacements_and_purges(photo_site):
+    from examops.services.chief_record import chief_record
+
+    ticket = photo_site.people[0].ticket
+    give_photos(photo_site, [photo_site.people[20].ticket])  # an addition: no PIN, not listed
+    give_photos(photo_site, [ticket], shade=33)  # a replacement: listed
+    purge_photos(photo_site, TEST_PIN, by="王总监", reason="exam over")
+    entries = [(e.kind, e.detail) for e in chief_record(photo_site).entries if e.kind.startswith("photos")]
+    assert entries == [(Kind.PHOTOS_IMPORTED, f"1: {ticket}"), (Kind.PHOTOS_PURGED, "7: exam over")]
+
+
 def test_a_purge_leaves_no_photo_bytes_in_the_sqlite_file(seeded_site, tmp_path):
     if not seeded_site.store.is_sqlite:
         pytest.skip("the file's pages are SQLite's")
@@ -123,7 +134,12 @@ def test_cli_import_json_status_and_purge(seeded_site, tmp_path, monkeypatch):
     assert json.loads(done.output)["added"] == 5
     status = json.loads(runner.invoke(main, ["--db", site.store.url, "status", "--json"]).output)
     assert status["photos"] == {"with_photo": 5, "without_photo": len(site.people) - 5, "not_in_roster": 0}
+    again = write_pack(tmp_path / "again", [site.people[0].ticket], shade=30)
+    refused = runner.invoke(main, ["--db", site.store.url, "photos", "import", str(again)])
+    assert refused.exit_code == 2 and "needs the chief proctor's PIN" in refused.output
     monkeypatch.setenv("EXAMOPS_PIN", TEST_PIN)
+    replaced = runner.invoke(main, ["--db", site.store.url, "photos", "import", str(again)])
+    assert replaced.exit_code == 0 and f"replaced: {site.people[0].ticket}" in replaced.output
     done = runner.invoke(main, ["--db", site.store.url, "photos", "purge", "--json"])
     assert done.exit_code == 0 and json.loads(done.output)["removed"] == 5
 
@@ -137,3 +153,20 @@ def test_cli_refusal_in_chinese_names_the_file(seeded_site, tmp_path, monkeypatc
     assert done.exit_code == 2
     assert "99999999999999.jpg" in done.output and "不是任何考生的准考证号或身份证号" in done.output
     assert not has_photos(site)
+
+
+def test_no_photo_travels_in_a_bundle_or_a_report(photo_site, tmp_path):
+    import gzip
+    import zipfile
+
+    from examops.services.bundles import export_bundle
+    from examops.services.report import build_report
+
+    photo = synthetic_photo(photo_site.people[0].ticket)
+    export_bundle(photo_site, tmp_path / "lane.bundle", everything=True)
+    carried = gzip.decompress((tmp_path / "lane.bundle").read_bytes())
+    assert b'"photos_imported"' in carried and photo[200:264] not in carried  # the digests travel, never a photo
+    build_report(photo_site, session_ids=["S1"], out=tmp_path / "S1.xlsx")
+    with zipfile.ZipFile(tmp_path / "S1.xlsx") as report:
+        assert not [n for n in report.namelist() if report.read(n).startswith(b"\xff\xd8\xff")]  # no JPEG at all
+        assert all(photo[200:264] not in report.read(n) for n in report.namelist())

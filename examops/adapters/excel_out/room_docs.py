@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 from pathlib import Path
+from typing import Mapping
 
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image
@@ -79,21 +80,33 @@ def session_line(paper: RoomPaper, lang: str = "zh") -> str:
     return words["session_line"].format(name=paper.session_name, id=paper.session_id, date=date, start=paper.start, end=paper.end)
 
 
-def room_workbook(paper: RoomPaper, *, lang: str = "zh") -> Workbook:
-    """The room's workbook laid out for A4: door list, sign-in sheet, seat labels."""
+def room_workbook(paper: RoomPaper, *, lang: str = "zh", photos: Mapping[str, bytes] | None = None) -> Workbook:
+    """The room's workbook laid out for A4: door list, sign-in sheet, seat labels.
+
+    With `photos` (ticket → print copy; the site has photos) a photo seat plan follows the door list and
+    the seat labels carry each candidate's photo.
+    """
     words = _words(lang)
     workbook = Workbook()
     door = workbook.active
     door.title = words["door"]
     _door_list(door, paper, lang)
+    if photos is not None:
+        from examops.adapters.excel_out.photo_docs import photo_seat_labels, photo_seat_plan
+
+        photo_seat_plan(workbook.create_sheet(words["photo_plan"]), paper, photos, lang)
     _sign_in_sheet(workbook.create_sheet(words["signin"]), paper, lang)
-    _seat_labels(workbook.create_sheet(words["labels"]), paper, lang)
+    if photos is not None:
+        photo_seat_labels(workbook.create_sheet(words["labels"]), paper, photos, lang)
+    else:
+        _seat_labels(workbook.create_sheet(words["labels"]), paper, lang)
     return workbook
 
 
-def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh", formats: tuple[str, ...] = ("xlsx",)) -> list[Path]:
+def write_room_workbook(paper: RoomPaper, out_dir: Path, *, lang: str = "zh", formats: tuple[str, ...] = ("xlsx",),
+                        photos: Mapping[str, bytes] | None = None) -> list[Path]:
     """Write the room's papers into `out_dir` as xlsx and/or PDF (atomically replacing earlier ones); their paths."""
-    workbook = room_workbook(paper, lang=lang)
+    workbook = room_workbook(paper, lang=lang, photos=photos)
     path = Path(out_dir) / workbook_name(paper, lang)
     written = []
     if "pdf" in formats:  # first: saving the workbook closes the images' buffers
