@@ -140,10 +140,10 @@ def main() -> None:
 
         results = [run("halfblock"), run("sixel")]
     print(f"\n{args.scans} scans on {args.candidates} candidates; Enter → first frame with the card and its photo drawn")
-    print(f"{'':12}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}{'peak RSS':>10}   card alone p50/p99")
+    print(f"{'':12}{'p50':>10}{'p95':>10}{'p99':>10}{'max':>10}{'peak RSS':>10}   card alone p50/p99")
     for result in results:
-        print(f"{result['method']:12}" + "".join(f"{result[k]:>6.1f} ms" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))
-              + f"{result['rss_mb']:>7.0f} MB   {result['card_p50_ms']:.1f} / {result['card_p99_ms']:.1f} ms")
+        print(f"{result['method']:12}" + "".join(f" {result[k]:>6.0f} ms" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms"))
+              + f"{result['rss_mb']:>7.0f} MB   {result['card_p50_ms']:.0f} / {result['card_p99_ms']:.0f} ms")
     print("\none photo prepared alone (decode, fit, encode; in the worker), 358×441 JPEG:")
     for name, cost in prepare_cost().items():
         print(f"  {name:18} median {cost['median_ms']:5.1f} ms  max {cost['max_ms']:5.1f} ms  {cost['size']:>7} characters")
