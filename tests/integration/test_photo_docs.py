@@ -116,3 +116,17 @@ def main_cli():
     from examops.cli import main
 
     return main
+
+
+def test_a_room_of_40_seats_continues_its_photo_seat_plan_on_a_second_page(tmp_path):
+    from examops.adapters.excel_out.room_docs import write_room_workbook
+    from examops.domain.papers import RoomPaper, SeatLine
+    from examops.sample_photos import synthetic_photo
+
+    seats = tuple(SeatLine(n, f"2115{n:010d}", f"考生{n}", "150203********0000") for n in range(1, 41))
+    paper = RoomPaper("考试", "考点", "S1", "试卷一", "2021-10-16", "08:30", "11:30", "B01", "备用考场一", "backup", seats)
+    photos = {line.ticket: print_copy(synthetic_photo(line.ticket)) for line in seats}
+    xlsx, pdf = write_room_workbook(paper, tmp_path, formats=("xlsx", "pdf"), photos=photos)
+    pages = [page for page in PdfReader(pdf).pages if "考场座次表" in page.extract_text()]
+    assert [len(page.images) for page in pages] == [30, 10]  # 6 × 5 a page, the title repeated on the next
+    assert len(openpyxl.load_workbook(xlsx)["考场座次表"].row_breaks.brk) == 1

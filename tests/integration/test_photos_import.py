@@ -231,3 +231,23 @@ def test_a_large_pack_checked_on_several_threads_names_each_bad_file(seeded_site
         for ticket in tickets:
             pack.writestr(f"{ticket}.jpg", synthetic_photo(ticket))
     assert import_photos(site, [fixed]).imported and photo_counts(site)["with_photo"] == 40
+
+
+class _WindowsZipInfo(zipfile.ZipInfo):
+    """An entry as a Chinese Windows zip tool writes it: the name in GBK, without the UTF-8 flag."""
+
+    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's name
+        return self.filename.encode("gb18030"), self.flag_bits & ~0x800
+
+
+def test_gbk_names_from_a_chinese_windows_zip_are_read_as_written(seeded_site, tmp_path):
+    site = seeded_site
+    ticket = site.people[0].ticket
+    path = tmp_path / "考点照片.zip"
+    with zipfile.ZipFile(path, "w") as pack:
+        pack.writestr(_WindowsZipInfo(f"照片/{ticket}.jpg"), synthetic_photo(ticket))
+        pack.writestr(_WindowsZipInfo("照片/张三.jpg"), synthetic_photo("x"))
+    with zipfile.ZipFile(path) as pack:
+        assert not any(info.flag_bits & 0x800 for info in pack.infolist())  # really written as GBK
+    report = import_photos(site, [path])
+    assert [(p.code, p.entry) for p in report.errors] == [("no-candidate", "照片/张三.jpg")]
