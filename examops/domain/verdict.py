@@ -104,6 +104,12 @@ class Verdict:
     first_via: str | None = None  # duplicate: how the first admission came (ticket/id_number at a gate; reallocation, approval… at the chief's desk)
     first_by: str | None = None  # duplicate: the chief who decided an admission made at the desk
 
+    @property
+    def mistyped_id(self) -> bool:
+        """An unknown scan shaped like an ID number whose check character fails: a slip of the keys, not a stranger."""
+        value = idnumber.clean(self.scanned)
+        return self.verdict == "unknown" and idnumber.looks_like_id(value) and idnumber.check_char(value[:17]) != value[17]
+
     def to_json(self, *, reveal_id: bool = False) -> dict:
         card = self.card
         out = {
@@ -132,6 +138,8 @@ class Verdict:
         if self.verdict == "duplicate":
             out.update(first_lane=self.first_lane, first_at=self.first_at, first_staff=self.first_staff,
                        first_via=self.first_via, first_by=self.first_by)
+        if self.mistyped_id:
+            out["typo"] = "id-check-character"
         if self.suggestions:
             out["suggestions"] = [
                 {"ticket": s.ticket, "name": s.name, "id_number": s.id_masked} for s in self.suggestions

@@ -10,7 +10,7 @@ from dataclasses import replace
 from examops.adapters.store import Connection
 from examops.adapters.store import gate_queries as q
 from examops.adapters.store.gate_queries import card_by, day_events, room_list
-from examops.domain import idnumber
+from examops.domain import idnumber, typos
 from examops.domain.scan import TICKET_RE
 from examops.domain.state import CandidateDay, fold_day
 from examops.domain.verdict import CandidateCard, Placement
@@ -59,33 +59,20 @@ def _search(conn: Connection, text: str, *, session: str | None, limit: int) -> 
     return cards[:limit]
 
 
-def _distance_at_most_one_edit_or_swap(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
-
-
-def near_matches(conn: Connection, value: str, *, session: str | None = None, limit: int = 5) -> list[CandidateCard]:
-    """Roster entries one typo away from an unknown ticket or ID (a digit wrong, two swapped, one missing)."""
+def near_matches(conn: Connection, value: str, *, session: str | None = None) -> list[CandidateCard]:
+    """Every roster entry one slip (two digits swapped, one wrong, one missing or extra) from an unknown ticket or
+    ID number, the likeliest first: a swap, then a wrong digit, then a length slip; by ticket within each."""
     if not value or not value[:1].isdigit():
         return []
-    if idnumber.looks_like_id(value):
-        found = [c for c in q.cards_by_id_tail(conn, value[-4:], session=session, limit=50)
-                 if _distance_at_most_one_edit_or_swap(c.id_number, value)]
-        if found:
-            return found[:limit]
-    # A typo sits in one half of the number, so the other half finds the candidates.
-    half = max(3, len(value) // 2)
-    found = q.cards_by_ticket_ends(conn, value[:half], value[-half:], session=session, limit=5000)
-    return [c for c in found if _distance_at_most_one_edit_or_swap(c.ticket, value)][:limit]
+    id_shaped = 17 <= len(value) <= 19  # an 18-character ID number, or one a slip longer or shorter
+    found = q.cards_by_values(conn, typos.neighbours(value, typos.DIGITS),
+                              typos.neighbours(value, typos.ID_CHARS) if id_shaped else (), session=session)
+
+    def slip(card: CandidateCard) -> typos.Typo:
+        kinds = [kind for kind in (typos.typo(value, card.ticket), typos.typo(value, card.id_number)) if kind is not None]
+        return min(kinds)
+
+    return sorted(found, key=lambda card: (slip(card), card.ticket))
 
 
 def candidate_day(conn: Connection, session: str, ticket: str) -> CandidateDay:

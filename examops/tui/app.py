@@ -10,6 +10,7 @@ import getpass
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
 
 from examops.domain.literal import shown
 from examops.domain.plan import UnknownSession
@@ -34,6 +35,8 @@ class ExamopsApp(App):
         Binding("ctrl+t", "review", "Review", id="app.review"),
         Binding("ctrl+b", "report", "Report", id="app.report"),
     ]
+    # A screen without its own breakpoints (every dialog) is "-short" below 32 lines: app.tcss makes dialogs compact.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
                  session_id: str | None = None, lang: str | None = None, confirm: str = "photo",
@@ -59,14 +62,32 @@ class ExamopsApp(App):
         self.session_id = session_id
         self.confirm = confirm
         self.photo_terminal = photo_terminal or PhotoTerminal()
+        self._held_toasts: list[tuple] = []
         self.title = _("examops site operations")
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,  # noqa: ANN001
                markup: bool = False) -> None:
-        """Toasts carry data (names, errors): never markup, controls written out."""
-        super().notify(shown(message, keep="\n"), title=shown(title), severity=severity, timeout=timeout, markup=False)
+        """Toasts carry data (names, errors): never markup, controls written out; held while a dialog wants input."""
+        toast = (shown(message, keep="\n"), shown(title), severity, timeout)
+        if isinstance(self.screen, ModalScreen):
+            self._held_toasts.append(toast)
+            return
+        self._toast(*toast)
+
+    def _toast(self, message: str, title: str, severity, timeout: float | None) -> None:  # noqa: ANN001
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        """A dialog opening clears the toasts over it; the screen under it, back on top, shows what came meanwhile."""
+        if isinstance(screen, ModalScreen):
+            self.clear_notifications()
+            return
+        held, self._held_toasts = self._held_toasts, []
+        for toast in held:
+            self._toast(*toast)
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.mode == "gate":
             self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id,
                                         confirm=self.confirm, photo_terminal=self.photo_terminal))

@@ -137,16 +137,22 @@ def search_cards(conn: Connection, query_text: str, name_text: str, *, by_ticket
     return _cards(rows, session)
 
 
-def cards_by_id_tail(conn: Connection, tail: str, *, session: str | None, limit: int) -> list[CandidateCard]:
-    rows = conn.execute(_card_query(session).where(C.c.id_tail == tail).limit(limit)).all()
-    return _cards(rows, session)
+_IN_CHUNK = 500  # values per IN (...): well inside every driver's parameter limit
 
 
-def cards_by_ticket_ends(conn: Connection, head: str, tail: str, *, session: str | None, limit: int) -> list[CandidateCard]:
-    """Candidates whose ticket starts with `head` or ends with `tail`."""
-    probe = or_(C.c.ticket.like(head + "%"), C.c.ticket.like("%" + tail))
-    rows = conn.execute(_card_query(session).where(probe).limit(limit)).all()
-    return _cards(rows, session)
+def cards_by_values(conn: Connection, tickets: Iterable[str], id_numbers: Iterable[str], *, session: str | None) -> list[CandidateCard]:
+    """Candidates whose ticket is one of `tickets` or whose ID number is one of `id_numbers`.
+
+    Two steps: the keys by equality on the two unique indexes, then the few cards found with their seats
+    (one join over hundreds of probe values lets PostgreSQL hash the whole seats table).
+    """
+    found: set[str] = set()
+    for column, values in ((C.c.ticket, sorted(set(tickets))), (C.c.id_number, sorted(set(id_numbers)))):
+        for start in range(0, len(values), _IN_CHUNK):
+            found.update(conn.execute(select(C.c.ticket).where(column.in_(values[start:start + _IN_CHUNK]))).scalars())
+    if not found:
+        return []
+    return _cards(conn.execute(_card_query(session).where(C.c.ticket.in_(sorted(found)))).all(), session)
 
 
 def day_events(conn: Connection, session: str, ticket: str) -> list[Event]:

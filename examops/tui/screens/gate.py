@@ -51,6 +51,7 @@ from examops.tui.messages import (
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate_confirm import ConfirmingGate
 from examops.tui.screens.roster import RosterScreen
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
@@ -70,7 +71,7 @@ LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes 
 UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
-class GateScreen(ConfirmingGate, Screen):
+class GateScreen(ConfirmingGate, WholeGlyphs, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
@@ -243,7 +244,7 @@ class GateScreen(ConfirmingGate, Screen):
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
         self._show_card(verdict.card, self._session_label(verdict.session), go)
-        self._set_detail(view.details)
+        self._set_detail(view.details, suggesting=bool(verdict.suggestions))
         if verdict.verdict == "not_recorded":
             self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
@@ -281,9 +282,8 @@ class GateScreen(ConfirmingGate, Screen):
         text, pending = " ".join(filter(None, (checking, self._waiting_note()))), self.query_one("#scan-pending", Static)
         pending.update(text, layout=bool(text) != bool(str(pending.content)))  # 80 columns: the width follows the text
 
-
-    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "") -> None:
-        self.query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
+    def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
+        self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
 
     # -- the scan field ------------------------------------------------
     @on(ScanField.Scanned, "#scan")

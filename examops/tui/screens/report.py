@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,6 +37,7 @@ from examops.tui.messages import (
     ReportBuildProgressed,
     ReportBuilt,
 )
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_forms import FieldsForm, FormField
@@ -44,6 +45,7 @@ from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
 
 REFRESH_EVERY_S = 3.0
 ROOM_COLUMNS = ("expected", "present", "absent")
+QR_INFO_COLUMNS = 48  # #built-info's 44 columns, the frame's border and padding (report.tcss)
 QR_GLYPHS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
@@ -73,7 +75,7 @@ def qr_blocks(payload: str) -> str:
     return "\n".join("".join(QR_GLYPHS[pair] for pair in zip(top, bottom)) for top, bottom in zip(matrix[::2], matrix[1::2]))
 
 
-class ReportQRCode(ModalScreen[None]):
+class ReportQRCode(WholeGlyphs, ModalScreen[None]):
     """The built report: its file, fingerprint and digest, and its QR code, dark on light."""
 
     BINDINGS = [Binding("escape,enter", "close", "Close", id="built.close")]
@@ -89,18 +91,31 @@ class ReportQRCode(ModalScreen[None]):
             yield Static(Text(built.qr_blocks, style="#000000 on #ffffff", no_wrap=True), id="built-qr")
             with Vertical(id="built-info"):
                 yield Label(Text(_("Bureau report written (signed)"), style="bold"), id="built-title")
+                width, height = self._qr_size()
+                yield Static(_("The QR code needs a terminal of {width}×{height} or larger; it is printed on the report's signature sheet")
+                             .format(width=width, height=height), id="built-qr-note", classes="built-line")
                 yield Static(_('File') + f'\n{built.out}', classes="built-line")
                 yield Static(_('Key fingerprint') + f'\n{built.fingerprint}', classes="built-line")
                 yield Static(_('Figures digest') + f'\n{built.figures_sha256}', classes="built-line")
                 yield Static(_("Check it: examops report verify FILE.xlsx"), classes="built-line")
-                yield Static(_("The QR code is the one on the report's signature sheet"), classes="built-line")
+                yield Static(_("The QR code is the one on the report's signature sheet"), id="built-qr-same", classes="built-line")
                 yield Label(_("Enter / Esc close"), classes="modal-hint")
+
+    def _qr_size(self) -> tuple[int, int]:
+        """The terminal size the code and the words beside it need: the code's cells, the words' column, the frame."""
+        lines = self.built.qr_blocks.splitlines() or [""]
+        return max(len(line) for line in lines) + QR_INFO_COLUMNS, len(lines) + 2
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A code cut at the terminal's edge does not scan: on a small terminal the words say where to find it."""
+        width, height = self._qr_size()
+        self.set_class(event.size.width < width or event.size.height < height, "-no-qr")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class ReportScreen(ChiefLock, Screen):
+class ReportScreen(WholeGlyphs, ChiefLock, Screen):
     """Figures, arrivals, rooms and the verdict, refreshed every few seconds; B builds the signed workbook."""
 
     BINDINGS = [

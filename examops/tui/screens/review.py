@@ -25,6 +25,7 @@ from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
 from examops.tui.photo_terminal import PhotoTerminal
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.pin_modal import PinModal
@@ -38,7 +39,7 @@ from examops.tui.words import REVIEW_DONE, REVIEW_PURPOSE
 REFRESH_EVERY_S = 3.0
 
 
-class ReviewScreen(ChiefLock, SeatingActions, Screen):
+class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     """Cases, filters, detail and alarms; every decision asks for the chief proctor's PIN."""
 
     BINDINGS = [

@@ -21,13 +21,14 @@ from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.words import CARD, ROSTER_KIND, SEX
 
 RESULT_LIMIT = 50
 
 
-class RosterScreen(Screen):
+class RosterScreen(WholeGlyphs, Screen):
     """Rooms and a search box; Esc (or F11) goes back to the lane when there is one."""
 
     BINDINGS = [

@@ -18,6 +18,8 @@ from textual.widgets.option_list import Option
 from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
 from examops.i18n import _, word
 from examops.tui.i18n import code_label, evidence_label
+from examops.tui.wide_glyphs import WholeGlyphs
+from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import Label, OptionList, Static
 from examops.tui.words import ACTION
 
@@ -34,10 +36,10 @@ class ExceptionFilled:
     evidence: dict[str, str] = field(default_factory=dict)
 
 
-class ExceptionForm(ModalScreen[ExceptionFilled | None]):
+class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
     """The evidence fields of one outcome code; required fields and readings are checked here."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), *FOCUS_KEYS]
 
     def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date) -> None:
         super().__init__()
@@ -100,7 +102,7 @@ class ExceptionForm(ModalScreen[ExceptionFilled | None]):
         widget.focus()
 
 
-class CodePicker(ModalScreen[OutcomeCode | None]):
+class CodePicker(WholeGlyphs, ModalScreen[OutcomeCode | None]):
     """Every code of the policy with its key; Enter or the code's digit picks one."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]

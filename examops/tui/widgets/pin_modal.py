@@ -12,10 +12,11 @@ from textual.widgets import Input
 
 from examops.i18n import _
 from examops.tui.i18n import localize_bindings
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, Static
 
 
-class PinModal(ModalScreen[str | None]):
+class PinModal(WholeGlyphs, ModalScreen[str | None]):
     """Returns the PIN as typed (the service checks it), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pin.cancel")]

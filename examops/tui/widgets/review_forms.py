@@ -16,6 +16,8 @@ from textual.widgets import Input, Select
 from examops.domain.reallocation import AllocationPlan
 from examops.i18n import _, pgettext, word
 from examops.tui.i18n import localize_bindings
+from examops.tui.wide_glyphs import WholeGlyphs
+from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.words import REVIEW_FORM, REVIEW_PREVIEW, ROSTER_KIND
 
@@ -33,12 +35,13 @@ class FormField:
     """Returns what is wrong with a value, in words, or None."""
 
 
-class FieldsForm(ModalScreen[dict[str, str] | None]):
+class FieldsForm(WholeGlyphs, ModalScreen[dict[str, str] | None]):
     """A title and a few fields; Enter submits once the required ones are filled, Esc cancels."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="fields.cancel"),
         Binding("ctrl+s", "submit", "Submit", id="fields.submit"),
+        *FOCUS_KEYS,
     ]
 
     def __init__(self, title: str, fields: Sequence[FormField], subtitle: str = "") -> None:
@@ -93,7 +96,7 @@ class FieldsForm(ModalScreen[dict[str, str] | None]):
         self.dismiss(values)
 
 
-class ReallocationPreview(ModalScreen[str | None]):
+class ReallocationPreview(WholeGlyphs, ModalScreen[str | None]):
     """Who would move where; Enter confirms ("confirm"), N opens a room ("add_room"), Esc cancels."""
 
     BINDINGS = [

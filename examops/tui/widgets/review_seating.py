@@ -7,6 +7,9 @@ screen, dialogs run in async workers and service calls in thread workers.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from textual import work
 
 from examops import locations
@@ -101,5 +104,15 @@ class SeatingActions:
 
     def on_documents_written(self, message: DocumentsWritten) -> None:
         self.busy = None
-        shown = "\n".join(message.files[:8]) + ("\n…" if len(message.files) > 8 else "")
-        self.notify(_("Room documents written ({count} file(s)) in {out}").format(count=len(message.files), out=message.out) + "\n" + shown, timeout=15)
+        # One short line: the folder says where they are; listing every file would fill the screen.
+        self.notify(_("{count} room documents written to {out}").format(count=len(message.files), out=_short_path(message.out)), timeout=10)
+
+
+def _short_path(path: str) -> str:
+    """A folder as short as it can be said: relative to the working directory, or under ~."""
+    folder = Path(path).expanduser().absolute()
+    for base, shown in ((Path.cwd(), ""), (Path.home(), "~")):
+        if folder == base or base in folder.parents:
+            relative = str(folder.relative_to(base))
+            return os.path.join(shown, relative) if shown else relative
+    return str(folder)

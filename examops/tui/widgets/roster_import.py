@@ -22,13 +22,14 @@ from examops.i18n import _, word
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, Static
 from examops.tui.words import IMPORT_STAGE
 
 STAGES = ("read", "check", "write")
 
 
-class RosterImportModal(ModalScreen["object | None"]):
+class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
     """Returns the ImportReport once the service has answered (imported or refused), None if cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]

@@ -18,6 +18,7 @@ from examops.i18n import _, word
 from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.messages import CandidatesFound, SearchFailed
+from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, OptionList, Static
 from examops.tui.words import SEX, STATE, VIA
 
@@ -37,7 +38,7 @@ def card_line(card: CandidateCard) -> Text:
     return text
 
 
-class SearchModal(ModalScreen[CandidateCard | None]):
+class SearchModal(WholeGlyphs, ModalScreen[CandidateCard | None]):
     """Type to search (a thread worker, newest query wins); Enter or a click picks a candidate."""
 
     BINDINGS = [

@@ -16,6 +16,7 @@ from examops.tui.i18n import code_label
 from examops.tui.widgets.plain import Static
 from examops.tui.words import ACTION, VERDICT, VIA, WINDOW
 
+SUGGESTIONS_SHOWN = 6  # what the detail lines hold at 80×24 with the card put away (gate.tcss, -suggesting)
 STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
           "unknown", "wrong_session", "invalid", "not_recorded", "to_confirm")
 # Verdicts that borrow another's colour: outside the window is grey like a wrong session; an arrival is green.
@@ -68,9 +69,14 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         details = (_("Possible impersonation — call the chief proctor now"),) + _not_logged(verdict)
         return VerdictView(kind, title, first, details, flash=True)
     if kind == "unknown":
-        lines = [_("Near matches (check and rescan, or Ctrl+F to search):") if verdict.suggestions else _("No near match: check the ticket or press Ctrl+F to search")]
-        lines += [f'  {s.ticket}  {s.name}  {s.id_masked}  ' + _('Room') + f" {s.room or '-'} " + _('Seat') + f" {s.seat or '-'}"
-                  for s in verdict.suggestions]
+        lines = [_("The ID number's check character is wrong: one digit is mistyped")] if verdict.mistyped_id else []
+        lines += [_("Near matches (check and rescan, or Ctrl+F to search):") if verdict.suggestions else _("No near match: check the ticket or press Ctrl+F to search")]
+        # One short line each, the likeliest first: the ID (masked) when an ID was typed, else the ticket.
+        by_id = idnumber.looks_like_id(idnumber.clean(verdict.scanned))
+        lines += [f'  {s.id_masked if by_id else s.ticket}  {s.name}  ' + _('Room') + f" {s.room or '-'} " + _('Seat') + f" {s.seat or '-'}"
+                  for s in verdict.suggestions[:SUGGESTIONS_SHOWN]]
+        if len(verdict.suggestions) > SUGGESTIONS_SHOWN:
+            lines.append("  " + _("… {count} more one slip away: check the number and rescan").format(count=len(verdict.suggestions) - SUGGESTIONS_SHOWN))
         return VerdictView(kind, title, _("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),
                            tuple(lines) + _not_logged(verdict))
     if kind == "wrong_session":

@@ -1,0 +1,21 @@
+"""Tab and Shift+Tab in a form move the focus in the order the keys came, however fast they come.
+
+An input method hands the terminal a whole Chinese word at once, and a quick hand
+presses Tab right after; the terminal delivers the word, the Tab and the next word
+in one read. Textual sends each key to the focused field, and Tab's own binding
+runs only once the key has bubbled back up to the app, by when the next word has
+already been sent to the same field ("省督导组 赵组长电话批准"). As priority bindings,
+Tab and Shift+Tab are taken by the app as each arrives, before the next key is
+sent on: the keys before the Tab still reach the field they were typed into, the
+ones after it reach the next field. Enter needs nothing: it ends the form, and
+the keys before it are in their fields by the time its binding runs.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+FOCUS_KEYS = [
+    Binding("tab", "app.focus_next", show=False, priority=True),
+    Binding("shift+tab", "app.focus_previous", show=False, priority=True),
+]
