@@ -215,7 +215,8 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
 
     @on(DataTable.RowHighlighted, "#review-alarms")
     def _alarm_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_alarm(str(event.row_key.value) if event.row_key else None)
+        if self.focused is event.data_table:  # a refill highlights its first row too: the chief may be on a case
+            self._show_alarm(str(event.row_key.value) if event.row_key else None)
 
     def _show_alarm(self, event_id: str | None) -> None:
         alarm = next((a for a in self.alarms if a.get("event_id") == event_id), None)
