@@ -202,8 +202,8 @@ async def part_naive(db: str, n: int, scans: int) -> dict:
     return {"ready_s": ready, **_percentiles(latencies), "rss_mb": peak_rss_mb()}
 
 
-def part_start(db: str, runs: int = 5) -> dict:
-    """`examops gate` on a pty: process start → the first frame that shows the lane."""
+def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool = False) -> dict:
+    """`examops gate` on a pty: process start → the first frame that shows the lane (`src`: an old checkout's code)."""
     import fcntl
     import pty
     import select as select_module
@@ -212,13 +212,31 @@ def part_start(db: str, runs: int = 5) -> dict:
 
     env = {**os.environ, "EXAMOPS_DB": db, "EXAMOPS_CLOCK": CLOCK, "EXAMOPS_LANG": "en", "TERM": "xterm-256color",
            "COLUMNS": "120", "LINES": "40"}
-    exe = str(Path(sys.executable).with_name("examops"))
+    argv = [str(Path(sys.executable).with_name("examops"))]
+    if src:
+        env["PYTHONPATH"] = src
+        argv = [sys.executable, "-m", "examops"]
+    throttle = False
+    if old_laptop:
+        from bench.old_laptop import prefix
+
+        before, throttle = prefix()
+        argv = [*before, *argv]
+    import shutil
+
+    exe = shutil.which(argv[0]) or argv[0]
     times = []
     for _ in range(runs):
         pid, fd = pty.fork()
         if pid == 0:
-            os.execve(exe, [exe, "gate", "--lane", "START", "--staff", "bench"], env)
+            if src:
+                os.chdir(src)  # `python -m` puts the working directory first on the path
+            os.execve(exe, [*argv, "gate", "--lane", "START", "--staff", "bench"], env)
         started = time.perf_counter()
+        if throttle:
+            from bench.old_laptop import Throttle
+
+            throttler = Throttle(pid)
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         seen, output = None, b""
         while seen is None and time.perf_counter() - started < 20:
@@ -239,6 +257,8 @@ def part_start(db: str, runs: int = 5) -> dict:
                     break
             except OSError:
                 break
+        if throttle:
+            throttler.stop()
         os.waitpid(pid, 0)
         os.close(fd)
         if seen is None:
@@ -299,12 +319,31 @@ def open_cost(db: str) -> dict:
     return {"with_check_ms": costs[True], "without_check_ms": costs[False]}
 
 
+def print_start_rows(run, args) -> None:  # noqa: ANN001
+    """Issue 15's row: `examops gate` start → first frame, this code beside the baseline (runs interleaved)."""
+    profiles = [False, True] if args.old_laptop else [False]
+    for old_laptop in profiles:
+        flag = ("--old-laptop",) if old_laptop else ()
+        here, there = [], []
+        for _ in range(2):  # interleaved: the machine's load falls on both alike
+            here.append(run("start", *flag)["median_s"])
+            if args.src:
+                there.append(run("start", "--src", args.src, *flag)["median_s"])
+        title = "old laptop (1 core, 50 %)" if old_laptop else "this machine"
+        baseline = f"{statistics.median(there) * 1000:.0f} ms (--src, same run)" if there else "690 ms (issue 15)"
+        print(f"issue 15, {title}: `examops gate` start → first frame  this code {statistics.median(here) * 1000:.0f} ms"
+              f"   baseline {baseline}   target <= 500 ms", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=50_000)
     parser.add_argument("--scans", type=int, default=300)
     parser.add_argument("--part", choices=("gate", "paced", "naive", "start"))
     parser.add_argument("--db")
+    parser.add_argument("--src", help="an old checkout whose `examops gate` start-up is timed beside this one's")
+    parser.add_argument("--old-laptop", action="store_true", help="time the start-up on one core at 50 %% too")
+    parser.add_argument("--start-only", action="store_true", help="only the start-up rows (issue 15)")
     args = parser.parse_args()
     os.environ["EXAMOPS_CLOCK"] = CLOCK
     if args.part in ("gate", "paced"):
@@ -314,7 +353,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(part_naive(args.db, args.candidates, args.scans))))
         return
     if args.part == "start":
-        print(json.dumps(part_start(args.db)))
+        print(json.dumps(part_start(args.db, src=args.src, old_laptop=args.old_laptop)))
         return
 
     with tempfile.TemporaryDirectory(prefix="examops-bench-") as tmp:
@@ -324,11 +363,14 @@ def main() -> None:
         write_tickets(Path(db).with_suffix(".tickets.json"), args.candidates, args.scans)
         opening = open_cost(db)
 
-        def run(part: str) -> dict:
+        def run(part: str, *extra: str) -> dict:
             out = subprocess.run([sys.executable, __file__, "--part", part, "--db", db, "--candidates", str(args.candidates),
-                                  "--scans", str(args.scans)], capture_output=True, text=True, check=True)
+                                  "--scans", str(args.scans), *extra], capture_output=True, text=True, check=True)
             return json.loads(out.stdout.strip().splitlines()[-1])
 
+        print_start_rows(run, args)
+        if args.start_only:
+            return
         start = run("start")
         gate = run("gate")
         paced = run("paced")

@@ -50,7 +50,7 @@ LANES = 12
 BATCH = 5_000
 ATTENDANCE = 0.9
 TARGET_S = 5.0
-PIN = "4321"
+PIN = "5183"  # not a guessable PIN: init refuses those
 LAUNCH = [str(Path(sys.executable).parent / "examops")]
 
 
@@ -207,7 +207,7 @@ def run_store(name: str, url: str, people: list[sample.Person], args, env: dict)
           f"for all admissions through the gate service)", flush=True)
     workdir = Path(env["EXAMOPS_HOME"])
     out = workdir / f"{name}.xlsx"
-    report_s, done = timed([*LAUNCH, "--db", url, "report", "--all", "--out", str(out), "--json"], env)
+    report_s, done = timed([*LAUNCH, "--db", url, "report", "--all", "--out", str(out), "--json"], {**env, "EXAMOPS_PIN": PIN})
     if done.returncode != 0:
         raise SystemExit(f"report failed: {done.stderr}")
     result = json.loads(done.stdout)

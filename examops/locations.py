@@ -50,6 +50,11 @@ def device_key_path(store_id: str) -> Path:
     return home() / "keys" / f"{store_id}.ed25519.pem"
 
 
+def site_key_path(store_id: str) -> Path:
+    """The site's report key, on the chief's desk only, sealed under the PIN (owner-only, next to the device key)."""
+    return home() / "keys" / f"{store_id}.site-report-key.json"
+
+
 def witness_path(store_id: str) -> Path:
     """The heads of every device chain this laptop wrote or saw in one site's store (next to its key)."""
     return home() / "keys" / f"{store_id}.heads.jsonl"

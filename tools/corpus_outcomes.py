@@ -50,7 +50,12 @@ def _judge(path: str) -> tuple[str, str]:
         parsed = parse_rosters([(Path(path).name, content.sheets)], today=dt.date(2021, 10, 16))
         errors = [p for p in parsed.problems if p.severity == "error"]
         if errors:
-            return "rows-refused", f"{len(errors)} errors; first: {errors[0].message}"
+            try:
+                from examops.i18n.roster_words import localised
+            except ImportError:  # an importer older than translated roster problems
+                localised = lambda problem, lang: problem  # noqa: E731
+            first = localised(errors[0], "zh_CN")
+            return "rows-refused", f"{len(errors)} errors; first: {first.message} — {first.fix}"
         return "imported", f"{len({e.ticket for e in parsed.entries})} candidates"
     except MemoryError:
         return "memory", "MemoryError under the address-space limit"

@@ -1,6 +1,6 @@
 """Make small rosters with real producers (LibreOffice headless) from one examops-generated roster.
 
-    python tools/make_real_producer_fixtures.py tests/fixtures/real_producers
+    python tools/make_real_producer_fixtures.py tests/fixtures/real_producers   # and tests/fixtures/header_faults
 
 The same function makes them at test time (tests/integration/test_real_producers.py) where ``soffice`` exists (tests skip
 where it does not). Every file holds the 12 candidates of
@@ -71,6 +71,29 @@ def strict_from(transitional: Path, target: Path) -> Path:
     return target
 
 
+MISSPELT_HEADERS = {"准考证号": "准考政号", "身份证号": "身份正号", "座位号": "坐位"}  # typed by a hurried clerk
+
+
+def header_faults(folder: Path, soffice: str) -> dict[str, Path]:
+    """Two rosters a clerk gets wrong, saved by LibreOffice: a misspelt header row (.xls), and none at all (.xlsx)."""
+    import openpyxl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    with tempfile.TemporaryDirectory() as work:
+        source = examops_roster(Path(work) / "examops.xlsx")
+        book = openpyxl.load_workbook(source)
+        sheet = book.active
+        for cell in sheet[2]:
+            cell.value = MISSPELT_HEADERS.get(cell.value, cell.value)
+        book.save(Path(work) / "misspelt.xlsx")
+        made["misspelt-header.xls"] = convert(soffice, Path(work) / "misspelt.xlsx", folder / "misspelt-header.xls", CONVERSIONS["libreoffice.xls"])
+        sheet.delete_rows(2)
+        book.save(Path(work) / "no-header.xlsx")
+        made["no-header.xlsx"] = convert(soffice, Path(work) / "no-header.xlsx", folder / "no-header.xlsx", CONVERSIONS["libreoffice.xlsx"])
+    return made
+
+
 def make_all(folder: Path, soffice: str) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     source = examops_roster(folder / "examops.xlsx")
@@ -85,5 +108,7 @@ def make_all(folder: Path, soffice: str) -> dict[str, Path]:
 
 if __name__ == "__main__":
     soffice = shutil.which("soffice") or sys.exit("soffice not found: apt-get install libreoffice-calc-nogui")
-    for name, path in make_all(Path(sys.argv[1]), soffice).items():
+    made = make_all(Path(sys.argv[1]), soffice)
+    made.update(header_faults(Path(sys.argv[1]).parent / "header_faults", soffice))
+    for name, path in made.items():
         print(f"{name}: {path.stat().st_size} bytes")

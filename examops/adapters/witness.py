@@ -13,10 +13,12 @@ import os
 from pathlib import Path
 from typing import Mapping
 
+from examops.domain.said import N_, Said, said
+
 Heads = dict[str, tuple[int, str]]
 
 
-def read_heads(path: Path) -> tuple[Heads, str | None]:
+def read_heads(path: Path) -> tuple[Heads, Said | None]:
     """The heads this laptop witnessed, and a reason if the file is there but cannot be read.
 
     The file is JSON lines, one head per line, appended after each commit: a
@@ -28,7 +30,7 @@ def read_heads(path: Path) -> tuple[Heads, str | None]:
     except FileNotFoundError:
         return heads, None
     except OSError as exc:
-        return heads, f"the witness file {path} cannot be read ({exc.strerror})"
+        return heads, said(N_("the witness file {path} cannot be read ({error})"), path=path, error=exc.strerror)
     for number, line in enumerate(text.splitlines(), start=1):
         try:
             device, seq, hash_ = json.loads(line)
@@ -36,7 +38,8 @@ def read_heads(path: Path) -> tuple[Heads, str | None]:
         except (ValueError, TypeError):
             if number == len(text.splitlines()) and not text.endswith("\n"):
                 continue  # a line cut by a crash mid-write
-            return heads, f"the witness file {path}, line {number}, cannot be read: it was damaged or altered"
+            return heads, said(N_("the witness file {path}, line {number}, cannot be read: it was damaged or altered"),
+                               path=path, number=number)
         if device not in heads or seq > heads[device][0]:
             heads[device] = (seq, str(hash_))
     return heads, None

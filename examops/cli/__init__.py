@@ -19,16 +19,22 @@ class ExamopsGroup(click.Group):
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         from examops.domain.plan import UnknownSession
+        from examops.services.ledger import SessionClosed
         from examops.services.site import SiteError, StoreError
 
         try:
             return super().invoke(ctx)
+        except SessionClosed as exc:
+            site = (ctx.obj or {}).get("site")
+            at = site.clock.shown(exc.closed_at, date=True) if site is not None else exc.closed_at
+            raise Failure(f"NOT RECORDED: session {exc.session} was closed by {exc.by} at {at}: "
+                          "a later record needs an override with a reason (--override REASON)") from None
         except StoreError as exc:
             raise Failure(f"NOT RECORDED: {exc}") from None
         except UnknownSession as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
         except SiteError as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
 
 
 @click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -6,7 +6,7 @@ import getpass
 
 import click
 
-from examops.cli.common import Failure, chief_pin, emit, open_site
+from examops.cli.common import Failure, chief_pin, emit, literal, open_site
 
 KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
 
@@ -31,7 +31,7 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
         event = record_incident(site, session=session_id, room=room, kind=kind, note=note, by=by or getpass.getuser(),
                                 ticket=ticket, severity=severity)
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     data = {"id": event.id, "session": event.session, "ticket": event.ticket, "at": event.at, **event.payload}
     emit(data, as_json, f"incident {event.id[:8]} recorded: {session_id} room {room} {data['kind']} ({severity})")
 
@@ -51,8 +51,8 @@ def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
     try:
         event, left = close_session(site, session=session_id, by=by, pin=chief_pin(), reason=reason)
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
-    human = f"session {session_id} closed by {by} at {site.clock.local():%H:%M}"
+        raise Failure(exc) from None
+    human = f"session {session_id} closed by {literal(by)} at {site.clock.shown(event.at, date=True)}"
     human += "".join(f"\n  still open: {line}" for line in left)
     emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": left}, as_json, human)
 
@@ -71,7 +71,7 @@ def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
     try:
         stored = void_event(site, event_id, reason=reason, by=by, pin=chief_pin())
     except CorrectionRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")
 
 
@@ -81,7 +81,7 @@ def alarm() -> None:
 
 
 @alarm.command("resolve")
-@click.argument("event_id")
+@click.argument("event_id", metavar="TICKET|EVENT")
 @click.option("--as", "resolution", type=click.Choice(["double_read", "rescan", "incident"]), required=True,
               help="double_read: the scanner read twice; rescan: staff scanned again by mistake; incident: a real one.")
 @click.option("--note", required=True, help="What was found.")
@@ -89,7 +89,8 @@ def alarm() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa: ANN001
-    """Record the chief's finding on an alarm (chief proctor's PIN)."""
+    """Record the chief's finding on an alarm, named by its event id (or the start of it) or by the candidate's ticket
+    when that candidate has one open alarm (chief proctor's PIN)."""
     from examops.services.incidents import resolve_alarm
     from examops.services.review import ReviewRefused
 
@@ -97,7 +98,7 @@ def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa
     try:
         event = resolve_alarm(site, event_id, resolution=resolution, note=note, by=by, pin=chief_pin())
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit({"id": event.id, "session": event.session, "ticket": event.ticket, **event.payload}, as_json,
          f"alarm {event.payload['target'][:8]} ({event.ticket}) resolved as {resolution} by {by}")
 

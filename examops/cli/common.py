@@ -22,6 +22,11 @@ class Failure(click.ClickException):
 
     exit_code = EXIT_BAD_INPUT
 
+    def __init__(self, message: object) -> None:
+        from examops.i18n import spoken
+
+        super().__init__(spoken(message))  # a Said, or an exception carrying one, in the site's language
+
     def show(self, file=None) -> None:  # noqa: ANN001
         say(f"examops: {self.format_message()}", err=True)
 
@@ -116,15 +121,23 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
     try:
         site = Site.open(ctx.obj.get("db"), check=check)
     except (StoreError, SiteError, PlanError) as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
+    ctx.obj["site"] = site  # the group words store refusals in this site's time
     reason = ctx.obj.get("override")
     if reason:
         try:
             site.grant_override(reason, chief_pin(), who=os.environ.get("USER", ""))
         except SiteError as exc:
             site.close()
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
     return site
+
+
+def speak_site_language(site) -> None:  # noqa: ANN001 - a Site
+    """EXAMOPS_LANG, else the site plan's language, else the locale: for verify, device and bundle messages."""
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language(None, site.plan.language))
 
 
 def require_session(site, session_id: str | None) -> None:  # noqa: ANN001 - a Site

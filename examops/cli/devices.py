@@ -6,7 +6,8 @@ import getpass
 
 import click
 
-from examops.cli.common import Failure, chief_pin, emit, open_site
+from examops.cli.common import Failure, chief_pin, emit, open_site, say, speak_site_language
+from examops.i18n import _
 
 
 @click.group()
@@ -21,8 +22,11 @@ def key_command(ctx: click.Context, as_json: bool) -> None:
     """This laptop's public key for the site: give it to the chief to enrol (`examops device enrol`)."""
     from examops.services.devices import this_laptop_identity
 
-    info = this_laptop_identity(open_site(ctx, check=False))
-    emit(info, as_json, f"{info['laptop']}  {info['public_key']}  ({info['fingerprint']})")
+    site = open_site(ctx, check=False)
+    speak_site_language(site)
+    info = this_laptop_identity(site)
+    emit(info, as_json, _("{laptop}  {key}  ({fingerprint}): give this line to the chief proctor to enrol").format(
+        laptop=info["laptop"], key=info["public_key"], fingerprint=info["fingerprint"]))
 
 
 @device.command("enrol")
@@ -36,14 +40,15 @@ def enrol_command(ctx: click.Context, public_key: str, laptop: str, by: str | No
     from examops.services.site import SiteError
 
     site = open_site(ctx)
+    speak_site_language(site)
     who = by or getpass.getuser()
     if not site.check_pin(chief_pin(), who=who, purpose="enrol a device"):
-        raise Failure("wrong PIN: nothing enrolled")
+        raise Failure(_("wrong PIN: nothing enrolled (the attempt is logged)"))
     try:
         enrol(site, public_key, laptop, by=who)
     except SiteError as exc:
-        raise Failure(str(exc)) from None
-    click.echo(f"enrolled {laptop}")
+        raise Failure(exc) from None
+    say(_("enrolled {laptop}: its events now count as signed").format(laptop=laptop))
 
 
 @device.command("revoke")
@@ -57,14 +62,15 @@ def revoke_command(ctx: click.Context, public_key: str, reason: str, by: str | N
     from examops.services.site import SiteError
 
     site = open_site(ctx)
+    speak_site_language(site)
     who = by or getpass.getuser()
     if not site.check_pin(chief_pin(), who=who, purpose="revoke a device"):
-        raise Failure("wrong PIN: nothing revoked")
+        raise Failure(_("wrong PIN: nothing revoked (the attempt is logged)"))
     try:
         revoke(site, public_key, reason=reason, by=who)
     except SiteError as exc:
-        raise Failure(str(exc)) from None
-    click.echo("revoked")
+        raise Failure(exc) from None
+    say(_("revoked: that key signs nothing from now on"))
 
 
 COMMANDS = (device,)

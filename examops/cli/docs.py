@@ -34,7 +34,7 @@ def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -
         try:
             result = write_site_forms(site, session_id, out_dir, lang=lang.lower(), fmt=fmt)
         except DocumentsRefused as exc:
-            raise Failure(str(exc)) from None
+            raise Failure(exc) from None
         except OSError as exc:
             raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
         emit(result, as_json, f"{result['misconduct_reports']} misconduct report(s) → {', '.join(result['files'])}")
@@ -42,7 +42,7 @@ def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -
     try:
         result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower(), fmt=fmt, photos=photos)
     except DocumentsRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     except OSError as exc:
         raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
     lines = [f"{r['room']} {r['name']} ({r['kind']}): {r['candidates']} candidate(s) → {', '.join(r['files'])}"

@@ -30,7 +30,7 @@ def exit_command(ctx, ticket, reason, temporary, by, session_id, lane, as_json) 
     try:
         done = record_exit(site, ticket, session=session.id, reason=reason, final=not temporary, by=by, lane=lane)
     except ExitRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     how = "left for good (no re-entry)" if done.final else "left for a while (re-checked at the gate on return)"
     emit({"ticket": done.ticket, "name": done.name, "session": done.session, "final": done.final, "reason": done.reason,
           "room": done.room, "seat": done.seat, "event_id": done.event.id, "at": done.event.at, "by": by}, as_json,

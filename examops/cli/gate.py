@@ -39,27 +39,37 @@ def _place(card) -> str:  # noqa: ANN001 - a CandidateCard
     return f"{where} ({literal(card.placement.describe())})" if card.placement and card.placement.moved else where
 
 
-def _first_admission(verdict) -> str:  # noqa: ANN001
+def _first_admission(verdict, clock) -> str:  # noqa: ANN001 - a Verdict, a Clock
+    first_at = clock.shown(verdict.first_at) if verdict.first_at else "-"
     if verdict.first_lane is None and verdict.first_via:
-        return f" first admitted at the chief's desk ({literal(verdict.first_via)}) by {literal(verdict.first_by)} at {literal(verdict.first_at)}"
-    return (f" first at {literal(verdict.first_at)} on lane {literal(verdict.first_lane)}"
-            f" by {literal(verdict.first_staff)}")
+        return f" first admitted at the chief's desk ({literal(verdict.first_via)}) by {literal(verdict.first_by)} at {first_at}"
+    return f" first at {first_at} on lane {literal(verdict.first_lane)} by {literal(verdict.first_staff)}"
 
 
-def _human(verdict) -> str:  # noqa: ANN001
+VERDICT_WORDS = {"not_recorded": "NOT RECORDED", "session_closed": "SESSION CLOSED", "outside_window": "OUTSIDE THE ENTRY WINDOW",
+                 "wrong_session": "WRONG SESSION", "no_reentry": "NO RE-ENTRY"}
+UNRECORDED_BY_NATURE = ("invalid", "not_recorded", "session_closed")
+"""Verdicts that say themselves that nothing was written: no second "NOT RECORDED" after them."""
+
+
+def _human(verdict, clock, scanned: str) -> str:  # noqa: ANN001 - a Verdict, the site's Clock
+    """One line a person reads: the session, what happened, who, where to go, why; times in site time."""
     card = verdict.card
-    who = f"{literal(card.ticket)} {literal(card.name)} {_place(card)}" if card else literal(verdict.scanned)
+    who = f"{literal(card.ticket)} {literal(card.name)} {_place(card)}" if card else literal(verdict.scanned or scanned[:80])
     extra = f" [{literal(verdict.code)}/{literal(verdict.action)}]" if verdict.code else ""
     if verdict.verdict == "duplicate":
-        extra += _first_admission(verdict)
+        extra += _first_admission(verdict, clock)
     if verdict.go_room and verdict.go_kind in ("isolation", "backup"):
         extra += f" → go to {verdict.go_kind} room {literal(verdict.go_room)}" + (
             f" seat {verdict.go_seat}" if verdict.go_seat else "")
     elif verdict.verdict in ("arrived", "returned") and verdict.go_room:
         extra += f" → go to room {literal(verdict.go_room)} seat {literal(verdict.go_seat)}"
-    state = "" if verdict.recorded or verdict.verdict == "invalid" else " NOT RECORDED"
+    label = VERDICT_WORDS.get(verdict.verdict, verdict.verdict.replace("_", " ").upper())
+    said = verdict.verdict in UNRECORDED_BY_NATURE or "NOT RECORDED" in verdict.reason
+    state = "" if verdict.recorded or said else " NOT RECORDED"
+    at = f" at {clock.shown(verdict.at)}" if verdict.recorded and verdict.at else ""
     reason = f": {literal(verdict.reason)}" if verdict.reason else ""
-    return f"{verdict.verdict.upper()}{state} {who}{extra}{reason}"
+    return f"{literal(verdict.session)} {label}{state}{at} {who}{extra}{reason}"
 
 
 def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
@@ -165,7 +175,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         was_online = gate.online
         verdict = gate.check(code, session_id=session_id, outcome=outcome, evidence=_fields(fields))
         _went_offline(gate, was_online)
-        emit(verdict.to_json(), as_json, _human(verdict))
+        emit(verdict.to_json(), as_json, _human(verdict, site.clock, code))
         _finish_offline(gate, retry=False)
         if not verdict.recorded and verdict.verdict != "invalid":
             ctx.exit(EXIT_NOT_RECORDED)
@@ -179,7 +189,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         was_online = gate.online
         verdict = gate.check(scan, session_id=session_id, outcome=line_outcome or outcome, evidence=evidence)
         failures += not verdict.recorded and verdict.verdict != "invalid"
-        sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else shown_lines(_human(verdict))) + "\n")
+        sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else shown_lines(_human(verdict, site.clock, scan))) + "\n")
         sys.stdout.flush()
         _went_offline(gate, was_online)
     _finish_offline(gate, retry=True)

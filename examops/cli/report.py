@@ -6,9 +6,11 @@ because of one), 2 bad input.
 
 from __future__ import annotations
 
+import os
+
 import click
 
-from examops.cli.common import EXIT_NOT_VERIFIED, Failure, emit, open_site, require_session
+from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, literal, open_site, require_session
 
 
 def _refused():
@@ -35,9 +37,9 @@ def _figures_line(summary: dict) -> str:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # noqa: ANN001
-    """The signed session report for the bureau: examops report (--session ID | --all) --out FILE.xlsx.
+    """The signed session report for the bureau (chief proctor's PIN, at the chief's desk): examops report (--session ID | --all) --out FILE.xlsx.
 
-    Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`.
+    Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`, `report key`, `report view`.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -50,9 +52,9 @@ def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # n
     site = open_site(ctx, check=False)
     try:
         result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower(),
-                              fmt=fmt)
+                              fmt=fmt, pin=chief_pin(), by=os.environ.get("USER", ""))
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     except OSError as exc:
         raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
     lines = [_figures_line(s) for s in result.get("sessions", [result])]
@@ -80,7 +82,7 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
     try:
         result = verify_report(path, _trust(trust_path), any_key=any_key)
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     if result.ok:
         human = (f"OK {path}: {result.site} · {', '.join(result.sessions)} · signed {result.generated_at} "
                  f"by key {result.fingerprint}" + (" (trusted)" if result.trusted else " (any key accepted: not checked who)"))
@@ -117,7 +119,7 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
         click.echo(f"examops: {exc}", err=True)
         ctx.exit(EXIT_NOT_VERIFIED)
     except ReportRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     except OSError as exc:
         raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
     lines = [f"{s['site']}: expected {s['expected']}, present {s['present']}, absent {s['absent']}, "
@@ -127,6 +129,19 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
                  f"present {total['present']}, absent {total['absent']}, incidents {total['incidents']}")
     lines.append(f"written {result['out']}")
     emit(result, as_json, "\n".join(lines))
+
+
+@report.command("key")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def report_key(ctx, as_json) -> None:  # noqa: ANN001
+    """This site's report key as a line of a trust list (`examops report key >> keys.txt`), for the bureau."""
+    from examops.services.audit import site_report_key
+
+    key = site_report_key(open_site(ctx, check=False))
+    if key["public_key"] is None:
+        raise Failure("this store has no report key yet: run `examops init --plan PLAN.toml`")
+    emit(key, as_json, f"{key['public_key']}  # {literal(key['site'])} report key {key['fingerprint']}")
 
 
 @report.command("view")

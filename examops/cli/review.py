@@ -41,12 +41,19 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
     alarms = duplicate_alarms(site, session_id)
     flags = conflicts(site, session_id)
     human = "\n".join(_case_line(c) for c in cases) or "no exceptions"
-    if alarms:
-        human += f"\n{len(alarms)} duplicate-scan alarm(s) (possible impersonation): " + ", ".join(a["ticket"] for a in alarms)
+    open_alarms = [a for a in alarms if a.get("resolution") is None]
+    if open_alarms:
+        human += (f"\n{len(open_alarms)} open duplicate-scan alarm(s) (possible impersonation; "
+                  "examops alarm resolve TICKET --as …): " + ", ".join(a["ticket"] for a in open_alarms))
+    for found in (a for a in alarms if a.get("resolution") is not None):
+        finding = found["resolution"]
+        human += (f"\nalarm {found['ticket']} resolved as {finding['as']} by {literal(finding['by'])} at "
+                  f"{site.clock.shown(finding['at'])}: {literal(finding['note'])}")
     if flags:
         human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
     for entry in record.entries:
-        human += f"\nchief's record: {entry.at} {entry.kind} by {entry.by or '?'}" + (f": {entry.detail}" if entry.detail else "")
+        human += (f"\nchief's record: {site.clock.shown(entry.at, date=True)} {entry.kind.replace('_', ' ')} by "
+                  f"{literal(entry.by or '?')}" + (f": {literal(entry.detail)}" if entry.detail else ""))
     if record.refused_pins:
         human += f"\n{record.refused_pins} wrong PIN(s) refused"
     emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,
@@ -87,7 +94,7 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
                            pin=chief_pin(), session=session_id)
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     cases = [v.to_json() for v in views]
     emit({"approved": cases}, as_json, "\n".join(_case_line(c) for c in cases))
 
@@ -107,7 +114,7 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
     try:
         view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=chief_pin())
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(view.to_json(), as_json, _case_line(view.to_json()))
 
 
@@ -125,7 +132,7 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
     try:
         view = do_resolve(site, case_id, by=by, note=note, pin=chief_pin())
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(view.to_json(), as_json, _case_line(view.to_json()))
 
 
@@ -147,7 +154,7 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     except _refused() as exc:
         if as_json and hasattr(exc, "missing"):
             emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     moves = [m.to_json() for m in plan.moves]
     human = "\n".join(f"{literal(m['ticket'])} {literal(m['name'])}: {literal(m['from_room'])}/{m['from_seat']} → "
                       f"{literal(m['room'])}/{m['seat']}" for m in moves)
@@ -181,7 +188,7 @@ def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_j
         result = do_move(site, ticket, session=session_id, room=room, seat=seat, by=by, pin=chief_pin(), reason=reason,
                          isolation_reason=isolation_reason)
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(result, as_json, f"{literal(ticket)} {literal(result['name'])}: {literal(result['from_room'])}/{result['from_seat']} → "
                           f"{literal(room)}/{result['seat']}")
 
@@ -207,7 +214,7 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
     try:
         result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=chief_pin())
     except _refused() as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")
 
 
@@ -225,7 +232,7 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
     try:  # as Ctrl+T from a lane: the PIN before the screen opens
         require_pin(site, chief_pin(), "review", "open the review screen")
     except ReviewRefused as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     from examops.tui.photo_terminal import detect
 
     ExamopsApp(site, mode="review", session_id=session_id, lang=lang, photo_terminal=detect()).run()

@@ -35,11 +35,13 @@ def _progress_printer(enabled: bool):
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @click.option("--replace", is_flag=True, help="The files are the whole roster: drop candidates not in them (never one the event log mentions).")
-@click.option("--errors-out", type=click.Path(dir_okay=False), help="Write a copy of the workbook with the bad cells highlighted.")
+@click.option("--errors-out", type=click.Path(dir_okay=False), help="Write a copy of each workbook with the bad cells highlighted (several files: X-<file>.xlsx; never over an existing file).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, replace: bool, errors_out: str | None, as_json: bool) -> None:
     """Import roster workbooks (.xlsx, .xls, .csv); a file with any error imports nothing."""
+    from examops.i18n import _, resolve_language, set_language, word
+    from examops.i18n.roster_words import SEVERITY, problem_line
     from examops.services.roster import import_roster
 
     for path in files:
@@ -48,16 +50,21 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
         except OSError as exc:
             raise Failure(f"{path}: {exc.strerror}") from None
     site = open_site(ctx)
+    set_language(resolve_language(None, site.plan.language))  # refusals in the site's language unless EXAMOPS_LANG says
     report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
                            progress=_progress_printer(not as_json and sys.stderr.isatty()))
     if as_json:
         emit(report.to_json(), True)
     else:
         for problem in report.problems:
-            say(f"{problem.severity}: {literal(problem)}", err=problem.severity == "error")
+            say(f"{word(SEVERITY, problem.severity)}: {literal(problem_line(problem))}", err=problem.severity == "error")
         if report.errors:
-            click.echo(f"{len(report.errors)} error(s): nothing imported. Fix the file(s) and import again."
-                       + (f" Marked copy: {report.errors_out}" if report.errors_out else " (--errors-out FILE.xlsx marks the cells)"), err=True)
+            summary = _("{count} error(s): nothing imported. Fix the file(s) and import again.").format(count=len(report.errors))
+            click.echo(summary + ("" if errors_out else " " + _("(--errors-out FILE.xlsx marks the cells)")), err=True)
+            for source, copy in report.marked_copies:
+                line = (_("marked copy of {source}: {path}").format(source=source, path=copy) if copy
+                        else _("no marked copy of {source}: it could not be read").format(source=source))
+                say(line, err=True)
         else:
             verb = "would import" if dry_run else "imported"
             click.echo(f"{verb} {report.candidates} candidates in {len(report.rooms)} rooms "

@@ -13,9 +13,11 @@ from examops.cli.common import (
     chief_pin,
     emit,
     given_pin,
+    literal,
     new_pin_twice,
     open_site,
     read_pin_file,
+    speak_site_language,
 )
 
 
@@ -23,13 +25,19 @@ from examops.cli.common import (
 @click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help="The exam plan TOML.")
 @click.option("--change-pin", is_flag=True, help="Replace the chief proctor's PIN (needs the current one; the new one is asked twice).")
 @click.option("--new-pin-file", type=click.Path(dir_okay=False), help="With --change-pin: read the new PIN from this file.")
+@click.option("--lane-role", metavar="ROLE", help="PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, as_json: bool) -> None:
-    """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN."""
+def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, lane_role: str | None,
+         as_json: bool) -> None:
+    """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN.
+
+    On PostgreSQL it also makes the lanes' own login, which may add events and read the roster but not
+    change the log or read the PIN hash: the lanes connect with the URL it prints.
+    """
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
-    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, plan_would_change, status
+    from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
 
     url = ctx.obj.get("db")
     current = new = None
@@ -38,14 +46,32 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     else:
         if change_pin:
             new = read_pin_file(new_pin_file) if new_pin_file else (os.environ.get("EXAMOPS_NEW_PIN") or new_pin_twice())
-        if change_pin or plan_would_change(url, plan_path):
+        if change_pin or plan_would_change(url, plan_path) or lacks_report_key(url):
             current = chief_pin()
     try:
         site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""))
     except (PlanError, PolicyError, SiteError, StoreError) as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     info = status(site)
-    emit(info, as_json, f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)")
+    lines = [f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)"]
+    if not site.store.is_sqlite:
+        from examops.services.lane_role import prepare_lane_role
+
+        try:
+            info["lane_role"] = role = prepare_lane_role(site, lane_role)
+        except ValueError as exc:
+            raise Failure(exc) from None
+        lines.append(_lane_role_words(role))
+    emit(info, as_json, "\n".join(lines))
+
+
+def _lane_role_words(role: dict) -> str:
+    if role["refused"]:
+        return (f"the lanes' role {role['role']} does not exist and this login may not create it ({role['refused']}): "
+                f"ask the server's administrator to run\n  {role['admin_sql']}\nthen run this `examops init` again to grant it")
+    made = f"created; its password is in {role['password_file']} (copy that line into each lane's ~/.pgpass)" \
+        if role["created"] else "granted (it existed: its password is unchanged)"
+    return f"lanes connect as {role['role']}, {made}:\n  examops --db '{role['url']}' gate --lane A --staff NAME"
 
 
 @click.command("status")
@@ -55,14 +81,35 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     """Exam, site, sessions, rooms, candidate and event counts, store location."""
     from examops.services.site import status
 
-    info = status(open_site(ctx, check=False))
-    lines = [f"{info['exam']} · {info['site']}", f"store: {info['store']}",
+    site = open_site(ctx, check=False)
+    info = status(site)
+    lines = [f"{literal(info['exam'])} · {literal(info['site'])}", f"store: {info['store']}",
+             f"clock: {_clock_line(site.clock, info)}",
              f"candidates: {info['candidates']}  events: {info['events']}  policy: {info['policy']}"]
     if info["photos"]["with_photo"] or info["photos"]["not_in_roster"]:
         lines.append(f"photos: {info['photos']['with_photo']} with, {info['photos']['without_photo']} without")
-    lines += [f"  {s['id']} {s['name']} {s['date']} {s['start']}-{s['end']}" for s in info["sessions"]]
+    lines += [f"  {s['id']} {literal(s['name'])} {s['date']} {s['start']}-{s['end']}" + _closed_words(site.clock, s["closed"])
+              for s in info["sessions"]]
     lines += [f"  room {r['id']} {r['name']} ({r['kind']}): {r['candidates']}" for r in info["rooms"]]
     emit(info, as_json, "\n".join(lines))
+
+
+def _clock_line(clock, info: dict) -> str:  # noqa: ANN001 - a Clock
+    """Site time now, and for a drill the EXAMOPS_CLOCK value every process on this store shares."""
+    now = clock.shown(info["now"], date=True)
+    drill = info["drill"]
+    if drill is None:
+        return f"{now} ({clock.tz.key})"
+    began = f", running since {clock.shown(drill['began_at'], date=True)} real time" if drill["began_at"] else ""
+    return (f"{now} ({clock.tz.key}; drill EXAMOPS_CLOCK={literal(drill['clock'])}{began}: processes with that value "
+            "continue it, another value starts a new drill)")
+
+
+def _closed_words(clock, closed: dict | None) -> str:  # noqa: ANN001 - a Clock
+    if closed is None:
+        return ""
+    reason = f": {literal(closed['reason'])}" if closed["reason"] else ""
+    return f"  CLOSED by {literal(closed['by'])} at {clock.shown(closed['at'], date=True)}{reason}"
 
 
 @click.command()
@@ -72,11 +119,14 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
     """Check the store, every device's chain and signatures, roster and plan digests, and every witness; non-zero on any break."""
+    from examops.i18n import _, spoken
     from examops.services.audit import verify as run_verify
 
-    report = run_verify(open_site(ctx, check=False), reports)
-    human = (f"ok: {report.events} events on {len(report.devices)} device chain(s)" if report.ok
-             else "BROKEN:\n" + "\n".join(f"  {p}" for p in report.problems))
+    site = open_site(ctx, check=False)
+    speak_site_language(site)
+    report = run_verify(site, reports)
+    human = (_("ok: {events} events on {chains} device chain(s)").format(events=report.events, chains=len(report.devices))
+             if report.ok else _("BROKEN:") + "\n" + "\n".join("  " + spoken(f) for f in report.findings))
     emit(report.to_json(), as_json, human)
     if not report.ok:
         ctx.exit(EXIT_NOT_VERIFIED)
@@ -95,7 +145,8 @@ def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
     except Exception as exc:  # noqa: BLE001 - the demo must explain, not trace back
         raise Failure(f"demo set-up failed: {exc}") from None
     if no_ui:
-        emit(info, as_json, f"demo store at {info['store']}: {info['candidates']} candidates; clock {info['clock']}")
+        emit(info, as_json, f"demo store at {info['store']} (everything it writes stays in {info['folder']}): "
+                            f"{info['candidates']} candidates; clock {info['clock']}")
         return
     from examops.tui.app import ExamopsApp
     from examops.tui.photo_terminal import detect

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from examops.cli.common import Failure, emit, open_site
+from examops.cli.common import Failure, emit, open_site, speak_site_language
 
 
 @click.group()
@@ -33,10 +33,12 @@ def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
     """Merge bundles into this store: idempotent, chain-checked, conflicts flagged for the chief proctor."""
     from examops.services.bundles import BundleError, merge_bundles
 
+    site = open_site(ctx)
+    speak_site_language(site)
     try:
-        results = merge_bundles(open_site(ctx), bundles)
+        results = merge_bundles(site, bundles)
     except BundleError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     lines = [f"{r['bundle']}: {r['new']} new, {r['already']} already here, {len(r['conflicts'])} conflict(s)" for r in results]
     for result in results:
         lines += [f"  CONFLICT {c['ticket']} ({c['session']}): lane {c['kept_lane']} and lane {c['conflicting_lane']}"

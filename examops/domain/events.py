@@ -13,6 +13,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
+from examops.domain.said import N_, Said, said
+
 if TYPE_CHECKING:
     from examops.domain.event_payloads import Payload
 
@@ -136,10 +138,15 @@ class ChainBreak:
     device: str
     device_seq: int
     event_id: str
-    reason: str
+    reason: Said
+
+    @property
+    def said(self) -> Said:
+        return said(N_("device {device}, seq {seq} (event {event}): {reason}"), device=self.device, seq=self.device_seq,
+                    event=self.event_id, reason=self.reason)
 
     def __str__(self) -> str:
-        return f"device {self.device}, seq {self.device_seq} (event {self.event_id}): {self.reason}"
+        return str(self.said)
 
 
 def verify_chain(events: Iterable[Event], start_seq: int = 1, start_prev: str = GENESIS) -> list[ChainBreak]:
@@ -149,11 +156,11 @@ def verify_chain(events: Iterable[Event], start_seq: int = 1, start_prev: str = 
     expected_seq = start_seq
     for event in events:
         if event.device_seq != expected_seq:
-            breaks.append(ChainBreak(event.device, event.device_seq, event.id, f"sequence jumps from {expected_seq - 1} to {event.device_seq}: events missing"))
+            breaks.append(ChainBreak(event.device, event.device_seq, event.id, said(N_("sequence jumps from {last} to {seq}: events missing"), last=expected_seq - 1, seq=event.device_seq)))
         if event.prev_hash != expected_prev:
-            breaks.append(ChainBreak(event.device, event.device_seq, event.id, "link to the previous event does not match: an earlier event was changed or removed"))
+            breaks.append(ChainBreak(event.device, event.device_seq, event.id, said(N_("link to the previous event does not match: an earlier event was changed or removed"))))
         if event_hash(event.content(), event.prev_hash) != event.hash:
-            breaks.append(ChainBreak(event.device, event.device_seq, event.id, "content does not match its hash: this event was changed"))
+            breaks.append(ChainBreak(event.device, event.device_seq, event.id, said(N_("content does not match its hash: this event was changed"))))
         expected_prev = event.hash
         expected_seq = event.device_seq + 1
     return breaks

@@ -6,11 +6,12 @@ from typing import Iterable
 
 from examops.domain.event_payloads import decided_exception
 from examops.domain.events import Event, Kind
+from examops.domain.said import N_, Said, said
 
 
-def order_problems(events_in_pos_order: Iterable[Event]) -> list[str]:
+def order_problems(events_in_pos_order: Iterable[Event]) -> list[Said]:
     """Events out of their device's order, and decisions stored before (or without) the exception they decide."""
-    problems: list[str] = []
+    problems: list[Said] = []
     last_seq: dict[str, int] = {}
     exceptions_seen: set[str] = set()
     exceptions_all = set()
@@ -21,14 +22,18 @@ def order_problems(events_in_pos_order: Iterable[Event]) -> list[str]:
     for event in events:
         previous = last_seq.get(event.device, 0)
         if event.device_seq <= previous:
-            problems.append(f"device {event.device}, seq {event.device_seq} (event {event.id}): stored after seq "
-                            f"{previous} of the same device: the log was reordered")
+            problems.append(said(N_("device {device}, seq {seq} (event {event}): stored after seq {previous} of the same "
+                                    "device: the log was reordered"), device=event.device, seq=event.device_seq,
+                                 event=event.id, previous=previous))
         last_seq[event.device] = max(previous, event.device_seq)
         if event.kind == Kind.EXCEPTION:
             exceptions_seen.add(event.id)
         decided = decided_exception(event.data)
         if decided and decided not in exceptions_seen:
-            where = "is stored after it" if decided in exceptions_all else "is not in the log"
-            problems.append(f"device {event.device}, seq {event.device_seq} (event {event.id}): {event.kind} of exception "
-                            f"{decided}, which {where}: the log was reordered or cut")
+            template = (N_("device {device}, seq {seq} (event {event}): {kind} of exception {exception}, which is stored "
+                           "after it: the log was reordered or cut") if decided in exceptions_all else
+                        N_("device {device}, seq {seq} (event {event}): {kind} of exception {exception}, which is not in "
+                           "the log: the log was reordered or cut"))
+            problems.append(said(template, device=event.device, seq=event.device_seq, event=event.id, kind=event.kind,
+                                 exception=decided))
     return problems

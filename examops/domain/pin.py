@@ -34,6 +34,18 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
+def digest_for(pin: str, salted: str) -> str | None:
+    """The base64 digest of `pin` under a stored hash's `scrypt$N$r$p$salt` (a lane that may not read the hash sends it)."""
+    try:
+        scheme, n, r, p, salt_b64 = salted.split("$")
+    except (AttributeError, ValueError):
+        return None
+    if scheme != "scrypt":
+        return None
+    digest = hashlib.scrypt(pin.encode("utf-8"), salt=base64.b64decode(salt_b64), n=int(n), r=int(r), p=int(p), dklen=32)
+    return base64.b64encode(digest).decode()
+
+
 def _runs_by_one(digits: str) -> bool:
     steps = {int(b) - int(a) for a, b in zip(digits, digits[1:])}
     return steps in ({1}, {-1})

@@ -38,6 +38,7 @@ from examops.domain.roster_model import (  # noqa: F401 - the model's names are 
     _synonym_index,
     _where,
 )
+from examops.domain.roster_near_header import NearHeader, NearHeaderSearch
 from examops.domain.roster_values import (  # noqa: F401 - clean_text, clean_name, canonical_room, value_text are public here too
     _BLANKS,
     _CJK,
@@ -76,6 +77,10 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
         self.today_digits = f"{today.year:04d}{today.month:02d}{today.day:02d}"
         self.date_cache: dict[str, bool] = {}
         self.synonyms = _synonym_index()
+        self.near_headers = NearHeaderSearch(self.synonyms)
+        self.searched: list[str] = []  # the current file's sheets whose rows were searched for a header
+        self.closest: NearHeader | None = None  # and the row among them that came closest to one
+        self.headerless_data = False  # and whether one of them holds candidates under no header (refused on its own)
         self.entries: list[RosterEntry] = []
         self.problems: list[Problem] = []
         self.keyed: list[RosterEntry | _Partial] = []
@@ -85,17 +90,11 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
 
     def parse_file(self, file: str, sheets: Sequence[SheetInput]) -> None:
         data_sheets = 0
+        self.searched, self.closest, self.headerless_data = [], None, False
         for sheet in sheets:
             data_sheets += self.parse_sheet(file, sheet)
-        if not data_sheets:
-            self.problems.append(
-                Problem(
-                    "error", file, None, None, None, None, None,
-                    "No sheet in the file has a header row naming the ticket, name, ID number, room and seat columns, so no candidate was read.",
-                    f"Check that this is the candidate roster; its header row (准考证号, 姓名, 身份证号, 考场号, 座位号) must be within the first {HEADER_SEARCH_ROWS} rows of a sheet.",
-                    "no-data",
-                )
-            )
+        if not data_sheets and not self.headerless_data:  # a sheet of candidates without a header has said it all
+            self.problems.append(self.no_header_anywhere(file, [s.name for s in sheets], self.searched))
 
     def note(self, file: str, sheet: str, code: str, message: str, fix: str, severity: str = "note", row: int | None = None) -> None:
         self.problems.append(Problem(severity, file, sheet, row, None, None, None, message, fix, code))
@@ -115,6 +114,7 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
         if any(word in sheet_key for word in INSTRUCTION_WORDS):
             self.note(file, name, "instruction-sheet", f"The {hidden_word}sheet looks like instructions (by its name) and was skipped.", "If it holds candidates, rename the sheet and import again.")
             return 0
+        self.searched.append(name)
         header = self.find_header(rows)
         if header is None:
             self.headerless(file, sheet)

@@ -46,6 +46,26 @@ _HEADER_NOTE = re.compile(r"\(.*\)$")
 FIX_NUMBER_CELL = "Format the column as Text and type the numbers again."
 
 
+def N_(message: str) -> str:
+    """Marks a catalog msgid in the pure domain; ``examops.i18n.roster_words`` translates it at the edge."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A problem's message and fix as catalog msgids and their parameters (a tuple parameter is a list)."""
+
+    message: tuple[str, ...]  # sentences
+    fix: str
+    params: tuple[tuple[str, object], ...]
+
+    def render(self, sentences: Sequence[str], fix: str, separator: str, joiner: str) -> tuple[str, str]:
+        """The sentences and the fix (these msgids, or their translations) filled in; lists joined by ``separator``,
+        sentences by ``joiner``."""
+        values = {k: separator.join(v) if isinstance(v, tuple) else v for k, v in self.params}
+        return joiner.join(s.format(**values) for s in sentences), fix.format(**values)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with a roster, located to the cell when there is one."""
@@ -60,9 +80,20 @@ class Problem:
     message: str
     fix: str
     code: str
+    words: Words | None = None  # the msgids behind message and fix, where the edge translates them
 
     def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self.__slots__ if name != "words"}
+
+    @classmethod
+    def worded(cls, severity: str, file: str, sheet: str | None, row: int | None, message: str | tuple[str, ...], fix: str,
+               code: str, *, column: str | None = None, value: str | None = None, **params: object) -> Problem:
+        """A problem whose English is msgids (one or more sentences, and a fix) filled with ``params``; the edge may
+        translate it (``examops.i18n.roster_words``)."""
+        sentences = (message,) if isinstance(message, str) else message
+        words = Words(sentences, fix, tuple(params.items()))
+        text, fix_text = words.render(sentences, fix, ", ", " ")
+        return cls(severity, file, sheet, row, column, None, value, text, fix_text, code, words)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -75,7 +106,7 @@ class Problem:
         if self.value is not None:
             shown = self.value if len(self.value) <= 40 else self.value[:39] + "…"
             where.append(f"'{shown}'")
-        return f"{' · '.join(where)}: {self.message} — {self.fix}"
+        return f"{' · '.join(where)}: {self.message} — {self.fix}" if self.fix else f"{' · '.join(where)}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

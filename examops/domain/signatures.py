@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from examops.domain.event_payloads import DeviceEnrolled, DeviceRevoked
 from examops.domain.events import Event, Kind, signing_message
+from examops.domain.said import N_, Said, said
 
 SignatureCheck = Callable[[str, bytes, str], bool]
 
@@ -23,10 +24,15 @@ class SignatureProblem:
     device: str
     device_seq: int
     event_id: str
-    reason: str
+    reason: Said
+
+    @property
+    def said(self) -> Said:
+        return said(N_("device {device}, seq {seq} (event {event}): {reason}"), device=self.device, seq=self.device_seq,
+                    event=self.event_id, reason=self.reason)
 
     def __str__(self) -> str:
-        return f"device {self.device}, seq {self.device_seq} (event {self.event_id}): {self.reason}"
+        return str(self.said)
 
 
 @dataclass
@@ -66,33 +72,33 @@ def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> 
     chain_keys: dict[str, str] = {}  # device chain → the key that signs it
 
     def refuse(event: Event, reason: str) -> None:
-        problems.append(SignatureProblem(event.device, event.device_seq, event.id, reason))
+        problems.append(SignatureProblem(event.device, event.device_seq, event.id, said(reason)))
 
     for event in events_in_order:
         if not event.signature or not event.signer:
-            refuse(event, "unsigned event (written before devices signed, or forged without a key)")
+            refuse(event, N_("unsigned event (written before devices signed, or forged without a key)"))
             continue
         if not check_signature(event.signer, signing_message(event.hash), event.signature):
-            refuse(event, "signature does not match the event: forged or altered")
+            refuse(event, N_("signature does not match the event: forged or altered"))
             continue
         if event.kind == Kind.DEVICE_ENROLLED:
             enrolment = DeviceEnrolled.from_event(event)
             if event.signer != enrolled.desk:
-                refuse(event, "device enrolment not signed by the chief's desk: ignored")
+                refuse(event, N_("device enrolment not signed by the chief's desk: ignored"))
                 continue
             else:
                 enrolled.laptops[enrolment.public_key] = enrolment.laptop
                 enrolled.revoked.discard(enrolment.public_key)
         elif event.kind == Kind.DEVICE_REVOKED:
             if event.signer != enrolled.desk:
-                refuse(event, "device revocation not signed by the chief's desk: ignored")
+                refuse(event, N_("device revocation not signed by the chief's desk: ignored"))
                 continue
             enrolled.revoked.add(DeviceRevoked.from_event(event).public_key)
         laptop = enrolled.laptops.get(event.signer)
         if laptop is None:
-            refuse(event, "signed by a device key the chief never enrolled")
+            refuse(event, N_("signed by a device key the chief never enrolled"))
         elif event.signer in enrolled.revoked:
-            refuse(event, "signed by a device key the chief revoked")
+            refuse(event, N_("signed by a device key the chief revoked"))
         elif chain_keys.setdefault(event.device, event.signer) != event.signer:
-            refuse(event, "signed by another key than the rest of this device's chain: forged into it")
+            refuse(event, N_("signed by another key than the rest of this device's chain: forged into it"))
     return enrolled, problems

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from typing import Mapping
 
+from examops.domain.said import N_, Said, said
+
 PART_NAMES = {
-    "plan": "the stored exam plan",
-    "policy": "the stored screening policy",
-    "chief_pin": "the chief's PIN hash",
-    "candidates.tickets": "the set of candidates (a ticket added or removed)",
-    "candidates.names": "a candidate's name",
-    "candidates.id_numbers": "a candidate's ID number",
-    "candidates.other": "a candidate's sex or site",
-    "seats": "a candidate's room or seat",
-    "rooms": "the rooms",
-    "sessions": "the sessions",
+    "plan": N_("the stored exam plan"),
+    "policy": N_("the stored screening policy"),
+    "chief_pin": N_("the chief's PIN hash"),
+    "site_key": N_("the site's report key"),
+    "candidates.tickets": N_("the set of candidates (a ticket added or removed)"),
+    "candidates.names": N_("a candidate's name"),
+    "candidates.id_numbers": N_("a candidate's ID number"),
+    "candidates.other": N_("a candidate's sex or site"),
+    "seats": N_("a candidate's room or seat"),
+    "rooms": N_("the rooms"),
+    "sessions": N_("the sessions"),
 }
 
 
-def table_differences(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[str]:
-    """The parts whose live content differs from the last digest the log recorded, in people's words."""
-    return [PART_NAMES.get(part, part) for part in sorted(set(recorded) | set(live))
-            if part in recorded and recorded.get(part) != live.get(part)]
+def table_differences(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[Said]:
+    """The parts whose live content differs from the last digest the log recorded, in people's words.
+
+    A part missing from `live` could not be read by this login (the PIN hash, for a lane on PostgreSQL).
+    """
+    return [said(PART_NAMES.get(part, part)) for part in sorted(set(recorded) | set(live))
+            if part in recorded and part in live and recorded[part] != live[part]]

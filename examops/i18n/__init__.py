@@ -103,6 +103,18 @@ def NP_(context: str, message: str) -> ContextMessage:
     return ContextMessage(context, message)
 
 
+def spoken(message: object, lang: str | None = None) -> str:
+    """A `Said` (or an exception carrying one as `.said`) in the process's language, or `lang`; anything else as str()."""
+    from examops.domain.said import Said
+
+    message = getattr(message, "said", message)
+    if not isinstance(message, Said):
+        return str(message)
+    catalog = translator(_active_language if lang is None else lang)
+    fields = {key: spoken(value, lang) for key, value in message.fields}
+    return catalog.gettext(message.template).format(**fields)
+
+
 def word(table: dict, key: object, lang: str | None = None) -> str:
     """The translated label of `key` in a table of `N_`/`NP_` msgids; the key itself when the table lacks it."""
     entry = table.get(key)

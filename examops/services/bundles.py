@@ -21,6 +21,7 @@ from examops.adapters import signing
 from examops.adapters.store import Store, utc_now
 from examops.adapters.store import events as event_log
 from examops.domain.events import Event, canonical_json
+from examops.domain.said import N_, Said, SaidError, said
 from examops.locations import private_file
 from examops.services.site import Site
 from examops.services.sync import MergeRefused, MergeResult, merge_events, site_keys
@@ -30,8 +31,12 @@ VERSION = 2  # 2: signed events and a signed header
 EXPORTED_PREFIX = "bundle_exported:"
 
 
-class BundleError(Exception):
-    pass
+class BundleError(SaidError):
+    """A bundle that cannot be read or is refused whole, in words for the chief."""
+
+
+def _refused(path, reason: Said) -> BundleError:  # noqa: ANN001
+    return BundleError(said(N_("{path}: refused, nothing merged: {reason}"), path=path, reason=reason))
 
 
 def _local_devices(conn, site: Site) -> list[str]:  # noqa: ANN001
@@ -80,9 +85,9 @@ def read_bundle(path: str | Path) -> tuple[dict, list[Event]]:
         with gzip.open(path, "rt", encoding="utf-8") as stream:
             lines = stream.read().splitlines()
     except FileNotFoundError:
-        raise BundleError(f"{path}: no such file") from None
+        raise BundleError(said(N_("{path}: no such file"), path=path)) from None
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path}: not a readable bundle ({exc}); export it again") from None
+        raise BundleError(said(N_("{path}: not a readable bundle ({error}); export it again"), path=path, error=exc)) from None
     try:
         header = json.loads(lines[0])
         if header.get("format") != FORMAT:
@@ -95,9 +100,10 @@ def read_bundle(path: str | Path) -> tuple[dict, list[Event]]:
                                 data.get("payload") or {}, data["prev_hash"], data["hash"],
                                 data.get("signer") or "", data.get("signature") or ""))
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise BundleError(f"{path}: damaged bundle ({exc}); export it again") from None
+        raise BundleError(said(N_("{path}: damaged bundle ({error}); export it again"), path=path, error=exc)) from None
     if header.get("events") != len(events):
-        raise BundleError(f"{path}: the header promises {header.get('events')} events, the file holds {len(events)}: truncated")
+        raise BundleError(said(N_("{path}: the header promises {promised} events, the file holds {held}: truncated"),
+                               path=path, promised=header.get("events"), held=len(events)))
     _check_header(path, header, lines[1:], events)
     return header, events
 
@@ -113,17 +119,17 @@ def _header_message(header: dict) -> bytes:
 def _check_header(path, header: dict, lines: Sequence[str], events: Sequence[Event]) -> None:  # noqa: ANN001
     """The exporting laptop signed the header, which names every chain's head and a digest of the events."""
     if not header.get("signature") or not header.get("signer"):
-        raise BundleError(f"{path}: refused, nothing merged: the bundle is not signed by the laptop that exported it (forged, or "
-                          "exported by an older examops: export it again)")
+        raise _refused(path, said(N_("the bundle is not signed by the laptop that exported it (forged, or exported by an "
+                                     "older examops: export it again)")))
     if not signing.verify(header["signer"], _header_message(header), header["signature"]):
-        raise BundleError(f"{path}: refused, nothing merged: the bundle's signature does not match its header: altered or forged")
+        raise _refused(path, said(N_("the bundle's signature does not match its header: altered or forged")))
     if header.get("lines_sha256") != _lines_digest(lines):
-        raise BundleError(f"{path}: refused, nothing merged: the events do not match the signed header: cut short or altered")
+        raise _refused(path, said(N_("the events do not match the signed header: cut short or altered")))
     heads = {}
     for event in events:
         heads[event.device] = [event.device_seq, event.hash]
     if heads != header.get("heads"):
-        raise BundleError(f"{path}: refused, nothing merged: the chains' last events are not the heads the header signed: cut short")
+        raise _refused(path, said(N_("the chains' last events are not the heads the header signed: cut short")))
 
 
 def merge_bundles(site: Site, paths: Sequence[str | Path]) -> list[dict]:
@@ -132,14 +138,15 @@ def merge_bundles(site: Site, paths: Sequence[str | Path]) -> list[dict]:
     for path in paths:
         header, events = read_bundle(path)
         if header.get("site") != site.plan.site:
-            raise BundleError(f"{path}: this bundle is from site {header.get('site')!r}, not {site.plan.site!r}")
+            raise BundleError(said(N_("{path}: this bundle is from site {theirs}, not {ours}"), path=path,
+                                   theirs=repr(header.get("site")), ours=repr(site.plan.site)))
         if header["signer"] not in site_keys(site.store):
-            raise BundleError(f"{path}: refused, nothing merged: exported by a laptop whose key "
-                              f"{signing.fingerprint(header['signer'])} this site never enrolled (or revoked): "
-                              "enrol it at the chief's desk (`examops device enrol`), then merge again")
+            raise _refused(path, said(N_("exported by a laptop whose key {key} this site never enrolled (or revoked): enrol "
+                                         "it at the chief's desk (`examops device enrol`), then merge again"),
+                                      key=signing.fingerprint(header["signer"])))
         try:
             result: MergeResult = merge_events(site.store, events, merged_by="bundle")
         except MergeRefused as exc:
-            raise BundleError(f"{path}: refused, nothing merged: {exc}") from None
+            raise _refused(path, exc.said) from None
         results.append({"bundle": str(path), **result.to_json()})
     return results

@@ -1,4 +1,9 @@
-"""`examops demo`: a throw-away store from the bundled sample site, on a simulated morning."""
+"""`examops demo`: a throw-away store from the bundled sample site, on a simulated morning.
+
+Everything the demo writes stays in its folder: the store, this laptop's key and witness file,
+room documents, reports and error copies offered at their default places (EXAMOPS_HOME is the folder),
+never the real user data dir.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from examops.services.clock import Clock
+from examops.domain.plan import parse_plan
+from examops.locations import private_dir
 from examops.services.roster import import_roster
 from examops.services.site import Site, init_site
 
@@ -17,12 +23,12 @@ DEMO_WITHOUT_PHOTO = ("21150054251578",)
 """Room 001 seat 8: the demo leaves one candidate without a photo, to show how the gate and the seat plan say so."""
 
 
-def sample_dir() -> Path:
-    """The bundled `rosters/` folder; generated afresh into a temp dir when not shipped."""
+def sample_dir(scratch: Path | None = None) -> Path:
+    """The bundled `rosters/` folder; generated afresh into `scratch/sample` (else a temp dir) when not shipped."""
     here = Path(__file__).resolve().parents[2] / "rosters"
     if (here / "sample_plan.toml").exists() and (here / "sample_roster.xlsx").exists():
         return here
-    target = Path(tempfile.mkdtemp(prefix="examops-sample-"))
+    target = private_dir(scratch / "sample") if scratch else Path(tempfile.mkdtemp(prefix="examops-sample-"))
     from examops import sample
 
     (target / "sample_plan.toml").write_text(sample.sample_plan_toml(), encoding="utf-8")
@@ -32,22 +38,26 @@ def sample_dir() -> Path:
 
 
 def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
-    """Create a fresh demo store, import the sample roster, set the clock to 25 minutes before S1."""
+    """Create a fresh demo store, import the sample roster, set the clock to 25 minutes before S1.
+
+    This process (and any examops it starts) then works in the demo folder: EXAMOPS_HOME, EXAMOPS_DB
+    and EXAMOPS_CLOCK name it, its store and its drill.
+    """
     home = home or Path(tempfile.gettempdir()) / f"examops-demo-{os.getuid()}"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True, mode=0o700)
     url = f"sqlite:///{home / 'demo.sqlite3'}"
-    source = sample_dir()
+    source = sample_dir(home)
+    first = min(parse_plan((source / "sample_plan.toml").read_text(encoding="utf-8"), "sample plan").sessions,
+                key=lambda s: s.starts_at)
+    start = first.starts_at - dt.timedelta(minutes=25)
+    os.environ.update(EXAMOPS_HOME=str(home), EXAMOPS_DB=url, EXAMOPS_CLOCK=start.isoformat(timespec="minutes"))
     site = init_site(source / "sample_plan.toml", url=url, chief_pin=DEMO_PIN)
     report = import_roster(site, [source / "sample_roster.xlsx"])
     if not report.imported:
         raise RuntimeError("the sample roster did not import: " + "; ".join(str(p) for p in report.errors[:3]))
     photos = _give_sample_photos(site, home)
-    first = min(site.plan.sessions, key=lambda s: s.starts_at)
-    start = first.starts_at - dt.timedelta(minutes=25)
-    site.clock = Clock(site.plan.timezone, start)
-    os.environ["EXAMOPS_DB"] = url
-    info = {"store": site.store.location, "candidates": report.candidates, "rooms": len(report.rooms),
+    info = {"store": site.store.location, "folder": str(home), "candidates": report.candidates, "rooms": len(report.rooms),
             "photos": photos, "clock": start.isoformat(timespec="minutes"), "pin": DEMO_PIN}
     return site, info
 

@@ -8,6 +8,7 @@ import socket
 from examops.adapters.store import events as event_log
 from examops.domain.event_payloads import DeviceEnrolled, DeviceRevoked
 from examops.domain.events import Event, Kind
+from examops.domain.said import N_, said
 from examops.services.site import Site, SiteError
 
 
@@ -47,7 +48,7 @@ def enrol(site: Site, public_key: str, laptop: str, *, by: str) -> Event:
     """Enrol a lane laptop's key; only the desk's key can sign this (the caller has checked the PIN)."""
     _require_desk(site)
     if any(e.public_key == public_key for e in enrolments(site)):
-        raise SiteError("that key is already enrolled")
+        raise SiteError(said(N_("that key is already enrolled")))
     return _record(site, Kind.DEVICE_ENROLLED,
                    DeviceEnrolled(public_key=public_key, laptop=laptop, role="lane", by=by).to_payload())
 
@@ -60,7 +61,7 @@ def revoke(site: Site, public_key: str, *, reason: str, by: str) -> Event:
 def _require_desk(site: Site) -> None:
     desk = [e for e in enrolments(site) if e.role == "desk"]
     if not desk or desk[0].public_key != this_laptop_key(site):
-        raise SiteError("devices are enrolled at the chief's desk: run this on the laptop `examops init` ran on")
+        raise SiteError(said(N_("devices are enrolled at the chief's desk: run this on the laptop `examops init` ran on")))
 
 
 def _record(site: Site, kind: str, payload: dict) -> Event:

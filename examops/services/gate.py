@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from examops.adapters.store import IntegrityError, WriteFailed, format_utc
+from examops.adapters.store.scan_path import ScanPath
 from examops.domain import idnumber, windows
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
+    Admitted,
     Arrived,
     DuplicateScan,
     ExceptionRecorded,
@@ -32,7 +34,7 @@ from examops.domain.field_limits import check_field
 from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
 from examops.domain.scan import classify
-from examops.domain.state import CandidateDay
+from examops.domain.state import CandidateDay, fold_day
 from examops.domain.verdict import CandidateCard, Verdict, decide
 from examops.services import ledger, lookup
 from examops.services.site import Site
@@ -56,6 +58,8 @@ class Lane:
         check_field("staff", self.staff)
         self.device = self.device or self.site.device(self.lane)
         check_field("device", self.device)
+        # The compiled scan path (issue 15) runs on SQLite; a PostgreSQL lane keeps the general path and its offline fallback.
+        self.scan_path = ScanPath(self.site.store, self.device) if self.site.store.is_sqlite and not self.site.override else None
 
     def session(self, session_id: str | None = None) -> Session:
         if session_id:
@@ -91,6 +95,10 @@ class Lane:
             if closed is not None and not (self.site.override or "").strip():
                 return self._closed(session, closed)
             return self._outside_window(window, scan)
+        if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit"):
+            admitted = self._admit_compiled(session, scan.value, outcome, evidence)
+            if admitted is not None:
+                return admitted
         try:
             with self.site.store.read() as conn:
                 closed = ledger.closure(conn, session.id)
@@ -147,6 +155,57 @@ class Lane:
             return replace(base, verdict="not_recorded", reason=str(exc))
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
 
+    def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict) -> Verdict | None:
+        """A plain admission (three statements) or duplicate (two) in one transaction; None: the general path answers."""
+        base: Verdict | None = None
+        duplicate = False
+        for _attempt in range(ledger.DEVICE_SEQ_RETRIES):
+            try:
+                with self.site.store.write() as conn:
+                    found = self.scan_path.lookup(conn, session.id, ticket)
+                    if found is None or found.closure is not None or found.card.room is None:
+                        return None
+                    day = fold_day(session.id, ticket, found.day)
+                    card = replace(found.card, placement=lookup.placement_of(day), state=day.state)
+                    if day.admitted:
+                        if day.left_for_good is not None or day.out is not None or day.awaiting_arrival:
+                            return None
+                        payload, base = self._duplicate_scan(session, card, day)
+                        duplicate = True
+                        stored = self.scan_path.append(conn, self._event(Kind.DUPLICATE, session.id, ticket, payload))
+                    else:
+                        if day.open_exception or day.denial:
+                            return None
+                        decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)
+                        if decision.action != "admit":
+                            return None
+                        admitted = Admitted(code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
+                                            room=card.room, seat=card.seat, via="ticket", missing=decision.missing or None)
+                        base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
+                                       action=decision.action, reason=decision.reason, evidence=evidence,
+                                       go_room=card.current_room, go_seat=card.current_seat,
+                                       go_kind="regular" if card.current_room else None)
+                        stored = self.scan_path.append(conn, self._event(Kind.ADMITTED, session.id, ticket, admitted.to_payload()),
+                                                       guard_slot=day.voided_admissions)
+            except IntegrityError as exc:
+                self.scan_path.head = None
+                if "device" in str(exc.orig).lower():
+                    continue  # another process moved this device's chain on: read its head and run the scan again
+                return None if base is None or duplicate else self._duplicate(session, base.card)  # another lane took the guard row
+            except PolicyError:
+                return None
+            except WriteFailed as exc:
+                self.scan_path.head = None
+                if base is None:
+                    return Verdict("not_recorded", session.id, reason=str(exc))
+                if duplicate:
+                    return replace(base, reason=f"{base.reason} (NOT RECORDED: {exc})")
+                return replace(base, verdict="not_recorded", reason=str(exc))
+            self.scan_path.committed(stored)
+            self._stored(stored)
+            return replace(base, event_id=stored.id, recorded=True, at=stored.at)
+        return None
+
     def _closed(self, session: Session, closed: Event) -> Verdict:
         """The chief signed the session off: nothing more is recorded here, and a rescan cannot change that."""
         by = SessionClosed.from_event(closed).by
@@ -161,7 +220,19 @@ class Lane:
                      session, ticket, self.lane, self.staff, payload)
 
     def _write(self, event: Event) -> Event:
-        return ledger.record(self.site.store, event, override=self.site.override)[0]
+        try:
+            stored = ledger.record(self.site.store, event, override=self.site.override)[0]
+        except (IntegrityError, WriteFailed):
+            if self.scan_path is not None:
+                self.scan_path.head = None
+            raise
+        if self.scan_path is not None:
+            self.scan_path.committed(stored)
+        self._stored(stored)
+        return stored
+
+    def _stored(self, event: Event) -> None:
+        """`event` was committed by this lane (a shared lane remembers it for going offline)."""
 
     def _record_simple(self, kind: str, session: Session, card: CandidateCard | None, payload: dict, verdict: Verdict) -> Verdict:
         event = self._event(kind, session.id, card.ticket if card else None, payload)
@@ -224,6 +295,12 @@ class Lane:
             with self.site.store.read() as conn:
                 day = lookup.candidate_day(conn, session.id, card.ticket)
             card = replace(card, placement=lookup.placement_of(day), state=day.state)
+        payload, verdict = self._duplicate_scan(session, card, day)
+        return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
+
+    @staticmethod
+    def _duplicate_scan(session: Session, card: CandidateCard, day: CandidateDay) -> tuple[dict, Verdict]:
+        """The duplicate-scan event's payload and the lane's verdict: where, when and by whom the first admission was."""
         first = day.admission
         data = first.data if first else None
         at_desk = first is not None and first.lane is None
@@ -237,7 +314,7 @@ class Lane:
                           first_via=scan.first_via, first_by=scan.first_by,
                           go_room=card.current_room, go_seat=card.current_seat, go_kind="regular",
                           reason="already admitted: possible impersonation, call the chief proctor")
-        return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
+        return payload, verdict
 
     def _find(self, conn, kind: str, value: str, session: str) -> CandidateCard | None:  # noqa: ANN001
         if kind == "id_number":

@@ -60,8 +60,8 @@ def still_open(site: Site, session: str) -> list[str]:
         resolved = {e.data.target for e in q.events_of_kind(conn, Kind.ALARM_RESOLVED, session)}
     alarms = [a for a in duplicate_alarms(site, session) if a["event_id"] not in resolved]
     if alarms:
-        lines.append(f"{len(alarms)} duplicate-scan alarm(s) not resolved: examops alarm resolve EVENT --as ... "
-                     f"({', '.join(a['event_id'][:8] for a in alarms)})")
+        lines.append(f"{len(alarms)} duplicate-scan alarm(s) not resolved: examops alarm resolve TICKET|EVENT --as ... "
+                     "(" + ", ".join(f"{a['ticket']} {a['event_id'][:8]}" for a in alarms) + ")")
     return lines
 
 
@@ -95,8 +95,14 @@ def resolve_alarm(site: Site, event_id: str, *, resolution: str, note: str, by: 
         raise ReviewRefused("say what was found (--note)")
     require_pin(site, pin, by, f"resolve alarm {event_id}")
     with site.store.read() as conn:
-        alarms = [e for kind in ALARM_KINDS for e in q.events_of_kind(conn, kind, None) if e.id.startswith(event_id)]
+        every = [e for kind in ALARM_KINDS for e in q.events_of_kind(conn, kind, None)]
         done = {e.data.target for e in q.events_of_kind(conn, Kind.ALARM_RESOLVED, None)}
+    alarms = [e for e in every if e.id.startswith(event_id)]
+    if not alarms:  # the ticket `examops exceptions` names: its one open alarm
+        alarms = [e for e in every if e.ticket == event_id and e.id not in done]
+        if len(alarms) > 1:
+            raise ReviewRefused(f"candidate {event_id} has {len(alarms)} open alarms: give one's event id "
+                                f"({', '.join(e.id[:8] for e in alarms)})")
     if not alarms:
         raise ReviewRefused(f"no duplicate-scan alarm or lane conflict {event_id}: `examops exceptions` lists the open ones")
     if len(alarms) > 1:

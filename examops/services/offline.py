@@ -36,9 +36,7 @@ from examops.domain.events import Event, Kind
 from examops.domain.verdict import Verdict
 from examops.services import ledger
 from examops.services.gate import Lane
-from examops.services.site import PIN_KEY as PIN_HASH_KEY
 from examops.services.site import PLAN_KEY, POLICY_KEY, STORE_ID_KEY, Site
-from examops.services.sync import MergeRefused, merge_events
 
 UPLOAD_EVERY_S = 2.0
 MIRROR_EVERY_S = 3.0
@@ -83,15 +81,16 @@ class _SharedLane(Lane):
 
     def _write(self, event: Event) -> Event:
         try:
-            stored = super()._write(event)
+            return super()._write(event)
         except ServerUnreachable:
             if self.fallback is None:
                 raise
             return self.fallback(event)
-        self.last_stored = stored
-        if stored.kind == Kind.ADMITTED:
-            self.admitted_here[stored.id] = (stored.session, stored.ticket)
-        return stored
+
+    def _stored(self, event: Event) -> None:
+        self.last_stored = event
+        if event.kind == Kind.ADMITTED:
+            self.admitted_here[event.id] = (event.session, event.ticket)
 
 
 class ResilientLane:
@@ -151,7 +150,7 @@ class ResilientLane:
                     Store.delete_setting(conn, key)
                 elif store.get_setting(key, conn) != value:
                     Store.put_setting(conn, key, value)
-            Store.delete_setting(conn, PIN_HASH_KEY)  # a cache made by older code held it
+            Store.forget_secrets(conn)  # a cache made by older code held the PIN hash (migrated into its secrets)
         if store.get_setting(ROSTER_KEY) != fingerprint:
             lane_cache.copy_roster(self.site.store, store)
             with store.write() as conn:
@@ -272,6 +271,8 @@ class ResilientLane:
         queued = self.queued_events()
         result = None
         if queued:
+            from examops.services.sync import MergeRefused, merge_events  # only an upload needs the merge (not start-up)
+
             try:
                 result = merge_events(self.site.store, queued, merged_by=f"upload-{self.lane}")
             except MergeRefused as exc:

@@ -25,12 +25,13 @@ from examops.domain.figures import INCIDENT_KINDS
 from examops.domain.report_content import ReportCase, ReportContent, SessionContent, totals_json
 from examops.domain.report_digest import chains_digest, digest_cells, figures_digest
 from examops.domain.report_verification import Verification, figure_changes, sheet_changes
+from examops.domain.said import N_, SaidError, said
 from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
 from examops.services.chief_record import chief_record
 from examops.services.figures import session_figures
 from examops.services.review import list_cases
-from examops.services.site import SIGNING_KEY, Site
+from examops.services.site import Site
 
 FIGURE_META = ("name", "date", "start", "end")
 ALWAYS_LISTED = {"incidents_by_kind": tuple(INCIDENT_KINDS), "exceptions_by_status": CASE_STATUSES}
@@ -38,7 +39,7 @@ BOOLEAN_KEYS = ("zero_incident",)
 BUILD_PHASES = ("gather", "layout", "digest", "save")
 
 
-class ReportRefused(Exception):
+class ReportRefused(SaidError):
     """A report that cannot be built, verified or merged, in words."""
 
 
@@ -175,18 +176,35 @@ def formats_of(choice: str) -> tuple[str, ...]:
     return ("xlsx", "pdf") if choice == "both" else (choice,)
 
 
-def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str = "zh",
-                 progress: Callable[[str, int, int], None] | None = None, fmt: str = "xlsx") -> dict:
+def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, pin: str | None, lang: str = "zh",
+                 progress: Callable[[str, int, int], None] | None = None, fmt: str = "xlsx", by: str = "") -> dict:
     """Write the signed workbook; return the summary figures (one session's, or every session's and totals).
+
+    Only the chief signs: `pin` is checked (a wrong one is logged and backs off) and opens the site's
+    report key, which is kept on the chief's desk.
 
     `progress(phase, done, total)` is called as each of `BUILD_PHASES` starts, with the phases done before it;
     it may raise to stop the build (nothing is written before "save").
     """
     with _cyclic_gc_paused():
-        return _build_report(site, session_ids=session_ids, out=out, lang=lang, progress=progress, formats=formats_of(fmt))
+        formats = formats_of(fmt)
+        private_pem = _signing_key(site, pin, by)
+        return _build_report(site, private_pem, session_ids=session_ids, out=out, lang=lang, progress=progress, formats=formats)
 
 
-def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,
+def _signing_key(site: Site, pin: str | None, by: str) -> str:
+    from examops.services import site_key
+
+    try:
+        site_key.check_here(site.store, site.store_id)  # says what to do before a PIN is spent on it
+        if not site.check_pin(pin, who=by, purpose="sign a report"):
+            raise ReportRefused(said(N_("wrong PIN: only the chief proctor can sign a report (the attempt is logged)")))
+        return site_key.unlock(site.store, site.store_id, pin or "")
+    except site_key.SiteKeyRefused as exc:
+        raise ReportRefused(exc.said) from None
+
+
+def _build_report(site: Site, private_pem: str, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,
                   progress: Callable[[str, int, int], None] | None = None, formats: tuple[str, ...] = ("xlsx",)) -> dict:
     from examops.adapters.excel_out.book import writable
     from examops.adapters.excel_out.report_book import ReportBook
@@ -195,9 +213,6 @@ def _build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | P
         if progress is not None:
             progress(name, BUILD_PHASES.index(name), len(BUILD_PHASES))
 
-    private_pem = site.store.get_setting(SIGNING_KEY)
-    if private_pem is None:
-        raise ReportRefused("this store has no signing key: run `examops init --plan PLAN.toml` again to make one")
     phase("gather")
     content = gather(site, session_ids, lang)
     phase("layout")

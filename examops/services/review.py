@@ -203,11 +203,15 @@ def _flags(site: Site, kind: str, session: str | None, shown: Callable[[Event], 
     """Events of `kind` that flag a candidate for the chief proctor, with the candidate's name."""
     flags = []
     with site.store.read() as conn:
+        findings = {e.data.target: e for e in q.events_of_kind(conn, Kind.ALARM_RESOLVED, session)}
         for event in q.events_of_kind(conn, kind, session):
             card = lookup.card_by(conn, ticket=event.ticket, session=event.session)
+            found = findings.get(event.id)
             flags.append({"event_id": event.id, "session": event.session, "ticket": event.ticket,
                           "name": card.name if card else None, "lane": event.lane, "staff": event.staff, "at": event.at,
-                          **shown(event)})
+                          **shown(event),
+                          "resolution": None if found is None else {
+                              "as": found.data.resolution, "by": found.data.by, "note": found.data.note, "at": found.at}})
     return flags
 
 

@@ -20,7 +20,9 @@ from examops.adapters.store import utc_now
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
+from examops.i18n.roster_words import localised
 from examops.services import ledger
+from examops.services.marked_copies import copy_names, file_labels, write_new
 from examops.services.site import Site
 
 Progress = Callable[[str, int, int], None]
@@ -45,7 +47,10 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     dry_run: bool = False
     imported: bool = False
-    errors_out: str | None = None
+    errors_out: list[str] = field(default_factory=list)
+    """Every marked copy written, one per readable input file (never over an existing file)."""
+    marked_copies: list[tuple[str, str | None]] = field(default_factory=list)
+    """(input file, its marked copy or None when the file could not be read), in input order."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -66,6 +71,7 @@ class ImportReport:
             "warnings": sum(1 for p in self.problems if p.severity == "warning"),
             "problems": [p.to_dict() for p in self.problems],
             "errors_out": self.errors_out,
+            "marked_copies": [{"file": file, "copy": copy} for file, copy in self.marked_copies],
         }
 
 
@@ -86,13 +92,13 @@ def import_roster(
     """Import one roster made of `paths`; nothing is written unless every check passes."""
     tick = progress or (lambda stage, done, total: None)
     report = ImportReport([str(p) for p in paths], dry_run=dry_run)
-    contents, digests = [], {}
+    contents, digests, labels = [], {}, dict(zip(map(str, paths), file_labels(paths)))
     for index, path in enumerate(paths):
         tick("read", index, len(paths))
         try:
             content = read_workbook(path)
         except UnreadableFile as exc:
-            report.problems.append(_file_problem(str(path), str(exc), "Ask the exam office for a proper workbook.", "unreadable"))
+            report.problems.append(_file_problem(str(path), str(exc), "", "unreadable"))  # the refusal's sentence holds its fix
             continue
         contents.append(content)
         digests[Path(path).name] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -100,14 +106,14 @@ def import_roster(
             raise ImportCancelled()
     tick("read", len(paths), len(paths))
     parsed: ParsedRoster = parse_rosters(
-        [(Path(c.path).name, c.sheets) for c in contents],
+        [(labels[str(c.path)], c.sheets) for c in contents],
         sessions=site.plan.session_aliases(),
         today=site.clock.local().date(),
     )
     for content in contents:
         for note in content.notes:
-            report.problems.append(Problem("note", Path(content.path).name, None, None, None, None, None, note, "", "reader-note"))
-    report.problems.extend(parsed.problems)
+            report.problems.append(Problem("note", labels[str(content.path)], None, None, None, None, None, note, "", "reader-note"))
+    report.problems.extend(localised(p) for p in parsed.problems)
     tick("check", 0, 1)
     with site.store.read() as conn:
         plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
@@ -125,14 +131,7 @@ def import_roster(
     report.dropped = len(existing.keys() - tickets) if replace else 0
     if report.errors:
         if errors_out:
-            from examops.adapters.excel_out.errors_workbook import write_errors_workbook
-
-            target = Path(errors_out)
-            for content in contents:
-                out = target if len(contents) == 1 else target.with_name(f"{target.stem}-{Path(content.path).stem}{target.suffix}")
-                own = [p for p in report.problems if p.file == Path(content.path).name]
-                write_errors_workbook(content, own, out)
-            report.errors_out = str(target)
+            _write_marked_copies(report, paths, contents, labels, Path(errors_out))
         return report
     if dry_run:
         return report
@@ -141,6 +140,25 @@ def import_roster(
     tick("write", 1, 1)
     report.imported = True
     return report
+
+
+def _write_marked_copies(report: ImportReport, paths: Sequence[str | Path], contents: list, labels: dict[str, str],
+                         target: Path) -> None:
+    """One marked copy per input file that could be read, each under a name of its own."""
+    from examops.adapters.excel_out.errors_workbook import write_errors_workbook
+
+    read = {str(c.path): c for c in contents}
+    for path, wished in zip(paths, copy_names(target, paths)):
+        content = read.get(str(path))
+        if content is None:
+            report.marked_copies.append((str(path), None))
+            continue
+        label = labels[str(path)]
+        own = [p for p in report.problems if p.file in (label, str(path))]
+        written = write_new(wished, lambda out, content=content, own=own, label=label:
+                            write_errors_workbook(content, own, out, file_label=label))
+        report.errors_out.append(str(written))
+        report.marked_copies.append((str(path), str(written)))
 
 
 def _differs(row, entry: RosterEntry) -> bool:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import hashlib
 import math
@@ -14,17 +15,19 @@ from pathlib import Path
 
 from examops.adapters.store import Store, StoreError, format_utc, utc_now
 from examops.adapters.store import roster_queries as q
+from examops.adapters.store.events import closure
 from examops.domain import pin as pins
-from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged
+from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged, SessionClosed
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
-from examops.services.clock import Clock
+from examops.domain.said import N_, SaidError, said
+from examops.services import site_key
+from examops.services.clock import Clock, shared_clock
 
 PLAN_KEY = "plan_toml"
 POLICY_KEY = "policy_toml"
 PIN_KEY = "chief_pin_hash"
-SIGNING_KEY = "site_signing_key"
 STORE_ID_KEY = "store_id"
 PIN_REFUSED_IN_ROW_KEY = "pin_refused_in_row"
 PIN_REFUSED_AT_KEY = "pin_refused_at"
@@ -40,15 +43,16 @@ WEAK_PIN_WORDS = {
 }
 
 
-class SiteError(Exception):
-    """A site-level problem in words for the chief proctor."""
+class SiteError(SaidError):
+    """A site-level problem in words for the chief proctor (a `Said` where the words are in the catalog)."""
 
 
 class PinLocked(SiteError):
     """Too many wrong PINs in a row: the next try must wait."""
 
     def __init__(self, refused: int, wait_seconds: int) -> None:
-        super().__init__(f"{refused} wrong PINs in a row: wait {wait_seconds} s before the next try (the attempts are logged)")
+        super().__init__(said(N_("{refused} wrong PINs in a row: wait {seconds} s before the next try (the attempts are "
+                                 "logged)"), refused=refused, seconds=wait_seconds))
         self.refused, self.wait_seconds = refused, wait_seconds
 
 
@@ -69,7 +73,7 @@ class Site:
             raise SiteError(f"the store at {store.location} has no exam plan: run `examops init --plan PLAN.toml`")
         plan = parse_plan(plan_text, "stored plan")
         policy = load_policy(plan.policy_preset, text=store.get_setting(POLICY_KEY))
-        return cls(store, plan, policy, clock or Clock.from_env(plan.timezone))
+        return cls(store, plan, policy, clock or shared_clock(store, plan.timezone))
 
     def close(self) -> None:
         self.store.close()
@@ -88,22 +92,41 @@ class Site:
         After `pins.FREE_GUESSES` wrong PINs in a row every try waits longer (PinLocked says how long),
         counted in the store so that starting a new process does not reset it.
         """
-        refused = int(self.store.get_setting(PIN_REFUSED_IN_ROW_KEY) or 0)
-        last_at = float(self.store.get_setting(PIN_REFUSED_AT_KEY) or 0)
+        if not self.store.secrets_readable():
+            return self._check_pin_on_server(pin, who=who, purpose=purpose)
+        refused = int(self.store.get_secret(PIN_REFUSED_IN_ROW_KEY) or 0)
+        last_at = float(self.store.get_secret(PIN_REFUSED_AT_KEY) or 0)
         wait = pins.delay_after(refused) - (wall_clock() - last_at)
         if wait > 0:
             raise PinLocked(refused, math.ceil(wait))
-        stored = self.store.get_setting(PIN_KEY)
+        stored = self.store.get_secret(PIN_KEY)
         if stored and pin and pins.verify_pin(pin, stored):
             if refused:
                 with self.store.write() as conn:
-                    Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, "0")
+                    Store.put_secret(conn, PIN_REFUSED_IN_ROW_KEY, "0")
             return True
         with self.store.write() as conn:
-            self.store.append(conn, self.system_event(Kind.PIN_REFUSED, PinRefused(who=who, purpose=purpose).to_payload()))
-            Store.put_setting(conn, PIN_REFUSED_IN_ROW_KEY, str(refused + 1))
-            Store.put_setting(conn, PIN_REFUSED_AT_KEY, repr(wall_clock()))
+            self._log_refused(conn, who, purpose)
+            Store.put_secret(conn, PIN_REFUSED_IN_ROW_KEY, str(refused + 1))
+            Store.put_secret(conn, PIN_REFUSED_AT_KEY, repr(wall_clock()))
         return False
+
+    def _check_pin_on_server(self, pin: str | None, *, who: str, purpose: str) -> bool:
+        """A lane's login on PostgreSQL cannot read the hash: it sends the digest, the owner's function compares and counts."""
+        with self.store.read() as conn:
+            salted = Store.pin_salt(conn)
+        digest = pins.digest_for(pin, salted) if pin and salted else None
+        with self.store.write() as conn:
+            verdict, refused, wait = Store.pin_try(conn, digest or "")
+            if verdict == "wait":
+                raise PinLocked(refused, wait)
+            if verdict == "ok":
+                return True
+            self._log_refused(conn, who, purpose)
+        return False
+
+    def _log_refused(self, conn, who: str, purpose: str) -> None:  # noqa: ANN001
+        self.store.append(conn, self.system_event(Kind.PIN_REFUSED, PinRefused(who=who, purpose=purpose).to_payload()))
 
     def grant_override(self, reason: str, pin: str | None, *, who: str = "") -> None:
         """The chief's PIN lets this command record into closed sessions, for `reason`; the grant is logged."""
@@ -184,12 +207,15 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         _refuse_weak(new_pin)  # before a store is made: a refused init leaves nothing behind
     store = Store.open(url, create=True)
     try:
+        if not store.secrets_readable():
+            raise SiteError(said(N_("this database login is the lanes' own: it may not change the site. Run `examops init` "
+                                    "at the chief's desk with the owner's login")))
         changes = _authorised_changes(store, plan, policy_text, chief_pin, new_pin, by)
     except BaseException:
         store.close()
         raise
     store_id = store.get_setting(STORE_ID_KEY) or uuid.uuid4().hex
-    draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
     with store.write() as conn:
         _check_plan_against_roster(conn, plan)
@@ -201,13 +227,11 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         else:
             Store.delete_setting(conn, POLICY_KEY)
         if changes.pin is not None:
-            Store.put_setting(conn, PIN_KEY, pins.hash_pin(changes.pin))
+            Store.put_secret(conn, PIN_KEY, pins.hash_pin(changes.pin))
         if Store.get_setting(store, STORE_ID_KEY, conn) is None:
             Store.put_setting(conn, STORE_ID_KEY, store_id)
-        if Store.get_setting(store, SIGNING_KEY, conn) is None:
-            from examops.adapters.signing import new_key_pem
-
-            Store.put_setting(conn, SIGNING_KEY, new_key_pem())
+        if changes.key_pin is not None and site_key.public_key(store, conn) is None:
+            site_key.make_in(store, conn, store_id, changes.key_pin)  # on this laptop: it becomes the chief's desk
         q.replace_sessions(conn, [
             {"id": session.id, "name": session.name, "date": session.date.isoformat(),
              "start": session.start.strftime("%H:%M"), "end": session.end.strftime("%H:%M"),
@@ -224,6 +248,11 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
         from examops.services.ledger import record_tables
 
         record_tables(draft, conn, "init")
+        if changes.pin is not None and changes.key_pin != changes.pin:  # inside: a key that will not reseal keeps the old PIN
+            try:
+                site_key.reseal(store_id, changes.key_pin, changes.pin)
+            except site_key.SiteKeyRefused as exc:
+                raise SiteError(exc.said) from None
     store.close()
     return Site.open(url)
 
@@ -232,28 +261,35 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
 class _InitChanges:
     pin: str | None
     events: list[Event]
+    key_pin: str | None = None
+    """A PIN known to be the chief's before this init (or the first one): it seals a new report key, or unseals one."""
 
 
 def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, current_pin: str | None,
                         new_pin: str | None, by: str) -> _InitChanges:
     """What `init` may write: a first PIN on a new store; on a live store, changes only with the current PIN."""
-    if store.get_setting(PIN_KEY) is None:
+    if store.get_secret(PIN_KEY) is None:
         first = new_pin if new_pin is not None else current_pin
         if first is None:
             raise SiteError("the chief proctor's PIN is needed: it is asked twice on a terminal, "
                             "or read from --pin-file or EXAMOPS_PIN")
         _refuse_weak(first)
-        return _InitChanges(first, [])
+        return _InitChanges(first, [], key_pin=first)
     old_digest = plan_digest(store.get_setting(PLAN_KEY), store.get_setting(POLICY_KEY))
     new_digest = plan_digest(plan.source_text, policy_text)
     if old_digest == new_digest and new_pin is None:
-        return _InitChanges(None, [])
+        if current_pin is None or site_key.public_key(store) is not None:
+            return _InitChanges(None, [])
+        live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+        if not live.check_pin(current_pin, who=by or getpass.getuser(), purpose="init: make the report key"):
+            raise SiteError("wrong PIN: no report key was made (the attempt is logged)")
+        return _InitChanges(None, [], key_pin=current_pin)
     what = "the plan" if new_pin is None else ("the PIN" if old_digest == new_digest else "the plan and the PIN")
     if current_pin is None:
         raise SiteError(f"this store is in use: changing {what} needs the chief proctor's current PIN; nothing was changed")
     if new_pin is not None:
         _refuse_weak(new_pin)
-    live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
+    live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     who = by or getpass.getuser()
     if not live.check_pin(current_pin, who=who, purpose="init: change " + what.removeprefix("the ")):
         raise SiteError(f"wrong PIN: {what} stays as it was (the attempt is logged)")
@@ -262,7 +298,7 @@ def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, curre
         events.append(live.system_event(Kind.PLAN_CHANGED, PlanChanged(old_digest=old_digest, new_digest=new_digest, by=who).to_payload()))
     if new_pin is not None:
         events.append(live.system_event(Kind.PIN_CHANGED, PinChanged(by=who).to_payload()))
-    return _InitChanges(new_pin, events)
+    return _InitChanges(new_pin, events, key_pin=current_pin)
 
 
 def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
@@ -275,20 +311,35 @@ def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
 
 
 def status(site: Site) -> dict:
-    """The figures `examops status` shows."""
+    """The figures `examops status` shows; times in site time with their offset."""
     from examops.adapters.store import photo_queries
 
     with site.store.read() as conn:
         candidates, room_rows, seated, events_count = q.status_figures(conn)
         _, with_photo, photos_not_in_roster = photo_queries.counts(conn)
+        closures = {s.id: closure(conn, s.id) for s in site.plan.sessions}
+
+    def closed(event: Event | None) -> dict | None:
+        if event is None:
+            return None
+        data = SessionClosed.from_event(event)
+        return {"by": data.by, "at": site.clock.aware(event.at).isoformat(timespec="seconds"), "reason": data.reason}
+
+    clock = site.clock
     return {
         "exam": site.plan.exam_name,
         "site": site.plan.site,
         "policy": site.policy.name,
         "approval_levels": list(site.plan.approval_levels),
+        "now": clock.aware(clock.now()).isoformat(timespec="seconds"),
+        "drill": None if clock.drill is None else {
+            "clock": clock.drill,
+            "began_at": None if clock.drill_began is None else
+            clock.aware(dt.datetime.fromtimestamp(clock.drill_began, dt.timezone.utc)).isoformat(timespec="seconds"),
+        },
         "sessions": [
             {"id": s.id, "name": s.name, "date": s.date.isoformat(), "start": s.start.strftime("%H:%M"),
-             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes}
+             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes, "closed": closed(closures[s.id])}
             for s in site.plan.sessions
         ],
         "rooms": [
@@ -315,6 +366,18 @@ def plan_would_change(url: str | None, plan_path: str | Path) -> bool:
         store.close()
 
 
+def lacks_report_key(url: str | None) -> bool:
+    """True if the store at `url` holds a PIN but no report key yet (init then asks the PIN to make one)."""
+    try:
+        store = Store.open(url, create=False)
+    except StoreError:
+        return False
+    try:
+        return store.secrets_readable() and store.get_secret(PIN_KEY) is not None and site_key.public_key(store) is None
+    finally:
+        store.close()
+
+
 def has_chief_pin(url: str | None) -> bool:
     """True if a store exists at `url` and already holds a chief's PIN (init then keeps it unless told)."""
     try:
@@ -322,11 +385,11 @@ def has_chief_pin(url: str | None) -> bool:
     except StoreError:
         return False
     try:
-        return store.get_setting(PIN_KEY) is not None
+        return not store.secrets_readable() or store.get_secret(PIN_KEY) is not None  # the lanes' login: a live store
     except StoreError:
         return False
     finally:
         store.close()
 
 
-__all__ = ["Site", "SiteError", "PinLocked", "plan_digest", "init_site", "status", "device_id", "has_chief_pin", "PlanError", "PolicyError", "StoreError"]
+__all__ = ["Site", "SiteError", "PinLocked", "plan_digest", "init_site", "status", "device_id", "has_chief_pin", "lacks_report_key", "PlanError", "PolicyError", "StoreError"]

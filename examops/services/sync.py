@@ -15,6 +15,7 @@ from examops.adapters.store import Store
 from examops.adapters.store import events as event_log
 from examops.adapters.store.merge import MergeRefused, MergeResult, apply_chains
 from examops.domain.events import ChainBreak, Event, signing_message, verify_chain
+from examops.domain.said import N_, said
 from examops.domain.signatures import enrolled_keys
 
 __all__ = ["MergeRefused", "MergeResult", "check_chains", "merge_events"]
@@ -35,7 +36,7 @@ def check_chains(events: Iterable[Event]) -> dict[str, list[Event]]:
     for device, chain in chains.items():
         breaks: list[ChainBreak] = verify_chain(chain, chain[0].device_seq, chain[0].prev_hash)
         if breaks:
-            raise MergeRefused(f"chain broken: {breaks[0]}")
+            raise MergeRefused(said(N_("chain broken: {problem}"), problem=breaks[0].said))
     return chains
 
 
@@ -51,14 +52,15 @@ def check_signers(store: Store, chains: dict[str, list[Event]]) -> None:
     for device, chain in chains.items():
         for event in chain:
             if not event.signature or not event.signer:
-                raise MergeRefused(f"event {event.id} of {device} (seq {event.device_seq}) is unsigned: "
-                                   "forged, or written without a device key")
+                raise MergeRefused(said(N_("event {event} of {device} (seq {seq}) is unsigned: forged, or written without a "
+                                           "device key"), event=event.id, device=device, seq=event.device_seq))
             if not signing.verify(event.signer, signing_message(event.hash), event.signature):
-                raise MergeRefused(f"event {event.id} of {device} (seq {event.device_seq}): signature does not match: forged or altered")
+                raise MergeRefused(said(N_("event {event} of {device} (seq {seq}): signature does not match: forged or altered"),
+                                        event=event.id, device=device, seq=event.device_seq))
             if event.signer not in enrolled:
-                raise MergeRefused(f"{device} signs with key {signing.fingerprint(event.signer)}, which this site never "
-                                   "enrolled (or revoked): enrol the laptop at the chief's desk "
-                                   "(`examops device enrol`), then merge again")
+                raise MergeRefused(said(N_("{device} signs with key {key}, which this site never enrolled (or revoked): enrol "
+                                           "the laptop at the chief's desk (`examops device enrol`), then merge again"),
+                                        device=device, key=signing.fingerprint(event.signer)))
 
 
 def merge_events(store: Store, events: Iterable[Event], *, merged_by: str = "sync") -> MergeResult:

@@ -7,6 +7,7 @@ lane laptop is ready to scan well under a second after `examops gate`.
 from __future__ import annotations
 
 import getpass
+import sys
 
 from textual.app import App
 from textual.binding import Binding
@@ -19,9 +20,6 @@ from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate import GateScreen
-from examops.tui.screens.report import ReportScreen
-from examops.tui.screens.review import ReviewScreen
-from examops.tui.screens.roster import RosterScreen
 
 MODES = ("gate", "roster", "review", "report")
 
@@ -86,34 +84,52 @@ class ExamopsApp(App):
         for toast in held:
             self._toast(*toast)
 
+    # The review, report and roster screens are imported when first opened: a lane's first frame needs only the gate.
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.mode == "gate":
             self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id,
                                         confirm=self.confirm, photo_terminal=self.photo_terminal))
         elif self.mode == "review":
+            from examops.tui.screens.review import ReviewScreen
+
             self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, photo_terminal=self.photo_terminal))
         elif self.mode == "report":
+            from examops.tui.screens.report import ReportScreen
+
             self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False))
         else:
+            from examops.tui.screens.roster import RosterScreen
+
             self.push_screen(RosterScreen(self.site, can_return=False))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
             return isinstance(self.screen, GateScreen)
         if action == "report":
-            return isinstance(self.screen, (GateScreen, ReviewScreen, RosterScreen))
+            return isinstance(self.screen, GateScreen) or _is_screen(self.screen, "review", "ReviewScreen") or _is_screen(
+                self.screen, "roster", "RosterScreen")
         return True
 
     def action_review(self) -> None:
         """From a lane: the review opens behind the chief proctor's PIN."""
         if isinstance(self.screen, GateScreen):
+            from examops.tui.screens.review import ReviewScreen
+
             self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or "",
                                           photo_terminal=self.photo_terminal))
 
     def action_report(self) -> None:
         """The bureau report view, for the session on screen; from a lane it opens behind the chief proctor's PIN."""
+        from examops.tui.screens.report import ReportScreen
+
         screen = self.screen
         lane = (self.lane_name or "") if isinstance(screen, GateScreen) else None
         session_id = getattr(screen, "session_id", None) or self.session_id
         self.push_screen(ReportScreen(self.site, self.staff, session_id, from_lane=lane))
+
+
+def _is_screen(screen: object, module: str, name: str) -> bool:
+    """`screen` is an instance of `examops.tui.screens.<module>.<name>` (never true before that module is imported)."""
+    loaded = sys.modules.get(f"examops.tui.screens.{module}")
+    return loaded is not None and isinstance(screen, getattr(loaded, name))

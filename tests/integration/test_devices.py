@@ -67,6 +67,9 @@ def test_a_lane_cache_holds_no_pin_hash_and_its_scans_are_signed(seeded_site):
     engine = create_engine(f"sqlite:///{cache_path(seeded_site, 'A')}")
     with engine.connect() as conn:
         keys = {row[0] for row in conn.execute(text("SELECT key FROM settings"))}
+        secrets = conn.execute(text("SELECT count(*) FROM site_secrets")).scalar()
+        values = " ".join(row[0] for row in conn.execute(text("SELECT value FROM settings")))
     engine.dispose()
-    assert "chief_pin_hash" not in keys and "site_signing_key" not in keys
+    assert "chief_pin_hash" not in keys and "site_signing_key" not in keys and secrets == 0
+    assert "scrypt$" not in values and "PRIVATE KEY" not in values
     assert verify(seeded_site).ok, verify(seeded_site).problems

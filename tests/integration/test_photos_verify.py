@@ -166,7 +166,7 @@ def test_no_photo_travels_in_a_bundle_or_a_report(photo_site, tmp_path):
     export_bundle(photo_site, tmp_path / "lane.bundle", everything=True)
     carried = gzip.decompress((tmp_path / "lane.bundle").read_bytes())
     assert b'"photos_imported"' in carried and photo[200:264] not in carried  # the digests travel, never a photo
-    build_report(photo_site, session_ids=["S1"], out=tmp_path / "S1.xlsx")
+    build_report(photo_site, session_ids=["S1"], out=tmp_path / "S1.xlsx", pin=TEST_PIN)
     with zipfile.ZipFile(tmp_path / "S1.xlsx") as report:
         assert not [n for n in report.namelist() if report.read(n).startswith(b"\xff\xd8\xff")]  # no JPEG at all
         assert all(photo[200:264] not in report.read(n) for n in report.namelist())

@@ -19,20 +19,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from examops.cli import main
 from examops.services.gate import Lane
 from examops.services.report import build_report, verify_report
+from tests.conftest import TEST_PIN
 
 
 @pytest.fixture
 def signed(tmp_path) -> Path:
     """A signed S1 report of a SQLite site (the workbook, not the store, is under test)."""
     from examops.services.site import init_site
-    from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
+    from tests.conftest import SAMPLE_PLAN, seed_roster
 
     site = init_site(SAMPLE_PLAN, url=f"sqlite:///{tmp_path / 'store.sqlite3'}", chief_pin=TEST_PIN)
     lane = Lane(site, "A", "张三")
     for person in seed_roster(site)[:10]:
         assert lane.check(person.ticket).recorded
     out = tmp_path / "S1.xlsx"
-    build_report(site, session_ids=["S1"], out=out)
+    build_report(site, session_ids=["S1"], out=out, pin=TEST_PIN)
     site.close()
     return out
 
@@ -139,19 +140,19 @@ def test_merge_refuses_one_key_signing_two_sites(tmp_path):
     from examops.services.report import ReportRefused
     from examops.services.report_merge import merge_reports
     from examops.services.site import init_site
-    from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
+    from tests.conftest import SAMPLE_PLAN, seed_roster
 
     url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
     site = init_site(SAMPLE_PLAN, url=url, chief_pin=TEST_PIN)
     seed_roster(site, n_rooms=1)
     first = tmp_path / "first.xlsx"
-    build_report(site, session_ids=["S1"], out=first)
+    build_report(site, session_ids=["S1"], out=first, pin=TEST_PIN)
     site.close()
     other = tmp_path / "other.toml"
     other.write_text(re.sub(r'^site = ".*"$', 'site = "冒名考点"', SAMPLE_PLAN.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     posing = init_site(other, url=url, chief_pin=TEST_PIN)  # the same laptop, its key, another site's name
     second = tmp_path / "second.xlsx"
-    build_report(posing, session_ids=["S1"], out=second)
+    build_report(posing, session_ids=["S1"], out=second, pin=TEST_PIN)
     posing.close()
     with pytest.raises(ReportRefused, match="one key .* signed the reports of 2 sites"):
         merge_reports([first, second], tmp_path / "region.xlsx", any_key=True)
@@ -172,7 +173,7 @@ def test_merge_refuses_figures_that_do_not_add_up(seeded_site, tmp_path, monkeyp
 
     monkeypatch.setattr(report_service, "figure_table", inflated)
     out = tmp_path / "S1.xlsx"
-    build_report(seeded_site, session_ids=["S1"], out=out)
+    build_report(seeded_site, session_ids=["S1"], out=out, pin=TEST_PIN)
     assert verify_report(out, any_key=True).ok  # correctly signed, yet impossible
     with pytest.raises(ReportRefused, match=r"present 120 \+ absent 120 is more than the 120 expected"):
         merge_reports([out], tmp_path / "region.xlsx", any_key=True)

@@ -97,7 +97,7 @@ def test_files_with_personal_data_are_owner_only(seeded_site, tmp_path):
         assert lane.check(seeded_site.people[0].ticket).recorded
         cache = cache_path(seeded_site, "A")
         bundle = export_bundle(seeded_site, tmp_path / "lane-A.jsonl.gz")["out"]
-        report = build_report(seeded_site, session_ids=["S1"], out=tmp_path / "S1.xlsx")["out"]
+        report = build_report(seeded_site, session_ids=["S1"], out=tmp_path / "S1.xlsx", pin=TEST_PIN)["out"]
         docs = tmp_path / "docs" / "S1"
         written = write_room_documents(seeded_site, "S1", docs)
         room_files = sorted(docs.iterdir())

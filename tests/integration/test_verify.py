@@ -7,6 +7,7 @@ from sqlalchemy import delete, update
 from examops.adapters.store import schema
 from examops.services.audit import verify
 from examops.services.gate import Lane
+from tests.conftest import TEST_PIN
 from tests.support.tamper import drop_append_only
 
 
@@ -73,7 +74,7 @@ def test_a_signed_report_witnesses_the_chains_it_was_built_on(seeded_site, tmp_p
 
     verdicts = _scan_some(seeded_site, 4)
     report_path = tmp_path / "S1.xlsx"
-    build_report(seeded_site, session_ids=["S1"], out=report_path)
+    build_report(seeded_site, session_ids=["S1"], out=report_path, pin=TEST_PIN)
     assert verify(seeded_site, [report_path]).ok
     with seeded_site.store.write() as conn:
         drop_append_only(conn)

@@ -7,6 +7,30 @@ append-only triggers first), then runs `examops verify` as a process and
 asserts it exits non-zero and names the attack. The setup uses only
 interfaces main had before device signatures, so the same file can be run
 against that code to show each attack passed there.
+
+Issue 11's attacks, and the case that reproduces each (here unless a file is named):
+- init replaces the PIN without the old one / changes levels, late entry, preset:
+  test_insider_pin.py::test_the_pin_changes_only_with_the_old_one,
+  ::test_init_on_a_live_store_needs_the_current_pin_and_is_recorded
+- --override into a closed session without a PIN, no trace in the report:
+  test_insider_pin.py::test_an_override_needs_the_pin_and_the_report_shows_its_reason
+- a forged bundle voids an admission and re-admits; admits a ticket not on the roster:
+  test_a_forged_bundle_is_refused[void_then_readmit-*], [ticket_not_on_roster-*]
+- SQL: chain end cut, whole chain deleted (and a later report then signed clean), first events
+  removed with a forged anchor, re-hashed forged approvals, pos reordered, name / ID / seat / plan /
+  PIN hash edited: test_verify_names_the_attack[...], test_a_signed_report_witnesses_what_was_cut
+- the report key readable from the store and an edited report re-signed; the lane cache holds the
+  PIN hash: test_the_store_holds_nothing_that_signs_a_report; on PostgreSQL
+  tests/integration/test_lane_role.py; tests/integration/test_devices.py::test_a_lane_cache_holds_no_pin_hash_*
+- a report disguised (number format, hidden rows/sheets, white text), "OK" for any key, merge of one
+  key for two sites or figures that do not add up: test_a_disguised_report_is_refused_through_the_cli,
+  tests/integration/test_report_presentation.py
+- PIN guessing without delay, a PIN in the process list, 0000: tests/integration/test_chief_pin.py
+  (back-off), tests/integration/test_lane_role.py::test_the_lane_role_cannot_out_guess_the_back_off,
+  test_insider_pin.py::test_a_pin_on_the_command_line_is_no_longer_taken, ::test_init_refuses_a_trivial_pin
+- the store deleted under a lane; a read-only disk called damaged; field limits differing by backend:
+  test_insider_pin.py::test_a_lane_process_whose_store_file_is_deleted_says_not_recorded,
+  ::test_a_read_only_disk_is_called_read_only_not_damaged, ::test_a_too_long_lane_or_staff_is_refused_where_it_is_typed
 """
 
 from __future__ import annotations
@@ -52,8 +76,8 @@ def morning(tmp_path):
     return {"db": db, "people": people, "case": case, "tmp": tmp_path}
 
 
-def run_verify(db: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+def run_verify(db: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)} | ({"EXAMOPS_LANG": lang} if lang else {})
     return subprocess.run([sys.executable, "-m", "examops", "--db", str(db), "verify", *args],
                           capture_output=True, text=True, env=env, cwd=REPO)
 
@@ -120,7 +144,9 @@ def edit_plan(m, conn):
 
 
 def edit_pin_hash(m, conn):
-    conn.execute("UPDATE settings SET value = 'scrypt$forged' WHERE key = 'chief_pin_hash'")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    table = "site_secrets" if "site_secrets" in tables else "settings"  # where older code kept it
+    conn.execute(f"UPDATE {table} SET value = 'scrypt$forged' WHERE key = 'chief_pin_hash'")
 
 
 def delete_chain_tail(m, conn):
@@ -212,6 +238,89 @@ def test_verify_names_the_attack(morning, attack, named):
     assert named in result.stdout, result.stdout
 
 
+@pytest.mark.parametrize(("attack", "named"), [(delete_chain_tail, "有事件被删除"), (edit_name, "考生的姓名"),
+                                              (forged_approval_new_key, "从未由总监考登记")],
+                         ids=["delete_chain_tail_zh", "edit_name_zh", "forged_approval_new_key_zh"])
+def test_verify_names_the_attack_in_the_sites_chinese(morning, attack, named):
+    """The sample site's plan says zh-CN: with no EXAMOPS_LANG, verify speaks it (every word from the catalog)."""
+    conn = insider(morning["db"])
+    attack(morning, conn)
+    conn.close()
+    result = run_verify(morning["db"], lang=" ")  # set but blank: the site's language decides
+    assert result.returncode != 0 and "已被破坏：" in result.stdout and named in result.stdout, result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.isascii() and line.strip()], result.stdout
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(REPO), **env}
+    return subprocess.run([sys.executable, "-m", "examops", *args], capture_output=True, text=True, env=environment, cwd=REPO)
+
+
+def test_a_signed_report_witnesses_what_was_cut(morning):
+    """Lane B's whole chain deleted and this laptop's witness file with it: a later report would be signed
+    and "zero incidents", but the report signed before the attack still names the deleted chain."""
+    from examops import locations
+    from examops.services.site import Site
+
+    before = morning["tmp"] / "before.xlsx"
+    built = run_cli("--db", str(morning["db"]), "report", "--session", "S1", "--out", str(before), EXAMOPS_PIN=TEST_PIN)
+    assert built.returncode == 0, built.stderr
+    site = Site.open(f"sqlite:///{morning['db']}")
+    witness = locations.witness_path(site.store_id)
+    site.close()
+    conn = insider(morning["db"])
+    delete_whole_chain(morning, conn)
+    conn.close()
+    witness.unlink()  # the insider removes this laptop's witness too
+    assert run_verify(morning["db"]).returncode == 0  # no witness left: the cut is not seen (README says so)
+    after = morning["tmp"] / "after.xlsx"
+    assert run_cli("--db", str(morning["db"]), "report", "--session", "S1", "--out", str(after),
+                   EXAMOPS_PIN=TEST_PIN).returncode == 0
+    assert run_cli("report", "verify", str(after), "--any-key").returncode == 0  # validly signed, yet short
+    result = run_verify(morning["db"], "--report", str(before))
+    assert result.returncode != 0 and "the report before.xlsx witnessed its chain" in result.stdout, result.stdout
+    assert "the whole chain was deleted" in result.stdout
+
+
+def test_the_store_holds_nothing_that_signs_a_report(morning):
+    """Whoever reads every table of the store finds no private key to re-sign an edited report with."""
+    conn = insider(morning["db"])
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    text = " ".join(str(value) for table in tables for row in conn.execute(f"SELECT * FROM {table}") for value in row)
+    conn.close()
+    assert "PRIVATE KEY" not in text
+    from examops.services.site import Site
+
+    site = Site.open(f"sqlite:///{morning['db']}")
+    try:
+        from examops import locations
+
+        sealed = locations.site_key_path(site.store_id).read_text(encoding="utf-8")
+    finally:
+        site.close()
+    assert "PRIVATE KEY" not in sealed  # on the desk, sealed under the PIN
+    out = morning["tmp"] / "r.xlsx"
+    refused = run_cli("--db", str(morning["db"]), "report", "--session", "S1", "--out", str(out))
+    assert refused.returncode != 0 and "PIN" in refused.stderr and not out.exists()  # no PIN, no signature
+
+
+def test_a_disguised_report_is_refused_through_the_cli(morning):
+    """A cell holding 10 made to show 360 with a number format: `report verify` names the cell."""
+    from openpyxl import load_workbook
+
+    out = morning["tmp"] / "S1.xlsx"
+    assert run_cli("--db", str(morning["db"]), "report", "--session", "S1", "--out", str(out),
+                   EXAMOPS_PIN=TEST_PIN).returncode == 0
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    cell = next(c for row in sheet.iter_rows() for c in row if isinstance(c.value, int) and c.value > 0 and c.column >= 2)
+    cell.number_format = '"360"'
+    book.save(out)
+    checked = run_cli("report", "verify", str(out), "--any-key")
+    said = checked.stdout + checked.stderr
+    assert checked.returncode == 1 and f"{sheet.title}!{cell.coordinate}: number format" in said, said
+
+
 # -- forged bundles ---------------------------------------------------------------------
 def _forged_bundle(path: Path, events: list[dict], site_name: str) -> Path:
     """A new device chain with recomputed hashes and no key, in the bundle format (version 1 header)."""
@@ -235,8 +344,10 @@ def _chain_of(device: str, contents: list[dict]) -> list[dict]:
     return out
 
 
-@pytest.mark.parametrize("forgery", ["void_then_readmit", "ticket_not_on_roster"])
-def test_a_forged_bundle_is_refused(morning, forgery):
+@pytest.mark.parametrize(("forgery", "lang", "refused_words"), [
+    ("void_then_readmit", "en", "refused, nothing merged"), ("ticket_not_on_roster", "en", "refused, nothing merged"),
+    ("void_then_readmit", "zh-CN", "已拒绝，未合并任何内容")])
+def test_a_forged_bundle_is_refused(morning, forgery, lang, refused_words):
     from examops.services.site import Site
 
     site = Site.open(f"sqlite:///{morning['db']}")
@@ -256,10 +367,10 @@ def test_a_forged_bundle_is_refused(morning, forgery):
                      "payload": {"code": "", "action": "admit", "reason": "", "evidence": {}, "room": "001", "seat": 30,
                                  "via": "ticket"}}]
     bundle = _forged_bundle(morning["tmp"] / "forged.examops", _chain_of("intruder.00000000/Z", contents), site_name)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "EXAMOPS_LANG": lang}
     merged = subprocess.run([sys.executable, "-m", "examops", "--db", str(morning["db"]), "sync", "merge", str(bundle)],
                             capture_output=True, text=True, env=env, cwd=REPO)
     after = run_verify(morning["db"])
-    refused = merged.returncode != 0 and "refused" in (merged.stdout + merged.stderr)
+    refused = merged.returncode != 0 and refused_words in (merged.stdout + merged.stderr)
     assert refused or after.returncode != 0, (merged.stdout, merged.stderr, after.stdout)
     assert refused, merged.stdout + merged.stderr

@@ -99,7 +99,7 @@ def test_an_override_needs_the_pin_and_the_report_shows_its_reason(live_store, t
     done = run("--db", live_store, "--override", "公交延误", "check", ticket, "--lane", "A", "--staff", "李", "--json", pin=TEST_PIN)
     assert done.returncode == 0, done.stderr
     out = tmp_path / "S1.xlsx"
-    built = run("--db", live_store, "report", "--session", "S1", "--out", str(out), "--json")
+    built = run("--db", live_store, "report", "--session", "S1", "--out", str(out), "--json", pin=TEST_PIN)
     assert built.returncode == 0, built.stderr
     from openpyxl import load_workbook
 

@@ -203,6 +203,8 @@ async def test_build_report_writes_a_verified_report_and_shows_its_qr_code(morni
         assert field.value.endswith("reports/S1-2021-10-16.xlsx")  # under EXAMOPS_HOME by default
         field.value = str(out)
         await pilot.press("enter")
+        await until(pilot, on_top(app, "PinModal"))  # only the chief signs
+        await pilot.press(*TEST_PIN, "enter")
         await until(pilot, on_top(app, "ReportQRCode"))
         await pilot.pause()
         assert not notes(app, "error"), notes(app, "error")
@@ -257,6 +259,8 @@ async def test_the_build_shows_its_phases_and_can_be_cancelled(morning, tmp_path
         await until(pilot, on_top(app, "FieldsForm"))
         app.screen.query_one("#field-out").value = str(out)
         await pilot.press("enter")
+        await until(pilot, on_top(app, "PinModal"))
+        await pilot.press(*TEST_PIN, "enter")
         bar = report_of(app).query_one("#report-progress")
         await until(pilot, lambda: at_layout.is_set() and bar.progress == 1)
         text = screen_text(app)
@@ -271,7 +275,7 @@ async def test_the_build_shows_its_phases_and_can_be_cancelled(morning, tmp_path
 
 def test_the_service_reports_its_phases_in_order(morning, tmp_path):
     seen = []
-    result = report_service.build_report(morning, session_ids=["S1"], out=tmp_path / "r.xlsx",
+    result = report_service.build_report(morning, session_ids=["S1"], out=tmp_path / "r.xlsx", pin=TEST_PIN,
                                          progress=lambda *step: seen.append(step))
     assert seen == [("gather", 0, 4), ("layout", 1, 4), ("digest", 2, 4), ("save", 3, 4)]
     assert result["qr_payload"].startswith(f"{report_service.FORMAT};fp={result['fingerprint']};sig=")

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from examops.adapters.excel_in.content import (
-    SAVE_AS_ADVICE,
+    ASK_FOR_EXCEL,
     SheetTable,
     UnreadableFile,
     WorkbookContent,
@@ -101,7 +101,7 @@ def read_html(path: Path) -> WorkbookContent:
     if not sheets:
         raise UnreadableFile(
             path,
-            _("{label} is a web page with no table in it, not a roster; {advice}.").format(label=label_of(path), advice=_(SAVE_AS_ADVICE)),
+            _("{label} is a web page with no table in it, not a roster; {advice}.").format(label=label_of(path), advice=_(ASK_FOR_EXCEL)),
             "html",
         )
     return WorkbookContent(str(path), "html", sheets, [_("read from a web page saved as a spreadsheet: check that every candidate is there")])

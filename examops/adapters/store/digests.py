@@ -1,4 +1,4 @@
-"""Digests of what the plan, policy, PIN and roster tables hold now: recorded in the log, recomputed by `verify`.
+"""Digests of what the plan, policy, report key, PIN hash and roster tables hold now: recorded in the log, recomputed by `verify`.
 
 One digest per part that a person would name ("the candidates' names",
 "the seats"), so `verify` can say what was edited behind the log's back.
@@ -10,10 +10,11 @@ import hashlib
 
 from sqlalchemy import Connection, select
 
+from examops.adapters.store import secrets
 from examops.adapters.store.schema import candidates, rooms, seats, sessions, settings
 from examops.domain.events import canonical_json
 
-SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "chief_pin": "chief_pin_hash"}
+SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "site_key": "site_public_key"}
 
 
 def _digest(value: object) -> str:
@@ -25,6 +26,8 @@ def live_digests(conn: Connection) -> dict[str, str]:
     values = dict(conn.execute(select(settings.c.key, settings.c.value).where(
         settings.c.key.in_(tuple(SETTING_PARTS.values())))).all())
     parts = {part: _digest(values.get(key)) for part, key in SETTING_PARTS.items()}
+    if secrets.readable(conn):  # the lanes' login on PostgreSQL cannot: verify at the chief's desk checks it
+        parts["chief_pin"] = _digest(secrets.read_secret(conn, secrets.PIN_HASH))
     C = candidates
     people = conn.execute(select(C.c.ticket, C.c.name, C.c.id_number, C.c.sex, C.c.site).order_by(C.c.ticket)).all()
     parts["candidates.tickets"] = _digest([p.ticket for p in people])

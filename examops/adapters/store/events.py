@@ -170,7 +170,15 @@ def admission_slot(conn: Connection, session: str, ticket: str) -> int:
 
 
 class SessionClosed(WriteFailed):
-    """The chief proctor signed the session off; later events need an override with a reason."""
+    """The chief proctor signed the session off; later events need an override with a reason.
+
+    It carries who closed which session when (`closed_at` UTC, as stored), so the edge can say it in site time.
+    """
+
+    def __init__(self, session: str, by: str, closed_at: str) -> None:
+        super().__init__(f"session {session} was closed by {by} at {closed_at}: "
+                         "a later record needs an override with a reason (--override REASON)")
+        self.session, self.by, self.closed_at = session, by, closed_at
 
 
 def closure(conn: Connection, session: str | None) -> Event | None:
@@ -193,8 +201,7 @@ def append_in(conn: Connection, store, event: Event, *, override: str | None = N
     closed = closure(conn, event.session) if event.kind != Kind.SESSION_CLOSED else None
     if closed is not None:
         if not (override or "").strip():
-            raise SessionClosed(f"session {event.session} was closed by {Closure.from_event(closed).by} at {closed.at}: "
-                                "a later record needs an override with a reason (--override REASON)")
+            raise SessionClosed(event.session, Closure.from_event(closed).by, closed.at)
         event = replace(event, payload=with_override(event.payload, override.strip()))
     stored, inserted = store.append(conn, event)
     if inserted and event.kind == Kind.ADMITTED:

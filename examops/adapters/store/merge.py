@@ -19,9 +19,10 @@ from examops.adapters.store.engine import WRITTEN_HEADS, Store, utc_now
 from examops.adapters.store.schema import admissions
 from examops.domain.event_payloads import AdmissionConflict
 from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.said import N_, SaidError, said
 
 
-class MergeRefused(Exception):
+class MergeRefused(SaidError):
     """Nothing was merged: the events do not link onto this store's chains, or were altered."""
 
 
@@ -48,7 +49,8 @@ def apply_chains(store: Store, chains: dict[str, list[Event]], result: MergeResu
                 if stored_hash is None:
                     fresh.append(event)
                 elif stored_hash != event.hash:
-                    raise MergeRefused(f"event {event.id} of {device} differs from the copy already stored: altered")
+                    raise MergeRefused(said(N_("event {event} of {device} differs from the copy already stored: altered"),
+                                                event=event.id, device=device))
                 else:
                     result.already += 1
             if not fresh:
@@ -56,9 +58,9 @@ def apply_chains(store: Store, chains: dict[str, list[Event]], result: MergeResu
             head_seq, head_hash = Store.head(conn, device)
             first = fresh[0]
             if (first.device_seq, first.prev_hash) != (head_seq + 1, head_hash):
-                raise MergeRefused(
-                    f"chain of {device} does not link on: this store holds up to seq {head_seq}, "
-                    f"the first new event is seq {first.device_seq}; merge the missing bundle first")
+                raise MergeRefused(said(N_("chain of {device} does not link on: this store holds up to seq {held}, the first "
+                                           "new event is seq {seq}; merge the missing bundle first"),
+                                        device=device, held=head_seq, seq=first.device_seq))
             conn.info.setdefault(WRITTEN_HEADS, {})[device] = (fresh[-1].device_seq, fresh[-1].hash)  # seen on merge
             for event in fresh:
                 Store.insert_sealed(conn, event)

@@ -16,6 +16,7 @@ from examops.adapters.store.schema import (
     seats,
     sessions,
     settings,
+    site_secrets,
 )
 
 
@@ -57,11 +58,50 @@ def _photos(conn: Connection) -> None:
     photos.create(conn, checkfirst=True)
 
 
+OLD_SIGNING_KEY = "site_signing_key"
+RETIRED_KEYS = "site_retired_keys"
+
+
+def _site_key_out_of_store(conn: Connection) -> None:
+    """The report key's private half used to sit in `settings`, where every database login could read it.
+
+    It is deleted, and its public key is kept as retired (reports it signed still witness this store,
+    a trust list can drop it); `init` at the chief's desk makes a new key that lives only there.
+    """
+    pem = conn.execute(select(settings.c.value).where(settings.c.key == OLD_SIGNING_KEY)).scalar()
+    if pem is None:
+        return
+    from examops.adapters.signing import public_key_b64
+
+    retired = conn.execute(select(settings.c.value).where(settings.c.key == RETIRED_KEYS)).scalar()
+    keys = [k for k in (retired or "").split() if k] + [public_key_b64(pem)]
+    conn.execute(settings.delete().where(settings.c.key.in_((OLD_SIGNING_KEY, RETIRED_KEYS))))
+    conn.execute(settings.insert().values(key=RETIRED_KEYS, value="\n".join(keys)))
+
+
+def _site_secrets(conn: Connection) -> None:
+    """The PIN hash and its refusal count move to their own table, which the lanes' login cannot read (PostgreSQL)."""
+    from examops.adapters.store import secrets
+    from examops.domain.pin import FREE_GUESSES, MAX_DELAY_SECONDS
+
+    site_secrets.create(conn, checkfirst=True)
+    for key, value in conn.execute(select(settings.c.key, settings.c.value).where(settings.c.key.in_(secrets.KEYS))).all():
+        secrets.put_secret(conn, key, value)
+    conn.execute(settings.delete().where(settings.c.key.in_(secrets.KEYS)))
+    if conn.dialect.name == "postgresql":
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+        for statement in secrets.pg_functions(schema, FREE_GUESSES, MAX_DELAY_SECONDS):
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("REVOKE ALL ON site_secrets FROM PUBLIC")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_core", _create_core),
     ("0002_event_signatures", _event_signatures),
     ("0003_events_append_only", _append_only),
     ("0004_photos", _photos),
+    ("0005_site_key_out_of_store", _site_key_out_of_store),
+    ("0006_site_secrets", _site_secrets),
 ]
 
 

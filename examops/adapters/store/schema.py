@@ -42,6 +42,14 @@ settings = Table(
     Column("value", Text, nullable=False),
 )
 
+site_secrets = Table(
+    "site_secrets",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+"""What the lanes' login may not read on PostgreSQL: the chief's PIN hash and its refusal count."""
+
 sessions = Table(
     "sessions",
     metadata,

@@ -50,7 +50,6 @@ from examops.tui.messages import (
 )
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate_confirm import ConfirmingGate
-from examops.tui.screens.roster import RosterScreen
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
@@ -395,6 +394,7 @@ class GateScreen(ConfirmingGate, WholeGlyphs, Screen):
         self._set_detail(())
 
     def action_roster(self) -> None:
+        from examops.tui.screens.roster import RosterScreen  # not needed for the lane's first frame
         self.app.push_screen(RosterScreen(self.site, can_return=True))
 
     # -- clock and panels ----------------------------------------------

@@ -24,7 +24,7 @@ from examops import locations
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, SessionFigures
 from examops.domain.plan import Session
 from examops.domain.qr_style import QR_BORDER, QR_ERROR_LEVEL
-from examops.i18n import _, language, pgettext, word
+from examops.i18n import _, language, pgettext, spoken, word
 from examops.i18n.report_words import incident_label, reason_text
 from examops.services import gate_view
 from examops.services.figures import session_figures
@@ -39,6 +39,7 @@ from examops.tui.messages import (
 )
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.chief_lock import ChiefLock
+from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_forms import FieldsForm, FormField
 from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
@@ -362,7 +363,8 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
                           check=lambda value: None if value.lower().endswith(".xlsx") else _("the file name must end in .xlsx"))
         values = await self.app.push_screen_wait(
             FieldsForm(_("Build the bureau report — session {session}").format(session=session.id), [field], _("Signed with this site's key; check it with examops report verify")))
-        if not values or self.building:
+        pin = values and await self.app.push_screen_wait(PinModal(_("sign the report of session {session}").format(session=session.id)))
+        if not values or not pin or self.building:
             return
         self.building = True
         self.cancel_requested = threading.Event()
@@ -371,10 +373,10 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
         self.query_one("#report-build").display = True
         self.refresh_bindings()
         lang = "zh" if language().startswith("zh") else "en"
-        self._build(session.id, str(Path(values["out"]).expanduser()), lang, self.cancel_requested)
+        self._build(session.id, str(Path(values["out"]).expanduser()), lang, self.cancel_requested, pin)
 
     @work(thread=True, group="report-build", exit_on_error=False)
-    def _build(self, session_id: str, out: str, lang: str, cancel: threading.Event) -> None:
+    def _build(self, session_id: str, out: str, lang: str, cancel: threading.Event, pin: str) -> None:
         from examops.services.report import ReportRefused, build_report
 
         def progress(phase: str, done: int, total: int) -> None:
@@ -384,13 +386,14 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
 
         try:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            result = build_report(self.site, session_ids=[session_id], out=out, lang=lang, progress=progress)
+            result = build_report(self.site, session_ids=[session_id], out=out, lang=lang, progress=progress, pin=pin,
+                                  by=self.staff or "")
             blocks = qr_blocks(result["qr_payload"])
         except BuildCancelled:
             self.post_message(ReportBuildFailed(_("Cancelled: no report written"), cancelled=True))
             return
         except ReportRefused as exc:
-            self.post_message(ReportBuildFailed(str(exc)))
+            self.post_message(ReportBuildFailed(spoken(exc)))
             return
         except OSError as exc:
             self.post_message(ReportBuildFailed(f"cannot write {out}: {exc.strerror or exc}"))

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, pgettext, word
+from examops.i18n.roster_words import problem_line
 from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
@@ -91,7 +92,7 @@ class RosterScreen(WholeGlyphs, Screen):
             self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
             self.action_refresh()
         else:
-            self.notify(_("{errors} error(s) in the roster: nothing imported. First: {first}").format(errors=len(report.errors), first=str(report.errors[0])), severity="error", timeout=30)
+            self.notify(_("{errors} error(s) in the roster: nothing imported. First: {first}").format(errors=len(report.errors), first=problem_line(report.errors[0])), severity="error", timeout=30, markup=False)  # names from data, never markup
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()

@@ -1,0 +1,121 @@
+"""The gate's hot path as three statements compiled once per lane: look up, append the event, take the guard row.
+
+A lane builds one `ScanPath` and runs it inside one `Store.write()` transaction per scan: the look-up returns
+the candidate, their seat, the day's events and any close-out of the session in one indexed query (under the
+write lock, so nothing can slip in between look-up and write); the event is sealed on the chain head the lane
+holds in memory and signed with the device key; an admission takes its guard row. Statements are compiled for
+the store's dialect when the lane starts and run through `exec_driver_sql`, so no SQL is rebuilt per scan.
+A head another process moved on shows as a `(device, device_seq)` collision; the caller forgets the head
+(`head = None`) and runs the scan again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from sqlalchemy import Connection, bindparam, insert, text
+
+from examops.adapters.store.engine import WRITTEN_HEADS
+from examops.adapters.store.events import event_to_row, head
+from examops.adapters.store.schema import admissions, events
+from examops.domain.events import Event, Kind, seal, signing_message
+from examops.domain.verdict import CandidateCard
+
+_EVENT_COLUMNS = ("pos", "id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload",
+                  "prev_hash", "hash", "signer", "signature")
+# One row per event of the candidate's day or close-out of the session (event columns NULL when there is none):
+# each half of the union is one search of its own index (ix_events_subject, ix_events_kind).
+_EVENTS = ", ".join(_EVENT_COLUMNS)
+_LOOKUP = text(
+    "SELECT c.ticket, c.name, c.id_number, c.sex, s.room_id, s.seat, "
+    + ", ".join(f"e.{column}" for column in _EVENT_COLUMNS)
+    + " FROM candidates AS c"
+    " LEFT OUTER JOIN seats AS s ON s.ticket = c.ticket AND s.session_id = :session"
+    f" LEFT OUTER JOIN (SELECT {_EVENTS} FROM events WHERE session_id = :session AND ticket = :ticket"
+    f" UNION ALL SELECT * FROM (SELECT {_EVENTS} FROM events WHERE kind = :closed AND session_id = :session LIMIT 1))"
+    " AS e ON 1 = 1"
+    " WHERE c.ticket = :ticket ORDER BY e.pos"
+).bindparams(bindparam("closed", Kind.SESSION_CLOSED))
+_ROW_KEYS = ("id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload", "prev_hash",
+             "hash", "signer", "signature")
+_GUARD_KEYS = ("session_id", "ticket", "slot", "event_id")
+
+
+class _Compiled:
+    """One statement compiled for a dialect, with the order its parameters go in."""
+
+    __slots__ = ("sql", "order", "_fixed")
+
+    def __init__(self, statement, dialect, keys: tuple[str, ...] | None = None) -> None:  # noqa: ANN001
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None)
+        self.sql = compiled.string
+        self.order = tuple(compiled.positiontup or ())
+        self._fixed = {name: compiled.binds[name].value for name in self.order if name not in (keys or ()) and compiled.binds[name].value is not None}
+        if dialect.paramstyle not in ("qmark", "numeric", "format"):
+            raise ValueError(f"the compiled scan path needs a positional paramstyle, not {dialect.paramstyle}")
+
+    def run(self, conn: Connection, values: dict):  # noqa: ANN201 - a CursorResult
+        return conn.exec_driver_sql(self.sql, tuple(values[name] if name in values else self._fixed[name] for name in self.order))
+
+
+class Lookup:
+    """What one look-up found: the card, the day's events in log order, and the session's close-out if any."""
+
+    __slots__ = ("card", "day", "closure")
+
+    def __init__(self, card: CandidateCard, day: list[Event], closure: Event | None) -> None:
+        self.card, self.day, self.closure = card, day, closure
+
+
+class ScanPath:
+    """The statements of one lane on one store, and the head of the lane's device chain."""
+
+    def __init__(self, store, device: str) -> None:  # noqa: ANN001 - a Store
+        dialect = store.engine.dialect
+        self.store, self.device = store, device
+        self.lookup_sql = _Compiled(_LOOKUP, dialect)
+        self.insert_event = _Compiled(insert(events), dialect, _ROW_KEYS)
+        self.insert_guard = _Compiled(insert(admissions), dialect, _GUARD_KEYS)
+        self.head: tuple[int, str] | None = None
+        """The (device_seq, hash) this lane last committed; None until read, or after a collision."""
+
+    def lookup(self, conn: Connection, session: str, ticket: str) -> Lookup | None:
+        """The candidate by ticket with their day in `session`; None when the roster has no such ticket."""
+        rows = self.lookup_sql.run(conn, {"session": session, "ticket": ticket}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        card = CandidateCard(first[0], first[1], first[2], first[3], first[4], first[5], session)
+        day, closure = [], None
+        for row in rows:
+            if row[7] is None:  # no event at all
+                continue
+            event = Event(id=row[7], kind=row[8], at=row[9], device=row[10], device_seq=row[11], session=row[12],
+                          ticket=row[13], lane=row[14], staff=row[15], payload=json.loads(row[16]), prev_hash=row[17],
+                          hash=row[18], signer=row[19] or "", signature=row[20] or "")
+            if event.kind == Kind.SESSION_CLOSED and event.ticket != ticket:
+                closure = closure or event
+            else:
+                day.append(event)
+        return Lookup(card, day, closure)
+
+    def append(self, conn: Connection, event: Event, *, guard_slot: int | None = None) -> Event:
+        """Seal `event` on the lane's head, sign it, insert it, and for an admission take guard row `guard_slot`."""
+        seq, prev = self.head if self.head is not None else head(conn, self.device)
+        sealed = seal(replace(event, device=self.device, device_seq=seq + 1), prev)
+        signer = self.store.device_key(conn)
+        if signer is not None:
+            sealed = replace(sealed, signer=signer.public_b64, signature=signer.sign(signing_message(sealed.hash)))
+        self.insert_event.run(conn, event_to_row(sealed))
+        if guard_slot is not None:
+            self.insert_guard.run(conn, {"session_id": sealed.session, "ticket": sealed.ticket, "slot": guard_slot,
+                                         "event_id": sealed.id})
+        if signer is not None:
+            conn.info.setdefault(WRITTEN_HEADS, {})[self.device] = (sealed.device_seq, sealed.hash)
+        return sealed
+
+    def committed(self, event: Event) -> None:
+        """`event` of this lane's device is durable: it is the head the next scan seals on."""
+        if event.device == self.device:
+            self.head = (event.device_seq, event.hash)
