@@ -95,7 +95,7 @@ class Lane:
             if closed is not None and not (self.site.override or "").strip():
                 return self._closed(session, closed)
             return self._outside_window(window, scan)
-        if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit"):
+        if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit") and not hold_admission:
             admitted = self._admit_compiled(session, scan.value, outcome, evidence)
             if admitted is not None:
                 return admitted
