@@ -149,12 +149,14 @@ def report_key(ctx, as_json) -> None:  # noqa: ANN001
 @click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
 @click.pass_context
 def report_view(ctx, session_id, lang) -> None:  # noqa: ANN001
-    """Open the report view: live figures, arrivals, rooms, the zero-incident verdict; B builds the signed report."""
+    """Open the report view (after the chief's PIN): live figures, arrivals, rooms, the verdict; B builds the report."""
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)
     require_session(site, session_id)
-    ExamopsApp(site, mode="report", session_id=session_id, lang=lang).run()
+    app = ExamopsApp(site, mode="report", session_id=session_id, lang=lang)  # asks the PIN first, as Ctrl+B does
+    app.run()
+    ctx.exit(app.return_code or 0)
 
 
 COMMANDS = (report,)

@@ -223,19 +223,16 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
 @click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
 @click.pass_context
 def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
-    """Open the chief proctor's review screen: exceptions, approvals, reallocation, alarms."""
-    from examops.services.review import ReviewRefused, require_pin
+    """Open the chief proctor's review screen (after the chief's PIN): exceptions, approvals, reallocation, alarms."""
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)
     require_session(site, session_id)
-    try:  # as Ctrl+T from a lane: the PIN before the screen opens
-        require_pin(site, chief_pin(), "review", "open the review screen")
-    except ReviewRefused as exc:
-        raise Failure(exc) from None
     from examops.tui.photo_terminal import detect
 
-    ExamopsApp(site, mode="review", session_id=session_id, lang=lang, photo_terminal=detect()).run()
+    app = ExamopsApp(site, mode="review", session_id=session_id, lang=lang, photo_terminal=detect())  # asks the PIN first, as Ctrl+T does
+    app.run()
+    ctx.exit(app.return_code or 0)
 
 
 COMMANDS = (exceptions, approve, reject, resolve, reallocate, move, room, review_screen)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from examops.domain.event_payloads import IncidentRecorded
-from examops.domain.events import Event
+from examops.domain.events import Event, Kind
 from examops.domain.plan import Session
 from examops.domain.state import CandidateDay, Case
 
@@ -183,7 +183,10 @@ def compute(
             by_status[status] += 1
             if status == "pending" or (status == "approved" and case.seated_by is None and day.admission is None):
                 figures.unresolved += 1
-            entry = {"ticket": ticket, "code": case.code, "action": case.action, "status": status,
+            action, shown_status = case.action, status
+            if case.closed_by is not None and case.closed_by.kind == Kind.DENIED:
+                action, shown_status = "deny", "denied"  # the gate denied entry on a later attempt: that is what stands
+            entry = {"ticket": ticket, "code": case.code, "action": action, "status": shown_status,
                      "attempts": len(day.cases), "case": case.id}
             if ticket in home:
                 rooms[home[ticket].room].exceptions.append(entry)

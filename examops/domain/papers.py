@@ -101,3 +101,4 @@ class SiteSummaryPaper:
     rooms_opened: tuple[OpenedRoom, ...]
     zero_incident: bool
     reasons: tuple[object, ...]  # the figures' reasons (code and count), worded by the writer in its language
+    not_arrived: int = 0  # before the entry cutoff: not yet in (未到), so that 应到 = 实到 + 缺考 + 未到 on paper

@@ -25,9 +25,11 @@ from examops.domain.roster_model import (  # noqa: F401 - the model's names are 
     HEADER_SYNONYMS,
     INSTRUCTION_WORDS,
     MIN_HEADER_FIELDS,
+    N_,
     PROBLEMS_SHEET,
     REQUIRED_FIELDS,
     ParsedRoster,
+    Phrase,
     Problem,
     RosterEntry,
     SheetInput,
@@ -37,6 +39,7 @@ from examops.domain.roster_model import (  # noqa: F401 - the model's names are 
     _rows,
     _synonym_index,
     _where,
+    said,
 )
 from examops.domain.roster_near_header import NearHeader, NearHeaderSearch
 from examops.domain.roster_values import (  # noqa: F401 - clean_text, clean_name, canonical_room, value_text are public here too
@@ -96,23 +99,28 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
         if not data_sheets and not self.headerless_data:  # a sheet of candidates without a header has said it all
             self.problems.append(self.no_header_anywhere(file, [s.name for s in sheets], self.searched))
 
-    def note(self, file: str, sheet: str, code: str, message: str, fix: str, severity: str = "note", row: int | None = None) -> None:
+    def note(self, file: str, sheet: str, code: str, message: str | Phrase, fix: str | Phrase, severity: str = "note",
+             row: int | None = None) -> None:
         self.problems.append(Problem(severity, file, sheet, row, None, None, None, message, fix, code))
 
     def parse_sheet(self, file: str, sheet: SheetInput) -> int:
         """Parse one sheet; returns 1 when it is a data sheet (has a header)."""
         name = sheet.name
         rows = sheet.rows
-        hidden_word = "hidden " if sheet.hidden else ""
         if name == PROBLEMS_SHEET:
-            self.note(file, name, "problems-sheet", "This sheet is an examops problem list and was skipped.", "No action is needed.")
+            self.note(file, name, "problems-sheet", N_("This sheet is an examops problem list and was skipped."),
+                      N_("No action is needed."))
             return 0
         if not any(not _is_blank(v) for row in rows for v in row):
-            self.note(file, name, "empty-sheet", f"The {hidden_word}sheet is empty and was skipped.", "No action is needed.")
+            self.note(file, name, "empty-sheet", N_("The hidden sheet is empty and was skipped.") if sheet.hidden
+                      else N_("The sheet is empty and was skipped."), N_("No action is needed."))
             return 0
         sheet_key = clean_text(name).casefold()
         if any(word in sheet_key for word in INSTRUCTION_WORDS):
-            self.note(file, name, "instruction-sheet", f"The {hidden_word}sheet looks like instructions (by its name) and was skipped.", "If it holds candidates, rename the sheet and import again.")
+            self.note(file, name, "instruction-sheet",
+                      N_("The hidden sheet looks like instructions (by its name) and was skipped.") if sheet.hidden
+                      else N_("The sheet looks like instructions (by its name) and was skipped."),
+                      N_("If it holds candidates, rename the sheet and import again."))
             return 0
         self.searched.append(name)
         header = self.find_header(rows)
@@ -129,7 +137,9 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
         if sheet.merged:
             rows = self.fill_merged(file, sheet, layout)
         if not self.parse_rows(file, name, rows, layout, sheet.hidden_rows):
-            self.note(file, name, "no-rows", f"The sheet has a header in row {layout.header_row} but no candidate rows.", "No action is needed if the sheet is meant to be empty.")
+            self.note(file, name, "no-rows", said(N_("The sheet has a header in row {row} but no candidate rows."),
+                                                  row=layout.header_row),
+                      N_("No action is needed if the sheet is meant to be empty."))
         return 1
 
     def parse_rows(self, file: str, sheet: str, rows: list[list[object]], layout: _Layout, hidden_rows: frozenset[int]) -> int:
@@ -161,8 +171,9 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
                 self.problems.append(
                     Problem(
                         "error", file, sheet, row_no, None, None, None,
-                        f"Row {row_no} is hidden but holds a candidate; it was not read.",
-                        "Unhide the rows in Excel (select all ▸ right-click a row number ▸ Unhide) and check them: delete the rows that must not be imported, then import again.",
+                        said(N_("Row {row} is hidden but holds a candidate; it was not read."), row=row_no),
+                        N_("Unhide the rows in Excel (select all ▸ right-click a row number ▸ Unhide) and check them: "
+                           "delete the rows that must not be imported, then import again."),
                         "hidden-row",
                     )
                 )

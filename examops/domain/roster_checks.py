@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from examops.domain.roster_model import (
+    N_,
+    Phrase,
     Problem,
     RosterEntry,
     _Partial,
     _where,
+    said,
 )
 
 
@@ -28,8 +31,10 @@ class _UniquenessChecks:
             other = keyed[first_by_id.setdefault(row.id_number, index)]
             if other.ticket != row.ticket:
                 self.pair_problem("duplicate-id", "id_number", row, other,
-                                  f"ID number {row.id_number} is already used by ticket {other.ticket} on {_where(other, row)}; an ID number belongs to exactly one ticket.",
-                                  "Check both rows against the candidates' ID cards and correct or delete the wrong one.")
+                                  said(N_("ID number {id} is already used by ticket {ticket} on {where}; an ID number "
+                                          "belongs to exactly one ticket."),
+                                       id=row.id_number, ticket=other.ticket, where=_where(other, row)),
+                                  N_("Check both rows against the candidates' ID cards and correct or delete the wrong one."))
 
     def check_tickets(self) -> None:
         keyed = self.keyed
@@ -54,16 +59,20 @@ class _UniquenessChecks:
             if clash_index is not None:
                 clash = keyed[clash_index]
                 self.pair_problem("duplicate-ticket", "ticket", row, clash,
-                                  f"Ticket {ticket} is already on {_where(clash, row)}{_session_words(row.session, clash.session)}; a ticket appears once per session.",
-                                  "Delete the extra row, or give each row its own session.")
+                                  said(N_("Ticket {ticket} is already on {where}{sessions}; a ticket appears once per "
+                                          "session."), ticket=ticket, where=_where(clash, row),
+                                       sessions=_session_words(row.session, clash.session)),
+                                  N_("Delete the extra row, or give each row its own session."))
             if first.name is not None and row.name is not None and row.name != first.name:
                 self.pair_problem("ticket-name-mismatch", "name", row, first,
-                                  f"Ticket {ticket} has the name {row.name} here but {first.name} on {_where(first, row)}.",
-                                  "Check the admission ticket and correct the wrong name.")
+                                  said(N_("Ticket {ticket} has the name {name} here but {other} on {where}."),
+                                       ticket=ticket, name=row.name, other=first.name, where=_where(first, row)),
+                                  N_("Check the admission ticket and correct the wrong name."))
             if first.id_number is not None and row.id_number is not None and row.id_number != first.id_number:
                 self.pair_problem("ticket-id-mismatch", "id_number", row, first,
-                                  f"Ticket {ticket} has the ID number {row.id_number} here but {first.id_number} on {_where(first, row)}.",
-                                  "Check the candidate's ID card and correct the wrong ID number.")
+                                  said(N_("Ticket {ticket} has the ID number {id} here but {other} on {where}."),
+                                       ticket=ticket, id=row.id_number, other=first.id_number, where=_where(first, row)),
+                                  N_("Check the candidate's ID card and correct the wrong ID number."))
 
     def check_seats(self) -> None:
         """One candidate per room, seat and session; each session keeps its first two distinct tickets."""
@@ -88,10 +97,14 @@ class _UniquenessChecks:
             if clash_index is not None:
                 clash = keyed[clash_index]
                 self.pair_problem("seat-taken", "seat", row, clash,
-                                  f"Room {key[0]} seat {key[1]}{_session_words(row.session, clash.session)} is already taken by ticket {clash.ticket} on {_where(clash, row)}.",
-                                  "Give one of the two candidates another seat.")
+                                  said(N_("Room {room} seat {seat}{sessions} is already taken by ticket {ticket} on "
+                                          "{where}."), room=key[0], seat=key[1],
+                                       sessions=_session_words(row.session, clash.session), ticket=clash.ticket,
+                                       where=_where(clash, row)),
+                                  N_("Give one of the two candidates another seat."))
 
-    def pair_problem(self, code: str, field_name: str, row: RosterEntry | _Partial, other: RosterEntry | _Partial, message: str, fix: str) -> None:
+    def pair_problem(self, code: str, field_name: str, row: RosterEntry | _Partial, other: RosterEntry | _Partial,
+                     message: Phrase, fix: str) -> None:
         value = {"ticket": row.ticket, "name": row.name, "id_number": row.id_number, "seat": None if row.seat is None else str(row.seat)}[field_name]
         self.problems.append(
             Problem("error", row.file, row.sheet, row.row, row.columns.get(field_name),
@@ -99,9 +112,9 @@ class _UniquenessChecks:
         )
 
 
-def _session_words(a: str | None, b: str | None) -> str:
+def _session_words(a: str | None, b: str | None) -> Phrase:
     if a is None and b is None:
-        return " (both rows are for every session)"
+        return said(N_(" (both rows are for every session)"))
     if a == b:
-        return f" (session {a})"
-    return f" (one of the rows is for every session, the other for {a or b})"
+        return said(N_(" (session {session})"), session=a)
+    return said(N_(" (one of the rows is for every session, the other for {session})"), session=a or b)

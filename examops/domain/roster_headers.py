@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from examops.domain.roster_model import (
-    FIELD_LABELS,
     HEADER_SEARCH_ROWS,
     HEADER_SYNONYMS,
     MIN_HEADER_FIELDS,
@@ -14,6 +13,8 @@ from examops.domain.roster_model import (
     _header_key,
     _Layout,
     _rows,
+    field_label,
+    said,
 )
 from examops.domain.roster_near_header import WANTED, NearHeader
 from examops.domain.roster_values import (
@@ -48,26 +49,33 @@ class _HeaderChecks:
     def hidden_table(self, file: str, name: str, rows: list[list[object]], header_row: int) -> None:
         count = sum(1 for row in rows[header_row:] if not all(_is_blank(v) for v in row))
         if not count:
-            self.note(file, name, "empty-sheet", f"The hidden sheet has a header in row {header_row} but no rows and was skipped.", "No action is needed.")
+            self.note(file, name, "empty-sheet", said(N_("The hidden sheet has a header in row {row} but no rows and was "
+                                                         "skipped."), row=header_row), N_("No action is needed."))
             return
         self.problems.append(
             Problem(
                 "error", file, name, None, None, None, None,
-                f"The sheet is hidden but holds a roster table ({_rows(count)} under the header in row {header_row}); its rows were not read.",
-                "Unhide the sheet in Excel (right-click a sheet tab ▸ Unhide) and check it: delete it if it must not be imported, otherwise make it visible, then import again.",
+                said(N_("The sheet is hidden but holds a roster table ({rows} under the header in row {row}); its rows "
+                        "were not read."), rows=_rows(count), row=header_row),
+                N_("Unhide the sheet in Excel (right-click a sheet tab ▸ Unhide) and check it: delete it if it must not "
+                   "be imported, otherwise make it visible, then import again."),
                 "hidden-sheet",
             )
         )
 
     def headerless(self, file: str, sheet: SheetInput) -> None:
         """A sheet with text but no header: instructions, unless it holds ID-like numbers."""
-        hidden_word = "hidden " if sheet.hidden else ""
         id_like = self.first_id_like(sheet.rows)
         near = self.near_headers.closest(sheet.name, sheet.rows, None if id_like is None else id_like[0])
         if near is not None and (self.closest is None or near.score > self.closest.score or (near.data and not self.closest.data)):
             self.closest = near
         if id_like is None:
-            self.note(file, sheet.name, "instruction-sheet", f"The {hidden_word}sheet has text but no header row, so it was taken for instructions and skipped.", f"If it holds candidates, give it a header row (准考证号, 姓名, 身份证号, 考场号, 座位号) within the first {HEADER_SEARCH_ROWS} rows.")
+            self.note(file, sheet.name, "instruction-sheet",
+                      N_("The hidden sheet has text but no header row, so it was taken for instructions and skipped.")
+                      if sheet.hidden else
+                      N_("The sheet has text but no header row, so it was taken for instructions and skipped."),
+                      said(N_("If it holds candidates, give it a header row (准考证号, 姓名, 身份证号, 考场号, 座位号) within "
+                              "the first {rows} rows."), rows=HEADER_SEARCH_ROWS))
             return
         row_no, col = id_like
         self.headerless_data = True
@@ -138,8 +146,9 @@ class _HeaderChecks:
                 self.problems.append(
                     Problem(
                         "error", file, sheet.name, header_row, _column_letter(cols[1]), str(cells[cols[1]]).strip(), None,
-                        f"Columns {letters} all name the {FIELD_LABELS[field_name]}; the roster must have one such column.",
-                        "Delete or rename the extra columns so that only one holds this field.",
+                        said(N_("Columns {letters} all name the {label}; the roster must have one such column."),
+                             letters=letters, label=field_label(field_name)),
+                        N_("Delete or rename the extra columns so that only one holds this field."),
                         "duplicate-header",
                     )
                 )
@@ -156,7 +165,7 @@ class _HeaderChecks:
                     fix = N_("Correct {cell} in cell {letter}{header_row} to {header}, then import again.")
                 self.problems.append(Problem.worded(
                     "error", file, sheet.name, header_row, sentences, fix, "missing-header",
-                    header_row=header_row, label=FIELD_LABELS[field_name], header=HEADER_SYNONYMS[field_name][0],
+                    header_row=header_row, label=field_label(field_name), header=HEADER_SYNONYMS[field_name][0],
                     accepted=HEADER_SYNONYMS[field_name][:4], seen=seen, column=column, letter=column,
                     cell=None if misspelt is None else clean_name(cells[misspelt]),
                 ))
@@ -206,8 +215,10 @@ class _HeaderChecks:
             self.problems.append(
                 Problem(
                     "warning", file, sheet.name, r1, _column_letter(c1 - 1), None, value_text(value),
-                    f"Cells {span} are merged; their value was used for each of rows {r1}–{r2}.",
-                    "Unmerge the cells and fill in every row (Home ▸ Merge & Center ▸ Unmerge Cells) so the roster reads the same everywhere.",
+                    said(N_("Cells {span} are merged; their value was used for each of rows {first}–{last}."),
+                         span=span, first=r1, last=r2),
+                    N_("Unmerge the cells and fill in every row (Home ▸ Merge & Center ▸ Unmerge Cells) so the roster "
+                       "reads the same everywhere."),
                     "merged-cells",
                 )
             )

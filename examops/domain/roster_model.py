@@ -25,16 +25,58 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "site": ("考点", "考点名称", "site"),
 }
 REQUIRED_FIELDS = ("ticket", "name", "id_number", "room", "seat")
+
+
+def N_(message: str) -> str:
+    """Marks English words for the catalog (pybabel extracts `N_`); the edge says them in the site's language."""
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Words with their values kept apart, so the edge can translate the words; str() is the English."""
+
+    template: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(**{key: english(value) for key, value in self.params}) if self.params else self.template
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """Several phrases said one after the other (the edge joins them as its language does: a space, or none)."""
+
+    parts: tuple[Phrase, ...]
+
+    def __str__(self) -> str:
+        return " ".join(str(p) for p in self.parts)
+
+
+def english(value: object) -> str:
+    """A phrase's value in English: a tuple is a list of values."""
+    return ", ".join(english(v) for v in value) if isinstance(value, tuple) else str(value)
+
+
+def said(template: str, **params: object) -> Phrase:
+    """A phrase of `template` (marked with `N_`) with its values; a value may itself be a Phrase."""
+    return Phrase(template, tuple(params.items()))
+
+
 FIELD_LABELS = {
-    "ticket": "ticket number (准考证号)",
-    "name": "name (姓名)",
-    "id_number": "ID number (身份证号)",
-    "room": "room (考场号)",
-    "seat": "seat (座位号)",
-    "session": "session (场次)",
-    "sex": "sex (性别)",
-    "site": "site (考点)",
+    "ticket": N_("ticket number (准考证号)"),
+    "name": N_("name (姓名)"),
+    "id_number": N_("ID number (身份证号)"),
+    "room": N_("room (考场号)"),
+    "seat": N_("seat (座位号)"),
+    "session": N_("session (场次)"),
+    "sex": N_("sex (性别)"),
+    "site": N_("site (考点)"),
 }
+
+
+def field_label(field_name: str) -> Phrase:
+    return Phrase(FIELD_LABELS[field_name])
 FOOTER_PREFIXES = tuple(
     p.casefold()
     for p in ("合计", "总计", "小计", "制表人", "制表", "审核人", "审核", "填表人", "备注", "注:", "说明", "Total", "Preparedby")
@@ -43,27 +85,7 @@ INSTRUCTION_WORDS = ("填表说明", "填写说明", "使用说明", "说明", "
 
 _HEADER_NOTE = re.compile(r"\(.*\)$")
 
-FIX_NUMBER_CELL = "Format the column as Text and type the numbers again."
-
-
-def N_(message: str) -> str:
-    """Marks a catalog msgid in the pure domain; ``examops.i18n.roster_words`` translates it at the edge."""
-    return message
-
-
-@dataclass(frozen=True, slots=True)
-class Words:
-    """A problem's message and fix as catalog msgids and their parameters (a tuple parameter is a list)."""
-
-    message: tuple[str, ...]  # sentences
-    fix: str
-    params: tuple[tuple[str, object], ...]
-
-    def render(self, sentences: Sequence[str], fix: str, separator: str, joiner: str) -> tuple[str, str]:
-        """The sentences and the fix (these msgids, or their translations) filled in; lists joined by ``separator``,
-        sentences by ``joiner``."""
-        values = {k: separator.join(v) if isinstance(v, tuple) else v for k, v in self.params}
-        return joiner.join(s.format(**values) for s in sentences), fix.format(**values)
+FIX_NUMBER_CELL = N_("Format the column as Text and type the numbers again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,20 +102,28 @@ class Problem:
     message: str
     fix: str
     code: str
-    words: Words | None = None  # the msgids behind message and fix, where the edge translates them
+    message_words: Phrase | Sentences | None = None
+    fix_words: Phrase | None = None
+
+    def __post_init__(self) -> None:
+        """`message` and `fix` may be given as Phrases: they are kept as words and shown in English here."""
+        for text_field, words_field in (("message", "message_words"), ("fix", "fix_words")):
+            given = getattr(self, text_field)
+            words = given if isinstance(given, (Phrase, Sentences)) else Phrase(given)
+            object.__setattr__(self, words_field, words)
+            object.__setattr__(self, text_field, str(words))
 
     def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__ if name != "words"}
+        return {name: getattr(self, name) for name in self.__slots__ if not name.endswith("_words")}
 
     @classmethod
     def worded(cls, severity: str, file: str, sheet: str | None, row: int | None, message: str | tuple[str, ...], fix: str,
                code: str, *, column: str | None = None, value: str | None = None, **params: object) -> Problem:
-        """A problem whose English is msgids (one or more sentences, and a fix) filled with ``params``; the edge may
-        translate it (``examops.i18n.roster_words``)."""
+        """A problem whose sentences and fix are msgids (``N_``) filled with ``params`` (a tuple value is a list)."""
+        values = tuple(params.items())
         sentences = (message,) if isinstance(message, str) else message
-        words = Words(sentences, fix, tuple(params.items()))
-        text, fix_text = words.render(sentences, fix, ", ", " ")
-        return cls(severity, file, sheet, row, column, None, value, text, fix_text, code, words)
+        words = Phrase(sentences[0], values) if len(sentences) == 1 else Sentences(tuple(Phrase(s, values) for s in sentences))
+        return cls(severity, file, sheet, row, column, None, value, words, Phrase(fix, values), code)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -106,7 +136,7 @@ class Problem:
         if self.value is not None:
             shown = self.value if len(self.value) <= 40 else self.value[:39] + "…"
             where.append(f"'{shown}'")
-        return f"{' · '.join(where)}: {self.message} — {self.fix}" if self.fix else f"{' · '.join(where)}: {self.message}"
+        return f"{' · '.join(where)}: {self.message} — {self.fix}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +234,11 @@ class _Partial:
     columns: dict[str, str]
 
 
-def _where(row: RosterEntry | _Partial, seen_from: RosterEntry | _Partial) -> str:
-    place = f"sheet {row.sheet} row {row.row}"
-    return place if row.file == seen_from.file else f"{place} of {row.file}"
+def _where(row: RosterEntry | _Partial, seen_from: RosterEntry | _Partial) -> Phrase:
+    if row.file == seen_from.file:
+        return said(N_("sheet {sheet} row {row}"), sheet=row.sheet, row=row.row)
+    return said(N_("sheet {sheet} row {row} of {file}"), sheet=row.sheet, row=row.row, file=row.file)
 
 
-def _rows(count: int) -> str:
-    return f"{count} row" if count == 1 else f"{count} rows"
+def _rows(count: int) -> Phrase:
+    return said(N_("{count} row") if count == 1 else N_("{count} rows"), count=count)

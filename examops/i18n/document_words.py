@@ -49,7 +49,24 @@ _REASON_PATTERNS = (
     (re.compile(r"^certificate sampled (?P<at>.+) is within (?P<hours>\d+) h$"), N_("certificate sampled {at} is within {hours} h")),
     (re.compile(r"^already admitted: possible impersonation, call the chief proctor$"),
      N_("already admitted: possible impersonation, call the chief proctor")),
+    (re.compile(r"^evidence missing: (?P<fields>.+)$"), N_("evidence missing: {fields}")),
+    (re.compile(r"^first reading (?P<t>[\d.]+) °C is below (?P<limit>[\d.]+) °C$"),
+     N_("first reading {t} °C is below {limit} °C")),
+    (re.compile(r"^(?P<t>[\d.]+) °C: rest in the observation area, then re-test$"),
+     N_("{t} °C: rest in the observation area, then re-test")),
+    (re.compile(r"^re-test (?P<t>[\d.]+) °C is normal$"), N_("re-test {t} °C is normal")),
+    (re.compile(r"^re-test (?P<t>[\d.]+) °C is still ≥ (?P<limit>[\d.]+) °C$"), N_("re-test {t} °C is still ≥ {limit} °C")),
+    (re.compile(r"^admitted; raised after admission, for the chief proctor's review$"),
+     N_("admitted; raised after admission, for the chief proctor's review")),
 )
+# The evidence fields a reason may name ("evidence missing: colour, temp2"); a site's own field stays as it is.
+EVIDENCE_WORDS = {
+    "colour": NP_("evidence", "code colour"),
+    "temp1": NP_("evidence", "first reading"),
+    "temp2": NP_("evidence", "re-test"),
+    "sampled_at": NP_("evidence", "sampling time"),
+    "note": NP_("evidence", "note"),
+}
 _ALREADY = re.compile(r"^already recorded: (?P<rest>.+)$")
 
 
@@ -71,7 +88,11 @@ def gate_reason(text: str, lang: str) -> str:
     for pattern, message in _REASON_PATTERNS:
         found = pattern.match(text)
         if found:
-            return catalog.gettext(message).format(**found.groupdict())
+            values = found.groupdict()
+            if "fields" in values:
+                values["fields"] = catalog.gettext(N_(", ")).join(
+                    word(EVIDENCE_WORDS, key.strip(), normalise_language(lang)) for key in values["fields"].split(","))
+            return catalog.gettext(message).format(**values)
     return text
 
 
@@ -83,6 +104,7 @@ FORM_WORDS = {
     "expected": NP_("report.figure.expected", "Expected"),
     "present": NP_("report.figure.present", "Present"),
     "absent": NP_("report.figure.absent", "Absent"),
+    "not_arrived": NP_("report.figure.not_arrived", "Not yet arrived"),
     "misconduct": N_("Misconduct and cheating"),
     "moved": N_("Candidates moved"),
     "exceptions": NP_("report.figure.exceptions", "Exceptions"),

@@ -85,6 +85,9 @@ WORDS = {
     "arrived": N_("Arrivals"),
     "attendance_title": N_("Attendance per room"),
     "signature_title": N_("Report signature"),
+    "signature_print": N_("Signature (print)"),
+    "signature_print_note": N_("The signed workbook (.xlsx) is the record: `examops report verify FILE.xlsx` checks it against "
+                               "this key. This page says which key signed it and when."),
     "key": N_("key"),
     "value": N_("Value"),
     "signature_note": N_("What `examops report verify FILE.xlsx` checks: any figure changed and verification fails."),
@@ -151,6 +154,7 @@ STATUS_LABELS = {
     "rejected": NP_("report.status.rejected", "rejected"),
     "resolved": NP_("report.status.resolved", "resolved"),
     "closed": NP_("report.status.closed", "closed"),
+    "denied": NP_("report.status.denied", "denied"),
 }
 ACTION_LABELS = {
     "hold": NP_("report.action.hold", "hold"),

@@ -1,45 +1,112 @@
-"""Roster problems in the reader's language: the domain keeps their msgids and parameters (``Problem.words``),
-this fills in the translation."""
+"""A roster problem in the reader's language: where it is (file, sheet, row, column), what is wrong, what to do.
+
+The domain keeps each problem's words apart from its values (`roster_model.Phrase`, msgids marked `N_`);
+here they are looked up in the catalog of `lang` and filled in. Words a reader has no msgid for (a
+reader's own exception text) stay as they are.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from examops.domain.roster_model import Phrase, Problem, Sentences
+from examops.i18n import CHINESE, N_, NP_, language, normalise_language, translator, word
 
-from examops.i18n import CHINESE, N_, language, normalise_language, translator
+SEVERITY = {"error": NP_("roster.severity", "error"), "warning": NP_("roster.severity", "warning"),
+            "note": NP_("roster.severity", "note")}
+LIST_HEADINGS = {
+    "severity": NP_("roster.problems", "Severity"),
+    "file": NP_("roster.problems", "File"),
+    "sheet": NP_("roster.problems", "Sheet"),
+    "row": NP_("roster.problems", "Row"),
+    "column": NP_("roster.problems", "Column"),
+    "header": NP_("roster.problems", "Header"),
+    "value": NP_("roster.problems", "Value"),
+    "message": NP_("roster.problems", "Problem"),
+    "fix": NP_("roster.problems", "What to do"),
+    "code": NP_("roster.problems", "Code"),
+}
+VALUE_SHOWN_CHARS = 40
 
-if TYPE_CHECKING:
-    from examops.domain.roster_model import Problem
 
-
-def localised(problem: Problem, lang: str | None = None) -> Problem:
-    """``problem`` with its message and fix in ``lang`` (default: the process's language) where the domain worded it."""
-    words = problem.words
-    if words is None:
-        return problem
+def say(words: Phrase | Sentences | str | None, lang: str | None = None) -> str:
+    """`words` translated into `lang` (default: the process's), with their values (themselves translated when they are
+    words; a tuple is a list) filled in."""
     lang = normalise_language(language() if lang is None else lang)
+    if words is None:
+        return ""
+    if isinstance(words, Sentences):
+        return ("" if lang == CHINESE else " ").join(say(p, lang) for p in words.parts)
+    if not isinstance(words, Phrase):
+        return str(words)
     catalog = translator(lang)
-    chinese = lang == CHINESE
-    message, fix = words.render([catalog.gettext(s) for s in words.message], catalog.gettext(words.fix),
-                                "、" if chinese else ", ", "" if chinese else " ")
-    return replace(problem, message=message, fix=fix)
+    template = catalog.gettext(words.template) if words.template else ""
+    if not words.params:
+        return template
+    values = {key: _value(value, lang) for key, value in words.params}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder: the English is still right
+        return str(words)
 
 
-SEVERITY = {"error": N_("error"), "warning": N_("warning"), "note": N_("note")}
+def _value(value: object, lang: str) -> str:
+    if isinstance(value, tuple):
+        return ("、" if lang == CHINESE else ", ").join(_value(v, lang) for v in value)
+    return say(value, lang) if isinstance(value, (Phrase, Sentences)) else str(value)
+
+
+def problem_message(problem: Problem, lang: str | None = None) -> str:
+    return say(problem.message_words, lang)
+
+
+def problem_fix(problem: Problem, lang: str | None = None) -> str:
+    return say(problem.fix_words, lang)
+
+
+def severity_word(severity: str, lang: str | None = None) -> str:
+    return word(SEVERITY, severity, lang)
+
+
+def heading(key: str, lang: str | None = None) -> str:
+    return word(LIST_HEADINGS, key, lang)
+
+
+def problem_place(problem: Problem, lang: str | None = None) -> str:
+    """Where the problem is: file · sheet · row · column (header) · 'value', in `lang`."""
+    lang = language() if lang is None else lang
+    catalog = translator(lang)
+    parts = [problem.file]
+    if problem.sheet is not None:
+        parts.append(catalog.gettext("sheet {sheet}").format(sheet=problem.sheet))
+    if problem.row is not None:
+        parts.append(catalog.gettext("row {row}").format(row=problem.row))
+    if problem.column is not None:
+        parts.append(catalog.gettext("column {column} ({header})").format(column=problem.column, header=problem.header)
+                     if problem.header else catalog.gettext("column {column}").format(column=problem.column))
+    if problem.value is not None:
+        value = problem.value if len(problem.value) <= VALUE_SHOWN_CHARS else problem.value[:VALUE_SHOWN_CHARS - 1] + "…"
+        parts.append(catalog.gettext("value '{value}'").format(value=value))
+    return catalog.gettext(" · ").join(parts)
 
 
 def problem_line(problem: Problem, lang: str | None = None) -> str:
-    """One problem as a line for a clerk: where (file · sheet · row · column · value), what, and the fix, in ``lang``."""
-    catalog = translator(language() if lang is None else lang)
-    where = [problem.file]
-    if problem.sheet is not None:
-        where.append(problem.sheet)
-    if problem.row is not None:
-        where.append(catalog.gettext(N_("row {row}")).format(row=problem.row))
-    if problem.column is not None:
-        where.append(catalog.gettext(N_("column {column} ({header})")).format(column=problem.column, header=problem.header)
-                     if problem.header else catalog.gettext(N_("column {column}")).format(column=problem.column))
-    if problem.value is not None:
-        where.append(f"'{problem.value if len(problem.value) <= 40 else problem.value[:39] + '…'}'")
-    text = f"{' · '.join(where)}: {problem.message}"
-    return f"{text} — {problem.fix}" if problem.fix else text
+    """One line for a list or a terminal: where, what, what to do."""
+    lang = language() if lang is None else lang
+    fix = problem_fix(problem, lang)
+    text = translator(lang).gettext("{place}: {message}").format(place=problem_place(problem, lang),
+                                                                  message=problem_message(problem, lang))
+    return text if not fix else translator(lang).gettext("{text} — {fix}").format(text=text, fix=fix)
+
+
+# Marked here so the catalog holds them; looked up by `problem_place` and `problem_line`.
+_PLACE_WORDS = (N_("sheet {sheet}"), N_("row {row}"), N_("column {column} ({header})"), N_("column {column}"),
+                N_("value '{value}'"), N_(" · "), N_("{place}: {message}"), N_("{text} — {fix}"))
+
+
+def localised(problem: Problem, lang: str | None = None) -> Problem:
+    """A copy of `problem` whose message and fix are in `lang` (default: the process's language)."""
+    from dataclasses import replace
+
+    copy = replace(problem, message=problem_message(problem, lang), fix=problem_fix(problem, lang))
+    object.__setattr__(copy, "message_words", problem.message_words)  # the words stay, for an edge in another language
+    object.__setattr__(copy, "fix_words", problem.fix_words)
+    return copy

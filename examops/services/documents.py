@@ -154,7 +154,7 @@ def site_forms(site: Site, session_id: str) -> tuple[SiteSummaryPaper, list[Misc
     summary = SiteSummaryPaper(
         heading=heading, expected=figures.expected, present=figures.present, absent=figures.absent,
         misconduct=len(incidents), moved=moved, exceptions=figures.exceptions, rooms_opened=opened,
-        zero_incident=figures.zero_incident, reasons=tuple(figures.reasons))
+        zero_incident=figures.zero_incident, reasons=tuple(figures.reasons), not_arrived=figures.not_arrived)
     return summary, reports
 
 

@@ -241,7 +241,11 @@ def _build_report(site: Site, private_pem: str, *, session_ids: Sequence[str] | 
     if "pdf" in formats:  # first: saving the workbook closes the images' buffers
         from examops.adapters.pdf.sheet_pdf import write_pdf
 
-        files.append(str(write_pdf(book.workbook.worksheets, out.with_suffix(".pdf"), title=content.site)))
+        signature = book.workbook.worksheets[-1]
+        printed = book.signature_page(list(fields.items()), qr_text)
+        sheets = [ws for ws in book.workbook.worksheets if ws not in (signature, printed)] + [printed]
+        files.append(str(write_pdf(sheets, out.with_suffix(".pdf"), title=content.site)))
+        book.workbook.remove(printed)  # the workbook keeps only what was signed and the signature sheet
     if "xlsx" in formats:
         files.insert(0, str(book.save(out.with_suffix(".xlsx") if out.suffix.lower() == ".pdf" else out)))
     path = files[0]

@@ -19,7 +19,8 @@ from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
-from examops.domain.roster import ParsedRoster, Problem, RosterEntry, parse_rosters
+from examops.domain.roster import N_, ParsedRoster, Phrase, Problem, RosterEntry, parse_rosters, said
+from examops.i18n import CHINESE, normalise_language
 from examops.i18n.roster_words import localised
 from examops.services import ledger
 from examops.services.marked_copies import copy_names, file_labels, write_new
@@ -75,7 +76,7 @@ class ImportReport:
         }
 
 
-def _file_problem(path: str, message: str, fix: str, code: str) -> Problem:
+def _file_problem(path: str, message: str, fix: str | Phrase, code: str) -> Problem:
     return Problem("error", path, None, None, None, None, None, message, fix, code)
 
 
@@ -88,8 +89,12 @@ def import_roster(
     errors_out: str | Path | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    lang: str | None = None,
 ) -> ImportReport:
-    """Import one roster made of `paths`; nothing is written unless every check passes."""
+    """Import one roster made of `paths`; nothing is written unless every check passes.
+
+    `--errors-out` copies are written in `lang`, by default the site's language (Chinese when the plan names none).
+    """
     tick = progress or (lambda stage, done, total: None)
     report = ImportReport([str(p) for p in paths], dry_run=dry_run)
     contents, digests, labels = [], {}, dict(zip(map(str, paths), file_labels(paths)))
@@ -113,7 +118,7 @@ def import_roster(
     for content in contents:
         for note in content.notes:
             report.problems.append(Problem("note", labels[str(content.path)], None, None, None, None, None, note, "", "reader-note"))
-    report.problems.extend(localised(p) for p in parsed.problems)
+    report.problems.extend(localised(p) for p in parsed.problems)  # JSON and scripts read the process language
     tick("check", 0, 1)
     with site.store.read() as conn:
         plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
@@ -131,7 +136,8 @@ def import_roster(
     report.dropped = len(existing.keys() - tickets) if replace else 0
     if report.errors:
         if errors_out:
-            _write_marked_copies(report, paths, contents, labels, Path(errors_out))
+            _write_marked_copies(report, paths, contents, labels, Path(errors_out),
+                                 normalise_language(lang or site.plan.language, CHINESE))
         return report
     if dry_run:
         return report
@@ -143,8 +149,8 @@ def import_roster(
 
 
 def _write_marked_copies(report: ImportReport, paths: Sequence[str | Path], contents: list, labels: dict[str, str],
-                         target: Path) -> None:
-    """One marked copy per input file that could be read, each under a name of its own."""
+                         target: Path, lang: str) -> None:
+    """One marked copy per input file that could be read, each under a name of its own, in `lang`."""
     from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 
     read = {str(c.path): c for c in contents}
@@ -156,7 +162,7 @@ def _write_marked_copies(report: ImportReport, paths: Sequence[str | Path], cont
         label = labels[str(path)]
         own = [p for p in report.problems if p.file in (label, str(path))]
         written = write_new(wished, lambda out, content=content, own=own, label=label:
-                            write_errors_workbook(content, own, out, file_label=label))
+                            write_errors_workbook(content, own, out, file_label=label, lang=lang))
         report.errors_out.append(str(written))
         report.marked_copies.append((str(path), str(written)))
 
@@ -177,15 +183,15 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
     tickets = {e.ticket for e in entries}
     by_id = q.tickets_by_id_number(conn)
 
-    def at(entry: RosterEntry, field_name: str, value: str, message: str, fix: str, code: str) -> Problem:
+    def at(entry: RosterEntry, field_name: str, value: str, message: Phrase, fix: str, code: str) -> Problem:
         return Problem("error", entry.file, entry.sheet, entry.row, entry.columns.get(field_name), None, value, message, fix, code)
 
     for entry in entries:
         owner = by_id.get(entry.id_number)
         if owner is not None and owner != entry.ticket and owner not in tickets:
             problems.append(at(entry, "id_number", entry.id_number,
-                               f"this ID number already belongs to ticket {owner} in the store",
-                               "Check both candidates; one ID number belongs to one ticket.", "id-in-store"))
+                               said(N_("this ID number already belongs to ticket {ticket} in the store"), ticket=owner),
+                               N_("Check both candidates; one ID number belongs to one ticket."), "id-in-store"))
     # Seats held by candidates this roster does not mention stay taken.
     kept = {}
     if not replace:
@@ -198,24 +204,31 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
         holder = kept.get((session, entry.room, entry.seat))
         if holder is not None:
             problems.append(at(entry, "seat", str(entry.seat),
-                               f"room {entry.room} seat {entry.seat} in session {session} is already taken by ticket {holder} in the store",
-                               "Give this candidate a free seat, or import the whole corrected roster with --replace.", "seat-in-store"))
+                               said(N_("room {room} seat {seat} in session {session} is already taken by ticket {ticket} "
+                                       "in the store"), room=entry.room, seat=entry.seat, session=session, ticket=holder),
+                               N_("Give this candidate a free seat, or import the whole corrected roster with --replace."),
+                               "seat-in-store"))
         room = plan_rooms.get(entry.room)
         if room is None and planned_regular and entry.room not in planned_regular:
-            problems.append(at(entry, "room", entry.room, f"room {entry.room} is not one of the plan's [[rooms]]",
-                               "Use a room the plan lists, or add it to the plan's [[rooms]] and run examops init again.",
+            problems.append(at(entry, "room", entry.room, said(N_("room {room} is not one of the plan's [[rooms]]"), room=entry.room),
+                               N_("Use a room the plan lists, or add it to the plan's [[rooms]] and run examops init again."),
                                "room-not-in-plan"))
         if room is not None and room.kind != "regular":
-            problems.append(at(entry, "room", entry.room, f"room {entry.room} is a {room.kind} room of the plan, not a regular room",
-                               "Seat candidates in regular rooms; backup and isolation rooms are filled on the day.", "room-is-backup"))
+            problems.append(at(entry, "room", entry.room,
+                               said(N_("room {room} is a backup room of the plan, not a regular room") if room.kind == "backup"
+                                    else N_("room {room} is an isolation room of the plan, not a regular room"), room=entry.room),
+                               N_("Seat candidates in regular rooms; backup and isolation rooms are filled on the day."),
+                               "room-is-backup"))
     if replace:
         dropped = q.all_tickets(conn) - tickets
         if dropped:
             mentioned = q.tickets_in_log(conn, dropped)
             for ticket in mentioned:
                 problems.append(Problem("error", entries[0].file if entries else "", None, None, None, None, ticket,
-                                        f"ticket {ticket} is missing from the new roster but the event log already mentions it",
-                                        "Keep this candidate in the roster: a candidate with recorded events cannot be dropped.", "drop-mentioned"))
+                                        said(N_("ticket {ticket} is missing from the new roster but the event log already "
+                                                "mentions it"), ticket=ticket),
+                                        N_("Keep this candidate in the roster: a candidate with recorded events cannot be "
+                                           "dropped."), "drop-mentioned"))
     return problems
 
 

@@ -37,10 +37,11 @@ class ExamopsApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
-                 session_id: str | None = None, lang: str | None = None, confirm: str = "photo",
-                 photo_terminal: PhotoTerminal | None = None) -> None:
-        """`confirm` (always, photo, never): whether a lane waits for Enter before admitting; `photo_terminal`
-        says how photos are drawn, found by `photo_terminal.detect()` before the app starts (default half-blocks)."""
+                 session_id: str | None = None, lang: str | None = None, pin_checked: bool = False,
+                 confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
+        """`pin_checked`: the caller has already checked the chief's PIN; otherwise review and report open locked.
+        `confirm` (always, photo, never): whether a lane waits for Enter before admitting; `photo_terminal` says how
+        photos are drawn, found by `photo_terminal.detect()` before the app starts (default half-blocks)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
@@ -60,6 +61,7 @@ class ExamopsApp(App):
         self.session_id = session_id
         self.confirm = confirm
         self.photo_terminal = photo_terminal or PhotoTerminal()
+        self.pin_checked = pin_checked
         self._held_toasts: list[tuple] = []
         self.title = _("examops site operations")
 
@@ -93,11 +95,13 @@ class ExamopsApp(App):
         elif self.mode == "review":
             from examops.tui.screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, photo_terminal=self.photo_terminal))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, locked=not self.pin_checked,
+                                          photo_terminal=self.photo_terminal))
         elif self.mode == "report":
             from examops.tui.screens.report import ReportScreen
 
-            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False))
+            self.push_screen(ReportScreen(self.site, self.staff, self.session_id, can_return=False,
+                                          locked=not self.pin_checked))
         else:
             from examops.tui.screens.roster import RosterScreen
 

@@ -53,6 +53,8 @@ REPORT_FIG = {
     "present": N_("Present"),
     "absent": N_("Absent"),
     "not_arrived": N_("Not yet arrived"),
+    "moved_out": NP_("report.room.count", "Moved out"),
+    "moved_in": NP_("report.room.count", "Moved in"),
     "admitted_late": N_("Admitted late"),
     "exceptions": N_("Exceptions"),
     "approvals": N_("Approvals"),

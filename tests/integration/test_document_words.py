@@ -63,3 +63,21 @@ def test_english_report_keeps_english_words(site, tmp_path):
     assert "no certificate shown" in listed
     rows = [[str(v) if v is not None else "" for v in row] for row in workbook.worksheets[3].iter_rows(values_only=True)]
     assert any("王总监 (for 省督导组赵组长)" in r for r in rows)
+
+
+def test_fever_and_missing_evidence_reasons_print_in_chinese(site, tmp_path):
+    """The 异常情况登记表 and the approval record word the policy's fever and missing-evidence reasons (seen in English
+    on the 08:40 drill's PDF: "evidence missing: colour", "re-test 38.4 °C is still ≥ 37.3 °C")."""
+    people = seed_roster(site, n_rooms=1)
+    gate = Lane(site, "A", "安检员甲")
+    at_local(site, "2021-10-16T08:40")
+    gate.check(people[0].ticket, session_id="S1", outcome="health_code")
+    gate.check(people[1].ticket, session_id="S1", outcome="fever", evidence={"temp1": "38.2", "temp2": "38.4"})
+    gate.check(people[2].ticket, session_id="S1", outcome="fever", evidence={"temp1": "37.8"})
+    out = tmp_path / "S1.xlsx"
+    report_json(site, out, "--session", "S1", "--lang", "zh")
+    workbook = load_workbook(out)
+    printed = " ".join(_texts(out, workbook.sheetnames[2]) + _texts(out, workbook.sheetnames[3]))
+    for words in ("缺少登记项：健康码颜色", "复测体温 38.4 °C，仍不低于 37.3 °C", "体温 37.8 °C：在临时观察区休息后复测"):
+        assert words in printed, words
+    assert "evidence missing" not in printed and "re-test" not in printed and "observation area" not in printed

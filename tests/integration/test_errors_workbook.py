@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import openpyxl.xml
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from examops.adapters.excel_in import read_workbook
 from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 from examops.domain.roster import PROBLEMS_SHEET, Problem, parse_roster, parse_rosters
+from examops.services.roster import import_roster
 from tests.support.messy_workbooks import (
     HEADER,
     MESSY_PEOPLE,
@@ -25,11 +28,11 @@ from tests.support.messy_workbooks import (
 RED, AMBER = "00FFC7CE", "00FFEB9C"
 
 
-def _errors_out(tmp_path, writer, suffix):
+def _errors_out(tmp_path, writer, suffix, lang="en"):
     source = writer(tmp_path / f"messy.{suffix}", messy_rooms_sheets())
     content = read_workbook(source)
     parsed = parse_roster(source.name, content.sheets, today=today())
-    out = write_errors_workbook(content, parsed.problems, tmp_path / "errors.xlsx")
+    out = write_errors_workbook(content, parsed.problems, tmp_path / "errors.xlsx", lang=lang)
     return parsed, openpyxl.load_workbook(out)
 
 
@@ -66,7 +69,7 @@ def test_problem_list_holds_every_problem_with_links(tmp_path):
     parsed, book = _errors_out(tmp_path, write_xlsx, "xlsx")
     listing = book[PROBLEMS_SHEET]
     rows = list(listing.iter_rows(values_only=True))
-    assert rows[0] == ("严重程度 Severity", "文件 File", "工作表 Sheet", "行 Row", "列 Column", "表头 Header", "值 Value", "问题 Message", "修改方法 Fix", "代码 Code")
+    assert rows[0] == ("Severity", "File", "Sheet", "Row", "Column", "Header", "Value", "Problem", "What to do", "Code")
     assert len(rows) == 1 + len(parsed.problems)
     listed = {(r[9], r[2], r[3], r[4]) for r in rows[1:]}
     assert listed == {(p.code, p.sheet, p.row, p.column) for p in parsed.problems}
@@ -84,7 +87,7 @@ def test_csv_source_is_rebuilt_as_text(tmp_path):
     source = write_csv(tmp_path / "名单.csv", rows)
     content = read_workbook(source)
     parsed = parse_roster(source.name, content.sheets, today=today())
-    out = write_errors_workbook(content, parsed.problems, tmp_path / "errors.xlsx")
+    out = write_errors_workbook(content, parsed.problems, tmp_path / "errors.xlsx", lang="en")
     book = openpyxl.load_workbook(out)
     assert book.sheetnames == [PROBLEMS_SHEET, "名单"]
     sheet = book["名单"]
@@ -126,8 +129,8 @@ def test_problems_labelled_otherwise_are_marked_when_the_label_is_given(tmp_path
     path = write_xlsx(tmp_path / "upload-3f2a.xlsx", [Sheet("s", [HEADER, *room_rows("001", people(1))])])
     content = read_workbook(path)
     problem = Problem("error", "第1考点名单.xlsx", "s", 2, "B", "准考证号", None, "Wrong.", "Fix it.", "test")
-    unlabelled = openpyxl.load_workbook(write_errors_workbook(content, [problem], tmp_path / "u.xlsx"))
-    labelled = openpyxl.load_workbook(write_errors_workbook(content, [problem], tmp_path / "l.xlsx", file_label="第1考点名单.xlsx"))
+    unlabelled = openpyxl.load_workbook(write_errors_workbook(content, [problem], tmp_path / "u.xlsx", lang="en"))
+    labelled = openpyxl.load_workbook(write_errors_workbook(content, [problem], tmp_path / "l.xlsx", file_label="第1考点名单.xlsx", lang="en"))
     assert unlabelled["s"]["B2"].comment is None
     assert labelled["s"]["B2"].comment.text == "[error] Wrong. — Fix it."
 
@@ -136,7 +139,7 @@ def test_merged_cell_problem_marks_the_top_left_cell(tmp_path):
     path = write_xlsx(tmp_path / "m.xlsx", [Sheet("s", [["a", None], ["b", None]], merged=("A1:B2",))])
     content = read_workbook(path)
     problem = Problem("error", "m.xlsx", "s", 2, "B", None, None, "Wrong.", "Fix it.", "test")
-    book = openpyxl.load_workbook(write_errors_workbook(content, [problem], tmp_path / "out.xlsx"))
+    book = openpyxl.load_workbook(write_errors_workbook(content, [problem], tmp_path / "out.xlsx", lang="en"))
     assert book["s"]["A1"].comment.text == "[error] Wrong. — Fix it."
 
 
@@ -148,3 +151,25 @@ def test_reimporting_the_errors_workbook_skips_the_problem_list(tmp_path):
     again = parse_roster("errors.xlsx", read_workbook(out).sheets, today=today())
     assert [(p.code, p.sheet) for p in again.problems][0] == ("problems-sheet", PROBLEMS_SHEET)
     assert len(again.problems) == 1 + len(parsed.problems)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORDS = re.compile(r"\b(?!Excel\b|Text\b|X\b|examops\b|init\b|replace\b|rooms\b)[A-Za-z]{3,}\b")
+
+
+def test_the_office_reads_the_copy_in_the_sites_language(site, tmp_path):
+    """The sample site's plan says zh-CN: headings, severities, messages and fixes of the copy are Chinese."""
+    source = write_xlsx(tmp_path / "messy.xlsx", messy_rooms_sheets())
+    report = import_roster(site, [source], errors_out=tmp_path / "errors.xlsx")
+    assert not report.imported
+    book = openpyxl.load_workbook(tmp_path / "errors.xlsx")
+    rows = list(book[PROBLEMS_SHEET].iter_rows(values_only=True))
+    assert rows[0] == ("严重程度", "文件", "工作表", "行", "列", "表头", "值", "问题", "修改方法", "代码")
+    assert {r[0] for r in rows[1:]} <= {"错误", "警告", "提示"} and "错误" in {r[0] for r in rows[1:]}
+    for row in rows[1:]:
+        for text in (row[7], row[8]):
+            if text:
+                assert CJK.search(text) and not ENGLISH_WORDS.search(text), (row[9], text)
+    assert book["第1考场"]["E6"].comment.text.startswith(
+        "[错误] E6 中的身份证号以数字格式保存（数字 1.50203E+17，按存储的位数为 150203198203031008）")
+    assert "请把该列设为“文本”格式" in book["第1考场"]["E6"].comment.text

@@ -112,3 +112,42 @@ def test_move_needs_a_reason_and_the_isolation_room_an_approved_case(morning):
     placed = move(morning, ticket, session="S1", room="G01", seat=None, by="王总监", pin=TEST_PIN, reason="coughing",
                   isolation_reason="the site doctor asked for it")
     assert placed["room"] == "G01" and "site doctor" in placed["reason"]
+
+
+def _sheet_counts(workbook, title: str) -> dict:
+    """The two rows of counts on a room's 考场情况记录表 (rows 5 and 6), label → value."""
+    cells = [v for row in workbook[title].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
+    return dict(zip(cells[::2], cells[1::2], strict=True))
+
+
+def test_at_0840_every_room_adds_up_on_screen_figures_and_paper(morning, tmp_path):
+    """After the start, before the entry cutoff (09:00): the missing are 未到; the moved are 调出 at home, 调入 where
+    they sit. A health-code hold denied on the second attempt stands as the denial on the room sheet."""
+    from openpyxl import load_workbook
+
+    from examops.services.report import build_report
+
+    at_local(morning, "2021-10-16T08:40")
+    denied = morning.people[60]  # room 003
+    lane = Lane(morning, "B", "安检员乙")
+    assert lane.check(denied.ticket, session_id="S1", outcome="health_code").verdict == "exception"  # no colour yet
+    assert lane.check(denied.ticket, session_id="S1", outcome="health_code", evidence={"colour": "yellow"}).verdict == "denied"
+    f = session_figures(morning, "S1")
+    rows = {room: (r.expected, r.present, len(r.absent), len(r.not_arrived), len(r.moved_out), len(r.moved_in))
+            for room, r in f.rooms.items()}
+    assert rows == {"001": (30, 18, 0, 9, 3, 0), "002": (30, 25, 0, 5, 0, 0), "003": (30, 0, 0, 30, 0, 0),
+                    "004": (30, 0, 0, 30, 0, 0), "B01": (0, 0, 0, 0, 0, 2), "G01": (0, 0, 0, 0, 0, 1)}
+    assert all(r.adds_up for r in f.rooms.values())
+    assert (f.present, f.absent, f.not_arrived) == (46, 0, 120 - 46)
+    [standing] = f.rooms["003"].exceptions
+    assert (standing["code"], standing["action"], standing["status"], standing["attempts"]) == ("health_code", "deny", "denied", 1)
+
+    build_report(morning, session_ids=["S1"], out=tmp_path / "S1.xlsx", lang="zh", pin=TEST_PIN)
+    workbook = load_workbook(tmp_path / "S1.xlsx")
+    for room, (expected, present, absent, not_arrived, moved_out, moved_in) in rows.items():
+        counts = _sheet_counts(workbook, f"S1-{room}")
+        assert counts == {"应到": expected, "实到": present, "缺考": absent, "未到": not_arrived, "调出": moved_out,
+                          "调入": moved_in}, room
+        assert counts["应到"] == counts["实到"] + counts["缺考"] + counts["未到"] + counts["调出"]
+    printed = [v for row in workbook["S1-003"].iter_rows(values_only=True) for v in row if v is not None]
+    assert denied.ticket in printed and "禁止入场" in printed and "已拒绝入场" in printed and "已关闭" not in printed

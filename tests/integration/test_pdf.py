@@ -80,3 +80,25 @@ def test_report_as_pdf_holds_every_ticket_and_name_of_its_lists(morning, tmp_pat
     printed = "\n".join(t for t in text.split("\f") if "报告签名" not in t)
     assert _broken_numbers(printed) == []
     assert "考场情况记录表" in text and "exceptions_by_code" not in printed, text[-3000:]
+
+
+def test_the_report_pdf_ends_with_a_signature_page_people_can_read(morning, tmp_path):  # noqa: F811
+    """Printed, the signature sheet was four landscape pages of hashes, machine keys ("key", "chain", "sheet") and a
+    signed-figures cell too small to read; the PDF now ends with one page: key, time, digest, signature, QR code.
+    The workbook still holds the signature sheet, nothing more, and still verifies."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "S1.xlsx"
+    done = run(morning, "report", "--session", "S1", "--out", str(out), "--format", "both", "--json")
+    assert done.exit_code == 0, done.output
+    result = json.loads(done.stdout)
+    pages = [page.extract_text() or "" for page in PdfReader(out.with_suffix(".pdf")).pages]
+    last = pages[-1]
+    assert "报告签名" in last and result["fingerprint"] in last and result["figures_sha256"] in last
+    assert sum("报告签名" in page for page in pages) == 1
+    assert PdfReader(out.with_suffix(".pdf")).pages[-1]["/Resources"].get("/XObject")  # the QR code is drawn
+    text = "\n".join(pages)
+    assert "figures_json" not in text and "chain_heads" not in text and not re.search(r"\b(key|chain|sheet)\b", text)
+    titles = load_workbook(out).sheetnames
+    assert titles[-1] == "签名" and "签名页" not in titles
+    assert run(morning, "report", "verify", str(out), "--any-key").exit_code == 0

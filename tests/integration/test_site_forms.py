@@ -62,3 +62,23 @@ def test_misconduct_reports_and_site_summary(morning, tmp_path):  # noqa: F811
     for person in (cheat, wander):
         assert person.ticket in text and person.name in text
     assert "空调故障" not in text  # a room irregularity is not a candidate's breach
+
+
+def test_before_the_cutoff_the_summary_adds_up_with_the_not_yet_arrived(morning, tmp_path):  # noqa: F811
+    """At 08:40 (entry open until 09:00) the 考点 summary showed 应到 180, 实到 108, 缺考 0 and nothing else; the 未到 row
+    makes it add up. The 三零 reasons' label spans the label columns (it broke as "未达“三零”原 / 因")."""
+    from examops.services.documents import write_site_forms
+
+    at_local(morning, "2021-10-16T08:40")
+    result = write_site_forms(morning, "S1", tmp_path / "f")
+    ws = load_workbook(next(f for f in result["files"] if f.endswith(".xlsx"))).worksheets[0]
+    summary = _values(ws)
+    count = {label: int(summary[summary.index(label) + 1]) for label in ("应到人数", "实到人数", "缺考人数", "未到人数")}
+    assert count["应到人数"] == count["实到人数"] + count["缺考人数"] + count["未到人数"] and count["未到人数"] > 0, count
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "未达“三零”原因")
+    merged = next(r for r in ws.merged_cells.ranges if label.coordinate in r)
+    assert (merged.min_col, merged.max_col) == (1, 2)
+    assert print_problems(ws) == []
+    at_local(morning, "2021-10-16T11:35")
+    late = write_site_forms(morning, "S1", tmp_path / "g")
+    assert "未到人数" not in _values(load_workbook(next(f for f in late["files"] if f.endswith(".xlsx"))).worksheets[0])

@@ -43,7 +43,7 @@ def morning(site):
 
 def make_app(site, lang="en") -> ExamopsApp:
     at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="review", staff="王总监", lang=lang)
+    app = ExamopsApp(site, mode="review", staff="王总监", lang=lang, pin_checked=True)
     app.animation_level = "none"
     return app
 

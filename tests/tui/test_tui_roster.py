@@ -35,6 +35,26 @@ async def test_roster_mode_counts_rooms_per_session(seeded_site):
 
 
 @run_async
+async def test_a_backup_room_shows_who_was_moved_in_not_a_fraction_of_nothing(seeded_site):
+    """Issue 12: the backup room read "1/0" (one admitted of none rostered) after a move."""
+    from examops.services.gate import Lane
+    from examops.services.seating import move
+    from tests.conftest import TEST_PIN
+
+    at_local(seeded_site, "2021-10-16T08:10")
+    person = seeded_site.people[0]
+    Lane(seeded_site, "A", "安检员甲").check(person.ticket, session_id="S1")
+    move(seeded_site, person.ticket, session="S1", room="B01", seat=None, by="王总监", pin=TEST_PIN, reason="desk broken")
+    app = roster_app(seeded_site, lang="zh-CN")
+    async with app.run_test(size=SIZE) as pilot:
+        rooms = app.screen.query_one("#roster-rooms")
+        await until(pilot, lambda: rooms.row_count == 6)
+        rows = {row[0]: row for row in _rows(rooms)}
+        assert rows["B01"][3] == "调入 1" and rows["G01"][3] == "调入 0"
+        assert rows["001"][3] == "0/30" and "/0" not in " ".join(" ".join(row) for row in rows.values())
+
+
+@run_async
 async def test_search_is_bounded_and_masks_ids(seeded_site):
     tickets = [p.ticket for p in seeded_site.people]
     prefix = next(tickets[0][:n] for n in range(13, 7, -1) if sum(t.startswith(tickets[0][:n]) for t in tickets) > RESULT_LIMIT)
@@ -101,6 +121,111 @@ async def test_roster_import_from_the_app_shows_progress_and_refreshes_rooms(sit
     assert status(site)["candidates"] == 360
 
 
+def four_bad_cells(tmp_path):
+    """A sample roster with four bad cells on its first sheet: a ticket as a number, an empty name, a wrong check
+    character, a seat that is not a number."""
+    import openpyxl
+
+    from examops import sample
+
+    people = sample.synthetic_people(60)
+    path = sample.write_roster_xlsx(tmp_path / "第1考点名单.xlsx", people, rooms=2)
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[0]]
+    header = next(r for r in range(1, 6) if sheet.cell(r, 2).value == "准考证号")
+    sheet.cell(header + 1, 2).value = int(people[0].ticket)
+    sheet.cell(header + 2, 3).value = None
+    wrong = people[2].id_number[:-1] + ("0" if people[2].id_number[-1] != "0" else "1")
+    sheet.cell(header + 3, 5).value = wrong
+    sheet.cell(header + 4, 7).value = "靠窗"
+    book.save(path)
+    return path, sheet.title, header
+
+
+@run_async
+async def test_a_refused_roster_lists_every_problem_in_the_dialog(site, tmp_path):
+    from examops.services.site import status
+    from examops.tui.widgets.roster_import import RosterImportModal
+
+    path, sheet, header = four_bad_cells(tmp_path)
+    app = roster_app(site, lang="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        modal = app.screen
+        modal.query_one("#import-paths").value = str(path)
+        await pilot.press("enter")
+        listing = modal.query_one("#import-problems")
+        await until(pilot, lambda: len(listing.children) >= 4 and not modal.running)
+        await pilot.pause()
+        assert app.screen is modal  # the dialog stays, nothing in a toast
+        assert not [n for n in app._notifications if n.severity == "error"]
+        entries = [str(child.render()) for child in listing.children]
+        assert len(entries) == 4, entries
+        rows = {header + n: entry for n, entry in zip(range(1, 5), entries, strict=True)}
+        for row, column, words in ((header + 1, "B", "以数字格式保存"), (header + 2, "C", "姓名为空"),
+                                   (header + 3, "E", "校验码不对"), (header + 4, "G", "座位号应为从 1 开始的整数")):
+            entry = rows[row]
+            for part in (path.name, f"工作表 {sheet}", f"第 {row} 行", f"{column} 列", words, "修改方法："):
+                assert part in entry, (part, entry)
+        assert "4 个错误" in str(modal.query_one("#import-status").render())
+        box = modal.query_one("#import-box").region
+        assert box.x >= 0 and box.y >= 0 and box.right <= 80 and box.bottom <= 24
+        assert abs(box.x - (80 - box.right)) <= 1 and abs(box.y - (24 - box.bottom)) <= 1  # centred
+        assert listing.has_focus
+        last = listing.children[-1]
+        await pilot.press("end")
+        await until(pilot, lambda: listing.scroll_y == listing.max_scroll_y)
+        assert listing.max_scroll_y > 0 and last.region.bottom <= listing.region.bottom  # scrolled to the fourth
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+    assert status(site)["candidates"] == 0
+
+
+@run_async
+async def test_a_long_problem_list_shows_the_first_and_points_to_the_marked_copy(site, tmp_path):
+    import openpyxl
+
+    from examops import sample
+    from examops.tui.widgets.roster_import import PROBLEMS_SHOWN, RosterImportModal
+
+    path = sample.write_roster_xlsx(tmp_path / "roster.xlsx", sample.synthetic_people(PROBLEMS_SHOWN + 40), rooms=8)
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        header = next((r for r in range(1, 6) if sheet.cell(r, 2).value == "准考证号"), None)
+        for row in range(header + 1, sheet.max_row + 1) if header else ():
+            sheet.cell(row, 3).value = None  # every name empty
+    book.save(path)
+    app = roster_app(site, lang="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        modal = app.screen
+        modal.query_one("#import-paths").value = str(path)
+        await pilot.press("enter")
+        listing = modal.query_one("#import-problems")
+        await until(pilot, lambda: len(listing.children) == PROBLEMS_SHOWN + 1 and not modal.running)
+        assert "另有 40 个问题" in str(listing.children[-1].render()) and "--errors-out" in str(listing.children[-1].render())
+
+
+def test_snapshot_import_problems_80x24_zh(site, tmp_path, snap_compare):
+    from examops.tui.widgets.roster_import import RosterImportModal
+
+    path, _sheet, _header = four_bad_cells(tmp_path)
+    app = roster_app(site, lang="zh-CN")
+
+    async def refused(pilot):
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        app.screen.query_one("#import-paths").value = str(path)
+        await pilot.press("enter")
+        await until(pilot, lambda: len(app.screen.query_one("#import-problems").children) == 4 and not app.screen.running)
+        app.screen.query_one("#import-paths").value = "第1考点名单.xlsx"  # the tmp path differs per run
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=refused)
+
+
 @run_async
 async def test_roster_import_of_a_bad_file_says_why_and_imports_nothing(site, tmp_path):
     from examops.services.site import status
@@ -112,9 +237,12 @@ async def test_roster_import_of_a_bad_file_says_why_and_imports_nothing(site, tm
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f2")
         await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
-        app.screen.query_one("#import-paths").value = str(bad)
+        modal = app.screen
+        modal.query_one("#import-paths").value = str(bad)
         await pilot.press("enter")
-        await until(pilot, lambda: not isinstance(app.screen, RosterImportModal))
-        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
-        assert any("nothing imported" in n.message and "PDF" in n.message for n in app._notifications)
+        listing = modal.query_one("#import-problems")
+        await until(pilot, lambda: len(listing.children) == 1 and not modal.running)
+        assert app.screen is modal
+        assert "nothing was imported" in str(modal.query_one("#import-status").render())
+        assert "PDF" in str(listing.children[0].render())
     assert status(site)["candidates"] == 0

@@ -2,7 +2,7 @@
 
 An xlsx/xlsm source is copied with openpyxl (which parses through defusedxml
 when it is installed); an xls or CSV source is rebuilt from the cells already
-read, as text. Either way a first sheet lists every problem.
+read, as text. Either way a first sheet lists every problem, in the site's language.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from examops.adapters.excel_in import WorkbookContent
 from examops.domain.roster import PROBLEMS_SHEET, Problem, value_text
+from examops.i18n import CHINESE
+from examops.i18n.roster_words import heading, problem_fix, problem_message, severity_word
 from examops.locations import make_private
 
 FILLS = {
@@ -26,23 +28,24 @@ FILLS = {
     "warning": PatternFill("solid", start_color="FFEB9C", end_color="FFEB9C"),
 }
 SEVERITY_RANK = {"error": 0, "warning": 1, "note": 2}
-LIST_COLUMNS = (
-    ("严重程度 Severity", 10),
-    ("文件 File", 18),
-    ("工作表 Sheet", 14),
-    ("行 Row", 8),
-    ("列 Column", 8),
-    ("表头 Header", 12),
-    ("值 Value", 22),
-    ("问题 Message", 60),
-    ("修改方法 Fix", 50),
-    ("代码 Code", 16),
+LIST_COLUMNS = (  # (heading key, width)
+    ("severity", 10),
+    ("file", 18),
+    ("sheet", 14),
+    ("row", 8),
+    ("column", 8),
+    ("header", 12),
+    ("value", 22),
+    ("message", 60),
+    ("fix", 50),
+    ("code", 16),
 )
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
 def write_errors_workbook(
-    content: WorkbookContent, problems: Sequence[Problem], out: Path, *, file_label: str | None = None
+    content: WorkbookContent, problems: Sequence[Problem], out: Path, *, file_label: str | None = None,
+    lang: str = CHINESE,
 ) -> Path:
     """Write the highlighted copy of ``content``'s file to ``out`` and return ``out``.
 
@@ -67,8 +70,8 @@ def write_errors_workbook(
         if problem.sheet in sheet_names and problem.row is not None and problem.column is not None:
             by_cell.setdefault((sheet_names[problem.sheet], problem.row, problem.column), []).append(problem)
     for (sheet_name, row, column), cell_problems in by_cell.items():
-        _mark(workbook[sheet_name], row, column, cell_problems)
-    _problem_list(workbook, problems, sheet_names, names)
+        _mark(workbook[sheet_name], row, column, cell_problems, lang)
+    _problem_list(workbook, problems, sheet_names, names, lang)
     workbook.save(out)
     make_private(out)
     return out
@@ -108,7 +111,7 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _mark(worksheet, row: int, column: str, cell_problems: list[Problem]) -> None:
+def _mark(worksheet, row: int, column: str, cell_problems: list[Problem], lang: str) -> None:
     cell = worksheet[f"{column}{row}"]
     if isinstance(cell, MergedCell):
         for merged in worksheet.merged_cells.ranges:
@@ -119,14 +122,15 @@ def _mark(worksheet, row: int, column: str, cell_problems: list[Problem]) -> Non
     fill = FILLS.get(cell_problems[0].severity)
     if fill is not None:
         cell.fill = fill
-    text = "\n".join(f"[{p.severity}] {p.message} — {p.fix}" for p in cell_problems)
+    text = "\n".join(f"[{severity_word(p.severity, lang)}] {problem_message(p, lang)} — {problem_fix(p, lang)}"
+                     for p in cell_problems)
     comment = Comment(_safe(text), "examops")
     comment.width = 360
     comment.height = min(60 + 60 * len(cell_problems) + len(text) // 2, 600)
     cell.comment = comment
 
 
-def _problem_list(workbook, problems: Sequence[Problem], sheet_names: dict[str, str], ours: set[str]) -> None:
+def _problem_list(workbook, problems: Sequence[Problem], sheet_names: dict[str, str], ours: set[str], lang: str) -> None:
     """A first sheet listing every problem, with a link to the cell for this file's problems."""
     title = PROBLEMS_SHEET
     counter = 2
@@ -134,7 +138,7 @@ def _problem_list(workbook, problems: Sequence[Problem], sheet_names: dict[str, 
         title = f"{PROBLEMS_SHEET} ({counter})"
         counter += 1
     listing = workbook.create_sheet(title, 0)
-    listing.append([heading for heading, _ in LIST_COLUMNS])
+    listing.append([heading(key, lang) for key, _ in LIST_COLUMNS])
     for cell in listing[1]:
         cell.font = Font(bold=True)
     for index, (_, width) in enumerate(LIST_COLUMNS, start=1):
@@ -144,8 +148,9 @@ def _problem_list(workbook, problems: Sequence[Problem], sheet_names: dict[str, 
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, problem in enumerate(ordered, start=2):
         listing.append(
-            [problem.severity, _safe(problem.file), _safe(problem.sheet), problem.row, problem.column,
-             _safe(problem.header), _safe(problem.value), _safe(problem.message), _safe(problem.fix), problem.code]
+            [severity_word(problem.severity, lang), _safe(problem.file), _safe(problem.sheet), problem.row, problem.column,
+             _safe(problem.header), _safe(problem.value), _safe(problem_message(problem, lang)),
+             _safe(problem_fix(problem, lang)), problem.code]
         )
         for cell in listing[number]:
             cell.alignment = wrap

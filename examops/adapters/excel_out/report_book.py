@@ -7,6 +7,7 @@ from typing import Sequence
 
 from openpyxl.drawing.image import Image
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.adapters.excel_out.book import Sheet, a4_page
 from examops.adapters.excel_out.qr import qr_png
@@ -73,6 +74,29 @@ class ReportBook(ReportSheets):
         sheet.ws.add_image(image, f"{get_column_letter(sheet.width + 2)}3")
         sheet.fit(skip_columns=range(6, sheet.width + 1))
         a4_page(sheet.ws, title_rows="1:1", header=f"{self.content.site} · {sheet.title}", page=w["page"], landscape=True)
+
+    def signature_page(self, fields: Sequence[tuple[str, str]], qr_text: str) -> Worksheet:
+        """The signature as a person reads it on the PDF's last page: which key signed, when, the digest, the QR code.
+
+        The signature sheet is for `report verify` (signed text, chain heads, row digests: pages of hashes on paper);
+        this page stands for it in the PDF. The caller removes it before the workbook is saved.
+        """
+        w, values = self.words, dict(fields)
+        sheet = Sheet(self, w["signature_print"], [24, 76])
+        sheet.banner(w["signature_title"], "eo_title", height=28)
+        sheet.banner(w["signature_print_note"], "eo_line", height=30)
+        keys = ("exam", "site", "sessions", "generated_at", "fingerprint", "figures_sha256", "signature")
+        sheet.table([w["item"], w["value"]], [[pick(FIELD_LABELS, key, self.lang), values[key]] for key in keys if key in values])
+        sheet.fit(caps={2: 76})
+        image = Image(BytesIO(qr_png(qr_text, box_size=REPORT_QR_BOX)))
+        image.width = image.height = 200
+        top = sheet.row + 1
+        for row in range(top, top + 11):  # rows under the code, so a print lays them out (150 pt of 15 pt rows)
+            sheet.ws.cell(row=row, column=1)
+            sheet.ws.row_dimensions[row].height = 15
+        sheet.ws.add_image(image, f"B{top}")
+        a4_page(sheet.ws, title_rows=None, header=f"{self.content.site} · {w['signature']}", page=w["page"])
+        return sheet.ws
 
 
 FIELD_LABELS = {

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.adapters.excel_out.atomic import save_workbook
-from examops.adapters.excel_out.fit import fit_rows
+from examops.adapters.excel_out.fit import fit_rows, wrapped_lines
 from examops.adapters.excel_out.room_docs import session_line
 from examops.domain.papers import MisconductReport, PaperHeading, RoomPaper, SiteSummaryPaper
 from examops.i18n.document_words import form_words, room_words
@@ -102,7 +102,8 @@ def _summary(ws: Worksheet, paper: SiteSummaryPaper, lang: str) -> None:
     form.line(_session_line(h, lang), center=True)
     form.row += 1
     form.cells((w["item"], 2, True), (w["count"], 2, True))
-    for key in ("expected", "present", "absent", "exceptions", "misconduct", "moved"):
+    counted = ("expected", "present", "absent", "not_arrived") if paper.not_arrived else ("expected", "present", "absent")
+    for key in (*counted, "exceptions", "misconduct", "moved"):
         form.cells((w[key], 2, False), (getattr(paper, key), 2, False))
     form.row += 1
     form.line(w["rooms_opened"], bold=True)
@@ -117,7 +118,9 @@ def _summary(ws: Worksheet, paper: SiteSummaryPaper, lang: str) -> None:
     form.cells((w["verdict"], 2, True), (yes_no(paper.zero_incident, lang), 2, False))
     if paper.reasons:
         reasons = "\n".join(reason_text(r, lang) for r in paper.reasons)
-        form.cells((w["in_the_way"], 1, True), (reasons, 3, False), height=18 * len(paper.reasons) + 8)
+        # The label as wide as the verdict's above it: in one narrow column "未达“三零”原因" broke in two.
+        lines = sum(wrapped_lines(reason_text(r, lang), sum(_Form.WIDTHS[2:]) - 2) for r in paper.reasons)
+        form.cells((w["in_the_way"], 2, True), (reasons, 2, False), height=18 * lines + 8)
     form.row += 1
     form.line(w["chief_sign"], height=32)
     form.line(w["date_line"], height=32)

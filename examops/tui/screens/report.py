@@ -45,7 +45,8 @@ from examops.tui.widgets.review_forms import FieldsForm, FormField
 from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
 
 REFRESH_EVERY_S = 3.0
-ROOM_COLUMNS = ("expected", "present", "absent")
+# Every row adds up: 应到 = 实到 + 缺考 + 未到 + 调出; 调入 are the others seated here (backup and isolation rooms).
+ROOM_COLUMNS = ("expected", "present", "absent", "not_arrived", "moved_out", "moved_in")
 QR_INFO_COLUMNS = 48  # #built-info's 44 columns, the frame's border and padding (report.tcss)
 QR_GLYPHS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
@@ -128,14 +129,14 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
     ]
 
     def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
-                 can_return: bool = True) -> None:
+                 can_return: bool = True, locked: bool | None = None) -> None:
         super().__init__()
         localize_bindings(self)
         self.site = site
         self.staff = staff
         self.session = gate_view.current_session(site, session_id)
         self.from_lane = from_lane
-        self.locked = from_lane is not None
+        self.locked = from_lane is not None if locked is None else locked
         self.can_return = can_return
         self.figures: SessionFigures | None = None
         # Not `loading`: that is Textual's Widget.loading, which covers the screen with a loading indicator,
@@ -212,8 +213,10 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
         if self.can_return and not self.building:
             self.dismiss()
 
-    # -- unlocking from a lane -----------------------------------------
+    # -- unlocking -------------------------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
+        if self.from_lane is None:
+            return _("open the bureau report"), "open the report view"
         return _("open the bureau report (lane {lane})").format(lane=self.from_lane), f"open the bureau report from lane {self.from_lane}"
 
     def lock_who(self) -> str:
@@ -290,6 +293,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
         by_kind = [f"{incident_label(kind, language())} {n}"
                    for kind, n in sorted(figures.incidents_by_kind.items())]
         table = Table.grid()
+        table.add_column(overflow="fold")  # a long Chinese code label wraps whole, never cut with "…"
         table.add_row(grid)
         table.add_row("")
         table.add_row(Text.assemble((_("Exceptions by code: "), "dim"), " · ".join(by_code) or _("none")))
@@ -324,7 +328,8 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
 
     def _show_rooms(self, figures: SessionFigures) -> None:
         """One row a room (never the roster); cells are updated in place so the cursor stays put."""
-        rows = {room: (f.expected, f.present, len(f.absent)) for room, f in sorted(figures.rooms.items())}
+        rows = {room: (f.expected, f.present, len(f.absent), len(f.not_arrived), len(f.moved_out), len(f.moved_in))
+                for room, f in sorted(figures.rooms.items())}
         table = self.query_one("#report-rooms", DataTable)
         if [key.value for key in table.rows] == list(rows):
             for room, values in rows.items():

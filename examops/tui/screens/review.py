@@ -59,7 +59,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     ]
 
     def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
-                 photo_terminal: PhotoTerminal | None = None) -> None:
+                 locked: bool | None = None, photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
         self.photo_terminal = photo_terminal if _has_photos(site) else None
         localize_bindings(self)
@@ -68,7 +68,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         self.session = gate_view.current_session(site, session_id)
         self.session_id = self.session.id if self.session else None
         self.from_lane = from_lane
-        self.locked = from_lane is not None
+        self.locked = from_lane is not None if locked is None else locked
         self.filters: dict[str, str] = {}
         self.all_cases: list[review.CaseView] = []
         self.cases: list[review.CaseView] = []
@@ -124,8 +124,10 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         if self.loaded:  # the detail follows the table in focus: a case, or a duplicate alarm
             self._show_detail(self.query_one(CasesTable).highlighted_id)
 
-    # -- unlocking from a lane -----------------------------------------
+    # -- unlocking -------------------------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
+        if self.from_lane is None:
+            return _("open the exception review"), "open the review screen"
         return _("open the exception review (lane {lane})").format(lane=self.from_lane), f"open the review from lane {self.from_lane}"
 
     def lock_who(self) -> str:

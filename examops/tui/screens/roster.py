@@ -17,7 +17,6 @@ from textual.worker import get_current_worker
 
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, pgettext, word
-from examops.i18n.roster_words import problem_line
 from examops.services import gate_view
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
@@ -85,14 +84,12 @@ class RosterScreen(WholeGlyphs, Screen):
 
         self.app.push_screen(RosterImportModal(self.site), self._imported)
 
-    def _imported(self, report) -> None:  # noqa: ANN001 - an ImportReport, or None when cancelled
+    def _imported(self, report) -> None:  # noqa: ANN001 - an imported ImportReport, or None when cancelled
+        """A refused roster never comes back here: the dialog lists its problems and stays open."""
         if report is None:
             return
-        if report.imported:
-            self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
-            self.action_refresh()
-        else:
-            self.notify(_("{errors} error(s) in the roster: nothing imported. First: {first}").format(errors=len(report.errors), first=problem_line(report.errors[0])), severity="error", timeout=30, markup=False)  # names from data, never markup
+        self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
+        self.action_refresh()
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()
@@ -114,7 +111,8 @@ class RosterScreen(WholeGlyphs, Screen):
         table = self.query_one("#roster-rooms", DataTable)
         table.clear()
         for room in message.rooms:
-            counts = [Text(f"{admitted}/{expected}", justify="right") for admitted, expected in room.counts.values()]
+            counts = [Text(_room_count(room.kind, admitted, expected), justify="right")
+                      for admitted, expected in room.counts.values()]
             table.add_row(room.room, room.name, word(ROSTER_KIND, room.kind), *counts, key=room.room)
         self.query_one("#roster-status", Static).update(
             _("{rooms} rooms · current session {session}").format(rooms=len(message.rooms), session=self.session_id or "-"))
@@ -155,3 +153,10 @@ class RosterScreen(WholeGlyphs, Screen):
                           card.current_room or "-", str(card.current_seat or "-"), key=card.ticket)
         self.query_one("#roster-results-status", Static).update(
             _("{count} shown (at most {limit})").format(count=len(cards), limit=RESULT_LIMIT) if cards else "")
+
+
+def _room_count(kind: str, admitted: int, expected: int) -> str:
+    """admitted/expected for a rostered room; a backup or isolation room has no roster ("1/0"): who was moved in."""
+    if kind != "regular" and not expected:
+        return _("{count} moved in").format(count=admitted)
+    return f"{admitted}/{expected}"

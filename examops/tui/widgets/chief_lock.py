@@ -1,8 +1,9 @@
-"""Opening a chief proctor's screen from a gate lane: locked until the chief's PIN is given.
+"""A chief proctor's screen locked until the chief's PIN is given: from a gate lane and from the command line.
 
 A mixin for screens: they set `locked`, `from_lane`, `site`, call `_unlock()` on
 mount when locked, and implement `_start()` (and `lock_purpose()`, `lock_who()`).
-A wrong PIN is logged by the service and closes the screen.
+A wrong PIN is logged by the service (with its back-off) and closes the screen:
+back to the lane, or out of the app when the screen was opened on its own.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from textual import work
 
 from examops.i18n import _
+from examops.services.site import PinLocked
 from examops.tui.messages import ChiefPinChecked
 from examops.tui.widgets.pin_modal import PinModal
 
@@ -30,7 +32,7 @@ class ChiefLock:
         shown, _logged = self.lock_purpose()
         pin = await self.app.push_screen_wait(PinModal(shown))
         if pin is None:
-            self.dismiss()
+            self._leave_locked("")
             return
         self._check_pin(pin)
 
@@ -39,10 +41,15 @@ class ChiefLock:
         _shown, logged = self.lock_purpose()
         try:
             accepted = self.site.check_pin(pin, who=self.lock_who(), purpose=logged)
+        except PinLocked as exc:
+            self.post_message(ChiefPinChecked(False, _("{count} wrong PINs in a row: wait {seconds} s before the next try "
+                                                       "(the attempts are logged)").format(count=exc.refused,
+                                                                                           seconds=exc.wait_seconds)))
+            return
         except Exception as exc:  # noqa: BLE001 - shown on screen
             self.post_message(ChiefPinChecked(False, f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(ChiefPinChecked(accepted, "" if accepted else "wrong PIN (the attempt is logged)"))
+        self.post_message(ChiefPinChecked(accepted, "" if accepted else _("wrong PIN (the attempt is logged)")))
 
     def on_chief_pin_checked(self, message: ChiefPinChecked) -> None:
         if message.accepted:
@@ -50,5 +57,13 @@ class ChiefLock:
             self.refresh_bindings()
             self._start()
             return
-        self.notify(_("Not done: {error}").format(error=message.error), severity="error", timeout=8)
+        self._leave_locked(_("Not done: {error}").format(error=message.error))
+
+    def _leave_locked(self, error: str) -> None:
+        """Cancelled or refused: back to the lane with the reason on screen, or out of a screen opened on its own."""
+        if self.from_lane is None:
+            self.app.exit(return_code=1 if error else 0, message=error or None)
+            return
+        if error:
+            self.notify(error, severity="error", timeout=8)
         self.dismiss()

@@ -2,6 +2,9 @@
 
 The import itself is the service's (all or nothing); this modal only runs it
 in a worker, shows its progress and lets Esc cancel before anything is written.
+A refused roster keeps the dialog open with every problem in a scrollable list
+(where, what, what to do, in the screen's language), so the file can be fixed
+and the same paths tried again.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar
 
-from examops.i18n import _, word
+from examops.i18n import _, language, word
+from examops.i18n.roster_words import problem_fix, problem_message, problem_place, severity_word
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
@@ -27,6 +31,9 @@ from examops.tui.widgets.plain import Label, Static
 from examops.tui.words import IMPORT_STAGE
 
 STAGES = ("read", "check", "write")
+SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
+SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "dim"}
+PROBLEMS_SHOWN = 200  # a roster with thousands of bad cells needs the marked copy, not a list to scroll
 
 
 class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
@@ -47,7 +54,8 @@ class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
             yield Input(placeholder=_("File paths, separated by spaces; Enter starts"), id="import-paths")
             yield ProgressBar(total=len(STAGES), show_eta=False, id="import-progress")
             yield Static("", id="import-status")
-            yield Label(_("Any error imports nothing · Esc cancels"), classes="modal-hint")
+            yield VerticalScroll(id="import-problems")
+            yield Label(_("Any error imports nothing · Esc cancels"), id="import-hint", classes="modal-hint")
 
     def on_mount(self) -> None:
         self.query_one("#import-paths", Input).focus()
@@ -73,6 +81,10 @@ class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
             return
         self.running = True
         self.query_one("#import-paths", Input).disabled = True
+        progress = self.query_one("#import-progress", ProgressBar)
+        progress.display = True
+        progress.update(progress=0)
+        self.query_one("#import-problems", VerticalScroll).display = False
         self._import(paths)
 
     @work(thread=True, exclusive=True, group="roster-import", exit_on_error=False)
@@ -105,7 +117,43 @@ class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
 
     def on_roster_imported(self, message: RosterImported) -> None:
         self.running = False
-        self.dismiss(message.report)
+        report = message.report
+        if report.imported:
+            self.dismiss(report)
+            return
+        self._show_problems(report.problems)
+
+    def _show_problems(self, problems: list) -> None:
+        """Every problem of the refused roster, errors first; the paths stay editable for another try."""
+        self.query_one("#import-paths", Input).disabled = False
+        self.query_one("#import-progress", ProgressBar).display = False
+        self.query_one("#import-hint", Label).update(_("↑↓ scroll the problems · Tab back to the paths · Esc closes"))
+        errors = sum(1 for p in problems if p.severity == "error")
+        self._show_error(_("{count} error(s) in the roster: nothing was imported. Fix the file and press Enter to try "
+                           "again.").format(count=errors))
+        listing = self.query_one("#import-problems", VerticalScroll)
+        listing.remove_children()
+        ordered = sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3))
+        lang = language()
+        entries = []
+        for number, problem in enumerate(ordered[:PROBLEMS_SHOWN], start=1):
+            text = Text()
+            text.append(f"{number}. [{severity_word(problem.severity, lang)}] ", style=SEVERITY_STYLE.get(problem.severity, ""))
+            text.append(problem_place(problem, lang), style="bold")
+            text.append("\n" + problem_message(problem, lang))
+            fix = problem_fix(problem, lang)
+            if fix:
+                text.append("\n" + _("What to do: {fix}").format(fix=fix), style="italic")
+            entries.append(Static(text, classes="import-problem"))
+        if len(ordered) > PROBLEMS_SHOWN:
+            entries.append(Static(_("… and {count} more: `examops roster import FILE --errors-out COPY.xlsx` marks every one "
+                                    "in a copy of the file").format(count=len(ordered) - PROBLEMS_SHOWN),
+                                  classes="import-problem"))
+        listing.mount_all(entries)
+        listing.display = bool(entries)
+        listing.can_focus = True
+        listing.scroll_home(animate=False)
+        listing.focus()
 
     def _show_error(self, text: str) -> None:
         self.query_one("#import-status", Static).update(Text(text, style="bold red"))
