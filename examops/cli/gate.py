@@ -20,6 +20,7 @@ from examops.cli.common import (
     require_session,
     shown_lines,
 )
+from examops.domain.confirm import CONFIRM_MODES
 
 
 def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
@@ -201,14 +202,18 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 @click.option("--staff", required=True, callback=limited("staff"))
 @click.option("--session", "session_id")
 @click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@click.option("--confirm", type=click.Choice(CONFIRM_MODES), default="photo", show_default=True,
+              help="Wait for Enter before admitting: always, only where the site has photos, or never.")
 @click.pass_context
-def gate(ctx, lane, staff, session_id, lang) -> None:  # noqa: ANN001
+def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
     """Open the gate screen for one lane (scanner-first)."""
     from examops.tui.app import ExamopsApp
+    from examops.tui.photo_terminal import detect
 
     site = open_site(ctx)
     require_session(site, session_id)
-    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang).run()
+    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang, confirm=confirm,
+               photo_terminal=detect()).run()
 
 
 @click.group()

@@ -228,7 +228,9 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
 
     site = open_site(ctx)
     require_session(site, session_id)
-    app = ExamopsApp(site, mode="review", session_id=session_id, lang=lang)  # asks the PIN first, as Ctrl+T does
+    from examops.tui.photo_terminal import detect
+
+    app = ExamopsApp(site, mode="review", session_id=session_id, lang=lang, photo_terminal=detect())  # asks the PIN first, as Ctrl+T does
     app.run()
     ctx.exit(app.return_code or 0)
 

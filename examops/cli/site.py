@@ -149,8 +149,9 @@ def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
                             f"{info['candidates']} candidates; clock {info['clock']}")
         return
     from examops.tui.app import ExamopsApp
+    from examops.tui.photo_terminal import detect
 
-    ExamopsApp(site, mode="gate", lane="A", staff="demo", lang=lang).run()
+    ExamopsApp(site, mode="gate", lane="A", staff="demo", lang=lang, photo_terminal=detect()).run()
 
 
 COMMANDS = (init, status_command, verify, demo)

@@ -11,7 +11,7 @@ from examops.domain.plan import Session
 from examops.domain.policy import Decision, Policy
 
 VERDICTS = ("admitted", "exception", "denied", "duplicate", "unknown", "wrong_session", "invalid", "not_recorded",
-            "session_closed", "outside_window", "arrived", "returned", "no_reentry")
+            "session_closed", "outside_window", "arrived", "returned", "no_reentry", "to_confirm")
 
 
 @dataclass(frozen=True, slots=True)

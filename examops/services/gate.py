@@ -76,8 +76,13 @@ class Lane:
         session_id: str | None = None,
         outcome: str | None = None,
         evidence: Mapping[str, str] | None = None,
+        hold_admission: bool = False,
     ) -> Verdict:
-        """Check one scanned or typed code; the verdict is recorded before it is returned."""
+        """Check one scanned or typed code; the verdict is recorded before it is returned.
+
+        With `hold_admission` a clean admission is not written: the verdict is `to_confirm` (recorded False) for
+        the staffer to compare the face with the photo; checking the same code again without it admits.
+        """
         session = self.session(session_id)
         evidence = {k: str(v) for k, v in (evidence or {}).items()}
         scan = classify(code)
@@ -90,7 +95,7 @@ class Lane:
             if closed is not None and not (self.site.override or "").strip():
                 return self._closed(session, closed)
             return self._outside_window(window, scan)
-        if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit"):
+        if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit") and not hold_admission:
             admitted = self._admit_compiled(session, scan.value, outcome, evidence)
             if admitted is not None:
                 return admitted
@@ -140,6 +145,8 @@ class Lane:
                        action=decision.action, reason=decision.reason, evidence=evidence,
                        go_room=go_room, go_seat=card.current_seat if go_kind == "regular" else None,
                        go_kind=go_kind if go_room else None)
+        if hold_admission and decision.action == "admit" and outcome in (None, "", "admit"):
+            return replace(base, verdict="to_confirm")
         try:
             stored = self._write(event)
         except IntegrityError:

@@ -188,11 +188,12 @@ class ResilientLane:
 
     # -- scanning --------------------------------------------------------
     def check(self, code: str, *, session_id: str | None = None, outcome: str | None = None,
-              evidence: Mapping[str, str] | None = None) -> Verdict:
+              evidence: Mapping[str, str] | None = None, hold_admission: bool = False) -> Verdict:
         """`Lane.check` on the shared store, or on this laptop while the server does not answer."""
         if self.local is None:  # a SQLite store, or no copy on this laptop
             try:
-                return self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+                return self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
+                                     hold_admission=hold_admission)
             except DBAPIError as exc:
                 if not self.site.store.unreachable(exc):
                     raise
@@ -200,7 +201,8 @@ class ResilientLane:
                                reason=f"{describe_failure(exc)} and this laptop has no offline copy ({self.cache_error})")
         if self.online:
             try:
-                verdict = self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+                verdict = self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
+                                     hold_admission=hold_admission)
             except DBAPIError as exc:
                 if not self.site.store.unreachable(exc):
                     raise
@@ -211,7 +213,8 @@ class ResilientLane:
                                    reason=f"{describe_failure(exc)} and this laptop's copy failed too: {local_failure}")
             else:
                 return verdict if self.online else replace(verdict, offline=True)
-        verdict = self.local.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+        verdict = self.local.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
+                                     hold_admission=hold_admission)
         return replace(verdict, offline=True)
 
     def _record_offline(self, event: Event) -> Event:

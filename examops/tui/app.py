@@ -21,6 +21,7 @@ from examops.domain.plan import UnknownSession
 from examops.i18n import _, resolve_language, set_language
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
+from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate import GateScreen
 
 MODES = ("gate", "roster", "review", "report")
@@ -41,8 +42,11 @@ class ExamopsApp(App):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
-                 session_id: str | None = None, lang: str | None = None, pin_checked: bool = False) -> None:
-        """`pin_checked`: the caller has already checked the chief's PIN; otherwise review and report open locked."""
+                 session_id: str | None = None, lang: str | None = None, pin_checked: bool = False,
+                 confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
+        """`pin_checked`: the caller has already checked the chief's PIN; otherwise review and report open locked.
+        `confirm` (always, photo, never): whether a lane waits for Enter before admitting; `photo_terminal` says how
+        photos are drawn, found by `photo_terminal.detect()` before the app starts (default half-blocks)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
@@ -60,6 +64,8 @@ class ExamopsApp(App):
         self.lane_name = lane
         self.staff = staff or getpass.getuser()
         self.session_id = session_id
+        self.confirm = confirm
+        self.photo_terminal = photo_terminal or PhotoTerminal()
         self.pin_checked = pin_checked
         self._held_toasts: list[tuple] = []
         self.title = _("examops site operations")
@@ -89,11 +95,13 @@ class ExamopsApp(App):
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_changed)
         if self.mode == "gate":
-            self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id))
+            self.push_screen(GateScreen(self.site, self.lane_name or "", self.staff, self.session_id,
+                                        confirm=self.confirm, photo_terminal=self.photo_terminal))
         elif self.mode == "review":
             from examops.tui.screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, locked=not self.pin_checked))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, locked=not self.pin_checked,
+                                          photo_terminal=self.photo_terminal))
         elif self.mode == "report":
             from examops.tui.screens.report import ReportScreen
 
@@ -139,7 +147,8 @@ class ExamopsApp(App):
         if isinstance(self.screen, GateScreen):
             from examops.tui.screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or ""))
+            self.push_screen(ReviewScreen(self.site, self.staff, self.session_id, from_lane=self.lane_name or "",
+                                          photo_terminal=self.photo_terminal))
 
     def action_report(self) -> None:
         """The bureau report view, for the session on screen; from a lane it opens behind the chief proctor's PIN."""

@@ -9,6 +9,7 @@ from textual.message import Message
 
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.services.gate_view import LanePanels, RoomOverview
+from examops.tui.photo_render import PreparedPhoto
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class ScanRequest:
     code: str
     outcome: str | None = None
     evidence: Mapping[str, str] = field(default_factory=dict)
+    confirmed: bool = False
+    """The staffer compared the face with the photo and pressed Enter: admit without waiting again."""
 
 
 @dataclass(frozen=True)
@@ -293,3 +296,12 @@ class ReportBuildFailed(Message):
 
     error: str
     cancelled: bool = False
+
+
+@dataclass
+class PhotoPrepared(Message):
+    """A worker read and prepared a candidate's photo (None: no photo on file, or `error` says why not)."""
+
+    ticket: str
+    prepared: PreparedPhoto | None
+    error: str = ""

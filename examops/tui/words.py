@@ -203,6 +203,7 @@ VERDICT = {
     "no_reentry": N_("LEFT FOR GOOD — NO RE-ENTRY"),
     "out": N_("TEMPORARY LEAVE"),  # an exit recorded at the lane (recent scans)
     "left": N_("EARLY LEAVE, FOR GOOD"),
+    "to_confirm": N_("CHECK THE FACE — NOT YET ADMITTED"),
 }
 STATE = {
     "expected": N_("not yet arrived"),

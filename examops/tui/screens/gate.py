@@ -5,7 +5,8 @@ and posts `ScanRecorded`/`ScanFailed`; only the handlers touch widgets, and noth
 recorded before `Lane.check` has returned (it commits first). On a shared store the lane is a
 `ResilientLane`: when the server stops answering it records on this laptop under a full-width
 OFFLINE banner, and the same worker uploads the queue once a probe finds the server again.
-A watcher worker recounts the figures as soon as any lane stores an event.
+A watcher worker recounts the figures as soon as any lane stores an event. Where the site has photos the
+card waits for the staffer before admitting (`gate_confirm`).
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ from examops.tui.messages import (
     StoreChanged,
     UploadFailed,
 )
+from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate_candidate import CandidateKeys
+from examops.tui.screens.gate_confirm import ConfirmingGate
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
@@ -68,7 +71,7 @@ LIVE_MIN_GAP_S = 0.4  # recount at most this often however busy the other lanes 
 UPLOAD = "upload"  # a lane-worker request: send the offline queue up
 
 
-class GateScreen(CandidateKeys, WholeGlyphs, Screen):
+class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
@@ -88,8 +91,10 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None) -> None:
+    def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None, *,
+                 confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
+        self._setup_confirm(site, confirm, photo_terminal)
         codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
         localize_bindings(self, {**codes, **{f"gate.{key}": word(GATE_KEY, key) for key in GATE_KEY}})
         self.site = site
@@ -124,9 +129,12 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
                     yield ScanField(placeholder=_("Scan the ticket or ID, or type it, press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
                 yield VerdictBanner(id="verdict")
-                yield CandidatePanel(id="card")
+                with Horizontal(id="card-row"):
+                    if self.shows_photos:
+                        yield self._photo_view()
+                    yield CandidatePanel(id="card")
                 yield Static("", id="detail")
-                yield Label(_("Recent scans (this lane)"), classes="panel-title")
+                yield Label(_("Recent scans (this lane)"), classes="panel-title -recent")
                 yield RecentScansTable(id="recent")
             with Vertical(id="gate-right"):
                 yield ClockPanel(id="clock")
@@ -142,6 +150,8 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         scan = self.scan_input
         scan.cursor_blink = self.app.animation_level != "none"
         scan.focus()
+        self.set_class(self.shows_photos, "-photos")
+        self._say_photos_error()
         self.query_one(CodesPanel).show(self.site.policy)
         self._tick()
         self._check_lane()
@@ -195,8 +205,8 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
                 continue
             was_online = self.lane.online
             try:
-                verdict = self.lane.check(request.code, session_id=self.session_id,
-                                          outcome=request.outcome, evidence=request.evidence)
+                verdict = self.lane.check(request.code, session_id=self.session_id, outcome=request.outcome,
+                                          evidence=request.evidence, hold_admission=self.confirming and not request.confirmed)
             except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED
                 self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
             else:
@@ -221,8 +231,10 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
             self._show_failure(str(event.worker.error))
             self._check_lane()
 
-    def submit(self, request: ScanRequest) -> None:
-        """Queue a check; until its verdict returns the banner says only 'checking'."""
+    def submit(self, request: ScanRequest, *, settled: bool = False) -> None:
+        """Queue a check; until its verdict returns the banner says only 'checking' (a confirming lane may hold it)."""
+        if not settled and self._holds(request):
+            return
         self.queue_request(request)
 
     def queue_request(self, request: ScanRequest | LeaveRequest) -> None:
@@ -233,7 +245,7 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         self.last_verdict = None
         self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
-        self.query_one(CandidatePanel).show(None)
+        self._show_card(None)
         self._set_detail(())
         self._show_pending()
 
@@ -246,7 +258,7 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         self.picked_state = None
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
-        self.query_one(CandidatePanel).show(verdict.card, self._session_label(verdict.session), go)
+        self._show_card(verdict.card, self._session_label(verdict.session), go)
         self._set_detail(view.details, suggesting=bool(verdict.suggestions))
         if verdict.verdict == "session_closed" and verdict.session:
             self._show_closed(verdict.session, verdict.closed_by or "?", verdict.closed_at or "?")
@@ -255,11 +267,13 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         if verdict.verdict in ALARM_VERDICTS:
             self.app.bell()
         self._after_scan()
+        self._card_shown(message.request, verdict)
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.pending_scans -= 1
         self._show_failure(message.error)
         self._after_scan()
+        self._release_held()
 
     def _show_failure(self, error: str) -> None:
         self._reads.forget()
@@ -267,7 +281,7 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         self.last_verdict = None
         self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
-        self.query_one(CandidatePanel).show(None)
+        self._show_card(None)
         self._set_detail((_("The scan failed: {error}").format(error=error),))
         self.app.bell()
 
@@ -282,7 +296,9 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
 
     def _show_pending(self) -> None:
         count = self.pending_scans
-        self.query_one("#scan-pending", Static).update(_("checking… ({count})").format(count=count) if count else "", layout=False)
+        checking = _("checking… ({count})").format(count=count) if count else ""
+        text, pending = " ".join(filter(None, (checking, self._waiting_note()))), self.query_one("#scan-pending", Static)
+        pending.update(text, layout=bool(text) != bool(str(pending.content)))  # 80 columns: the width follows the text
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
         self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
@@ -296,7 +312,7 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         if code.strip() and not self._reads.is_scan(code, event.at):
             return
         if not code.strip():
-            self.admit_card()
+            self.admit_card(event.at)
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
             self.action_code(code.strip())
         else:
@@ -334,11 +350,13 @@ class GateScreen(CandidateKeys, WholeGlyphs, Screen):
         self.scan_input.clear()
         if self.pending_scans:
             return
+        if self.waiting_card:
+            return self._set_aside()
         self.card = None
         self.last_verdict = None
         self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("idle", _("Ready — scan the next candidate")))
-        self.query_one(CandidatePanel).show(None)
+        self._show_card(None)
         self._set_detail(())
 
     def action_roster(self) -> None:

@@ -1,7 +1,7 @@
 """What the gate's keys do to one candidate: Enter on the card, F-key forms, exits, a pick from Ctrl+F.
 
 `CandidateKeys` is mixed into `GateScreen`, whose `site`, `lane`, `session`, `card`, `last_verdict`,
-`pending_scans`, `scan_input`, `_reads`, `submit`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
+`pending_scans`, `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
 the code typed in the field if there is one, else on the candidate on the card; the card is what the
 candidate's state in the session allows (an admitted candidate is never offered "press Enter to admit").
 Exits go through the lane worker's queue like scans, so they keep their order.
@@ -9,13 +9,14 @@ Exits go through the lane worker's queue like scans, so they keep their order.
 
 from __future__ import annotations
 
+import time
+
 from examops.domain.literal import shown
 from examops.domain.scan import classify
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.services import exits, ledger
 from examops.tui.messages import LeaveRecorded, LeaveRefused, LeaveRequest, ScanRequest
-from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
 from examops.tui.widgets.exit_form import ExitFilled, ExitForm
 from examops.tui.widgets.search import SearchModal
@@ -34,8 +35,10 @@ class CandidateKeys:
     picked_state: str | None = None  # the state of a candidate picked from Ctrl+F (None: the card came from a scan)
 
     # -- Enter on the empty field ----------------------------------------
-    def admit_card(self) -> None:
+    def admit_card(self, key_at: float | None = None) -> None:
         """Enter on the empty field: check in the candidate on the card if their state allows it."""
+        if self.waiting_card and not self.pending_scans:  # a confirming lane: Enter confirms the card with the photo
+            return self._confirm_waiting(time.monotonic() if key_at is None else key_at)
         if self.pending_scans:
             self._hint(_("Still checking the previous scan, wait a moment"))
             return
@@ -93,7 +96,7 @@ class CandidateKeys:
         self.scan_input.focus()
         self._reads.forget()  # staff did something in between: the next read of the same code is a scan of its own
         if filled is not None:
-            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence))
+            self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence), settled=self._form_settles(filled.ticket))
 
     def action_codes(self) -> None:
         self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
@@ -144,7 +147,7 @@ class CandidateKeys:
             "TEMPORARY LEAVE — checked again at the gate on return")
         where = _("Room {room}, seat {seat}").format(room=done.room or "-", seat=done.seat or "-")
         self.query_one(VerdictBanner).show(VerdictView("picked", title, f"{shown(done.name)} · {done.ticket} · {where}"))
-        self.query_one(CandidatePanel).show(done.card, self._session_label(done.session))
+        self._show_card(done.card, self._session_label(done.session))
         self._set_detail((_("Reason: {reason}").format(reason=shown(done.reason)),))
         self._after_scan()
 
@@ -167,11 +170,13 @@ class CandidateKeys:
         if card is None or self.pending_scans:
             return
         state = card.state or "expected"
+        if self.confirming and (state in ENTER_STATES or card.arriving):  # the card with the photo, waiting for Enter
+            return self.submit(ScanRequest(card.ticket))
         self.card, self.last_verdict, self.picked_state = card, None, state
         key = "arriving" if card.arriving else state
         title = word(PICKED, key) if key in PICKED else word(PICKED, "expected")
         self.query_one(VerdictBanner).show(VerdictView("picked", title))
-        self.query_one(CandidatePanel).show(card, self._session_label(card.session))
+        self._show_card(card, self._session_label(card.session))
         lines = ()
         if state == "admitted":
             lines = (_("Ctrl+L temporary leave · Ctrl+G early leave for good · F-key: an exception after admission"),)

@@ -19,13 +19,15 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from examops.i18n import _, word
-from examops.services import gate_view, review, seating
+from examops.services import gate_view, photos, review, seating
 from examops.services.chief_record import chief_record
 from examops.services.site import Site
 from examops.tui.i18n import code_label, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
+from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.chief_lock import ChiefLock
+from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_filters import FilterBar
@@ -61,8 +63,9 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     ]
 
     def __init__(self, site: Site, staff: str, session_id: str | None = None, *, from_lane: str | None = None,
-                 locked: bool | None = None) -> None:
+                 locked: bool | None = None, photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
+        self.photo_terminal = photo_terminal if _has_photos(site) else None
         localize_bindings(self, {"review.gate": word(BINDING, "back")})  # "Back": the footer's 80 columns are tight
         self.site = site
         self.chief_name = staff
@@ -92,7 +95,9 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         yield FilterBar(self.site.policy, id="review-filters")
         yield Static(_("Loading…"), id="review-summary")
         yield CasesTable(id="review-cases")
-        yield CaseDetail(id="review-detail")
+        photo = None if self.photo_terminal is None else PhotoView(
+            self.photo_terminal, lambda ticket: photos.photo_for(self.site, ticket), id="review-photo")
+        yield CaseDetail(photo, id="review-detail")
         yield Label(_("Duplicate-scan alarms (possible impersonation): {count}").format(count=0), id="review-alarms-title", classes="panel-title")
         yield AlarmsTable(id="review-alarms")
         yield Footer(compact=True)
@@ -120,6 +125,8 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        if self.loaded:  # the detail follows the table in focus: a case, or a duplicate alarm
+            self._show_detail(self.query_one(CasesTable).highlighted_id)
 
     # -- unlocking -------------------------------------------------------
     def lock_purpose(self) -> tuple[str, str]:
@@ -199,6 +206,10 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         self.query_one("#review-summary", Static).update(Text(line))
 
     def _show_detail(self, case_id: str | None) -> None:
+        alarms = self.query_one(AlarmsTable)
+        if self.focused is alarms:  # the chief is looking at a duplicate alarm
+            self._show_alarm(alarms.highlighted_id)
+            return
         self.query_one(CaseDetail).show(self._view(case_id), self.site.policy, self.site.plan.approval_levels, self._when)
 
     def _view(self, case_id: str | None) -> review.CaseView | None:
@@ -207,6 +218,15 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     @on(DataTable.RowHighlighted, "#review-cases")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail(str(event.row_key.value) if event.row_key else None)
+
+    @on(DataTable.RowHighlighted, "#review-alarms")
+    def _alarm_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.focused is event.data_table:  # a refill highlights its first row too: the chief may be on a case
+            self._show_alarm(str(event.row_key.value) if event.row_key else None)
+
+    def _show_alarm(self, event_id: str | None) -> None:
+        alarm = next((a for a in self.alarms if a.get("event_id") == event_id), None)
+        self.query_one(CaseDetail).show_alarm(alarm, self._when)
 
     # -- filters -------------------------------------------------------
     def on_filters_changed(self, message: FiltersChanged) -> None:
@@ -371,3 +391,11 @@ def _conflict_alarm(flag: dict) -> dict:
     """An offline lanes' admission conflict, shown with the duplicate-scan alarms."""
     return {**flag, "at": flag.get("conflicting_at") or flag.get("at"), "lane": flag.get("conflicting_lane"),
             "staff": _("admitted offline at two lanes (conflict)"), "first_lane": flag.get("kept_lane"), "first_at": flag.get("kept_at")}
+
+
+def _has_photos(site: Site) -> bool:
+    """Photos beside the cases; a store that does not answer shows its cases' loading error, not a crash here."""
+    try:
+        return photos.has_photos(site)
+    except Exception:  # noqa: BLE001 - the case load says what is wrong with the store
+        return False

@@ -31,7 +31,9 @@ class CandidatePanel(Horizontal):
         self.add_class("-empty")
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="card-facts")
+        with Vertical(id="card-left"):
+            yield Static("", id="card-facts")
+            yield Label("", id="card-place-line")  # room and seat in words, where the columns give way (gate.tcss)
         with Vertical(classes="card-place"):
             yield Label(_("Room"), classes="card-place-label")
             yield Digits("", id="card-room")
@@ -67,6 +69,9 @@ class CandidatePanel(Horizontal):
                     style="bold")
         self.query_one("#card-facts", Static).update(facts, layout=False)
         room, seat = go if go else (card.current_room, card.current_seat) if card else (None, None)
+        room_word, seat_word = _("Room"), _("Seat")
+        line = "" if card is None else f"{room_word} {'-' if room in (None, '') else room}   {seat_word} {'-' if seat in (None, '') else seat}"
+        self.query_one("#card-place-line", Label).update(line)
         for name, value in (("room", room), ("seat", seat)):
             big = _big(value) if card else ""
             self.query_one(f"#card-{name}", Digits).update(big)

@@ -15,6 +15,7 @@ from examops.domain.policy import Policy
 from examops.i18n import _, word
 from examops.services.review import CaseView
 from examops.tui.i18n import code_label, evidence_label
+from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.plain import DataTable, Static
 from examops.tui.words import (
     ACTION,
@@ -32,6 +33,7 @@ When = Callable[[str | None], str]
 STATUS_STYLES = {"pending": "bold yellow", "approved": "bold green", "rejected": "bold red", "resolved": "cyan",
                  "closed": "dim"}
 MARK = "✓"
+PHOTO_CODES = ("id_mismatch",)  # the cases whose detail shows the candidate's photo
 COLUMNS = ("mark", "ticket", "name", "code", "action", "status", "next", "lane", "time")
 
 
@@ -116,6 +118,10 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
     text.append_text(status_label(view.status))
     text.append("\n")
     text.append(_("Recorded {at} · lane {lane} · by {staff}").format(at=when(exc.at), lane=exc.lane or "-", staff=exc.staff or "-") + "\n")
+    if case.code in PHOTO_CODES:
+        first = view.day.admission
+        text.append((_("First admitted at lane {lane}, {at}, by {staff}").format(lane=first.lane or "-", at=when(first.at), staff=first.staff or "-")
+                     if first is not None else _("Not admitted")) + "\n", style="bold")
     labels = {e.key: evidence_label(e) for e in code.evidence} if code else {}
     screening = ExceptionRecorded.from_event(exc)
     evidence = screening.evidence or {}
@@ -189,10 +195,26 @@ def timeline_text(events: Iterable[Event], policy: Policy, when: When) -> Text:
     return text
 
 
+def alarm_text(alarm: dict, when: When) -> Text:
+    """A duplicate scan as the chief compares it with the photo: who, the scan again, the first admission."""
+    text = Text(f"{alarm.get('ticket') or '-'}  {alarm.get('name') or '-'}\n", style="bold")
+    text.append(_("Scanned again {at} · lane {lane} · by {staff}").format(at=when(alarm.get("at")), lane=alarm.get("lane") or "-",
+                                                                        staff=alarm.get("staff") or "-") + "\n", style="bold red")
+    text.append(_("First admitted at lane {lane}, {at}, by {staff}").format(lane=alarm.get("first_lane") or "-", at=when(alarm.get("first_at")),
+                                                                          staff=alarm.get("first_staff") or "-"), style="bold")
+    return text
+
+
 class CaseDetail(Horizontal):
-    """The highlighted case beside its timeline, rendered from its `CaseView` (never queried here)."""
+    """The highlighted case (or duplicate alarm) beside its timeline, and the photo where the face is in question."""
+
+    def __init__(self, photo: PhotoView | None = None, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.photo = photo
 
     def compose(self) -> ComposeResult:
+        if self.photo is not None:
+            yield self.photo
         with VerticalScroll(id="review-case-box"):
             yield Static(_("No exception selected"), id="review-case")
         with VerticalScroll(id="review-timeline-box"):
@@ -202,6 +224,15 @@ class CaseDetail(Horizontal):
         self.query_one("#review-case", Static).update(case_text(view, policy, levels, when))
         timeline = timeline_text(view.day.timeline, policy, when) if view else ""
         self.query_one("#review-timeline", Static).update(timeline)
+        if self.photo is not None:
+            self.photo.show(view.card.ticket if view is not None and view.case.code in PHOTO_CODES else None)
+
+    def show_alarm(self, alarm: dict | None, when: When) -> None:
+        """A duplicate-scan alarm: the candidate's photo beside the first admission's lane, staff and time."""
+        self.query_one("#review-case", Static).update(alarm_text(alarm, when) if alarm else "")
+        self.query_one("#review-timeline", Static).update("")
+        if self.photo is not None:
+            self.photo.show(alarm.get("ticket") if alarm else None)
 
 
 def first_admission(alarm: dict, when: When) -> str:
@@ -228,6 +259,7 @@ class AlarmsTable(DataTable):
             self.add_column(word(REVIEW_ALARMS, key), key=key)
 
     shown: list[dict] | None = None
+    highlighted_id = CasesTable.highlighted_id
 
     def show(self, alarms: list[dict], when: When) -> None:
         if alarms == self.shown:

@@ -19,7 +19,7 @@ from examops.tui.words import ACTION, AFTER_ADMISSION, VERDICT, VIA, WINDOW
 
 SUGGESTIONS_SHOWN = 6  # what the detail lines hold at 80×24 with the card put away (gate.tcss, -suggesting)
 STYLES = ("idle", "pending", "picked", "admitted", "exception", "denied", "duplicate",
-          "unknown", "wrong_session", "invalid", "not_recorded")
+          "unknown", "wrong_session", "invalid", "not_recorded", "to_confirm")
 # Verdicts that borrow another's colour: outside the window is grey like a wrong session; an arrival is green.
 STYLE_OF = {"outside_window": "wrong_session", "arrived": "admitted", "returned": "admitted", "no_reentry": "denied"}
 CLOSED_STYLE = "denied"  # a closed session: red, and nothing to rescan
@@ -58,6 +58,8 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         return _borrowed(verdict, title, when)
     if kind == "not_recorded":
         return VerdictView(kind, title, label, reason)
+    if kind == "to_confirm":
+        return _to_confirm(policy, title)
     if kind == "admitted":
         return VerdictView(kind, title, label, reason if label else ())
     if kind == "exception":
@@ -89,6 +91,14 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         scanned = (_("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
         return VerdictView(kind, title, verdict.reason, scanned)
     return VerdictView("unknown", title, verdict.reason)
+
+
+def _to_confirm(policy: Policy, title: str) -> VerdictView:
+    """The card waits: which keys settle it (the ID-mismatch key is the site policy's)."""
+    mismatch = policy.codes.get("id_mismatch")
+    keys = (_("Enter admits · F{key} ID mismatch · Esc sets aside").format(key=mismatch.key) if mismatch and mismatch.key
+            else _("Enter admits · Esc sets aside"))
+    return VerdictView("to_confirm", title, keys, (_("Compare the face with the photo: nothing is recorded until Enter"),))
 
 
 def _borrowed(verdict: Verdict, title: str, when: Callable[[str | None], str]) -> VerdictView:

@@ -1,0 +1,36 @@
+"""`Lane.check(hold_admission=True)`: a clean admission is shown, not written; checking again admits once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from examops.adapters.store import schema
+from examops.services.gate import Lane
+
+
+def lane_events(site) -> list[tuple[str, str]]:
+    with site.store.read() as conn:
+        return [(row.kind, row.ticket) for row in conn.execute(
+            select(schema.events.c.kind, schema.events.c.ticket).where(schema.events.c.lane.is_not(None)))]
+
+
+def test_a_held_admission_writes_nothing_and_the_confirmed_check_admits_once(seeded_site):
+    person = seeded_site.people[0]
+    lane = Lane(seeded_site, "A", "安检员1")
+    held = lane.check(person.ticket, session_id="S1", hold_admission=True)
+    assert (held.verdict, held.recorded, held.event_id) == ("to_confirm", False, None)
+    assert held.card.ticket == person.ticket and held.go_room == held.card.current_room
+    assert lane_events(seeded_site) == []
+    assert lane.check(person.ticket, session_id="S1").verdict == "admitted"
+    again = lane.check(person.ticket, session_id="S1", hold_admission=True)
+    assert again.verdict == "duplicate" and again.recorded  # an alarm is never held back
+    assert lane_events(seeded_site) == [("admitted", person.ticket), ("duplicate_scan", person.ticket)]
+
+
+def test_only_clean_admissions_are_held(seeded_site):
+    fever, unknown = seeded_site.people[1], "99999999999999"
+    lane = Lane(seeded_site, "A", "安检员1")
+    assert lane.check(fever.ticket, session_id="S1", outcome="fever", evidence={"temp1": "38.5", "temp2": "38.4"},
+                      hold_admission=True).recorded
+    assert lane.check(unknown, session_id="S1", hold_admission=True).verdict == "unknown"
+    assert [kind for kind, _ in lane_events(seeded_site)] == ["exception", "unknown_scan"]
