@@ -108,7 +108,12 @@ def test_exit_keys_in_a_real_terminal_leave_return_and_leave_for_good(tmp_path):
             tmux("send-keys", "-t", session, "-l", reason)
             tmux("send-keys", "-t", session, "Enter")
 
-        steps = [(scan, ["admitted"]), (lambda: leave("C-l", "如厕"), ["admitted", "left"]),
+        def admit() -> None:  # the demo has photos: the card waits for Enter after the face is checked
+            scan()
+            wait_for(lambda: ticket in pane() and "人证核验" in pane(), "the card with the photo")
+            tmux("send-keys", "-t", session, "Enter")
+
+        steps = [(admit, ["admitted"]), (lambda: leave("C-l", "如厕"), ["admitted", "left"]),
                  (scan, ["admitted", "left", "returned"]), (lambda: leave("C-g", "提前交卷"), ["admitted", "left", "returned", "left"]),
                  (scan, ["admitted", "left", "returned", "left", "reentry_refused"])]
         for step, expected in steps:
