@@ -44,6 +44,7 @@ DEFAULT_PLACES = textwrap.dedent("""
     from examops.services.documents import write_room_documents
     from examops.services.gate import Lane
     from examops.services.report import build_report
+    from examops.services.demo import DEMO_PIN
     from examops.services.roster import import_roster
 
     site, info = prepare_demo()
@@ -53,7 +54,7 @@ DEFAULT_PLACES = textwrap.dedent("""
     write_room_documents(site, session.id, locations.default_documents_dir(session.id), fmt="both")
     offered = locations.default_report_path(session.id, session.date)
     offered.parent.mkdir(parents=True, exist_ok=True)  # as the report screen does before it builds
-    build_report(site, session_ids=[session.id], out=offered)
+    build_report(site, session_ids=[session.id], out=offered, pin=DEMO_PIN)
     bad = locations.home() / "bad.csv"
     bad.write_text("准考证号,姓名\\n1,x\\n", encoding="utf-8")
     report = import_roster(site, [bad], errors_out=locations.home() / "marked.xlsx")

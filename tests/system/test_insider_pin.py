@@ -68,7 +68,7 @@ def test_init_on_a_live_store_needs_the_current_pin_and_is_recorded(live_store, 
     assert done.returncode == 0, done.stderr
     listed = json.loads(run("--db", live_store, "exceptions", "--json").stdout)["chief_record"]
     assert [e["kind"] for e in listed["entries"]] == [Kind.PLAN_CHANGED] and listed["refused_pins"] == 1
-    assert "plan_changed" in run("--db", live_store, "exceptions").stdout
+    assert "plan changed by" in run("--db", live_store, "exceptions").stdout  # the chief's record, in words
 
 
 def test_the_pin_changes_only_with_the_old_one(live_store, tmp_path):

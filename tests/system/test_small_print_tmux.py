@@ -49,7 +49,7 @@ def demo(tmp_path):
     pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
     send = lambda *keys: tmux("send-keys", "-t", session, *keys)  # noqa: E731
     try:
-        wait_for(lambda: "异常代码" in pane(), "the gate screen")
+        wait_for(lambda: "查找" in pane() and "代码" in pane(), "the gate screen")  # the footer
         store = tmp_path / f"examops-demo-{os.getuid()}" / "demo.sqlite3"
         yield send, pane, create_engine(f"sqlite:///{store}", poolclass=NullPool), session
     finally:
