@@ -13,26 +13,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from examops.domain.event_payloads import DeviceEnrolled, DeviceRevoked
-from examops.domain.events import Event, Kind, signing_message
-from examops.domain.said import N_, Said, said
+from examops.domain.events import ChainBreak, Event, Kind, signing_message
+from examops.domain.said import N_, said
 
 SignatureCheck = Callable[[str, bytes, str], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureProblem:
-    device: str
-    device_seq: int
-    event_id: str
-    reason: Said
-
-    @property
-    def said(self) -> Said:
-        return said(N_("device {device}, seq {seq} (event {event}): {reason}"), device=self.device, seq=self.device_seq,
-                    event=self.event_id, reason=self.reason)
-
-    def __str__(self) -> str:
-        return str(self.said)
+SignatureProblem = ChainBreak
+"""A signature that fails at one event of a device's chain: told like a broken link of that chain (one type)."""
 
 
 @dataclass
