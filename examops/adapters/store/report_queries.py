@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from examops.adapters.store.events import row_to_event
 from examops.adapters.store.schema import admissions, candidates, events, rooms, seats
@@ -26,9 +26,42 @@ def session_events(conn: Connection, session: str) -> Iterator[Event]:
         yield row_to_event(row)
 
 
-def admission_rows_per_ticket(conn: Connection, session: str) -> dict[str, int]:
-    """Guard rows per ticket (voided admissions keep theirs)."""
-    return dict(conn.execute(select(A.c.ticket, func.count()).where(A.c.session_id == session).group_by(A.c.ticket)).all())
+def _lone_admission(session: str):  # noqa: ANN202 - a grouped select
+    """Tickets of the session with exactly one event, an admission (`min` of one row is that row's value: SQLite and
+    PostgreSQL alike)."""
+    return (select(E.c.ticket, func.min(E.c.pos).label("pos"), func.min(E.c.at).label("at"),
+                   func.min(E.c.payload).label("payload"))
+            .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)
+            .having(and_(func.count() == 1, func.min(E.c.kind) == "admitted")))
+
+
+def lone_admissions(conn: Connection, session: str) -> list:
+    """(ticket, pos, at, payload text) of every candidate whose whole day so far is one admission: most of a session."""
+    return conn.execute(_lone_admission(session)).all()
+
+
+def events_beside_lone_admissions(conn: Connection, session: str) -> Iterator[tuple[int, Event]]:
+    """The session's other events with their log positions, in log order: those without a ticket and every event
+    of any other ticket."""
+    others = (select(E.c.ticket).where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)
+              .having(or_(func.count() != 1, func.min(E.c.kind) != "admitted")))
+    query = select(E).where(E.c.session_id == session, or_(E.c.ticket.is_(None), E.c.ticket.in_(others))).order_by(E.c.pos)
+    for row in conn.execute(query):
+        yield row.pos, row_to_event(row)
+
+
+def ticket_events(conn: Connection, session: str, tickets: Sequence[str], chunk: int = 500) -> list[tuple[int, Event]]:
+    """Every event of these tickets in the session with its log position, in log order."""
+    found = []
+    for start in range(0, len(tickets), chunk):
+        found += conn.execute(select(E).where(E.c.session_id == session, E.c.ticket.in_(tickets[start:start + chunk]))).all()
+    return [(row.pos, row_to_event(row)) for row in sorted(found, key=lambda row: row.pos)]
+
+
+def admission_rows_per_ticket(conn: Connection, session: str, *, more_than_one: bool = False) -> dict[str, int]:
+    """Guard rows per ticket (voided admissions keep theirs); only the tickets with several when `more_than_one`."""
+    query = select(A.c.ticket, func.count()).where(A.c.session_id == session).group_by(A.c.ticket)
+    return dict(conn.execute(query.having(func.count() > 1) if more_than_one else query).all())
 
 
 def room_rows(conn: Connection) -> dict:
