@@ -21,45 +21,48 @@ def _unexplained_override(payload: Mapping[str, Any]) -> bool:
 
 
 def session_figures(site: Site, session_id: str) -> SessionFigures:
-    """The session's figures from its seats and two reads of its events: the candidates whose day is one admission
-    (grouped by the query, counted without an event object each: most of a session), and every other event, folded
-    per candidate as `fold_day` does."""
+    """The session's figures from its seats and one grouped read of its events: a candidate whose whole day is one
+    admission into their roster seat (most of a session) is counted from that read, without an event object or a
+    fold; every other candidate's events are read and folded by `fold_day`, as are the events about no one."""
     session = site.plan.session(session_id)
     with site.store.read() as conn:
         seats = [SeatRecord(row.ticket, row.name, row.room_id, row.seat) for row in q.seated_candidates(conn, session_id)]
-        lone = {row.ticket: (row.pos, row.at, json.loads(row.payload)) for row in q.lone_admissions(conn, session_id)}
-        by_ticket: dict[str, list[tuple[int, Event]]] = {}
-        incidents: list[Event] = []
-        void_targets: set[str] = set()
-        unexplained_voids = unexplained_overrides = 0
-        resolutions: dict[str, str] = {}
-        for pos, event in q.events_beside_lone_admissions(conn, session_id):
-            # On PostgreSQL each statement reads its own snapshot: a day that grew between the two reads is here whole.
-            lone.pop(event.ticket, None)
-            unexplained_overrides += _unexplained_override(event.payload)
-            if event.kind == Kind.INCIDENT:
-                incidents.append(event)
-            elif event.kind == Kind.VOIDED:
-                void = Voided.from_event(event)
-                void_targets.add(void.target)
-                unexplained_voids += not void.reason.strip()
-            elif event.kind == Kind.ALARM_RESOLVED:
-                found = AlarmResolved.from_event(event)
-                resolutions[found.target] = found.resolution
-            if event.ticket is not None:
-                by_ticket.setdefault(event.ticket, []).append((pos, event))
         home = {s.ticket: (s.room, s.seat) for s in seats}
-        seated_alone = {ticket: at for ticket, (_, at, payload) in lone.items()
-                        if home.get(ticket) == (payload.get("room"), payload.get("seat"))}
-        unexplained_overrides += sum(_unexplained_override(payload) for _, _, payload in lone.values())
-        # A lone admission elsewhere than the roster seat (or of someone not seated) is folded as any other day.
-        for pos, event in q.ticket_events(conn, session_id, [t for t in lone if t not in seated_alone]):
-            by_ticket.setdefault(event.ticket, []).append((pos, event))
+        seated_alone: dict[str, str] = {}
+        unexplained_overrides = 0
+        folded: list[str] = []
+        # Each ticket is read from one place, so a day that grows while this runs (PostgreSQL reads each
+        # statement at its own moment) is counted once, as one read or the other saw it.
+        for row in q.ticket_groups(conn, session_id):
+            if row.n == 1 and row.kind == Kind.ADMITTED:
+                payload = json.loads(row.payload)
+                if home.get(row.ticket) == (payload.get("room"), payload.get("seat")):
+                    seated_alone[row.ticket] = row.at
+                    unexplained_overrides += _unexplained_override(payload)
+                    continue
+            folded.append(row.ticket)
+        events = [*q.events_without_ticket(conn, session_id), *q.ticket_events(conn, session_id, folded)]
         admissions = q.admission_rows_per_ticket(conn, session_id, more_than_one=True)
+    by_ticket: dict[str, list[Event]] = {}
+    incidents: list[Event] = []
+    void_targets: set[str] = set()
+    unexplained_voids = 0
+    resolutions: dict[str, str] = {}
+    for _, event in sorted(events, key=lambda item: item[0]):  # in log order, as a fold of the whole log meets them
+        unexplained_overrides += _unexplained_override(event.payload)
+        if event.kind == Kind.INCIDENT:
+            incidents.append(event)
+        elif event.kind == Kind.VOIDED:
+            void = Voided.from_event(event)
+            void_targets.add(void.target)
+            unexplained_voids += not void.reason.strip()
+        elif event.kind == Kind.ALARM_RESOLVED:
+            found = AlarmResolved.from_event(event)
+            resolutions[found.target] = found.resolution
+        if event.ticket is not None:
+            by_ticket.setdefault(event.ticket, []).append(event)
     incidents = [i for i in incidents if i.id not in void_targets]
-    # Days in the order of each candidate's first event, as a fold of the whole log meets them.
-    ordered = sorted(by_ticket.items(), key=lambda item: item[1][0][0])
-    days = {ticket: fold_day(session_id, ticket, [event for _, event in events]) for ticket, events in ordered}
+    days = {ticket: fold_day(session_id, ticket, events) for ticket, events in by_ticket.items()}
     # Voided admissions keep their guard row (a new slot is taken); count live admissions only.
     live_admissions = {t: n - (days[t].voided_admissions if t in days else 0) for t, n in admissions.items()
                        if t in days or t in seated_alone}

@@ -80,7 +80,7 @@ def _rich_morning(site) -> None:  # noqa: ANN001
     resolve_alarm(site, duplicated[0].event_id, resolution="double_read", note="read twice", by="chief", pin=TEST_PIN)
     resolve_alarm(site, duplicated[1].event_id, resolution="incident", note="someone else", by="chief", pin=TEST_PIN)
     record_incident(site, session="S1", room="002", kind="违纪", note="notes on the desk", by="监考员乙", ticket=people[31].ticket)
-    record_incident(site, session="S1", room="003", kind="其他", note="a window", by="监考员丙")
+    record_incident(site, session="S1", room="002", kind="其他", note="a window", by="监考员丙")  # after it, in its room
     spoiled = record_incident(site, session="S1", room="004", kind="违纪", note="entered wrongly", by="监考员丁")
     void_event(site, spoiled.id, reason="entered in the wrong session", by="chief", pin=TEST_PIN)
     with site.store.read() as conn:
@@ -131,9 +131,9 @@ def test_the_report_figures_equal_a_fold_of_each_day(seeded_site, tmp_path):
     assert plain[1].not_arrived and not plain[1].absent
 
 
-def test_a_day_that_grows_between_the_two_reads_is_counted_once(seeded_site):
-    """PostgreSQL reads each statement at its own moment: a lone admission that gets a duplicate scan after the
-    grouped read is folded whole from the second (SQLite's read transaction sees neither change)."""
+def test_a_day_that_grows_while_the_figures_are_read_is_counted_once(seeded_site):
+    """A lone admission that gets a duplicate scan just after the grouped read (PostgreSQL reads each statement at
+    its own moment; SQLite's read transaction sees neither change) is counted once, as that read saw it."""
     site, people = seeded_site, seeded_site.people
     lane = Lane(site, "A", "安检员甲")
     at_local(site, "2021-10-16T08:05")
@@ -143,7 +143,7 @@ def test_a_day_that_grows_between_the_two_reads_is_counted_once(seeded_site):
     rescanned = []
 
     def scan_once_more(conn, cursor, statement, *args):  # noqa: ANN001
-        if not rescanned and "HAVING" in statement and "min(events.kind) =" in statement:
+        if not rescanned and "GROUP BY events.ticket" in statement:
             rescanned.append(Lane(site, "B", "安检员乙").check(people[3].ticket, session_id="S1"))
 
     sa_event.listen(site.store.engine, "after_cursor_execute", scan_once_more)
@@ -152,7 +152,6 @@ def test_a_day_that_grows_between_the_two_reads_is_counted_once(seeded_site):
     finally:
         sa_event.remove(site.store.engine, "after_cursor_execute", scan_once_more)
     assert rescanned and rescanned[0].verdict == "duplicate"
-    after = folded_one_by_one(site, "S1")
-    assert fast.summary() in (before.summary(), after.summary())
+    assert folded_one_by_one(site, "S1").duplicates == 1  # it is in the log now
+    assert fast.summary() == before.summary()
     assert fast.present == 20 and fast.rooms["001"].present == 20
-    assert fast.summary() == (before if site.store.is_sqlite else after).summary()

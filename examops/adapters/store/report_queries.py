@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from examops.adapters.store.events import row_to_event
 from examops.adapters.store.schema import admissions, candidates, events, rooms, seats
@@ -26,28 +26,20 @@ def session_events(conn: Connection, session: str) -> Iterator[Event]:
         yield row_to_event(row)
 
 
-def _lone_admission(session: str):  # noqa: ANN202 - a grouped select
-    """Tickets of the session with exactly one event, an admission (`min` of one row is that row's value: SQLite and
-    PostgreSQL alike)."""
-    return (select(E.c.ticket, func.min(E.c.pos).label("pos"), func.min(E.c.at).label("at"),
-                   func.min(E.c.payload).label("payload"))
-            .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)
-            .having(and_(func.count() == 1, func.min(E.c.kind) == "admitted")))
+def ticket_groups(conn: Connection, session: str) -> list:
+    """One row per ticket with events in the session: how many (`n`), the least kind, and the least log position,
+    time and payload text, which are those of its one event when `n` is 1 (most candidates: one admission)."""
+    return conn.execute(
+        select(E.c.ticket, func.count().label("n"), func.min(E.c.kind).label("kind"), func.min(E.c.pos).label("pos"),
+               func.min(E.c.at).label("at"), func.min(E.c.payload).label("payload"))
+        .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)).all()
 
 
-def lone_admissions(conn: Connection, session: str) -> list:
-    """(ticket, pos, at, payload text) of every candidate whose whole day so far is one admission: most of a session."""
-    return conn.execute(_lone_admission(session)).all()
-
-
-def events_beside_lone_admissions(conn: Connection, session: str) -> Iterator[tuple[int, Event]]:
-    """The session's other events with their log positions, in log order: those without a ticket and every event
-    of any other ticket."""
-    others = (select(E.c.ticket).where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)
-              .having(or_(func.count() != 1, func.min(E.c.kind) != "admitted")))
-    query = select(E).where(E.c.session_id == session, or_(E.c.ticket.is_(None), E.c.ticket.in_(others))).order_by(E.c.pos)
-    for row in conn.execute(query):
-        yield row.pos, row_to_event(row)
+def events_without_ticket(conn: Connection, session: str) -> list[tuple[int, Event]]:
+    """The session's events about no candidate (incidents in a room, voids of them, alarm findings), with their log
+    positions, in log order."""
+    rows = conn.execute(select(E).where(E.c.session_id == session, E.c.ticket.is_(None)).order_by(E.c.pos))
+    return [(row.pos, row_to_event(row)) for row in rows]
 
 
 def ticket_events(conn: Connection, session: str, tickets: Sequence[str], chunk: int = 500) -> list[tuple[int, Event]]:
