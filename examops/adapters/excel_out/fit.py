@@ -10,6 +10,7 @@ across the sheet (a banner) wider than the sheet is split into lines that fit
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -28,7 +29,11 @@ ROW_PADDING = 4.0
 
 def display_width(text: object) -> int:
     """Display cells of the widest line of `text`: East Asian wide and full-width characters count two."""
-    text = str(text)
+    return _display_width(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _display_width(text: str) -> int:  # a report repeats its headers, labels and rooms thousands of times
     lines = text.split("\n")
     if text.isascii():  # no ASCII character is wide: most cells of a report (numbers, tickets, codes)
         return max(map(len, lines))
