@@ -123,6 +123,7 @@ class Store:
         self._store_id: str | None = None
         self._witness = None  # this laptop's witness file, held in memory once read
         self._group: tuple[int, Connection] | None = None  # (thread, connection) of an open group()
+        self._savepoints = 0  # depth of writes open inside the group
         self.path = _sqlite_path(url)
         self.identity = _file_identity(self.path)
         """Device and inode of the file opened: a write refuses once the path names another file, or none."""
@@ -262,15 +263,25 @@ class Store:
             raise self._write_failed(exc) from exc
 
     def _grouped_write(self, conn: Connection) -> Iterator[Connection]:
+        """A write inside a group: a savepoint, issued on the driver (SQLAlchemy's own costs more than the scan)."""
         heads_before = dict(conn.info.get(WRITTEN_HEADS, {}))
+        driver = conn.connection.driver_connection
+        self._savepoints += 1
+        name = f"examops_write_{self._savepoints}"
+        driver.execute(f"SAVEPOINT {name}")
         try:
-            with conn.begin_nested():
-                yield conn
+            yield conn
         except BaseException as exc:
+            driver.execute(f"ROLLBACK TO {name}")
+            driver.execute(f"RELEASE {name}")
             conn.info[WRITTEN_HEADS] = heads_before  # the savepoint's heads were rolled back with it
             if isinstance(exc, IntegrityError) or not isinstance(exc, (OperationalError, DBAPIError)):
                 raise
             raise self._write_failed(exc, dispose=False) from exc
+        else:
+            driver.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
 
     def _write_failed(self, exc: BaseException, *, dispose: bool = True) -> StoreError:
         """A failed write as the lane says it: the server is gone, the file is read-only, or what SQLite said."""
