@@ -73,7 +73,7 @@ REVIEW_ACTION = {
     "backup_room": N_("backup room"),
     "isolation_room": NP_("review.action.isolation_room", "isolation"),
     "admit": NP_("review.action.admit", "admit"),
-    "deny": N_("deny"),
+    "deny": N_("deny entry"),  # the room record's words for a case the gate closed by a denial
 }
 REVIEW_ALARMS = {
     "title": N_("Duplicate-scan alarms (possible impersonation): {count}"),
@@ -174,6 +174,7 @@ REVIEW_STATUS = {
     "rejected": NP_("review.status.rejected", "rejected"),
     "resolved": NP_("review.status.resolved", "resolved"),
     "closed": N_("closed"),
+    "denied": NP_("review.status.denied", "denied"),  # 已拒绝 beside the action's 禁止入场: the row fits 80 columns
 }
 ROSTER_KIND = {
     "regular": N_("regular"),
