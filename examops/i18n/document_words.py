@@ -4,6 +4,7 @@ the catalog: msgids in English, translated into the language the document is bui
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 from examops.i18n import N_, NP_, normalise_language, translator, word
@@ -79,12 +80,15 @@ def closed_note(kind: str, lang: str) -> str:
     return word(CLOSED_WORDS, kind, normalise_language(lang))
 
 
-def gate_reason(text: str, lang: str) -> str:
-    """A reason the gate recorded, in `lang` when it is one the policy words; anything else (staff's own words) as is."""
+def gate_reason(text: str, lang: str, code_labels: Mapping[str, str] | None = None) -> str:
+    """A reason the gate recorded, in `lang` when it is one the policy words; anything else (staff's own words) as is.
+    "already recorded: CODE" (a repeat of a case without a reason) names the code by its label in `code_labels`."""
     catalog = translator(normalise_language(lang))
     already = _ALREADY.match(text)
     if already:
-        return catalog.gettext(N_("already recorded: {reason}")).format(reason=gate_reason(already["rest"], lang))
+        rest = already["rest"]
+        earlier = code_labels[rest] if code_labels and rest in code_labels else gate_reason(rest, lang, code_labels)
+        return catalog.gettext(N_("already recorded: {reason}")).format(reason=earlier)
     for pattern, message in _REASON_PATTERNS:
         found = pattern.match(text)
         if found:

@@ -14,7 +14,7 @@ from examops.domain.literal import shown
 from examops.domain.policy import Policy
 from examops.i18n import _, word
 from examops.services.review import CaseView
-from examops.tui.i18n import code_label, evidence_label
+from examops.tui.i18n import code_label, evidence_label, reason_words
 from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.plain import DataTable, Static
 from examops.tui.words import (
@@ -129,7 +129,7 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
         shown = "; ".join(f"{labels.get(k, k)} {v}" for k, v in evidence.items())
         text.append(_("Evidence: {evidence}").format(evidence=shown) + "\n")
     if screening.reason:
-        text.append(_("Reason: {reason}").format(reason=screening.reason) + "\n")
+        text.append(_("Reason: {reason}").format(reason=reason_words(screening.reason, policy)) + "\n")
     text.append(_("Approval chain") + "\n", style="bold")
     approvals = {str(a.level): (event, a) for event, a in ((e, Approved.from_event(e)) for e in case.approvals)}
     for level in levels:

@@ -1,0 +1,63 @@
+"""Each screen speaks one language: no English inside a Chinese screen.
+
+Found by hand at 80×24 in zh-CN: a fever reason in English in the review ("38.5 °C: rest in the observation area"),
+and "already recorded: id_mismatch" on the gate's card for a held candidate scanned again.
+"""
+
+from __future__ import annotations
+
+from examops.services.gate import Lane
+from examops.tui.app import ExamopsApp
+from examops.tui.screens.gate import GateScreen
+from examops.tui.screens.review import ReviewScreen
+from tests.conftest import TEST_PIN, at_local, seed_roster
+from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
+
+SMALL = (80, 24)
+
+
+def _app(site, mode: str, lang: str, **kwargs) -> ExamopsApp:
+    at_local(site, "2021-10-16T08:10")
+    app = ExamopsApp(site, mode=mode, lang=lang, **kwargs)
+    app.animation_level = "none"
+    return app
+
+
+async def _review_from_the_lane(pilot, app) -> ReviewScreen:
+    await until(pilot, lambda: isinstance(app.screen, GateScreen))
+    await pilot.press("ctrl+t")
+    await until(pilot, lambda: type(app.screen).__name__ == "PinModal")
+    await pilot.press(*TEST_PIN, "enter")
+    await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.idle)
+    await pilot.pause()
+    return app.screen
+
+
+@run_async
+async def test_a_fever_reason_is_chinese_in_the_chinese_review(site):
+    person = seed_roster(site, n_rooms=4)[0]
+    at_local(site, "2021-10-16T08:10")
+    assert Lane(site, "A", "安检员1").check(person.ticket, outcome="fever", evidence={"temp1": "38.5"}).verdict == "exception"
+    app = _app(site, "review", "zh-CN", staff="王总监", pin_checked=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.idle)
+        detail = app.screen.query_one("#review-case")
+        await until(pilot, lambda: person.ticket in str(detail.render()))
+        shown = str(detail.render())
+        assert "原因：体温 38.5 °C：在临时观察区休息后复测" in shown, shown
+        assert "rest in the observation area" not in shown
+
+
+def test_a_repeated_case_and_a_fever_reason_are_chinese_on_the_gates_card(site, monkeypatch):
+    from examops import i18n
+    from examops.tui.widgets.verdict import describe
+
+    person, other = seed_roster(site, n_rooms=4)[:2]
+    at_local(site, "2021-10-16T08:10")
+    lane = Lane(site, "A", "安检员1")
+    lane.check(person.ticket, outcome="id_mismatch")
+    again = lane.check(person.ticket)  # scanned again while held: "already recorded: id_mismatch"
+    fever = lane.check(other.ticket, outcome="fever", evidence={"temp1": "38.5"})
+    monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
+    assert "原因：已登记：人证不符" in describe(again, site.policy, str).details, again.reason
+    assert "原因：体温 38.5 °C：在临时观察区休息后复测" in describe(fever, site.policy, str).details
