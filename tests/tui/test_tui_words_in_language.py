@@ -1,7 +1,8 @@
 """Each screen speaks one language: no English inside a Chinese screen.
 
 Found by hand at 80×24 in zh-CN: a fever reason in English in the review ("38.5 °C: rest in the observation area"),
-and "already recorded: id_mismatch" on the gate's card for a held candidate scanned again.
+"already recorded: id_mismatch" on the gate's card for a held candidate scanned again, the certificate form's time
+error in English.
 """
 
 from __future__ import annotations
@@ -61,3 +62,47 @@ def test_a_repeated_case_and_a_fever_reason_are_chinese_on_the_gates_card(site, 
     monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
     assert "原因：已登记：人证不符" in describe(again, site.policy, str).details, again.reason
     assert "原因：体温 38.5 °C：在临时观察区休息后复测" in describe(fever, site.policy, str).details
+
+
+@run_async
+async def test_the_certificate_forms_time_error_is_chinese(site):
+    from textual.widgets import Input
+
+    person = seed_roster(site, n_rooms=4)[0]
+    app = _app(site, "gate", "zh-CN", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.idle)
+        await pilot.press("f8")
+        await until(pilot, lambda: type(app.screen).__name__ == "ExceptionForm")
+        form = app.screen
+        form.query_one("#form-ticket", Input).value = person.ticket
+        sampled = form.query_one("#ev-sampled_at", Input)
+        sampled.value = "昨天上午"
+        sampled.focus()
+        await pilot.press("enter")
+        error = form.query_one("#form-error")
+        await until(pilot, lambda: str(error.render()).strip() != "")
+        said = str(error.render())
+        assert said.startswith("采样时间：时间格式不对") and "2021-10-15 09:30" in said, said
+        assert "is not like" not in said
+
+
+@run_async
+async def test_the_fever_forms_temperature_error_is_chinese(site):
+    from textual.widgets import Input
+
+    person = seed_roster(site, n_rooms=4)[0]
+    app = _app(site, "gate", "zh-CN", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.idle)
+        await pilot.press("f7")
+        await until(pilot, lambda: type(app.screen).__name__ == "ExceptionForm")
+        form = app.screen
+        form.query_one("#form-ticket", Input).value = person.ticket
+        reading = form.query_one("#ev-temp1", Input)
+        reading.value = "高烧"
+        reading.focus()
+        await pilot.press("enter")
+        error = form.query_one("#form-error")
+        await until(pilot, lambda: str(error.render()).strip() != "")
+        assert str(error.render()).startswith("首次体温(°C)：不是体温读数"), str(error.render())
