@@ -23,6 +23,7 @@ from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate import GateScreen
+from examops.tui.widgets.palette import Palette
 
 MODES = ("gate", "roster", "review", "report")
 
@@ -115,7 +116,7 @@ class ExamopsApp(App):
     def action_command_palette(self) -> None:
         """Ctrl+P: the product's own commands, in the UI's language (not Textual's theme/screenshot list in English)."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Type to find a command…"), id="--command-palette"))
+            self.push_screen(Palette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The keys of the screen the palette was opened on (each under its catalog word and key), then Quit."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
+from textual.command import CommandPalette
 
 from examops.adapters.store import schema
 from examops.services.exits import record_exit
@@ -186,7 +187,7 @@ async def test_the_command_palette_lists_the_gates_own_commands_in_chinese(seede
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await until(pilot, lambda: "暂离" in screen_text(app))
         text = screen_text(app)
         titles = [command.title for command in app.get_system_commands(gate_of(app))]

@@ -2,10 +2,12 @@
 
 Found by hand at 80×24 in zh-CN: a fever reason in English in the review ("38.5 °C: rest in the observation area"),
 "already recorded: id_mismatch" on the gate's card for a held candidate scanned again, the certificate form's time
-error in English.
+error in English, Textual's "No matches found" under Ctrl+P.
 """
 
 from __future__ import annotations
+
+from textual.command import CommandPalette
 
 from examops.services.gate import Lane
 from examops.tui.app import ExamopsApp
@@ -106,3 +108,16 @@ async def test_the_fever_forms_temperature_error_is_chinese(site):
         error = form.query_one("#form-error")
         await until(pilot, lambda: str(error.render()).strip() != "")
         assert str(error.render()).startswith("首次体温(°C)：不是体温读数"), str(error.render())
+
+
+@run_async
+async def test_the_command_palette_says_no_match_in_chinese(site):
+    seed_roster(site, n_rooms=4)
+    app = _app(site, "gate", "zh-CN", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.idle)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"zzqq")
+        await until(pilot, lambda: "没有匹配的命令" in screen_text(app))
+        assert "No matches found" not in screen_text(app)
