@@ -37,7 +37,7 @@ class ExamopsApp(App):
         Binding("ctrl+t", "review", "Review", id="app.review"),
         Binding("ctrl+b", "report", "Report", id="app.report"),
         # Textual's own palette binding says "palette" in English; this one is in the catalog (see localize_bindings)
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "More", id="app.palette", show=False, priority=True),
     ]
     # A screen without its own breakpoints (every dialog) is "-short" below 32 lines: app.tcss makes dialogs compact.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]

@@ -273,10 +273,10 @@ BINDING = {
     "approve": N_("Approve"),
     "reject": N_("Reject"),
     "resolve": N_("Resolve"),
-    "reallocate": N_("Reallocate"),
+    "reallocate": NP_("binding.reallocate", "Seat"),  # verbs, short: the English review footer holds every key in 80 columns
     "add_room": N_("Open room"),
     "documents": N_("Documents"),
-    "filters": N_("Filters"),
+    "filters": N_("Filter"),
     "clear_filters": N_("Clear filters"),
     "review": N_("Review"),
     "confirm": N_("Confirm"),
@@ -287,5 +287,5 @@ BINDING = {
     "session": NP_("binding.session", "Session"),
     "back": N_("Back"),
     "close": N_("Close"),
-    "palette": N_("Commands"),
+    "palette": N_("More"),  # the footer's last key: what it leaves out is one Ctrl+P away
 }

@@ -2,7 +2,7 @@
 
 Found by hand at 80×24 in zh-CN: a fever reason in English in the review ("38.5 °C: rest in the observation area"),
 "already recorded: id_mismatch" on the gate's card for a held candidate scanned again, the certificate form's time
-error in English, Textual's "No matches found" under Ctrl+P.
+error in English, Textual's "No matches found" under Ctrl+P; and the English review footer cut "Quit" at 80 columns.
 """
 
 from __future__ import annotations
@@ -121,3 +121,16 @@ async def test_the_command_palette_says_no_match_in_chinese(site):
         await pilot.press(*"zzqq")
         await until(pilot, lambda: "没有匹配的命令" in screen_text(app))
         assert "No matches found" not in screen_text(app)
+
+
+@run_async
+async def test_the_english_review_footer_keeps_every_key_whole_at_80_columns(site):
+    seed_roster(site, n_rooms=4)
+    app = _app(site, "gate", "en", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await _review_from_the_lane(pilot, app)
+        await until(pilot, lambda: "^p" in screen_text(app).splitlines()[-1])
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("space Mark", "a Approve", "r Reject", "s Resolve", "p Seat", "f Filter", "esc Back", "^q Quit",
+                    "^p More"):
+            assert key in footer, (key, footer)
