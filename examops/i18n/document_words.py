@@ -59,6 +59,12 @@ _REASON_PATTERNS = (
     (re.compile(r"^re-test (?P<t>[\d.]+) °C is still ≥ (?P<limit>[\d.]+) °C$"), N_("re-test {t} °C is still ≥ {limit} °C")),
     (re.compile(r"^admitted; raised after admission, for the chief proctor's review$"),
      N_("admitted; raised after admission, for the chief proctor's review")),
+    # why a scan was refused before any lookup (domain.scan.classify)
+    (re.compile(r"^not a ticket number, ID number or ticket QR code$"), N_("not a ticket number, ID number or ticket QR code")),
+    (re.compile(r"^control characters in the scan$"), N_("control characters in the scan")),
+    (re.compile(r"^empty scan$"), N_("empty scan")),
+    (re.compile(r"^the scanner sent bytes that are not text$"), N_("the scanner sent bytes that are not text")),
+    (re.compile(r"^(?P<count>\d+) characters: far too long for a ticket$"), N_("{count} characters: far too long for a ticket")),
 )
 # The evidence fields a reason may name ("evidence missing: colour, temp2"); a site's own field stays as it is.
 EVIDENCE_WORDS = {

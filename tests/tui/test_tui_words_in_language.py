@@ -134,3 +134,17 @@ async def test_the_english_review_footer_keeps_every_key_whole_at_80_columns(sit
         for key in ("space Mark", "a Approve", "r Reject", "s Resolve", "p Seat", "f Filter", "esc Back", "^q Quit",
                     "^p More"):
             assert key in footer, (key, footer)
+
+
+def test_a_refused_scan_says_why_in_chinese_on_the_gate(site, monkeypatch):
+    """Found while checking the above: typing "abc" at the gate showed the scan classifier's English reason."""
+    from examops import i18n
+    from examops.tui.widgets.verdict import describe
+
+    seed_roster(site, n_rooms=4)
+    at_local(site, "2021-10-16T08:10")
+    lane = Lane(site, "A", "安检员1")
+    garbage, far_too_long = lane.check("abc"), lane.check("9" * 600)
+    monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
+    assert (garbage.verdict, describe(garbage, site.policy, str).subtitle) == ("invalid", "不是准考证号、身份证号或准考证二维码")
+    assert describe(far_too_long, site.policy, str).subtitle == "共 600 个字符：远超准考证号的长度"

@@ -89,7 +89,7 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         return VerdictView(kind, title, _("no seat in this session"), reason + _not_logged(verdict))
     if kind == "invalid":
         scanned = (_("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
-        return VerdictView(kind, title, verdict.reason, scanned)
+        return VerdictView(kind, title, reason_words(verdict.reason, policy), scanned)
     return VerdictView("unknown", title, verdict.reason)
 
 
