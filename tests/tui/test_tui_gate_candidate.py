@@ -262,3 +262,21 @@ def test_snapshot_gate_search_80x24_zh(seeded_site, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(seeded_site), terminal_size=SMALL, run_before=search)
+
+
+@run_async
+async def test_the_gates_room_panel_says_who_was_moved_into_a_backup_room_not_1_of_0(seeded_site):
+    """Issue 12's "1/0" (one admitted of none rostered) was fixed in the rooms overview, not in the gate's panel."""
+    from examops.tui.widgets.panels import RoomsTable
+
+    person = seeded_site.people[0]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await scan(pilot, person.ticket)
+        move(seeded_site, person.ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="换到靠门的座位")
+        await scan(pilot, person.ticket)  # the gate sees the moved candidate (arrived) and redraws its figures
+        table = gate_of(app).query_one(RoomsTable)
+        await until(pilot, lambda: "B01" in [str(key.value) for key in table.rows])
+        assert str(table.get_cell("B01", "count")) == "调入 1"
+        assert str(table.get_cell("001", "count")).endswith("/30")
