@@ -43,8 +43,9 @@ def test_roster_and_photo_imports_share_one_progress_bar_in_the_site_language(ca
     """One printer for both imports (photos had a copy), its stage words from the catalog, not English on a Chinese site."""
     from examops.cli import photos, roster
     from examops.cli.common import progress_printer
-    from examops.i18n import set_language
+    from examops.i18n import language, set_language
 
+    before = language()
     assert not hasattr(roster, "_progress_printer") and not hasattr(photos, "_progress_printer")
     assert progress_printer(False) is None
     set_language("zh_CN")
@@ -53,7 +54,7 @@ def test_roster_and_photo_imports_share_one_progress_bar_in_the_site_language(ca
         show("read", 0, 2)
         show("check", 2, 2)
     finally:
-        set_language("en")
+        set_language(before)
     err = capsys.readouterr().err
     assert "读取中" in err and "检查中" in err and err.endswith("2/2\n")
     assert "reading" not in err
