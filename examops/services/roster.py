@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from examops.adapters.excel_in import UnreadableFile, read_workbook
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
 from examops.domain.event_payloads import RosterImported
@@ -24,6 +23,7 @@ from examops.i18n import CHINESE, normalise_language
 from examops.i18n.roster_words import localised
 from examops.services import ledger
 from examops.services.marked_copies import copy_names, file_labels, write_new
+from examops.services.roster_files import RosterFiles, UnreadableFile, WorkbookContent
 from examops.services.site import Site
 
 Progress = Callable[[str, int, int], None]
@@ -90,34 +90,48 @@ def import_roster(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     lang: str | None = None,
+    files: RosterFiles | None = None,
 ) -> ImportReport:
     """Import one roster made of `paths`; nothing is written unless every check passes.
 
     `--errors-out` copies are written in `lang`, by default the site's language (Chinese when the plan names none).
+    `files` is a `RosterFiles(paths)` the caller started reading ahead (the CLI does, before opening the site).
     """
+    files = files or RosterFiles(paths)
+    try:
+        return _import(site, paths, files, dry_run, replace, errors_out, progress, cancel, lang)
+    finally:
+        files.close()
+
+
+def _import(site: Site, paths: Sequence[str | Path], files: RosterFiles, dry_run: bool, replace: bool,
+            errors_out: str | Path | None, progress: Progress | None, cancel: threading.Event | None,
+            lang: str | None) -> ImportReport:
     tick = progress or (lambda stage, done, total: None)
     report = ImportReport([str(p) for p in paths], dry_run=dry_run)
-    contents, digests, labels = [], {}, dict(zip(map(str, paths), file_labels(paths)))
+    # Keyed by each path as given: a content's own path is normalised (./a.xlsx reads as a.xlsx).
+    contents: list[tuple[str, WorkbookContent]] = []
+    digests, labels = {}, dict(zip(map(str, paths), file_labels(paths)))
     for index, path in enumerate(paths):
         tick("read", index, len(paths))
         try:
-            content = read_workbook(path)
+            content = files.read(index)
         except UnreadableFile as exc:
             report.problems.append(_file_problem(str(path), str(exc), "", "unreadable"))  # the refusal's sentence holds its fix
             continue
-        contents.append(content)
+        contents.append((str(path), content))
         digests[Path(path).name] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         if cancel is not None and cancel.is_set():
             raise ImportCancelled()
     tick("read", len(paths), len(paths))
     parsed: ParsedRoster = parse_rosters(
-        [(labels[str(c.path)], c.sheets) for c in contents],
+        [(labels[given], c.sheets) for given, c in contents],
         sessions=site.plan.session_aliases(),
         today=site.clock.local().date(),
     )
-    for content in contents:
+    for given, content in contents:
         for note in content.notes:
-            report.problems.append(Problem("note", labels[str(content.path)], None, None, None, None, None, note, "", "reader-note"))
+            report.problems.append(Problem("note", labels[given], None, None, None, None, None, note, "", "reader-note"))
     report.problems.extend(localised(p) for p in parsed.problems)  # JSON and scripts read the process language
     tick("check", 0, 1)
     with site.store.read() as conn:
@@ -153,7 +167,7 @@ def _write_marked_copies(report: ImportReport, paths: Sequence[str | Path], cont
     """One marked copy per input file that could be read, each under a name of its own, in `lang`."""
     from examops.adapters.excel_out.errors_workbook import write_errors_workbook
 
-    read = {str(c.path): c for c in contents}
+    read = dict(contents)
     for path, wished in zip(paths, copy_names(target, paths)):
         content = read.get(str(path))
         if content is None:

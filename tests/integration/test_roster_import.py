@@ -248,3 +248,30 @@ def test_the_logged_table_digests_equal_a_plain_reading_of_the_tables(site, tmp_
                                          .order_by(schema.events.c.pos.desc())).scalars().first())
     assert {part: live[part] for part in plain} == plain
     assert {part: logged["digests"][part] for part in plain} == plain
+
+
+def test_a_path_given_as_dot_slash_imports(site, tmp_path, monkeypatch):
+    """`roster import ./roster.xlsx` failed with a KeyError: the reader normalised the path the labels were keyed by."""
+    roster_file(tmp_path, sample.synthetic_people(30), name="roster.xlsx", rooms=1)
+    monkeypatch.chdir(tmp_path)
+    report = import_roster(site, ["./roster.xlsx", "./roster.xlsx"])  # the same file twice: every ticket twice
+    assert not report.imported and {p.code for p in report.errors} >= {"duplicate-ticket"}
+    assert import_roster(site, ["./roster.xlsx"]).imported
+
+
+def test_cli_refusal_of_a_file_read_ahead_speaks_the_site_language(tmp_path):
+    """The CLI starts reading before it opens the site: a refusal must still come in the plan's language (zh-CN)."""
+    import zipfile
+
+    home = tmp_path / "h"
+    _cli("init", "--plan", str(SAMPLE_PLAN), env_home=home, check=True)
+    document = tmp_path / "名单.xlsx"
+    with zipfile.ZipFile(document, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"/>')
+        archive.writestr("word/document.xml", "<document/>")
+    env = {"EXAMOPS_HOME": str(home), "EXAMOPS_PIN": TEST_PIN, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([EXAMOPS, "roster", "import", f"./{document.name}"], capture_output=True, text=True, env=env,
+                            cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "是 Word 文档" in result.stdout + result.stderr
