@@ -10,6 +10,7 @@ import into a fresh store; the ratios are of medians measured side by side.
     python bench/bench_roster_import.py --before /work/base          # the old importer beside this one
     python bench/bench_roster_import.py --rows 50000 --repeat 5 --before /work/base --old-laptop
         # --old-laptop: every process on one core at 50 % too (bench/old_laptop.py)
+    python bench/bench_roster_import.py --rows 50000 --profile      # cProfile of one whole import, top functions
 """
 
 from __future__ import annotations
@@ -153,6 +154,24 @@ def report(rows: int, variants: list[Variant], timings: dict[str, list[tuple[flo
                   f"(target <= {TARGET_200K_S:.0f} s, <= {TARGET_200K_MB} MB)")
 
 
+def profile(rows: int, workdir: Path, top: int = 30) -> None:
+    """One import of this code under cProfile (the reader child is not profiled: it shows as the parent's wait)."""
+    import pstats
+
+    path = workdir / f"roster_{rows}.xlsx"
+    if not path.exists():
+        sample.write_roster_xlsx(path, sample.synthetic_people(rows), seats_per_room=30, per_room_sheets=False)
+    variant = Variant("profiled", "import")
+    env = variant.env(workdir / "home_profile")
+    subprocess.run([EXAMOPS, "init", "--plan", str(PLAN)], env=env, check=True, capture_output=True)
+    out = workdir / "import.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), EXAMOPS, "roster", "import", str(path)], env=env,
+                   check=True, capture_output=True)
+    stats = pstats.Stats(str(out))
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, action="append")
@@ -160,7 +179,12 @@ def main() -> None:
     parser.add_argument("--skip-pandas", action="store_true", help="no pandas read (it is always skipped above 100k rows)")
     parser.add_argument("--before", "--src", dest="before", type=Path, help="an old checkout whose importer runs beside this one")
     parser.add_argument("--old-laptop", action="store_true", help="run everything again on one core at 50 %% (bench/old_laptop.py)")
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of one whole import of this code and stop")
     args = parser.parse_args()
+    if args.profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            profile((args.rows or [50_000])[0], Path(tmp))
+        return
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for old_laptop in (False, True) if args.old_laptop else (False,):
