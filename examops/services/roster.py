@@ -230,20 +230,30 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
                 kept[(row.session_id, row.room_id, row.seat)] = row.ticket
     session_ids = [s.id for s in site.plan.sessions]
     planned_regular = {r.id for r in site.plan.rooms}  # when the plan lists rooms, the roster must use them
-    for session, entry in _expand_sessions(entries, session_ids):
-        holder = kept.get((session, entry.room, entry.seat))
-        if holder is not None:
-            problems.append(at(entry, "seat", str(entry.seat),
-                               said(N_("room {room} seat {seat} in session {session} is already taken by ticket {ticket} "
-                                       "in the store"), room=entry.room, seat=entry.seat, session=session, ticket=holder),
-                               N_("Give this candidate a free seat, or import the whole corrected roster with --replace."),
-                               "seat-in-store"))
+
+    def room_refused(room_id: str) -> bool:
+        room = plan_rooms.get(room_id)
+        return (room is None and bool(planned_regular) and room_id not in planned_regular) or (room is not None and room.kind != "regular")
+
+    refused_rooms = {room for room in {e.room for e in entries} if room_refused(room)}
+    # Row by row only when some seat is held or some room refused (a fresh import: neither); a room once per row.
+    for entry in entries if kept or refused_rooms else ():
+        for session in [entry.session] if entry.session else session_ids:
+            holder = kept.get((session, entry.room, entry.seat))
+            if holder is not None:
+                problems.append(at(entry, "seat", str(entry.seat),
+                                   said(N_("room {room} seat {seat} in session {session} is already taken by ticket {ticket} "
+                                           "in the store"), room=entry.room, seat=entry.seat, session=session, ticket=holder),
+                                   N_("Give this candidate a free seat, or import the whole corrected roster with --replace."),
+                                   "seat-in-store"))
+        if entry.room not in refused_rooms:
+            continue
         room = plan_rooms.get(entry.room)
-        if room is None and planned_regular and entry.room not in planned_regular:
+        if room is None:
             problems.append(at(entry, "room", entry.room, said(N_("room {room} is not one of the plan's [[rooms]]"), room=entry.room),
                                N_("Use a room the plan lists, or add it to the plan's [[rooms]] and run examops init again."),
                                "room-not-in-plan"))
-        if room is not None and room.kind != "regular":
+        else:
             problems.append(at(entry, "room", entry.room,
                                said(N_("room {room} is a backup room of the plan, not a regular room") if room.kind == "backup"
                                     else N_("room {room} is an isolation room of the plan, not a regular room"), room=entry.room),

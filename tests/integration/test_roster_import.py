@@ -284,3 +284,20 @@ def test_cli_refusal_of_a_file_read_ahead_speaks_the_site_language(tmp_path):
                             cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "是 Word 文档" in result.stdout + result.stderr
+
+
+def test_a_candidate_seated_in_a_backup_or_isolation_room_is_refused_once_at_the_cell(site, tmp_path):
+    """Once per row: the check ran once per session, so a two-session plan said each refusal twice."""
+    people = sample.synthetic_people(4)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["准考证号", "姓名", "身份证号", "考场号", "座位号"])
+    for index, (person, room) in enumerate(zip(people, ["001", "B01", "001", "G01"])):
+        sheet.append([person.ticket, person.name, person.id_number, room, index + 1])
+    book.save(tmp_path / "rooms.xlsx")
+    report = import_roster(site, [tmp_path / "rooms.xlsx"])
+    assert not report.imported
+    assert [(p.code, p.row, p.column, p.value) for p in report.errors] == [
+        ("room-is-backup", 3, "D", "B01"), ("room-is-backup", 5, "D", "G01")]
+    assert {p.message.split(",")[0] for p in report.errors} == {"room B01 is a backup room of the plan",
+                                                                "room G01 is an isolation room of the plan"}
