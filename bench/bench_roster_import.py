@@ -201,7 +201,7 @@ def main() -> None:
                     variants.append(FASTEXCEL)
                 if not args.skip_pandas and rows <= 100_000:
                     variants.append(PANDAS)
-                print(f"{rows} rows, {args.repeat} interleaved runs each:", flush=True)
+                print(f"issue 15, roster import of {rows} rows, {args.repeat} interleaved runs each:", flush=True)
                 report(rows, variants, bench(rows, Path(tmp), variants, args.repeat, old_laptop))
     print(f"load average after {os.getloadavg()[0]:.2f}")
 
