@@ -98,6 +98,7 @@ class SessionFigures:
     unexplained_voids: int = 0
     unexplained_overrides: int = 0
     unresolved: int = 0
+    not_over: int = 0  # 1: the session had not ended (nor been closed) when these figures were made
     arrivals: dict[str, int] = field(default_factory=dict)  # "08:05" -> admissions in that 5-minute bucket
     rooms: dict[str, RoomFigures] = field(default_factory=dict)
     reasons: list[ZeroIncidentReason] = field(default_factory=list)
@@ -154,9 +155,11 @@ def compute(
     admissions_per_ticket: Mapping[str, int] | None = None,
     now_local: dt.datetime | None = None,
     seated_alone: Mapping[str, str] | None = None,
+    closed: bool = False,
 ) -> SessionFigures:
     """Every figure of one session; `days` holds only candidates with events. `now_local` before the entry
-    cutoff makes the not-yet-admitted 未到 rather than 缺考 (None: the session is over).
+    cutoff makes the not-yet-admitted 未到 rather than 缺考 (None: the session is over); before the session's end,
+    unless the chief `closed` it, nothing can yet be 零事故、零失误、零差错 (a paper not yet sat has no such record).
 
     `seated_alone` (ticket → the admission's time) are candidates left out of `days` whose whole day is one
     admission into their own roster seat, most of a session: their folded day adds only that (a test holds the
@@ -164,7 +167,8 @@ def compute(
     record = voided if isinstance(voided, Record) else Record(voided=voided, unexplained_voids=voided)
     entry_open = now_local is not None and now_local <= session.entry_closes_at
     figures = SessionFigures(session.id, expected=len(seats), voided=record.voided,
-                             unexplained_voids=record.unexplained_voids, unexplained_overrides=record.unexplained_overrides)
+                             unexplained_voids=record.unexplained_voids, unexplained_overrides=record.unexplained_overrides,
+                             not_over=int(now_local is not None and now_local < session.ends_at and not closed))
     rooms = figures.rooms
     home = {s.ticket: s for s in seats}
     for seat in seats:
@@ -296,6 +300,7 @@ REASON_RECORDS = {
     "conflicts": "{count} admission conflict(s) between lanes: check those candidates",
     "unexplained_voids": "{count} voided event(s) without a reason",
     "unexplained_overrides": "{count} record(s) into a closed session without a reason",
+    "not_over": "the session had not ended when these figures were made",
 }
 
 

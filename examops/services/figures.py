@@ -68,4 +68,5 @@ def session_figures(site: Site, session_id: str) -> SessionFigures:
                        if t in days or t in seated_alone}
     record = Record(resolutions, len(void_targets), unexplained_voids, unexplained_overrides)
     return compute(session, seats, days, incidents, record, site.plan.approval_levels, ZoneInfo(site.plan.timezone),
-                   live_admissions, now_local=site.clock.local(), seated_alone=seated_alone)
+                   live_admissions, now_local=site.clock.local(), seated_alone=seated_alone,
+                   closed=any(event.kind == Kind.SESSION_CLOSED for _, event in events))
