@@ -82,10 +82,13 @@ class _SharedLane(Lane):
     def _write(self, event: Event) -> Event:
         try:
             return super()._write(event)
-        except ServerUnreachable:
-            if self.fallback is None:
-                raise
-            return self.fallback(event)
+        except ServerUnreachable as exc:
+            return self._unanswered(event, exc)
+
+    def _unanswered(self, event: Event, failure: ServerUnreachable) -> Event:
+        if self.fallback is None:
+            raise failure
+        return self.fallback(event)
 
     def _stored(self, event: Event) -> None:
         self.last_stored = event
