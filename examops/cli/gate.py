@@ -88,11 +88,14 @@ IDLE_TICK_S = 0.5
 
 
 def _stdin_lines(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields raw lines
-    """Scan lines as they come; on a shared store, `gate.maintain()` also runs while the scanner is quiet."""
+    """Scan lines as they come; on a shared store, `gate.maintain()` also runs between scans (uploads) and the
+    admissions copy is refreshed beside them (no scan waits for it)."""
     if not gate.can_go_offline:
         yield from sys.stdin.buffer
         return
     lines: queue.Queue[bytes | None] = queue.Queue()
+    stop = threading.Event()
+    gate.keep_mirror(stop, _note)
 
     def pump() -> None:
         try:
@@ -102,15 +105,18 @@ def _stdin_lines(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields raw li
             lines.put(None)
 
     threading.Thread(target=pump, name="stdin", daemon=True).start()
-    while True:
-        _note(gate.maintain())
-        try:
-            raw = lines.get(timeout=IDLE_TICK_S)
-        except queue.Empty:
-            continue
-        if raw is None:
-            return
-        yield raw
+    try:
+        while True:
+            _note(gate.maintain(mirror=False))
+            try:
+                raw = lines.get(timeout=IDLE_TICK_S)
+            except queue.Empty:
+                continue
+            if raw is None:
+                return
+            yield raw
+    finally:
+        stop.set()
 
 
 def _note(text: str | None) -> None:

@@ -237,6 +237,33 @@ def test_a_lane_restarted_during_the_outage_uploads_what_it_queued(pg_site):
     assert verify(site).ok
 
 
+def test_a_streaming_lane_keeps_its_copy_of_admissions_current(pg_site):
+    """`check --stdin` refreshes this laptop's copy of admissions on a thread beside the scans (no scan waits for
+    it): another lane's admission reaches the copy while the lane runs, so it would be a duplicate offline too."""
+    import sqlite3
+
+    site, people = pg_site, pg_site.people
+    lane = LaneProcess(site.store.url, "A")
+    try:
+        lane.proc.stdin.write(f"{people[0].ticket}\n".encode())
+        lane.proc.stdin.flush()
+        wait_for(lambda: len(lane.lines) == 1)
+        assert lane.lines[0]["verdict"] == "admitted"
+        assert Lane(site, "B", "乙").check(people[1].ticket, session_id="S1").verdict == "admitted"
+
+        def copied() -> set[str]:
+            with sqlite3.connect(cache_path(site, "A")) as cache:
+                return {row[0] for row in cache.execute("SELECT ticket FROM admissions")}
+
+        wait_for(lambda: people[1].ticket in copied())
+        lane.proc.stdin.write(f"{people[1].ticket}\n".encode())
+        lane.proc.stdin.flush()
+        wait_for(lambda: len(lane.lines) == 2)
+        assert (lane.lines[1]["verdict"], lane.lines[1]["first_lane"]) == ("duplicate", "B")
+    finally:
+        assert "Traceback" not in lane.finish()
+
+
 def test_two_offline_lanes_admitting_one_ticket_make_one_conflict(pg_site):
     site, people = pg_site, pg_site.people
     laptops = {name: Site.open(site.store.url, check=False) for name in ("A", "B")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -121,6 +122,8 @@ class Store:
         self._device_key = None
         self._store_id: str | None = None
         self._witness = None  # this laptop's witness file, held in memory once read
+        self.held_connections = weakref.WeakSet()
+        """Connections lanes keep for their scan path (pg_scan_path), closed with the store."""
         self.path = _sqlite_path(url)
         self.identity = _file_identity(self.path)
         """Device and inode of the file opened: a write refuses once the path names another file, or none."""
@@ -164,6 +167,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        for held in list(self.held_connections):
+            held.close()
         self.engine.dispose()
 
     def integrity_check(self, *, full: bool = True) -> None:

@@ -60,13 +60,21 @@ class _Named:
         return conn.exec_driver_sql(self.sql, {**self.fixed, **values})
 
 
-def _close(held: list) -> None:
-    if held and held[0] is not None:
-        try:
-            held[0].close()
-        except DBAPIError:
-            pass
-        held[0] = None
+class _Held:
+    """The lane's connection, apart from the lane: closed when the lane is let go or its store is closed."""
+
+    __slots__ = ("conn", "__weakref__")
+
+    def __init__(self) -> None:
+        self.conn: Connection | None = None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except DBAPIError:
+                pass
+            self.conn = None
 
 
 class PgScanPath(ScanPath):
@@ -74,18 +82,19 @@ class PgScanPath(ScanPath):
 
     def __init__(self, store, device: str) -> None:  # noqa: ANN001 - a Store
         super().__init__(store, device)
-        self._held: list[Connection | None] = [None]
+        self._held = _Held()
         self._engine = None
         self._fresh = False
         self._lock = threading.Lock()
-        weakref.finalize(self, _close, self._held)  # a lane let go gives its connection back to the pool
+        weakref.finalize(self, self._held.close)  # a lane let go gives its connection back to the pool
+        store.held_connections.add(self._held)  # and `Store.close()` closes it
 
     def compile(self, dialect) -> None:  # noqa: ANN001
         self.lookup_sql = _Named(_LOOKUP, dialect)
 
     @property
     def _conn(self) -> Connection:
-        return self._held[0]
+        return self._held.conn
 
     @contextmanager
     def scan(self) -> Iterator["PgScanPath"]:
@@ -143,7 +152,7 @@ class PgScanPath(ScanPath):
     # -- the connection ------------------------------------------------------
     def _connect(self) -> None:
         self._engine = self.store.engine
-        self._held[0] = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self._held.conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
     def _drop(self) -> None:
         conn = self._conn
@@ -152,4 +161,4 @@ class PgScanPath(ScanPath):
                 conn.invalidate()  # not back to the pool: its state after a failure is unknown
             except DBAPIError:
                 pass
-        _close(self._held)
+        self._held.close()
