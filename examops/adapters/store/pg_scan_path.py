@@ -56,8 +56,8 @@ class _Named:
         self.sql = compiled.string
         self.fixed = {name: bind.value for name, bind in compiled.binds.items() if bind.value is not None}
 
-    def run(self, conn: Connection, values: dict):  # noqa: ANN201 - a CursorResult
-        return conn.exec_driver_sql(self.sql, {**self.fixed, **values})
+    def run(self, conn: Connection, values: dict) -> list:
+        return conn.exec_driver_sql(self.sql, {**self.fixed, **values}).all()
 
 
 class _Held:
