@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -124,6 +125,8 @@ class Store:
         self._witness = None  # this laptop's witness file, held in memory once read
         self._group: tuple[int, Connection] | None = None  # (thread, connection) of an open group()
         self._savepoints = 0  # depth of writes open inside the group
+        self.held_connections = weakref.WeakSet()
+        """Connections lanes keep for their scan path (pg_scan_path), closed with the store."""
         self.path = _sqlite_path(url)
         self.identity = _file_identity(self.path)
         """Device and inode of the file opened: a write refuses once the path names another file, or none."""
@@ -167,6 +170,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        for held in list(self.held_connections):
+            held.close()
         self.engine.dispose()
 
     def integrity_check(self, *, full: bool = True) -> None:
