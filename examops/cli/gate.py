@@ -94,8 +94,8 @@ def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
         return word(WINDOW_WORDS, verdict.window).format(session=literal(verdict.session), date=date, opens=opens[:5],
                                                         closes=closes[:5])
     if kind == "session_closed":
-        return _("closed by {by} at {at}: nothing more is recorded; call the chief proctor").format(
-            by=literal(verdict.closed_by), at=literal(verdict.closed_at))
+        return _("session {session} was closed by {by} at {at}: nothing more is recorded; call the chief proctor").format(
+            session=literal(verdict.session), by=literal(verdict.closed_by), at=literal(verdict.closed_at))
     if kind == "arrived" and verdict.card is not None:
         card = verdict.card
         seat = _moved_from(card.placement) if card.placement else f"{literal(card.current_room)}-{literal(card.current_seat)}"
@@ -227,9 +227,9 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
     """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
     from examops.services.offline import ResilientLane
 
+    site = open_site(ctx)  # first: a refusal of the command line is said in the site's language too
     if from_stdin == bool(code):
         raise Failure(_("give one CODE, or --stdin"))
-    site = open_site(ctx)
     gate = ResilientLane(site, lane, staff, device)
     if gate.cache_error:
         _note(_("no offline copy on this laptop ({error}): if the shared store stops answering, scans will NOT be recorded")

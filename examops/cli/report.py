@@ -54,11 +54,11 @@ def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # n
         return
     from examops.services.report import build_report
 
+    site = open_site(ctx, check=False)  # first: a refusal of the command line is said in the site's language too
     if bool(session_id) == all_sessions:
         raise Failure(_("give --session ID or --all"))
     if not out:
         raise Failure(_("give --out FILE.xlsx"))
-    site = open_site(ctx, check=False)
     try:
         result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower(),
                               fmt=fmt, pin=chief_pin(), by=os.environ.get("USER", ""))

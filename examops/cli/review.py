@@ -18,7 +18,6 @@ def _refused():
 STATUS_WORDS = {"pending": N_("pending"), "approved": NP_("review.status.approved", "approved"),
                 "rejected": NP_("review.status.rejected", "rejected"), "resolved": NP_("review.status.resolved", "resolved"),
                 "closed": N_("closed")}
-LEVEL_WORDS = {"chief": N_("chief proctor"), "deputy": N_("deputy chief"), "supervisor": N_("supervision group")}
 ACTION_WORDS = {"hold": N_("hold"), "backup_room": N_("backup room"), "isolation_room": NP_("review.action.isolation_room", "isolation"),
                 "admit": NP_("review.action.admit", "admit"), "deny": N_("deny")}
 RECORD_WORDS = {"plan_changed": N_("plan changed"), "pin_changed": N_("PIN changed"), "override_granted": N_("override granted"),
@@ -39,10 +38,10 @@ def _code(policy, code: str | None) -> str:  # noqa: ANN001 - a Policy
 
 
 def _case_line(case: dict, policy) -> str:  # noqa: ANN001 - the site's Policy
-    chain = ", ".join(f"{_said(LEVEL_WORDS, a['level'])}:{literal(a['by'])}" for a in case["approvals"]) or "-"
+    chain = ", ".join(f"{literal(a['level'])}:{literal(a['by'])}" for a in case["approvals"]) or "-"
     status = _said(STATUS_WORDS, case["status"])
     if case["status"] == "pending":
-        status += " → " + _said(LEVEL_WORDS, case["next_level"])
+        status += " → " + literal(case["next_level"])
     return (f"{case['id'][:8]}  {literal(case['session'])}  {literal(case['ticket'])}  {literal(case['name'])}  "
             f"{_code(policy, case['code'])}/{_said(ACTION_WORDS, case['action'])}  {status}  "
             + _("approvals: {chain}").format(chain=chain))
@@ -116,9 +115,9 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
         from examops.services.review import list_cases
 
         waiting = Counter(v.next_level for v in list_cases(site, session=session_id, status="pending", code=code))
-        why = "; ".join(_("{count} case(s) wait for the {level}'s approval").format(count=n, level=_said(LEVEL_WORDS, other))
+        why = "; ".join(_("{count} case(s) wait for the {level}'s approval").format(count=n, level=literal(other))
                         for other, n in waiting.items())
-        said = _("nothing waits for the {level} in {session}").format(level=_said(LEVEL_WORDS, level), session=literal(session_id))
+        said = _("nothing waits for the {level} in {session}").format(level=literal(level), session=literal(session_id))
         emit({"approved": [], "waiting": dict(waiting)}, as_json,
              said + ": " + (_("{waiting} first").format(waiting=why) if why else _("no case is pending")))
         return
@@ -198,7 +197,7 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
 
         pending = [v for v in list_cases(site, session=session_id, status="pending") if v.case.action in ("backup_room", "isolation_room")]
         human = (_("nobody to move: {waiting}").format(waiting=", ".join(
-            _("{ticket} waits for the {level}'s approval").format(ticket=literal(v.card.ticket), level=_said(LEVEL_WORDS, v.next_level))
+            _("{ticket} waits for the {level}'s approval").format(ticket=literal(v.card.ticket), level=literal(v.next_level))
             for v in pending)) if pending else _("nobody to move: no approved backup- or isolation-room case is waiting for a seat"))
     emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human)
 
