@@ -159,3 +159,27 @@ def test_the_english_site_still_reads_as_english(english):
     assert english["verify"].stdout.startswith("ok: ")
     assert all(not re.search(r"[\u4e00-\u9fff]", english[name].stdout + english[name].stderr)
                for name in ("no_code", "bad_outcome", "close_early", "report_usage", "verify", "export"))
+
+
+@pytest.mark.parametrize("lang", [None, "en"])
+def test_the_no_offline_copy_note_speaks_the_site_language(pg_url, tmp_path, lang):
+    """A lane on the shared store whose laptop cannot keep a copy says so on stderr, before the verdict."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("EXAMOPS_", "LC_", "LANG"))}
+    env.update(EXAMOPS_HOME=str(tmp_path / "home"), EXAMOPS_PIN=TEST_PIN, EXAMOPS_CLOCK="2021-10-16T08:10", LANG="C.UTF-8")
+    options = ["--db", pg_url] + (["--lang", lang] if lang else [])
+
+    def run(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([EXAMOPS, *options, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+    assert run("init", "--plan", "rosters/sample_plan.toml").returncode == 0
+    assert run("roster", "import", "rosters/sample_roster.xlsx").returncode == 0
+    (tmp_path / "home" / "lanes").write_text("not a folder")  # where the lane's copy would go
+    done = run("check", FIRST, "--lane", "A", "--staff", "张三")
+    assert done.returncode == 0, done.stderr
+    if lang is None:
+        assert re.fullmatch(r"examops: 本机没有离线副本（.*）：共享数据库断开时扫描将无法记录\n", done.stderr), done.stderr
+        assert done.stdout.startswith("S1 准予入场 于 ")
+    else:
+        assert re.fullmatch(r"examops: no offline copy on this laptop \(.*\): if the shared store stops answering, "
+                            r"scans will NOT be recorded\n", done.stderr), done.stderr
+        assert done.stdout.startswith("S1 ADMITTED at ")
