@@ -98,7 +98,8 @@ def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
             session=literal(verdict.session), by=literal(verdict.closed_by), at=literal(verdict.closed_at))
     if kind == "arrived" and verdict.card is not None:
         card = verdict.card
-        seat = _moved_from(card.placement) if card.placement else f"{literal(card.current_room)}-{literal(card.current_seat)}"
+        moved = card.placement is not None and card.placement.moved
+        seat = _moved_from(card.placement) if moved else f"{literal(card.current_room)}-{literal(card.current_seat)}"
         return _("seated by the chief: {seat}").format(seat=seat)
     if kind == "invalid":
         return literal(_(verdict.reason)) if verdict.reason in SCAN_REFUSALS else literal(verdict.reason)

@@ -117,9 +117,10 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
         waiting = Counter(v.next_level for v in list_cases(site, session=session_id, status="pending", code=code))
         why = "; ".join(_("{count} case(s) wait for the {level}'s approval").format(count=n, level=literal(other))
                         for other, n in waiting.items())
-        said = _("nothing waits for the {level} in {session}").format(level=literal(level), session=literal(session_id))
+        said = (_("nothing waits for the {level} in {session}: {waiting} first") if why else
+                _("nothing waits for the {level} in {session}: no case is pending"))
         emit({"approved": [], "waiting": dict(waiting)}, as_json,
-             said + ": " + (_("{waiting} first").format(waiting=why) if why else _("no case is pending")))
+             said.format(level=literal(level), session=literal(session_id), waiting=why))
         return
     try:
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,

@@ -45,6 +45,13 @@ STEPS = [  # (name, argv, stdin, exit status)
     ("no_reentry", ["check", FIRST, "--lane", "A", "--staff", "张三"], None, 0),
     ("approve", ["approve", "--all-pending", "--session", "S1", "--level", "chief", "--by", "王总监"], None, 0),
     ("exceptions", ["exceptions"], None, 0),
+    ("approve_deputy", ["approve", "--all-pending", "--session", "S1", "--level", "deputy", "--by", "李副总监"], None, 0),
+    ("approve_supervisor", ["approve", "--all-pending", "--session", "S1", "--level", "supervisor", "--by", "赵组长",
+                            "--recorded-by", "王总监", "--note", "电话批准"], None, 0),
+    ("preview", ["reallocate", "--session", "S1", "--preview"], None, 0),
+    ("reallocate", ["reallocate", "--session", "S1"], None, 0),
+    ("arrived", ["check", FEVER, "--lane", "A", "--staff", "张三"], None, 0),
+    ("find_moved", ["candidates", "find", FEVER], None, 0),
     ("incident", ["incident", "--session", "S1", "--room", "001", "--kind", "违纪", "--candidate", SECOND,
                   "--note", "手机未按要求存放", "--by", "监考员甲"], None, 0),
     ("bad_incident", ["incident", "--session", "S1", "--room", "999", "--kind", "违纪", "--note", "x", "--by", "甲"], None, 2),
@@ -59,6 +66,7 @@ STEPS = [  # (name, argv, stdin, exit status)
     ("report_usage", ["report", "--out", "S1.xlsx"], None, 2),
     ("verify", ["verify"], None, 0),
     ("export", ["sync", "export", "--out", "lane.examops"], None, 0),
+    ("merge", ["sync", "merge", "lane.examops"], None, 0),
 ]
 DATA = [  # taken out before looking for English: what the output shows as it is
     r"Asia/Shanghai", r"\S+\.(?:xlsx|zip|toml|sqlite3|examops)\b", r"/\S*",  # the site's time zone, files and paths
@@ -126,11 +134,14 @@ def test_the_chinese_morning_says_what_happened(chinese):
     assert "时钟：2021-10-16 08:1" in chinese["status"].stdout and "（备用）" in chinese["status"].stdout
     assert "请给出一个扫描码" in chinese["no_code"].stderr and "未知结果 'bogus'" in chinese["bad_outcome"].stderr
     assert "已返回" in chinese["back"].stdout and "不得再入场" in chinese["no_reentry"].stdout
+    assert re.search(r"已到新座位 于 08:1\d:\d\d \d+ \S+ 考场 G01 座位 1 \(G01-1，由 001-4 经调配调整\) → 前往考场 G01 座位 1: "
+                     r"总监考已安排座位：G01-1，由 001-4 经调配调整$", chinese["arrived"].stdout.strip()), chinese["arrived"].stdout
     assert "提前结束请给出 --reason" in chinese["close_early"].stderr and "尚未处理：" in chinese["close_early"].stderr
     assert "场次已结束" in chinese["closed_check"].stdout
     assert "场次 S1 已由 王总监 结束：此后的记录须由总监考说明理由后补录" in chinese["closed_exit"].stderr
     assert "未达三零" in chinese["report"].stdout and "已写入 S1.xlsx" in chinese["report"].stdout
     assert chinese["verify"].stdout.startswith("正常：")
+    assert re.fullmatch(r"lane\.examops：新增 0，已有 \d+，冲突 0\n", chinese["merge"].stdout)
 
 
 def test_json_stays_english_on_a_chinese_site(chinese, english):
@@ -152,11 +163,15 @@ def test_the_english_site_still_reads_as_english(english):
     assert "clock: 2021-10-16 08:1" in english["status"].stdout and "room B01" in english["status"].stdout
     assert "give one CODE, or --stdin" in english["no_code"].stderr
     assert "back from a temporary leave" in english["back"].stdout and "NO RE-ENTRY" in english["no_reentry"].stdout
+    assert english["arrived"].stdout.strip().endswith(
+        "→ go to room G01 seat 1: seated by the chief: G01-1, moved from 001-4 by reallocation"), english["arrived"].stdout
+    assert "room G01 seat 1 (G01-1, moved from 001-4 by reallocation)" in english["find_moved"].stdout
     assert "to close it early give --reason" in english["close_early"].stderr and "still open:" in english["close_early"].stderr
     assert "SESSION CLOSED" in english["closed_check"].stdout
     assert "session S1 was closed by 王总监: a later record needs an override" in english["closed_exit"].stderr
     assert "not zero-incident" in english["report"].stdout and "written S1.xlsx" in english["report"].stdout
     assert english["verify"].stdout.startswith("ok: ")
+    assert re.fullmatch(r"lane\.examops: 0 new, \d+ already here, 0 conflict\(s\)\n", english["merge"].stdout)
     assert all(not re.search(r"[\u4e00-\u9fff]", english[name].stdout + english[name].stderr)
                for name in ("no_code", "bad_outcome", "close_early", "report_usage", "verify", "export"))
 
