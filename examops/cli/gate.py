@@ -21,7 +21,6 @@ from examops.cli.common import (
     shown_lines,
 )
 from examops.domain.confirm import CONFIRM_MODES
-from examops.domain.scan import SCAN_REFUSALS
 from examops.i18n import N_, NP_, _, language, ngettext, spoken, word
 
 
@@ -102,6 +101,8 @@ def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
         seat = _moved_from(card.placement) if moved else f"{literal(card.current_room)}-{literal(card.current_seat)}"
         return _("seated by the chief: {seat}").format(seat=seat)
     if kind == "invalid":
+        from examops.domain.scan import SCAN_REFUSALS
+
         return literal(_(verdict.reason)) if verdict.reason in SCAN_REFUSALS else literal(verdict.reason)
     return literal(verdict.reason)
 
