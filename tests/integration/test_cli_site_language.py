@@ -36,6 +36,7 @@ STEPS = [  # (name, argv, stdin, exit status)
     ("no_code", ["check", "--lane", "A", "--staff", "张三"], None, 2),
     ("bad_outcome", ["check", "21150054251580", "--lane", "A", "--staff", "张三", "--outcome", "bogus"], None, 2),
     ("bad_field", ["check", "21150054251580", "--lane", "A", "--staff", "张三", "--outcome", "fever", "--field", "x"], None, 2),
+    ("no_session", ["check", "21150054251580", "--lane", "A", "--staff", "张三", "--session", "S9"], None, 2),
     ("status", ["status"], None, 0),
     ("find", ["candidates", "find", "王"], None, 0),
     ("find_none", ["candidates", "find", "无此人"], None, 0),
@@ -64,6 +65,7 @@ STEPS = [  # (name, argv, stdin, exit status)
     ("closed_exit", ["exit", SECOND, "--reason", "如厕", "--by", "监考员甲"], None, 2),
     ("report", ["report", "--session", "S1", "--out", "S1.xlsx"], None, 0),
     ("report_usage", ["report", "--out", "S1.xlsx"], None, 2),
+    ("report_no_session", ["report", "--session", "S9", "--out", "S9.xlsx"], None, 2),
     ("verify", ["verify"], None, 0),
     ("export", ["sync", "export", "--out", "lane.examops"], None, 0),
     ("merge", ["sync", "merge", "lane.examops"], None, 0),
@@ -133,6 +135,8 @@ def test_the_chinese_morning_says_what_happened(chinese):
     assert "→ 前往隔离考场 G01" in lines[2] and "[体温异常/" in lines[2]
     assert "时钟：2021-10-16 08:1" in chinese["status"].stdout and "（备用）" in chinese["status"].stdout
     assert "请给出一个扫描码" in chinese["no_code"].stderr and "未知结果 'bogus'" in chinese["bad_outcome"].stderr
+    assert "考试计划中没有场次 'S9'；现有场次：S1, S2" in chinese["no_session"].stderr
+    assert "没有场次 S9；本考试计划的场次：S1, S2" in chinese["report_no_session"].stderr
     assert "已返回" in chinese["back"].stdout and "不得再入场" in chinese["no_reentry"].stdout
     assert re.search(r"已到新座位 于 08:1\d:\d\d \d+ \S+ 考场 G01 座位 1 \(G01-1，由 001-4 经调配调整\) → 前往考场 G01 座位 1: "
                      r"总监考已安排座位：G01-1，由 001-4 经调配调整$", chinese["arrived"].stdout.strip()), chinese["arrived"].stdout
@@ -162,6 +166,7 @@ def test_the_english_site_still_reads_as_english(english):
     assert lines[-1].endswith("xx: not a ticket number, ID number or ticket QR code")
     assert "clock: 2021-10-16 08:1" in english["status"].stdout and "room B01" in english["status"].stdout
     assert "give one CODE, or --stdin" in english["no_code"].stderr
+    assert "no session 'S9' in the plan; sessions: S1, S2" in english["no_session"].stderr
     assert "back from a temporary leave" in english["back"].stdout and "NO RE-ENTRY" in english["no_reentry"].stdout
     assert english["arrived"].stdout.strip().endswith(
         "→ go to room G01 seat 1: seated by the chief: G01-1, moved from 001-4 by reallocation"), english["arrived"].stdout
