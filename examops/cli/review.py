@@ -49,7 +49,7 @@ def _case_line(case: dict, policy) -> str:  # noqa: ANN001 - the site's Policy
 
 @click.command()
 @click.option("--session", "session_id")
-@click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed"]))
+@click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed", "denied"]))
 @click.option("--code")
 @click.option("--lane")
 @click.option("--room")
