@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 
 from examops.cli import admin, devices, docs, exits, gate, photos, report, review, roster, site, sync
-from examops.cli.common import Failure
+from examops.cli.common import Failure, literal
 
 
 class ExamopsGroup(click.Group):
@@ -19,6 +19,7 @@ class ExamopsGroup(click.Group):
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         from examops.domain.plan import UnknownSession
+        from examops.i18n import _, spoken
         from examops.services.ledger import SessionClosed
         from examops.services.site import SiteError, StoreError
 
@@ -27,10 +28,11 @@ class ExamopsGroup(click.Group):
         except SessionClosed as exc:
             site = (ctx.obj or {}).get("site")
             at = site.clock.shown(exc.closed_at, date=True) if site is not None else exc.closed_at
-            raise Failure(f"NOT RECORDED: session {exc.session} was closed by {exc.by} at {at}: "
-                          "a later record needs an override with a reason (--override REASON)") from None
+            raise Failure(_("NOT RECORDED: session {session} was closed by {by} at {at}: a later record needs an "
+                            "override with a reason (--override REASON)").format(
+                session=literal(exc.session), by=literal(exc.by), at=at)) from None
         except StoreError as exc:
-            raise Failure(f"NOT RECORDED: {exc}") from None
+            raise Failure(_("NOT RECORDED: {error}").format(error=spoken(exc))) from None
         except UnknownSession as exc:
             raise Failure(exc) from None
         except SiteError as exc:
@@ -42,14 +44,17 @@ class ExamopsGroup(click.Group):
 @click.option("--override", metavar="REASON",
               help="Record into a session the chief proctor has closed, saying why (chief proctor's PIN).")
 @click.option("--pin-file", type=click.Path(dir_okay=False), help="Read the chief proctor's PIN from this file's first line.")
+@click.option("--lang", "lang", metavar="LANG",
+              help="zh-CN or en: the words of the output (default: EXAMOPS_LANG, else the plan's [exam] language, else the locale).")
 @click.version_option(package_name="examops")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str | None) -> None:
+def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str | None, lang: str | None) -> None:
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
     from examops.i18n import resolve_language, set_language
 
-    set_language(resolve_language())  # EXAMOPS_LANG, else the locale: the words of file refusals follow it
+    set_language(resolve_language(lang))  # until the site is open (open_site adds the plan's language): file refusals
     ctx.ensure_object(dict)
+    ctx.obj["lang"] = lang
     ctx.obj["db"] = db
     ctx.obj["override"] = override
     ctx.obj["pin_file"] = pin_file

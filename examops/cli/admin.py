@@ -7,8 +7,12 @@ import getpass
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site
+from examops.i18n import N_, _, language, spoken, word
 
 KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
+SEVERITY_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
+FINDING_WORDS = {"double_read": N_("a double read of the scanner"), "rescan": N_("a rescan by mistake"),
+                 "incident": N_("an incident")}
 
 
 @click.command()
@@ -23,6 +27,7 @@ KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity
 @click.pass_context
 def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -> None:  # noqa: ANN001
     """Record an incident in a room (违纪, 作弊, 考场异常, 其他)."""
+    from examops.i18n.report_words import incident_label
     from examops.services.incidents import record_incident
     from examops.services.review import ReviewRefused
 
@@ -33,7 +38,9 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
     except ReviewRefused as exc:
         raise Failure(exc) from None
     data = {"id": event.id, "session": event.session, "ticket": event.ticket, "at": event.at, **event.payload}
-    emit(data, as_json, f"incident {event.id[:8]} recorded: {session_id} room {room} {data['kind']} ({severity})")
+    emit(data, as_json, _("incident {id} recorded: {session} room {room} {kind} ({severity})").format(
+        id=event.id[:8], session=literal(session_id), room=literal(room), kind=literal(incident_label(data["kind"], language())),
+        severity=word(SEVERITY_WORDS, severity)))
 
 
 @click.command()
@@ -52,9 +59,10 @@ def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
         event, left = close_session(site, session=session_id, by=by, pin=chief_pin(), reason=reason)
     except ReviewRefused as exc:
         raise Failure(exc) from None
-    human = f"session {session_id} closed by {literal(by)} at {site.clock.shown(event.at, date=True)}"
-    human += "".join(f"\n  still open: {line}" for line in left)
-    emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": left}, as_json, human)
+    human = _("session {session} closed by {by} at {at}").format(session=literal(session_id), by=literal(by),
+                                                                  at=site.clock.shown(event.at, date=True))
+    human += "".join("\n  " + _("still open: {item}").format(item=spoken(line)) for line in left)
+    emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": [str(line) for line in left]}, as_json, human)
 
 
 @click.command()
@@ -72,7 +80,8 @@ def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
         stored = void_event(site, event_id, reason=reason, by=by, pin=chief_pin())
     except CorrectionRefused as exc:
         raise Failure(exc) from None
-    emit({"voided": event_id, "event_id": stored.id}, as_json, f"voided {event_id} (event {stored.id})")
+    emit({"voided": event_id, "event_id": stored.id}, as_json,
+         _("voided {target} (event {id})").format(target=literal(event_id), id=stored.id))
 
 
 @click.group()
@@ -100,7 +109,8 @@ def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa
     except ReviewRefused as exc:
         raise Failure(exc) from None
     emit({"id": event.id, "session": event.session, "ticket": event.ticket, **event.payload}, as_json,
-         f"alarm {event.payload['target'][:8]} ({event.ticket}) resolved as {resolution} by {by}")
+         _("alarm {id} ({ticket}) resolved as {finding} by {by}").format(
+             id=event.payload["target"][:8], ticket=literal(event.ticket), finding=word(FINDING_WORDS, resolution), by=literal(by)))
 
 
 COMMANDS = (incident, close, void, alarm)

@@ -9,6 +9,7 @@ import sys
 import click
 
 from examops.domain.literal import shown
+from examops.i18n import _
 
 EXIT_NOT_VERIFIED = 1
 EXIT_BAD_INPUT = 2
@@ -81,9 +82,9 @@ def read_pin_file(path: str) -> str:
         with open(path, encoding="utf-8-sig") as handle:
             pin = handle.readline().strip()
     except OSError as exc:
-        raise Failure(f"cannot read the PIN file {path}: {exc.strerror or exc}") from None
+        raise Failure(_("cannot read the PIN file {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     if not pin:
-        raise Failure(f"the PIN file {path} is empty")
+        raise Failure(_("the PIN file {path} is empty").format(path=path))
     return pin
 
 
@@ -102,7 +103,7 @@ def chief_pin(prompt: str = PIN_PROMPT) -> str:
     if pin:
         return pin
     if not sys.stdin.isatty():
-        raise Failure("the chief proctor's PIN is needed: use --pin-file FILE or EXAMOPS_PIN for scripts")
+        raise Failure(_("the chief proctor's PIN is needed: use --pin-file FILE or EXAMOPS_PIN for scripts"))
     return click.prompt(prompt, hide_input=True)
 
 
@@ -152,6 +153,7 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
     except (StoreError, SiteError, PlanError) as exc:
         raise Failure(exc) from None
     ctx.obj["site"] = site  # the group words store refusals in this site's time
+    speak_site_language(site)
     reason = ctx.obj.get("override")
     if reason:
         try:
@@ -163,10 +165,12 @@ def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Si
 
 
 def speak_site_language(site) -> None:  # noqa: ANN001 - a Site
-    """EXAMOPS_LANG, else the site plan's language, else the locale: for verify, device and bundle messages."""
+    """--lang, else EXAMOPS_LANG, else the site plan's language, else the locale: every word after the site is open."""
     from examops.i18n import resolve_language, set_language
 
-    set_language(resolve_language(None, site.plan.language))
+    ctx = click.get_current_context(silent=True)
+    requested = (ctx.find_root().obj or {}).get("lang") if ctx else None
+    set_language(resolve_language(requested, site.plan.language))
 
 
 def require_session(site, session_id: str | None) -> None:  # noqa: ANN001 - a Site

@@ -6,7 +6,7 @@ import getpass
 
 import click
 
-from examops.cli.common import Failure, chief_pin, emit, open_site, say, speak_site_language
+from examops.cli.common import Failure, chief_pin, emit, open_site, say
 from examops.i18n import _
 
 
@@ -23,7 +23,6 @@ def key_command(ctx: click.Context, as_json: bool) -> None:
     from examops.services.devices import this_laptop_identity
 
     site = open_site(ctx, check=False)
-    speak_site_language(site)
     info = this_laptop_identity(site)
     emit(info, as_json, _("{laptop}  {key}  ({fingerprint}): give this line to the chief proctor to enrol").format(
         laptop=info["laptop"], key=info["public_key"], fingerprint=info["fingerprint"]))
@@ -40,7 +39,6 @@ def enrol_command(ctx: click.Context, public_key: str, laptop: str, by: str | No
     from examops.services.site import SiteError
 
     site = open_site(ctx)
-    speak_site_language(site)
     who = by or getpass.getuser()
     if not site.check_pin(chief_pin(), who=who, purpose="enrol a device"):
         raise Failure(_("wrong PIN: nothing enrolled (the attempt is logged)"))
@@ -62,7 +60,6 @@ def revoke_command(ctx: click.Context, public_key: str, reason: str, by: str | N
     from examops.services.site import SiteError
 
     site = open_site(ctx)
-    speak_site_language(site)
     who = by or getpass.getuser()
     if not site.check_pin(chief_pin(), who=who, purpose="revoke a device"):
         raise Failure(_("wrong PIN: nothing revoked (the attempt is logged)"))

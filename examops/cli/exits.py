@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, literal, open_site, require_session
+from examops.i18n import _
 
 
 @click.command("exit")
@@ -26,16 +27,17 @@ def exit_command(ctx, ticket, reason, temporary, by, session_id, lane, as_json) 
     require_session(site, session_id)
     session = gate_view.current_session(site, session_id)
     if session is None:
-        raise Failure("the plan has no sessions")
+        raise Failure(_("the plan has no sessions"))
     try:
         done = record_exit(site, ticket, session=session.id, reason=reason, final=not temporary, by=by, lane=lane)
     except ExitRefused as exc:
         raise Failure(exc) from None
-    how = "left for good (no re-entry)" if done.final else "left for a while (re-checked at the gate on return)"
+    how = _("left for good (no re-entry)") if done.final else _("left for a while (re-checked at the gate on return)")
     emit({"ticket": done.ticket, "name": done.name, "session": done.session, "final": done.final, "reason": done.reason,
           "room": done.room, "seat": done.seat, "event_id": done.event.id, "at": done.event.at, "by": by}, as_json,
-         f"{literal(done.ticket)} {literal(done.name)} {how} from room {literal(done.room)} seat {literal(done.seat)}: "
-         f"{literal(done.reason)} (recorded by {literal(by)})")
+         _("{ticket} {name} {how} from room {room} seat {seat}: {reason} (recorded by {by})").format(
+             ticket=literal(done.ticket), name=literal(done.name), how=how, room=literal(done.room), seat=literal(done.seat),
+             reason=literal(done.reason), by=literal(by)))
 
 
 COMMANDS = (exit_command,)

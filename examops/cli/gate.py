@@ -21,6 +21,7 @@ from examops.cli.common import (
     shown_lines,
 )
 from examops.domain.confirm import CONFIRM_MODES
+from examops.i18n import N_, NP_, _, language, ngettext, spoken, word
 
 
 def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
@@ -28,48 +29,117 @@ def _fields(pairs) -> dict[str, str]:  # noqa: ANN001
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise Failure(f"--field {pair!r}: write KEY=VALUE, e.g. temp1=37.8")
+            raise Failure(_("--field {pair}: write KEY=VALUE, e.g. temp1=37.8").format(pair=repr(pair)))
         evidence[key.strip()] = value.strip()
     return evidence
 
 
+VIA_WORDS = {"reallocation": N_("reallocation"), "move": N_("moved by the chief proctor"), "approval": N_("approval"),
+             "resolve": N_("resolved by the chief proctor")}
+"""How a seat or an admission came from the chief's desk (the event's `via`); another value is shown as it is."""
+
+
+def _via(value: str | None) -> str:
+    return word(VIA_WORDS, value) if value in VIA_WORDS else literal(value or _("the chief proctor"))
+
+
+def _moved_from(placement) -> str:  # noqa: ANN001 - a Placement
+    """'B01-1, moved from 001-4 by reallocation' in the catalog's words, from the placement's fields."""
+    here = f"{literal(placement.room)}-{literal(placement.seat)}"
+    return _("{here}, moved from {room}-{seat} by {via}").format(
+        here=here, room=literal(placement.from_room), seat=literal(placement.from_seat), via=_via(placement.via))
+
+
 def _place(card) -> str:  # noqa: ANN001 - a CandidateCard
     """'room 001 seat 4', or the seat now and where it came from: 'room B01 seat 1 (B01-1, moved from 001-4 by reallocation)'."""
-    where = f"room {literal(card.current_room)} seat {literal(card.current_seat)}"
-    return f"{where} ({literal(card.placement.describe())})" if card.placement and card.placement.moved else where
+    where = _("room {room} seat {seat}").format(room=literal(card.current_room), seat=literal(card.current_seat))
+    return f"{where} ({_moved_from(card.placement)})" if card.placement and card.placement.moved else where
 
 
 def _first_admission(verdict, clock) -> str:  # noqa: ANN001 - a Verdict, a Clock
     first_at = clock.shown(verdict.first_at) if verdict.first_at else "-"
     if verdict.first_lane is None and verdict.first_via:
-        return f" first admitted at the chief's desk ({literal(verdict.first_via)}) by {literal(verdict.first_by)} at {first_at}"
-    return f" first at {first_at} on lane {literal(verdict.first_lane)} by {literal(verdict.first_staff)}"
+        return " " + _("first admitted at the chief's desk ({via}) by {by} at {at}").format(
+            via=_via(verdict.first_via), by=literal(verdict.first_by), at=first_at)
+    return " " + _("first at {at} on lane {lane} by {staff}").format(
+        at=first_at, lane=literal(verdict.first_lane), staff=literal(verdict.first_staff))
 
 
-VERDICT_WORDS = {"not_recorded": "NOT RECORDED", "session_closed": "SESSION CLOSED", "outside_window": "OUTSIDE THE ENTRY WINDOW",
-                 "wrong_session": "WRONG SESSION", "no_reentry": "NO RE-ENTRY"}
+VERDICT_WORDS = {"admitted": N_("ADMITTED"), "exception": N_("EXCEPTION"), "denied": N_("DENIED"), "duplicate": N_("DUPLICATE"),
+                 "unknown": N_("UNKNOWN"), "invalid": N_("INVALID"), "arrived": N_("ARRIVED"), "returned": N_("RETURNED"),
+                 "not_recorded": N_("NOT RECORDED"), "session_closed": N_("SESSION CLOSED"),
+                 "outside_window": N_("OUTSIDE THE ENTRY WINDOW"), "wrong_session": N_("WRONG SESSION"),
+                 "no_reentry": N_("NO RE-ENTRY")}
 UNRECORDED_BY_NATURE = ("invalid", "not_recorded", "session_closed")
 """Verdicts that say themselves that nothing was written: no second "NOT RECORDED" after them."""
+GO_KIND_WORDS = {"isolation": N_("→ go to isolation room {room}"), "backup": N_("→ go to backup room {room}")}
+WINDOW_WORDS = {"other_day": N_("{session} is on {date}, entry from {opens}"), "not_yet": N_("{session}: entry from {opens}"),
+                "ended": N_("{session}: entry closed at {closes} on {date}")}
+FIXED_REASONS = {  # the lane's own sentences (the service words them in English), said again from the catalog
+    "duplicate": N_("already admitted: possible impersonation, call the chief proctor"),
+    "returned": N_("back from a temporary leave"),
+    "no_reentry": N_("left the exam for good: no re-entry"),
+    "wrong_session": N_("no seat in this session"),
+}
+
+
+def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
+    """Why, in the catalog's words where the lane itself said it; a policy's reason (kept in the event) as it is."""
+    kind = verdict.verdict
+    if kind in FIXED_REASONS:
+        return word(FIXED_REASONS, kind)
+    if kind == "outside_window" and verdict.window in WINDOW_WORDS and verdict.opens_at and verdict.closes_at:
+        (date, opens), closes = verdict.opens_at.split("T"), verdict.closes_at.split("T")[1]
+        return word(WINDOW_WORDS, verdict.window).format(session=literal(verdict.session), date=date, opens=opens[:5],
+                                                        closes=closes[:5])
+    if kind == "session_closed":
+        return _("session {session} was closed by {by} at {at}: nothing more is recorded; call the chief proctor").format(
+            session=literal(verdict.session), by=literal(verdict.closed_by), at=literal(verdict.closed_at))
+    if kind == "arrived" and verdict.card is not None:
+        card = verdict.card
+        moved = card.placement is not None and card.placement.moved
+        seat = _moved_from(card.placement) if moved else f"{literal(card.current_room)}-{literal(card.current_seat)}"
+        return _("seated by the chief: {seat}").format(seat=seat)
+    if kind == "invalid":
+        from examops.domain.scan import SCAN_REFUSALS
+
+        return literal(_(verdict.reason)) if verdict.reason in SCAN_REFUSALS else literal(verdict.reason)
+    return literal(verdict.reason)
+
+
+ACTION_WORDS = {"admit": NP_("action.admit", "admit"), "hold": N_("hold for the chief proctor"),
+                "backup_room": N_("send to the backup room"), "isolation_room": N_("send to the isolation room"),
+                "deny": N_("deny entry")}
+
+
+def _code_words(verdict) -> str:  # noqa: ANN001 - a Verdict
+    """'fever/hold' as the site's policy names the code, in the site's language, and the action in the catalog's words."""
+    ctx = click.get_current_context(silent=True)
+    site = (ctx.find_root().obj or {}).get("site") if ctx else None
+    code = site.policy.codes.get(verdict.code) if site is not None else None
+    label = literal(code.label(language())) if code is not None else literal(verdict.code)
+    action = word(ACTION_WORDS, verdict.action) if verdict.action in ACTION_WORDS else literal(verdict.action)
+    return f"{label}/{action}"
 
 
 def _human(verdict, clock, scanned: str) -> str:  # noqa: ANN001 - a Verdict, the site's Clock
     """One line a person reads: the session, what happened, who, where to go, why; times in site time."""
     card = verdict.card
     who = f"{literal(card.ticket)} {literal(card.name)} {_place(card)}" if card else literal(verdict.scanned or scanned[:80])
-    extra = f" [{literal(verdict.code)}/{literal(verdict.action)}]" if verdict.code else ""
+    extra = f" [{_code_words(verdict)}]" if verdict.code else ""
     if verdict.verdict == "duplicate":
         extra += _first_admission(verdict, clock)
-    if verdict.go_room and verdict.go_kind in ("isolation", "backup"):
-        extra += f" → go to {verdict.go_kind} room {literal(verdict.go_room)}" + (
-            f" seat {verdict.go_seat}" if verdict.go_seat else "")
+    if verdict.go_room and verdict.go_kind in GO_KIND_WORDS:
+        extra += " " + word(GO_KIND_WORDS, verdict.go_kind).format(room=literal(verdict.go_room))
+        extra += " " + _("seat {seat}").format(seat=verdict.go_seat) if verdict.go_seat else ""
     elif verdict.verdict in ("arrived", "returned") and verdict.go_room:
-        extra += f" → go to room {literal(verdict.go_room)} seat {literal(verdict.go_seat)}"
-    label = VERDICT_WORDS.get(verdict.verdict, verdict.verdict.replace("_", " ").upper())
+        extra += " " + _("→ go to room {room} seat {seat}").format(room=literal(verdict.go_room), seat=literal(verdict.go_seat))
+    label = word(VERDICT_WORDS, verdict.verdict) if verdict.verdict in VERDICT_WORDS else verdict.verdict.replace("_", " ").upper()
     said = verdict.verdict in UNRECORDED_BY_NATURE or "NOT RECORDED" in verdict.reason
-    state = "" if verdict.recorded or said else " NOT RECORDED"
-    at = f" at {clock.shown(verdict.at)}" if verdict.recorded and verdict.at else ""
-    reason = f": {literal(verdict.reason)}" if verdict.reason else ""
-    return f"{literal(verdict.session)} {label}{state}{at} {who}{extra}{reason}"
+    state = "" if verdict.recorded or said else " " + _("NOT RECORDED")
+    at = " " + _("at {time}").format(time=clock.shown(verdict.at)) if verdict.recorded and verdict.at else ""
+    reason = _reason(verdict) if verdict.reason else ""
+    return f"{literal(verdict.session)} {label}{state}{at} {who}{extra}" + (f": {reason}" if reason else "")
 
 
 def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
@@ -131,15 +201,16 @@ def _stdin_bursts(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields lists
         stop.set()
 
 
-def _note(text: str | None) -> None:
+def _note(text: object) -> None:
+    """A line for the operator on stderr: a `Said` (the services' words) in the site's language."""
     if text:
-        click.echo(f"examops: {text}", err=True)
+        click.echo(f"examops: {spoken(text)}", err=True)
 
 
 def _went_offline(gate, was_online: bool) -> None:  # noqa: ANN001
     if was_online and not gate.online:
-        _note(f"OFFLINE: {gate.offline_reason}; recording on this laptop ({gate.local_site.store.location}), "
-              "uploads when the server answers")
+        _note(_("OFFLINE: {reason}; recording on this laptop ({store}), uploads when the server answers").format(
+            reason=spoken(gate.offline_reason), store=gate.local_site.store.location))
 
 
 def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
@@ -150,12 +221,15 @@ def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
         from examops.services.offline import describe_upload
 
         result = gate.try_upload()
-        _note(describe_upload(result) if result.ok else None if result.unreachable else f"upload failed: {result.error}")
+        _note(describe_upload(result) if result.ok else None if result.unreachable else
+              _("upload failed: {error}").format(error=result.error))
     else:
         _note(gate.maintain())
     if not gate.online and gate.pending:
-        _note(f"OFFLINE: {gate.pending} event(s) recorded on this laptop wait for upload; "
-              "they upload when this lane next runs with the server answering")
+        _note(ngettext("OFFLINE: {count} event recorded on this laptop waits for upload; "
+                       "it uploads when this lane next runs with the server answering",
+                       "OFFLINE: {count} events recorded on this laptop wait for upload; "
+                       "they upload when this lane next runs with the server answering", gate.pending).format(count=gate.pending))
 
 
 def _check_burst(gate, burst: list[bytes], session_id: str | None, outcome: str | None) -> list:  # noqa: ANN001
@@ -187,22 +261,25 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
     """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
     from examops.services.offline import ResilientLane
 
+    site = open_site(ctx)  # first: a refusal of the command line is said in the site's language too
     if from_stdin == bool(code):
-        raise Failure("give one CODE, or --stdin")
-    site = open_site(ctx)
+        raise Failure(_("give one CODE, or --stdin"))
     gate = ResilientLane(site, lane, staff, device)
     if gate.cache_error:
-        _note(f"no offline copy on this laptop ({gate.cache_error}): if the shared store stops answering, "
-              "scans will NOT be recorded")
+        _note(_("no offline copy on this laptop ({error}): if the shared store stops answering, scans will NOT be recorded")
+              .format(error=gate.cache_error))
     if gate.carried_over is not None:
         from examops.services.offline import describe_upload
 
         carried = gate.carried_over
-        _note(f"an earlier run's queue: {describe_upload(carried)}" if carried.ok else
-              f"OFFLINE: an earlier run's {gate.pending} event(s) could not be uploaded ({carried.error}); recording on this laptop")
+        _note(_("an earlier run's queue: {upload}").format(upload=spoken(describe_upload(carried))) if carried.ok else
+              ngettext("OFFLINE: an earlier run's {count} event could not be uploaded ({error}); recording on this laptop",
+                       "OFFLINE: an earlier run's {count} events could not be uploaded ({error}); recording on this laptop",
+                       gate.pending).format(count=gate.pending, error=carried.error))
     gate.session(session_id)
     if outcome and outcome != "admit" and outcome not in site.policy.codes:
-        raise Failure(f"unknown outcome {outcome!r}; this site's codes: admit, {', '.join(site.policy.codes)}")
+        raise Failure(_("unknown outcome {outcome}; this site's codes: {codes}").format(
+            outcome=repr(outcome), codes=", ".join(("admit", *site.policy.codes))))
     if not from_stdin:
         was_online = gate.online
         verdict = gate.check(code, session_id=session_id, outcome=outcome, evidence=_fields(fields))
@@ -239,8 +316,17 @@ def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
 
     site = open_site(ctx)
     require_session(site, session_id)
-    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang, confirm=confirm,
+    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang or ctx.obj.get("lang"), confirm=confirm,
                photo_terminal=detect()).run()
+
+
+STATE_WORDS = {"expected": N_("not yet arrived"), "admitted": NP_("state.admitted", "admitted"),
+               "held": N_("held for the chief proctor"), "denied": NP_("state.denied", "denied"),
+               "out": N_("out on a temporary leave"), "left": N_("left for good")}
+
+
+def _state(state: str | None) -> str:
+    return word(STATE_WORDS, state) if state in STATE_WORDS else literal(state)
 
 
 @click.group()
@@ -261,14 +347,15 @@ def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_
     site = open_site(ctx, check=False)
     require_session(site, session_id)
     if reveal_id and not site.check_pin(chief_pin(prompt="Chief proctor PIN"), purpose="reveal ID numbers"):
-        raise Failure("wrong PIN: ID numbers stay masked")
+        raise Failure(_("wrong PIN: ID numbers stay masked"))
     session = gate_view.current_session(site, session_id)
     found = gate_view.find_candidates(site, query, session.id if session else None)
     rows = [{"ticket": c.ticket, "name": c.name, "sex": c.sex, "id_number": c.id_number if reveal_id else c.id_masked,
              **c.place_json(), "roster_room": c.room, "roster_seat": c.seat, "session": c.session, "state": c.state}
             for c in found]
-    human = "\n".join(f"{literal(c.ticket)}  {literal(c.name)}  {r['id_number']}  {_place(c) if c.current_room else 'no seat'}"
-                      f"  {literal(c.session)}: {c.state or '-'}" for c, r in zip(found, rows)) or "no match"
+    no_seat = _("no seat")
+    human = "\n".join(f"{literal(c.ticket)}  {literal(c.name)}  {r['id_number']}  {_place(c) if c.current_room else no_seat}"
+                      f"  {literal(c.session)}: {_state(c.state)}" for c, r in zip(found, rows)) or _("no match")
     emit(rows, as_json, human)
 
 

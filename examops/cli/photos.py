@@ -28,12 +28,6 @@ def photos() -> None:
     """Registration photos for the gate's identity check and the photo seat plans."""
 
 
-def _speak_site_language(site) -> None:  # noqa: ANN001 - a Site
-    from examops.i18n import resolve_language, set_language
-
-    set_language(resolve_language(None, site.plan.language))
-
-
 def _listed(tickets: list[str]) -> str:
     from examops.i18n.photo_words import summary_word
 
@@ -66,7 +60,6 @@ def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as
     from examops.services.photos import import_photos
 
     site = open_site(ctx)
-    _speak_site_language(site)
     report = import_photos(site, list(packs), dry_run=dry_run, by=os.environ.get("USER", ""), authorise=_pin_if_any,
                            progress=progress_printer(not as_json and sys.stderr.isatty()))
     if as_json:
@@ -108,7 +101,6 @@ def purge_command(ctx: click.Context, by: str, reason: str, as_json: bool) -> No
     from examops.services.site import SiteError
 
     site = open_site(ctx)
-    _speak_site_language(site)
     try:
         result = purge_photos(site, chief_pin(), by=by or os.environ.get("USER", ""), reason=reason)
     except SiteError as exc:

@@ -11,6 +11,7 @@ import os
 import click
 
 from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, literal, open_site, require_session
+from examops.i18n import _, spoken
 
 
 def _refused():
@@ -21,10 +22,18 @@ def _refused():
 
 
 def _figures_line(summary: dict) -> str:
-    verdict = "零事故、零失误、零差错" if summary["zero_incident"] else "not zero-incident: " + "; ".join(summary["reasons"])
-    return (f"{summary.get('session', 'total')}: expected {summary['expected']}, present {summary['present']}, "
-            f"absent {summary['absent']}, exceptions {summary['exceptions']}, reallocated {summary['reallocated']}, "
-            f"denied {summary['denied']}, incidents {summary['incidents']}, duplicates {summary['duplicates']} — {verdict}")
+    from examops.domain.figures import REASON_RECORDS, ZeroIncidentReason
+    from examops.i18n import language
+    from examops.i18n.report_words import reason_text
+
+    reasons = [reason_text(ZeroIncidentReason(code, summary[code]), language()) for code in REASON_RECORDS if summary.get(code)]
+    verdict = "零事故、零失误、零差错" if summary["zero_incident"] else _("not zero-incident: {reasons}").format(
+        reasons="; ".join(reasons or summary["reasons"]))
+    return _("{session}: expected {expected}, present {present}, absent {absent}, exceptions {exceptions}, reallocated "
+             "{reallocated}, denied {denied}, incidents {incidents}, duplicates {duplicates} — {verdict}").format(
+        **{key: summary[key] for key in ("expected", "present", "absent", "exceptions", "reallocated", "denied", "incidents",
+                                         "duplicates")},
+        session=literal(summary["session"]) if "session" in summary else _("total"), verdict=verdict)
 
 
 @click.group("report", invoke_without_command=True)
@@ -45,20 +54,21 @@ def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # n
         return
     from examops.services.report import build_report
 
+    site = open_site(ctx, check=False)  # first: a refusal of the command line is said in the site's language too
     if bool(session_id) == all_sessions:
-        raise Failure("give --session ID or --all")
+        raise Failure(_("give --session ID or --all"))
     if not out:
-        raise Failure("give --out FILE.xlsx")
-    site = open_site(ctx, check=False)
+        raise Failure(_("give --out FILE.xlsx"))
     try:
         result = build_report(site, session_ids=None if all_sessions else [session_id], out=out, lang=lang.lower(),
                               fmt=fmt, pin=chief_pin(), by=os.environ.get("USER", ""))
     except _refused() as exc:
         raise Failure(exc) from None
     except OSError as exc:
-        raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise Failure(_("cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)) from None
     lines = [_figures_line(s) for s in result.get("sessions", [result])]
-    lines.append(f"written {', '.join(result['files'])} · signed by key {result['fingerprint']}")
+    lines.append(_("written {files} · signed by key {fingerprint}").format(files=", ".join(result["files"]),
+                                                                         fingerprint=result["fingerprint"]))
     emit(result, as_json, "\n".join(lines))
 
 
@@ -84,10 +94,11 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
     except _refused() as exc:
         raise Failure(exc) from None
     if result.ok:
-        human = (f"OK {path}: {result.site} · {', '.join(result.sessions)} · signed {result.generated_at} "
-                 f"by key {result.fingerprint}" + (" (trusted)" if result.trusted else " (any key accepted: not checked who)"))
+        human = _("OK {path}: {site} · {sessions} · signed {at} by key {fingerprint}").format(
+            path=path, site=literal(result.site), sessions=", ".join(result.sessions), at=result.generated_at,
+            fingerprint=result.fingerprint) + " " + (_("(trusted)") if result.trusted else _("(any key accepted: not checked who)"))
     else:
-        human = f"NOT VERIFIED {path}:\n" + "\n".join(f"  - {p}" for p in result.problems)
+        human = _("NOT VERIFIED {path}:").format(path=path) + "\n" + "\n".join(f"  - {spoken(p)}" for p in result.problems)
     if as_json:
         emit(result.to_json(), True)
     elif result.ok:
@@ -109,25 +120,28 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
 @click.pass_context
 def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  # noqa: ANN001
     """Verify every site report, then add them up per site and in total (nothing is written if one fails)."""
+    from examops.i18n import resolve_language, set_language
     from examops.services.report import ReportNotVerified, ReportRefused
     from examops.services.report_merge import merge_reports
 
+    set_language(resolve_language(ctx.obj.get("lang"), lang))  # no site here: the roll-up's language stands in for it
     try:
         trusted = _trust(trust_path)
         result = merge_reports(list(paths), out, trusted=trusted, any_key=any_key, lang=lang.lower())
     except ReportNotVerified as exc:
-        click.echo(f"examops: {exc}", err=True)
+        click.echo(f"examops: {spoken(exc)}", err=True)
         ctx.exit(EXIT_NOT_VERIFIED)
     except ReportRefused as exc:
         raise Failure(exc) from None
     except OSError as exc:
-        raise Failure(f"cannot write {out}: {exc.strerror or exc}") from None
-    lines = [f"{s['site']}: expected {s['expected']}, present {s['present']}, absent {s['absent']}, "
-             f"incidents {s['incidents']}" for s in result["sites"]]
+        raise Failure(_("cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)) from None
+    lines = [_("{site}: expected {expected}, present {present}, absent {absent}, incidents {incidents}").format(
+        **{key: s[key] for key in ("expected", "present", "absent", "incidents")}, site=literal(s["site"])) for s in result["sites"]]
     total = result["totals"]
-    lines.append(f"total ({total['sites']} sites, {total['sessions']} session(s)): expected {total['expected']}, "
-                 f"present {total['present']}, absent {total['absent']}, incidents {total['incidents']}")
-    lines.append(f"written {result['out']}")
+    lines.append(_("total ({sites} sites, {sessions} session(s)): expected {expected}, present {present}, absent {absent}, "
+                   "incidents {incidents}").format(**{key: total[key] for key in ("sites", "sessions", "expected", "present",
+                                                                                 "absent", "incidents")}))
+    lines.append(_("written {files}").format(files=result["out"]))
     emit(result, as_json, "\n".join(lines))
 
 
@@ -140,7 +154,7 @@ def report_key(ctx, as_json) -> None:  # noqa: ANN001
 
     key = site_report_key(open_site(ctx, check=False))
     if key["public_key"] is None:
-        raise Failure("this store has no report key yet: run `examops init --plan PLAN.toml`")
+        raise Failure(_("this store has no report key yet: run `examops init --plan PLAN.toml`"))
     emit(key, as_json, f"{key['public_key']}  # {literal(key['site'])} report key {key['fingerprint']}")
 
 

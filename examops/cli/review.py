@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site, require_session
+from examops.i18n import N_, NP_, _, language, word
 
 
 def _refused():
@@ -14,11 +15,36 @@ def _refused():
     return (ReviewRefused, Shortage)
 
 
-def _case_line(case: dict) -> str:
+STATUS_WORDS = {"pending": N_("pending"), "approved": NP_("review.status.approved", "approved"),
+                "rejected": NP_("review.status.rejected", "rejected"), "resolved": NP_("review.status.resolved", "resolved"),
+                "closed": N_("closed")}
+ACTION_WORDS = {"hold": N_("hold"), "backup_room": N_("backup room"), "isolation_room": NP_("review.action.isolation_room", "isolation"),
+                "admit": NP_("review.action.admit", "admit"), "deny": N_("deny")}
+RECORD_WORDS = {"plan_changed": N_("plan changed"), "pin_changed": N_("PIN changed"), "override_granted": N_("override granted"),
+                "photos_imported": N_("photos replaced"), "photos_purged": N_("photos purged")}
+ROOM_KIND_WORDS = {"backup": N_("backup"), "isolation": NP_("roster.kind.isolation", "isolation"), "regular": N_("regular")}
+FINDING_WORDS = {"double_read": N_("a double read of the scanner"), "rescan": N_("a rescan by mistake"),
+                 "incident": N_("an incident")}
+
+
+def _said(table: dict, key: object) -> str:
+    """A plan or policy id in the catalog's words where the catalog has it, else shown as it is."""
+    return word(table, key) if key in table else literal(key)
+
+
+def _code(policy, code: str | None) -> str:  # noqa: ANN001 - a Policy
+    found = policy.codes.get(code or "")
+    return literal(found.label(language()) if found is not None else code)
+
+
+def _case_line(case: dict, policy) -> str:  # noqa: ANN001 - the site's Policy
     chain = ", ".join(f"{literal(a['level'])}:{literal(a['by'])}" for a in case["approvals"]) or "-"
+    status = _said(STATUS_WORDS, case["status"])
+    if case["status"] == "pending":
+        status += " → " + literal(case["next_level"])
     return (f"{case['id'][:8]}  {literal(case['session'])}  {literal(case['ticket'])}  {literal(case['name'])}  "
-            f"{literal(case['code'])}/{literal(case['action'])}  "
-            f"{case['status']}{' → ' + literal(case['next_level']) if case['status'] == 'pending' else ''}  approvals: {chain}")
+            f"{_code(policy, case['code'])}/{_said(ACTION_WORDS, case['action'])}  {status}  "
+            + _("approvals: {chain}").format(chain=chain))
 
 
 @click.command()
@@ -40,22 +66,25 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
     cases = [v.to_json() for v in list_cases(site, session=session_id, status=status, code=code, lane=lane, room=room)]
     alarms = duplicate_alarms(site, session_id)
     flags = conflicts(site, session_id)
-    human = "\n".join(_case_line(c) for c in cases) or "no exceptions"
+    human = "\n".join(_case_line(c, site.policy) for c in cases) or _("no exceptions")
     open_alarms = [a for a in alarms if a.get("resolution") is None]
     if open_alarms:
-        human += (f"\n{len(open_alarms)} open duplicate-scan alarm(s) (possible impersonation; "
-                  "examops alarm resolve TICKET --as …): " + ", ".join(a["ticket"] for a in open_alarms))
+        human += "\n" + _("{count} open duplicate-scan alarm(s) (possible impersonation; examops alarm resolve TICKET --as …): "
+                          "{tickets}").format(count=len(open_alarms), tickets=", ".join(literal(a["ticket"]) for a in open_alarms))
     for found in (a for a in alarms if a.get("resolution") is not None):
         finding = found["resolution"]
-        human += (f"\nalarm {found['ticket']} resolved as {finding['as']} by {literal(finding['by'])} at "
-                  f"{site.clock.shown(finding['at'])}: {literal(finding['note'])}")
+        human += "\n" + _("alarm {ticket} resolved as {finding} by {by} at {at}: {note}").format(
+            ticket=literal(found["ticket"]), finding=_said(FINDING_WORDS, finding["as"]), by=literal(finding["by"]),
+            at=site.clock.shown(finding["at"]), note=literal(finding["note"]))
     if flags:
-        human += f"\n{len(flags)} admission conflict(s) between lanes: " + ", ".join(f["ticket"] for f in flags)
+        human += "\n" + _("{count} admission conflict(s) between lanes: {tickets}").format(
+            count=len(flags), tickets=", ".join(literal(f["ticket"]) for f in flags))
     for entry in record.entries:
-        human += (f"\nchief's record: {site.clock.shown(entry.at, date=True)} {entry.kind.replace('_', ' ')} by "
-                  f"{literal(entry.by or '?')}" + (f": {literal(entry.detail)}" if entry.detail else ""))
+        human += "\n" + _("chief's record: {at} {what} by {by}").format(
+            at=site.clock.shown(entry.at, date=True), what=_said(RECORD_WORDS, entry.kind), by=literal(entry.by or "?")) + (
+            f": {literal(entry.detail)}" if entry.detail else "")
     if record.refused_pins:
-        human += f"\n{record.refused_pins} wrong PIN(s) refused"
+        human += "\n" + _("{count} wrong PIN(s) refused").format(count=record.refused_pins)
     emit({"exceptions": cases, "duplicate_alarms": alarms, "conflicts": flags,
            "levels": list(site.plan.approval_levels), "chief_record": record_json(record)}, as_json, human)
 
@@ -77,7 +106,7 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
     from examops.services.review import pending_ids
 
     if bool(case_ids) == all_pending:
-        raise Failure("give exception ids, or --all-pending")
+        raise Failure(_("give exception ids, or --all-pending"))
     site = open_site(ctx)
     ids = list(case_ids) or pending_ids(site, session=session_id, level=level, code=code)
     if not ids:
@@ -86,9 +115,12 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
         from examops.services.review import list_cases
 
         waiting = Counter(v.next_level for v in list_cases(site, session=session_id, status="pending", code=code))
-        why = "; ".join(f"{n} case(s) wait for the {other}'s approval" for other, n in waiting.items())
+        why = "; ".join(_("{count} case(s) wait for the {level}'s approval").format(count=n, level=literal(other))
+                        for other, n in waiting.items())
+        said = (_("nothing waits for the {level} in {session}: {waiting} first") if why else
+                _("nothing waits for the {level} in {session}: no case is pending"))
         emit({"approved": [], "waiting": dict(waiting)}, as_json,
-             f"nothing waits for the {level} in {session_id}" + (f": {why} first" if why else ": no case is pending"))
+             said.format(level=literal(level), session=literal(session_id), waiting=why))
         return
     try:
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
@@ -96,7 +128,7 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
     except _refused() as exc:
         raise Failure(exc) from None
     cases = [v.to_json() for v in views]
-    emit({"approved": cases}, as_json, "\n".join(_case_line(c) for c in cases))
+    emit({"approved": cases}, as_json, "\n".join(_case_line(c, site.policy) for c in cases))
 
 
 @click.command()
@@ -115,7 +147,7 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
         view = do_reject(site, case_id, by=by, reason=reason, level=level, pin=chief_pin())
     except _refused() as exc:
         raise Failure(exc) from None
-    emit(view.to_json(), as_json, _case_line(view.to_json()))
+    emit(view.to_json(), as_json, _case_line(view.to_json(), site.policy))
 
 
 @click.command()
@@ -133,7 +165,7 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
         view = do_resolve(site, case_id, by=by, note=note, pin=chief_pin())
     except _refused() as exc:
         raise Failure(exc) from None
-    emit(view.to_json(), as_json, _case_line(view.to_json()))
+    emit(view.to_json(), as_json, _case_line(view.to_json(), site.policy))
 
 
 @click.command()
@@ -159,13 +191,15 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     human = "\n".join(f"{literal(m['ticket'])} {literal(m['name'])}: {literal(m['from_room'])}/{m['from_seat']} → "
                       f"{literal(m['room'])}/{m['seat']}" for m in moves)
     if preview and plan.unplaced:
-        human += f"\nmissing seats: {plan.missing_seats()}"
+        human += "\n" + _("missing seats: {seats}").format(seats=", ".join(
+            f"{_said(ROOM_KIND_WORDS, kind)} {count}" for kind, count in plan.missing_seats().items()))
     if not human:
         from examops.services.review import list_cases
 
         pending = [v for v in list_cases(site, session=session_id, status="pending") if v.case.action in ("backup_room", "isolation_room")]
-        human = ("nobody to move: " + ", ".join(f"{v.card.ticket} waits for the {v.next_level}'s approval" for v in pending)
-                 if pending else "nobody to move: no approved backup- or isolation-room case is waiting for a seat")
+        human = (_("nobody to move: {waiting}").format(waiting=", ".join(
+            _("{ticket} waits for the {level}'s approval").format(ticket=literal(v.card.ticket), level=literal(v.next_level))
+            for v in pending)) if pending else _("nobody to move: no approved backup- or isolation-room case is waiting for a seat"))
     emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human)
 
 
@@ -215,7 +249,8 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
         result = add_room(site, room_id, name=name, capacity=capacity, kind=kind, by=by, pin=chief_pin())
     except _refused() as exc:
         raise Failure(exc) from None
-    emit(result, as_json, f"room {room_id} ({kind}, {capacity} seats) opened")
+    emit(result, as_json, _("room {room} ({kind}, {capacity} seats) opened").format(
+        room=literal(room_id), kind=_said(ROOM_KIND_WORDS, kind), capacity=capacity))
 
 
 @click.command("review")
@@ -230,7 +265,7 @@ def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
     require_session(site, session_id)
     from examops.tui.photo_terminal import detect
 
-    app = ExamopsApp(site, mode="review", session_id=session_id, lang=lang, photo_terminal=detect())  # asks the PIN first, as Ctrl+T does
+    app = ExamopsApp(site, mode="review", session_id=session_id, lang=lang or ctx.obj.get("lang"), photo_terminal=detect())  # asks the PIN first, as Ctrl+T does
     app.run()
     ctx.exit(app.return_code or 0)
 

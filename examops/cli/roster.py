@@ -31,12 +31,11 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
         except OSError as exc:
             raise Failure(f"{path}: {exc.strerror}") from None
     with RosterFiles(files) as ahead:  # the first file's cells are read while the store opens
-        from examops.i18n import _, resolve_language, set_language, word
+        from examops.i18n import _, word
         from examops.i18n.roster_words import SEVERITY, localised, on_screen, problem_line
         from examops.services.roster import import_roster
 
         site = open_site(ctx)
-        set_language(resolve_language(None, site.plan.language))  # refusals in the site's language unless EXAMOPS_LANG says
         report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
                                progress=progress_printer(not as_json and sys.stderr.isatty()), files=ahead)
     shown = [on_screen(p) for p in report.problems]  # ID numbers masked in a terminal as on the gate's (and in JSON, as
@@ -54,9 +53,12 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
                         else _("no marked copy of {source}: it could not be read").format(source=source))
                 say(line, err=True)
         else:
-            verb = "would import" if dry_run else "imported"
-            click.echo(f"{verb} {report.candidates} candidates in {len(report.rooms)} rooms "
-                       f"({report.added} new, {report.updated} updated, {report.unchanged} unchanged, {report.dropped} dropped)")
+            summary = (_("would import {candidates} candidates in {rooms} rooms ({added} new, {updated} updated, {unchanged} "
+                         "unchanged, {dropped} dropped)") if dry_run else
+                       _("imported {candidates} candidates in {rooms} rooms ({added} new, {updated} updated, {unchanged} "
+                         "unchanged, {dropped} dropped)"))
+            click.echo(summary.format(candidates=report.candidates, rooms=len(report.rooms), added=report.added,
+                                      updated=report.updated, unchanged=report.unchanged, dropped=report.dropped))
     if report.errors:
         ctx.exit(EXIT_BAD_INPUT)
 

@@ -19,6 +19,9 @@ from examops.cli.common import (
     read_pin_file,
     speak_site_language,
 )
+from examops.i18n import N_, NP_, _, ngettext, spoken, word
+
+ROOM_KINDS = {"regular": N_("regular"), "backup": N_("backup"), "isolation": NP_("roster.kind.isolation", "isolation")}
 
 
 @click.command()
@@ -52,8 +55,12 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
         site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""))
     except (PlanError, PolicyError, SiteError, StoreError) as exc:
         raise Failure(exc) from None
+    speak_site_language(site)
     info = status(site)
-    lines = [f"store ready at {info['store']}: {info['exam']} · {info['site']} · {len(info['sessions'])} session(s)"]
+    count = len(info["sessions"])
+    lines = [ngettext("store ready at {store}: {exam} · {site} · {count} session", "store ready at {store}: {exam} · {site} · "
+                      "{count} sessions", count).format(store=info["store"], exam=literal(info["exam"]), site=literal(info["site"]),
+                                                       count=count)]
     if not site.store.is_sqlite:
         from examops.services.lane_role import prepare_lane_role
 
@@ -67,11 +74,13 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
 
 def _lane_role_words(role: dict) -> str:
     if role["refused"]:
-        return (f"the lanes' role {role['role']} does not exist and this login may not create it ({role['refused']}): "
-                f"ask the server's administrator to run\n  {role['admin_sql']}\nthen run this `examops init` again to grant it")
-    made = f"created; its password is in {role['password_file']} (copy that line into each lane's ~/.pgpass)" \
-        if role["created"] else "granted (it existed: its password is unchanged)"
-    return f"lanes connect as {role['role']}, {made}:\n  examops --db '{role['url']}' gate --lane A --staff NAME"
+        return _("the lanes' role {role} does not exist and this login may not create it ({refused}): ask the server's "
+                 "administrator to run\n  {sql}\nthen run this `examops init` again to grant it").format(
+            role=role["role"], refused=role["refused"], sql=role["admin_sql"])
+    made = _("created; its password is in {path} (copy that line into each lane's ~/.pgpass)").format(path=role["password_file"]) \
+        if role["created"] else _("granted (it existed: its password is unchanged)")
+    return _("lanes connect as {role}, {made}:").format(role=role["role"], made=made) + \
+        f"\n  examops --db '{role['url']}' gate --lane A --staff NAME"
 
 
 @click.command("status")
@@ -83,14 +92,18 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
 
     site = open_site(ctx, check=False)
     info = status(site)
-    lines = [f"{literal(info['exam'])} · {literal(info['site'])}", f"store: {info['store']}",
-             f"clock: {_clock_line(site.clock, info)}",
-             f"candidates: {info['candidates']}  events: {info['events']}  policy: {info['policy']}"]
+    lines = [f"{literal(info['exam'])} · {literal(info['site'])}", _("store: {store}").format(store=info["store"]),
+             _("clock: {clock}").format(clock=_clock_line(site.clock, info)),
+             _("candidates: {candidates}  events: {events}  policy: {policy}").format(
+                 candidates=info["candidates"], events=info["events"], policy=literal(info["policy"]))]
     if info["photos"]["with_photo"] or info["photos"]["not_in_roster"]:
-        lines.append(f"photos: {info['photos']['with_photo']} with, {info['photos']['without_photo']} without")
-    lines += [f"  {s['id']} {literal(s['name'])} {s['date']} {s['start']}-{s['end']}" + _closed_words(site.clock, s["closed"])
+        lines.append(_("photos: {with_photo} with, {without_photo} without").format(
+            with_photo=info["photos"]["with_photo"], without_photo=info["photos"]["without_photo"]))
+    lines += [f"  {literal(s['id'])} {literal(s['name'])} {s['date']} {s['start']}-{s['end']}" + _closed_words(site.clock, s["closed"])
               for s in info["sessions"]]
-    lines += [f"  room {r['id']} {r['name']} ({r['kind']}): {r['candidates']}" for r in info["rooms"]]
+    lines += ["  " + _("room {id} {name} ({kind}): {candidates}").format(
+        id=literal(r["id"]), name=literal(r["name"]), kind=word(ROOM_KINDS, r["kind"]) if r["kind"] in ROOM_KINDS else literal(r["kind"]),
+        candidates=r["candidates"]) for r in info["rooms"]]
     emit(info, as_json, "\n".join(lines))
 
 
@@ -100,16 +113,16 @@ def _clock_line(clock, info: dict) -> str:  # noqa: ANN001 - a Clock
     drill = info["drill"]
     if drill is None:
         return f"{now} ({clock.tz.key})"
-    began = f", running since {clock.shown(drill['began_at'], date=True)} real time" if drill["began_at"] else ""
-    return (f"{now} ({clock.tz.key}; drill EXAMOPS_CLOCK={literal(drill['clock'])}{began}: processes with that value "
-            "continue it, another value starts a new drill)")
+    began = _(", running since {at} real time").format(at=clock.shown(drill["began_at"], date=True)) if drill["began_at"] else ""
+    return _("{now} ({zone}; drill EXAMOPS_CLOCK={clock}{began}: processes with that value continue it, another value "
+             "starts a new drill)").format(now=now, zone=clock.tz.key, clock=literal(drill["clock"]), began=began)
 
 
 def _closed_words(clock, closed: dict | None) -> str:  # noqa: ANN001 - a Clock
     if closed is None:
         return ""
     reason = f": {literal(closed['reason'])}" if closed["reason"] else ""
-    return f"  CLOSED by {literal(closed['by'])} at {clock.shown(closed['at'], date=True)}{reason}"
+    return "  " + _("CLOSED by {by} at {at}").format(by=literal(closed["by"]), at=clock.shown(closed["at"], date=True)) + reason
 
 
 @click.command()
@@ -119,11 +132,10 @@ def _closed_words(clock, closed: dict | None) -> str:  # noqa: ANN001 - a Clock
 @click.pass_context
 def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
     """Check the store, every device's chain and signatures, roster and plan digests, and every witness; non-zero on any break."""
-    from examops.i18n import _, spoken
+    from examops.i18n import spoken
     from examops.services.audit import verify as run_verify
 
     site = open_site(ctx, check=False)
-    speak_site_language(site)
     report = run_verify(site, reports)
     human = (_("ok: {events} events on {chains} device chain(s)").format(events=report.events, chains=len(report.devices))
              if report.ok else _("BROKEN:") + "\n" + "\n".join("  " + spoken(f) for f in report.findings))
@@ -143,10 +155,13 @@ def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
     try:
         site, info = prepare_demo()
     except Exception as exc:  # noqa: BLE001 - the demo must explain, not trace back
-        raise Failure(f"demo set-up failed: {exc}") from None
+        raise Failure(_("demo set-up failed: {error}").format(error=spoken(exc))) from None
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language(lang, site.plan.language))
     if no_ui:
-        emit(info, as_json, f"demo store at {info['store']} (everything it writes stays in {info['folder']}): "
-                            f"{info['candidates']} candidates; clock {info['clock']}")
+        emit(info, as_json, _("demo store at {store} (everything it writes stays in {folder}): {candidates} candidates; "
+                              "clock {clock}").format(**{key: info[key] for key in ("store", "folder", "candidates", "clock")}))
         return
     from examops.tui.app import ExamopsApp
     from examops.tui.photo_terminal import detect

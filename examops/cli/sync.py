@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from examops.cli.common import Failure, emit, open_site, speak_site_language
+from examops.cli.common import Failure, emit, literal, open_site
+from examops.i18n import _
 
 
 @click.group()
@@ -22,7 +23,8 @@ def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
     from examops.services.bundles import export_bundle
 
     info = export_bundle(open_site(ctx), out, everything=everything)
-    emit(info, as_json, f"{info['events']} event(s) from {len(info['devices'])} device(s) → {info['out']}")
+    emit(info, as_json, _("{events} event(s) from {devices} device(s) → {path}").format(
+        events=info["events"], devices=len(info["devices"]), path=info["out"]))
 
 
 @sync.command("merge")
@@ -34,15 +36,16 @@ def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
     from examops.services.bundles import BundleError, merge_bundles
 
     site = open_site(ctx)
-    speak_site_language(site)
     try:
         results = merge_bundles(site, bundles)
     except BundleError as exc:
         raise Failure(exc) from None
-    lines = [f"{r['bundle']}: {r['new']} new, {r['already']} already here, {len(r['conflicts'])} conflict(s)" for r in results]
+    lines = [_("{bundle}: {new} new, {already} already here, {conflicts} conflict(s)").format(
+        bundle=r["bundle"], new=r["new"], already=r["already"], conflicts=len(r["conflicts"])) for r in results]
     for result in results:
-        lines += [f"  CONFLICT {c['ticket']} ({c['session']}): lane {c['kept_lane']} and lane {c['conflicting_lane']}"
-                  for c in result["conflicts"]]
+        lines += ["  " + _("CONFLICT {ticket} ({session}): lane {kept} and lane {other}").format(
+            ticket=literal(c["ticket"]), session=literal(c["session"]), kept=literal(c["kept_lane"]),
+            other=literal(c["conflicting_lane"])) for c in result["conflicts"]]
     emit({"merged": results}, as_json, "\n".join(lines))
 
 

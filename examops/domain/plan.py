@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from examops.domain.roster_values import canonical_room
+from examops.domain.said import N_, Said, said
 
 ROOM_KINDS = ("regular", "backup", "isolation")
 
@@ -29,8 +30,14 @@ class UnknownSession(KeyError):
         self.session_id = session_id
         self.known = known
 
+    @property
+    def said(self) -> Said:
+        """The message as a `Said`, so the edges say it in the site's language."""
+        return said(N_("no session {session} in the plan; sessions: {sessions}"), session=repr(self.session_id),
+                    sessions=", ".join(self.known))
+
     def __str__(self) -> str:
-        return f"no session {self.session_id!r} in the plan; sessions: {', '.join(self.known)}"
+        return str(self.said)
 
 
 @dataclass(frozen=True, slots=True)

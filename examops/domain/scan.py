@@ -15,11 +15,18 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from examops.domain import idnumber
+from examops.domain.said import N_
 
 MAX_SCAN_LENGTH = 512
 TICKET_RE = re.compile(r"^\d{6,24}$")
 QR_PREFIX = "EXAMOPS:T:"
 _URL_KEYS = ("zkzh", "ticket", "kh", "zkz")
+NOT_TEXT = N_("the scanner sent bytes that are not text")
+EMPTY = N_("empty scan")
+CONTROL = N_("control characters in the scan")
+NOT_A_CODE = N_("not a ticket number, ID number or ticket QR code")
+SCAN_REFUSALS = (NOT_TEXT, EMPTY, CONTROL, NOT_A_CODE)
+"""The fixed reasons of an invalid scan: English msgids, said in the site's language at the edges."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +75,11 @@ def classify(raw: str) -> Scan:
     if len(raw) > MAX_SCAN_LENGTH:
         return Scan("invalid", "", raw[:80], f"{len(raw)} characters: far too long for a ticket")
     if "\ufffd" in raw:
-        return Scan("invalid", "", raw, "the scanner sent bytes that are not text")
+        return Scan("invalid", "", raw, NOT_TEXT)
     control = [ch for ch in raw.strip("\r\n") if unicodedata.category(ch) == "Cc" and ch not in "\t"]
     text = idnumber.clean(_printable(raw))
     if not text:
-        return Scan("invalid", "", raw, "empty scan")
+        return Scan("invalid", "", raw, EMPTY)
     payload = _from_payload(unicodedata.normalize("NFKC", raw.strip()))
     if payload is not None:
         text = idnumber.clean(payload)
@@ -85,8 +92,8 @@ def classify(raw: str) -> Scan:
     if idnumber.looks_like_id(text) and not control:
         return Scan("id_number", text, raw)
     if control:
-        return Scan("invalid", "", raw, "control characters in the scan")
-    return Scan("invalid", "", raw, "not a ticket number, ID number or ticket QR code")
+        return Scan("invalid", "", raw, CONTROL)
+    return Scan("invalid", "", raw, NOT_A_CODE)
 
 
 _ID_SHAPED = re.compile(r"^\d{17}[\dXx]$")

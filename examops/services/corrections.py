@@ -6,6 +6,7 @@ from examops.adapters.store import events as event_log
 from examops.adapters.store import review_queries as q
 from examops.domain.event_payloads import Voided
 from examops.domain.events import Event, Kind
+from examops.domain.said import N_, SaidError, said
 from examops.domain.state import voided_targets
 from examops.services import ledger
 from examops.services.site import Site
@@ -14,24 +15,24 @@ NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED, Kind.PLAN_C
                 Kind.OVERRIDE_GRANTED, Kind.PHOTOS_IMPORTED, Kind.PHOTOS_PURGED)
 
 
-class CorrectionRefused(Exception):
+class CorrectionRefused(SaidError):
     pass
 
 
 def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | None) -> Event:
     """Record that `event_id` is void; the candidate's state is folded without it from now on."""
     if not reason.strip():
-        raise CorrectionRefused("a reason is required to void an event")
+        raise CorrectionRefused(said(N_("a reason is required to void an event")))
     if not site.check_pin(pin, who=by, purpose=f"void {event_id}"):
-        raise CorrectionRefused("wrong PIN: only the chief proctor can void an event (the attempt is logged)")
+        raise CorrectionRefused(said(N_("wrong PIN: only the chief proctor can void an event (the attempt is logged)")))
     with site.store.write() as conn:
         target = event_log.event_by_id(conn, event_id)
         if target is None:
-            raise CorrectionRefused(f"no event {event_id} in the log")
+            raise CorrectionRefused(said(N_("no event {event} in the log"), event=event_id))
         if target.kind in NOT_VOIDABLE:
-            raise CorrectionRefused(f"a {target.kind} event cannot be voided")
+            raise CorrectionRefused(said(N_("a {kind} event cannot be voided"), kind=target.kind))
         if event_id in voided_targets(q.subject_voids(conn, target.session, target.ticket)):
-            raise CorrectionRefused(f"event {event_id} is already void")
+            raise CorrectionRefused(said(N_("event {event} is already void"), event=event_id))
         event = site.system_event(Kind.VOIDED, Voided(target=event_id, target_kind=target.kind, reason=reason.strip(), by=by).to_payload(),
                                   session=target.session, ticket=target.ticket)
         stored = ledger.append_in(conn, site.store, event, override=site.override)

@@ -8,15 +8,16 @@ from examops.adapters.store import format_utc
 from examops.domain import idnumber
 from examops.domain.event_payloads import Left, SessionClosed
 from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.said import N_, Said, SaidError, said
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
 from examops.services.site import Site
 
 
-class ExitRefused(ValueError):
+class ExitRefused(SaidError, ValueError):
     """An exit that cannot be recorded; the message says why and what to do, `key` which case it is (for the screens)."""
 
-    def __init__(self, message: str, key: str = "") -> None:
+    def __init__(self, message: Said | str, key: str = "") -> None:
         super().__init__(message)
         self.key = key
 
@@ -41,29 +42,31 @@ def record_exit(site: Site, ticket: str, *, session: str, reason: str, final: bo
     `ticket` may also be the candidate's ID number (what a gate scans)."""
     reason = reason.strip()
     if not reason:
-        raise ExitRefused("say why the candidate leaves (--reason)", "no_reason")
+        raise ExitRefused(said(N_("say why the candidate leaves (--reason)")), "no_reason")
     if not by.strip():
-        raise ExitRefused("say who records the exit (--by)", "no_by")
+        raise ExitRefused(said(N_("say who records the exit (--by)")), "no_by")
     site.plan.session(session)
     with site.store.read() as conn:
         closed = ledger.closure(conn, session)
         if closed is not None and not (site.override or "").strip():
-            raise ExitRefused(f"session {session} was closed by {SessionClosed.from_event(closed).by}: "
-                              "a later record needs an override with a reason (--override REASON)", "closed")
+            raise ExitRefused(said(N_("session {session} was closed by {by}: a later record needs an override with a reason "
+                                      "(--override REASON)"), session=session, by=SessionClosed.from_event(closed).by), "closed")
         card = lookup.card_by(conn, ticket=ticket, session=session)
         if card is None and idnumber.looks_like_id(idnumber.clean(ticket)):
             card = lookup.card_by(conn, id_number=idnumber.clean(ticket), session=session)
         if card is None:
-            raise ExitRefused(f"no candidate {ticket}", "unknown")
+            raise ExitRefused(said(N_("no candidate {ticket}"), ticket=ticket), "unknown")
         ticket = card.ticket
         day = lookup.candidate_day(conn, session, ticket)
         card = lookup.current(conn, card, session)
     if day.left_for_good is not None:
-        raise ExitRefused(f"{ticket} already left for good in {session}", "left")
+        raise ExitRefused(said(N_("{ticket} already left for good in {session}"), ticket=ticket, session=session), "left")
     if not day.admitted:
-        raise ExitRefused(f"{ticket} was not admitted to {session}: nothing to leave", "not_admitted")
+        raise ExitRefused(said(N_("{ticket} was not admitted to {session}: nothing to leave"), ticket=ticket, session=session),
+                          "not_admitted")
     if day.out is not None and not final:
-        raise ExitRefused(f"{ticket} is already out on a temporary leave; they are checked in again at the gate", "out")
+        raise ExitRefused(said(N_("{ticket} is already out on a temporary leave; they are checked in again at the gate"),
+                               ticket=ticket), "out")
     payload = Left(reason=reason, final=final, room=card.current_room, seat=card.current_seat, by=by.strip())
     event = Event(new_event_id(), Kind.LEFT, format_utc(site.clock.now()), site.device(lane or "exits"), 0, session,
                   ticket, lane, by.strip(), payload.to_payload())

@@ -33,6 +33,7 @@ from examops.adapters.store import (
 )
 from examops.adapters.store import events as event_log
 from examops.domain.events import Event, Kind
+from examops.domain.said import N_, Said, said
 from examops.domain.verdict import Verdict
 from examops.services import ledger
 from examops.services.gate import Lane
@@ -104,7 +105,7 @@ class ResilientLane:
         self.shared = _SharedLane(site, lane, staff, device)
         self.lane, self.staff, self.device = lane, staff, self.shared.device
         self.online = True
-        self.offline_reason = ""
+        self.offline_reason: str | Said = ""
         self.local_site: Site | None = None
         self.local: Lane | None = None
         self.cache_error: str | None = None
@@ -165,7 +166,7 @@ class ResilientLane:
         self.shared.fallback = self._record_offline
         if self.queued_events():
             self.online = False
-            self.offline_reason = "scans recorded on this laptop by an earlier run wait for upload"
+            self.offline_reason = said(N_("scans recorded on this laptop by an earlier run wait for upload"))
             self.carried_over = self.try_upload()
 
     def refresh_mirror(self) -> int:
@@ -307,7 +308,7 @@ class ResilientLane:
             return UploadResult()
         return UploadResult(uploaded=result.new, already=result.already, conflicts=result.conflicts)
 
-    def maintain(self, *, mirror: bool = True) -> str | None:
+    def maintain(self, *, mirror: bool = True) -> Said | None:
         """Between scans: retry the upload while offline, refresh the admissions copy while online (unless `mirror`
         is False: `keep_mirror` does it on a thread of its own).
 
@@ -321,13 +322,13 @@ class ResilientLane:
                 return None
             result = self.try_upload()
             if not result.ok:
-                return None if result.unreachable else f"upload failed: {result.error}"
+                return None if result.unreachable else said(N_("upload failed: {error}"), error=result.error)
             return describe_upload(result)
         if not mirror or now - self._mirror_at < MIRROR_EVERY_S:
             return None
         return self._refresh_told()
 
-    def keep_mirror(self, stop: threading.Event, note: Callable[[str | None], None]) -> None:
+    def keep_mirror(self, stop: threading.Event, note: Callable[[Said | None], None]) -> None:
         """Refresh the admissions copy every MIRROR_EVERY_S while online, on a thread of its own (as the gate
         screen's watcher does), so no scan waits for it; uploads stay between scans, in the queue's order."""
         if self.local is None:
@@ -340,14 +341,14 @@ class ResilientLane:
 
         threading.Thread(target=run, name="mirror", daemon=True).start()
 
-    def _refresh_told(self) -> str | None:
+    def _refresh_told(self) -> Said | None:
         try:
             self.refresh_mirror()
         except (DBAPIError, StoreError) as exc:
             self._mirror_at = time.monotonic()
             if isinstance(exc, DBAPIError) and self.site.store.unreachable(exc):
                 return None  # the next scan finds out and goes offline
-            return f"the offline copy of admissions was not refreshed: {exc}"
+            return said(N_("the offline copy of admissions was not refreshed: {error}"), error=str(exc))
         return None
 
     @property
@@ -356,11 +357,12 @@ class ResilientLane:
         return self.local_site if not self.online and self.local_site is not None else self.site
 
 
-def describe_upload(result: UploadResult) -> str:
-    text = f"back online: {result.uploaded} event(s) uploaded"
-    if result.already:
-        text += f" ({result.already} the server had already committed before it went away)"
-    if result.conflicts:
-        text += f", {len(result.conflicts)} admission conflict(s) flagged for the chief proctor"
-    return text
+def describe_upload(result: UploadResult) -> Said:
+    """What an upload did, for the operator (`str()` English, `spoken()` the site's language)."""
+    already = said(N_(" ({count} the server had already committed before it went away)"), count=result.already) \
+        if result.already else ""
+    conflicts = said(N_(", {count} admission conflict(s) flagged for the chief proctor"), count=len(result.conflicts)) \
+        if result.conflicts else ""
+    return said(N_("back online: {count} event(s) uploaded{already}{conflicts}"), count=result.uploaded, already=already,
+                conflicts=conflicts)
 

@@ -133,7 +133,8 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     ids = list(session_ids) if session_ids else known
     unknown = [s for s in ids if s not in known]
     if unknown:
-        raise ReportRefused(f"no session {', '.join(unknown)}; this plan has {', '.join(known)}")
+        raise ReportRefused(said(N_("no session {sessions}; this plan has {known}"), sessions=", ".join(unknown),
+                                 known=", ".join(known)))
     cases: dict[str, list[ReportCase]] = {}
     for view in list_cases(site):
         cases.setdefault(view.case.exception.session, []).append(ReportCase(view.case, view.card, view.status))

@@ -26,6 +26,7 @@ from examops.domain.event_payloads import (
     Resolved,
 )
 from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.said import N_, SaidError, said
 from examops.domain.state import CASE_STATUSES, CandidateDay, Case, fold_day
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
@@ -35,8 +36,8 @@ CHIEF_DEVICE = "chief"
 REVIEW_STATUSES = (*CASE_STATUSES, "denied")  # "denied": see `review_status`
 
 
-class ReviewRefused(Exception):
-    """A decision that cannot be taken, in words for the chief proctor."""
+class ReviewRefused(SaidError):
+    """A decision that cannot be taken, in words for the chief proctor (a `Said`, or English text)."""
 
 
 @dataclass
@@ -149,7 +150,7 @@ def _event(site: Site, payload: Payload, view: CaseView) -> Event:
 
 def require_pin(site: Site, pin: str | None, who: str, purpose: str) -> None:
     if not site.check_pin(pin, who=who, purpose=purpose):
-        raise ReviewRefused("wrong PIN: only the chief proctor can do this (the attempt is logged)")
+        raise ReviewRefused(said(N_("wrong PIN: only the chief proctor can do this (the attempt is logged)")))
 
 
 def _admission_payload(view: CaseView, room: str | None, seat: int | None, via: str, by: str | None = None) -> Admitted:

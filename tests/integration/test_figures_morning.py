@@ -96,7 +96,7 @@ def test_the_chief_resolves_the_alarm_and_the_close_says_what_is_left(morning):
     at_local(morning, "2021-10-16T11:35")
     assert "open_alarms" not in [r.code for r in session_figures(morning, "S1").reasons]
     _event, left = close_session(morning, session="S1", by="王总监", pin=TEST_PIN)
-    assert left == ["2 case(s) wait for the chief's approval"]
+    assert [str(line) for line in left] == ["2 case(s) wait for the chief's approval"]  # Said: English as str()
     verdict = Lane(morning, "A", "s").check(morning.fixture["room2"][29].ticket, session_id="S1")
     assert verdict.verdict == "session_closed" and not verdict.recorded
     assert (verdict.closed_by, verdict.closed_at) == ("王总监", "11:35")

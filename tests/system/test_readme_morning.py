@@ -142,7 +142,7 @@ def test_the_session_is_closed_reported_verified_and_merged(morning):
     assert (report["expected"], report["present"], report["approvals"], report["incidents"]) == (360, 5, 6, 1)
     assert (report["open_alarms"], report["unresolved"], report["zero_incident"]) == (0, 0, False)
     assert len(report["reasons"]) == 1  # only the incident stands between this morning and 三零
-    assert "(trusted)" in _one(results, "examops report verify").stdout.decode()
+    assert "（可信密钥）" in _one(results, "examops report verify").stdout.decode()  # "(trusted)", in the site's words
     assert (folder / "region.xlsx").is_file() and (folder / "keys.txt").read_text().count("report key") == 1
     papers = {p.name for p in (folder / "papers").iterdir()}
     assert "S1_B02_考场门贴_签到表_座位贴.xlsx" in papers and "S1_考点汇总_违纪报告单.xlsx" in papers

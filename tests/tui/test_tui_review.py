@@ -241,6 +241,18 @@ async def test_a_wrong_pin_is_refused_and_nothing_changes(morning):
 
 
 @run_async
+async def test_a_wrong_pin_is_refused_in_the_screens_language(morning):
+    """The service's refusal is a Said: the Chinese screen says it from the catalog, not in English."""
+    app = make_app(morning, lang="zh-CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await approve_marked(pilot, "王总监", pin="0000")
+        errors = notes(app, "error")
+        assert errors and "密码错误：只有总监考可以执行此操作" in errors[-1] and "wrong PIN" not in errors[-1]
+
+
+@run_async
 async def test_a_mixed_batch_is_refused_by_the_chain(morning):
     approve(morning, [v.case.id for v in list_cases(morning, session="S1", code="fever")], level="chief", by="王总监",
             pin=TEST_PIN)

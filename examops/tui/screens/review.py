@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from examops.i18n import _, word
+from examops.i18n import _, spoken, word
 from examops.services import gate_view, photos, review, seating
 from examops.services.chief_record import chief_record
 from examops.services.site import Site
@@ -354,7 +354,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
             try:
                 done += int(call())
             except (review.ReviewRefused, seating.Shortage) as exc:
-                self.post_message(DecisionRefused(action, str(exc), done, dict(getattr(exc, "missing", {}))))
+                self.post_message(DecisionRefused(action, spoken(exc), done, dict(getattr(exc, "missing", {}))))
                 return
             except Exception as exc:  # noqa: BLE001 - shown on screen, never a crash
                 self.post_message(DecisionRefused(action, f"{type(exc).__name__}: {exc}", done))
