@@ -84,7 +84,11 @@ class Lane:
         except WriteFailed as exc:
             if self.scan_path is not None:
                 self.scan_path.head = None
-            return [_unrecorded(verdict, exc) if verdict.recorded else verdict for verdict in verdicts]
+            done = [_unrecorded(verdict, exc) if verdict.recorded else verdict for verdict in verdicts]
+            # The group could not begin (the store file gone, say) or stopped early: the rest, one by one, each
+            # answered for itself as a lone scan would be.
+            return done + [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
+                           for code, outcome, evidence in scans[len(verdicts):]]
         return verdicts
 
     def check(
