@@ -153,11 +153,11 @@ def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
     """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
-    from examops.services.offline import ResilientLane
-
     if from_stdin == bool(code):
         raise Failure("give one CODE, or --stdin")
-    site = open_site(ctx)
+    site = open_site(ctx, check_meanwhile=True)  # the lane's code is imported and its look-up runs during the check
+    from examops.services.offline import ResilientLane
+
     gate = ResilientLane(site, lane, staff, device)
     if gate.cache_error:
         _note(f"no offline copy on this laptop ({gate.cache_error}): if the shared store stops answering, "
@@ -207,13 +207,24 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 @click.pass_context
 def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
     """Open the gate screen for one lane (scanner-first)."""
-    from examops.tui.app import ExamopsApp
-    from examops.tui.photo_terminal import detect
-
-    site = open_site(ctx)
+    site = open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
     require_session(site, session_id)
+    from examops.tui.app import ExamopsApp
+
     ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang, confirm=confirm,
-               photo_terminal=detect()).run()
+               photo_terminal=_photo_terminal(site)).run()
+
+
+def _photo_terminal(site):  # noqa: ANN001, ANN202 - a Site; a PhotoTerminal
+    """How this terminal draws photos, asked only where the site has some (asking loads textual-image and numpy)."""
+    from examops.services.photos import has_photos
+    from examops.tui.photo_terminal import PhotoTerminal, detect
+
+    try:
+        with_photos = has_photos(site)
+    except Exception:  # noqa: BLE001 - a store that does not answer: the gate screen says so, and draws no photos
+        with_photos = False
+    return detect() if with_photos else PhotoTerminal(why="the site has no photos")
 
 
 @click.group()

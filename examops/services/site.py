@@ -66,8 +66,11 @@ class Site:
     """The chief's reason for recording into a closed session (the `--override` option)."""
 
     @classmethod
-    def open(cls, url: str | None = None, *, clock: Clock | None = None, check: bool = True) -> "Site":
-        store = Store.open(url, check=check)
+    def open(cls, url: str | None = None, *, clock: Clock | None = None, check: bool = True,
+             check_meanwhile: bool = False) -> "Site":
+        """The site in the store at `url`; `check_meanwhile`: SQLite's quick check runs while the caller starts, and
+        the first write waits for it (`Store.open`)."""
+        store = Store.open(url, check=check, check_meanwhile=check_meanwhile)
         plan_text = store.get_setting(PLAN_KEY)
         if plan_text is None:
             raise SiteError(f"the store at {store.location} has no exam plan: run `examops init --plan PLAN.toml`")

@@ -37,3 +37,14 @@ def test_no_area_module_imports_the_group():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "examops.cli":
                 assert "main" not in {a.name for a in node.names}, path.name
+
+
+def test_the_command_map_names_every_command_of_every_area():
+    """The group imports an area only when one of its commands runs: its map must match the areas' COMMANDS."""
+    import importlib
+
+    from examops.cli import AREAS, COMMAND_AREAS
+
+    defined = {command.name: area for area in AREAS for command in importlib.import_module(f"examops.cli.{area}").COMMANDS}
+    assert COMMAND_AREAS == defined
+    assert {path.stem for path in CLI_DIR.glob("*.py")} - {"__init__", "common"} == set(AREAS)

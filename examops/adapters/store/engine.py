@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -121,6 +122,8 @@ class Store:
         self._device_key = None
         self._store_id: str | None = None
         self._witness = None  # this laptop's witness file, held in memory once read
+        self._checking: tuple[threading.Thread, list[StoreError]] | None = None  # a quick_check still running
+        self._damage: StoreError | None = None  # what that check found: no write goes in
         self.path = _sqlite_path(url)
         self.identity = _file_identity(self.path)
         """Device and inode of the file opened: a write refuses once the path names another file, or none."""
@@ -143,8 +146,11 @@ class Store:
         return locations.describe(self.url)
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = False, check: bool = True) -> "Store":
-        """Open the store; `create` makes and migrates it, `check` runs SQLite's quick check (`verify` runs the full one)."""
+    def open(cls, url: str | None = None, *, create: bool = False, check: bool = True, check_meanwhile: bool = False) -> "Store":
+        """Open the store; `create` makes and migrates it, `check` runs SQLite's quick check (`verify` runs the full one).
+
+        `check_meanwhile`: the quick check runs in a thread (SQLite works on it without the GIL) while the caller reads
+        and draws; the first write waits for its answer, and none goes into a store it finds damaged."""
         url = locations.store_url(url)
         path = _sqlite_path(url)
         if path is not None:
@@ -153,9 +159,13 @@ class Store:
             _prepare_sqlite_file(path)
         try:
             store = cls(_make_engine(url), url)
-            if check and path is not None:
-                store.integrity_check(full=False)  # quick_check: pages and records, no index cross-check (verify does it)
-            store.migrate(create=create)
+            meanwhile = check and path is not None and check_meanwhile and not create and not store.migrations_missing()
+            if meanwhile:
+                store.start_quick_check()  # every migration is there: opening writes nothing
+            else:
+                if check and path is not None:
+                    store.integrity_check(full=False)  # quick_check: pages and records, no index cross-check (verify does it)
+                store.migrate(create=create)
         except DatabaseError as exc:
             reason = read_only_reason(path) if path is not None else None
             if reason:
@@ -180,6 +190,39 @@ class Store:
             if reason:
                 raise _read_only_error(self.path, reason)
             raise StoreError(f"the store at {self.location} is damaged: {'; '.join(result[:5])}. Restore it from a backup.")
+
+    def start_quick_check(self) -> None:
+        """The quick check in a thread; `write()` waits for it (`await_check`)."""
+        found: list[StoreError] = []
+
+        def run() -> None:
+            try:
+                self.integrity_check(full=False)
+            except StoreError as exc:
+                found.append(exc)
+
+        thread = threading.Thread(target=run, name="quick_check", daemon=True)
+        thread.start()
+        self._checking = (thread, found)
+
+    def await_check(self) -> None:
+        """Wait for a quick check still running; a store it found damaged refuses every write (WriteFailed)."""
+        if self._checking is not None:
+            thread, found = self._checking
+            thread.join()
+            self._checking = None
+            self._damage = found[0] if found else None
+        if self._damage is not None:
+            raise WriteFailed(str(self._damage))
+
+    def migrations_missing(self) -> bool:
+        """True when the store lacks a migration (or the table of them): opening must then write, so check first."""
+        try:
+            with self.read() as conn:
+                done = migrations.applied_migrations(conn)
+        except DatabaseError:
+            return True
+        return any(name not in done for name, _step in migrations.MIGRATIONS)
 
     def migrate(self, *, create: bool = True) -> list[str]:
         """Apply missing migrations in order; return the names applied."""
@@ -210,6 +253,7 @@ class Store:
         The store file's identity is checked before and again just before commit: a write into a
         file that was deleted or replaced under the lane would be acknowledged and then lost.
         """
+        self.await_check()
         self.check_identity()
         try:
             with self.engine.connect().execution_options(immediate=True) as conn:
