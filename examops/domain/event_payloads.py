@@ -90,7 +90,11 @@ class Record(metaclass=PayloadType):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}: a payload is frozen")
 
-    __delattr__ = __setattr__
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a payload is frozen")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle build it again through __init__ (it is frozen)
+        return _rebuilt, (type(self), {spec.name: getattr(self, spec.name) for spec in self._fields})
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -104,6 +108,10 @@ class Record(metaclass=PayloadType):
         return f"{type(self).__name__}({', '.join(f'{spec.name}={getattr(self, spec.name)!r}' for spec in self._fields)})"
 
 
+def _rebuilt(cls: type[Record], values: dict[str, Any]) -> Record:
+    return cls(**values)
+
+
 class Origin:
     """Where a candidate sat before the chief's decision placed them (stored as from_room/from_seat)."""
 
@@ -114,6 +122,9 @@ class Origin:
         object.__setattr__(self, "seat", seat)
 
     __setattr__ = Record.__setattr__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Origin, (self.room, self.seat)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not Origin:

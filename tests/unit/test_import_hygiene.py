@@ -1,6 +1,7 @@
 """The core stays free of UI and heavy libraries (checked in a fresh interpreter)."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,16 @@ def test_the_gate_screen_loads_no_photo_code_until_a_photo_is_shown():
     """Pillow, numpy (textual-image's Sixel encoder) and the photo widget wait for a site with photos."""
     loaded = _loaded_after_import(["examops.tui.app", "examops.tui.screens.gate", "examops.services.photos"])
     assert not {"PIL", "numpy", "textual_image", "examops.tui.widgets.photo", "examops.tui.photo_render"} & loaded
+
+
+def test_the_gate_asks_the_terminal_about_photos_only_on_a_site_with_photos(tmp_path):
+    """Asking (textual-image's probe) loads numpy; a site without photos draws none, so the gate does not ask."""
+    plan = Path(__file__).resolve().parents[2] / "rosters" / "sample_plan.toml"
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    code = (f"import sys\nfrom examops.services.site import init_site\n"
+            f"site = init_site({str(plan)!r}, url={url!r}, chief_pin='5183')\n"
+            "from examops.cli.gate import _photo_terminal\nterminal = _photo_terminal(site)\n"
+            "print(terminal.method, 'textual_image' in sys.modules, 'numpy' in sys.modules, 'PIL' in sys.modules)")
+    env = {**os.environ, "EXAMOPS_HOME": str(tmp_path), "EXAMOPS_PHOTO": "sixel"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["halfblock", "False", "False", "False"]  # even where EXAMOPS_PHOTO would pick Sixel

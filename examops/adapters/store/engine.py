@@ -174,6 +174,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        if self._checking is not None:
+            self._checking[0].join()  # a quick check still reading: let it finish before the connections go
         self.engine.dispose()
 
     def integrity_check(self, *, full: bool = True) -> None:
