@@ -249,8 +249,12 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
                     break
                 if b"Lane START" in output:
                     seen = time.perf_counter() - started
+        if throttle:
+            # Textual resumes its terminal mode on every SIGCONT (its Ctrl+Z support), with one more input thread each
+            # time: the duty cycle stops before the quit key, which those threads would otherwise fight over.
+            throttler.stop()
         os.write(fd, b"\x11")  # ctrl+q
-        deadline = time.perf_counter() + 5
+        deadline = time.perf_counter() + 10
         while time.perf_counter() < deadline:
             ready, _, _ = select_module.select([fd], [], [], 0.05)
             try:
@@ -258,9 +262,9 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
                     break
             except OSError:
                 break
-        if throttle:
-            throttler.stop()
-        os.waitpid(pid, 0)
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.kill(pid, 9)  # did not quit: never leave a gate behind
+            os.waitpid(pid, 0)
         os.close(fd)
         if seen is None:
             raise RuntimeError("examops gate showed no frame: " + output[-500:].decode(errors="replace"))
