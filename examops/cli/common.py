@@ -113,6 +113,26 @@ def new_pin_twice(prompt: str = NEW_PIN_PROMPT) -> str:
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 
+def progress_printer(enabled: bool):  # noqa: ANN201 - a progress callback, or None
+    """A one-line progress bar on stderr for long imports (rosters, photos): stage, bar, done/total; None when off."""
+    if not enabled:
+        return None
+    from examops.i18n import _
+
+    labels = {"read": _("reading"), "check": _("checking"), "write": _("writing")}  # in the language set by now
+    pad = max(map(len, labels.values()))
+
+    def show(stage: str, done: int, total: int) -> None:
+        width = 24
+        filled = width if total == 0 else int(width * done / total)
+        sys.stderr.write(f"\r{labels.get(stage, stage):<{pad}} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
 def open_site(ctx: click.Context, *, check: bool = True, check_meanwhile: bool = False):  # noqa: ANN201 - a Site
     """The site for a command; `check` (for every command that writes) runs SQLite's integrity check first, or
     with `check_meanwhile` (a lane) while it starts: its first write waits for the answer."""

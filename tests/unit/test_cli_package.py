@@ -48,3 +48,24 @@ def test_the_command_map_names_every_command_of_every_area():
     defined = {command.name: area for area in AREAS for command in importlib.import_module(f"examops.cli.{area}").COMMANDS}
     assert COMMAND_AREAS == defined
     assert {path.stem for path in CLI_DIR.glob("*.py")} - {"__init__", "common"} == set(AREAS)
+
+
+def test_roster_and_photo_imports_share_one_progress_bar_in_the_site_language(capsys):
+    """One printer for both imports (photos had a copy), its stage words from the catalog, not English on a Chinese site."""
+    from examops.cli import photos, roster
+    from examops.cli.common import progress_printer
+    from examops.i18n import language, set_language
+
+    before = language()
+    assert not hasattr(roster, "_progress_printer") and not hasattr(photos, "_progress_printer")
+    assert progress_printer(False) is None
+    set_language("zh_CN")
+    try:
+        show = progress_printer(True)
+        show("read", 0, 2)
+        show("check", 2, 2)
+    finally:
+        set_language(before)
+    err = capsys.readouterr().err
+    assert "读取中" in err and "检查中" in err and err.endswith("2/2\n")
+    assert "reading" not in err
