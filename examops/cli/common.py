@@ -106,10 +106,19 @@ def chief_pin(prompt: str = PIN_PROMPT) -> str:
     return click.prompt(prompt, hide_input=True)
 
 
-def new_pin_twice(prompt: str = NEW_PIN_PROMPT) -> str:
-    """A new PIN typed twice on a terminal, so a slip of the finger does not lock the chief out."""
+def new_pin_twice(prompt: str = NEW_PIN_PROMPT, *, first: bool = False) -> str:
+    """A new PIN typed twice on a terminal, so a slip of the finger does not lock the chief out.
+
+    Off a terminal the refusal names what a script gives instead: a `first` PIN (a new store) comes as every PIN does,
+    from --pin-file or EXAMOPS_PIN; a changed one (`init --change-pin`, where EXAMOPS_PIN is the current PIN) from
+    --new-pin-file or EXAMOPS_NEW_PIN."""
+    from examops.i18n import _
+
     if not sys.stdin.isatty():
-        raise Failure("the new PIN is asked twice on a terminal; for scripts use --new-pin-file FILE or EXAMOPS_NEW_PIN")
+        raise Failure(_("the chief proctor's PIN for the new store is asked twice on a terminal; for scripts use "
+                        "--pin-file FILE or EXAMOPS_PIN") if first else
+                      _("the new PIN is asked twice on a terminal; for scripts use --new-pin-file FILE or EXAMOPS_NEW_PIN "
+                        "(EXAMOPS_PIN or --pin-file give the current one)"))
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
 
 

@@ -91,9 +91,12 @@ BURST_MAX = 256  # scans committed together at most: the write lock is held for 
 def _stdin_bursts(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields lists of raw lines
     """Scan lines as they come, each list what had arrived by the time the lane was free (one commit per list).
 
-    On a shared store, `gate.maintain()` also runs while the scanner is quiet.
+    On a shared store, `gate.maintain()` also runs between bursts (uploads) and the admissions copy is refreshed
+    beside them, on a thread of its own (no scan waits for it).
     """
     lines: queue.Queue[bytes | None] = queue.Queue()
+    stop = threading.Event()
+    gate.keep_mirror(stop, _note)
 
     def pump() -> None:
         try:
@@ -103,26 +106,29 @@ def _stdin_bursts(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields lists
             lines.put(None)
 
     threading.Thread(target=pump, name="stdin", daemon=True).start()
-    while True:
-        if gate.can_go_offline:
-            _note(gate.maintain())
-        try:
-            raw = lines.get(timeout=IDLE_TICK_S)
-        except queue.Empty:
-            continue
-        burst = []
-        while raw is not None:
-            burst.append(raw)
-            if len(burst) >= BURST_MAX:
-                break
+    try:
+        while True:
+            if gate.can_go_offline:
+                _note(gate.maintain(mirror=False))
             try:
-                raw = lines.get_nowait()
+                raw = lines.get(timeout=IDLE_TICK_S)
             except queue.Empty:
-                break
-        if burst:
-            yield burst
-        if raw is None:
-            return
+                continue
+            burst = []
+            while raw is not None:
+                burst.append(raw)
+                if len(burst) >= BURST_MAX:
+                    break
+                try:
+                    raw = lines.get_nowait()
+                except queue.Empty:
+                    break
+            if burst:
+                yield burst
+            if raw is None:
+                return
+    finally:
+        stop.set()
 
 
 def _note(text: str | None) -> None:

@@ -32,17 +32,19 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
             raise Failure(f"{path}: {exc.strerror}") from None
     with RosterFiles(files) as ahead:  # the first file's cells are read while the store opens
         from examops.i18n import _, resolve_language, set_language, word
-        from examops.i18n.roster_words import SEVERITY, problem_line
+        from examops.i18n.roster_words import SEVERITY, localised, on_screen, problem_line
         from examops.services.roster import import_roster
 
         site = open_site(ctx)
         set_language(resolve_language(None, site.plan.language))  # refusals in the site's language unless EXAMOPS_LANG says
         report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
                                progress=progress_printer(not as_json and sys.stderr.isatty()), files=ahead)
+    shown = [on_screen(p) for p in report.problems]  # ID numbers masked in a terminal as on the gate's (and in JSON, as
+    # `candidates find --json` masks them); the --errors-out copy keeps them: it is a copy of the clerk's own file
     if as_json:
-        emit(report.to_json(), True)
+        emit({**report.to_json(), "problems": [localised(p).to_dict() for p in shown]}, True)
     else:
-        for problem in report.problems:
+        for problem in shown:
             say(f"{word(SEVERITY, problem.severity)}: {literal(problem_line(problem))}", err=problem.severity == "error")
         if report.errors:
             summary = _("{count} error(s): nothing imported. Fix the file(s) and import again.").format(count=len(report.errors))

@@ -219,6 +219,7 @@ REASONS = {
     "alarm_incidents": N_("{count} alarm(s) found to be a real incident"),
     "unexplained_voids": N_("{count} voided event(s) without a reason"),
     "unexplained_overrides": N_("{count} record(s) into a closed session without a reason"),
+    "not_over": N_("the session had not ended when these figures were made"),
 }
 
 # Cells read back from a signed workbook, in either language.

@@ -12,8 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from examops.adapters.store import IntegrityError, WriteFailed, format_utc
-from examops.adapters.store.scan_path import ScanPath
+from examops.adapters.store import IntegrityError, ServerUnreachable, WriteFailed, format_utc, scan_path
 from examops.domain import idnumber, windows
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
@@ -58,8 +57,8 @@ class Lane:
         check_field("staff", self.staff)
         self.device = self.device or self.site.device(self.lane)
         check_field("device", self.device)
-        # The compiled scan path (issue 15) runs on SQLite; a PostgreSQL lane keeps the general path and its offline fallback.
-        self.scan_path = ScanPath(self.site.store, self.device) if self.site.store.is_sqlite and not self.site.override else None
+        # The compiled scan path (issue 15): three statements in one transaction on SQLite, two round trips on PostgreSQL.
+        self.scan_path = None if self.site.override else scan_path.for_lane(self.site.store, self.device)
 
     def session(self, session_id: str | None = None) -> Session:
         if session_id:
@@ -177,12 +176,13 @@ class Lane:
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
 
     def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict) -> Verdict | None:
-        """A plain admission (three statements) or duplicate (two) in one transaction; None: the general path answers."""
+        """A plain admission or duplicate: one look-up and one write (see scan_path); None: the general path answers."""
         base: Verdict | None = None
         duplicate = False
         for _attempt in range(ledger.DEVICE_SEQ_RETRIES):
+            event = None
             try:
-                with self.site.store.write() as conn:
+                with self.scan_path.scan() as conn:
                     found = self.scan_path.lookup(conn, session.id, ticket)
                     if found is None or found.closure is not None or found.card.room is None:
                         return None
@@ -193,7 +193,8 @@ class Lane:
                             return None
                         payload, base = self._duplicate_scan(session, card, day)
                         duplicate = True
-                        stored = self.scan_path.append(conn, self._event(Kind.DUPLICATE, session.id, ticket, payload))
+                        event = self._event(Kind.DUPLICATE, session.id, ticket, payload)
+                        stored = self.scan_path.append(conn, event)
                     else:
                         if day.open_exception or day.denial:
                             return None
@@ -206,8 +207,8 @@ class Lane:
                                        action=decision.action, reason=decision.reason, evidence=evidence,
                                        go_room=card.current_room, go_seat=card.current_seat,
                                        go_kind="regular" if card.current_room else None)
-                        stored = self.scan_path.append(conn, self._event(Kind.ADMITTED, session.id, ticket, admitted.to_payload()),
-                                                       guard_slot=day.voided_admissions)
+                        event = self._event(Kind.ADMITTED, session.id, ticket, admitted.to_payload())
+                        stored = self.scan_path.append(conn, event, guard_slot=day.voided_admissions)
             except IntegrityError as exc:
                 self.scan_path.head = None
                 if "device" in str(exc.orig).lower():
@@ -215,17 +216,31 @@ class Lane:
                 return None if base is None or duplicate else self._duplicate(session, base.card)  # another lane took the guard row
             except PolicyError:
                 return None
+            except ledger.SessionClosed:
+                return self._closed_meanwhile(session)  # the chief closed it between look-up and write (PostgreSQL)
             except WriteFailed as exc:
                 self.scan_path.head = None
-                if base is None:
-                    return Verdict("not_recorded", session.id, reason=str(exc))
-                if duplicate:
-                    return replace(base, reason=f"{base.reason} (NOT RECORDED: {exc})")
-                return replace(base, verdict="not_recorded", reason=str(exc))
+                if event is None or not isinstance(exc, ServerUnreachable):
+                    return self._not_recorded(session, base, duplicate, exc)
+                try:  # the server never answered the write: a shared lane records the same event on this laptop
+                    fallen_back = self._unanswered(event, exc)
+                except IntegrityError:
+                    return self._duplicate(session, base.card)
+                except WriteFailed as failed:
+                    return self._not_recorded(session, base, duplicate, failed)
+                return replace(base, event_id=fallen_back.id, recorded=True, at=fallen_back.at)
             self.scan_path.committed(stored)
             self._stored(stored)
             return replace(base, event_id=stored.id, recorded=True, at=stored.at)
         return None
+
+    @staticmethod
+    def _not_recorded(session: Session, base: Verdict | None, duplicate: bool, exc: WriteFailed) -> Verdict:
+        if base is None:
+            return Verdict("not_recorded", session.id, reason=str(exc))
+        if duplicate:
+            return replace(base, reason=f"{base.reason} (NOT RECORDED: {exc})")
+        return replace(base, verdict="not_recorded", reason=str(exc))
 
     def _closed(self, session: Session, closed: Event) -> Verdict:
         """The chief signed the session off: nothing more is recorded here, and a rescan cannot change that."""
@@ -262,6 +277,10 @@ class Lane:
 
     def _stored(self, event: Event) -> None:
         """`event` was committed by this lane (a shared lane remembers it for going offline)."""
+
+    def _unanswered(self, event: Event, failure: ServerUnreachable) -> Event:
+        """A write the server never answered: nothing to fall back on here (a shared lane records it on this laptop)."""
+        raise failure
 
     def _record_simple(self, kind: str, session: Session, card: CandidateCard | None, payload: dict, verdict: Verdict) -> Verdict:
         event = self._event(kind, session.id, card.ticket if card else None, payload)

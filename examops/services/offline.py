@@ -82,10 +82,13 @@ class _SharedLane(Lane):
     def _write(self, event: Event) -> Event:
         try:
             return super()._write(event)
-        except ServerUnreachable:
-            if self.fallback is None:
-                raise
-            return self.fallback(event)
+        except ServerUnreachable as exc:
+            return self._unanswered(event, exc)
+
+    def _unanswered(self, event: Event, failure: ServerUnreachable) -> Event:
+        if self.fallback is None:
+            raise failure
+        return self.fallback(event)
 
     def _stored(self, event: Event) -> None:
         self.last_stored = event
@@ -304,8 +307,9 @@ class ResilientLane:
             return UploadResult()
         return UploadResult(uploaded=result.new, already=result.already, conflicts=result.conflicts)
 
-    def maintain(self) -> str | None:
-        """Between scans: retry the upload while offline, refresh the admissions copy while online.
+    def maintain(self, *, mirror: bool = True) -> str | None:
+        """Between scans: retry the upload while offline, refresh the admissions copy while online (unless `mirror`
+        is False: `keep_mirror` does it on a thread of its own).
 
         Returns a line for the operator when something changed or failed.
         """
@@ -319,12 +323,28 @@ class ResilientLane:
             if not result.ok:
                 return None if result.unreachable else f"upload failed: {result.error}"
             return describe_upload(result)
-        if now - self._mirror_at < MIRROR_EVERY_S:
+        if not mirror or now - self._mirror_at < MIRROR_EVERY_S:
             return None
+        return self._refresh_told()
+
+    def keep_mirror(self, stop: threading.Event, note: Callable[[str | None], None]) -> None:
+        """Refresh the admissions copy every MIRROR_EVERY_S while online, on a thread of its own (as the gate
+        screen's watcher does), so no scan waits for it; uploads stay between scans, in the queue's order."""
+        if self.local is None:
+            return
+
+        def run() -> None:
+            while not stop.wait(MIRROR_EVERY_S):
+                if self.online:
+                    note(self._refresh_told())
+
+        threading.Thread(target=run, name="mirror", daemon=True).start()
+
+    def _refresh_told(self) -> str | None:
         try:
             self.refresh_mirror()
         except (DBAPIError, StoreError) as exc:
-            self._mirror_at = now
+            self._mirror_at = time.monotonic()
             if isinstance(exc, DBAPIError) and self.site.store.unreachable(exc):
                 return None  # the next scan finds out and goes offline
             return f"the offline copy of admissions was not refreshed: {exc}"

@@ -146,3 +146,41 @@ def test_a_login_that_may_not_create_roles_is_told_what_to_ask_for(pg_url, tmp_p
             conn.execute(text(f'DROP OWNED BY "{owner_role}"'))
             conn.execute(text(f'DROP ROLE "{owner_role}"'))
         admin.dispose()
+
+
+def test_the_lane_role_scans_in_two_round_trips_with_no_new_right(lane_site):
+    """The PostgreSQL scan path (one look-up, one INSERT … RETURNING … pg_notify statement) needs only the role's
+    SELECT and INSERT on events and admissions: it admits and answers duplicates in two round trips each."""
+    from sqlalchemy import func, select
+
+    from examops.adapters.store import schema
+    from tests.support.pg_wire import WireCounter
+
+    owner, lane_url, _ = lane_site
+    relay, through = WireCounter.for_url(lane_url)
+    lane_site_ = Site.open(through, check=False)
+    try:
+        at_local(lane_site_, "2021-10-16T08:10")
+        lane, other = Lane(lane_site_, "A", "甲"), Lane(lane_site_, "B", "乙")
+        tickets = [p.ticket for p in owner.people[:16]]
+        assert {lane.check(t, session_id="S1").verdict for t in tickets[:6]} == {"admitted"}
+        assert {other.check(t, session_id="S1").verdict for t in tickets[:6]} == {"duplicate"}
+        mark = relay.mark()
+        admitted = [lane.check(t, session_id="S1") for t in tickets[6:]]
+        duplicates = [other.check(t, session_id="S1") for t in tickets[6:]]
+        per_scan = len(relay.since(mark)) / (len(admitted) + len(duplicates))
+        assert {(v.verdict, v.recorded) for v in admitted} == {("admitted", True)}
+        assert {(v.verdict, v.recorded, v.first_lane) for v in duplicates} == {("duplicate", True, "A")}
+        assert per_scan <= 2, f"{per_scan} round trips per scan"
+        with lane_site_.store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(schema.admissions)).scalar() == 16
+    finally:
+        lane_site_.close()
+        relay.close()
+    assert verify(owner).ok, verify(owner).problems
+    engine = create_engine(lane_url)
+    try:  # still append-only for the role
+        assert "permission denied" in _refused(engine, "UPDATE events SET staff = 'x'")
+        assert "permission denied" in _refused(engine, "DELETE FROM admissions")
+    finally:
+        engine.dispose()

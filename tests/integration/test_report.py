@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -121,7 +122,8 @@ def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(
     first = report_json(site, tmp_path / "pending.xlsx", "--session", "S1")
     assert_figures(first, expected_s1(groups))
     assert first["zero_incident"] is False and first["reasons"] == ["1 exception(s) not decided or not seated",
-                                                                   "1 duplicate-scan alarm(s) not resolved by the chief"]
+                                                                   "1 duplicate-scan alarm(s) not resolved by the chief",
+                                                                   "the session had not ended when these figures were made"]
 
     # The pending case is settled after the start: held since 08:10, so not "admitted late".
     resolve(site, groups["pending_case"], by="王总监", note="police certificate shown", pin=TEST_PIN)
@@ -183,7 +185,9 @@ def test_all_sessions_have_totals_and_no_full_id_number_anywhere(morning, tmp_pa
     s1, s2 = result["sessions"]
     assert (s1["session"], s2["session"]) == ("S1", "S2")
     assert_figures(s1, expected_s1(groups))
-    assert (s2["expected"], s2["present"], s2["not_arrived"], s2["zero_incident"]) == (180, 0, 180, True)
+    # 08:40: the afternoon paper has not been sat, so it cannot be 三零 yet
+    assert (s2["expected"], s2["present"], s2["not_arrived"], s2["zero_incident"]) == (180, 0, 180, False)
+    assert s2["reasons"] == ["the session had not ended when these figures were made"]
     assert result["totals"]["expected"] == 360 and result["totals"]["present"] == s1["present"]
     assert result["totals"]["zero_incident"] is False
     workbook = load_workbook(out)
@@ -289,12 +293,13 @@ def test_english_report_verifies(morning, tmp_path):
     result = report_json(morning, out, "--all", "--lang", "en")
     names = load_workbook(out, read_only=True).sheetnames
     assert names[0] == "Summary" and names[-1] == "Signature" and "Exceptions" in names
-    assert summary_cells(out, "S2")["zero_incident"] == "yes"
+    assert summary_cells(out, "S2")["zero_incident"] == "no"  # at 08:40 the afternoon paper is not over
+    assert summary_cells(out, "S2")["reasons"] == "the session had not ended when these figures were made"
     done = verify(out, "--json")
     assert done.exit_code == 0, done.output
     verified = json.loads(done.stdout)
     assert [f["present"] for f in verified["figures"]] == [s["present"] for s in result["sessions"]]
-    assert verified["figures"][1]["zero_incident"] is True
+    assert verified["figures"][1]["zero_incident"] is False  # the afternoon paper, not over at 08:40
 
 
 def test_close_needs_the_pin_and_later_incidents_an_override(morning):
@@ -330,7 +335,12 @@ def _site_report(tmp_path: Path, name: str, admitted: int, *, incident: bool = F
     if incident:
         assert run(site, "incident", "--session", "S1", "--room", "001", "--kind", "违纪", "--note", "notes on the desk").exit_code == 0
     out = tmp_path / f"{name}.xlsx"
-    fingerprint = report_json(site, out, "--all")["fingerprint"]
+    morning = os.environ["EXAMOPS_CLOCK"]
+    os.environ["EXAMOPS_CLOCK"] = "2021-10-16T17:30!"  # the day's report, after both papers
+    try:
+        fingerprint = report_json(site, out, "--all")["fingerprint"]
+    finally:
+        os.environ["EXAMOPS_CLOCK"] = morning
     site.close()
     return out, fingerprint
 

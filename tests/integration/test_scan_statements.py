@@ -59,7 +59,7 @@ def admitted_with_counts(site, make_lane) -> tuple[StatementCounter, list]:  # n
 @pytest.mark.parametrize("make_lane", [lambda s: Lane(s, "A", "甲"), lambda s: ResilientLane(s, "A", "甲")], ids=["Lane", "ResilientLane"])
 def test_an_admitted_scan_costs_at_most_three_statements(seeded_site, make_lane):
     if not seeded_site.store.is_sqlite:
-        pytest.skip("the compiled scan path is SQLite's; a PostgreSQL lane keeps its fallback path (issue 15)")
+        pytest.skip("SQLite's trace callback counts here; PostgreSQL's scan path is counted on the wire (test_pg_round_trips.py)")
     counter, verdicts = admitted_with_counts(seeded_site, make_lane)
     assert [v.verdict for v in verdicts] == ["admitted"] * MEASURED and all(v.recorded for v in verdicts)
     per_scan = len(counter.work) / MEASURED
@@ -72,7 +72,7 @@ def test_an_admitted_scan_costs_at_most_three_statements(seeded_site, make_lane)
 
 def test_a_duplicate_scan_costs_two_statements_in_one_transaction(seeded_site):
     if not seeded_site.store.is_sqlite:
-        pytest.skip("the compiled scan path is SQLite's")
+        pytest.skip("SQLite's trace callback counts here; PostgreSQL's in test_pg_round_trips.py")
     lane, again = Lane(seeded_site, "A", "甲"), Lane(seeded_site, "B", "乙")
     tickets = [p.ticket for p in seeded_site.people[:MEASURED]]
     assert {lane.check(t, session_id="S1").verdict for t in tickets} == {"admitted"}

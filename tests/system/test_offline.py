@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from examops.adapters.store import ServerUnreachable, Store, schema
 from examops.domain.events import Kind
-from examops.services import ledger, review
+from examops.services import review
 from examops.services.audit import verify
 from examops.services.figures import session_figures
 from examops.services.gate import Lane
@@ -189,26 +189,27 @@ def test_lane_goes_offline_keeps_duplicates_and_uploads_once(pg_site):
 
 
 def test_a_commit_whose_answer_was_lost_is_stored_once(pg_site, monkeypatch):
-    """The server committed the admission, then vanished before answering: the lane queues the same event, same id."""
+    """The server committed the admission, then vanished before answering: the lane queues the same event, same id.
+
+    The admission is written by the lane's scan path (issue 15), so that is where the answer is lost."""
     site, people = pg_site, pg_site.people
     lane = ResilientLane(site, "A", "甲")
     assert lane.check(people[0].ticket, session_id="S1").verdict == "admitted"
-    real_record, real_engine = ledger.record, site.store.engine
+    real_engine, path = site.store.engine, lane.shared.scan_path
+    real_insert = path.insert
 
-    def answer_lost(store, *events, **kwargs):  # noqa: ANN001, ANN202
-        if store is not site.store:
-            return real_record(store, *events, **kwargs)
-        real_record(store, *events, **kwargs)
+    def answer_lost(conn, sealed, guard_slot):  # noqa: ANN001, ANN202
+        real_insert(conn, sealed, guard_slot)
         site.store.engine = create_engine(REFUSING_URL, pool_pre_ping=True, connect_args={"connect_timeout": 2})
         raise ServerUnreachable("the shared store does not answer")
 
-    monkeypatch.setattr(ledger, "record", answer_lost)
+    monkeypatch.setattr(path, "insert", answer_lost)
     try:
         lost = lane.check(people[1].ticket, session_id="S1")
         assert (lost.verdict, lost.recorded, lost.offline) == ("admitted", True, True)
         assert lane.check(people[2].ticket, session_id="S1").offline
     finally:
-        monkeypatch.setattr(ledger, "record", real_record)
+        monkeypatch.setattr(path, "insert", real_insert)
         site.store.engine.dispose()
         site.store.engine = real_engine
     assert [row.id for row in shared_events(site, ticket=people[1].ticket)] == [lost.event_id]
@@ -234,6 +235,33 @@ def test_a_lane_restarted_during_the_outage_uploads_what_it_queued(pg_site):
     assert admitted_events_per_ticket(site, [p.ticket for p in people[:3]]) == Counter(dict.fromkeys([p.ticket for p in people[:3]], 1))
     assert restarted.check(people[3].ticket, session_id="S1").verdict == "admitted"
     assert verify(site).ok
+
+
+def test_a_streaming_lane_keeps_its_copy_of_admissions_current(pg_site):
+    """`check --stdin` refreshes this laptop's copy of admissions on a thread beside the scans (no scan waits for
+    it): another lane's admission reaches the copy while the lane runs, so it would be a duplicate offline too."""
+    import sqlite3
+
+    site, people = pg_site, pg_site.people
+    lane = LaneProcess(site.store.url, "A")
+    try:
+        lane.proc.stdin.write(f"{people[0].ticket}\n".encode())
+        lane.proc.stdin.flush()
+        wait_for(lambda: len(lane.lines) == 1)
+        assert lane.lines[0]["verdict"] == "admitted"
+        assert Lane(site, "B", "乙").check(people[1].ticket, session_id="S1").verdict == "admitted"
+
+        def copied() -> set[str]:
+            with sqlite3.connect(cache_path(site, "A")) as cache:
+                return {row[0] for row in cache.execute("SELECT ticket FROM admissions")}
+
+        wait_for(lambda: people[1].ticket in copied())
+        lane.proc.stdin.write(f"{people[1].ticket}\n".encode())
+        lane.proc.stdin.flush()
+        wait_for(lambda: len(lane.lines) == 2)
+        assert (lane.lines[1]["verdict"], lane.lines[1]["first_lane"]) == ("duplicate", "B")
+    finally:
+        assert "Traceback" not in lane.finish()
 
 
 def test_two_offline_lanes_admitting_one_ticket_make_one_conflict(pg_site):

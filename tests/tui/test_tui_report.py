@@ -159,12 +159,19 @@ async def test_the_verdict_turns_true_once_the_exception_is_resolved(morning):
         assert "NOT ZERO-INCIDENT" in text and verdict.has_class("-not-zero")
         assert "▲ 1 exception(s) not decided or not seated" in text
         resolve(morning, the_held_case(morning), by="王总监", note="certificate arrived", pin=TEST_PIN)
-        await until(pilot, lambda: report_of(app).figures.zero_incident)  # the timer's next refresh, no key pressed
+        # the timer's next refresh, no key pressed: only the paper's end stands in the way now
+        await until(pilot, lambda: [r.code for r in report_of(app).figures.reasons] == ["not_over"])
+        await settle(pilot)
+        text = screen_text(app)
+        assert "▲ the session had not ended" in text and verdict.has_class("-not-zero")
+        assert figure(text, "Present") == 12 and figure(text, "Absent") == 0 and figure(text, "Not yet arrived") == 108  # 08:40: entry open
+        at_local(morning, "2021-10-16T11:31")  # the paper is over
+        await until(pilot, lambda: report_of(app).figures.zero_incident)
         await settle(pilot)
         text = screen_text(app)
         assert "ZERO INCIDENTS · ZERO MISTAKES · ZERO ERRORS" in text and "零事故、零失误、零差错" in text
         assert verdict.has_class("-zero") and "▲" not in text
-        assert figure(text, "Present") == 12 and figure(text, "Absent") == 0 and figure(text, "Not yet arrived") == 108  # 08:40: entry open
+        assert figure(text, "Present") == 12 and figure(text, "Absent") == 108
     assert count(morning, schema.events, kind="resolved") == 1
 
 

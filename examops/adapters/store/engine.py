@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import weakref
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -126,6 +127,8 @@ class Store:
         self._damage: StoreError | None = None  # what that check found: no write goes in
         self._group: tuple[int, Connection] | None = None  # (thread, connection) of an open group()
         self._savepoints = 0  # depth of writes open inside the group
+        self.held_connections = weakref.WeakSet()
+        """Connections lanes keep for their scan path (pg_scan_path), closed with the store."""
         self.path = _sqlite_path(url)
         self.identity = _file_identity(self.path)
         """Device and inode of the file opened: a write refuses once the path names another file, or none."""
@@ -178,6 +181,8 @@ class Store:
     def close(self) -> None:
         if self._checking is not None:
             self._checking[0].join()  # a quick check still reading: let it finish before the connections go
+        for held in list(self.held_connections):
+            held.close()
         self.engine.dispose()
 
     def integrity_check(self, *, full: bool = True) -> None:

@@ -6,13 +6,15 @@ write lock, so nothing can slip in between look-up and write); the event is seal
 holds in memory and signed with the device key; an admission takes its guard row. Statements are compiled for
 the store's dialect when the lane starts and run through `exec_driver_sql`, so no SQL is rebuilt per scan.
 A head another process moved on shows as a `(device, device_seq)` collision; the caller forgets the head
-(`head = None`) and runs the scan again.
+(`head = None`) and runs the scan again. On PostgreSQL `pg_scan_path.PgScanPath` runs the same scan in two
+round trips on a connection of the lane's own; `for_lane` picks the one the store needs.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import replace
 
 from sqlalchemy import Connection, bindparam, insert, text
@@ -35,7 +37,8 @@ _LOOKUP = text(
     + " FROM candidates AS c"
     " LEFT OUTER JOIN seats AS s ON s.ticket = c.ticket AND s.session_id = :session"
     f" LEFT OUTER JOIN (SELECT {_EVENTS} FROM events WHERE session_id = :session AND ticket = :ticket"
-    f" UNION ALL SELECT * FROM (SELECT {_EVENTS} FROM events WHERE kind = :closed AND session_id = :session LIMIT 1))"
+    f" UNION ALL SELECT * FROM (SELECT {_EVENTS} FROM events WHERE kind = :closed AND session_id = :session LIMIT 1)"
+    " AS closure)"
     " AS e ON 1 = 1"
     " WHERE c.ticket = :ticket ORDER BY e.pos"
 ).bindparams(bindparam("closed", Kind.SESSION_CLOSED))
@@ -87,13 +90,19 @@ class ScanPath:
     """The statements of one lane on one store, and the head of the lane's device chain."""
 
     def __init__(self, store, device: str) -> None:  # noqa: ANN001 - a Store
-        dialect = store.engine.dialect
         self.store, self.device = store, device
+        self.head: tuple[int, str] | None = None
+        """The (device_seq, hash) this lane last committed; None until read, or after a collision."""
+        self.compile(store.engine.dialect)
+
+    def compile(self, dialect) -> None:  # noqa: ANN001
         self.lookup_sql = _Compiled(_LOOKUP, dialect)
         self.insert_event = _Compiled(insert(events), dialect, _ROW_KEYS)
         self.insert_guard = _Compiled(insert(admissions), dialect, _GUARD_KEYS)
-        self.head: tuple[int, str] | None = None
-        """The (device_seq, hash) this lane last committed; None until read, or after a collision."""
+
+    def scan(self) -> AbstractContextManager[Connection]:
+        """Where one scan runs: here one `Store.write()` transaction (look-up under the write lock, then the write)."""
+        return self.store.write()
 
     def lookup(self, conn: Connection, session: str, ticket: str) -> Lookup | None:
         """The candidate by ticket with their day in `session`; None when the roster has no such ticket."""
@@ -122,15 +131,27 @@ class ScanPath:
         signer = self.store.device_key(conn)
         if signer is not None:
             sealed = replace(sealed, signer=signer.public_b64, signature=signer.sign(signing_message(sealed.hash)))
+        self.insert(conn, sealed, guard_slot)
+        if signer is not None:
+            conn.info.setdefault(WRITTEN_HEADS, {})[self.device] = (sealed.device_seq, sealed.hash)
+        return sealed
+
+    def insert(self, conn: Connection, sealed: Event, guard_slot: int | None) -> None:
         self.insert_event.run(conn, event_to_row(sealed))
         if guard_slot is not None:
             self.insert_guard.run(conn, {"session_id": sealed.session, "ticket": sealed.ticket, "slot": guard_slot,
                                          "event_id": sealed.id})
-        if signer is not None:
-            conn.info.setdefault(WRITTEN_HEADS, {})[self.device] = (sealed.device_seq, sealed.hash)
-        return sealed
 
     def committed(self, event: Event) -> None:
         """`event` of this lane's device is durable: it is the head the next scan seals on."""
         if event.device == self.device:
             self.head = (event.device_seq, event.hash)
+
+
+def for_lane(store, device: str) -> ScanPath:  # noqa: ANN001 - a Store
+    """The scan path of a lane on `store`: SQLite's three statements, or PostgreSQL's two round trips."""
+    if store.is_sqlite:
+        return ScanPath(store, device)
+    from examops.adapters.store.pg_scan_path import PgScanPath
+
+    return PgScanPath(store, device)
