@@ -11,6 +11,9 @@ Target: >= 500 durable scans/s on SQLite.
     python bench/bench_check_stdin.py --profile     # cProfile of the streamed lane, top functions
     python bench/bench_check_stdin.py --src /path/to/main-checkout   # today's main beside this code, in one run
     python bench/bench_check_stdin.py --old-laptop  # the lanes on one core at 50 % (bench/old_laptop.py)
+    python bench/bench_check_stdin.py --one-shot-only --src /work/base --old-laptop   # issue 15's one-shot row alone
+
+Both trees are byte-compiled first, as installing does (bench/bytecode.py).
 
 Issue 15's rows are printed last, this code beside the baseline (`--src`, else the issue's figures): durable scans/s
 against a bare SQLite WAL + synchronous=FULL single-row commit loop on the same disk in the same run, SQL statements
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
@@ -238,6 +242,54 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
+def one_shot_rows(url: str, people: list[sample.Person], env: dict, variants: list[Variant], runs: int) -> None:
+    """Issue 15's one-shot row alone: `examops check CODE` beside `python -c "import sqlalchemy, click"`, the two
+    alternating and every variant in turn, scan by scan, so the machine's load falls on all alike."""
+    print(f"sqlite: seeding {len(people):,} candidates ...", flush=True)
+    print(f"  seeded in {seed(url, people):.1f} s", flush=True)
+    tickets = iter(p.ticket for p in people)
+    times: dict[str, dict[str, list[float]]] = {v.name: {"check": [], "floor": [], "check_cpu": [], "floor_cpu": []}
+                                                for v in variants}
+
+    def children_cpu() -> float:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    def timed(variant: Variant, command: list[str], into: str) -> bytes:
+        """Wall time (what the issue's row says) and CPU time (user + system: less shaken by the machine's load)."""
+        cpu = children_cpu()
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=variant.env(env), cwd=variant.cwd)
+        if variant.throttle:
+            from bench.old_laptop import Throttle
+
+            throttle = Throttle(proc.pid)
+        out, err = proc.communicate()
+        times[variant.name][into].append(time.perf_counter() - start)
+        times[variant.name][into + "_cpu"].append(children_cpu() - cpu)
+        if variant.throttle:
+            throttle.stop()
+        if proc.returncode not in (0, 3):
+            raise SystemExit(f"{variant.name}: {command} exited {proc.returncode}: {err[-500:]!r}")
+        return out
+
+    for _ in range(runs):
+        for variant in variants:
+            ticket = next(tickets)
+            timed(variant, [*variant.prefix, sys.executable, "-c", "import sqlalchemy, click"], "floor")
+            out = timed(variant, variant.command(["--db", url, "check", ticket, "--lane", "P", "--staff", "bench",
+                                                  "--session", "S1", "--json"]), "check")
+            if b'"admitted"' not in out:
+                raise SystemExit(f"{variant.name}: {ticket} was not admitted: {out[-300:]!r}")
+    print(f"\nissue 15, one-shot `examops check CODE` ÷ `python -c \"import sqlalchemy, click\"` "
+          f"(medians of {runs}, alternating; target <= 1.2x):")
+    for variant in variants:
+        check, floor, check_cpu, floor_cpu = (statistics.median(times[variant.name][k])
+                                              for k in ("check", "floor", "check_cpu", "floor_cpu"))
+        print(f"  {variant.name:<28} wall {check / floor:.2f}x ({check * 1000:.0f} ms vs {floor * 1000:.0f} ms)"
+              f"   CPU {check_cpu / floor_cpu:.2f}x ({check_cpu * 1000:.0f} ms vs {floor_cpu * 1000:.0f} ms)")
+
+
 def run_variant(url: str, tickets: list[str], args, env: dict, variant: Variant, profile_to: Path | None) -> dict:  # noqa: ANN001
     """One variant's runs on fresh tickets, each throughput beside a bare commit loop run just before it."""
     n = args.scans
@@ -336,7 +388,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="run the streamed lane under cProfile and print where time goes")
     parser.add_argument("--src", type=Path, help="an old checkout (e.g. a worktree of main) run beside this code, in the same run")
     parser.add_argument("--old-laptop", action="store_true", help="also run every variant on one core at 50 %% (bench/old_laptop.py)")
+    parser.add_argument("--one-shot-only", action="store_true", help="only issue 15's one-shot row (SQLite), --single runs each")
     args = parser.parse_args()
+    from bench.bytecode import compile_trees
+
+    compile_trees(ROOT, args.src)
     variants = [Variant("this")] + ([Variant("baseline", args.src)] if args.src else [])
     if args.old_laptop:
         from bench.old_laptop import describe
@@ -353,6 +409,9 @@ def main() -> None:
         env = {**os.environ, "EXAMOPS_HOME": workdir, "EXAMOPS_CLOCK": CLOCK}
         env.pop("EXAMOPS_DB", None)
         os.environ.update(EXAMOPS_HOME=workdir, EXAMOPS_CLOCK=CLOCK)
+        if args.one_shot_only:
+            one_shot_rows(f"sqlite:///{Path(workdir) / 'bench.sqlite3'}", people, env, variants, args.single)
+            return
         if not args.no_sqlite:
             rows += run_store("sqlite", f"sqlite:///{Path(workdir) / 'bench.sqlite3'}", people, args, env, variants)
         if args.pg:

@@ -1,21 +1,43 @@
 """The `examops` command: every job the app does can also be scripted.
 
 The area modules define their commands without knowing this group; it adds
-them here, so nothing imports the group back. Heavy imports (pandas,
-openpyxl, textual) happen inside the commands that need them, so
-`examops check` and `examops gate` start fast.
+them here, so nothing imports the group back. An area module is imported
+only when one of its commands runs (or `--help` lists them all), and heavy
+imports (pandas, openpyxl, textual) happen inside the commands that need
+them, so a one-shot `examops check` and `examops gate` start fast.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from examops.cli import admin, devices, docs, exits, gate, photos, report, review, roster, site, sync
 from examops.cli.common import Failure, literal
+
+AREAS = ("site", "roster", "photos", "gate", "exits", "review", "admin", "report", "docs", "sync", "devices")
+COMMAND_AREAS = {
+    "init": "site", "status": "site", "verify": "site", "demo": "site", "roster": "roster", "photos": "photos",
+    "check": "gate", "gate": "gate", "candidates": "gate", "exit": "exits", "exceptions": "review", "approve": "review",
+    "reject": "review", "resolve": "review", "reallocate": "review", "move": "review", "room": "review",
+    "review": "review", "incident": "admin", "close": "admin", "void": "admin", "alarm": "admin", "report": "report",
+    "docs": "docs", "sync": "sync", "device": "devices",
+}
+"""Which area module defines each command (tests/unit/test_cli_package.py holds it to the modules' COMMANDS)."""
 
 
 class ExamopsGroup(click.Group):
-    """Store failures (disk full, locked, a closed session) and unknown sessions become a clear message, never a traceback."""
+    """Store failures (disk full, locked, a closed session) and unknown sessions become a clear message, never a traceback.
+
+    Commands come from their area modules on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_AREAS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMAND_AREAS:
+            add_area(self, COMMAND_AREAS[name])
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         from examops.domain.plan import UnknownSession
@@ -60,8 +82,9 @@ def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str
     ctx.obj["pin_file"] = pin_file
 
 
-AREAS = (site, roster, photos, gate, exits, review, admin, report, docs, sync, devices)
-for command in (command for area in AREAS for command in area.COMMANDS):
-    main.add_command(command)
+def add_area(group: click.Group, area: str) -> None:
+    for command in importlib.import_module(f"examops.cli.{area}").COMMANDS:
+        group.add_command(command)
+
 
 __all__ = ["main"]

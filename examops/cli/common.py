@@ -143,13 +143,14 @@ def progress_printer(enabled: bool):  # noqa: ANN201 - a progress callback, or N
     return show
 
 
-def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Site
-    """The site for a command; `check` (for every command that writes) runs SQLite's integrity check first."""
+def open_site(ctx: click.Context, *, check: bool = True, check_meanwhile: bool = False):  # noqa: ANN201 - a Site
+    """The site for a command; `check` (for every command that writes) runs SQLite's integrity check first, or
+    with `check_meanwhile` (a lane) while it starts: its first write waits for the answer."""
     from examops.domain.plan import PlanError
     from examops.services.site import Site, SiteError, StoreError
 
     try:
-        site = Site.open(ctx.obj.get("db"), check=check)
+        site = Site.open(ctx.obj.get("db"), check=check, check_meanwhile=check_meanwhile)
     except (StoreError, SiteError, PlanError) as exc:
         raise Failure(exc) from None
     ctx.obj["site"] = site  # the group words store refusals in this site's time

@@ -259,11 +259,12 @@ def _check_burst(gate, burst: list[bytes], session_id: str | None, outcome: str 
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
     """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
-    from examops.services.offline import ResilientLane
-
-    site = open_site(ctx)  # first: a refusal of the command line is said in the site's language too
+    site = open_site(ctx, check_meanwhile=True)  # first: a refusal of the command line in the site's language too;
+    # the lane's code is imported and its look-up runs during the quick check
     if from_stdin == bool(code):
         raise Failure(_("give one CODE, or --stdin"))
+    from examops.services.offline import ResilientLane
+
     gate = ResilientLane(site, lane, staff, device)
     if gate.cache_error:
         _note(_("no offline copy on this laptop ({error}): if the shared store stops answering, scans will NOT be recorded")
@@ -311,13 +312,24 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 @click.pass_context
 def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
     """Open the gate screen for one lane (scanner-first)."""
-    from examops.tui.app import ExamopsApp
-    from examops.tui.photo_terminal import detect
-
-    site = open_site(ctx)
+    site = open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
     require_session(site, session_id)
-    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang or ctx.obj.get("lang"), confirm=confirm,
-               photo_terminal=detect()).run()
+    from examops.tui.app import ExamopsApp
+
+    ExamopsApp(site, mode="gate", lane=lane, staff=staff, session_id=session_id, lang=lang or ctx.obj.get("lang"),
+               confirm=confirm, photo_terminal=_photo_terminal(site)).run()
+
+
+def _photo_terminal(site):  # noqa: ANN001, ANN202 - a Site; a PhotoTerminal
+    """How this terminal draws photos, asked only where the site has some (asking loads textual-image and numpy)."""
+    from examops.services.photos import has_photos
+    from examops.tui.photo_terminal import PhotoTerminal, detect
+
+    try:
+        with_photos = has_photos(site)
+    except Exception:  # noqa: BLE001 - a store that does not answer: the gate screen says so, and draws no photos
+        with_photos = False
+    return detect() if with_photos else PhotoTerminal(why="the site has no photos")
 
 
 STATE_WORDS = {"expected": N_("not yet arrived"), "admitted": NP_("state.admitted", "admitted"),

@@ -1,20 +1,21 @@
-"""Typed event payloads: one frozen dataclass per event kind.
+"""Typed event payloads: one frozen record class per event kind.
 
-The stored JSON is a dataclass's fields, exactly as the writers have always
+The stored JSON is a payload's fields, exactly as the writers have always
 stored them: a field made with `optional()` is left out while it is None, an
 `Origin` is written as `from_room`/`from_seat`, everything else is always
 written. So a payload written through these classes hashes as before, and
 every payload in every existing store reads back: a key a class does not
 know is kept in `extra` and written back, a key an older writer left out
 reads as the field's default.
+
+The classes are declared like keyword-only, frozen, slotted dataclasses, but `PayloadType` builds them:
+`dataclasses` compiles an `__init__`, `__eq__` and `__repr__` per class, which for some thirty kinds was
+most of what a one-shot `examops check` spent importing examops. One generic `__init__` reads the fields.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, TypeVar
 
 from examops.domain.events import Kind
 
@@ -22,40 +23,131 @@ if TYPE_CHECKING:
     from examops.domain.events import Event
 
 P = TypeVar("P", bound="Payload")
-_OMIT_NONE = {"omit_none": True}
 _ORIGIN_KEYS = ("from_room", "from_seat")
+
+
+class FieldSpec:
+    """One field of a payload class: its name, its default (or a factory for one), whether None is left out."""
+
+    __slots__ = ("name", "default", "factory", "omit_none")
+
+    def __init__(self, default: Any = None, factory: Callable[[], Any] | None = None, omit_none: bool = False) -> None:
+        self.name, self.default, self.factory, self.omit_none = "", default, factory, omit_none
+
+    def initial(self) -> Any:
+        return self.factory() if self.factory is not None else self.default
+
+
+def field(*, default: Any = None, default_factory: Callable[[], Any] | None = None) -> Any:
+    """A field whose default is made afresh for each payload (`default_factory`), as with dataclasses."""
+    return FieldSpec(default, default_factory)
 
 
 def optional(default: Any = None) -> Any:
     """A field some writers leave out: not written while it is None."""
-    return field(default=default, metadata=_OMIT_NONE)
+    return FieldSpec(default, omit_none=True)
 
 
-@dataclass(frozen=True, slots=True)
+class PayloadType(type):
+    """Makes a payload class from its annotated class attributes: fields in order (a base's first), slots for them."""
+
+    def __new__(mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> PayloadType:  # noqa: N804
+        fields = {f.name: f for base in reversed(bases) for f in getattr(base, "_fields", ())}
+        own = []
+        for attribute, annotation in namespace.get("__annotations__", {}).items():
+            if str(annotation).startswith("ClassVar"):
+                continue
+            value = namespace.pop(attribute, None)
+            spec = value if isinstance(value, FieldSpec) else FieldSpec(value)
+            spec.name = attribute
+            if attribute not in fields:
+                own.append(attribute)
+            fields[attribute] = spec
+        namespace["__slots__"] = tuple(own)
+        cls = super().__new__(mcls, name, bases, namespace)
+        cls._fields = tuple(fields.values())
+        cls._names = frozenset(fields) - {"extra"}
+        return cls
+
+
+class Record(metaclass=PayloadType):
+    """Keyword-only, frozen: `__init__`, equality, hash and repr from the fields."""
+
+    _fields: ClassVar[tuple[FieldSpec, ...]] = ()
+    _names: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, **values: Any) -> None:
+        put = object.__setattr__
+        for spec in self._fields:
+            value = values.pop(spec.name) if spec.name in values else spec.initial()
+            put(self, spec.name, tuple(value) if isinstance(value, list) else value)  # JSON arrays: a frozen payload holds tuples
+        if values:
+            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(values)}")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, spec.name) for spec in self._fields)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a payload is frozen")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a payload is frozen")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle build it again through __init__ (it is frozen)
+        return _rebuilt, (type(self), {spec.name: getattr(self, spec.name) for spec in self._fields})
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{spec.name}={getattr(self, spec.name)!r}' for spec in self._fields)})"
+
+
+def _rebuilt(cls: type[Record], values: dict[str, Any]) -> Record:
+    return cls(**values)
+
+
 class Origin:
     """Where a candidate sat before the chief's decision placed them (stored as from_room/from_seat)."""
 
-    room: str | None = None
-    seat: int | None = None
+    __slots__ = ("room", "seat")
+
+    def __init__(self, room: str | None = None, seat: int | None = None) -> None:
+        object.__setattr__(self, "room", room)
+        object.__setattr__(self, "seat", seat)
+
+    __setattr__ = Record.__setattr__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Origin, (self.room, self.seat)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Origin:
+            return NotImplemented
+        return (self.room, self.seat) == (other.room, other.seat)
+
+    def __hash__(self) -> int:
+        return hash((self.room, self.seat))
+
+    def __repr__(self) -> str:
+        return f"Origin(room={self.room!r}, seat={self.seat!r})"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Payload:
+class Payload(Record):
     """What every payload has: the chief's override reason, and the keys this code does not know."""
 
     event_kind: ClassVar[str] = ""
     override: str | None = optional()  # recorded into a closed session: the chief's reason (ledger adds it)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):  # JSON arrays arrive as lists; a frozen payload holds tuples
-            value = getattr(self, f.name)
-            if isinstance(value, list):
-                object.__setattr__(self, f.name, tuple(value))
-
     @classmethod
     def from_payload(cls: type[P], payload: Mapping[str, Any]) -> P:
-        names = _field_names(cls)
+        names = cls._names
         values = {name: payload[name] for name in names if name in payload}
         if "origin" in names and any(key in payload for key in _ORIGIN_KEYS):
             values["origin"] = Origin(payload.get("from_room"), payload.get("from_seat"))
@@ -72,23 +164,17 @@ class Payload:
     def to_payload(self) -> dict[str, Any]:
         """The payload as stored: the same keys and values the writers have always written."""
         stored = dict(self.extra)
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if f.name == "extra" or (value is None and f.metadata.get("omit_none")):
+        for spec in self._fields:
+            value = getattr(self, spec.name)
+            if spec.name == "extra" or (value is None and spec.omit_none):
                 continue
             if isinstance(value, Origin):
                 stored.update(from_room=value.room, from_seat=value.seat)
-            elif f.name != "origin":
-                stored[f.name] = list(value) if isinstance(value, tuple) else value
+            elif spec.name != "origin":
+                stored[spec.name] = list(value) if isinstance(value, tuple) else value
         return stored
 
 
-@functools.cache
-def _field_names(cls: type[Payload]) -> frozenset[str]:
-    return frozenset(f.name for f in dataclasses.fields(cls) if f.name != "extra")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class GateOutcome(Payload):
     """A lane's screening of a candidate: the code chosen, what it leads to, the evidence, the seat."""
 
@@ -103,17 +189,14 @@ class GateOutcome(Payload):
     after_admission: bool | None = optional()  # raised about a candidate already admitted: the admission stands
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ExceptionRecorded(GateOutcome):
     event_kind = Kind.EXCEPTION
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Denied(GateOutcome):
     event_kind = Kind.DENIED
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Admitted(Payload):
     """An admission: at the gate (a screening), or by the chief's decision (an exception, an origin)."""
 
@@ -131,7 +214,6 @@ class Admitted(Payload):
     by: str | None = optional()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Moved(Payload):
     """An admitted candidate put in another seat by hand."""
 
@@ -144,7 +226,6 @@ class Moved(Payload):
     reason: str | None = optional()  # why the chief moved them (written by every move since it was asked for)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class DuplicateScan(Payload):
     """A scan of a candidate already admitted; names the first admission."""
 
@@ -157,18 +238,15 @@ class DuplicateScan(Payload):
     first_by: str | None = optional()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class UnknownScan(Payload):
     event_kind = Kind.UNKNOWN
     scanned: str = ""  # an ID-shaped value is masked
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class WrongSessionScan(Payload):
     event_kind = Kind.WRONG_SESSION
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Voided(Payload):
     """A correction: the target event no longer counts."""
 
@@ -179,7 +257,6 @@ class Voided(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Approved(Payload):
     event_kind = Kind.APPROVED
     exception_id: str = ""
@@ -189,7 +266,6 @@ class Approved(Payload):
     recorded_by: str | None = None  # who typed it in, when the approver gave it by phone
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Rejected(Payload):
     event_kind = Kind.REJECTED
     exception_id: str = ""
@@ -202,7 +278,6 @@ class Rejected(Payload):
         return self.reason
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Resolved(Payload):
     event_kind = Kind.RESOLVED
     exception_id: str = ""
@@ -214,7 +289,6 @@ class Resolved(Payload):
         return self.note
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RoomOpened(Payload):
     event_kind = Kind.ROOM_OPENED
     room: str = ""
@@ -224,7 +298,6 @@ class RoomOpened(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class IncidentRecorded(Payload):
     event_kind = Kind.INCIDENT
     room: str | None = None
@@ -234,14 +307,12 @@ class IncidentRecorded(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class SessionClosed(Payload):
     event_kind = Kind.SESSION_CLOSED
     by: str = ""
     reason: str | None = optional()  # why it was closed before the session's end, when it was
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AdmissionConflict(Payload):
     """Two lanes admitted one candidate offline: which admission holds the seat, which is flagged."""
 
@@ -254,7 +325,6 @@ class AdmissionConflict(Payload):
     conflicting_at: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class RosterImported(Payload):
     event_kind = Kind.ROSTER_IMPORTED
     files: Mapping[str, str] = field(default_factory=dict)  # file name → SHA-256
@@ -264,7 +334,6 @@ class RosterImported(Payload):
     dropped: int = 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PinRefused(Payload):
     event_kind = Kind.PIN_REFUSED
     who: str = ""
@@ -274,7 +343,6 @@ class PinRefused(Payload):
 ALARM_RESOLUTIONS = ("double_read", "rescan", "incident")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class AlarmResolved(Payload):
     """The chief's finding on a duplicate-scan alarm or an admission conflict: a scanner double read, a mistaken
     re-scan, or a real incident; with a note."""
@@ -287,7 +355,6 @@ class AlarmResolved(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanChanged(Payload):
     """`init` on a live store with the chief's PIN: the plan (and policy) digest before and after."""
 
@@ -297,7 +364,6 @@ class PlanChanged(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PinChanged(Payload):
     """The chief's PIN was replaced, with the old PIN."""
 
@@ -305,7 +371,6 @@ class PinChanged(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class OverrideGranted(Payload):
     """The chief's PIN let a command record into closed sessions, for this reason."""
 
@@ -314,7 +379,6 @@ class OverrideGranted(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class DeviceEnrolled(Payload):
     """The chief's PIN let a laptop's public key sign events for that laptop's device chains."""
 
@@ -325,7 +389,6 @@ class DeviceEnrolled(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class OutsideWindowScan(Payload):
     """A scan while the session's doors are not open (another day, too early, the paper over): no admission, no denial."""
 
@@ -336,7 +399,6 @@ class OutsideWindowScan(Payload):
     scanned: str = ""  # set when no candidate was found; an ID-shaped value is masked
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Arrived(Payload):
     """A candidate the chief's desk seated (reallocation, move) passes a gate on the way to that seat."""
 
@@ -346,7 +408,6 @@ class Arrived(Payload):
     placement: str | None = None  # the event that put them there
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Left(Payload):
     """An admitted candidate leaves: for a while (re-checked at the gate on return) or for good (no re-entry)."""
 
@@ -358,7 +419,6 @@ class Left(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class DeviceRevoked(Payload):
     """The chief withdrew a key: events it signs after this one are refused."""
 
@@ -368,7 +428,6 @@ class DeviceRevoked(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanSet(Payload):
     """What the plan, policy and roster tables were set to: digests `verify` recomputes from the live tables."""
 
@@ -377,7 +436,6 @@ class PlanSet(Payload):
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Returned(Payload):
     """Back through a gate after a temporary leave."""
 
@@ -387,7 +445,6 @@ class Returned(Payload):
     seat: int | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ReentryRefused(Payload):
     """A scan of a candidate who left for good."""
 
@@ -395,7 +452,6 @@ class ReentryRefused(Payload):
     left_event: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PhotosImported(Payload):
     """A photo pack stored: each photo's SHA-256, so `verify` names a photo swapped or edited behind the log."""
 
@@ -406,7 +462,6 @@ class PhotosImported(Payload):
     by: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PhotosPurged(Payload):
     """Every photo removed from the store (after the exam: photos are personal data)."""
 
@@ -416,7 +471,6 @@ class PhotosPurged(Payload):
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Unrecognised(Payload):
     """A kind this code does not know (a newer writer's): every key is kept in `extra`."""
 

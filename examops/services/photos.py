@@ -13,16 +13,18 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from examops.adapters import photo_files
-from examops.adapters.photo_files import PhotoFacts, Refused
 from examops.adapters.store import photo_queries as pq
 from examops.adapters.store import roster_queries as rq
 from examops.domain.event_payloads import PhotosImported, PhotosPurged
 from examops.domain.events import Kind
 from examops.domain.photo_pack import CandidateIndex, Named, PhotoProblem, assign, entry_stem, is_junk
 from examops.services.site import Site, SiteError
+
+if TYPE_CHECKING:
+    from examops.adapters.photo_files import PhotoFacts
+# Pillow (photo_files) is imported where a pack is read: a gate that only asks whether the site has photos starts without it.
 
 Progress = Callable[[str, int, int], None]
 
@@ -144,6 +146,9 @@ def _replacing_allowed(site: Site, report: PhotoImportReport, authorise: Callabl
 
 def _check(packs: Sequence[str | Path], index: CandidateIndex, report: PhotoImportReport, tick: Progress,
            cancel: threading.Event | None) -> _Checked:
+    from examops.adapters import photo_files
+    from examops.adapters.photo_files import PhotoFacts, Refused
+
     checked = _Checked()
     for pack_path in packs:
         name = str(pack_path)
@@ -181,6 +186,8 @@ def _check(packs: Sequence[str | Path], index: CandidateIndex, report: PhotoImpo
 def _write(site: Site, to_write: dict[str, Named], checked: _Checked, report: PhotoImportReport, by: str,
            tick: Progress, cancel: threading.Event | None) -> None:
     """One transaction: every new or replaced photo and the event recording their digests."""
+    from examops.adapters import photo_files
+
     by_pack: dict[str, list[tuple[str, Named]]] = {}
     for ticket, item in sorted(to_write.items()):
         by_pack.setdefault(item.pack, []).append((ticket, item))

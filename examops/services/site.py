@@ -22,7 +22,6 @@ from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
 from examops.domain.said import N_, SaidError, said
-from examops.services import site_key
 from examops.services.clock import Clock, shared_clock
 
 PLAN_KEY = "plan_toml"
@@ -66,8 +65,11 @@ class Site:
     """The chief's reason for recording into a closed session (the `--override` option)."""
 
     @classmethod
-    def open(cls, url: str | None = None, *, clock: Clock | None = None, check: bool = True) -> "Site":
-        store = Store.open(url, check=check)
+    def open(cls, url: str | None = None, *, clock: Clock | None = None, check: bool = True,
+             check_meanwhile: bool = False) -> "Site":
+        """The site in the store at `url`; `check_meanwhile`: SQLite's quick check runs while the caller starts, and
+        the first write waits for it (`Store.open`)."""
+        store = Store.open(url, check=check, check_meanwhile=check_meanwhile)
         plan_text = store.get_setting(PLAN_KEY)
         if plan_text is None:
             raise SiteError(f"the store at {store.location} has no exam plan: run `examops init --plan PLAN.toml`")
@@ -202,6 +204,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
     A new store takes `new_pin` (or `chief_pin`) as the chief's PIN. A live store changes its plan,
     policy or PIN only when `chief_pin` is the current PIN, and records each change as an event.
     """
+    from examops.services import site_key  # AES-GCM and scrypt: only where the site key is made or read
+
     plan, policy_text = read_plan_file(plan_path)
     if new_pin is not None:
         _refuse_weak(new_pin)  # before a store is made: a refused init leaves nothing behind
@@ -268,6 +272,8 @@ class _InitChanges:
 def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, current_pin: str | None,
                         new_pin: str | None, by: str) -> _InitChanges:
     """What `init` may write: a first PIN on a new store; on a live store, changes only with the current PIN."""
+    from examops.services import site_key  # AES-GCM and scrypt: only where the site key is made or read
+
     if store.get_secret(PIN_KEY) is None:
         first = new_pin if new_pin is not None else current_pin
         if first is None:
@@ -368,6 +374,8 @@ def plan_would_change(url: str | None, plan_path: str | Path) -> bool:
 
 def lacks_report_key(url: str | None) -> bool:
     """True if the store at `url` holds a PIN but no report key yet (init then asks the PIN to make one)."""
+    from examops.services import site_key  # AES-GCM and scrypt: only where the site key is made or read
+
     try:
         store = Store.open(url, create=False)
     except StoreError:

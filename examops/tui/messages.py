@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from textual.message import Message
 
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.services.gate_view import LanePanels, RoomOverview
-from examops.tui.photo_render import PreparedPhoto
+
+if TYPE_CHECKING:
+    from examops.tui.photo_render import PreparedPhoto  # Pillow: loaded once a photo is drawn, not at start
 
 
 @dataclass(frozen=True)

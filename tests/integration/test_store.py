@@ -60,6 +60,55 @@ def test_a_damaged_sqlite_file_is_refused_on_open(tmp_path):
         Store.open(f"sqlite:///{path}")
 
 
+def _damaged_candidates_page(tmp_path):
+    """A store whose candidates table has a scribbled page that opening it (settings, migrations) never reads."""
+    from sqlalchemy import insert
+
+    path = tmp_path / "s.sqlite3"
+    store = Store.open(f"sqlite:///{path}", create=True)
+    with store.write() as conn:
+        conn.execute(insert(schema.candidates), [{"ticket": f"T{n:06d}", "name": "x" * 60, "id_number": f"{n:018d}",
+                                                  "id_tail": "0000", "sex": "F", "site": None} for n in range(3000)])
+    with store.read() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.exec_driver_sql("PRAGMA page_size").scalar()
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    store.close()
+    data = bytearray(path.read_bytes())
+    middle = (pages // 2) * page_size  # inside the candidates' pages, written last and biggest
+    data[middle + 8:middle + 208] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    return f"sqlite:///{path}"
+
+
+def test_a_lane_that_checks_meanwhile_reads_at_once_and_writes_nothing_into_a_damaged_store(tmp_path):
+    """`check_meanwhile` (the gate, `check`): the quick check runs while the lane starts; its first write waits for the
+    answer, and a damaged store refuses every write, as opening refuses it without `check_meanwhile`."""
+    from examops.adapters.store import StoreError, WriteFailed
+
+    url = _damaged_candidates_page(tmp_path)
+    with pytest.raises(StoreError, match="damaged"):
+        Store.open(url)
+    store = Store.open(url, check_meanwhile=True)
+    with store.read() as conn:
+        assert migrations.applied_migrations(conn)  # reads go on
+    for _ in range(2):
+        with pytest.raises(WriteFailed, match="damaged"):
+            with store.write() as conn:
+                store.append(conn, _event())
+    store.close()
+    assert Store.open(url, check=False).count_events() == 0
+
+
+def test_a_sound_store_checked_meanwhile_takes_writes(tmp_path):
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    Store.open(url, create=True).close()
+    store = Store.open(url, check_meanwhile=True)
+    with store.write() as conn:
+        store.append(conn, _event())
+    assert store.count_events() == 1
+
+
 def test_same_event_id_written_twice_is_one_event(store_url):
     store = Store.open(store_url, create=True)
     event = _event()

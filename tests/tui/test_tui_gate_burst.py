@@ -76,6 +76,26 @@ async def test_a_burst_with_no_gap_is_six_scans_in_order(seeded_site):
 
 
 @run_async
+async def test_a_newline_ends_a_scan_and_cr_lf_is_one_line_end(seeded_site):
+    """Keys typed before the app took the terminal arrive with the Enter turned into a newline (ctrl+j); a scanner
+    may end its codes with CR LF, or LF. Each code is one scan: no lost Enter, no empty Enter after a CR."""
+    people = seeded_site.people[40:44]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for person, ends in zip(people, (("ctrl+j",), ("enter", "ctrl+j"), ("ctrl+j", "ctrl+j"), ("enter",))):
+            for character in person.ticket:
+                app.post_message(events.Key(character, character))
+            for key in ends:
+                app.post_message(events.Key(key, "\r" if key == "enter" else "\n"))
+        await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == len(people))
+        await pilot.pause()
+        assert gate_of(app).scan_input.value == ""
+    assert admitted_tickets(seeded_site) == [p.ticket for p in people]
+    assert stored_kinds(seeded_site) == ["admitted"] * len(people)
+
+
+@run_async
 async def test_scans_during_a_check_in_flight_are_queued_not_refused(seeded_site, monkeypatch):
     """The first check is held in the lane worker; the next scans wait their turn and the depth is on screen."""
     import threading

@@ -39,6 +39,17 @@ def test_no_area_module_imports_the_group():
                 assert "main" not in {a.name for a in node.names}, path.name
 
 
+def test_the_command_map_names_every_command_of_every_area():
+    """The group imports an area only when one of its commands runs: its map must match the areas' COMMANDS."""
+    import importlib
+
+    from examops.cli import AREAS, COMMAND_AREAS
+
+    defined = {command.name: area for area in AREAS for command in importlib.import_module(f"examops.cli.{area}").COMMANDS}
+    assert COMMAND_AREAS == defined
+    assert {path.stem for path in CLI_DIR.glob("*.py")} - {"__init__", "common"} == set(AREAS)
+
+
 def test_roster_and_photo_imports_share_one_progress_bar_in_the_site_language(capsys):
     """One printer for both imports (photos had a copy), its stage words from the catalog, not English on a Chinese site."""
     from examops.cli import photos, roster

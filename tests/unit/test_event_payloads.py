@@ -162,3 +162,19 @@ def test_from_event_refuses_another_kind():
 
 def test_an_override_keeps_every_stored_key():
     assert with_override({"by": "王", "x": 1}, "late") == {"by": "王", "x": 1, "override": "late"}
+
+
+def test_a_payload_is_frozen_and_copies_and_pickles_as_itself():
+    import copy
+    import pickle
+
+    payload = Admitted(room="B02", seat=7, origin=Origin("001", 4), via="move", by="王总监", missing=["temp2"])
+    assert payload.missing == ("temp2",)  # a JSON array is held as a tuple
+    for change in (lambda: setattr(payload, "room", "X"), lambda: delattr(payload, "room")):
+        with pytest.raises(AttributeError):
+            change()
+    assert copy.deepcopy(payload) == pickle.loads(pickle.dumps(payload)) == payload
+    with pytest.raises(TypeError):
+        Admitted("B02")  # keyword-only
+    with pytest.raises(TypeError):
+        Admitted(rooom="B02")

@@ -1,6 +1,7 @@
 """The core stays free of UI and heavy libraries (checked in a fresh interpreter)."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,32 @@ def test_services_hold_no_sql(path):
     """Storage lives in `examops.adapters.store`: no service module imports sqlalchemy, even inside a function."""
     imported = _imported_modules(ast.parse(path.read_text(encoding="utf-8"), str(path)))
     assert not {m for m in imported if m == "sqlalchemy" or m.startswith("sqlalchemy.")}
+
+
+def test_a_one_shot_check_loads_its_own_cli_area_only():
+    """`examops check CODE` runs in a process of its own per scan: the other areas' commands are not imported for it."""
+    code = ("import sys\nfrom examops.cli import main\nmain.get_command(None, 'check')\nimport examops.services.offline\n"
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert "examops.cli.gate" in loaded
+    assert not {m for m in loaded if m.startswith("examops.cli.") and m not in ("examops.cli.gate", "examops.cli.common")}
+    assert not {"PIL", "textual", "pandas", "openpyxl", "reportlab", "qrcode"} & loaded
+
+
+def test_the_gate_screen_loads_no_photo_code_until_a_photo_is_shown():
+    """Pillow, numpy (textual-image's Sixel encoder) and the photo widget wait for a site with photos."""
+    loaded = _loaded_after_import(["examops.tui.app", "examops.tui.screens.gate", "examops.services.photos"])
+    assert not {"PIL", "numpy", "textual_image", "examops.tui.widgets.photo", "examops.tui.photo_render"} & loaded
+
+
+def test_the_gate_asks_the_terminal_about_photos_only_on_a_site_with_photos(tmp_path):
+    """Asking (textual-image's probe) loads numpy; a site without photos draws none, so the gate does not ask."""
+    plan = Path(__file__).resolve().parents[2] / "rosters" / "sample_plan.toml"
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    code = (f"import sys\nfrom examops.services.site import init_site\n"
+            f"site = init_site({str(plan)!r}, url={url!r}, chief_pin='5183')\n"
+            "from examops.cli.gate import _photo_terminal\nterminal = _photo_terminal(site)\n"
+            "print(terminal.method, 'textual_image' in sys.modules, 'numpy' in sys.modules, 'PIL' in sys.modules)")
+    env = {**os.environ, "EXAMOPS_HOME": str(tmp_path), "EXAMOPS_PHOTO": "sixel"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["halfblock", "False", "False", "False"]  # even where EXAMOPS_PHOTO would pick Sixel

@@ -123,6 +123,8 @@ class Store:
         self._device_key = None
         self._store_id: str | None = None
         self._witness = None  # this laptop's witness file, held in memory once read
+        self._checking: tuple[threading.Thread, list[StoreError]] | None = None  # a quick_check still running
+        self._damage: StoreError | None = None  # what that check found: no write goes in
         self._group: tuple[int, Connection] | None = None  # (thread, connection) of an open group()
         self._savepoints = 0  # depth of writes open inside the group
         self.held_connections = weakref.WeakSet()
@@ -149,8 +151,11 @@ class Store:
         return locations.describe(self.url)
 
     @classmethod
-    def open(cls, url: str | None = None, *, create: bool = False, check: bool = True) -> "Store":
-        """Open the store; `create` makes and migrates it, `check` runs SQLite's quick check (`verify` runs the full one)."""
+    def open(cls, url: str | None = None, *, create: bool = False, check: bool = True, check_meanwhile: bool = False) -> "Store":
+        """Open the store; `create` makes and migrates it, `check` runs SQLite's quick check (`verify` runs the full one).
+
+        `check_meanwhile`: the quick check runs in a thread (SQLite works on it without the GIL) while the caller reads
+        and draws; the first write waits for its answer, and none goes into a store it finds damaged."""
         url = locations.store_url(url)
         path = _sqlite_path(url)
         if path is not None:
@@ -159,9 +164,13 @@ class Store:
             _prepare_sqlite_file(path)
         try:
             store = cls(_make_engine(url), url)
-            if check and path is not None:
-                store.integrity_check(full=False)  # quick_check: pages and records, no index cross-check (verify does it)
-            store.migrate(create=create)
+            meanwhile = check and path is not None and check_meanwhile and not create and not store.migrations_missing()
+            if meanwhile:
+                store.start_quick_check()  # every migration is there: opening writes nothing
+            else:
+                if check and path is not None:
+                    store.integrity_check(full=False)  # quick_check: pages and records, no index cross-check (verify does it)
+                store.migrate(create=create)
         except DatabaseError as exc:
             reason = read_only_reason(path) if path is not None else None
             if reason:
@@ -170,6 +179,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        if self._checking is not None:
+            self._checking[0].join()  # a quick check still reading: let it finish before the connections go
         for held in list(self.held_connections):
             held.close()
         self.engine.dispose()
@@ -188,6 +199,39 @@ class Store:
             if reason:
                 raise _read_only_error(self.path, reason)
             raise StoreError(f"the store at {self.location} is damaged: {'; '.join(result[:5])}. Restore it from a backup.")
+
+    def start_quick_check(self) -> None:
+        """The quick check in a thread; `write()` waits for it (`await_check`)."""
+        found: list[StoreError] = []
+
+        def run() -> None:
+            try:
+                self.integrity_check(full=False)
+            except StoreError as exc:
+                found.append(exc)
+
+        thread = threading.Thread(target=run, name="quick_check", daemon=True)
+        thread.start()
+        self._checking = (thread, found)
+
+    def await_check(self) -> None:
+        """Wait for a quick check still running; a store it found damaged refuses every write (WriteFailed)."""
+        if self._checking is not None:
+            thread, found = self._checking
+            thread.join()
+            self._checking = None
+            self._damage = found[0] if found else None
+        if self._damage is not None:
+            raise WriteFailed(str(self._damage))
+
+    def migrations_missing(self) -> bool:
+        """True when the store lacks a migration (or the table of them): opening must then write, so check first."""
+        try:
+            with self.read() as conn:
+                done = migrations.applied_migrations(conn)
+        except DatabaseError:
+            return True
+        return any(name not in done for name, _step in migrations.MIGRATIONS)
 
     def migrate(self, *, create: bool = True) -> list[str]:
         """Apply missing migrations in order; return the names applied."""
@@ -219,6 +263,7 @@ class Store:
         file that was deleted or replaced under the lane would be acknowledged and then lost.
         Inside this thread's `group()` the write is a savepoint of the group's transaction instead.
         """
+        self.await_check()
         grouped = self._group
         if grouped is not None and grouped[0] == threading.get_ident():
             yield from self._grouped_write(grouped[1])
@@ -250,6 +295,7 @@ class Store:
         if not self.is_sqlite or self._group is not None:
             yield
             return
+        self.await_check()
         self.check_identity()
         try:
             with self.engine.connect().execution_options(immediate=True) as conn:

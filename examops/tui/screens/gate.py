@@ -120,7 +120,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
-            yield Static("", id="top-lane")
+            yield Static(self._lane_line(self.session), id="top-lane")  # in the first frame, not one layout later
         yield Static("", id="offline-banner")
         yield Static(_("⚠ Focus lost — press Esc   /   扫描框未获得焦点 — 按 Esc"), id="focus-warning")
         with Horizontal(id="gate-main"):
@@ -160,7 +160,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.set_interval(PROBE_EVERY_S, self._probe_if_offline)
         self._watch_store()
         self.watch(self.app, "app_focus", lambda _: self._update_focus_warning(), init=False)
-        self.request_panels()
+        self.call_after_refresh(self.request_panels)  # the figures (a table row per room) after the first frame, not in it
 
     def on_unmount(self) -> None:
         self._requests.put(None)
@@ -372,11 +372,14 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.session = session
         closed = self.closed[1:] if self.closed and session and self.closed[0] == session.id else None
         self.query_one(ClockPanel).show(now, window, closed)
-        lane = _('Lane {lane}').format(lane=self.lane.lane) + ' · ' + _('Staff {staff}').format(staff=self.lane.staff) + ' · '
-        lane += _("Session {session} {name}").format(session=session.id, name=session.name) if session else _("no session")
+        lane = self._lane_line(session)
         self.query_one("#top-lane", Static).update(lane)
         if changed:
             self.request_panels()
+
+    def _lane_line(self, session: Session | None) -> str:
+        lane = _('Lane {lane}').format(lane=self.lane.lane) + ' · ' + _('Staff {staff}').format(staff=self.lane.staff) + ' · '
+        return lane + (_("Session {session} {name}").format(session=session.id, name=session.name) if session else _("no session"))
 
     def _show_closed(self, session: str, by: str, at: str) -> None:
         if self.closed != (session, by, at):

@@ -22,7 +22,6 @@ from examops.services.site import Site
 from examops.tui.messages import ScanRequest
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.widgets.card import CandidatePanel
-from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView
 
 
@@ -51,7 +50,9 @@ class ConfirmingGate:
             self.notify(_("The photos could not be read: {error}").format(error=self.photos_error),
                         severity="warning", timeout=15)
 
-    def _photo_view(self) -> PhotoView:
+    def _photo_view(self):  # noqa: ANN202 - a PhotoView
+        from examops.tui.widgets.photo import PhotoView  # Pillow and the photo widget: only where photos are shown
+
         return PhotoView(self.photo_terminal, lambda ticket: photos.photo_for(self.site, ticket), id="photo")
 
     @property
@@ -70,7 +71,7 @@ class ConfirmingGate:
         """The card, and beside it the photo of the same candidate."""
         self.query_one(CandidatePanel).show(card, session_label, go)
         if self.shows_photos:
-            self.query_one(PhotoView).show(card.ticket if card else None)
+            self.query_one("#photo").show(card.ticket if card else None)
 
     def _card_shown(self, request: ScanRequest, verdict: Verdict) -> None:
         """After a verdict is on screen: a `to_confirm` card waits from now on; otherwise the next held scan goes."""

@@ -6,6 +6,11 @@ when the next code's digits are already in the field; so here Enter is taken
 in the field's own key handler, in the order the keys arrived: the text typed
 so far becomes a `Scanned` message and the field is emptied before the next
 key is read. A paste of several lines is one scan per finished line.
+
+A newline (ctrl+j) ends a scan too: keys typed while the app is still starting reach the terminal in
+its cooked mode, which turns the scanner's Enter into a newline, and some scanners end a code with
+CR LF or LF. A newline straight after a line end is the second half of that one (CR LF), not an Enter of
+its own (an empty Enter admits a waiting card).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input
 
 ENTER_KEYS = ("enter", "ctrl+m")
+NEWLINE = "ctrl+j"
 
 
 class ScanField(Input):
@@ -36,11 +42,16 @@ class ScanField(Input):
 
     # Textual runs each class's handler along the MRO until one prevents the default,
     # so other keys fall through to Input's own handler.
+    _after_enter = False  # the last key ended a line: a newline now ends nothing more
+
     async def _on_key(self, event: events.Key) -> None:
-        if event.key in ENTER_KEYS:
+        line_end = event.key in ENTER_KEYS or event.key == NEWLINE
+        if line_end:
             event.stop()
             event.prevent_default()
-            self._scan(self.value, event.time)
+            if not (event.key == NEWLINE and self._after_enter):
+                self._scan(self.value, event.time)
+        self._after_enter = line_end
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
