@@ -62,6 +62,7 @@ from examops.tui.words import GATE_KEY
 
 PANELS_EVERY_S = 2.0
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
+CHECKING_AFTER_S = 0.06  # 'checking…' only for a verdict slower than this: a few frames, shorter than a glance
 CLOCK_EVERY_S = 1.0
 LANE_WORKER = "lane-checks"
 ALARM_VERDICTS = ("duplicate", "denied", "not_recorded")
@@ -113,6 +114,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.panels_refreshing = False
         self._panels_again = False
         self._panels_timer: Timer | None = None
+        self._checking_timer: Timer | None = None
         self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
 
@@ -238,12 +240,24 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.queue_request(request)
 
     def queue_request(self, request: ScanRequest | LeaveRequest) -> None:
-        """Queue a check or an exit for the lane worker; until it returns the banner says only 'checking'."""
+        """Queue a check or an exit for the lane worker; until it returns the banner says only 'checking'.
+
+        The card is forgotten at once (no key acts on it any more), but the 'checking' state is drawn only if the
+        verdict has not come within `CHECKING_AFTER_S`: most come sooner, and drawing the empty card and then the
+        new one costs the scan a second frame, with a layout pass each.
+        """
         self.pending_scans += 1
         self._requests.put(request)
         self.card = None
         self.last_verdict = None
         self.picked_state = None
+        if self._checking_timer is None:
+            self._checking_timer = self.set_timer(CHECKING_AFTER_S, self._show_checking)
+
+    def _show_checking(self) -> None:
+        self._checking_timer = None
+        if not self.pending_scans:
+            return
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
         self._show_card(None)
         self._set_detail(())
@@ -286,6 +300,12 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.app.bell()
 
     def _after_scan(self) -> None:
+        """After a verdict (or an exit's answer) is drawn: the next queued request gets its own 'checking' delay."""
+        if self._checking_timer is not None:
+            self._checking_timer.stop()
+            self._checking_timer = None
+        if self.pending_scans:
+            self._checking_timer = self.set_timer(CHECKING_AFTER_S, self._show_checking)
         self._show_pending()
         if self._panels_timer is None:
             self._panels_timer = self.set_timer(PANELS_AFTER_SCAN_S, self._panels_after_scan)
@@ -297,8 +317,8 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
     def _show_pending(self) -> None:
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
-        text, pending = " ".join(filter(None, (checking, self._waiting_note()))), self.query_one("#scan-pending", Static)
-        pending.update(text, layout=bool(text) != bool(str(pending.content)))  # 80 columns: the width follows the text
+        # 80 columns: the width follows the text, so a layout pass when it appears or goes
+        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))))
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
         self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
@@ -374,7 +394,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.query_one(ClockPanel).show(now, window, closed)
         lane = _('Lane {lane}').format(lane=self.lane.lane) + ' · ' + _('Staff {staff}').format(staff=self.lane.staff) + ' · '
         lane += _("Session {session} {name}").format(session=session.id, name=session.name) if session else _("no session")
-        self.query_one("#top-lane", Static).update(lane)
+        self.query_one("#top-lane", Static).change(lane)  # every second: unchanged, so no layout pass
         if changed:
             self.request_panels()
 
