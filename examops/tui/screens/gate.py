@@ -115,6 +115,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self._panels_again = False
         self._panels_timer: Timer | None = None
         self._checking_timer: Timer | None = None
+        self._panels_seen: tuple[str, int | None] | None = None  # (session, store version) of the figures on screen
         self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
 
@@ -158,7 +159,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self._tick()
         self._check_lane()
         self.set_interval(CLOCK_EVERY_S, self._tick)
-        self.set_interval(PANELS_EVERY_S, self.request_panels)
+        self.set_interval(PANELS_EVERY_S, lambda: self.request_panels(if_changed=True))
         self.set_interval(PROBE_EVERY_S, self._probe_if_offline)
         self._watch_store()
         self.watch(self.app, "app_focus", lambda _: self._update_focus_warning(), init=False)
@@ -307,6 +308,10 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         if self.pending_scans:
             self._checking_timer = self.set_timer(CHECKING_AFTER_S, self._show_checking)
         self._show_pending()
+        self._panels_soon()
+
+    def _panels_soon(self) -> None:
+        """Recount shortly: a lane's own scan and the watcher's news of it come as one recount, after the card's frame."""
         if self._panels_timer is None:
             self._panels_timer = self.set_timer(PANELS_AFTER_SCAN_S, self._panels_after_scan)
 
@@ -410,25 +415,37 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
             return session_id or ""
         return f"{session.id} {session.name}" if session else ""
 
-    def request_panels(self) -> None:
-        """Refresh counters and recent scans; refreshes never pile up, one runs at a time."""
+    def request_panels(self, *, if_changed: bool = False) -> None:
+        """Refresh counters and recent scans; refreshes never pile up, one runs at a time.
+
+        `if_changed` (the periodic refresh, a safety net behind the watcher): skip the counting where the store
+        says nothing was stored since the figures on screen were read.
+        """
         if self.session is None:
             return
         if self.panels_refreshing:
-            self._panels_again = True
+            self._panels_again = self._panels_again or not if_changed
             return
         self.panels_refreshing = True
-        self._load_panels(self.session.id)
+        seen = self._panels_seen
+        since = seen[1] if if_changed and seen is not None and seen[0] == self.session.id else None
+        self._load_panels(self.session.id, since)
 
     @work(thread=True, group="panels", exit_on_error=False)
-    def _load_panels(self, session_id: str) -> None:
+    def _load_panels(self, session_id: str, since: int | None = None) -> None:
         try:
-            self.post_message(PanelsRefreshed(gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id)))
+            panels = gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id, unless_at=since)
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            if panels is not None:
+                self._panels_seen = (session_id, panels.version)
+            self.post_message(PanelsRefreshed(panels))
 
     def on_panels_refreshed(self, message: PanelsRefreshed) -> None:
         panels = message.panels
+        if panels is None:
+            return self._panels_done()
         if panels.closed and self.session:
             self._show_closed(self.session.id, *panels.closed)
         self.query_one(CountersPanel).show(panels.counters)
@@ -437,6 +454,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self._panels_done()
 
     def on_panels_failed(self, message: PanelsFailed) -> None:
+        self._panels_seen = None
         self.query_one(CountersPanel).show_error(message.error)
         self._panels_done()
 
@@ -467,7 +485,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
             watcher.close()
 
     def on_store_changed(self, _message: StoreChanged) -> None:
-        self.request_panels()
+        self._panels_soon()
 
     def on_lane_went_offline(self, message: LaneWentOffline) -> None:
         self.offline = True

@@ -101,13 +101,18 @@ class DataTable(widgets.DataTable):
     """
 
     async def _on_idle(self, event: events.Idle) -> None:
-        # Runs before DataTable's own idle handler (Textual walks the MRO); clear after it.
+        # Runs before DataTable's own idle handler (Textual walks the MRO); clear after it, and only if the
+        # widths moved: every cell of a table is drawn again after a clear, which a gate frame pays for.
         if self._require_update_dimensions or self._updated_cells:
-            self.call_later(self._redraw_measured)
+            self.call_later(self._redraw_measured, self._column_widths())
 
-    def _redraw_measured(self) -> None:
-        self._clear_caches()
-        self.refresh()
+    def _column_widths(self) -> list[int]:
+        return [column.get_render_width(self) for column in self.columns.values()]
+
+    def _redraw_measured(self, before: list[int]) -> None:
+        if self._column_widths() != before:
+            self._clear_caches()
+            self.refresh()
 
     def add_row(self, *cells, height=1, key=None, label=None):  # noqa: ANN001, ANN201 - DataTable's signature
         return super().add_row(*(_cell(c) for c in cells), height=height, key=key,
