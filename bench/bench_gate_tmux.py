@@ -12,7 +12,7 @@ Each scan is the ticket and Enter written to the terminal at once (what a keyboa
 Variants, side by side in one run, interleaved so the machine's load falls on all alike: this code; the baseline
 (`--src OLD_CHECKOUT`, run with PYTHONPATH and the working directory set to it); and a floor, the smallest Textual
 app that draws the same two lines from an Input (what any Textual gate costs on this terminal). Every variant runs
-on its own copy of the store, so each measured scan is a first admission. Scans come 0.2–0.8 s apart (seeded), so
+on its own copy of the store, so each measured scan is a first admission. Scans come 0.2–0.8 s apart (seeded, `--gap`), so
 the gate's periodic side-panel refresh falls at every phase of a scan. `--old-laptop` runs all of it again on one
 core at 50 % (bench/old_laptop.py). Bursts: six scans in one write, timed to the sixth card, all six checked in the
 store afterwards. Target (issue 15): p99 ≤ 50 ms on this machine, ≤ 100 ms on the old laptop.
@@ -223,7 +223,8 @@ def admitted_in(db: Path, lane: str) -> int:
 
 
 def run_once(terminal: type, variant: Variant, template: Path, tmp: Path, size: tuple[int, int], tickets: list[str],
-             bursts: list[list[str]], old_laptop: bool, gaps: random.Random, trace: bool = False) -> Samples:
+             bursts: list[list[str]], old_laptop: bool, gaps: random.Random, trace: bool = False,
+             gap: tuple[float, float] = (0.2, 0.8)) -> Samples:
     """One gate process: wait for its first frame and start-up, then the scans one by one, then the bursts."""
     db = tmp / f"{uuid.uuid4().hex[:8]}.sqlite3"
     url = copy_store(template, db)
@@ -237,7 +238,7 @@ def run_once(terminal: type, variant: Variant, template: Path, tmp: Path, size: 
             raise RuntimeError(f"{variant.name}: no first frame: {getattr(gate, 'output', b'')[-400:]!r}")
         gate.read_until(lambda _lines: False, SETTLE_S)
         for ticket in tickets:
-            gate.read_until(lambda _lines: False, gaps.uniform(0.2, 0.8))
+            gate.read_until(lambda _lines: False, gaps.uniform(*gap))
             sent = gate.send(ticket.encode() + b"\r")
             shown = gate.read_until(lambda lines, t=ticket: card_shows(lines, t), WAIT_S)
             if shown is None:
@@ -321,6 +322,7 @@ def main() -> None:
     parser.add_argument("--no-tmux", action="store_true")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--rounds", type=int, default=2, help="each variant's scans split over this many processes, interleaved")
+    parser.add_argument("--gap", default="0.2,0.8", help="seconds between two scans, drawn between these (seeded)")
     parser.add_argument("--trace", action="store_true", help="a timeline of each scan in the gate (bench/gate_trace.py): where the time goes")
     args = parser.parse_args()
 
@@ -353,7 +355,8 @@ def main() -> None:
                         for variant in order:
                             key = (old_laptop, size, term, variant.name)
                             got = run_once(terminal, variant, template, tmp, size, scans_now, bursts, old_laptop,
-                                           random.Random(round_), trace=args.trace and term == "pty")
+                                           random.Random(round_), trace=args.trace and term == "pty",
+                                           gap=tuple(float(x) for x in args.gap.split(",")))
                             results.setdefault(key, Samples()).scans.extend(got.scans)
                             results[key].bursts.extend(got.bursts)
                             results[key].timed.extend(got.timed)
