@@ -106,11 +106,40 @@ def chief_pin(prompt: str = PIN_PROMPT) -> str:
     return click.prompt(prompt, hide_input=True)
 
 
-def new_pin_twice(prompt: str = NEW_PIN_PROMPT) -> str:
-    """A new PIN typed twice on a terminal, so a slip of the finger does not lock the chief out."""
+def new_pin_twice(prompt: str = NEW_PIN_PROMPT, *, first: bool = False) -> str:
+    """A new PIN typed twice on a terminal, so a slip of the finger does not lock the chief out.
+
+    Off a terminal the refusal names what a script gives instead: a `first` PIN (a new store) comes as every PIN does,
+    from --pin-file or EXAMOPS_PIN; a changed one (`init --change-pin`, where EXAMOPS_PIN is the current PIN) from
+    --new-pin-file or EXAMOPS_NEW_PIN."""
+    from examops.i18n import _
+
     if not sys.stdin.isatty():
-        raise Failure("the new PIN is asked twice on a terminal; for scripts use --new-pin-file FILE or EXAMOPS_NEW_PIN")
+        raise Failure(_("the chief proctor's PIN for the new store is asked twice on a terminal; for scripts use "
+                        "--pin-file FILE or EXAMOPS_PIN") if first else
+                      _("the new PIN is asked twice on a terminal; for scripts use --new-pin-file FILE or EXAMOPS_NEW_PIN "
+                        "(EXAMOPS_PIN or --pin-file give the current one)"))
     return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
+def progress_printer(enabled: bool):  # noqa: ANN201 - a progress callback, or None
+    """A one-line progress bar on stderr for long imports (rosters, photos): stage, bar, done/total; None when off."""
+    if not enabled:
+        return None
+    from examops.i18n import _
+
+    labels = {"read": _("reading"), "check": _("checking"), "write": _("writing")}  # in the language set by now
+    pad = max(map(len, labels.values()))
+
+    def show(stage: str, done: int, total: int) -> None:
+        width = 24
+        filled = width if total == 0 else int(width * done / total)
+        sys.stderr.write(f"\r{labels.get(stage, stage):<{pad}} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
 
 
 def open_site(ctx: click.Context, *, check: bool = True):  # noqa: ANN201 - a Site

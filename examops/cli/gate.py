@@ -85,13 +85,14 @@ def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
 
 
 IDLE_TICK_S = 0.5
+BURST_MAX = 256  # scans committed together at most: the write lock is held for one group's work
 
 
-def _stdin_lines(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields raw lines
-    """Scan lines as they come; on a shared store, `gate.maintain()` also runs while the scanner is quiet."""
-    if not gate.can_go_offline:
-        yield from sys.stdin.buffer
-        return
+def _stdin_bursts(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields lists of raw lines
+    """Scan lines as they come, each list what had arrived by the time the lane was free (one commit per list).
+
+    On a shared store, `gate.maintain()` also runs while the scanner is quiet.
+    """
     lines: queue.Queue[bytes | None] = queue.Queue()
 
     def pump() -> None:
@@ -103,14 +104,25 @@ def _stdin_lines(gate):  # noqa: ANN001, ANN202 - a ResilientLane; yields raw li
 
     threading.Thread(target=pump, name="stdin", daemon=True).start()
     while True:
-        _note(gate.maintain())
+        if gate.can_go_offline:
+            _note(gate.maintain())
         try:
             raw = lines.get(timeout=IDLE_TICK_S)
         except queue.Empty:
             continue
+        burst = []
+        while raw is not None:
+            burst.append(raw)
+            if len(burst) >= BURST_MAX:
+                break
+            try:
+                raw = lines.get_nowait()
+            except queue.Empty:
+                break
+        if burst:
+            yield burst
         if raw is None:
             return
-        yield raw
 
 
 def _note(text: str | None) -> None:
@@ -138,6 +150,20 @@ def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
     if not gate.online and gate.pending:
         _note(f"OFFLINE: {gate.pending} event(s) recorded on this laptop wait for upload; "
               "they upload when this lane next runs with the server answering")
+
+
+def _check_burst(gate, burst: list[bytes], session_id: str | None, outcome: str | None) -> list:  # noqa: ANN001
+    """(verdict, scan) for each scan line of a burst, committed together: answered only once durable."""
+    scans = []
+    for raw in burst:
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        if line.strip():
+            scan, line_outcome, evidence = _parse_stdin_line(line)
+            scans.append((scan, line_outcome or outcome, evidence))
+    was_online = gate.online
+    verdicts = gate.check_burst(scans, session_id=session_id)
+    _went_offline(gate, was_online)
+    return list(zip(verdicts, (scan for scan, _outcome, _evidence in scans)))
 
 
 @click.command()
@@ -181,17 +207,12 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
             ctx.exit(EXIT_NOT_RECORDED)
         return
     failures = 0
-    for raw in _stdin_lines(gate):
-        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if not line.strip():
-            continue
-        scan, line_outcome, evidence = _parse_stdin_line(line)
-        was_online = gate.online
-        verdict = gate.check(scan, session_id=session_id, outcome=line_outcome or outcome, evidence=evidence)
-        failures += not verdict.recorded and verdict.verdict != "invalid"
-        sys.stdout.write((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else shown_lines(_human(verdict, site.clock, scan))) + "\n")
+    for burst in _stdin_bursts(gate):
+        answers = _check_burst(gate, burst, session_id, outcome)
+        failures += sum(not verdict.recorded and verdict.verdict != "invalid" for verdict, _scan in answers)
+        sys.stdout.write("".join((json.dumps(verdict.to_json(), ensure_ascii=False) if as_json else
+                                  shown_lines(_human(verdict, site.clock, scan))) + "\n" for verdict, scan in answers))
         sys.stdout.flush()
-        _went_offline(gate, was_online)
     _finish_offline(gate, retry=True)
     if failures:
         ctx.exit(EXIT_NOT_RECORDED)

@@ -7,7 +7,18 @@ import sys
 
 import click
 
-from examops.cli.common import EXIT_BAD_INPUT, PIN_PROMPT, Failure, chief_pin, emit, given_pin, literal, open_site, say
+from examops.cli.common import (
+    EXIT_BAD_INPUT,
+    PIN_PROMPT,
+    Failure,
+    chief_pin,
+    emit,
+    given_pin,
+    literal,
+    open_site,
+    progress_printer,
+    say,
+)
 
 SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
 
@@ -30,21 +41,6 @@ def _listed(tickets: list[str]) -> str:
     if len(tickets) > SHOWN_TICKETS:
         shown += " " + summary_word("more", count=len(tickets) - SHOWN_TICKETS)
     return shown
-
-
-def _progress_printer(enabled: bool):  # noqa: ANN202
-    if not enabled:
-        return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        width = 24
-        filled = width if total == 0 else int(width * done / total)
-        sys.stderr.write(f"\r{stage:<6} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
 
 
 def _pin_if_any() -> str | None:
@@ -72,7 +68,7 @@ def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as
     site = open_site(ctx)
     _speak_site_language(site)
     report = import_photos(site, list(packs), dry_run=dry_run, by=os.environ.get("USER", ""), authorise=_pin_if_any,
-                           progress=_progress_printer(not as_json and sys.stderr.isatty()))
+                           progress=progress_printer(not as_json and sys.stderr.isatty()))
     if as_json:
         data = report.to_json()
         for problem, shown in zip(report.problems, data["problems"]):

@@ -23,7 +23,7 @@ def _case_line(case: dict) -> str:
 
 @click.command()
 @click.option("--session", "session_id")
-@click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed"]))
+@click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed", "denied"]))
 @click.option("--code")
 @click.option("--lane")
 @click.option("--room")

@@ -6,29 +6,12 @@ import sys
 
 import click
 
-from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, literal, open_site, say
+from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, literal, open_site, progress_printer, say
 
 
 @click.group()
 def roster() -> None:
     """Import and check candidate rosters."""
-
-
-def _progress_printer(enabled: bool):
-    """A one-line progress indicator on stderr for long imports."""
-    if not enabled:
-        return None
-    labels = {"read": "reading", "check": "checking", "write": "writing"}
-
-    def show(stage: str, done: int, total: int) -> None:
-        width = 24
-        filled = width if total == 0 else int(width * done / total)
-        sys.stderr.write(f"\r{labels.get(stage, stage):<9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-    return show
 
 
 @roster.command("import")
@@ -40,23 +23,28 @@ def _progress_printer(enabled: bool):
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, replace: bool, errors_out: str | None, as_json: bool) -> None:
     """Import roster workbooks (.xlsx, .xls, .csv); a file with any error imports nothing."""
-    from examops.i18n import _, resolve_language, set_language, word
-    from examops.i18n.roster_words import SEVERITY, problem_line
-    from examops.services.roster import import_roster
+    from examops.services.roster_files import RosterFiles  # no store library: the read starts before they load
 
     for path in files:
         try:
             open(path, "rb").close()
         except OSError as exc:
             raise Failure(f"{path}: {exc.strerror}") from None
-    site = open_site(ctx)
-    set_language(resolve_language(None, site.plan.language))  # refusals in the site's language unless EXAMOPS_LANG says
-    report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
-                           progress=_progress_printer(not as_json and sys.stderr.isatty()))
+    with RosterFiles(files) as ahead:  # the first file's cells are read while the store opens
+        from examops.i18n import _, resolve_language, set_language, word
+        from examops.i18n.roster_words import SEVERITY, localised, on_screen, problem_line
+        from examops.services.roster import import_roster
+
+        site = open_site(ctx)
+        set_language(resolve_language(None, site.plan.language))  # refusals in the site's language unless EXAMOPS_LANG says
+        report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
+                               progress=progress_printer(not as_json and sys.stderr.isatty()), files=ahead)
+    shown = [on_screen(p) for p in report.problems]  # ID numbers masked in a terminal as on the gate's (and in JSON, as
+    # `candidates find --json` masks them); the --errors-out copy keeps them: it is a copy of the clerk's own file
     if as_json:
-        emit(report.to_json(), True)
+        emit({**report.to_json(), "problems": [localised(p).to_dict() for p in shown]}, True)
     else:
-        for problem in report.problems:
+        for problem in shown:
             say(f"{word(SEVERITY, problem.severity)}: {literal(problem_line(problem))}", err=problem.severity == "error")
         if report.errors:
             summary = _("{count} error(s): nothing imported. Fix the file(s) and import again.").format(count=len(report.errors))

@@ -24,7 +24,7 @@ from examops.cli.common import (
 @click.command()
 @click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help="The exam plan TOML.")
 @click.option("--change-pin", is_flag=True, help="Replace the chief proctor's PIN (needs the current one; the new one is asked twice).")
-@click.option("--new-pin-file", type=click.Path(dir_okay=False), help="With --change-pin: read the new PIN from this file.")
+@click.option("--new-pin-file", type=click.Path(dir_okay=False), help="With --change-pin: read the new PIN from this file (or EXAMOPS_NEW_PIN).")
 @click.option("--lane-role", metavar="ROLE", help="PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -42,7 +42,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     url = ctx.obj.get("db")
     current = new = None
     if not has_chief_pin(url):
-        new = given_pin() or new_pin_twice(PIN_PROMPT)
+        new = given_pin() or new_pin_twice(PIN_PROMPT, first=True)
     else:
         if change_pin:
             new = read_pin_file(new_pin_file) if new_pin_file else (os.environ.get("EXAMOPS_NEW_PIN") or new_pin_twice())

@@ -153,9 +153,14 @@ def compute(
     tz,  # noqa: ANN001 - a tzinfo for local times
     admissions_per_ticket: Mapping[str, int] | None = None,
     now_local: dt.datetime | None = None,
+    seated_alone: Mapping[str, str] | None = None,
 ) -> SessionFigures:
     """Every figure of one session; `days` holds only candidates with events. `now_local` before the entry
-    cutoff makes the not-yet-admitted 未到 rather than 缺考 (None: the session is over)."""
+    cutoff makes the not-yet-admitted 未到 rather than 缺考 (None: the session is over).
+
+    `seated_alone` (ticket → the admission's time) are candidates left out of `days` whose whole day is one
+    admission into their own roster seat, most of a session: their folded day adds only that (a test holds the
+    two ways equal), so they are counted without one being made."""
     record = voided if isinstance(voided, Record) else Record(voided=voided, unexplained_voids=voided)
     entry_open = now_local is not None and now_local <= session.entry_closes_at
     figures = SessionFigures(session.id, expected=len(seats), voided=record.voided,
@@ -168,6 +173,15 @@ def compute(
     by_status: Counter[str] = Counter()
     arrivals: Counter[str] = Counter()
     resolutions = record.alarm_resolutions
+    alone = seated_alone or {}
+    for ticket, at in alone.items():
+        figures.present += 1
+        arrived_at = _local(at, tz)
+        if arrived_at > session.starts_at:
+            figures.admitted_late += 1
+        minute = arrived_at.minute - arrived_at.minute % ARRIVAL_BUCKET_MINUTES
+        arrivals[f"{arrived_at.hour:02d}:{minute:02d}"] += 1
+        rooms[home[ticket].room].present += 1
     for ticket, day in days.items():
         figures.duplicates += len(day.duplicate_scans)
         figures.open_alarms += sum(1 for e in day.duplicate_scans if e.id not in resolutions)
@@ -214,11 +228,17 @@ def compute(
         rooms[origin.room].moved_out.append(move)
         rooms.setdefault(room, RoomFigures(room)).moved_in.append(move)
         figures.reallocated += 1
+    admitted = 0
     for seat in seats:
+        if seat.ticket in alone:
+            admitted += 1
+            continue
         day = days.get(seat.ticket)
         if day is None or day.admission is None:
             (rooms[seat.room].not_arrived if entry_open else rooms[seat.room].absent).append(seat)
-    missing = figures.expected - sum(1 for s in seats if s.ticket in days and days[s.ticket].admission is not None)
+        else:
+            admitted += 1
+    missing = figures.expected - admitted
     figures.not_arrived, figures.absent = (missing, 0) if entry_open else (0, missing)
     figures.exceptions = sum(by_code.values())
     figures.exceptions_by_code = dict(by_code)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Iterable, Sequence
 
 from examops.domain.events import canonical_json
@@ -31,7 +32,18 @@ def column_letter(column: int) -> str:
 
 def cell_line(title: str, row: int, column: int, value: object) -> str:
     """`sheet!coordinate=type:value`, the value JSON-encoded so a line break inside it cannot fake a cell."""
-    return f"{title}!{column_letter(column)}{row}={type(value).__name__}:{json.dumps(value, ensure_ascii=False, default=str)}"
+    return f"{title}!{column_letter(column)}{row}={type(value).__name__}:{_json(value)}"
+
+
+def _json(value: object) -> str:
+    """`json.dumps(value, ensure_ascii=False, default=str)`; text and whole numbers (every cell the report writes)
+    encoded by the function json.dumps uses for them, without its per-call set-up."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 @dataclass

@@ -4,6 +4,7 @@ the catalog: msgids in English, translated into the language the document is bui
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 from examops.i18n import N_, NP_, normalise_language, translator, word
@@ -58,6 +59,12 @@ _REASON_PATTERNS = (
     (re.compile(r"^re-test (?P<t>[\d.]+) °C is still ≥ (?P<limit>[\d.]+) °C$"), N_("re-test {t} °C is still ≥ {limit} °C")),
     (re.compile(r"^admitted; raised after admission, for the chief proctor's review$"),
      N_("admitted; raised after admission, for the chief proctor's review")),
+    # why a scan was refused before any lookup (domain.scan.classify)
+    (re.compile(r"^not a ticket number, ID number or ticket QR code$"), N_("not a ticket number, ID number or ticket QR code")),
+    (re.compile(r"^control characters in the scan$"), N_("control characters in the scan")),
+    (re.compile(r"^empty scan$"), N_("empty scan")),
+    (re.compile(r"^the scanner sent bytes that are not text$"), N_("the scanner sent bytes that are not text")),
+    (re.compile(r"^(?P<count>\d+) characters: far too long for a ticket$"), N_("{count} characters: far too long for a ticket")),
 )
 # The evidence fields a reason may name ("evidence missing: colour, temp2"); a site's own field stays as it is.
 EVIDENCE_WORDS = {
@@ -79,12 +86,15 @@ def closed_note(kind: str, lang: str) -> str:
     return word(CLOSED_WORDS, kind, normalise_language(lang))
 
 
-def gate_reason(text: str, lang: str) -> str:
-    """A reason the gate recorded, in `lang` when it is one the policy words; anything else (staff's own words) as is."""
+def gate_reason(text: str, lang: str, code_labels: Mapping[str, str] | None = None) -> str:
+    """A reason the gate recorded, in `lang` when it is one the policy words; anything else (staff's own words) as is.
+    "already recorded: CODE" (a repeat of a case without a reason) names the code by its label in `code_labels`."""
     catalog = translator(normalise_language(lang))
     already = _ALREADY.match(text)
     if already:
-        return catalog.gettext(N_("already recorded: {reason}")).format(reason=gate_reason(already["rest"], lang))
+        rest = already["rest"]
+        earlier = code_labels[rest] if code_labels and rest in code_labels else gate_reason(rest, lang, code_labels)
+        return catalog.gettext(N_("already recorded: {reason}")).format(reason=earlier)
     for pattern, message in _REASON_PATTERNS:
         found = pattern.match(text)
         if found:

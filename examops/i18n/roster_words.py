@@ -7,7 +7,11 @@ reader's own exception text) stay as they are.
 
 from __future__ import annotations
 
-from examops.domain.roster_model import Phrase, Problem, Sentences
+import re
+from dataclasses import replace
+
+from examops.domain import idnumber
+from examops.domain.roster_model import Phrase, Problem, Sentences, field_label
 from examops.i18n import CHINESE, N_, NP_, language, normalise_language, translator, word
 
 SEVERITY = {"error": NP_("roster.severity", "error"), "warning": NP_("roster.severity", "warning"),
@@ -102,10 +106,56 @@ _PLACE_WORDS = (N_("sheet {sheet}"), N_("row {row}"), N_("column {column} ({head
                 N_("value '{value}'"), N_(" · "), N_("{place}: {message}"), N_("{text} — {fix}"))
 
 
+# The problems about an ID number cell: their value, and the values of ID_PARAMS in their words, are somebody's number
+# (a sheet without a header is refused at its first ID-like cell, which is its value).
+ID_CODES = frozenset({"id-format", "id-birth-date", "id-checksum", "id-15-digit", "id-region", "duplicate-id",
+                      "ticket-id-mismatch", "id-in-store", "no-header", "hidden-sheet"})
+# "date" too: the birth date is what the mask hides. Not "text": Excel's 1.50122E+17 has lost the number already.
+ID_PARAMS = frozenset({"id", "other", "number", "digits", "date"})
+_ID_LABEL = field_label("id_number")
+_ID_SHAPED = re.compile(r"\d{17}[\dXx]|\d{15}")  # an 18-character or a legacy 15-digit number
+
+
+def about_id_number(problem: Problem) -> bool:
+    """True when the problem's cell is an ID number cell (a number-cell problem says which column in its label)."""
+    if problem.code in ID_CODES:
+        return True
+    words = problem.message_words
+    return problem.code == "number-cell" and isinstance(words, Phrase) and dict(words.params).get("label") == _ID_LABEL
+
+
+def on_screen(problem: Problem) -> Problem:
+    """`problem` as a screen or a terminal may show it: the ID number in its value and words masked as the gate masks
+    one (first 6 and last 4). The --errors-out copy keeps the full numbers: it is a copy of the clerk's own file,
+    which holds them all, and the clerk needs them to find and fix the cell. Its `message` and `fix` are English, as a
+    new Problem's are: the words are kept for `problem_message` in any language, or `localised`."""
+    if not about_id_number(problem):
+        words = _masked(problem.message_words, held_only=True)  # a row quoted whole may hold an ID number
+        return problem if words == problem.message_words else replace(problem, message=words)
+    return replace(problem, value=idnumber.mask(problem.value) if problem.value else problem.value,
+                   message=_masked(problem.message_words), fix=_masked(problem.fix_words))  # `message` is English again
+
+
+def _masked(words: Phrase | Sentences | None, *, held_only: bool = False) -> Phrase | Sentences | None:
+    """The words with their ID numbers masked: the ID_PARAMS values, and ID-shaped cells of a quoted row ("held")."""
+    if isinstance(words, Sentences):
+        return Sentences(tuple(_masked(p, held_only=held_only) for p in words.parts))
+    if not isinstance(words, Phrase):
+        return words
+
+    def value(key: str, given: object) -> object:
+        if isinstance(given, (Phrase, Sentences)):
+            return _masked(given, held_only=held_only)
+        if key == "held" and isinstance(given, tuple):
+            return tuple(idnumber.mask(cell) if isinstance(cell, str) and _ID_SHAPED.fullmatch(cell) else cell
+                         for cell in given)
+        return idnumber.mask(str(given)) if key in ID_PARAMS and not held_only else given
+
+    return Phrase(words.template, tuple((key, value(key, given)) for key, given in words.params))
+
+
 def localised(problem: Problem, lang: str | None = None) -> Problem:
     """A copy of `problem` whose message and fix are in `lang` (default: the process's language)."""
-    from dataclasses import replace
-
     copy = replace(problem, message=problem_message(problem, lang), fix=problem_fix(problem, lang))
     object.__setattr__(copy, "message_words", problem.message_words)  # the words stay, for an edge in another language
     object.__setattr__(copy, "fix_words", problem.fix_words)

@@ -69,6 +69,25 @@ class Lane:
             raise KeyError("the plan has no sessions")
         return current
 
+    def check_burst(self, scans: list[tuple[str, str | None, Mapping[str, str]]], *,
+                    session_id: str | None = None) -> list[Verdict]:
+        """Check (code, outcome, evidence) scans in order and commit them together: a wedge scanner's burst, one fsync.
+
+        On SQLite the scans share one transaction (each a savepoint, so one failing leaves the others); the
+        verdicts are returned only after it committed. If the commit fails, none of them was recorded: each
+        says so, and the lane forgets the chain head it had moved on in memory.
+        """
+        verdicts: list[Verdict] = []
+        try:
+            with self.site.store.group():
+                for code, outcome, evidence in scans:
+                    verdicts.append(self.check(code, session_id=session_id, outcome=outcome, evidence=evidence))
+        except WriteFailed as exc:
+            if self.scan_path is not None:
+                self.scan_path.head = None
+            return [_unrecorded(verdict, exc) if verdict.recorded else verdict for verdict in verdicts]
+        return verdicts
+
     def check(
         self,
         code: str,
@@ -332,6 +351,13 @@ class Lane:
         if kind == "id_number":
             return lookup.card_by(conn, id_number=value, session=session) or lookup.card_by(conn, ticket=value, session=session)
         return lookup.card_by(conn, ticket=value, session=session)
+
+
+def _unrecorded(verdict: Verdict, exc: Exception) -> Verdict:
+    """A verdict whose group commit failed: nothing of it is on disk (as a failed write of its own would say)."""
+    if verdict.verdict in ("admitted", "exception", "denied"):
+        return replace(verdict, verdict="not_recorded", recorded=False, event_id=None, at=None, reason=str(exc))
+    return replace(verdict, recorded=False, event_id=None, at=None, reason=f"{verdict.reason or ''} (NOT RECORDED: {exc})".strip())
 
 
 def _safe_scanned(scan) -> str:  # noqa: ANN001

@@ -23,10 +23,13 @@ __all__ = ["DEVICE_SEQ_RETRIES", "EVENTS_CHANNEL", "SessionClosed", "admission_s
            "record", "record_tables"]
 
 
-def record_tables(site, conn, reason: str) -> None:  # noqa: ANN001
-    """Inside the transaction that changed the plan, PIN or roster: log digests of what the tables now hold."""
+def record_tables(site, conn, reason: str, *, loaded=None) -> None:  # noqa: ANN001
+    """Inside the transaction that changed the plan, PIN or roster: log digests of what the tables now hold.
+
+    `loaded`: the roster rows this transaction loaded into empty tables, when it did (see `live_digests`).
+    """
     from examops.adapters.store.digests import live_digests
     from examops.domain.event_payloads import PlanSet
     from examops.domain.events import Kind
 
-    site.store.append(conn, site.system_event(Kind.PLAN_SET, PlanSet(digests=live_digests(conn), reason=reason).to_payload()))
+    site.store.append(conn, site.system_event(Kind.PLAN_SET, PlanSet(digests=live_digests(conn, loaded=loaded), reason=reason).to_payload()))

@@ -187,6 +187,13 @@ class ResilientLane:
             return len(fresh)
 
     # -- scanning --------------------------------------------------------
+    def check_burst(self, scans: list[tuple[str, str | None, Mapping[str, str]]], *,
+                    session_id: str | None = None) -> list[Verdict]:
+        """`Lane.check_burst` on a SQLite store; a shared store's lane commits each scan (its fallback is per write)."""
+        if not self.can_go_offline:
+            return self.shared.check_burst(scans, session_id=session_id)
+        return [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence) for code, outcome, evidence in scans]
+
     def check(self, code: str, *, session_id: str | None = None, outcome: str | None = None,
               evidence: Mapping[str, str] | None = None, hold_admission: bool = False) -> Verdict:
         """`Lane.check` on the shared store, or on this laptop while the server does not answer."""

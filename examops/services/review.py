@@ -26,12 +26,13 @@ from examops.domain.event_payloads import (
     Resolved,
 )
 from examops.domain.events import Event, Kind, new_event_id
-from examops.domain.state import CandidateDay, Case, fold_day
+from examops.domain.state import CASE_STATUSES, CandidateDay, Case, fold_day
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
 from examops.services.site import Site
 
 CHIEF_DEVICE = "chief"
+REVIEW_STATUSES = (*CASE_STATUSES, "denied")  # "denied": see `review_status`
 
 
 class ReviewRefused(Exception):
@@ -48,6 +49,11 @@ class CaseView:
     status: str
     next_level: str | None
 
+    @property
+    def action(self) -> str:
+        """What stands: "deny" for a case the gate closed by denying entry, else the exception's action."""
+        return "deny" if self.status == "denied" else self.case.action
+
     def to_json(self) -> dict:
         exc = self.case.exception
         screening = ExceptionRecorded.from_event(exc)
@@ -61,7 +67,7 @@ class CaseView:
             "room": self.card.room,
             "seat": self.card.seat,
             "code": self.case.code,
-            "action": self.case.action,
+            "action": self.action,
             "status": self.status,
             "next_level": self.next_level,
             "recorded_at": exc.at,
@@ -96,6 +102,13 @@ def _days(conn: Connection, session: str | None, tickets: Iterable[tuple[str, st
     return days
 
 
+def review_status(case: Case, levels: Sequence[str]) -> str:
+    """A case's status for the chief: one the gate closed by denying entry on a later attempt is "denied", as the room
+    record says it (`figures`), not "closed" (which is a later admission or a newer exception)."""
+    status = case.status(levels)
+    return "denied" if status == "closed" and case.closed_by.kind == Kind.DENIED else status
+
+
 def list_cases(site: Site, *, session: str | None = None, status: str | None = None, code: str | None = None,
                lane: str | None = None, room: str | None = None) -> list[CaseView]:
     """Every exception case (oldest first), filtered."""
@@ -105,7 +118,7 @@ def list_cases(site: Site, *, session: str | None = None, status: str | None = N
         for (session_id, ticket), day in _days(conn, session).items():
             card = lookup.card_by(conn, ticket=ticket, session=session_id)
             for case in day.cases:
-                view = CaseView(case, card, day, case.status(levels), case.next_level(levels))
+                view = CaseView(case, card, day, review_status(case, levels), case.next_level(levels))
                 if status and view.status != status:
                     continue
                 if code and case.code != code:

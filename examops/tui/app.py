@@ -23,6 +23,7 @@ from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate import GateScreen
+from examops.tui.widgets.palette import Palette
 
 MODES = ("gate", "roster", "review", "report")
 
@@ -36,7 +37,7 @@ class ExamopsApp(App):
         Binding("ctrl+t", "review", "Review", id="app.review"),
         Binding("ctrl+b", "report", "Report", id="app.report"),
         # Textual's own palette binding says "palette" in English; this one is in the catalog (see localize_bindings)
-        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "More", id="app.palette", show=False, priority=True),
     ]
     # A screen without its own breakpoints (every dialog) is "-short" below 32 lines: app.tcss makes dialogs compact.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
@@ -115,7 +116,7 @@ class ExamopsApp(App):
     def action_command_palette(self) -> None:
         """Ctrl+P: the product's own commands, in the UI's language (not Textual's theme/screenshot list in English)."""
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Type to find a command…"), id="--command-palette"))
+            self.push_screen(Palette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The keys of the screen the palette was opened on (each under its catalog word and key), then Quit."""

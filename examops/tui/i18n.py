@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from examops.i18n import language, word
+from examops.i18n.document_words import gate_reason
 from examops.tui.words import BINDING
 
 
@@ -14,6 +15,11 @@ def code_label(code) -> str:  # noqa: ANN001 - an OutcomeCode
 
 def evidence_label(evidence) -> str:  # noqa: ANN001 - an Evidence
     return evidence.label(language())
+
+
+def reason_words(reason: str, policy) -> str:  # noqa: ANN001 - a Policy
+    """A reason the gate's policy recorded (English in the log) in the screen's language; staff's own words as typed."""
+    return gate_reason(reason, language(), {c: code_label(code) for c, code in policy.codes.items()})
 
 
 def localize_bindings(node, overrides: dict[str, str] | None = None) -> None:  # noqa: ANN001 - a DOMNode

@@ -73,7 +73,7 @@ REVIEW_ACTION = {
     "backup_room": N_("backup room"),
     "isolation_room": NP_("review.action.isolation_room", "isolation"),
     "admit": NP_("review.action.admit", "admit"),
-    "deny": N_("deny"),
+    "deny": N_("deny entry"),  # the room record's words for a case the gate closed by a denial
 }
 REVIEW_ALARMS = {
     "title": N_("Duplicate-scan alarms (possible impersonation): {count}"),
@@ -174,6 +174,7 @@ REVIEW_STATUS = {
     "rejected": NP_("review.status.rejected", "rejected"),
     "resolved": NP_("review.status.resolved", "resolved"),
     "closed": N_("closed"),
+    "denied": NP_("review.status.denied", "denied"),  # 已拒绝 beside the action's 禁止入场: the row fits 80 columns
 }
 ROSTER_KIND = {
     "regular": N_("regular"),
@@ -272,10 +273,10 @@ BINDING = {
     "approve": N_("Approve"),
     "reject": N_("Reject"),
     "resolve": N_("Resolve"),
-    "reallocate": N_("Reallocate"),
+    "reallocate": NP_("binding.reallocate", "Seat"),  # verbs, short: the English review footer holds every key in 80 columns
     "add_room": N_("Open room"),
     "documents": N_("Documents"),
-    "filters": N_("Filters"),
+    "filters": N_("Filter"),
     "clear_filters": N_("Clear filters"),
     "review": N_("Review"),
     "confirm": N_("Confirm"),
@@ -286,5 +287,5 @@ BINDING = {
     "session": NP_("binding.session", "Session"),
     "back": N_("Back"),
     "close": N_("Close"),
-    "palette": N_("Commands"),
+    "palette": N_("More"),  # the footer's last key: what it leaves out is one Ctrl+P away
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -211,3 +212,92 @@ def test_rooms_listed_in_the_plan_are_the_only_rooms(tmp_path):
     assert {p.code for p in report.errors} == {"room-not-in-plan"}
     assert {p.value for p in report.errors} == {"002"}
     assert import_roster(site, [roster_file(tmp_path, people[:30], name="one.xlsx", rooms=1)]).imported
+
+
+def _plain_digests(conn) -> dict[str, str]:
+    """The roster tables' digests read the plain way (SQLAlchemy rows), as the log's older entries were computed."""
+    import hashlib
+
+    from examops.domain.events import canonical_json
+
+    def digest(value) -> str:
+        return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+    C, S = schema.candidates, schema.seats
+    people = conn.execute(select(C.c.ticket, C.c.name, C.c.id_number, C.c.sex, C.c.site).order_by(C.c.ticket)).all()
+    return {
+        "candidates.tickets": digest([p.ticket for p in people]),
+        "candidates.names": digest([[p.ticket, p.name] for p in people]),
+        "candidates.id_numbers": digest([[p.ticket, p.id_number] for p in people]),
+        "candidates.other": digest([[p.ticket, p.sex, p.site] for p in people]),
+        "seats": digest([list(r) for r in conn.execute(select(S.c.session_id, S.c.ticket, S.c.room_id, S.c.seat)
+                                                         .order_by(S.c.session_id, S.c.ticket))]),
+    }
+
+
+def test_the_logged_table_digests_equal_a_plain_reading_of_the_tables(site, tmp_path):
+    """The import digests its own rows (into empty tables) or reads them straight from the driver (over a roster):
+    either way they must be what `verify` and older logs computed from the tables."""
+    from examops.adapters.store.digests import live_digests
+
+    def logged_and_live() -> tuple[dict, dict, dict]:
+        with site.store.read() as conn:
+            payload = conn.execute(select(schema.events.c.payload).where(schema.events.c.kind == "plan_set")
+                                   .order_by(schema.events.c.pos.desc())).scalars().first()
+            return json.loads(payload)["digests"], live_digests(conn), _plain_digests(conn)
+
+    people = sample.synthetic_people(40)
+    people[3] = dataclasses.replace(people[3], name="Anna Müller")  # non-ASCII text, as json must write it
+    assert import_roster(site, [roster_file(tmp_path, people, rooms=2)]).imported  # into empty tables
+    for round_ in range(2):
+        logged, live, plain = logged_and_live()
+        assert {part: logged[part] for part in plain} == plain
+        assert {part: live[part] for part in plain} == plain
+        if round_ == 0:  # over the stored roster: one name changed, one candidate more
+            people[5] = dataclasses.replace(people[5], name="王小明")
+            people.append(sample.synthetic_people(41)[-1])
+            assert import_roster(site, [roster_file(tmp_path, people, name="again.xlsx", rooms=2)]).imported
+
+
+def test_a_path_given_as_dot_slash_imports(site, tmp_path, monkeypatch):
+    """`roster import ./roster.xlsx` failed with a KeyError: the reader normalised the path the labels were keyed by."""
+    roster_file(tmp_path, sample.synthetic_people(30), name="roster.xlsx", rooms=1)
+    monkeypatch.chdir(tmp_path)
+    report = import_roster(site, ["./roster.xlsx", "./roster.xlsx"])  # the same file twice: every ticket twice
+    assert not report.imported and {p.code for p in report.errors} >= {"duplicate-ticket"}
+    assert import_roster(site, ["./roster.xlsx"]).imported
+
+
+def test_cli_refusal_of_a_file_read_ahead_speaks_the_site_language(tmp_path):
+    """The CLI starts reading before it opens the site: a refusal must still come in the plan's language (zh-CN)."""
+    import zipfile
+
+    home = tmp_path / "h"
+    _cli("init", "--plan", str(SAMPLE_PLAN), env_home=home, check=True)
+    document = tmp_path / "名单.xlsx"
+    with zipfile.ZipFile(document, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                         'package/2006/content-types"/>')
+        archive.writestr("word/document.xml", "<document/>")
+    env = {"EXAMOPS_HOME": str(home), "EXAMOPS_PIN": TEST_PIN, "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([EXAMOPS, "roster", "import", f"./{document.name}"], capture_output=True, text=True, env=env,
+                            cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "是 Word 文档" in result.stdout + result.stderr
+
+
+def test_a_candidate_seated_in_a_backup_or_isolation_room_is_refused_once_at_the_cell(site, tmp_path):
+    """Once per row: the check ran once per session, so a two-session plan said each refusal twice."""
+    people = sample.synthetic_people(4)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["准考证号", "姓名", "身份证号", "考场号", "座位号"])
+    for index, (person, room) in enumerate(zip(people, ["001", "B01", "001", "G01"])):
+        sheet.append([person.ticket, person.name, person.id_number, room, index + 1])
+    book.save(tmp_path / "rooms.xlsx")
+    report = import_roster(site, [tmp_path / "rooms.xlsx"])
+    assert not report.imported
+    assert [(p.code, p.row, p.column, p.value) for p in report.errors] == [
+        ("room-is-backup", 3, "D", "B01"), ("room-is-backup", 5, "D", "G01")]
+    assert {p.message.split(",")[0] for p in report.errors} == {"room B01 is a backup room of the plan",
+                                                                "room G01 is an isolation room of the plan"}

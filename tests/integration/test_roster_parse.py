@@ -615,3 +615,66 @@ def test_a_huge_number_on_a_headerless_sheet_is_not_called_an_id_number(number):
 def test_an_id_stored_as_a_number_on_a_headerless_sheet_still_stops_the_import(number):
     parsed = parse_roster("r.xlsx", [sheet([["王安", number]])])
     assert any("looks like an ID number" in p.message and p.severity == "error" for p in parsed.problems)
+
+
+_ONE_ID = synthetic_id("19900101", 124)  # a woman's
+# Per column: spellings the inline path takes (first), then the odd ones parse_row must word; a row is plain ones with
+# at most two cells swapped for odd ones.
+_PLAIN = {
+    "序号": [1, 2.0, None],
+    "准考证号": ["2110010101", "2110010102", "21100101"],
+    "姓名": ["张三", "Anna Müller", " 李 四 "],
+    "性别": [None, "女"],
+    "身份证号": [_ONE_ID, synthetic_id("19900101", 126)],
+    "考场号": ["001", 1, "第1考场", "A1"],
+    "座位号": [1, 2, 3.0],
+    "场次": [None, "S1", "试卷二", " ", ""],
+    "考点": [None, " 一中 ", "", 3, "Site  A"],
+}
+_ODD = {
+    "序号": ["合计", "备注：", " ", "1", "Total"],
+    "准考证号": ["12345", "合计", 2110010103.0, None, " 2110010104 ", "2110010105x", "１２３４５６７", "", "2.1E+9"],
+    "姓名": ["", None, 5, "王\u200b五", "ｱﾝﾅ", " "],
+    "性别": ["男", "M", "f", "x", 1, " 女 ", ""],
+    "身份证号": [_ONE_ID.lower()[:-1] + "x", with_wrong_check(_ONE_ID), synthetic_id("19900101", 123, area="990203"),
+                 synthetic_id("20990101", 126), "15020390010112", "150203900101123", 150203199001011234.0, None,
+                 "15020319900101123A", "1.50203E+17", "１５０２０３１９９００１０１１２４"],
+    "考场号": [1.0, -1, None, True, " 2 ", "考场", 2.5, ""],
+    "座位号": ["1", 0, 2.5, None, "第3号", -4, True, float("nan")],
+    "场次": ["s1", "X", 1, "S3"],
+    "考点": [],
+}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.fixed_dictionaries({f: st.sampled_from(v) for f, v in _PLAIN.items()}),
+                          st.dictionaries(st.sampled_from([f for f, v in _ODD.items() if v]), st.integers(0, 99), max_size=2)),
+                min_size=1, max_size=10))
+def test_rows_read_inline_agree_with_parse_row(specs):
+    """parse_rows takes the plainest rows itself (fast); every entry and problem must be what parse_row gives."""
+    header = list(_PLAIN)
+    rows = [header]
+    for plain, odd in specs:
+        cells = {**plain, **{field: _ODD[field][i % len(_ODD[field])] for field, i in odd.items()}}
+        rows.append([cells[h] for h in header])
+    inline = parse(rows, sessions=SESSIONS)
+    try:
+        roster._Parser.inline_plain_rows = False
+        plain = parse(rows, sessions=SESSIONS)
+    finally:
+        roster._Parser.inline_plain_rows = True
+    assert inline.entries == plain.entries
+    assert inline.problems == plain.problems
+
+
+def test_the_inline_rows_are_taken_at_all():
+    """The agreement above would hold trivially if no row were ever taken inline."""
+    rows = [HEADER, *room_rows("001", FOLKS)]
+    taken = []
+    original = roster._Parser.parse_row
+    try:
+        roster._Parser.parse_row = lambda self, *args: taken.append(args) or original(self, *args)
+        assert len(parse(rows).entries) == len(FOLKS)
+    finally:
+        roster._Parser.parse_row = original
+    assert taken == []

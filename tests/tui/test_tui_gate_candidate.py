@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
+from textual.command import CommandPalette
 
 from examops.adapters.store import schema
 from examops.services.exits import record_exit
@@ -186,7 +188,7 @@ async def test_the_command_palette_lists_the_gates_own_commands_in_chinese(seede
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: app.screen.__class__.__name__ == "CommandPalette")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await until(pilot, lambda: "暂离" in screen_text(app))
         text = screen_text(app)
         titles = [command.title for command in app.get_system_commands(gate_of(app))]
@@ -217,6 +219,34 @@ async def test_the_rooms_overview_search_shows_the_state_and_where_a_moved_candi
         assert "B01" in row and "已入场" in row and "原座位 001-" in row
 
 
+@pytest.mark.parametrize("lang, state, note, moved", [
+    ("zh-CN", "已入场  考场 B01 座位 5", "尚未经过安检口", "原座位 001-1（总监考调座）"),
+    ("en", "admitted  Room B01 Seat 5", "not yet through a gate", "Moved from 001-1 (moved by the chief proctor)"),
+])
+@run_async
+async def test_a_moved_candidates_search_result_fits_80_columns_in_whole_lines(seeded_site, lang, state, note, moved):
+    """The move and the gate note shared the second line: at 80×24 it wrapped, "尚未经过安检口" alone on a third,
+    unindented. Now: state, seat and the note on the second line, where from on a third, each whole."""
+    person = seeded_site.people[0]
+    at_local(seeded_site, "2021-10-16T08:10")
+    app = ExamopsApp(seeded_site, mode="gate", lane="A", staff="安检员1", lang=lang)
+    app.animation_level = "none"
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await scan(pilot, person.ticket)
+        move(seeded_site, person.ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="换到靠门的座位")
+        await pilot.press("escape", "ctrl+f")
+        await until(pilot, lambda: pilot.app.screen.__class__.__name__ == "SearchModal")
+        await pilot.press(*person.ticket)
+        await until(pilot, lambda: [c.ticket for c in pilot.app.screen.cards] == [person.ticket])
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        at = next(n for n, line in enumerate(lines) if person.ticket in line and "****" in line)  # the result, not the input
+        assert state in lines[at + 1] and note in lines[at + 1], lines[at:at + 3]
+        assert lines[at + 2].split("▊", 1)[1].lstrip().startswith(moved), lines[at:at + 3]
+        assert lines[at + 2].index(moved) == lines[at + 1].index(state[:2]), "the third line is indented as the second"
+
+
 def test_snapshot_gate_search_80x24_zh(seeded_site, snap_compare):
     """Ctrl+F at 80×24: an admitted candidate moved by the chief, and one not yet arrived, each with state and seat."""
     moved = seeded_site.people[0]
@@ -232,3 +262,21 @@ def test_snapshot_gate_search_80x24_zh(seeded_site, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(seeded_site), terminal_size=SMALL, run_before=search)
+
+
+@run_async
+async def test_the_gates_room_panel_says_who_was_moved_into_a_backup_room_not_1_of_0(seeded_site):
+    """Issue 12's "1/0" (one admitted of none rostered) was fixed in the rooms overview, not in the gate's panel."""
+    from examops.tui.widgets.panels import RoomsTable
+
+    person = seeded_site.people[0]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await scan(pilot, person.ticket)
+        move(seeded_site, person.ticket, session="S1", room="B01", seat=5, by="王总监", pin=TEST_PIN, reason="换到靠门的座位")
+        await scan(pilot, person.ticket)  # the gate sees the moved candidate (arrived) and redraws its figures
+        table = gate_of(app).query_one(RoomsTable)
+        await until(pilot, lambda: "B01" in [str(key.value) for key in table.rows])
+        assert str(table.get_cell("B01", "count")) == "调入 1"
+        assert str(table.get_cell("001", "count")).endswith("/30")

@@ -88,6 +88,32 @@ async def _loaded(pilot) -> None:
     await settle(pilot)
 
 
+@run_async
+async def test_a_hold_the_gate_then_denied_reads_denied_not_closed(site):
+    """A candidate held (ID mismatch), then denied entry on the next attempt: the list said 暂缓 / 已关闭; it says
+    禁止入场 / 已拒绝 as the room record does, the whole row on an 80-column screen."""
+    from examops.services.review import list_cases
+
+    person = seed_roster(site, n_rooms=4)[0]
+    at_local(site, "2021-10-16T08:10")
+    lane = Lane(site, "A", "安检员1")
+    assert lane.check(person.ticket, outcome="id_mismatch").verdict == "exception"
+    assert lane.check(person.ticket, outcome="wrong_site").verdict == "denied"
+    [view] = list_cases(site, session="S1")
+    assert (view.status, view.to_json()["status"], view.to_json()["action"]) == ("denied", "denied", "deny")
+    assert view.action == "deny"
+    assert [v.card.ticket for v in list_cases(site, session="S1", status="denied")] == [person.ticket]
+    app = make_app(site)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        table = review_of(app).query_one("#review-cases")
+        await until(pilot, lambda: table.row_count == 1)
+        row = [str(cell) for cell in table.get_row_at(0)]
+        assert row[4:6] == ["禁止入场", "已拒绝"], row
+        [line] = [line for line in screen_text(app).splitlines() if person.ticket in line and "人证不符" in line]
+        assert "禁止入场  已拒绝" in line and "08:10:00" in line and "暂缓" not in line and "已关闭" not in line, line
+
+
 def test_snapshot_review_80x24_zh(alarms, snap_compare):
     assert snap_compare(make_app(alarms), terminal_size=SMALL, run_before=_loaded)
 

@@ -183,6 +183,29 @@ async def test_a_refused_roster_lists_every_problem_in_the_dialog(site, tmp_path
 
 
 @run_async
+async def test_the_problem_list_masks_the_id_numbers_it_quotes(site, tmp_path):
+    """A bad ID cell's number was shown in full in the dialog (value and words): masked as the gate masks one."""
+    from examops.domain import idnumber
+    from examops.tui.widgets.roster_import import RosterImportModal
+    from tests.support.id_rosters import bad_id_roster
+
+    path, secrets = bad_id_roster(tmp_path / "roster.xlsx")
+    app = roster_app(site, lang="zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterImportModal))
+        modal = app.screen
+        modal.query_one("#import-paths").value = str(path)
+        await pilot.press("enter")
+        listing = modal.query_one("#import-problems")
+        await until(pilot, lambda: len(listing.children) >= 5 and not modal.running)
+        entries = "\n".join(str(child.render()) for child in listing.children)
+        for secret in secrets:
+            assert secret not in entries, (secret, entries)
+        assert idnumber.mask(secrets[0]) in entries and "校验码不对" in entries and "已被工作表" in entries
+
+
+@run_async
 async def test_a_long_problem_list_shows_the_first_and_points_to_the_marked_copy(site, tmp_path):
     import openpyxl
 

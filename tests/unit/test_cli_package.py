@@ -37,3 +37,24 @@ def test_no_area_module_imports_the_group():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "examops.cli":
                 assert "main" not in {a.name for a in node.names}, path.name
+
+
+def test_roster_and_photo_imports_share_one_progress_bar_in_the_site_language(capsys):
+    """One printer for both imports (photos had a copy), its stage words from the catalog, not English on a Chinese site."""
+    from examops.cli import photos, roster
+    from examops.cli.common import progress_printer
+    from examops.i18n import language, set_language
+
+    before = language()
+    assert not hasattr(roster, "_progress_printer") and not hasattr(photos, "_progress_printer")
+    assert progress_printer(False) is None
+    set_language("zh_CN")
+    try:
+        show = progress_printer(True)
+        show("read", 0, 2)
+        show("check", 2, 2)
+    finally:
+        set_language(before)
+    err = capsys.readouterr().err
+    assert "读取中" in err and "检查中" in err and err.endswith("2/2\n")
+    assert "reading" not in err

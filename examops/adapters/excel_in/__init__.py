@@ -22,21 +22,71 @@ from examops.adapters.excel_in.content import (
     too_large,
 )
 
-__all__ = ["MIB", "SheetTable", "UnreadableFile", "WorkbookContent", "read_workbook"]
+__all__ = ["MIB", "PendingRead", "SheetTable", "UnreadableFile", "WorkbookContent", "read_workbook", "start_read"]
+MAX_UNCOMPRESSED = 512 * MIB
+MAX_RATIO = 200
 
 
-def read_workbook(path: str | Path, *, max_uncompressed: int = 512 * MIB, max_ratio: int = 200) -> WorkbookContent:
+def read_workbook(path: str | Path, *, max_uncompressed: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO) -> WorkbookContent:
     """Read an xlsx/xlsm/ods, a legacy xls/et, a web page saved as .xls, or CSV/TSV text, deciding by content."""
     path = Path(path)
     try:
         return _read(path, max_uncompressed, max_ratio)
     except UnreadableFile:
         raise
-    except MemoryError as exc:
-        raise UnreadableFile(path, _("{label} needs more memory to read than this computer can give; split the roster into smaller files.").format(
-            label=label_of(path)), "memory") from exc
-    except Exception as exc:  # noqa: BLE001 - any reader failure on a broken file is the clerk's "damaged" case
-        raise damaged(path, _kind_named_by_head(path)) from exc
+    except Exception as exc:  # noqa: BLE001 - worded by _refusal
+        raise _refusal(path, exc) from exc
+
+
+class PendingRead:
+    """A read started ahead of need: a workbook's cell reader already runs in its child while this process starts up.
+
+    ``result()`` gives what ``read_workbook`` gives (or raises its refusal), worded in the language set by then;
+    ``close()`` stops a reader that is no longer wanted.
+    """
+
+    def __init__(self, path: Path, max_uncompressed: int, max_ratio: int) -> None:
+        self.path, self._limits, self._started = path, (max_uncompressed, max_ratio), None
+        try:
+            _size, head = sniff.head_of(path)
+            if head.startswith(sniff.ZIP_MAGICS):
+                from examops.adapters.excel_in.package import start_package
+
+                self._started = start_package(path, max_uncompressed, max_ratio)
+        except Exception:  # noqa: BLE001 - a refusal is made again by result(), in the language of that moment
+            self._started = None
+
+    def result(self) -> WorkbookContent:
+        started, self._started = self._started, None
+        try:
+            if started is None:
+                return _read(self.path, *self._limits)
+            try:
+                return started.finish()
+            finally:
+                started.close()
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # noqa: BLE001 - worded by _refusal
+            raise _refusal(self.path, exc) from exc
+
+    def close(self) -> None:
+        if self._started is not None:
+            self._started.close()
+            self._started = None
+
+
+def start_read(path: str | Path, *, max_uncompressed: int = MAX_UNCOMPRESSED, max_ratio: int = MAX_RATIO) -> PendingRead:
+    """Start reading ``path`` (an .xlsx's cells are read by a child meanwhile); ``result()`` finishes the read."""
+    return PendingRead(Path(path), max_uncompressed, max_ratio)
+
+
+def _refusal(path: Path, exc: Exception) -> UnreadableFile:
+    """What a reader's failure tells the clerk: memory, else "damaged" as the file's head says."""
+    if isinstance(exc, MemoryError):
+        return UnreadableFile(path, _("{label} needs more memory to read than this computer can give; split the roster into smaller files.").format(
+            label=label_of(path)), "memory")
+    return damaged(path, _kind_named_by_head(path))  # any reader failure on a broken file is the clerk's "damaged" case
 
 
 def _kind_named_by_head(path: Path) -> str:

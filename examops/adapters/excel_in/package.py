@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from defusedxml import ElementTree
 
@@ -29,41 +30,65 @@ _WORKBOOK_TYPES = ("spreadsheetml.sheet.main", "spreadsheetml.template.main", "m
 
 
 def read_package(path: Path, max_uncompressed: int, max_ratio: int) -> WorkbookContent:
+    started = start_package(path, max_uncompressed, max_ratio)
+    try:
+        return started.finish()
+    finally:
+        started.close()
+
+
+class StartedPackage:
+    """A package whose cell reader already runs in its child; ``finish`` reads the rest here and collects the cells."""
+
+    def __init__(self, archive: zipfile.ZipFile, reading: guard.ChildRead, finish: Callable[[], WorkbookContent]) -> None:
+        self._archive, self._reading, self.finish = archive, reading, finish
+
+    def close(self) -> None:
+        self._reading.close()
+        self._archive.close()
+
+
+def start_package(path: Path, max_uncompressed: int, max_ratio: int) -> StartedPackage:
+    """Check the package (a bomb, a document that is not a workbook) and start its cell reader; refusals raise here."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise damaged(path, XLSX_WHAT) from exc
-    with archive:
+    try:
         infos = archive.infolist()
         _refuse_bomb(path, infos, max_uncompressed, max_ratio)
         names = {info.filename for info in infos}
         unpacked = sum(info.file_size for info in infos)
         if _is_ods(archive, names):
-            return _read_ods(path, archive, unpacked)
+            reading = guard.ChildRead(path, unpacked)
+            return StartedPackage(archive, reading, lambda: _finish_ods(path, archive, reading))
         main_part = _main_part(archive, names)
         if main_part is not None and main_part.endswith(".bin"):
-            return _read_xlsb(path, unpacked)
+            reading = guard.ChildRead(path, unpacked)
+            return StartedPackage(archive, reading, lambda: _finish_xlsb(path, reading))
         if main_part is None or not main_part.endswith(".xml") or main_part.startswith(("word/", "ppt/")):
             _refuse_other_package(path, archive, names, main_part)
         reading = guard.ChildRead(path, unpacked, mode="xlsx")
-        try:
-            # While the child reads the cells, find the hidden rows here.
-            hidden = {}
-            for name, part in _sheet_parts(archive, main_part).items():
-                if part in names:
-                    hidden[name] = xml_stream.hidden_xlsx_rows(archive, part)
-        except Exception as exc:  # noqa: BLE001 - malformed sheet XML
-            reading.close()
-            raise damaged(path, XLSX_WHAT) from exc
-        sheets = _calamine_sheets(path, unpacked, XLSX_WHAT, reading)
-        for sheet in sheets:
-            sheet.hidden_rows = hidden.get(sheet.name, frozenset())
+        return StartedPackage(archive, reading, lambda: _finish_xlsx(path, archive, names, main_part, reading))
+    except BaseException:
+        archive.close()
+        raise
+
+
+def _finish_xlsx(path: Path, archive: zipfile.ZipFile, names: set[str], main_part: str, reading: guard.ChildRead) -> WorkbookContent:
+    try:
+        # While the child reads the cells, find the hidden rows here.
+        hidden = {}
+        for name, part in _sheet_parts(archive, main_part).items():
+            if part in names:
+                hidden[name] = xml_stream.hidden_xlsx_rows(archive, part)
+    except Exception as exc:  # noqa: BLE001 - malformed sheet XML
+        reading.close()
+        raise damaged(path, XLSX_WHAT) from exc
+    sheets, _hidden_checked = child_sheets(path, XLSX_WHAT, reading)
+    for sheet in sheets:
+        sheet.hidden_rows = hidden.get(sheet.name, frozenset())
     return WorkbookContent(str(path), "xlsx", sheets, [])
-
-
-def _calamine_sheets(path: Path, content_bytes: int, what: str, reading: guard.ChildRead | None = None) -> list[SheetTable]:
-    sheets, _hidden_checked = child_sheets(path, what, reading or guard.ChildRead(path, content_bytes))
-    return sheets
 
 
 def child_sheets(path: Path, what: str, reading: guard.ChildRead) -> tuple[list[SheetTable], bool]:
@@ -111,8 +136,8 @@ def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
     return False
 
 
-def _read_ods(path: Path, archive: zipfile.ZipFile, unpacked: int) -> WorkbookContent:
-    sheets = _calamine_sheets(path, unpacked, ODS_WHAT)
+def _finish_ods(path: Path, archive: zipfile.ZipFile, reading: guard.ChildRead) -> WorkbookContent:
+    sheets, _hidden_checked = child_sheets(path, ODS_WHAT, reading)
     try:
         hidden = xml_stream.hidden_ods_rows(archive) if "content.xml" in archive.namelist() else {}
     except Exception as exc:  # noqa: BLE001
@@ -122,9 +147,9 @@ def _read_ods(path: Path, archive: zipfile.ZipFile, unpacked: int) -> WorkbookCo
     return WorkbookContent(str(path), "ods", sheets, [])
 
 
-def _read_xlsb(path: Path, unpacked: int) -> WorkbookContent:
+def _finish_xlsb(path: Path, reading: guard.ChildRead) -> WorkbookContent:
     """An Excel binary workbook: calamine reads its cells; nothing here reads its row flags."""
-    sheets = _calamine_sheets(path, unpacked, N_("an Excel binary workbook (.xlsb)"))
+    sheets, _hidden_checked = child_sheets(path, N_("an Excel binary workbook (.xlsb)"), reading)
     return WorkbookContent(str(path), "xlsb", sheets, [_("hidden rows could not be checked in this .xlsb file; unhide all rows in Excel to be sure")])
 
 

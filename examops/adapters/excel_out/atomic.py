@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from examops.adapters.excel_out import sheet_writer
 from examops.locations import make_private
 
 
@@ -13,7 +14,7 @@ def save_workbook(workbook, path: str | Path) -> Path:  # noqa: ANN001 - an open
     path = Path(path)
     temp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.xlsx")
     try:
-        workbook.save(temp)
+        sheet_writer.save(workbook, temp)
         make_private(temp)
         os.replace(temp, path)
     except BaseException:

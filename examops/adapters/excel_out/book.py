@@ -7,6 +7,7 @@ computed over.
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -18,7 +19,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.adapters.excel_out.atomic import save_workbook
-from examops.adapters.excel_out.fit import display_width, fill_width, fit_columns, fit_rows, split_line
+from examops.adapters.excel_out.fit import Look, display_width, fill_width, fit_columns, fit_rows, split_line
 from examops.domain.report_digest import SheetCells
 from examops.i18n.report_words import lang_of, words
 
@@ -46,6 +47,9 @@ STYLES = (
                alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
 )
 
+LOOKS: dict[str, Look] = {style.name: (float(style.font.sz or 11), bool(style.alignment.wrap_text)) for style in STYLES}
+"""Each style's font size and wrapping, as fitting reads them off a cell of that style."""
+
 CENTRED_ACROSS = ("eo_title", "eo_subtitle")
 PORTRAIT_UNITS, LANDSCAPE_UNITS = 96.0, 140.0
 """About the width of A4's printable area in column-width units, at 100 %."""
@@ -70,7 +74,9 @@ class Sheet:
 
     def __init__(self, book: "Book", title: str, widths: Sequence[float]):
         self.ws: Worksheet = book.workbook.create_sheet(book.unique_title(title))
+        self.book = book
         self.values: dict[tuple[int, int], CellValue] = {}
+        self.styles: dict[tuple[int, int], str] = {}  # the style `put` gave each cell
         self.width = len(widths)
         self.row = 1
         self.banners: dict[int, CellValue] = {}
@@ -90,7 +96,8 @@ class Sheet:
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula or an error code, whatever the text starts with
             self.values[(row, column)] = value
-        cell.style = style
+        self.book.style(cell, style)
+        self.styles[(row, column)] = style
 
     def banner(self, text: object, style: str = "eo_subtitle", height: float | None = None) -> None:
         """A line of text across the sheet's width (titles centred across it, other lines running on from column A);
@@ -108,7 +115,7 @@ class Sheet:
             self.banners[self.row] = writable(text)
         if style in CENTRED_ACROSS:
             for column in range(2, self.width + 1):
-                self.ws.cell(row=self.row, column=column).style = style
+                self.book.style(self.ws.cell(row=self.row, column=column), style)
         if height:
             self.ws.row_dimensions[self.row].height = height
         self.row += 1
@@ -128,10 +135,11 @@ class Sheet:
         (keys the reader and the signature need) kept in the cells but outside the print area."""
         skip = set(skip_columns) | set(machine_columns)
         table = {(r, c): v for (r, c), v in self.values.items() if r not in self.banners and c not in skip}
-        fit_columns(self.ws, table, caps=caps)
+        looks = {at: LOOKS[self.styles[at]] for at in table}
+        fit_columns(self.ws, table, caps=caps, looks=looks)
         if fill:
             fill_width(self.ws, self.width - len(machine_columns), fill)
-        fit_rows(self.ws, table)
+        fit_rows(self.ws, table, looks=looks)
         for row, dim in self.ws.row_dimensions.items():
             if dim.height and dim.height > MAX_ROW_POINTS:
                 dim.height = MAX_ROW_POINTS
@@ -171,6 +179,17 @@ class Book:
         for style in STYLES:
             self.workbook.add_named_style(style)
         self.sheets: list[Sheet] = []
+        self._style_arrays: dict[str, object] = {}
+
+    def style(self, cell, name: str) -> None:  # noqa: ANN001 - an openpyxl cell
+        """`cell.style = name`, the named style looked up once: openpyxl's setter looks it up again for every cell
+        (a third of laying out a 50k-candidate report). What it leaves in the cell is the same style array."""
+        array = self._style_arrays.get(name)
+        if array is None:
+            cell.style = name
+            self._style_arrays[name] = copy(cell._style)
+        else:
+            cell._style = copy(array)
 
     def unique_title(self, title: str) -> str:
         base = title.translate(_TITLE_FORBIDDEN)[:31] or "_"

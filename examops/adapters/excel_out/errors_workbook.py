@@ -3,6 +3,8 @@
 An xlsx/xlsm source is copied with openpyxl (which parses through defusedxml
 when it is installed); an xls or CSV source is rebuilt from the cells already
 read, as text. Either way a first sheet lists every problem, in the site's language.
+ID numbers stay in full here, unlike on screens: the copy is the clerk's own roster, which holds them all, and the
+clerk needs the full value to find and fix the cell.
 """
 
 from __future__ import annotations

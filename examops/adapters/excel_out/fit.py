@@ -10,9 +10,11 @@ across the sheet (a banner) wider than the sheet is split into lines that fit
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
+from typing import Mapping
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -27,7 +29,14 @@ ROW_PADDING = 4.0
 
 def display_width(text: object) -> int:
     """Display cells of the widest line of `text`: East Asian wide and full-width characters count two."""
-    lines = str(text).split("\n")
+    return _display_width(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _display_width(text: str) -> int:  # a report repeats its headers, labels and rooms thousands of times
+    lines = text.split("\n")
+    if text.isascii():  # no ASCII character is wide: most cells of a report (numbers, tickets, codes)
+        return max(map(len, lines))
     return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in lines)
 
 
@@ -37,25 +46,36 @@ def wrapped_lines(text: object, width: float) -> int:
     return sum(max(1, math.ceil(display_width(line) / room)) for line in str(text).split("\n"))
 
 
+Look = tuple[float, bool]
+"""What fitting needs of a cell's style: its font size and whether it wraps."""
+
+
 def _font_size(cell) -> float:  # noqa: ANN001
     return float(cell.font.sz or 11) if cell.font is not None else 11.0
 
 
-def _scale(cell) -> float:  # noqa: ANN001
+def look_of(cell) -> Look:  # noqa: ANN001
+    return _font_size(cell), bool(cell.alignment.wrap_text)
+
+
+def _scale(size: float) -> float:
     """Wider fonts need wider columns: widths are in units of an 11-point character (smaller fonts get no less room:
     printers and PDF fonts set digits wider than Excel's estimate)."""
-    return max(_font_size(cell), 11.0) / 11.0
+    return max(size, 11.0) / 11.0
 
 
 def fit_columns(ws: Worksheet, cells, *, caps: dict[int, float] | None = None, floor: float = 6.0,  # noqa: ANN001
-                cap: float = 40.0) -> dict[int, float]:
-    """Set each column's width from the widest of `cells` ((row, column) → value) in it, within `floor`…its cap."""
+                cap: float = 40.0, looks: Mapping[tuple[int, int], Look] | None = None) -> dict[int, float]:
+    """Set each column's width from the widest of `cells` ((row, column) → value) in it, within `floor`…its cap.
+
+    `looks` gives each cell's font size and wrapping when the caller knows them (it styled every cell): reading
+    them back through openpyxl's style proxies costs more than the fitting itself."""
     caps = caps or {}
     widths: dict[int, float] = {}
     for (row, column), value in cells.items():
-        cell = ws.cell(row=row, column=column)
-        need = display_width(value) * _scale(cell) + PADDING
-        limit = caps.get(column, cap) if cell.alignment.wrap_text else max(caps.get(column, cap), need)
+        size, wraps = looks[(row, column)] if looks is not None else look_of(ws.cell(row=row, column=column))
+        need = display_width(value) * _scale(size) + PADDING
+        limit = caps.get(column, cap) if wraps else max(caps.get(column, cap), need)
         widths[column] = max(widths.get(column, floor), min(need, limit))
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = round(width, 1)
@@ -94,19 +114,27 @@ def column_width(ws: Worksheet, column: int) -> float:
     return float(width) if width else 8.43
 
 
-def fit_rows(ws: Worksheet, cells, *, wrap: bool = False) -> None:  # noqa: ANN001
+def fit_rows(ws: Worksheet, cells, *, wrap: bool = False, looks: Mapping[tuple[int, int], Look] | None = None) -> None:  # noqa: ANN001
     """Make each row as tall as the most lines any of `cells` in it takes at its column's width (`wrap`: turning
-    wrapping on for a cell that needs it; the signed report never does, its styles are fixed)."""
+    wrapping on for a cell that needs it; the signed report never does, its styles are fixed). `looks` as for
+    `fit_columns` (not with `wrap`, which changes them)."""
     needed: dict[int, float] = {}
+    widths: dict[int, float] = {}
     for (row, column), value in cells.items():
-        cell = ws.cell(row=row, column=column)
-        width = column_width(ws, column)
-        if not cell.alignment.wrap_text and not wrap:
+        if looks is not None and not wrap:
+            size, wraps = looks[(row, column)]
+        else:
+            cell = ws.cell(row=row, column=column)
+            size, wraps = look_of(cell)
+        if not wraps and not wrap:
             continue
-        lines = wrapped_lines(value, width / _scale(cell))
-        if lines > 1 and wrap and not cell.alignment.wrap_text:
+        width = widths.get(column)
+        if width is None:
+            width = widths[column] = column_width(ws, column)
+        lines = wrapped_lines(value, width / _scale(size))
+        if lines > 1 and wrap and not wraps:
             cell.alignment = _with_wrap(cell.alignment)
-        height = lines * _font_size(cell) * LINE_POINTS + ROW_PADDING
+        height = lines * size * LINE_POINTS + ROW_PADDING
         needed[row] = max(needed.get(row, 0.0), height)
     for row, height in needed.items():
         current = ws.row_dimensions[row].height

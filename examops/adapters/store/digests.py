@@ -7,11 +7,12 @@ One digest per part that a person would name ("the candidates' names",
 from __future__ import annotations
 
 import hashlib
+from typing import Sequence
 
 from sqlalchemy import Connection, select
 
 from examops.adapters.store import secrets
-from examops.adapters.store.schema import candidates, rooms, seats, sessions, settings
+from examops.adapters.store.schema import rooms, sessions, settings
 from examops.domain.events import canonical_json
 
 SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "site_key": "site_public_key"}
@@ -21,22 +22,40 @@ def _digest(value: object) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
-def live_digests(conn: Connection) -> dict[str, str]:
-    """Part name → SHA-256 of its canonical content, as the tables hold it now."""
+def _driver_rows(conn: Connection, sql: str) -> list[tuple]:
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def live_digests(conn: Connection, *, loaded: tuple[Sequence[tuple], Sequence[tuple]] | None = None) -> dict[str, str]:
+    """Part name → SHA-256 of its canonical content, as the tables hold it now.
+
+    `loaded` is (candidate rows (ticket, name, id_number, id_tail, sex, site), seat rows (session_id, ticket,
+    room_id, seat)), each sorted, when the caller has just loaded exactly these into empty tables in this
+    transaction: on SQLite, whose ORDER BY on text is Python's order, they are digested without reading them back.
+    """
     values = dict(conn.execute(select(settings.c.key, settings.c.value).where(
         settings.c.key.in_(tuple(SETTING_PARTS.values())))).all())
     parts = {part: _digest(values.get(key)) for part, key in SETTING_PARTS.items()}
     if secrets.readable(conn):  # the lanes' login on PostgreSQL cannot: verify at the chief's desk checks it
         parts["chief_pin"] = _digest(secrets.read_secret(conn, secrets.PIN_HASH))
-    C = candidates
-    people = conn.execute(select(C.c.ticket, C.c.name, C.c.id_number, C.c.sex, C.c.site).order_by(C.c.ticket)).all()
-    parts["candidates.tickets"] = _digest([p.ticket for p in people])
-    parts["candidates.names"] = _digest([[p.ticket, p.name] for p in people])
-    parts["candidates.id_numbers"] = _digest([[p.ticket, p.id_number] for p in people])
-    parts["candidates.other"] = _digest([[p.ticket, p.sex, p.site] for p in people])
-    S = seats
-    parts["seats"] = _digest([list(r) for r in conn.execute(
-        select(S.c.session_id, S.c.ticket, S.c.room_id, S.c.seat).order_by(S.c.session_id, S.c.ticket))])
+    if loaded is not None and conn.dialect.name == "sqlite":
+        candidate_rows, seat_rows = loaded
+        people = [(ticket, name, id_number, sex, site) for ticket, name, id_number, _tail, sex, site in candidate_rows]
+    else:
+        # The two big tables straight from the driver: plain tuples, no result-row objects (json writes a tuple as a list).
+        people = _driver_rows(conn, "SELECT ticket, name, id_number, sex, site FROM candidates ORDER BY ticket")
+        seat_rows = _driver_rows(conn, "SELECT session_id, ticket, room_id, seat FROM seats ORDER BY session_id, ticket")
+    tickets, names, id_numbers, sexes, sites = zip(*people) if people else ((),) * 5
+    parts["candidates.tickets"] = _digest(tickets)
+    parts["candidates.names"] = _digest(list(zip(tickets, names)))
+    parts["candidates.id_numbers"] = _digest(list(zip(tickets, id_numbers)))
+    parts["candidates.other"] = _digest(list(zip(tickets, sexes, sites)))
+    parts["seats"] = _digest(seat_rows)
     parts["rooms"] = _digest([list(r) for r in conn.execute(
         select(rooms.c.id, rooms.c.name, rooms.c.capacity, rooms.c.kind).order_by(rooms.c.id))])
     T = sessions

@@ -26,9 +26,34 @@ def session_events(conn: Connection, session: str) -> Iterator[Event]:
         yield row_to_event(row)
 
 
-def admission_rows_per_ticket(conn: Connection, session: str) -> dict[str, int]:
-    """Guard rows per ticket (voided admissions keep theirs)."""
-    return dict(conn.execute(select(A.c.ticket, func.count()).where(A.c.session_id == session).group_by(A.c.ticket)).all())
+def ticket_groups(conn: Connection, session: str) -> list:
+    """One row per ticket with events in the session: how many (`n`), the least kind, and the least log position,
+    time and payload text, which are those of its one event when `n` is 1 (most candidates: one admission)."""
+    return conn.execute(
+        select(E.c.ticket, func.count().label("n"), func.min(E.c.kind).label("kind"), func.min(E.c.pos).label("pos"),
+               func.min(E.c.at).label("at"), func.min(E.c.payload).label("payload"))
+        .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)).all()
+
+
+def events_without_ticket(conn: Connection, session: str) -> list[tuple[int, Event]]:
+    """The session's events about no candidate (incidents in a room, voids of them, alarm findings), with their log
+    positions, in log order."""
+    rows = conn.execute(select(E).where(E.c.session_id == session, E.c.ticket.is_(None)).order_by(E.c.pos))
+    return [(row.pos, row_to_event(row)) for row in rows]
+
+
+def ticket_events(conn: Connection, session: str, tickets: Sequence[str], chunk: int = 500) -> list[tuple[int, Event]]:
+    """Every event of these tickets in the session with its log position, in log order."""
+    found = []
+    for start in range(0, len(tickets), chunk):
+        found += conn.execute(select(E).where(E.c.session_id == session, E.c.ticket.in_(tickets[start:start + chunk]))).all()
+    return [(row.pos, row_to_event(row)) for row in sorted(found, key=lambda row: row.pos)]
+
+
+def admission_rows_per_ticket(conn: Connection, session: str, *, more_than_one: bool = False) -> dict[str, int]:
+    """Guard rows per ticket (voided admissions keep theirs); only the tickets with several when `more_than_one`."""
+    query = select(A.c.ticket, func.count()).where(A.c.session_id == session).group_by(A.c.ticket)
+    return dict(conn.execute(query.having(func.count() > 1) if more_than_one else query).all())
 
 
 def room_rows(conn: Connection) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, literal, select
 
 from examops.adapters.store.bulk import bulk_insert, create_roster_indexes, drop_roster_indexes
 from examops.adapters.store.schema import candidates, events, rooms, seats, sessions
@@ -41,8 +41,12 @@ def tickets_in_log(conn: Connection, tickets: Iterable[str]) -> list[str]:
 
 # -- writing a roster --------------------------------------------------------
 def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequence[tuple], seat_rows: Sequence[tuple],
-                 bulk: bool) -> None:
-    """Replace the `stale` tickets' rows and load the roster's; `bulk` rebuilds the secondary indexes after."""
+                 bulk: bool) -> bool:
+    """Replace the `stale` tickets' rows and load the roster's; `bulk` rebuilds the secondary indexes after.
+
+    True when both tables were empty, so that they now hold exactly these rows.
+    """
+    was_empty = not stale and _empty(conn, candidates) and _empty(conn, seats)
     if bulk:
         drop_roster_indexes(conn)
     for start in range(0, len(stale), CHUNK):
@@ -53,6 +57,11 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
     bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
     if bulk:
         create_roster_indexes(conn)
+    return was_empty
+
+
+def _empty(conn: Connection, table) -> bool:  # noqa: ANN001 - a Table
+    return conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None
 
 
 def room_ids(conn: Connection) -> set[str]:

@@ -16,7 +16,7 @@ from textual.widgets import Input
 from textual.widgets.option_list import Option
 
 from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
-from examops.i18n import _, word
+from examops.i18n import N_, _, word
 from examops.tui.i18n import code_label, evidence_label
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.form_keys import FOCUS_KEYS
@@ -25,6 +25,10 @@ from examops.tui.words import ACTION
 
 # The shape of the answer, never a value that would pass: a reading or a time must be entered or scanned.
 PLACEHOLDERS = {"temperature": "__._ ℃", "datetime": "YYYY-MM-DD HH:MM"}
+FIELD_ERROR = {
+    "temperature": N_("not a body temperature: type the reading in °C, 30 to 45, e.g. 37.6"),
+    "datetime": N_("not a time: type it like 2021-10-15 09:30, or 09:30 on the exam day"),
+}
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,8 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
                     parse_temperature(value)
                 elif item.kind == "datetime":
                     parse_local_datetime(value, self.session_date)
-            except (PolicyError, ValueError) as exc:
-                self._fail(field_input, _("{field}: {error}").format(field=evidence_label(item), error=exc))
+            except (PolicyError, ValueError):  # the policy's refusal is English for the log: the screen says its own
+                self._fail(field_input, _("{field}: {error}").format(field=evidence_label(item), error=word(FIELD_ERROR, item.kind)))
                 return
             evidence[item.key] = value
         self.dismiss(ExceptionFilled(ticket_input.value.strip(), self.code.code, evidence))

@@ -129,8 +129,12 @@ class RoomsTable(DataTable):
 
     @staticmethod
     def _count(figures: dict[str, int]) -> Text:
+        """admitted/expected; a room nobody is rostered in (a backup or isolation room) says who was moved in, not "1/0"
+        (as the rooms overview does)."""
         admitted, expected = figures.get("admitted", 0), figures.get("expected", 0)
-        style = "green" if expected and admitted >= expected else ""
+        if not expected:
+            return Text(_("{count} moved in").format(count=admitted), justify="right")
+        style = "green" if admitted >= expected else ""
         return Text(f"{admitted}/{expected}", style=style, justify="right")
 
 

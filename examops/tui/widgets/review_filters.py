@@ -11,8 +11,8 @@ from textual.widgets import Select
 from textual.widgets._select import SelectOverlay
 
 from examops.domain.policy import Policy
-from examops.domain.state import CASE_STATUSES
 from examops.i18n import _, word
+from examops.services.review import REVIEW_STATUSES
 from examops.tui.i18n import code_label
 from examops.tui.messages import FiltersChanged
 from examops.tui.words import REVIEW_STATUS
@@ -32,7 +32,7 @@ class FilterBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Select([(code_label(c), c.code) for c in self.policy.codes.values()], prompt=_("Code: all"),
                      id="filter-code")
-        yield Select([(word(REVIEW_STATUS, s), s) for s in CASE_STATUSES], prompt=_("Status: all"),
+        yield Select([(word(REVIEW_STATUS, s), s) for s in REVIEW_STATUSES], prompt=_("Status: all"),
                      id="filter-status")
         yield Select([], prompt=_("Lane: all"), id="filter-lane")
         yield Select([], prompt=_("Room: all"), id="filter-room")

@@ -14,7 +14,7 @@ from examops.domain.literal import shown
 from examops.domain.policy import Policy
 from examops.i18n import _, word
 from examops.services.review import CaseView
-from examops.tui.i18n import code_label, evidence_label
+from examops.tui.i18n import code_label, evidence_label, reason_words
 from examops.tui.widgets.photo import PhotoView
 from examops.tui.widgets.plain import DataTable, Static
 from examops.tui.words import (
@@ -31,7 +31,7 @@ from examops.tui.words import (
 
 When = Callable[[str | None], str]
 STATUS_STYLES = {"pending": "bold yellow", "approved": "bold green", "rejected": "bold red", "resolved": "cyan",
-                 "closed": "dim"}
+                 "closed": "dim", "denied": "bold red"}
 MARK = "✓"
 PHOTO_CODES = ("id_mismatch",)  # the cases whose detail shows the candidate's photo
 COLUMNS = ("mark", "ticket", "name", "code", "action", "status", "next", "lane", "time")
@@ -74,7 +74,7 @@ class CasesTable(DataTable):
     shown: tuple | None = None
 
     def show(self, views: Sequence[CaseView], marked: set[str], policy: Policy, when: When) -> None:
-        rows = [(v.case.id, v.case.id in marked, v.card.ticket, v.card.name, v.case.code, v.case.action, _seated(v),
+        rows = [(v.case.id, v.case.id in marked, v.card.ticket, v.card.name, v.case.code, v.action, _seated(v),
                  v.status, v.next_level, v.case.exception.lane, v.case.exception.at) for v in views]
         if tuple(rows) == self.shown:
             return
@@ -114,7 +114,7 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
     text.append(f"  {card.id_masked}\n")
     text.append(_("Seat: room {room}, seat {seat}").format(room=card.room or "-", seat=card.seat or "-") + "\n", style="dim")
     code = policy.codes.get(case.code)
-    text.append(f"{_code(policy, case.code)} → {word(ACTION, case.action)}  ", style="bold")
+    text.append(f"{_code(policy, case.code)} → {word(ACTION, view.action)}  ", style="bold")
     text.append_text(status_label(view.status))
     text.append("\n")
     text.append(_("Recorded {at} · lane {lane} · by {staff}").format(at=when(exc.at), lane=exc.lane or "-", staff=exc.staff or "-") + "\n")
@@ -129,7 +129,7 @@ def case_text(view: CaseView | None, policy: Policy, levels: Sequence[str], when
         shown = "; ".join(f"{labels.get(k, k)} {v}" for k, v in evidence.items())
         text.append(_("Evidence: {evidence}").format(evidence=shown) + "\n")
     if screening.reason:
-        text.append(_("Reason: {reason}").format(reason=screening.reason) + "\n")
+        text.append(_("Reason: {reason}").format(reason=reason_words(screening.reason, policy)) + "\n")
     text.append(_("Approval chain") + "\n", style="bold")
     approvals = {str(a.level): (event, a) for event, a in ((e, Approved.from_event(e)) for e in case.approvals)}
     for level in levels:

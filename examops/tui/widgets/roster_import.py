@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, ProgressBar
 
 from examops.i18n import _, language, word
-from examops.i18n.roster_words import problem_fix, problem_message, problem_place, severity_word
+from examops.i18n.roster_words import on_screen, problem_fix, problem_message, problem_place, severity_word
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
@@ -136,7 +136,7 @@ class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
         ordered = sorted(problems, key=lambda p: SEVERITY_ORDER.get(p.severity, 3))
         lang = language()
         entries = []
-        for number, problem in enumerate(ordered[:PROBLEMS_SHOWN], start=1):
+        for number, problem in enumerate(map(on_screen, ordered[:PROBLEMS_SHOWN]), start=1):  # ID numbers masked
             text = Text()
             text.append(f"{number}. [{severity_word(problem.severity, lang)}] ", style=SEVERITY_STYLE.get(problem.severity, ""))
             text.append(problem_place(problem, lang), style="bold")

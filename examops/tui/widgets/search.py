@@ -27,8 +27,9 @@ STATE_STYLES = {"admitted": "bold green", "held": "bold yellow", "denied": "bold
 
 
 def card_line(card: CandidateCard) -> Text:
-    """One result, two lines (both fit 80 columns): who (ticket, name, sex, masked ID); then the state in the
-    session, the seat now and where it came from."""
+    """One result, each line within 80 columns: who (ticket, name, sex, masked ID); then the state in the session,
+    the seat now and, placed at the chief's desk, that no gate has seen them since; a moved candidate's third line
+    says where from (on the second, a move and the gate note ran past 80 columns and wrapped)."""
     text = Text(card.ticket, style="bold")
     text.append(f"  {shown(card.name)}  {word(SEX, card.sex) if card.sex else '-'}  {card.id_masked}\n  ")
     if card.state:
@@ -36,11 +37,11 @@ def card_line(card: CandidateCard) -> Text:
     room, seat = card.current_room, card.current_seat
     place = _('Room') + f' {room} ' + _('Seat') + f' {seat}' if room else _("no seat in this session")
     text.append(place, style="dim" if room is None else "")
-    if card.placement is not None and card.placement.moved:
-        text.append("  " + _("Moved from {room}-{seat} ({via})").format(
-            room=card.placement.from_room or "-", seat=card.placement.from_seat or "-", via=word(VIA, card.placement.via)))
     if card.arriving:
         text.append("  " + _("not yet through a gate"), style="bold")
+    if card.placement is not None and card.placement.moved:
+        text.append("\n  " + _("Moved from {room}-{seat} ({via})").format(
+            room=card.placement.from_room or "-", seat=card.placement.from_seat or "-", via=word(VIA, card.placement.via)))
     return text
 
 

@@ -13,7 +13,7 @@ from examops.domain.literal import shown
 from examops.domain.policy import Policy
 from examops.domain.verdict import Verdict
 from examops.i18n import _, word
-from examops.tui.i18n import code_label
+from examops.tui.i18n import code_label, reason_words
 from examops.tui.widgets.plain import Static
 from examops.tui.words import ACTION, AFTER_ADMISSION, VERDICT, VIA, WINDOW
 
@@ -48,7 +48,7 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     code = policy.codes.get(verdict.code or "")
     label = code_label(code) if code else (verdict.code or "")
     action = word(ACTION, verdict.action) if verdict.action else ""
-    reason = (_("Reason: {reason}").format(reason=verdict.reason),) if verdict.reason else ()
+    reason = (_("Reason: {reason}").format(reason=reason_words(verdict.reason, policy)),) if verdict.reason else ()
     title = word(VERDICT, kind) if kind in VERDICT else kind.upper()
     if kind == "session_closed":
         said = _("Closed by {by} at {at}: nothing more is recorded for this session").format(
@@ -89,7 +89,7 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
         return VerdictView(kind, title, _("no seat in this session"), reason + _not_logged(verdict))
     if kind == "invalid":
         scanned = (_("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
-        return VerdictView(kind, title, verdict.reason, scanned)
+        return VerdictView(kind, title, reason_words(verdict.reason, policy), scanned)
     return VerdictView("unknown", title, verdict.reason)
 
 

@@ -1,0 +1,51 @@
+"""`examops init` off a terminal names the way a script gives the PIN, and that way works.
+
+The first PIN of a store comes as every PIN does (EXAMOPS_PIN, --pin-file: the README's way); the refusal named
+EXAMOPS_NEW_PIN, which only `init --change-pin` reads (there EXAMOPS_PIN is the current PIN).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SAMPLE_PLAN, TEST_PIN
+
+EXAMOPS = str(Path(sys.executable).parent / "examops")
+NEW_PIN = "5068"
+
+
+def _init(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("EXAMOPS_PIN", "EXAMOPS_NEW_PIN")}
+    environment.update({"EXAMOPS_HOME": str(home), "EXAMOPS_LANG": "en", **env})
+    return subprocess.run([EXAMOPS, "init", "--plan", str(SAMPLE_PLAN), *args], capture_output=True, text=True,
+                          env=environment, stdin=subprocess.DEVNULL, timeout=120)
+
+
+def test_the_first_pin_refusal_names_examops_pin_and_following_it_works(tmp_path):
+    home = tmp_path / "home"
+    refused = _init(home)
+    assert refused.returncode != 0
+    assert "EXAMOPS_PIN" in refused.stderr and "EXAMOPS_NEW_PIN" not in refused.stderr, refused.stderr
+    assert "--pin-file" in refused.stderr and "--new-pin-file" not in refused.stderr
+    assert _init(home, EXAMOPS_NEW_PIN=TEST_PIN).returncode != 0  # not the way for a new store's PIN
+    made = _init(home, EXAMOPS_PIN=TEST_PIN)
+    assert made.returncode == 0, made.stderr
+
+
+def test_a_pin_change_refusal_names_examops_new_pin_and_following_it_works(tmp_path):
+    home = tmp_path / "home"
+    assert _init(home, EXAMOPS_PIN=TEST_PIN).returncode == 0
+    refused = _init(home, "--change-pin", EXAMOPS_PIN=TEST_PIN)
+    assert refused.returncode != 0 and "EXAMOPS_NEW_PIN" in refused.stderr and "--new-pin-file" in refused.stderr
+    changed = _init(home, "--change-pin", EXAMOPS_PIN=TEST_PIN, EXAMOPS_NEW_PIN=NEW_PIN)
+    assert changed.returncode == 0, changed.stderr
+    assert _init(home, "--change-pin", EXAMOPS_PIN=TEST_PIN, EXAMOPS_NEW_PIN="6173").returncode != 0  # the old PIN is gone
+    assert _init(home, "--change-pin", EXAMOPS_PIN=NEW_PIN, EXAMOPS_NEW_PIN=TEST_PIN).returncode == 0
+
+
+def test_the_refusal_speaks_chinese_too(tmp_path):
+    refused = _init(tmp_path / "home", EXAMOPS_LANG="zh-CN")
+    assert "新库的总监考密码" in refused.stderr and "EXAMOPS_PIN" in refused.stderr, refused.stderr
