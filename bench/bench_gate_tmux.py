@@ -242,7 +242,8 @@ def run_once(terminal: type, variant: Variant, template: Path, tmp: Path, size: 
             sent = gate.send(ticket.encode() + b"\r")
             shown = gate.read_until(lambda lines, t=ticket: card_shows(lines, t), WAIT_S)
             if shown is None:
-                raise RuntimeError(f"{variant.name}: the card of {ticket} never showed")
+                screen = "\n".join(gate.screen.lines()) if hasattr(gate, "screen") else ""
+                raise RuntimeError(f"{variant.name}: the card of {ticket} never showed; the screen:\n{screen}")
             samples.scans.append(shown - sent)
             samples.timed.append((sent, shown))
         for burst in () if variant.floor else bursts:
@@ -354,9 +355,13 @@ def main() -> None:
                                                                   for i in range(burst_rounds)]
                         for variant in order:
                             key = (old_laptop, size, term, variant.name)
-                            got = run_once(terminal, variant, template, tmp, size, scans_now, bursts, old_laptop,
-                                           random.Random(round_), trace=args.trace and term == "pty",
-                                           gap=tuple(float(x) for x in args.gap.split(",")))
+                            try:
+                                got = run_once(terminal, variant, template, tmp, size, scans_now, bursts, old_laptop,
+                                               random.Random(round_), trace=args.trace and term == "pty",
+                                               gap=tuple(float(x) for x in args.gap.split(",")))
+                            except RuntimeError as exc:  # said, and the other runs go on (a starved machine)
+                                print(f"  FAILED {variant.name} {size[0]}×{size[1]} {term}: {exc}", flush=True)
+                                continue
                             results.setdefault(key, Samples()).scans.extend(got.scans)
                             results[key].bursts.extend(got.bursts)
                             results[key].timed.extend(got.timed)
