@@ -58,6 +58,7 @@ class LanePanels:
     counters: counters.SessionCounters
     recent: list[RecentScan] = field(default_factory=list)
     closed: tuple[str, str] | None = None  # the session was signed off: by whom, at what local time (HH:MM)
+    version: int | None = None  # SQLite: the log's last position when read (`lane_panels(unless_at=…)`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +110,17 @@ def _code(event: Event) -> str | None:
     return (data.code or None) if isinstance(data, (GateOutcome, Admitted)) else None
 
 
-def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> LanePanels:
-    """Counters for the session and the lane's last `limit` scans with candidate names."""
+def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12, *, unless_at: int | None = None) -> LanePanels | None:
+    """Counters for the session and the lane's last `limit` scans with candidate names.
+
+    `unless_at`: a `version` read before; None if a SQLite store has stored nothing since (one indexed look-up
+    instead of the counters' grouped queries over the whole roster). PostgreSQL always counts: there a
+    transaction can commit a lower position after a higher one is seen.
+    """
     with site.store.read() as conn:
+        version = gate_queries.last_position(conn) if site.store.is_sqlite else None
+        if version is not None and version == unless_at:
+            return None
         figures = counters.session_counters(conn, session_id)
         events = counters.recent_scans(conn, lane, limit, session=session_id)
         names = gate_queries.names(conn, {e.ticket for e in events if e.ticket})
@@ -124,7 +133,7 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12) -> Lane
         for e in events
     ]
     closed = (SessionClosed.from_event(closure).by, local_time(site, closure.at, "%H:%M")) if closure else None
-    return LanePanels(figures, recent, closed)
+    return LanePanels(figures, recent, closed, version)
 
 
 def find_candidates(site: Site, text: str, session_id: str | None, limit: int = 20) -> list[CandidateCard]:

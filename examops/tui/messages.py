@@ -69,9 +69,9 @@ class ScanFailed(Message):
 
 @dataclass
 class PanelsRefreshed(Message):
-    """Fresh counters and recent scans for the gate's side panels."""
+    """Fresh counters and recent scans for the gate's side panels (None: nothing changed since the last)."""
 
-    panels: LanePanels
+    panels: LanePanels | None
 
 
 @dataclass

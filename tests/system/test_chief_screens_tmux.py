@@ -6,9 +6,7 @@ Chinese, and is logged; the right one opens the screen.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -16,9 +14,9 @@ from sqlalchemy.pool import NullPool
 
 from examops.adapters.store import schema
 from tests.conftest import SAMPLE_PLAN, TEST_PIN
-from tests.system.test_gate_tmux import EXAMOPS, tmux, wait_for
+from tests.support.tmux import EXAMOPS, needs_tmux, pane, wait_for
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = needs_tmux
 
 
 @pytest.fixture
@@ -37,27 +35,19 @@ def refused(home) -> int:  # noqa: ANN001
 
 @pytest.mark.parametrize(("command", "opened"), [("review", "异常审批"), ("report view", "各考场到考情况")])
 def test_the_command_asks_the_pin_in_the_terminal(store, command, opened):
-    session = f"examops-lock-{uuid.uuid4().hex[:8]}"
-    env = f"EXAMOPS_HOME={store} EXAMOPS_CLOCK=2021-10-16T08:40"
-    pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
-    try:
-        tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-             f"env {env} {EXAMOPS} {command} --lang zh-CN; echo EXIT=$?; sleep 60")
-        wait_for(lambda: "总监考密码" in pane(), "the PIN modal")
-        tmux("send-keys", "-t", session, "-l", "0000")
-        wait_for(lambda: "••••" in pane(), "the masked PIN")
-        tmux("send-keys", "-t", session, "Enter")
-        wait_for(lambda: "EXIT=1" in pane(), "the refusal")
-        assert "未执行：密码错误（此次尝试已记录）" in pane()
+    line = f"env EXAMOPS_HOME={store} EXAMOPS_CLOCK=2021-10-16T08:40 {EXAMOPS} {command} --lang zh-CN; echo EXIT=$?; sleep 60"
+    with pane(line, size=(100, 30), name="examops-lock") as screen:
+        screen.wait_for_text("总监考密码", what="the PIN modal")
+        screen.type("0000")
+        screen.wait_for_text("••••", what="the masked PIN")
+        screen.send("Enter")
+        screen.wait_for_text("EXIT=1", what="the refusal")
+        assert "未执行：密码错误（此次尝试已记录）" in screen.text()
         assert refused(store) == 1
-        tmux("kill-session", "-t", session)
-        tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-             f"env {env} {EXAMOPS} {command} --lang zh-CN; echo EXIT=$?; sleep 60")
-        wait_for(lambda: "总监考密码" in pane(), "the PIN modal")
-        tmux("send-keys", "-t", session, "-l", TEST_PIN)
-        wait_for(lambda: "••••" in pane(), "the masked PIN")
-        tmux("send-keys", "-t", session, "Enter")
-        wait_for(lambda: opened in pane() and "总监考密码" not in pane(), "the screen")
+    with pane(line, size=(100, 30), name="examops-lock") as screen:
+        screen.wait_for_text("总监考密码", what="the PIN modal")
+        screen.type(TEST_PIN)
+        screen.wait_for_text("••••", what="the masked PIN")
+        screen.send("Enter")
+        wait_for(lambda: opened in screen.text() and "总监考密码" not in screen.text(), "the screen")
         assert refused(store) == 1
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

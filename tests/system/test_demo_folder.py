@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
-import time
-import uuid
 from pathlib import Path
 
-import pytest
-
-EXAMOPS = Path(sys.executable).with_name("examops")
-WAIT_S = 60.0  # a bound for a slow shared machine, not a speed requirement
+from tests.support.tmux import EXAMOPS, needs_tmux, pane
 
 
 def _environment(tmp_path: Path) -> dict[str, str]:
@@ -76,30 +70,17 @@ def test_the_demo_and_what_it_offers_to_write_stay_in_its_folder(tmp_path):
     assert all(p.is_relative_to(folder) for p in _files(tmp_path / "tmp"))
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+@needs_tmux
 def test_the_demo_app_scanning_in_a_terminal_writes_nothing_under_home(tmp_path):
     env = _environment(tmp_path)
-    session = f"examops-demo-folder-{uuid.uuid4().hex[:8]}"
     assignments = " ".join(f"{key}={env[key]}" for key in ("HOME", "TMPDIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
                                                            "XDG_CACHE_HOME", "XDG_STATE_HOME", "PYTHONPATH") if key in env)
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30",
-                    f"env -u EXAMOPS_HOME -u EXAMOPS_DB {assignments} {EXAMOPS} demo --lang en"], check=True)
-    try:
-        pane = lambda: subprocess.run(["tmux", "capture-pane", "-p", "-t", session],  # noqa: E731
-                                      capture_output=True, text=True).stdout
-        _wait(lambda: "Session figures" in pane(), "the gate screen")
-        subprocess.run(["tmux", "send-keys", "-t", session, "-l", "21150054251571"], check=True)
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
-        _wait(lambda: "21150054251571" in pane(), "the verdict")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    with pane(f"env -u EXAMOPS_HOME -u EXAMOPS_DB {assignments} {EXAMOPS} demo --lang en", size=(100, 30),
+              name="examops-demo-folder") as demo:
+        demo.wait_for_text("Session figures", what="the gate screen")
+        demo.scan("21150054251571")
+        demo.wait_for_text("21150054251571", what="the verdict")
     folder = tmp_path / "tmp" / f"examops-demo-{os.getuid()}"
     assert (folder / "demo.sqlite3").exists() and list((folder / "keys").iterdir())
     assert _files(tmp_path / "home") == []
 
-
-def _wait(condition, what: str) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)

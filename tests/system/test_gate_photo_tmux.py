@@ -9,36 +9,16 @@ data tmux 3.3 does not draw but the pane's raw output (`pipe-pane`) still carrie
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
 from examops.adapters.store import schema
 from tests.support.photos import give_photos
+from tests.support.tmux import EXAMOPS, needs_tmux, pane, tmux, wait_for
 from tests.support.tui import store_url  # noqa: F401 (a fixture: SQLite, a file the pane can open)
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-EXAMOPS = Path(sys.executable).with_name("examops")
-WAIT_S = 60.0  # a bound for a slow shared machine, not a speed requirement
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_for(condition, what: str) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
+pytestmark = needs_tmux
 
 
 def admitted(url: str) -> list[str]:
@@ -47,49 +27,36 @@ def admitted(url: str) -> list[str]:
         return [row[0] for row in conn.execute(select(schema.events.c.ticket).where(schema.events.c.kind == "admitted"))]
 
 
-def open_gate(url: str, extra_env: str = "") -> str:
-    session = f"examops-photo-{uuid.uuid4().hex[:8]}"
+def gate_command(url: str, extra_env: str = "") -> str:
     env = f"EXAMOPS_HOME={os.environ['EXAMOPS_HOME']} EXAMOPS_CLOCK=2021-10-16T08:10 {extra_env}"
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         f"env {env} {EXAMOPS} --db {url} gate --lane A --staff 安检员1 --lang zh-CN")
-    return session
+    return f"env {env} {EXAMOPS} --db {url} gate --lane A --staff 安检员1 --lang zh-CN"
 
 
 def test_inside_tmux_the_photo_is_drawn_in_half_blocks_and_enter_admits(seeded_site, store_url):  # noqa: F811
     person = seeded_site.people[0]
     give_photos(seeded_site, [p.ticket for p in seeded_site.people[:5]])
-    session = open_gate(store_url)
-    try:
-        pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
-        wait_for(lambda: "扫描准考证" in pane(), "the gate screen")
-        tmux("send-keys", "-t", session, "-l", person.ticket)
-        tmux("send-keys", "-t", session, "Enter")
-        wait_for(lambda: "人证核验" in pane() and "▀" * 10 in pane(), "the card with the photo")
-        assert person.ticket in pane()
+    with pane(gate_command(store_url), name="examops-photo") as gate:
+        gate.wait_for_text("扫描准考证", what="the gate screen")
+        gate.scan(person.ticket)
+        wait_for(lambda: "人证核验" in gate.text() and "▀" * 10 in gate.text(), "the card with the photo")
+        assert person.ticket in gate.text()
         assert admitted(store_url) == []  # waiting for the staffer
-        tmux("send-keys", "-t", session, "Enter")
+        gate.send("Enter")
         wait_for(lambda: admitted(store_url) == [person.ticket], "the admission")
-        wait_for(lambda: "已入场 1" in pane(), "the figures")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        gate.wait_for_text("已入场 1", what="the figures")
 
 
 def test_a_forced_sixel_terminal_gets_the_photo_as_sixel_data(seeded_site, store_url, tmp_path):  # noqa: F811
     person = seeded_site.people[1]
     give_photos(seeded_site, [person.ticket])
     raw = tmp_path / "pane.raw"
-    session = open_gate(store_url, "EXAMOPS_PHOTO=sixel")
-    try:
-        tmux("pipe-pane", "-t", session, "-o", f"cat >> {raw}")
-        pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
-        wait_for(lambda: "扫描准考证" in pane(), "the gate screen")
-        tmux("send-keys", "-t", session, "-l", person.ticket)
-        tmux("send-keys", "-t", session, "Enter")
-        wait_for(lambda: "人证核验" in pane(), "the waiting card")
+    with pane(gate_command(store_url, "EXAMOPS_PHOTO=sixel"), name="examops-photo") as gate:
+        tmux("pipe-pane", "-t", gate.session, "-o", f"cat >> {raw}")
+        gate.wait_for_text("扫描准考证", what="the gate screen")
+        gate.scan(person.ticket)
+        gate.wait_for_text("人证核验", what="the waiting card")
         wait_for(lambda: b"\x1bP" in raw.read_bytes() and b"\x1b\\" in raw.read_bytes(), "Sixel data in the output")
         data = raw.read_bytes()
         start = data.index(b"\x1bP")
         assert b"q" in data[start:start + 12] and b'"1;1;' in data[start:start + 40]  # a Sixel header with its size
-        assert "▀" * 10 not in pane()  # no half-blocks besides
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        assert "▀" * 10 not in gate.text()  # no half-blocks besides

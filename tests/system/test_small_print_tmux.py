@@ -9,51 +9,27 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
 from examops.adapters.store import schema
+from tests.support.tmux import EXAMOPS, needs_tmux, pane, wait_for
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+pytestmark = needs_tmux
 
-EXAMOPS = Path(sys.executable).with_name("examops")
-WAIT_S = 60.0  # a bound for a slow shared machine, not a speed requirement
 DEMO_PIN = "3917"
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_for(condition, what: str) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 @pytest.fixture
 def demo(tmp_path):
-    """The demo's lane in a tmux pane: (send, pane text, the store's engine)."""
-    session = f"examops-print-{uuid.uuid4().hex[:8]}"
+    """The demo's lane in a tmux pane: (send, pane text, the store's engine, the pane)."""
     env = f"TMPDIR={tmp_path} EXAMOPS_HOME={tmp_path / 'home'} EXAMOPS_CLOCK=2021-10-16T08:05"
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", f"env {env} {EXAMOPS} demo --lang zh-CN")
-    pane = lambda: tmux("capture-pane", "-p", "-t", session)  # noqa: E731
-    send = lambda *keys: tmux("send-keys", "-t", session, *keys)  # noqa: E731
-    try:
-        wait_for(lambda: "查找" in pane() and "代码" in pane(), "the gate screen")  # the footer
+    with pane(f"env {env} {EXAMOPS} demo --lang zh-CN", name="examops-print") as gate:
+        gate.wait_for_text("查找", "代码", what="the gate screen")  # the footer
         store = tmp_path / f"examops-demo-{os.getuid()}" / "demo.sqlite3"
-        yield send, pane, create_engine(f"sqlite:///{store}", poolclass=NullPool), session
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        yield gate.send, gate.text, create_engine(f"sqlite:///{store}", poolclass=NullPool), gate
 
 
 def _first_ticket(engine) -> str:  # noqa: ANN001
@@ -62,7 +38,7 @@ def _first_ticket(engine) -> str:  # noqa: ANN001
 
 
 def test_chinese_name_then_tab_at_once_keeps_name_and_note_apart(demo):
-    send, pane, engine, session = demo
+    send, pane, engine, _gate = demo
     send("-l", _first_ticket(engine))
     send("F7")  # fever: hold, the chief approves
     wait_for(lambda: "首次体温" in pane(), "the fever form")
@@ -93,7 +69,7 @@ def test_chinese_name_then_tab_at_once_keeps_name_and_note_apart(demo):
 
 
 def test_a_chinese_hint_toast_across_the_column_edge_is_drawn_whole(demo):
-    send, pane, _engine, _session = demo
+    send, pane, _engine, _gate = demo
     send("Enter")  # nothing on the card to admit: a hint toast at the bottom right
     hint = "卡片上没有可入场的考生"
     wait_for(lambda: "卡片上" in pane(), "the hint")

@@ -20,6 +20,11 @@ E, S, A, C, R = events, seats, admissions, candidates, rooms
 
 
 # -- counters -----------------------------------------------------------------
+def last_position(conn: Connection) -> int:
+    """The log's last position: on SQLite, where writes take turns, the same number means nothing was stored since."""
+    return conn.execute(select(func.max(E.c.pos))).scalar() or 0
+
+
 def void_events(conn: Connection, session: str) -> list[Event]:
     rows = conn.execute(select(E).where(E.c.kind == Kind.VOIDED, E.c.session_id == session)).all()
     return [row_to_event(row) for row in rows]

@@ -62,6 +62,7 @@ from examops.tui.words import GATE_KEY
 
 PANELS_EVERY_S = 2.0
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
+CHECKING_AFTER_S = 0.06  # 'checking…' only for a verdict slower than this: a few frames, shorter than a glance
 CLOCK_EVERY_S = 1.0
 LANE_WORKER = "lane-checks"
 ALARM_VERDICTS = ("duplicate", "denied", "not_recorded")
@@ -113,6 +114,8 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.panels_refreshing = False
         self._panels_again = False
         self._panels_timer: Timer | None = None
+        self._checking_timer: Timer | None = None
+        self._panels_seen: tuple[str, int | None] | None = None  # (session, store version) of the figures on screen
         self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
 
@@ -156,7 +159,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self._tick()
         self._check_lane()
         self.set_interval(CLOCK_EVERY_S, self._tick)
-        self.set_interval(PANELS_EVERY_S, self.request_panels)
+        self.set_interval(PANELS_EVERY_S, lambda: self.request_panels(if_changed=True))
         self.set_interval(PROBE_EVERY_S, self._probe_if_offline)
         self._watch_store()
         self.watch(self.app, "app_focus", lambda _: self._update_focus_warning(), init=False)
@@ -238,12 +241,24 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.queue_request(request)
 
     def queue_request(self, request: ScanRequest | LeaveRequest) -> None:
-        """Queue a check or an exit for the lane worker; until it returns the banner says only 'checking'."""
+        """Queue a check or an exit for the lane worker; until it returns the banner says only 'checking'.
+
+        The card is forgotten at once (no key acts on it any more), but the 'checking' state is drawn only if the
+        verdict has not come within `CHECKING_AFTER_S`: most come sooner, and drawing the empty card and then the
+        new one costs the scan a second frame, with a layout pass each.
+        """
         self.pending_scans += 1
         self._requests.put(request)
         self.card = None
         self.last_verdict = None
         self.picked_state = None
+        if self._checking_timer is None:
+            self._checking_timer = self.set_timer(CHECKING_AFTER_S, self._show_checking)
+
+    def _show_checking(self) -> None:
+        self._checking_timer = None
+        if not self.pending_scans:
+            return
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
         self._show_card(None)
         self._set_detail(())
@@ -286,7 +301,17 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.app.bell()
 
     def _after_scan(self) -> None:
+        """After a verdict (or an exit's answer) is drawn: the next queued request gets its own 'checking' delay."""
+        if self._checking_timer is not None:
+            self._checking_timer.stop()
+            self._checking_timer = None
+        if self.pending_scans:
+            self._checking_timer = self.set_timer(CHECKING_AFTER_S, self._show_checking)
         self._show_pending()
+        self._panels_soon()
+
+    def _panels_soon(self) -> None:
+        """Recount shortly: a lane's own scan and the watcher's news of it come as one recount, after the card's frame."""
         if self._panels_timer is None:
             self._panels_timer = self.set_timer(PANELS_AFTER_SCAN_S, self._panels_after_scan)
 
@@ -297,8 +322,8 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
     def _show_pending(self) -> None:
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
-        text, pending = " ".join(filter(None, (checking, self._waiting_note()))), self.query_one("#scan-pending", Static)
-        pending.update(text, layout=bool(text) != bool(str(pending.content)))  # 80 columns: the width follows the text
+        # 80 columns: the width follows the text, so a layout pass when it appears or goes
+        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))))
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
         self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
@@ -372,8 +397,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.session = session
         closed = self.closed[1:] if self.closed and session and self.closed[0] == session.id else None
         self.query_one(ClockPanel).show(now, window, closed)
-        lane = self._lane_line(session)
-        self.query_one("#top-lane", Static).update(lane)
+        self.query_one("#top-lane", Static).change(self._lane_line(session))  # every second: unchanged, so no layout pass
         if changed:
             self.request_panels()
 
@@ -393,25 +417,37 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
             return session_id or ""
         return f"{session.id} {session.name}" if session else ""
 
-    def request_panels(self) -> None:
-        """Refresh counters and recent scans; refreshes never pile up, one runs at a time."""
+    def request_panels(self, *, if_changed: bool = False) -> None:
+        """Refresh counters and recent scans; refreshes never pile up, one runs at a time.
+
+        `if_changed` (the periodic refresh, a safety net behind the watcher): skip the counting where the store
+        says nothing was stored since the figures on screen were read.
+        """
         if self.session is None:
             return
         if self.panels_refreshing:
-            self._panels_again = True
+            self._panels_again = self._panels_again or not if_changed
             return
         self.panels_refreshing = True
-        self._load_panels(self.session.id)
+        seen = self._panels_seen
+        since = seen[1] if if_changed and seen is not None and seen[0] == self.session.id else None
+        self._load_panels(self.session.id, since)
 
     @work(thread=True, group="panels", exit_on_error=False)
-    def _load_panels(self, session_id: str) -> None:
+    def _load_panels(self, session_id: str, since: int | None = None) -> None:
         try:
-            self.post_message(PanelsRefreshed(gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id)))
+            panels = gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id, unless_at=since)
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
+        else:
+            if panels is not None:
+                self._panels_seen = (session_id, panels.version)
+            self.post_message(PanelsRefreshed(panels))
 
     def on_panels_refreshed(self, message: PanelsRefreshed) -> None:
         panels = message.panels
+        if panels is None:
+            return self._panels_done()
         if panels.closed and self.session:
             self._show_closed(self.session.id, *panels.closed)
         self.query_one(CountersPanel).show(panels.counters)
@@ -420,6 +456,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self._panels_done()
 
     def on_panels_failed(self, message: PanelsFailed) -> None:
+        self._panels_seen = None
         self.query_one(CountersPanel).show_error(message.error)
         self._panels_done()
 
@@ -450,7 +487,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
             watcher.close()
 
     def on_store_changed(self, _message: StoreChanged) -> None:
-        self.request_panels()
+        self._panels_soon()
 
     def on_lane_went_offline(self, message: LaneWentOffline) -> None:
         self.offline = True

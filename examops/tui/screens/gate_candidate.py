@@ -158,6 +158,7 @@ class CandidateKeys:
             style, title = "denied", word(VERDICT, "session_closed")
         said = word(LEAVE_REFUSED, message.key) if message.key in LEAVE_REFUSED else message.error
         self.query_one(VerdictBanner).show(VerdictView(style, title, said))
+        self._show_card(None)  # the exit was queued with the card forgotten (`queue_request`)
         self._set_detail((_("Scanned: {scanned}").format(scanned=shown(message.request.code)),))
         self.app.bell()
         self._after_scan()

@@ -28,6 +28,7 @@ class CandidatePanel(Horizontal):
     def __init__(self, **kwargs) -> None:  # noqa: ANN003
         super().__init__(**kwargs)
         self.card: CandidateCard | None = None
+        self._drawn: tuple | None = None  # what `show` last drew: the same card again changes nothing
         self.add_class("-empty")
 
     def compose(self) -> ComposeResult:
@@ -45,8 +46,15 @@ class CandidatePanel(Horizontal):
 
     def show(self, card: CandidateCard | None, session_label: str = "",
              go: tuple[str | None, int | None] | None = None) -> None:
-        """Put `card` on screen (None empties it); the big room and seat are where to go now (`go`, else the seat now)."""
+        """Put `card` on screen (None empties it); the big room and seat are where to go now (`go`, else the seat now).
+
+        Only what changed is redrawn, and the screen is laid out again only where a size changes (a class that
+        shows or hides a part, a value of another width): one scan → card frame is then a repaint of the card.
+        """
         self.card = card
+        if self._drawn == (card, session_label, go):
+            return
+        self._drawn = (card, session_label, go)
         self.set_class(card is None, "-empty")
         facts = Text()
         if card is not None:
@@ -71,16 +79,16 @@ class CandidatePanel(Horizontal):
         room, seat = go if go else (card.current_room, card.current_seat) if card else (None, None)
         room_word, seat_word = _("Room"), _("Seat")
         line = "" if card is None else f"{room_word} {'-' if room in (None, '') else room}   {seat_word} {'-' if seat in (None, '') else seat}"
-        self.query_one("#card-place-line", Label).update(line)
+        self.query_one("#card-place-line", Label).change(line)
         for name, value in (("room", room), ("seat", seat)):
             big = _big(value) if card else ""
-            self.query_one(f"#card-{name}", Digits).update(big)
+            digits = self.query_one(f"#card-{name}", Digits)
+            if digits.value != big:
+                digits.update(big)  # lays out only when the width changes
             # the plain value is always there: a narrow screen shows it instead of the big digits
             small = "" if card is None else ("-" if value in (None, "") else str(value))
-            self.query_one(f"#card-{name}", Digits).parent.set_class(bool(big), "-big")
-            label = self.query_one(f"#card-{name}-text", Label)
-            if str(label.content) != small:
-                label.update(small)
+            digits.parent.set_class(bool(big), "-big")
+            self.query_one(f"#card-{name}-text", Label).change(small)
 
     @property
     def ticket(self) -> str | None:

@@ -8,6 +8,7 @@ they are (`shown` escapes controls; line breaks a screen puts in stay).
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, widgets
 from textual.visual import VisualType
@@ -47,19 +48,40 @@ def _safe(content: VisualType) -> VisualType:
     return content
 
 
-class Static(widgets.Static):
+def _line_widths(content: str | Text) -> tuple[int, ...]:
+    return tuple(cell_len(line) for line in (content.plain if isinstance(content, Text) else content).split("\n"))
+
+
+class _Changes:
+    """`change(content)`: update only when the content differs, and lay the screen out again only when a line's
+    width changed. A layout pass costs a gate frame several times what a repaint does, and text whose every line
+    keeps its width wraps alike and keeps its size (the clock ticking, a count going from 41 to 42)."""
+
+    _shown: object = None
+
+    def change(self, content: str | Text) -> None:
+        if self._shown is not None and content == self._shown:
+            return
+        layout = self._shown is None or _line_widths(content) != _line_widths(self._shown)
+        self._shown = content
+        self.update(content, layout=layout)
+
+
+class Static(_Changes, widgets.Static):
     def __init__(self, content: VisualType = "", *, markup: bool = False, **kwargs) -> None:  # noqa: ANN003
         super().__init__(_safe(content), markup=markup, **kwargs)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        self._shown = content if isinstance(content, (str, Text)) and self._shown is content else None
         super().update(_safe(content), layout=layout)
 
 
-class Label(widgets.Label):
+class Label(_Changes, widgets.Label):
     def __init__(self, content: VisualType = "", *, markup: bool = False, **kwargs) -> None:  # noqa: ANN003
         super().__init__(_safe(content), markup=markup, **kwargs)
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        self._shown = content if isinstance(content, (str, Text)) and self._shown is content else None
         super().update(_safe(content), layout=layout)
 
 
@@ -79,13 +101,18 @@ class DataTable(widgets.DataTable):
     """
 
     async def _on_idle(self, event: events.Idle) -> None:
-        # Runs before DataTable's own idle handler (Textual walks the MRO); clear after it.
+        # Runs before DataTable's own idle handler (Textual walks the MRO); clear after it, and only if the
+        # widths moved: every cell of a table is drawn again after a clear, which a gate frame pays for.
         if self._require_update_dimensions or self._updated_cells:
-            self.call_later(self._redraw_measured)
+            self.call_later(self._redraw_measured, self._column_widths())
 
-    def _redraw_measured(self) -> None:
-        self._clear_caches()
-        self.refresh()
+    def _column_widths(self) -> list[int]:
+        return [column.get_render_width(self) for column in self.columns.values()]
+
+    def _redraw_measured(self, before: list[int]) -> None:
+        if self._column_widths() != before:
+            self._clear_caches()
+            self.refresh()
 
     def add_row(self, *cells, height=1, key=None, label=None):  # noqa: ANN001, ANN201 - DataTable's signature
         return super().add_row(*(_cell(c) for c in cells), height=height, key=key,

@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual import events
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 ENTER_KEYS = ("enter", "ctrl+m")
@@ -27,6 +29,11 @@ NEWLINE = "ctrl+j"
 
 class ScanField(Input):
     """An Input that turns each Enter into one `Scanned(code, at)`."""
+
+    # Input sets its scroll width on every key, and Widget's `virtual_size` asks for a layout pass of the whole
+    # screen when it changes: 15 of them for a scan, and one more when Enter empties the field, on the path to the
+    # card. The field's own size never follows its text (gate.tcss), so a repaint is enough.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     @dataclass
     class Scanned(Message):

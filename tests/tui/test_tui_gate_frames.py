@@ -1,0 +1,77 @@
+"""What a scan costs the gate's screen, counted, never timed: the next candidate's card is drawn without laying the
+screen out again, and a gate whose store is quiet does not recount the roster every couple of seconds."""
+
+from __future__ import annotations
+
+from examops.services import counters, gate_view
+from examops.tui.screens import gate as gate_module
+from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
+from tests.tui.test_tui_gate import SIZE, gate_of, make_app, settle
+
+
+def same_width_pair(site):  # noqa: ANN001, ANN201
+    """Two candidates whose room and seat are written with as many characters (so no size on the card changes)."""
+    cards = [gate_view.find_candidates(site, person.ticket, "S1")[0] for person in site.people[:12]]
+    for first in cards:
+        for second in cards:
+            if first is not second and (len(str(first.room)), len(str(first.seat))) == (len(str(second.room)), len(str(second.seat))):
+                return first.ticket, second.ticket
+    raise AssertionError("no two candidates with rooms and seats of the same width")
+
+
+@run_async
+async def test_the_next_card_is_drawn_without_a_layout_pass(seeded_site, monkeypatch):
+    monkeypatch.setattr(gate_module, "CHECKING_AFTER_S", 30.0, raising=False)  # the verdict always comes first: no 'checking' frame
+    monkeypatch.setattr(gate_module, "PANELS_AFTER_SCAN_S", 30.0)  # the figures' recount is not part of this
+    first, second = same_width_pair(seeded_site)
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        gate = gate_of(app)
+        gate.scan_input.insert_text_at_cursor(first)
+        await pilot.press("enter")
+        await until(pilot, lambda: gate.card is not None and gate.card.ticket == first)
+        await pilot.pause(0.1)
+        layouts = []
+        original = gate._refresh_layout
+
+        def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            layouts.append(1)
+            return original(*args, **kwargs)
+
+        gate._refresh_layout = counted
+        gate.scan_input.insert_text_at_cursor(second)
+        await pilot.press("enter")
+        await until(pilot, lambda: gate.card is not None and gate.card.ticket == second)
+        await pilot.pause(0.1)
+        assert second in screen_text(app)
+        assert gate.last_verdict.verdict == "admitted"
+        assert layouts == []
+
+
+@run_async
+async def test_a_quiet_gate_does_not_recount_the_roster(seeded_site, monkeypatch):
+    calls = {"panels": 0, "counted": 0}
+    real_panels, real_counters = gate_view.lane_panels, counters.session_counters
+
+    def panels(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls["panels"] += 1
+        return real_panels(*args, **kwargs)
+
+    def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls["counted"] += 1
+        return real_counters(*args, **kwargs)
+
+    monkeypatch.setattr(gate_view, "lane_panels", panels)
+    monkeypatch.setattr(counters, "session_counters", counted)
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = dict(calls)
+        await until(pilot, lambda: calls["panels"] >= before["panels"] + 2)  # the periodic refresh came twice
+        assert calls["counted"] == before["counted"]
+        gate = gate_of(app)
+        gate.scan_input.insert_text_at_cursor(seeded_site.people[0].ticket)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Admitted 1" in screen_text(app))  # a scan is recounted at once
+        assert calls["counted"] > before["counted"]
