@@ -26,7 +26,7 @@ RUNS = {
     "gate": ("bench_gate_ui.py", ["--start-only"], "--src"),
     "tmux": ("bench_gate_tmux.py", [], "--src"),
     "pg": ("bench_pg_lanes.py", [], "--src"),
-    "roster": ("bench_roster_import.py", ["--rows", "50000"], "--before"),
+    "roster": ("bench_roster_import.py", ["--rows", "50000"], "--src"),
     "report": ("bench_report.py", [], "--src"),
 }
 
