@@ -113,13 +113,15 @@ async def test_scans_during_a_check_in_flight_are_queued_not_refused(seeded_site
             return real_check(code, **kwargs)
 
         monkeypatch.setattr(lane, "check", slow_check)
-        wedge(app, people[0].ticket)
-        await until(pilot, lambda: gate_of(app).pending_scans == 1)
-        wedge(app, *(p.ticket for p in people[1:]))
-        await until(pilot, lambda: gate_of(app).pending_scans == len(people))
-        assert f"({len(people)})" in screen_text(app)  # the queue depth while it drains
-        assert gate_of(app).scan_input.value == ""  # no digits left behind in the field
-        gate_release.set()
+        try:  # a failing step must not leave the lane worker waiting for ever (the app could not exit)
+            wedge(app, people[0].ticket)
+            await until(pilot, lambda: gate_of(app).pending_scans == 1)
+            wedge(app, *(p.ticket for p in people[1:]))
+            await until(pilot, lambda: gate_of(app).pending_scans == len(people))
+            await until(pilot, lambda: f"({len(people)})" in screen_text(app))  # the queue depth while it waits
+            assert gate_of(app).scan_input.value == ""  # no digits left behind in the field
+        finally:
+            gate_release.set()
         await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == len(people))
     assert admitted_tickets(seeded_site) == [p.ticket for p in people]
 

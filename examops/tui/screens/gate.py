@@ -252,8 +252,10 @@ class GateScreen(CandidateKeys, ConfirmingGate, WholeGlyphs, Screen):
         self.card = None
         self.last_verdict = None
         self.picked_state = None
-        if self._checking_timer is None:
+        if self._checking_timer is None and self.pending_scans == 1:
             self._checking_timer = self.set_timer(CHECKING_AFTER_S, self._show_checking)
+        elif self._checking_timer is None:  # 'checking' is on screen already: its queue depth follows each scan
+            self._show_pending()
 
     def _show_checking(self) -> None:
         self._checking_timer = None
