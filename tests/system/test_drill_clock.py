@@ -65,7 +65,7 @@ def test_a_later_process_continues_the_drill_so_the_alarm_follows_the_admission(
     assert _at(duplicate) > _at(admitted) > _at(lane_a[0])
     status = json.loads(_run(home, "status", "--json").stdout)
     assert status["drill"]["clock"] == DRILL
-    assert _moment(status["now"]) > _at(duplicate)
+    assert _moment(status["now"]) >= int(_at(duplicate))  # status says the time to the second: not before that scan's
     with_offset = status["now"]
     assert with_offset.endswith("+08:00") and with_offset.startswith("2021-10-16T08:0")
 
