@@ -64,7 +64,7 @@ TARGET_S = 2.5  # issue 15
 ISSUE_S = 4.16  # issue 15: main when it was filed, on its machine
 PIN = "5183"  # not a guessable PIN: init refuses those
 LAUNCH = [str(Path(sys.executable).parent / "examops")]
-SEED_CLOCK, REPORT_CLOCK = "2021-10-16T08:20", "2021-10-16T11:40"  # seeded during S1's entry; reported after both sessions
+SEED_CLOCK, REPORT_CLOCK = "2021-10-16T08:20", "2021-10-16T17:40"  # seeded during S1's entry; reported after both sessions
 SEED_WITH_OLD = r"""
 import os, random, sys
 from bench import bench_report as b

@@ -112,7 +112,7 @@ def run_once(variant: Variant, path: Path, workdir: Path, label: str, old_laptop
     seconds, cpu, peak, out = timed_child(variant.command(path), env, cwd, old_laptop)
     if out.returncode != 0:
         raise SystemExit(f"{variant.name} failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
-    if variant.kind == "import" and not out.stdout.startswith("imported"):
+    if variant.kind == "import" and not out.stdout.startswith(("imported", "已导入")):  # the site's language: zh-CN
         raise SystemExit(f"{variant.name} did not import: {out.stdout[-2000:]}")
     return seconds, cpu, peak
 
