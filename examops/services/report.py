@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gc
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from examops.adapters import signing
@@ -28,6 +26,7 @@ from examops.domain.report_verification import Verification, figure_changes, she
 from examops.domain.said import N_, SaidError, said
 from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
+from examops.services.bulk_work import cycle_collection_paused
 from examops.services.chief_record import chief_record
 from examops.services.figures import session_figures
 from examops.services.review import list_cases
@@ -154,19 +153,6 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     return content
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """A report allocates millions of objects that live until it is written: full collections over them free
-    nothing and cost a second on a 50k-candidate site."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 FORMATS = ("xlsx", "pdf", "both")
 
 
@@ -187,7 +173,7 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
     `progress(phase, done, total)` is called as each of `BUILD_PHASES` starts, with the phases done before it;
     it may raise to stop the build (nothing is written before "save").
     """
-    with _cyclic_gc_paused():
+    with cycle_collection_paused():
         formats = formats_of(fmt)
         private_pem = _signing_key(site, pin, by)
         return _build_report(site, private_pem, session_ids=session_ids, out=out, lang=lang, progress=progress, formats=formats)
@@ -288,7 +274,7 @@ def verify_report(path: str | Path, trusted: set[str] | None = None, *, any_key:
     Without a trust list the key is not trusted (a valid signature by anyone's key proves nothing about who)
     unless `any_key` says that is enough.
     """
-    with _cyclic_gc_paused():
+    with cycle_collection_paused():
         return _verify_report(path, trusted, any_key)
 
 

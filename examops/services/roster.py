@@ -8,13 +8,11 @@ reaches the single write transaction.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
@@ -24,6 +22,7 @@ from examops.domain.roster import N_, ParsedRoster, Phrase, Problem, RosterEntry
 from examops.i18n import CHINESE, normalise_language
 from examops.i18n.roster_words import localised
 from examops.services import ledger
+from examops.services.bulk_work import cycle_collection_paused
 from examops.services.marked_copies import copy_names, file_labels, write_new
 from examops.services.roster_files import RosterFiles, UnreadableFile, WorkbookContent
 from examops.services.site import Site
@@ -101,23 +100,10 @@ def import_roster(
     """
     files = files or RosterFiles(paths)
     try:
-        with _no_cycle_collection():
+        with cycle_collection_paused():
             return _import(site, paths, files, dry_run, replace, errors_out, progress, cancel, lang)
     finally:
         files.close()
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """The cycle collector off while an import runs: it allocates a million objects (cells, entries, rows), none in a
-    cycle, and the collector's passes over them cost about a fifth of a 50k import's CPU. Back on (and catching up) after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(site: Site, paths: Sequence[str | Path], files: RosterFiles, dry_run: bool, replace: bool,
