@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from examops.domain.event_payloads import IncidentRecorded
-from examops.domain.events import Event, Kind
+from examops.domain.events import Event
 from examops.domain.plan import Session
 from examops.domain.state import CandidateDay, Case
 
@@ -202,8 +202,8 @@ def compute(
             if status == "pending" or (status == "approved" and case.seated_by is None and day.admission is None):
                 figures.unresolved += 1
             action, shown_status = case.action, status
-            if case.closed_by is not None and case.closed_by.kind == Kind.DENIED:
-                action, shown_status = "deny", "denied"  # the gate denied entry on a later attempt: that is what stands
+            if case.denied_at_gate:
+                action, shown_status = "deny", "denied"
             entry = {"ticket": ticket, "code": case.code, "action": action, "status": shown_status,
                      "attempts": len(day.cases), "case": case.id}
             if ticket in home:

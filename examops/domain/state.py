@@ -69,6 +69,11 @@ class Case:
         return "approved" if self.next_level(levels) is None else "pending"
 
     @property
+    def denied_at_gate(self) -> bool:
+        """The gate denied entry on a later attempt: that closed the case and is what stands (the room record's 禁止入场)."""
+        return self.closed_by is not None and self.closed_by.kind == Kind.DENIED
+
+    @property
     def open(self) -> bool:
         """Still waiting for a decision or a seat."""
         return self.rejection is None and self.resolution is None and self.closed_by is None and self.seated_by is None

@@ -107,7 +107,7 @@ def review_status(case: Case, levels: Sequence[str]) -> str:
     """A case's status for the chief: one the gate closed by denying entry on a later attempt is "denied", as the room
     record says it (`figures`), not "closed" (which is a later admission or a newer exception)."""
     status = case.status(levels)
-    return "denied" if status == "closed" and case.closed_by.kind == Kind.DENIED else status
+    return "denied" if status == "closed" and case.denied_at_gate else status
 
 
 def list_cases(site: Site, *, session: str | None = None, status: str | None = None, code: str | None = None,
