@@ -139,25 +139,47 @@ class RoomsTable(DataTable):
 
 
 class RecentScansTable(DataTable):
-    """This lane's last scans, newest first, as the store has them."""
+    """This lane's last scans, newest first, as the store has them.
+
+    A new scan shifts every row down one: the rows (keyed by position) keep their place and only the cells that
+    changed are written, so the table's size, and with it the screen's layout, stays as it was (a clear and a
+    rebuild measured every row again and asked for a layout pass in the frame after a card).
+    """
+
+    COLUMNS = ("time", "ticket", "name", "verdict")
 
     def on_mount(self) -> None:
         self.can_focus = False
         self.cursor_type = "none"
-        for key in ("time", "ticket", "name", "verdict"):
+        for key in self.COLUMNS:
             self.add_column(word(RECENT, key), key=key)
 
     shown: list[RecentScan] | None = None
+    _cells: list[tuple[object, ...]] | None = None
 
     def show(self, recent: list[RecentScan], policy: Policy) -> None:
         if recent == self.shown:
             return
         self.shown = list(recent)
-        self.clear()
-        for scan in recent:
-            code = policy.codes.get(scan.code or "")
-            label = word(VERDICT, scan.verdict) + (f" · {code_label(code)}" if code else "")
-            self.add_row(scan.local_time, scan.ticket, scan.name, Text(label, style=VERDICT_STYLES.get(scan.verdict, "")))
+        rows = [self._row(scan, policy) for scan in recent]
+        before = self._cells or []
+        self._cells = rows
+        if len(rows) < len(before):  # fewer rows (another session): start again
+            self.clear()
+            before = []
+        for index, cells in enumerate(rows):
+            if index >= len(before):
+                self.add_row(*cells, key=str(index))
+                continue
+            for key, value, old in zip(self.COLUMNS, cells, before[index]):
+                if value != old:
+                    self.update_cell(str(index), key, value, update_width=True)
+
+    @staticmethod
+    def _row(scan: RecentScan, policy: Policy) -> tuple[object, ...]:
+        code = policy.codes.get(scan.code or "")
+        label = word(VERDICT, scan.verdict) + (f" · {code_label(code)}" if code else "")
+        return (scan.local_time, scan.ticket, scan.name, Text(label, style=VERDICT_STYLES.get(scan.verdict, "")))
 
 
 class CodesPanel(Static):
