@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 
 from examops.domain import windows
 from examops.domain.literal import shown
@@ -143,9 +145,12 @@ class RecentScansTable(DataTable):
 
     A new scan shifts every row down one: the rows (keyed by position) keep their place and only the cells that
     changed are written, so the table's size, and with it the screen's layout, stays as it was (a clear and a
-    rebuild measured every row again and asked for a layout pass in the frame after a card).
+    rebuild measured every row again and asked for a layout pass in the frame after a card). Its height is the
+    screen's (gate.tcss, never scrolled: rows past it are cut), so a row more or a wider column is a repaint: the
+    virtual size does not lay the screen out again (as the scan field's does not).
     """
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
     COLUMNS = ("time", "ticket", "name", "verdict")
 
     def on_mount(self) -> None:
