@@ -241,3 +241,31 @@ async def test_recent_scans_keep_their_rows_and_shift_down(seeded_site, monkeypa
     assert cleared == []
     assert [str(ticket) for ticket in tickets] == [p.ticket for p in reversed(people)]
     assert stored_kinds(seeded_site) == ["admitted"] * len(people)
+
+
+@run_async
+async def test_a_slow_check_takes_the_last_candidate_off_the_card_without_a_layout_pass(seeded_site, monkeypatch):
+    """'Checking…' wipes the previous card (nothing of them stays on screen) and keeps every size: a repaint."""
+    from tests.tui.test_tui_gate_frames import same_width_pair
+
+    first, second = same_width_pair(seeded_site)
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        gate = gate_of(app)
+        wedge(app, first)
+        await until(pilot, lambda: gate.idle and gate.card is not None and gate.card.ticket == first)
+        name = gate.card.name
+        layouts = []
+        real_layout = gate._refresh_layout
+        monkeypatch.setattr(gate, "_refresh_layout", lambda *a, **k: (layouts.append(1), real_layout(*a, **k))[1])
+        with first_check_held(gate, monkeypatch):
+            wedge(app, second)
+            await until(pilot, lambda: gate.query_one("#verdict").view.style == "pending")
+            await pilot.pause()
+            text = screen_text(app)
+            assert first not in text.split("\n", 1)[1].split("Recent")[0] and name not in text.split("Recent")[0]
+        await until(pilot, lambda: gate.idle and gate.card is not None and gate.card.ticket == second)
+        await pilot.pause()
+        assert second in screen_text(app)
+    assert layouts == []

@@ -280,7 +280,10 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
         if not self.pending_scans:
             return
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
-        self._show_card(None)
+        if self.shows_photos:
+            self._show_card(None)
+        else:
+            self.query_one(CandidatePanel).blank()  # no size changes: this frame and the card's are repaints
         self._set_detail(())
         self._show_pending()
 
@@ -342,8 +345,9 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
     def _show_pending(self) -> None:
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
-        # 80 columns: the width follows the text, so a layout pass when it appears or goes
-        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))))
+        # 80 columns: the width follows the text, so a layout pass when it appears or goes; wider, its width is fixed
+        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))),
+                                                       layout=None if self.has_class("-narrow") else False)
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
         self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)

@@ -59,10 +59,12 @@ class _Changes:
 
     _shown: object = None
 
-    def change(self, content: str | Text) -> None:
+    def change(self, content: str | Text, *, layout: bool | None = None) -> None:
+        """`layout=False`: the widget's size never follows its text (fixed in the CSS), so a repaint is enough."""
         if self._shown is not None and content == self._shown:
             return
-        layout = self._shown is None or _line_widths(content) != _line_widths(self._shown)
+        if layout is None:
+            layout = self._shown is None or _line_widths(content) != _line_widths(self._shown)
         self._shown = content
         self.update(content, layout=layout)
 
