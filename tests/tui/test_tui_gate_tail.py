@@ -269,3 +269,34 @@ async def test_a_slow_check_takes_the_last_candidate_off_the_card_without_a_layo
         await pilot.pause()
         assert second in screen_text(app)
     assert layouts == []
+
+
+@run_async
+async def test_a_room_out_of_sight_changes_unseen_and_shows_its_figure_once_scrolled_to(seeded_site, monkeypatch):
+    """A big site shows some twenty of its rooms: a scan in another is no repaint of the table, and its figure is
+    there when the table is scrolled to it."""
+    from examops.tui.widgets.panels import RoomsTable
+
+    rooms = sorted({gate_view.find_candidates(seeded_site, p.ticket, "S1")[0].room for p in seeded_site.people})
+    last = next(p for p in seeded_site.people if gate_view.find_candidates(seeded_site, p.ticket, "S1")[0].room == rooms[-1])
+    app = make_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        gate = gate_of(app)
+        table = gate.query_one(RoomsTable)
+        table.styles.min_height = table.styles.height = 3  # the header and two rooms in sight
+        await until(pilot, lambda: table.size.height == 3)
+        updated = []
+        real_update = table.update_cell
+        monkeypatch.setattr(table, "update_cell", lambda row, *a, **k: (updated.append(row), real_update(row, *a, **k))[1])
+        wedge(app, last.ticket)
+        await until(pilot, lambda: gate.idle and gate.query_one(CountersPanel).shown[1] == 1)
+        assert updated == []
+        assert str(table.get_cell(rooms[-1], "count")) == "1/30"
+        table.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        await until(pilot, lambda: "1/30" in screen_text(app))
+        first = next(p for p in seeded_site.people if gate_view.find_candidates(seeded_site, p.ticket, "S1")[0].room == rooms[-2])
+        wedge(app, first.ticket)  # a room in sight now: drawn at once
+        await until(pilot, lambda: gate.idle and rooms[-2] in updated)
+        await until(pilot, lambda: screen_text(app).count("1/30") == 2)

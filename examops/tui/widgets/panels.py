@@ -105,9 +105,16 @@ class CountersPanel(Static):
 
 class RoomsTable(DataTable):
     """Admitted/expected per room; only changed cells are redrawn, found by comparing the figures, not the cells
-    (a 50k site has some 1,700 rooms, and the figures come every couple of seconds)."""
+    (a 50k site has some 1,700 rooms, and the figures come every couple of seconds).
+
+    A changed room out of sight (almost every one, on a big site: some twenty rows show) is stored without a
+    repaint: any `update_cell` makes Textual's table drop every cached line and draw all the rows in sight again,
+    the costliest part of a gate frame at 120×40. Its lines are dropped once it may come into sight (a scroll or
+    a resize since), before they are drawn.
+    """
 
     shown: dict[str, dict[str, int]] | None = None
+    _unseen_at: tuple[object, object] | None = None  # (scroll offset, size) when a room out of sight changed unseen
 
     def on_mount(self) -> None:
         self.can_focus = False
@@ -126,8 +133,29 @@ class RoomsTable(DataTable):
                 self.add_row(room, self._count(figures), key=room)
             return
         for room, figures in rooms.items():
-            if before[room] != figures:
+            if before[room] == figures:
+                continue
+            if self._in_sight(room):
                 self.update_cell(room, "count", self._count(figures))
+            else:
+                self._drop_unseen()  # rows changed unseen at another scroll position are redrawn first
+                self.store_cell(room, "count", self._count(figures))
+                self._unseen_at = (self.scroll_offset, self.size)
+
+    def _in_sight(self, room: str) -> bool:
+        index = self.get_row_index(room)
+        top = self.scroll_offset.y
+        return top <= index < top + max(self.size.height - self.header_height, 0)
+
+    def _drop_unseen(self) -> None:
+        if self._unseen_at is not None and self._unseen_at != (self.scroll_offset, self.size):
+            self._unseen_at = None
+            self._update_count += 1  # the caches are keyed by this count: every line is drawn afresh
+            self.refresh()
+
+    def render_lines(self, crop):  # noqa: ANN001, ANN201 - Widget's signature
+        self._drop_unseen()
+        return super().render_lines(crop)
 
     @staticmethod
     def _count(figures: dict[str, int]) -> Text:

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events, widgets
 from textual.visual import VisualType
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from examops.domain.literal import shown
 
@@ -125,6 +126,11 @@ class DataTable(widgets.DataTable):
 
     def update_cell_at(self, coordinate, value, *, update_width=False):  # noqa: ANN001, ANN201
         return super().update_cell_at(coordinate, _cell(value), update_width=update_width)
+
+    def store_cell(self, row_key: str, column_key: str, value: object) -> None:
+        """A cell's new value with no repaint and the table's caches kept: for a row out of sight only (the
+        caller drops the caches before it comes into sight, as `update_cell` would have)."""
+        self._data[RowKey(row_key)][ColumnKey(column_key)] = _cell(value)
 
 
 class OptionList(widgets.OptionList):
