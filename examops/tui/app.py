@@ -31,7 +31,9 @@ MODES = ("gate", "roster", "review", "report")
 class ExamopsApp(App):
     """Exam-day operations on screen."""
 
-    CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss", "report.tcss"]
+    # The other screens bring their own CSS when first opened (their CSS_PATH): Textual parses every file given here
+    # before the first frame, and restyles every widget with each file's rules.
+    CSS_PATH = ["app.tcss", "gate.tcss"]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+t", "review", "Review", id="app.review"),
