@@ -40,25 +40,39 @@ class ExamopsGroup(click.Group):
         return self.commands.get(name)
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
-        from examops.domain.plan import UnknownSession
-        from examops.i18n import _, spoken
-        from examops.services.ledger import SessionClosed
-        from examops.services.site import SiteError, StoreError
-
         try:
             return super().invoke(ctx)
-        except SessionClosed as exc:
-            site = (ctx.obj or {}).get("site")
-            at = site.clock.shown(exc.closed_at, date=True) if site is not None else exc.closed_at
-            raise Failure(_("NOT RECORDED: session {session} was closed by {by} at {at}: a later record needs an "
-                            "override with a reason (--override REASON)").format(
-                session=literal(exc.session), by=literal(exc.by), at=at)) from None
-        except StoreError as exc:
-            raise Failure(_("NOT RECORDED: {error}").format(error=spoken(exc))) from None
-        except UnknownSession as exc:
-            raise Failure(exc) from None
-        except SiteError as exc:
-            raise Failure(exc) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - only the store's and the plan's refusals are turned into words
+            failure = _failure(ctx, exc)
+            if failure is None:
+                raise
+            raise failure from None
+
+
+def _failure(ctx: click.Context, exc: Exception) -> Failure | None:
+    """The message for a refusal of the store or the plan, None for any other exception.
+
+    The classes are imported here, when something went wrong, not before the command runs: the store's modules bring
+    SQLAlchemy, which a command imports itself when it needs it (`examops gate` pauses the cycle collector first).
+    """
+    from examops.domain.plan import UnknownSession
+    from examops.i18n import _, spoken
+    from examops.services.ledger import SessionClosed
+    from examops.services.site import SiteError, StoreError
+
+    if isinstance(exc, SessionClosed):
+        site = (ctx.obj or {}).get("site")
+        at = site.clock.shown(exc.closed_at, date=True) if site is not None else exc.closed_at
+        return Failure(_("NOT RECORDED: session {session} was closed by {by} at {at}: a later record needs an "
+                         "override with a reason (--override REASON)").format(
+            session=literal(exc.session), by=literal(exc.by), at=at))
+    if isinstance(exc, StoreError):
+        return Failure(_("NOT RECORDED: {error}").format(error=spoken(exc)))
+    if isinstance(exc, (UnknownSession, SiteError)):
+        return Failure(exc)
+    return None
 
 
 @click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -312,6 +312,9 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 @click.pass_context
 def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
     """Open the gate screen for one lane (scanner-first)."""
+    from examops.services.bulk_work import pause_collection_for_start
+
+    pause_collection_for_start()  # until the first frame is out (ExamopsApp turns it back on)
     site = open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
     require_session(site, session_id)
     from examops.tui.app import ExamopsApp
