@@ -7,7 +7,6 @@ One digest per part that a person would name ("the candidates' names",
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Sequence
 
 from sqlalchemy import Connection, select
@@ -21,43 +20,6 @@ SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "site_key": "site
 
 def _digest(value: object) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
-
-
-def _columns_digest(*columns: Sequence) -> str:
-    """`_digest` of the rows the columns make (one column: the list of its values), with the same text.
-
-    A roster's columns are text that JSON leaves as it is, whole numbers and nulls: their JSON is joined here
-    from each column's values at once rather than encoded value by value (a 50k roster's digests cost a tenth).
-    Any other column goes through `canonical_json`.
-    """
-    tokens = [_json_tokens(column) for column in columns]
-    if any(t is None for t in tokens):
-        return _digest(list(zip(*columns)) if len(columns) > 1 else list(columns[0]))
-    if not tokens[0]:
-        text = "[]"
-    elif len(tokens) == 1:
-        text = "[" + ",".join(tokens[0]) + "]"
-    else:
-        text = "[[" + "],[".join(map(",".join, zip(*tokens))) + "]]"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-_ESCAPED = re.compile(r'[\x00-\x1f"\\]')  # what json.dumps(ensure_ascii=False) writes as an escape
-
-
-def _json_tokens(column: Sequence) -> list[str] | None:
-    """Each value's JSON, for text needing no escape, ints and None; None for any other column."""
-    kinds = set(map(type, column))
-    if kinds <= {int}:
-        return list(map(int.__repr__, column))
-    if not kinds <= {str, type(None)}:
-        return None
-    texts = [value for value in column if value is not None] if type(None) in kinds else column
-    if _ESCAPED.search("".join(texts)):
-        return None
-    if texts is not column:
-        return ["null" if value is None else '"' + value + '"' for value in column]
-    return ('"' + '"\x00"'.join(column) + '"').split("\x00")  # no value holds NUL: the search above saw none
 
 
 def _driver_rows(conn: Connection, sql: str) -> list[tuple]:
@@ -85,15 +47,15 @@ def live_digests(conn: Connection, *, loaded: tuple[Sequence[tuple], Sequence[tu
         candidate_rows, seat_rows = loaded
         tickets, names, id_numbers, _tails, sexes, sites = zip(*candidate_rows) if candidate_rows else ((),) * 6
     else:
-        # The two big tables straight from the driver: plain tuples, no result-row objects.
+        # The two big tables straight from the driver: plain tuples, no result-row objects (json writes a tuple as a list).
         people = _driver_rows(conn, "SELECT ticket, name, id_number, sex, site FROM candidates ORDER BY ticket")
         seat_rows = _driver_rows(conn, "SELECT session_id, ticket, room_id, seat FROM seats ORDER BY session_id, ticket")
         tickets, names, id_numbers, sexes, sites = zip(*people) if people else ((),) * 5
-    parts["candidates.tickets"] = _columns_digest(tickets)
-    parts["candidates.names"] = _columns_digest(tickets, names)
-    parts["candidates.id_numbers"] = _columns_digest(tickets, id_numbers)
-    parts["candidates.other"] = _columns_digest(tickets, sexes, sites)
-    parts["seats"] = _columns_digest(*(zip(*seat_rows) if seat_rows else ((),) * 4))
+    parts["candidates.tickets"] = _digest(tickets)
+    parts["candidates.names"] = _digest(list(zip(tickets, names)))
+    parts["candidates.id_numbers"] = _digest(list(zip(tickets, id_numbers)))
+    parts["candidates.other"] = _digest(list(zip(tickets, sexes, sites)))
+    parts["seats"] = _digest(seat_rows)
     parts["rooms"] = _digest([list(r) for r in conn.execute(
         select(rooms.c.id, rooms.c.name, rooms.c.capacity, rooms.c.kind).order_by(rooms.c.id))])
     T = sessions
