@@ -141,13 +141,13 @@ def _import(site: Site, paths: Sequence[str | Path], files: RosterFiles, dry_run
     with site.store.read() as conn:
         plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
         report.problems.extend(_store_problems(conn, parsed.entries, replace, site, plan_rooms))
-        tickets = {e.ticket for e in parsed.entries}
+        tickets = set(map(_TICKET, parsed.entries))
         existing = q.candidates_by_ticket(conn)
     if cancel is not None and cancel.is_set():
         raise ImportCancelled()
     report.candidates = len(tickets)
-    report.rooms = sorted({e.room for e in parsed.entries})
-    changed = {e.ticket for e in parsed.entries if e.ticket in existing and _differs(existing[e.ticket], e)}
+    report.rooms = sorted(set(map(_ROOM, parsed.entries)))
+    changed = {e.ticket for e in parsed.entries if e.ticket in existing and _differs(existing[e.ticket], e)} if existing else set()
     report.added = len(tickets - existing.keys())
     report.updated = len(changed)
     report.unchanged = len(tickets & existing.keys()) - len(changed)
@@ -229,13 +229,13 @@ _TICKET, _NAME, _ID_NUMBER, _SEX, _SITE, _ROOM, _SEAT, _SESSION = map(
 def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: Site, plan_rooms: dict) -> list[Problem]:  # noqa: ANN001
     """Conflicts between this roster and what the store already holds."""
     problems: list[Problem] = []
-    tickets = {e.ticket for e in entries}
+    tickets = set(map(_TICKET, entries))
     by_id = q.tickets_by_id_number(conn)
 
     def at(entry: RosterEntry, field_name: str, value: str, message: Phrase, fix: str, code: str) -> Problem:
         return Problem("error", entry.file, entry.sheet, entry.row, entry.columns.get(field_name), None, value, message, fix, code)
 
-    for entry in entries:
+    for entry in entries if by_id else ():  # a first import: no stored ID number to clash with
         owner = by_id.get(entry.id_number)
         if owner is not None and owner != entry.ticket and owner not in tickets:
             problems.append(at(entry, "id_number", entry.id_number,
@@ -254,7 +254,7 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
         room = plan_rooms.get(room_id)
         return (room is None and bool(planned_regular) and room_id not in planned_regular) or (room is not None and room.kind != "regular")
 
-    refused_rooms = {room for room in {e.room for e in entries} if room_refused(room)}
+    refused_rooms = {room for room in set(map(_ROOM, entries)) if room_refused(room)}
     # Row by row only when some seat is held or some room refused (a fresh import: neither); a room once per row.
     for entry in entries if kept or refused_rooms else ():
         for session in [entry.session] if entry.session else session_ids:
@@ -302,7 +302,7 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
     plan_room_ids = {r.id for r in site.plan.rooms + site.plan.backup_rooms}
     with store.write() as conn:
         whole = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk)
-        new_rooms = sorted({e.room for e in entries} - q.room_ids(conn) - plan_room_ids)
+        new_rooms = sorted(set(map(_ROOM, entries)) - q.room_ids(conn) - plan_room_ids)
         if new_rooms:
             q.add_regular_rooms(conn, new_rooms)
         event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), site.device("admin"), 0, payload=RosterImported(
