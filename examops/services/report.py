@@ -230,6 +230,7 @@ def _build_report(site: Site, private_pem: str, *, session_ids: Sequence[str] | 
 
         signature = book.workbook.worksheets[-1]
         printed = book.signature_page(list(fields.items()), qr_text)
+        book.materialize()  # the PDF reads the openpyxl cells
         sheets = [ws for ws in book.workbook.worksheets if ws not in (signature, printed)] + [printed]
         files.append(str(write_pdf(sheets, out.with_suffix(".pdf"), title=content.site)))
         book.workbook.remove(printed)  # the workbook keeps only what was signed and the signature sheet
