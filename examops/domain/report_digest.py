@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from itertools import groupby
-from operator import itemgetter
 from dataclasses import dataclass
+from itertools import groupby
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 from examops.domain.events import canonical_json
