@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from pathlib import Path
 from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
@@ -182,8 +183,10 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
         formats = formats_of(fmt)
         # The PIN's and the key's scrypt (OpenSSL's, outside the GIL) while the figures are read: a wrong PIN is
         # still refused (and logged) before anything is laid out or written, and its refusal is the one said.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="site-key") as pool:
+        # openpyxl is imported meanwhile too: the workbook's code loads while SQLite reads (without the GIL).
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report") as pool:
             key = pool.submit(_signing_key, site, pin, by)
+            pool.submit(import_module, "examops.adapters.excel_out.report_book")
             try:
                 content = _gather_for(site, session_ids, lang, progress)
             except BaseException:
