@@ -13,7 +13,7 @@ import importlib
 
 import click
 
-from examops.cli.common import Failure, literal
+from examops.cli.common import Failure, cycle_collector_paused, literal, resume_cycle_collector
 
 AREAS = ("site", "roster", "photos", "gate", "exits", "review", "admin", "report", "docs", "sync", "devices")
 COMMAND_AREAS = {
@@ -40,6 +40,14 @@ class ExamopsGroup(click.Group):
         if name not in self.commands and name in COMMAND_AREAS:
             add_area(self, COMMAND_AREAS[name])
         return self.commands.get(name)
+
+    def main(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        """The cycle collector waits until the command is known: a one-shot `check` runs its whole short life without
+        it (its ~100 collector passes over SQLAlchemy's import free nothing); every other command turns it back on in
+        the group callback, before anything heavy is imported, and `check --stdin` before its stream of scans."""
+        own_process = not args and kwargs.get("args") is None  # the console script: the arguments are sys.argv
+        with cycle_collector_paused(resume_after=not own_process):  # a process of its own exits right after
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
@@ -83,6 +91,8 @@ def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
     from examops.i18n import resolve_language, set_language
 
+    if ctx.invoked_subcommand != "check":
+        resume_cycle_collector()  # see ExamopsGroup.main
     if ctx.invoked_subcommand in CHECKED_MEANWHILE:
         from examops.services.store_check import begin_quick_check
 

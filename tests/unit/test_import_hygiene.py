@@ -91,16 +91,23 @@ def test_the_gate_asks_the_terminal_about_photos_only_on_a_site_with_photos(tmp_
 
 
 ONE_SHOT = """
-import json, sys
+import gc, json, sys
 from examops.adapters import quick_check
-begun = []
+import examops.cli.gate
+begun, collected, collector_in_stream = [], [], []
 real_begin = quick_check.begin
 quick_check.begin = lambda url: (begun.append("sqlalchemy" in sys.modules), real_begin(url))[-1]
+examops.cli.gate._stdin_bursts = lambda gate: iter(collector_in_stream.append(gc.isenabled()) or ())
 from examops.cli import main
+own_process = sys.argv[1] == "own-process"  # as the console script calls it, else as an in-process caller would
+sys.argv = ["examops", *sys.argv[2:]]
+gc.callbacks.append(lambda phase, info: collected.append(info["generation"]) if phase == "start" else None)
 try:
-    main(sys.argv[1:])
+    main() if own_process else main(sys.argv[1:])
 except SystemExit as done:
-    print(json.dumps({"exit": done.code, "begun_after_sqlalchemy": begun, "modules": sorted(sys.modules)}))
+    print(json.dumps({"exit": done.code, "begun_after_sqlalchemy": begun, "modules": sorted(sys.modules),
+                      "collections": collected, "collector_in_stream": collector_in_stream,
+                      "collector_after": gc.isenabled()}))
 """
 
 
@@ -121,10 +128,12 @@ def one_shot_check(tmp_path_factory):
     finally:
         os.environ.pop("EXAMOPS_HOME") if saved is None else os.environ.update(EXAMOPS_HOME=saved)
     args = ["--db", url, "check", ticket, "--lane", "A", "--staff", "s", "--session", "S1", "--json"]
-    done = subprocess.run([sys.executable, "-c", ONE_SHOT, *args], capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", ONE_SHOT, "own-process", *args], capture_output=True, text=True, env=env, check=True)
     lines = done.stdout.splitlines()
     assert json.loads(lines[0])["verdict"] == "admitted", done.stdout + done.stderr
-    return json.loads(lines[-1])
+    stream = subprocess.run([sys.executable, "-c", ONE_SHOT, "in-process", *args[:3], "--stdin", *args[4:]], input="", capture_output=True,
+                            text=True, env=env, check=True)
+    return {**json.loads(lines[-1]), "stream": json.loads(stream.stdout.splitlines()[-1])}
 
 
 def test_a_one_shot_check_begins_the_quick_check_before_importing_sqlalchemy(one_shot_check):
@@ -138,3 +147,13 @@ def test_a_one_shot_check_begins_the_quick_check_before_importing_sqlalchemy(one
 ])
 def test_a_one_shot_check_signs_without_loading(one_shot_check, heavy):
     assert heavy not in one_shot_check["modules"]
+
+
+def test_a_one_shot_check_runs_without_the_cycle_collector_and_a_lane_with_it(one_shot_check):
+    """A one-shot's collector passes (over SQLAlchemy's import) free nothing: none runs while the command does; a
+    `check --stdin` lane (it runs for hours) turns the collector on before its stream, and an in-process caller
+    gets it back after."""
+    assert one_shot_check["collections"] == []
+    assert one_shot_check["collector_after"] is False  # its process exits now: no pass over everything imported
+    assert one_shot_check["stream"]["collector_in_stream"] == [True]
+    assert one_shot_check["stream"]["collector_after"] is True
