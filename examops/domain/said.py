@@ -18,6 +18,8 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Said:
+    """Words for a person: an English msgid and its fields, said in the site's language where shown."""
+
     template: str
     fields: tuple[tuple[str, object], ...] = ()
 

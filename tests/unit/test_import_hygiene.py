@@ -93,7 +93,7 @@ def test_the_gate_asks_the_terminal_about_photos_only_on_a_site_with_photos(tmp_
 ONE_SHOT = """
 import gc, json, sys
 from examops.adapters import quick_check
-import examops.cli.gate
+import examops.cli.gate, examops.i18n
 begun, collected, collector_in_stream = [], [], []
 real_begin = quick_check.begin
 quick_check.begin = lambda url: (begun.append("sqlalchemy" in sys.modules), real_begin(url))[-1]
@@ -107,7 +107,7 @@ try:
 except SystemExit as done:
     print(json.dumps({"exit": done.code, "begun_after_sqlalchemy": begun, "modules": sorted(sys.modules),
                       "collections": collected, "collector_in_stream": collector_in_stream,
-                      "collector_after": gc.isenabled()}))
+                      "collector_after": gc.isenabled(), "catalogs": examops.i18n.translator.cache_info().currsize}))
 """
 
 
@@ -134,6 +134,11 @@ def one_shot_check(tmp_path_factory):
     stream = subprocess.run([sys.executable, "-c", ONE_SHOT, "in-process", *args[:3], "--stdin", *args[4:]], input="", capture_output=True,
                             text=True, env=env, check=True)
     return {**json.loads(lines[-1]), "stream": json.loads(stream.stdout.splitlines()[-1])}
+
+
+def test_a_one_shot_json_check_loads_no_catalog(one_shot_check):
+    """Its JSON has no words to translate: the zh_CN catalog (a 100 kB .mo) is not read for it."""
+    assert one_shot_check["catalogs"] == 0
 
 
 def test_a_one_shot_check_begins_the_quick_check_before_importing_sqlalchemy(one_shot_check):
