@@ -107,7 +107,8 @@ try:
 except SystemExit as done:
     print(json.dumps({"exit": done.code, "begun_after_sqlalchemy": begun, "modules": sorted(sys.modules),
                       "collections": collected, "collector_in_stream": collector_in_stream,
-                      "collector_after": gc.isenabled(), "catalogs": examops.i18n.translator.cache_info().currsize}))
+                      "collector_after": gc.isenabled(), "catalogs": examops.i18n.translator.cache_info().currsize,
+                      "cjk_compiled": sys.modules["examops.domain.roster_values"]._cjk.cache_info().currsize}))
 """
 
 
@@ -139,6 +140,11 @@ def one_shot_check(tmp_path_factory):
 def test_a_one_shot_json_check_loads_no_catalog(one_shot_check):
     """Its JSON has no words to translate: the zh_CN catalog (a 100 kB .mo) is not read for it."""
     assert one_shot_check["catalogs"] == 0
+
+
+def test_a_one_shot_check_compiles_no_name_pattern(one_shot_check):
+    """The CJK class of roster names (an astral range, ~5 ms to compile) waits for a roster: a plan does not need it."""
+    assert one_shot_check["cjk_compiled"] == 0
 
 
 def test_a_one_shot_check_begins_the_quick_check_before_importing_sqlalchemy(one_shot_check):
