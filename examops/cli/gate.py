@@ -105,6 +105,8 @@ def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
         from examops.domain.scan import SCAN_REFUSALS
 
         return literal(_(verdict.reason)) if verdict.reason in SCAN_REFUSALS else literal(verdict.reason)
+    if verdict.failure is not None:  # not recorded: why, in the site's language
+        return literal(spoken(verdict.failure))
     return literal(verdict.reason)
 
 

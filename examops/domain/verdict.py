@@ -9,6 +9,7 @@ from typing import Mapping
 from examops.domain import idnumber
 from examops.domain.plan import Session
 from examops.domain.policy import Decision, Policy
+from examops.domain.said import Said
 
 VERDICTS = ("admitted", "exception", "denied", "duplicate", "unknown", "wrong_session", "invalid", "not_recorded",
             "session_closed", "outside_window", "arrived", "returned", "no_reentry", "to_confirm")
@@ -104,6 +105,7 @@ class Verdict:
     go_kind: str | None = None  # regular, backup or isolation
     first_via: str | None = None  # duplicate: how the first admission came (ticket/id_number at a gate; reallocation, approval… at the chief's desk)
     first_by: str | None = None  # duplicate: the chief who decided an admission made at the desk
+    failure: Said | None = None  # not_recorded: why, as a sentence for the screen in its language (`reason` its English)
 
     @property
     def mistyped_id(self) -> bool:

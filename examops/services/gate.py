@@ -143,7 +143,7 @@ class Lane:
                 card = replace(card, placement=lookup.placement_of(day), state=day.state)
                 rooms = {row.kind: row.id for row in reversed(lookup.room_list(conn))}
         except WriteFailed as exc:
-            return Verdict("not_recorded", session.id, reason=str(exc))
+            return Verdict("not_recorded", session.id, reason=str(exc), failure=exc.said)
         if day.admitted and outcome not in (None, "", "admit"):
             return self._after_admission(session, card, scan.kind, outcome, evidence)
         if day.admitted:
@@ -181,7 +181,7 @@ class Lane:
         except ledger.SessionClosed:
             return self._closed_meanwhile(session)
         except WriteFailed as exc:
-            return replace(base, verdict="not_recorded", reason=str(exc))
+            return replace(base, verdict="not_recorded", reason=str(exc), failure=exc.said)
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
 
     def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict) -> Verdict | None:
@@ -246,10 +246,10 @@ class Lane:
     @staticmethod
     def _not_recorded(session: Session, base: Verdict | None, duplicate: bool, exc: WriteFailed) -> Verdict:
         if base is None:
-            return Verdict("not_recorded", session.id, reason=str(exc))
+            return Verdict("not_recorded", session.id, reason=str(exc), failure=exc.said)
         if duplicate:
             return replace(base, reason=f"{base.reason} (NOT RECORDED: {exc})")
-        return replace(base, verdict="not_recorded", reason=str(exc))
+        return replace(base, verdict="not_recorded", reason=str(exc), failure=exc.said)
 
     def _closed(self, session: Session, closed: Event) -> Verdict:
         """The chief signed the session off: nothing more is recorded here, and a rescan cannot change that."""
@@ -384,7 +384,8 @@ class Lane:
 def _unrecorded(verdict: Verdict, exc: Exception) -> Verdict:
     """A verdict whose group commit failed: nothing of it is on disk (as a failed write of its own would say)."""
     if verdict.verdict in ("admitted", "exception", "denied"):
-        return replace(verdict, verdict="not_recorded", recorded=False, event_id=None, at=None, reason=str(exc))
+        return replace(verdict, verdict="not_recorded", recorded=False, event_id=None, at=None, reason=str(exc),
+                       failure=getattr(exc, "said", None))
     return replace(verdict, recorded=False, event_id=None, at=None, reason=f"{verdict.reason or ''} (NOT RECORDED: {exc})".strip())
 
 

@@ -208,8 +208,9 @@ class ResilientLane:
             except DBAPIError as exc:
                 if not self.site.store.unreachable(exc):
                     raise
-                return Verdict("not_recorded", self.session(session_id).id,
-                               reason=f"{describe_failure(exc)} and this laptop has no offline copy ({self.cache_error})")
+                failure = said(N_("{failure} and this laptop has no offline copy ({error})"), failure=describe_failure(exc),
+                               error=self.cache_error or "")
+                return Verdict("not_recorded", self.session(session_id).id, reason=str(failure), failure=failure)
         if self.online:
             try:
                 verdict = self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
@@ -220,8 +221,9 @@ class ResilientLane:
                 try:
                     self._go_offline(describe_failure(exc))
                 except WriteFailed as local_failure:
-                    return Verdict("not_recorded", self.session(session_id).id,
-                                   reason=f"{describe_failure(exc)} and this laptop's copy failed too: {local_failure}")
+                    failure = said(N_("{failure} and this laptop's copy failed too: {error}"), failure=describe_failure(exc),
+                                   error=local_failure.said)
+                    return Verdict("not_recorded", self.session(session_id).id, reason=str(failure), failure=failure)
             else:
                 return verdict if self.online else replace(verdict, offline=True)
         verdict = self.local.check(code, session_id=session_id, outcome=outcome, evidence=evidence,

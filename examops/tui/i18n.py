@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from examops.i18n import language, word
+from examops.i18n import language, spoken, word
 from examops.i18n.document_words import gate_reason
 from examops.tui.words import BINDING
 
@@ -20,6 +20,13 @@ def evidence_label(evidence) -> str:  # noqa: ANN001 - an Evidence
 def reason_words(reason: str, policy) -> str:  # noqa: ANN001 - a Policy
     """A reason the gate's policy recorded (English in the log) in the screen's language; staff's own words as typed."""
     return gate_reason(reason, language(), {c: code_label(code) for c, code in policy.codes.items()})
+
+
+def failure_words(exc: BaseException) -> str:
+    """An exception for the screen: a store's or site's refusal in the screen's language, anything else by its name."""
+    from examops.domain.said import SaidError
+
+    return spoken(exc) if isinstance(exc, SaidError) else f"{type(exc).__name__}: {exc}"
 
 
 def localize_bindings(node, overrides: dict[str, str] | None = None) -> None:  # noqa: ANN001 - a DOMNode

@@ -406,3 +406,31 @@ async def test_cancelled_form_leaves_the_candidate_on_the_card_for_enter(seeded_
         await settle(pilot)
         assert banner(app) == "admitted"
     assert count(seeded_site, schema.admissions, ticket=person.ticket) == 1
+
+
+@contextmanager
+def _disk_full():
+    import sqlite3
+
+    from examops.adapters.store import describe_failure
+
+    raise WriteFailed(describe_failure(sqlite3.OperationalError("database or disk is full")))
+    yield  # pragma: no cover
+
+
+@run_async
+async def test_a_failed_write_says_why_in_chinese_on_a_chinese_gate(seeded_site, monkeypatch):
+    """The card said 未记录 over the store's English ("the disk is full: free space on the store's disk")."""
+    app = make_app(seeded_site, lang="zh-CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(seeded_site.store, "write", _disk_full)
+        lane = gate_of(app).lane
+        if getattr(lane, "scan_path", None) is not None:  # the compiled admission writes on its own connection
+            monkeypatch.setattr(lane.scan_path, "scan", _disk_full)
+        await scan(pilot, seeded_site.people[10].ticket)
+        assert banner(app) == "not_recorded"
+        text = screen_text(app)
+        assert "未记录" in text and "磁盘已满" in text, text
+        assert "disk" not in text and "WriteFailed" not in text, text
+    assert count(seeded_site, schema.admissions) == 0

@@ -33,7 +33,7 @@ from examops.services import gate_view
 from examops.services.live import EventWatcher
 from examops.services.offline import ResilientLane
 from examops.services.site import Site
-from examops.tui.i18n import code_label, localize_bindings
+from examops.tui.i18n import code_label, failure_words, localize_bindings
 from examops.tui.messages import (
     LaneWentOffline,
     LeaveRequest,
@@ -239,7 +239,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
                 verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id)
         except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED, for every scan of the burst
             for request in burst:
-                self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
+                self.post_message(ScanFailed(request, failure_words(exc)))
         else:
             for request, verdict in zip(burst, verdicts):
                 self.post_message(ScanRecorded(request, verdict))

@@ -12,7 +12,7 @@ from examops.domain import idnumber
 from examops.domain.literal import shown
 from examops.domain.policy import Policy
 from examops.domain.verdict import Verdict
-from examops.i18n import _, word
+from examops.i18n import _, spoken, word
 from examops.tui.i18n import code_label, reason_words
 from examops.tui.widgets.plain import Static
 from examops.tui.words import ACTION, AFTER_ADMISSION, VERDICT, VIA, WINDOW
@@ -48,7 +48,8 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     code = policy.codes.get(verdict.code or "")
     label = code_label(code) if code else (verdict.code or "")
     action = word(ACTION, verdict.action) if verdict.action else ""
-    reason = (_("Reason: {reason}").format(reason=reason_words(verdict.reason, policy)),) if verdict.reason else ()
+    said = spoken(verdict.failure) if verdict.failure is not None else reason_words(verdict.reason, policy)
+    reason = (_("Reason: {reason}").format(reason=said),) if verdict.reason else ()
     title = word(VERDICT, kind) if kind in VERDICT else kind.upper()
     if kind == "session_closed":
         said = _("Closed by {by} at {at}: nothing more is recorded for this session").format(
