@@ -8,6 +8,7 @@ the server, the connections and their failures are real. Without EXAMOPS_TEST_PG
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -113,6 +114,23 @@ def test_other_lanes_hear_every_scan_the_path_writes(pg_site):
         assert watcher.wait(10)
         assert lane.check(ticket, session_id="S1").verdict == "duplicate"
         assert watcher.wait(10)
+        assert not watcher.wait(0.5)
+    finally:
+        watcher.close()
+
+
+def test_an_event_committed_below_a_position_already_seen_still_wakes_the_watcher(pg_site):
+    """`pos` comes from a sequence: a slow transaction commits its lower position after a later one was seen."""
+    lane = Lane(pg_site, "A", "甲")
+    watcher = EventWatcher(pg_site.store)
+    try:
+        with ExitStack() as slow:
+            conn = slow.enter_context(pg_site.store.write())
+            ledger.append_in(conn, pg_site.store, pg_site.system_event(Kind.INCIDENT, {"note": "slow"}, session="S1"))
+            assert lane.check(pg_site.people[0].ticket, session_id="S1").verdict == "admitted"  # the higher pos
+            assert watcher.wait(10)
+            assert not watcher.wait(0.5)
+        assert watcher.wait(10), "the lower position committed last"
         assert not watcher.wait(0.5)
     finally:
         watcher.close()
