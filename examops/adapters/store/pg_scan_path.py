@@ -156,7 +156,12 @@ class PgScanPath(ScanPath):
     # -- the connection ------------------------------------------------------
     def _connect(self) -> None:
         self._engine = self.store.engine
-        self._held.conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        # Each run planned for its values and the table's size now: a generic plan is kept for the connection's
+        # life, and one made while the log was a few rows (statistics of the roster import, autovacuum late or
+        # off) searched the close-out through ix_events_subject, every event of the session, at every scan.
+        conn.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
+        self._held.conn = conn
 
     def _drop(self) -> None:
         conn = self._conn
