@@ -136,6 +136,14 @@ def test_an_event_committed_below_a_position_already_seen_still_wakes_the_watche
         watcher.close()
 
 
+def test_the_lane_plans_each_look_up_for_the_log_as_it_is_now(pg_site):
+    """A generic plan made on the first scans (a log of a few rows) is kept for the connection's life: the lane's
+    connection plans each run instead, so the close-out stays a search of ix_events_kind as the day's events grow."""
+    lane = Lane(pg_site, "A", "甲")
+    assert lane.check(pg_site.people[0].ticket, session_id="S1").verdict == "admitted"
+    assert lane.scan_path._conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
 def test_a_server_restart_between_scans_costs_a_reconnect_not_an_outage(pg_site):
     lane = ResilientLane(pg_site, "A", "甲")
     assert lane.check(pg_site.people[0].ticket, session_id="S1").verdict == "admitted"
