@@ -31,6 +31,17 @@ class ExamopsGroup(click.Group):
 
     Commands come from their area modules on first use."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """click's own words (a mistyped command, --help's headings) in the language `--lang` or the locale asks for."""
+        from examops.cli.click_words import speak_click
+        from examops.i18n import resolve_language, set_language
+
+        asked = next((value for flag, value in zip(args, args[1:]) if flag == "--lang"), None)
+        asked = next((arg.split("=", 1)[1] for arg in args if arg.startswith("--lang=")), asked)
+        set_language(resolve_language(asked))
+        speak_click()
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*COMMAND_AREAS, *self.commands})
 

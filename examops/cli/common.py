@@ -65,10 +65,20 @@ def limited(name: str):  # noqa: ANN201 - a click callback
     return callback
 
 
+def _json_words(value: object) -> str:
+    """A sentence (`Said`) inside JSON: its English, as every JSON field is (scripts match on it)."""
+    from examops.domain.said import Said
+
+    if isinstance(value, Said):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN001
     """Print `data` as JSON with --json, else the `human` text (if any), its control characters escaped."""
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, dict) and "verdict" in data else 2))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, dict) and "verdict" in data else 2,
+                              default=_json_words))
     elif human is not None:
         say(human)
 

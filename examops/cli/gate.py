@@ -222,7 +222,7 @@ def _finish_offline(gate, *, retry: bool) -> None:  # noqa: ANN001
 
         result = gate.try_upload()
         _note(describe_upload(result) if result.ok else None if result.unreachable else
-              _("upload failed: {error}").format(error=result.error))
+              _("upload failed: {error}").format(error=spoken(result.error)))
     else:
         _note(gate.maintain())
     if not gate.online and gate.pending:
@@ -268,7 +268,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
     gate = ResilientLane(site, lane, staff, device)
     if gate.cache_error:
         _note(_("no offline copy on this laptop ({error}): if the shared store stops answering, scans will NOT be recorded")
-              .format(error=gate.cache_error))
+              .format(error=spoken(gate.cache_error)))
     if gate.carried_over is not None:
         from examops.services.offline import describe_upload
 
@@ -276,7 +276,7 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         _note(_("an earlier run's queue: {upload}").format(upload=spoken(describe_upload(carried))) if carried.ok else
               ngettext("OFFLINE: an earlier run's {count} event could not be uploaded ({error}); recording on this laptop",
                        "OFFLINE: an earlier run's {count} events could not be uploaded ({error}); recording on this laptop",
-                       gate.pending).format(count=gate.pending, error=carried.error))
+                       gate.pending).format(count=gate.pending, error=spoken(carried.error)))
     gate.session(session_id)
     if outcome and outcome != "admit" and outcome not in site.policy.codes:
         raise Failure(_("unknown outcome {outcome}; this site's codes: {codes}").format(

@@ -43,6 +43,9 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
 
     url = ctx.obj.get("db")
+    if new_pin_file and not change_pin:  # else the file would be ignored and the PIN asked or taken from elsewhere
+        raise Failure(_("--new-pin-file goes with --change-pin; a new store's first PIN comes from --pin-file FILE or "
+                        "EXAMOPS_PIN"))
     current = new = None
     if not has_chief_pin(url):
         new = given_pin() or new_pin_twice(PIN_PROMPT, first=True)

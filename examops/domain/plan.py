@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from examops.domain.roster_values import canonical_room
-from examops.domain.said import N_, Said, said
+from examops.domain.said import N_, Said, SaidError, said
 
 ROOM_KINDS = ("regular", "backup", "isolation")
 
 
-class PlanError(ValueError):
-    """A plan file that cannot be used; the message names key and line."""
+class PlanError(SaidError, ValueError):
+    """A plan file that cannot be used; the message names key and line (a `Said`: the site's language at the edge)."""
 
 
 class UnknownSession(KeyError):
@@ -128,22 +128,24 @@ class _Reader:
         self.text = text
         self.source = source
 
-    def fail(self, key: str, message: str, occurrence: int = 0) -> PlanError:
-        line = _line_of(self.text, key.split(".")[-1], occurrence)
-        where = f"{self.source}, line {line}" if line else self.source
-        return PlanError(f"{where}: {key}: {message}")
+    def where(self, key: str, occurrence: int = 0) -> Said | str:
+        line = _line_of(self.text, key, occurrence)
+        return said(N_("{file}, line {line}"), file=self.source, line=line) if line else self.source
+
+    def fail(self, key: str, message: Said, occurrence: int = 0) -> PlanError:
+        return PlanError(said(N_("{where}: {key}: {problem}"), where=self.where(key.split(".")[-1], occurrence), key=key,
+                              problem=message))
 
     def get(self, table: dict, key: str, path: str, kind: type | tuple, *, required=True, default=None, occurrence=0):
         if key not in table:
             if required:
-                line_hint = _line_of(self.text, path.split(".")[0], occurrence)
-                where = f"{self.source}, line {line_hint}" if line_hint else self.source
-                raise PlanError(f"{where}: {path}: missing; add `{key} = …`")
+                raise PlanError(said(N_("{where}: {key}: missing; add `{name} = …`"),
+                                     where=self.where(path.split(".")[0], occurrence), key=path, name=key))
             return default
         value = table[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise self.fail(path, f"expected {names}, got {value!r}", occurrence)
+            raise self.fail(path, said(N_("expected {kind}, got {value}"), kind=names, value=repr(value)), occurrence)
         return value
 
 
@@ -155,7 +157,7 @@ def _parse_time(reader: _Reader, value: Any, path: str, occurrence: int) -> dt.t
             return dt.time.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise reader.fail(path, f'expected a time like "08:30", got {value!r}', occurrence)
+    raise reader.fail(path, said(N_('expected a time like "08:30", got {value}'), value=repr(value)), occurrence)
 
 
 def _parse_date(reader: _Reader, value: Any, path: str, occurrence: int) -> dt.date:
@@ -166,27 +168,28 @@ def _parse_date(reader: _Reader, value: Any, path: str, occurrence: int) -> dt.d
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise reader.fail(path, f'expected a date like "2021-10-16", got {value!r}', occurrence)
+    raise reader.fail(path, said(N_('expected a date like "2021-10-16", got {value}'), value=repr(value)), occurrence)
 
 
 def _parse_rooms(reader: _Reader, raw: Any, key: str, default_kind: str) -> tuple[Room, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise reader.fail(key, "expected a list of tables: [[%s]]" % key)
+        raise reader.fail(key, said(N_("expected a list of tables: [[{key}]]"), key=key))
     rooms = []
     for index, item in enumerate(raw):
         path = f"{key}[{index}]"
         room_id = str(reader.get(item, "id", f"{path}.id", (str, int), occurrence=index)).strip()
         if not room_id:
-            raise reader.fail(f"{path}.id", "must not be empty", index)
+            raise reader.fail(f"{path}.id", said(N_("must not be empty")), index)
         name = reader.get(item, "name", f"{path}.name", str, required=False, default=room_id, occurrence=index)
         capacity = reader.get(item, "capacity", f"{path}.capacity", int, required=default_kind != "regular", occurrence=index)
         if capacity is not None and capacity < 1:
-            raise reader.fail(f"{path}.capacity", "must be at least 1", index)
+            raise reader.fail(f"{path}.capacity", said(N_("must be at least 1")), index)
         kind = reader.get(item, "kind", f"{path}.kind", str, required=False, default=default_kind, occurrence=index)
         if kind not in ROOM_KINDS:
-            raise reader.fail(f"{path}.kind", f"must be one of {', '.join(ROOM_KINDS)}, got {kind!r}", index)
+            raise reader.fail(f"{path}.kind", said(N_("must be one of {choices}, got {value}"), choices=", ".join(ROOM_KINDS),
+                                                  value=repr(kind)), index)
         rooms.append(Room(canonical_room(room_id), name, capacity, kind))
     return tuple(rooms)
 
@@ -196,7 +199,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanError(f"{source}: not valid TOML: {exc}") from None
+        raise PlanError(said(N_("{file}: not valid TOML: {detail}"), file=source, detail=exc)) from None
     reader = _Reader(text, source)
     exam = reader.get(data, "exam", "exam", dict)
     exam_name = reader.get(exam, "name", "exam.name", str).strip()
@@ -204,29 +207,29 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     timezone = reader.get(exam, "timezone", "exam.timezone", str, required=False, default="Asia/Shanghai")
     language = reader.get(exam, "language", "exam.language", str, required=False)
     if language is not None and not language.strip().lower().startswith(("zh", "en")):
-        raise reader.fail("exam.language", f'unknown language {language!r}: use "zh-CN" or "en"')
+        raise reader.fail("exam.language", said(N_('unknown language {value}: use "zh-CN" or "en"'), value=repr(language)))
 
     policy = reader.get(data, "policy", "policy", dict, required=False, default={"preset": "standard"})
     preset = reader.get(policy, "preset", "policy.preset", str, required=False)
     policy_path = reader.get(policy, "path", "policy.path", str, required=False)
     if preset is None and policy_path is None:
-        raise reader.fail("policy", 'set preset = "standard" or "covid-2021", or path = "my_policy.toml"')
+        raise reader.fail("policy", said(N_('set preset = "standard" or "covid-2021", or path = "my_policy.toml"')))
 
     approval = reader.get(data, "approval", "approval", dict, required=False, default={"levels": ["chief"]})
     levels = reader.get(approval, "levels", "approval.levels", list)
     if not levels or not all(isinstance(level, str) and level.strip() for level in levels):
-        raise reader.fail("approval.levels", 'expected a non-empty list of names, e.g. ["chief", "deputy"]')
+        raise reader.fail("approval.levels", said(N_('expected a non-empty list of names, e.g. ["chief", "deputy"]')))
     if len(set(levels)) != len(levels):
-        raise reader.fail("approval.levels", "a level is listed twice")
+        raise reader.fail("approval.levels", said(N_("a level is listed twice")))
 
     raw_sessions = reader.get(data, "sessions", "sessions", list)
     if not raw_sessions:
-        raise reader.fail("sessions", "the plan needs at least one [[sessions]] table")
+        raise reader.fail("sessions", said(N_("the plan needs at least one [[sessions]] table")))
     sessions = []
     for index, item in enumerate(raw_sessions):
         path = f"sessions[{index}]"
         if not isinstance(item, dict):
-            raise reader.fail("sessions", "expected [[sessions]] tables")
+            raise reader.fail("sessions", said(N_("expected [[sessions]] tables")))
         session_id = reader.get(item, "id", f"{path}.id", str, occurrence=index).strip()
         name = reader.get(item, "name", f"{path}.name", str, required=False, default=session_id, occurrence=index)
         date = _parse_date(reader, reader.get(item, "date", f"{path}.date", (str, dt.date), occurrence=index), f"{path}.date", index)
@@ -235,24 +238,25 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         late = reader.get(item, "late_entry_minutes", f"{path}.late_entry_minutes", int, required=False, default=30, occurrence=index)
         opens = reader.get(item, "entry_opens_minutes", f"{path}.entry_opens_minutes", int, required=False, default=45, occurrence=index)
         if not 0 <= opens <= 240:
-            raise reader.fail(f"{path}.entry_opens_minutes", "must be between 0 and 240", index)
+            raise reader.fail(f"{path}.entry_opens_minutes", said(N_("must be between 0 and 240")), index)
         if end <= start:
-            raise reader.fail(f"{path}.end", f"ends ({end:%H:%M}) before it starts ({start:%H:%M})", index)
+            raise reader.fail(f"{path}.end", said(N_("ends ({end}) before it starts ({start})"), end=f"{end:%H:%M}", start=f"{start:%H:%M}"),
+                              index)
         if not 0 <= late <= 240:
-            raise reader.fail(f"{path}.late_entry_minutes", "must be between 0 and 240", index)
+            raise reader.fail(f"{path}.late_entry_minutes", said(N_("must be between 0 and 240")), index)
         sessions.append(Session(session_id, name, date, start, end, late, opens))
     ids = [s.id for s in sessions]
     if len(set(ids)) != len(ids):
-        raise reader.fail("sessions", f"two sessions share an id: {ids}")
+        raise reader.fail("sessions", said(N_("two sessions share an id: {ids}"), ids=ids))
 
     rooms = _parse_rooms(reader, data.get("rooms"), "rooms", "regular")
     backup_rooms = _parse_rooms(reader, data.get("backup_rooms"), "backup_rooms", "backup")
     for room in backup_rooms:
         if room.kind == "regular":
-            raise reader.fail("backup_rooms", f"room {room.id}: kind must be backup or isolation")
+            raise reader.fail("backup_rooms", said(N_("room {room}: kind must be backup or isolation"), room=room.id))
     all_ids = [r.id for r in rooms + backup_rooms]
     if len(set(all_ids)) != len(all_ids):
-        raise reader.fail("backup_rooms", f"two rooms share an id: {all_ids}")
+        raise reader.fail("backup_rooms", said(N_("two rooms share an id: {ids}"), ids=all_ids))
 
     return Plan(
         exam_name=exam_name,

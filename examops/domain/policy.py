@@ -13,13 +13,15 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from examops.domain.said import N_, SaidError, os_reason, said
+
 ACTIONS = ("admit", "hold", "backup_room", "isolation_room", "deny")
 FEVER_THRESHOLD_C = 37.3
 CERT_VALID_HOURS = 48
 
 
-class PolicyError(ValueError):
-    pass
+class PolicyError(SaidError, ValueError):
+    """A policy that cannot be used, or a value it refuses (a `Said`: the site's language at the edge)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,8 @@ class Policy:
         try:
             return self.codes[name]
         except KeyError:
-            raise PolicyError(f"unknown outcome code {name!r}; this site's codes: {', '.join(self.codes)}") from None
+            raise PolicyError(said(N_("unknown outcome code {code}; this site's codes: {codes}"), code=repr(name),
+                                   codes=", ".join(self.codes))) from None
 
     def by_key(self, key: str) -> OutcomeCode | None:
         return next((c for c in self.codes.values() if c.key == key), None)
@@ -128,7 +131,7 @@ class Policy:
 def parse_temperature(raw: str) -> float:
     value = float(str(raw).strip().replace("℃", "").replace("°C", "").replace("°", ""))
     if not 30.0 <= value <= 45.0:
-        raise PolicyError(f"temperature {raw!r} is not a body temperature in °C")
+        raise PolicyError(said(N_("temperature {value} is not a body temperature in °C"), value=repr(raw)))
     return value
 
 
@@ -153,7 +156,7 @@ def parse_local_datetime(raw: str, default_date: dt.date) -> dt.datetime:
             return dt.datetime.combine(default_date, dt.time.fromisoformat(text))
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        raise PolicyError(f"time {raw!r} is not like 2021-10-15 09:30") from None
+        raise PolicyError(said(N_("time {value} is not like 2021-10-15 09:30"), value=repr(raw))) from None
 
 
 def _judge_certificate(code: OutcomeCode, evidence: Mapping[str, str], session_start: dt.datetime) -> Decision:
@@ -172,7 +175,8 @@ def _judge_certificate(code: OutcomeCode, evidence: Mapping[str, str], session_s
 def _code_from_toml(name: str, table: Mapping, source: str) -> OutcomeCode:
     action = table.get("action")
     if action not in ACTIONS:
-        raise PolicyError(f"{source}: codes.{name}.action must be one of {', '.join(ACTIONS)}, got {action!r}")
+        raise PolicyError(said(N_("{file}: codes.{code}.action must be one of {choices}, got {value}"), file=source, code=name,
+                               choices=", ".join(ACTIONS), value=repr(action)))
     evidence = tuple(
         Evidence(str(e["key"]), str(e.get("zh", e["key"])), str(e.get("en", e["key"])), str(e.get("kind", "text")), bool(e.get("required", False)))
         for e in table.get("evidence", [])
@@ -184,13 +188,15 @@ def load_policy(preset: str | None, path: str | None = None, text: str | None = 
     """A preset, or a TOML policy that may `extends = "<preset>"` and add or override codes."""
     if path is None and text is None:
         if preset not in PRESETS:
-            raise PolicyError(f"unknown policy preset {preset!r}; use one of {', '.join(PRESETS)}")
+            raise PolicyError(said(N_("unknown policy preset {value}; use one of {choices}"), value=repr(preset),
+                                   choices=", ".join(PRESETS)))
         return Policy(preset, {c.code: c for c in PRESETS[preset]}, PRESET_ISOLATION_SPACING[preset])
     source = path or "policy"
     try:
         data = tomllib.loads(text if text is not None else open(path, encoding="utf-8").read())
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise PolicyError(f"{source}: cannot read the policy: {exc}") from None
+        raise PolicyError(said(N_("{file}: cannot read the policy: {detail}"), file=source,
+                               detail=os_reason(exc) if isinstance(exc, OSError) else exc)) from None
     base = data.get("extends", preset)
     codes: dict[str, OutcomeCode] = {}
     spacing = 1
@@ -200,9 +206,10 @@ def load_policy(preset: str | None, path: str | None = None, text: str | None = 
         spacing = parent.isolation_spacing
     spacing = data.get("isolation_spacing", spacing)
     if spacing not in (1, 2):
-        raise PolicyError(f"{source}: isolation_spacing must be 1 (every seat) or 2 (every other seat), got {spacing!r}")
+        raise PolicyError(said(N_("{file}: isolation_spacing must be 1 (every seat) or 2 (every other seat), got {value}"),
+                               file=source, value=repr(spacing)))
     for name, table in data.get("codes", {}).items():
         codes[name] = _code_from_toml(name, table, source)
     if not codes:
-        raise PolicyError(f"{source}: the policy defines no outcome codes")
+        raise PolicyError(said(N_("{file}: the policy defines no outcome codes"), file=source))
     return Policy(str(data.get("name", base or source)), codes, spacing)

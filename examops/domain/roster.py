@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from examops.domain.roster_cells import _Cell
 from examops.domain.roster_checks import _UniquenessChecks
+from examops.domain.roster_columns import plain_entries
 from examops.domain.roster_headers import _HeaderChecks
 from examops.domain.roster_model import (  # noqa: F401 - the model's names are public here too
     _HEADER_NOTE,
@@ -74,6 +75,7 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
     """Reads files sheet by sheet; the header and cross-row checks live in their own modules."""
 
     inline_plain_rows = True  # False sends every row through parse_row (a test compares the two)
+    plain_columns = True  # False reads even a plain sheet row by row (a test compares the two)
 
     def __init__(self, sessions: Mapping[str, str] | None, today: _dt.date) -> None:
         self.sessions = None if sessions is None else {clean_text(k).casefold(): v for k, v in sessions.items()}
@@ -157,6 +159,12 @@ class _Parser(_HeaderChecks, _UniquenessChecks):
         self.headers[(file, sheet)] = layout.headers
         entries, keyed, letters = self.entries, self.keyed, layout.letters
         today_digits, date_cache, session_spelling = self.today_digits, self.date_cache, self.session_spelling
+        plain = plain_entries(rows, layout, file, sheet, hidden_rows, today_digits, date_cache, session_spelling) \
+            if self.plain_columns and self.inline_plain_rows else None
+        if plain is not None:
+            entries.extend(plain)
+            keyed.extend(plain)
+            return len(plain)
         in_footer = False
         count = 0
         for index in range(layout.header_row, len(rows)):

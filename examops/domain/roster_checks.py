@@ -17,10 +17,17 @@ class _UniquenessChecks:
     """The cross-row part of ``roster._Parser``."""
 
     def check_uniqueness(self) -> None:
-        """Roster-wide rules, each in one linear pass so a wrong column cannot make it quadratic."""
-        self.check_ids()
-        self.check_tickets()
-        self.check_seats()
+        """Roster-wide rules, each in one linear pass so a wrong column cannot make it quadratic.
+
+        Each pass can only find a problem where a value repeats: when none does (the usual roster), it is skipped.
+        """
+        keyed = self.keyed
+        if _repeats([r.id_number for r in keyed if r.id_number is not None and r.ticket is not None]):
+            self.check_ids()
+        if _repeats([r.ticket for r in keyed if r.ticket is not None]):
+            self.check_tickets()
+        if _repeats([(r.room, r.seat) for r in keyed if r.room is not None and r.seat is not None and r.ticket is not None]):
+            self.check_seats()
 
     def check_ids(self) -> None:
         keyed = self.keyed
@@ -110,6 +117,10 @@ class _UniquenessChecks:
             Problem("error", row.file, row.sheet, row.row, row.columns.get(field_name),
                     self.headers.get((row.file, row.sheet), {}).get(field_name), value, message, fix, code)
         )
+
+
+def _repeats(values: list) -> bool:
+    return len(set(values)) != len(values)
 
 
 def _session_words(a: str | None, b: str | None) -> Phrase:

@@ -8,6 +8,7 @@ event ids, paths) stay as they are.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -17,18 +18,34 @@ def N_(message: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class ContextMessage:
+    """A msgid whose Chinese depends on where it stands (one English word, two Chinese ones)."""
+
+    context: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def NP_(context: str, message: str) -> ContextMessage:
+    """`N_` with a context (pybabel's `NP_:1c,2`): translated with pgettext where it is shown."""
+    return ContextMessage(context, message)
+
+
+@dataclass(frozen=True, slots=True)
 class Said:
-    template: str
+    template: str | ContextMessage
     fields: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
-        return self.template.format(**{key: str(value) for key, value in self.fields})
+        return str(self.template).format(**{key: str(value) for key, value in self.fields})
 
     def __contains__(self, text: str) -> bool:
         return text in str(self)
 
 
-def said(template: str, **fields: object) -> Said:
+def said(template: str | ContextMessage, **fields: object) -> Said:
     return Said(template, tuple(fields.items()))
 
 
@@ -38,3 +55,21 @@ class SaidError(Exception):
     def __init__(self, message: Said | str) -> None:
         self.said = message if isinstance(message, Said) else said("{text}", text=message)
         super().__init__(str(self.said))
+
+
+_OS_REASONS = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("that is a folder, not a file"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EIO: N_("the disk reported an input/output error"),
+}
+
+
+def os_reason(exc: OSError) -> Said | str:
+    """Why the system refused a file, in the catalog's words where the catalog has them (else the system's own)."""
+    words = _OS_REASONS.get(exc.errno)
+    return said(words) if words is not None else (exc.strerror or str(exc))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gettext
 import os
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from examops.domain.said import NP_, ContextMessage  # noqa: F401 - the catalog's words with a context live beside `Said`
 
 DOMAIN = "examops"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -90,19 +91,6 @@ def N_(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True, slots=True)
-class ContextMessage:
-    """A msgid whose Chinese depends on where it stands (one English word, two Chinese ones)."""
-
-    context: str
-    message: str
-
-
-def NP_(context: str, message: str) -> ContextMessage:
-    """`N_` with a context: `word()` translates it with pgettext."""
-    return ContextMessage(context, message)
-
-
 def spoken(message: object, lang: str | None = None) -> str:
     """A `Said` (or an exception carrying one as `.said`) in the process's language, or `lang`; anything else as str()."""
     from examops.domain.said import Said
@@ -112,7 +100,10 @@ def spoken(message: object, lang: str | None = None) -> str:
         return str(message)
     catalog = translator(_active_language if lang is None else lang)
     fields = {key: spoken(value, lang) for key, value in message.fields}
-    return catalog.gettext(message.template).format(**fields)
+    template = message.template
+    if isinstance(template, ContextMessage):
+        return catalog.pgettext(template.context, template.message).format(**fields)
+    return catalog.gettext(template).format(**fields)
 
 
 def word(table: dict, key: object, lang: str | None = None) -> str:

@@ -24,6 +24,7 @@ from examops.domain.papers import (
     SiteSummaryPaper,
     room_kind_rank,
 )
+from examops.domain.said import N_, SaidError, said
 from examops.locations import private_dir
 from examops.services.figures import session_figures
 from examops.services.photos import has_photos, photos_for
@@ -33,7 +34,7 @@ from examops.services.site import Site
 FORMATS = ("xlsx", "pdf", "both")
 
 
-class DocumentsRefused(Exception):
+class DocumentsRefused(SaidError):
     """A request the documents cannot be made for (unknown session or room), in words."""
 
 
@@ -43,12 +44,13 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
         session = site.plan.session(session_id)
     except KeyError:
         known = ", ".join(s.id for s in site.plan.sessions)
-        raise DocumentsRefused(f"no session {session_id!r}; this plan has {known}") from None
+        raise DocumentsRefused(said(N_("no session {session}; this plan has {sessions}"), session=repr(session_id),
+                                    sessions=known)) from None
     with site.store.read() as conn:
         room_rows = q.room_rows(conn)
         if room is not None:
             if room not in room_rows:
-                raise DocumentsRefused(f"no room {room!r}; rooms: {', '.join(sorted(room_rows))}")
+                raise DocumentsRefused(said(N_("no room {room}; rooms: {rooms}"), room=repr(room), rooms=", ".join(sorted(room_rows))))
             wanted = [room]
         else:
             rostered = q.rostered_rooms(conn, session_id)
@@ -84,7 +86,7 @@ def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: 
     from examops.adapters.excel_out.room_docs import write_room_workbook
 
     if fmt not in FORMATS:
-        raise DocumentsRefused(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise DocumentsRefused(said(N_("no format {format}; use one of {formats}"), format=repr(fmt), formats=", ".join(FORMATS)))
     formats = ("xlsx", "pdf") if fmt == "both" else (fmt,)
     papers = room_papers(site, session_id, room=room)
     with_photos = has_photos(site) if photos is None else photos
@@ -120,7 +122,8 @@ def _heading(site: Site, session_id: str) -> PaperHeading:
         s = site.plan.session(session_id)
     except KeyError:
         known = ", ".join(x.id for x in site.plan.sessions)
-        raise DocumentsRefused(f"no session {session_id!r}; this plan has {known}") from None
+        raise DocumentsRefused(said(N_("no session {session}; this plan has {sessions}"), session=repr(session_id),
+                                    sessions=known)) from None
     return PaperHeading(site.plan.exam_name, site.plan.site, s.id, s.name, s.date.isoformat(), s.start.strftime("%H:%M"),
                         s.end.strftime("%H:%M"))
 
@@ -169,7 +172,7 @@ def write_site_forms(site: Site, session_id: str, out: str | Path, *, lang: str 
     from examops.adapters.excel_out.site_forms import write_site_forms_book
 
     if fmt not in FORMATS:
-        raise DocumentsRefused(f"no format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise DocumentsRefused(said(N_("no format {format}; use one of {formats}"), format=repr(fmt), formats=", ".join(FORMATS)))
     summary, reports = site_forms(site, session_id)
     out_dir = Path(out)
     private_dir(out_dir)

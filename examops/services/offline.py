@@ -56,7 +56,7 @@ class UploadResult:
     uploaded: int = 0
     already: int = 0
     conflicts: list[dict] = field(default_factory=list)
-    error: str | None = None
+    error: Said | str | None = None
     """Why the lane is still offline (the server still does not answer, or it refused the queue)."""
     unreachable: bool = False
 
@@ -108,7 +108,7 @@ class ResilientLane:
         self.offline_reason: str | Said = ""
         self.local_site: Site | None = None
         self.local: Lane | None = None
-        self.cache_error: str | None = None
+        self.cache_error: Said | str | None = None
         self.carried_over: UploadResult | None = None
         """The upload at start of what an earlier run left queued, if there was any."""
         self._start_head: tuple[int, str] | None = None
@@ -139,7 +139,7 @@ class ResilientLane:
         try:
             self._prepare()
         except (StoreError, DBAPIError, OSError) as exc:
-            self.cache_error = describe_failure(exc) if isinstance(exc, DBAPIError) else str(exc)
+            self.cache_error = describe_failure(exc) if isinstance(exc, DBAPIError) else getattr(exc, "said", None) or str(exc)
 
     def _prepare(self) -> None:
         path = cache_path(self.site, self.lane)
@@ -233,10 +233,10 @@ class ResilientLane:
 
         If the server did commit it before vanishing, the upload finds the identical event there.
         """
-        self._go_offline("the shared store does not answer")
+        self._go_offline(said(N_("the shared store does not answer")))
         return ledger.record(self.local_site.store, event, override=self.site.override)[0]
 
-    def _go_offline(self, reason: str) -> None:
+    def _go_offline(self, reason: Said) -> None:
         """Anchor the local chain on the last event the shared store holds, and carry this lane's admissions over."""
         if not self.online:
             return
@@ -278,7 +278,7 @@ class ResilientLane:
             return UploadResult()
         self._upload_at = time.monotonic()
         if not self.server_answers():
-            return UploadResult(error="the shared store does not answer", unreachable=True)
+            return UploadResult(error=said(N_("the shared store does not answer")), unreachable=True)
         queued = self.queued_events()
         result = None
         if queued:
@@ -287,16 +287,16 @@ class ResilientLane:
             try:
                 result = merge_events(self.site.store, queued, merged_by=f"upload-{self.lane}")
             except MergeRefused as exc:
-                return UploadResult(error=f"the shared store refused the queue: {exc}")
+                return UploadResult(error=said(N_("the shared store refused the queue: {reason}"), reason=exc))
             except (WriteFailed, IntegrityError, DBAPIError) as exc:
-                return UploadResult(error=str(exc) if isinstance(exc, WriteFailed) else describe_failure(exc),
+                return UploadResult(error=exc.said if isinstance(exc, WriteFailed) else describe_failure(exc),
                                     unreachable=isinstance(exc, ServerUnreachable))
             last = queued[-1]
             try:
                 with self.local_site.store.write() as conn:
                     Store.set_anchor(conn, self.device, last.device_seq, last.hash)
             except WriteFailed as exc:  # uploaded; the next attempt finds it all there already and notes it again
-                return UploadResult(error=f"uploaded, but this laptop could not note it: {exc}")
+                return UploadResult(error=said(N_("uploaded, but this laptop could not note it: {reason}"), reason=exc.said))
             self.shared.last_stored = last
         self.online = True
         self.offline_reason = ""

@@ -27,7 +27,7 @@ from examops.domain.event_payloads import (
 )
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.said import N_, SaidError, said
-from examops.domain.state import CASE_STATUSES, CandidateDay, Case, fold_day
+from examops.domain.state import CASE_STATUSES, CandidateDay, Case, fold_day, status_said
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
 from examops.services.site import Site
@@ -136,9 +136,9 @@ def find_case(site: Site, case_id: str, session: str | None = None) -> CaseView:
     """A case by its id or an unambiguous prefix of it (8 characters are plenty)."""
     matches = [v for v in list_cases(site, session=session) if v.case.id.startswith(case_id)]
     if not matches:
-        raise ReviewRefused(f"no exception {case_id}")
+        raise ReviewRefused(said(N_("no exception {case}"), case=case_id))
     if len(matches) > 1:
-        raise ReviewRefused(f"{case_id} matches {len(matches)} exceptions: give more characters")
+        raise ReviewRefused(said(N_("{case} matches {count} exceptions: give more characters"), case=case_id, count=len(matches)))
     return matches[0]
 
 
@@ -162,14 +162,17 @@ def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: s
             pin: str | None, session: str | None = None) -> list[CaseView]:
     """Record `level`'s approval of each case; the chain order is enforced. Returns the cases as they now stand."""
     if level not in site.plan.approval_levels:
-        raise ReviewRefused(f"unknown level {level!r}; this site's chain: {' → '.join(site.plan.approval_levels)}")
+        raise ReviewRefused(said(N_("unknown level {level}; this site's chain: {chain}"), level=repr(level),
+                                 chain=" → ".join(site.plan.approval_levels)))
     require_pin(site, pin, by, f"approve {len(case_ids)} case(s) at {level}")
     views = [find_case(site, case_id, session) for case_id in case_ids]
     for view in views:
         if view.status != "pending":
-            raise ReviewRefused(f"exception {view.case.id[:8]} ({view.card.ticket}) is {view.status}, not pending")
+            raise ReviewRefused(said(N_("exception {case} ({ticket}) is {status}, not pending"), case=view.case.id[:8],
+                                     ticket=view.card.ticket, status=status_said(view.status)))
         if view.next_level != level:
-            raise ReviewRefused(f"exception {view.case.id[:8]} ({view.card.ticket}) needs {view.next_level} first, not {level}")
+            raise ReviewRefused(said(N_("exception {case} ({ticket}) needs {needed} first, not {level}"), case=view.case.id[:8],
+                                     ticket=view.card.ticket, needed=view.next_level, level=level))
     for view in views:
         events = [_event(site, Approved(exception_id=view.case.id, level=level, by=by, note=note, recorded_by=recorded_by or by), view)]
         last_level = site.plan.approval_levels[-1] == level
@@ -187,11 +190,12 @@ def pending_ids(site: Site, *, session: str, level: str, code: str | None = None
 def reject(site: Site, case_id: str, *, by: str, reason: str, pin: str | None, level: str | None = None) -> CaseView:
     """Refuse entry at any level; a reason is required."""
     if not reason.strip():
-        raise ReviewRefused("a reason is required to reject")
+        raise ReviewRefused(said(N_("a reason is required to reject")))
     require_pin(site, pin, by, f"reject {case_id}")
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
-        raise ReviewRefused(f"exception {case_id} is {view.status}: it can no longer be rejected")
+        raise ReviewRefused(said(N_("exception {case} is {status}: it can no longer be rejected"), case=case_id,
+                                 status=status_said(view.status)))
     ledger.record(site.store, _event(site, Rejected(exception_id=view.case.id, by=by, reason=reason.strip(),
                                                     level=level or view.next_level), view),
                   override=site.override)
@@ -201,11 +205,12 @@ def reject(site: Site, case_id: str, *, by: str, reason: str, pin: str | None, l
 def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) -> CaseView:
     """The cause went away (certificate arrived, normal re-test): admit to the original seat."""
     if not note.strip():
-        raise ReviewRefused("say how it was resolved (--note)")
+        raise ReviewRefused(said(N_("say how it was resolved (--note)")))
     require_pin(site, pin, by, f"resolve {case_id}")
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
-        raise ReviewRefused(f"exception {case_id} is {view.status}: nothing to resolve")
+        raise ReviewRefused(said(N_("exception {case} is {status}: nothing to resolve"), case=case_id,
+                                 status=status_said(view.status)))
     events = [_event(site, Resolved(exception_id=view.case.id, by=by, note=note.strip()), view)]
     if not view.day.admitted:
         events.append(_event(site, _admission_payload(view, view.card.room, view.card.seat, "resolve"), view))

@@ -14,6 +14,7 @@ from examops.adapters.store import review_queries as q
 from examops.domain.event_payloads import Admitted, Moved, Origin, RoomOpened
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
+from examops.domain.said import N_, said
 from examops.services import ledger, lookup
 from examops.services.placements import placements
 from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
@@ -88,34 +89,35 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     Every move says why (it is listed in 调配记录); the isolation room takes only a candidate whose exception was
     approved for it, unless `isolation_reason` says why this one goes there."""
     if not reason.strip():
-        raise ReviewRefused("say why the candidate is moved (--reason): it is listed in the moves record")
+        raise ReviewRefused(said(N_("say why the candidate is moved (--reason): it is listed in the moves record")))
     require_pin(site, pin, by, f"move {ticket}")
     with site.store.read() as conn:
         room_row = q.room(conn, room)
         if room_row is None:
-            raise ReviewRefused(f"no room {room}; open it with `examops room add`")
+            raise ReviewRefused(said(N_("no room {room}; open it with `examops room add`"), room=room))
         card = lookup.card_by(conn, ticket=ticket, session=session)
         if card is None:
-            raise ReviewRefused(f"no candidate {ticket}")
+            raise ReviewRefused(said(N_("no candidate {ticket}"), ticket=ticket))
         day = lookup.candidate_day(conn, session, ticket)
         taken = occupancy(conn, session, room)
     case = day.open_case or (day.cases[-1] if day.cases else None)
     if room_row.kind == "isolation" and not isolation_reason.strip():
         approved = case is not None and case.action == "isolation_room" and case.status(site.plan.approval_levels) == "approved"
         if not approved:
-            raise ReviewRefused(f"{ticket} has no approved isolation-room exception: the isolation room is for fever cases. "
-                                "Record and approve the exception first, or give --isolation-reason to place them anyway")
+            raise ReviewRefused(said(N_("{ticket} has no approved isolation-room exception: the isolation room is for fever cases. "
+                                         "Record and approve the exception first, or give --isolation-reason to place them "
+                                         "anyway"), ticket=ticket))
     spacing = site.policy.isolation_spacing if room_row.kind == "isolation" else 1
     capacity = room_row.capacity or max([*taken.keys(), 0]) + 1
     if seat is None:
         free = [s for s in range(1, capacity + 1, spacing) if s not in taken]
         if not free:
-            raise ReviewRefused(f"room {room} is full ({capacity} seats)")
+            raise ReviewRefused(said(N_("room {room} is full ({capacity} seats)"), room=room, capacity=capacity))
         seat = free[0]
     elif taken.get(seat) not in (None, ticket):
-        raise ReviewRefused(f"room {room} seat {seat} is taken by {taken[seat]}")
+        raise ReviewRefused(said(N_("room {room} seat {seat} is taken by {ticket}"), room=room, seat=seat, ticket=taken[seat]))
     elif room_row.capacity and seat > room_row.capacity:
-        raise ReviewRefused(f"room {room} has {room_row.capacity} seats")
+        raise ReviewRefused(said(N_("room {room} has {capacity} seats"), room=room, capacity=room_row.capacity))
     case = day.open_case
     why = reason.strip() + (f" ({isolation_reason.strip()})" if isolation_reason.strip() else "")
     from_room, from_seat = (day.room, day.seat) if day.admitted else (card.room, card.seat)
@@ -131,7 +133,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     try:
         ledger.record(site.store, event, override=site.override)
     except IntegrityError:
-        raise ReviewRefused(f"{ticket} was admitted meanwhile; run the move again") from None
+        raise ReviewRefused(said(N_("{ticket} was admitted meanwhile; run the move again"), ticket=ticket)) from None
     return {"ticket": ticket, "name": card.name, "from_room": from_room, "from_seat": from_seat, "room": room, "seat": seat,
             "admitted": kind == Kind.ADMITTED, "reason": why}
 
@@ -139,13 +141,13 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
 def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, by: str, pin: str | None) -> dict:
     """Open a backup or isolation room on the spot."""
     if kind not in ("backup", "isolation", "regular"):
-        raise ReviewRefused("kind must be backup, isolation or regular")
+        raise ReviewRefused(said(N_("kind must be backup, isolation or regular")))
     if capacity < 1:
-        raise ReviewRefused("capacity must be at least 1")
+        raise ReviewRefused(said(N_("capacity must be at least 1")))
     require_pin(site, pin, by, f"open room {room_id}")
     with site.store.write() as conn:
         if q.room_exists(conn, room_id):
-            raise ReviewRefused(f"room {room_id} already exists")
+            raise ReviewRefused(said(N_("room {room} already exists"), room=room_id))
         q.add_room(conn, room_id, name=name, capacity=capacity, kind=kind)
         site.store.append(conn, site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
                                                                                 kind=kind, by=by).to_payload()))

@@ -21,7 +21,7 @@ from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefuse
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
-from examops.domain.said import N_, SaidError, said
+from examops.domain.said import N_, SaidError, os_reason, said
 from examops.services.clock import Clock, shared_clock
 
 PLAN_KEY = "plan_toml"
@@ -40,6 +40,10 @@ WEAK_PIN_WORDS = {
     "sequence": "the PIN counts up or down (like 1234): choose one that is hard to guess",
     "common": "the PIN is one everyone tries first: choose one that is hard to guess",
 }
+
+
+# What an `init` changes, as the chief's refusals name it.
+_CHANGE_WORDS = {"the plan": N_("the plan"), "the PIN": N_("the PIN"), "the plan and the PIN": N_("the plan and the PIN")}
 
 
 class SiteError(SaidError):
@@ -72,7 +76,7 @@ class Site:
         store = Store.open(url, check=check, check_meanwhile=check_meanwhile)
         plan_text = store.get_setting(PLAN_KEY)
         if plan_text is None:
-            raise SiteError(f"the store at {store.location} has no exam plan: run `examops init --plan PLAN.toml`")
+            raise SiteError(said(N_("the store at {store} has no exam plan: run `examops init --plan PLAN.toml`"), store=store.location))
         plan = parse_plan(plan_text, "stored plan")
         policy = load_policy(plan.policy_preset, text=store.get_setting(POLICY_KEY))
         return cls(store, plan, policy, clock or shared_clock(store, plan.timezone))
@@ -134,9 +138,9 @@ class Site:
         """The chief's PIN lets this command record into closed sessions, for `reason`; the grant is logged."""
         reason = (reason or "").strip()
         if not reason:
-            raise SiteError("--override needs a reason")
+            raise SiteError(said(N_("--override needs a reason")))
         if not self.check_pin(pin, who=who, purpose="override"):
-            raise SiteError("wrong PIN: only the chief proctor can record into a closed session (the attempt is logged)")
+            raise SiteError(said(N_("wrong PIN: only the chief proctor can record into a closed session (the attempt is logged)")))
         payload = OverrideGranted(reason=reason, by=who or getpass.getuser()).to_payload()
         with self.store.write() as conn:
             self.store.append(conn, self.system_event(Kind.OVERRIDE_GRANTED, payload))
@@ -172,7 +176,7 @@ def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise SiteError(f"cannot read the plan {path}: {exc.strerror}") from None
+        raise SiteError(said(N_("cannot read the plan {path}: {reason}"), path=path, reason=os_reason(exc))) from None
     plan = parse_plan(text, str(path))
     policy_text = None
     if plan.policy_path:
@@ -180,7 +184,8 @@ def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
         try:
             policy_text = policy_file.read_text(encoding="utf-8-sig")
         except OSError as exc:
-            raise SiteError(f"{path}: policy.path: cannot read {policy_file}: {exc.strerror}") from None
+            raise SiteError(said(N_("{path}: policy.path: cannot read {file}: {reason}"), path=path, file=policy_file,
+                                 reason=os_reason(exc))) from None
     load_policy(plan.policy_preset, text=policy_text)  # refuse a broken policy now, not at the gate
     return plan, policy_text
 
@@ -277,8 +282,8 @@ def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, curre
     if store.get_secret(PIN_KEY) is None:
         first = new_pin if new_pin is not None else current_pin
         if first is None:
-            raise SiteError("the chief proctor's PIN is needed: it is asked twice on a terminal, "
-                            "or read from --pin-file or EXAMOPS_PIN")
+            raise SiteError(said(N_("the chief proctor's PIN is needed: it is asked twice on a terminal, "
+                                    "or read from --pin-file or EXAMOPS_PIN")))
         _refuse_weak(first)
         return _InitChanges(first, [], key_pin=first)
     old_digest = plan_digest(store.get_setting(PLAN_KEY), store.get_setting(POLICY_KEY))
@@ -288,17 +293,19 @@ def _authorised_changes(store: Store, plan: Plan, policy_text: str | None, curre
             return _InitChanges(None, [])
         live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), Clock.from_env(plan.timezone))
         if not live.check_pin(current_pin, who=by or getpass.getuser(), purpose="init: make the report key"):
-            raise SiteError("wrong PIN: no report key was made (the attempt is logged)")
+            raise SiteError(said(N_("wrong PIN: no report key was made (the attempt is logged)")))
         return _InitChanges(None, [], key_pin=current_pin)
     what = "the plan" if new_pin is None else ("the PIN" if old_digest == new_digest else "the plan and the PIN")
+    told = said(_CHANGE_WORDS[what])
     if current_pin is None:
-        raise SiteError(f"this store is in use: changing {what} needs the chief proctor's current PIN; nothing was changed")
+        raise SiteError(said(N_("this store is in use: changing {what} needs the chief proctor's current PIN; nothing was changed"),
+                            what=told))
     if new_pin is not None:
         _refuse_weak(new_pin)
     live = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     who = by or getpass.getuser()
     if not live.check_pin(current_pin, who=who, purpose="init: change " + what.removeprefix("the ")):
-        raise SiteError(f"wrong PIN: {what} stays as it was (the attempt is logged)")
+        raise SiteError(said(N_("wrong PIN: {what} stays as it was (the attempt is logged)"), what=told))
     events = []
     if old_digest != new_digest:
         events.append(live.system_event(Kind.PLAN_CHANGED, PlanChanged(old_digest=old_digest, new_digest=new_digest, by=who).to_payload()))
@@ -313,7 +320,8 @@ def _check_plan_against_roster(conn, plan: Plan) -> None:  # noqa: ANN001
     used = q.seated_session_ids(conn)
     dropped = used - planned
     if dropped:
-        raise SiteError(f"the new plan drops session(s) {', '.join(sorted(dropped))} that the roster seats candidates in")
+        raise SiteError(said(N_("the new plan drops session(s) {sessions} that the roster seats candidates in"),
+                            sessions=", ".join(sorted(dropped))))
 
 
 def status(site: Site) -> dict:

@@ -49,3 +49,20 @@ def test_a_pin_change_refusal_names_examops_new_pin_and_following_it_works(tmp_p
 def test_the_refusal_speaks_chinese_too(tmp_path):
     refused = _init(tmp_path / "home", EXAMOPS_LANG="zh-CN")
     assert "新库的总监考密码" in refused.stderr and "EXAMOPS_PIN" in refused.stderr, refused.stderr
+
+
+def test_new_pin_file_without_change_pin_is_refused_not_ignored(tmp_path):
+    """Given for a new store (or a plan change), --new-pin-file was silently ignored and the PIN taken from elsewhere."""
+    home = tmp_path / "home"
+    pin_file = tmp_path / "new-pin.txt"
+    pin_file.write_text(NEW_PIN + "\n", encoding="utf-8")
+    refused = _init(home, "--new-pin-file", str(pin_file), EXAMOPS_PIN=TEST_PIN)
+    assert refused.returncode != 0 and "--change-pin" in refused.stderr, refused.stderr
+    assert not home.exists() or not any(home.rglob("*.db")), "the refused init made a store"
+    assert _init(home, EXAMOPS_PIN=TEST_PIN).returncode == 0
+    refused_live = _init(home, "--new-pin-file", str(pin_file), EXAMOPS_PIN=TEST_PIN)
+    assert refused_live.returncode != 0 and "--change-pin" in refused_live.stderr
+    changed = _init(home, "--change-pin", "--new-pin-file", str(pin_file), EXAMOPS_PIN=TEST_PIN)
+    assert changed.returncode == 0, changed.stderr
+    chinese = _init(home, "--new-pin-file", str(pin_file), EXAMOPS_PIN=NEW_PIN, EXAMOPS_LANG="zh-CN")
+    assert chinese.returncode != 0 and "只与 --change-pin 一起使用" in chinese.stderr, chinese.stderr

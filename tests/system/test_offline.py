@@ -476,3 +476,23 @@ def test_server_stopped_mid_stream_loses_no_acknowledged_scan(killable_pg_site):
         if lane.proc.poll() is None:
             lane.proc.kill()
             lane.finish()
+
+
+@run_async
+async def test_the_offline_banner_says_why_in_the_site_language(pg_site):
+    """The reason under the banner was the store's English sentence on a Chinese gate ("the shared store does not answer")."""
+    site, people = pg_site, pg_site.people
+    at_local(site, "2021-10-16T08:10")
+    app = ExamopsApp(site, mode="gate", lane="A", staff="staff1", lang="zh-CN")
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        gate = next(s for s in app.screen_stack if isinstance(s, GateScreen))
+        await until(pilot, lambda: gate.idle and gate.lane.local is not None)
+        with server_refusing(site):
+            gate.scan_input.insert_text_at_cursor(people[0].ticket)
+            await pilot.press("enter")
+            await until(pilot, lambda: gate.has_class("-offline") and gate.pending_scans == 0)
+            text = screen_text(app)
+            assert "共享数据库无响应" in text, text
+            assert "does not answer" not in text and "store" not in text, text
+        await until(pilot, lambda: not gate.has_class("-offline"))

@@ -45,12 +45,12 @@ def live_digests(conn: Connection, *, loaded: tuple[Sequence[tuple], Sequence[tu
         parts["chief_pin"] = _digest(secrets.read_secret(conn, secrets.PIN_HASH))
     if loaded is not None and conn.dialect.name == "sqlite":
         candidate_rows, seat_rows = loaded
-        people = [(ticket, name, id_number, sex, site) for ticket, name, id_number, _tail, sex, site in candidate_rows]
+        tickets, names, id_numbers, _tails, sexes, sites = zip(*candidate_rows) if candidate_rows else ((),) * 6
     else:
         # The two big tables straight from the driver: plain tuples, no result-row objects (json writes a tuple as a list).
         people = _driver_rows(conn, "SELECT ticket, name, id_number, sex, site FROM candidates ORDER BY ticket")
         seat_rows = _driver_rows(conn, "SELECT session_id, ticket, room_id, seat FROM seats ORDER BY session_id, ticket")
-    tickets, names, id_numbers, sexes, sites = zip(*people) if people else ((),) * 5
+        tickets, names, id_numbers, sexes, sites = zip(*people) if people else ((),) * 5
     parts["candidates.tickets"] = _digest(tickets)
     parts["candidates.names"] = _digest(list(zip(tickets, names)))
     parts["candidates.id_numbers"] = _digest(list(zip(tickets, id_numbers)))

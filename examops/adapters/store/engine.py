@@ -29,6 +29,7 @@ from examops.adapters.store.errors import (
     describe_failure,
     server_unreachable,
 )
+from examops.domain.said import N_, Said, said
 
 BUSY_TIMEOUT_MS = 5000
 STORE_ID_KEY = "store_id"
@@ -54,23 +55,23 @@ def _prepare_sqlite_file(path: Path) -> None:
         os.close(fd)
 
 
-def read_only_reason(path: Path) -> str | None:
+def read_only_reason(path: Path) -> Said | None:
     """Why the store at `path` cannot be written (a read-only disk or file), or None."""
     try:
         if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
-            return f"the disk holding {path} is mounted read-only"
+            return said(N_("the disk holding {path} is mounted read-only"), path=path)
     except OSError:
         return None
     if path.exists() and not os.access(path, os.W_OK):
-        return f"the store file {path} is read-only"
+        return said(N_("the store file {path} is read-only"), path=path)
     if not os.access(path.parent, os.W_OK):
-        return f"the folder {path.parent} is read-only (SQLite writes its journal beside the store)"
+        return said(N_("the folder {path} is read-only (SQLite writes its journal beside the store)"), path=path.parent)
     return None
 
 
-def _read_only_error(path: Path | None, reason: str) -> StoreError:
-    return StoreError(f"{reason}: nothing can be recorded there. Make it writable (check the permissions, "
-                      f"or remount the disk read-write); the store itself is not damaged")
+def _read_only_error(path: Path | None, reason: Said) -> StoreError:
+    return StoreError(said(N_("{reason}: nothing can be recorded there. Make it writable (check the permissions, "
+                              "or remount the disk read-write); the store itself is not damaged"), reason=reason))
 
 
 def _file_identity(path: Path | None) -> tuple[int, int] | None:
@@ -140,11 +141,13 @@ class Store:
         try:
             now = os.stat(self.path)
         except FileNotFoundError:
-            raise StoreReplaced(f"the store file {self.path} was deleted or moved away while this lane ran; "
-                                "nothing more can be recorded into it: stop, put the store back, and start the lane again") from None
+            raise StoreReplaced(said(N_("the store file {path} was deleted or moved away while this lane ran; nothing more "
+                                        "can be recorded into it: stop, put the store back, and start the lane again"),
+                                     path=self.path)) from None
         if (now.st_dev, now.st_ino) != self.identity:
-            raise StoreReplaced(f"the file at {self.path} is no longer the store this lane opened (it was replaced or moved); "
-                                "nothing more is recorded: stop, check which file is the store, and start the lane again")
+            raise StoreReplaced(said(N_("the file at {path} is no longer the store this lane opened (it was replaced or "
+                                        "moved); nothing more is recorded: stop, check which file is the store, and start "
+                                        "the lane again"), path=self.path))
 
     @property
     def location(self) -> str:
@@ -160,7 +163,8 @@ class Store:
         path = _sqlite_path(url)
         if path is not None:
             if not path.exists() and not create:
-                raise StoreMissing(f"no store at {path}: run `examops init --plan PLAN.toml` first (or `examops demo`)")
+                raise StoreMissing(said(N_("no store at {path}: run `examops init --plan PLAN.toml` first (or `examops demo`)"),
+                                        path=path))
             _prepare_sqlite_file(path)
         try:
             store = cls(_make_engine(url), url)
@@ -175,7 +179,8 @@ class Store:
             reason = read_only_reason(path) if path is not None else None
             if reason:
                 raise _read_only_error(path, reason) from None
-            raise StoreError(f"cannot open the store at {locations.describe(url)}: {describe_failure(exc)}") from None
+            raise StoreError(said(N_("cannot open the store at {store}: {reason}"), store=locations.describe(url),
+                                  reason=describe_failure(exc))) from None
         return store
 
     def close(self) -> None:
@@ -198,7 +203,8 @@ class Store:
             reason = read_only_reason(self.path) if self.path is not None else None
             if reason:
                 raise _read_only_error(self.path, reason)
-            raise StoreError(f"the store at {self.location} is damaged: {'; '.join(result[:5])}. Restore it from a backup.")
+            raise StoreError(said(N_("the store at {store} is damaged: {detail}. Restore it from a backup."), store=self.location,
+                                  detail="; ".join(result[:5])))
 
     def start_quick_check(self) -> None:
         """The quick check in a thread; `write()` waits for it (`await_check`)."""
@@ -222,7 +228,7 @@ class Store:
             self._checking = None
             self._damage = found[0] if found else None
         if self._damage is not None:
-            raise WriteFailed(str(self._damage))
+            raise WriteFailed(self._damage.said)
 
     def migrations_missing(self) -> bool:
         """True when the store lacks a migration (or the table of them): opening must then write, so check first."""
@@ -239,7 +245,8 @@ class Store:
             schema.schema_migrations.create(conn, checkfirst=True)
             done = migrations.applied_migrations(conn)
             if not done and not create and self.is_sqlite:
-                raise StoreMissing(f"the store at {self.location} is empty: run `examops init --plan PLAN.toml` first")
+                raise StoreMissing(said(N_("the store at {store} is empty: run `examops init --plan PLAN.toml` first"),
+                                         store=self.location))
             applied = []
             for name, step in migrations.MIGRATIONS:
                 if name in done:
@@ -344,7 +351,7 @@ class Store:
             return ServerUnreachable(describe_failure(exc))
         reason = read_only_reason(self.path) if self.path is not None else None
         if reason:
-            return WriteFailed(f"{reason}: make it writable; the store is not damaged")
+            return WriteFailed(said(N_("{reason}: make it writable; the store is not damaged"), reason=reason))
         return WriteFailed(describe_failure(exc))
 
     def unreachable(self, exc: BaseException) -> bool:

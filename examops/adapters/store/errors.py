@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from examops.domain.said import N_, Said, SaidError, said
+
 # Server states that mean "not answering" rather than "refused": admin/crash shutdown, starting up.
 UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03")
 
 
-class StoreError(Exception):
-    """A store problem told in words a clerk can act on."""
+class StoreError(SaidError):
+    """A store problem told in words a clerk can act on (a `Said`: the site's language at the edge)."""
 
 
 class StoreMissing(StoreError):
@@ -28,18 +30,18 @@ class ServerUnreachable(WriteFailed):
     """Nothing was recorded because the shared store's server did not answer (down, restarting, network gone)."""
 
 
-def describe_failure(exc: BaseException) -> str:
-    """Turn a database error into a sentence for the lane."""
+def describe_failure(exc: BaseException) -> Said:
+    """Turn a database error into a sentence for the lane (`str()` English, `spoken()` the site's language)."""
     message = str(getattr(exc, "orig", exc)).lower()
     if "disk" in message and "full" in message or "no space" in message:
-        return "the disk is full: free space on the store's disk"
+        return said(N_("the disk is full: free space on the store's disk"))
     if "readonly" in message or "read-only" in message:
-        return "the store is read-only: check the file's permissions or the disk"
+        return said(N_("the store is read-only: check the file's permissions or the disk"))
     if "locked" in message or "busy" in message:
-        return "the store was locked too long by another process"
+        return said(N_("the store was locked too long by another process"))
     if "connection" in message or "server closed" in message or "could not connect" in message:
-        return "the shared store does not answer"
-    return f"the store refused the write ({str(getattr(exc, 'orig', exc)).strip()[:200]})"
+        return said(N_("the shared store does not answer"))
+    return said(N_("the store refused the write ({detail})"), detail=str(getattr(exc, "orig", exc)).strip()[:200])
 
 
 def server_unreachable(exc: BaseException) -> bool:

@@ -18,6 +18,7 @@ from examops.adapters.store.settings import put_setting, read_setting
 from examops.domain.event_payloads import SessionClosed as Closure
 from examops.domain.event_payloads import Voided, with_override
 from examops.domain.events import GENESIS, Event, Kind, seal, signing_message
+from examops.domain.said import N_, said
 
 ANCHOR_PREFIX = "chain_anchor:"
 DEVICE_SEQ_RETRIES = 5
@@ -222,7 +223,7 @@ def record(store, *events: Event, override: str | None = None) -> list[Event]:  
             if "device" in str(exc.orig).lower() and attempt < DEVICE_SEQ_RETRIES - 1:
                 continue
             raise
-    raise WriteFailed("could not append to this device's chain")
+    raise WriteFailed(said(N_("could not append to this device's chain")))
 
 
 def events_of_kind(conn: Connection, kind: str) -> list[Event]:

@@ -75,7 +75,7 @@ def room_ids(conn: Connection) -> set[str]:
 
 def add_regular_rooms(conn: Connection, room_ids_: Sequence[str]) -> None:
     """Rooms a roster names that neither the plan nor the store knows: regular, capacity unknown."""
-    conn.execute(insert(rooms), [{"id": r, "name": r, "capacity": None, "kind": "regular"} for r in room_ids_])
+    bulk_insert(conn, rooms, ("id", "name", "capacity", "kind"), [(r, r, None, "regular") for r in room_ids_])
 
 
 # -- the plan in the store ---------------------------------------------------

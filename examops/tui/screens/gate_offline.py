@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual import work
 
-from examops.i18n import _
+from examops.i18n import _, spoken
 from examops.tui.messages import (
     LaneWentOffline,
     OfflineCopyFailed,
@@ -37,7 +37,7 @@ class OfflineLane:
     def on_lane_went_offline(self, message: LaneWentOffline) -> None:
         self.offline = True
         self.add_class("-offline")
-        self._show_offline(message.pending, _("Why: {reason}").format(reason=message.reason))
+        self._show_offline(message.pending, _("Why: {reason}").format(reason=spoken(message.reason)))
         self.app.bell()
 
     def on_offline_queue_grew(self, message: OfflineQueueGrew) -> None:
@@ -76,7 +76,7 @@ class OfflineLane:
 
     def on_upload_failed(self, message: UploadFailed) -> None:
         self._upload_queued = False
-        self._show_offline(message.pending, _("Upload did not go through, retrying: {error}").format(error=message.error))
+        self._show_offline(message.pending, _("Upload did not go through, retrying: {error}").format(error=spoken(message.error)))
 
     def on_offline_copy_failed(self, message: OfflineCopyFailed) -> None:
-        self.notify(_("No offline copy on this laptop: {error} — if the server stops answering, scans will NOT be recorded").format(error=message.error), severity="error", timeout=30)
+        self.notify(_("No offline copy on this laptop: {error} — if the server stops answering, scans will NOT be recorded").format(error=spoken(message.error)), severity="error", timeout=30)
