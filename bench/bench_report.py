@@ -227,6 +227,13 @@ class Variant:
             raise SystemExit(f"{self.name}: seeding failed: {done.stderr[-2000:]}")
         return {"seconds": time.perf_counter() - start}
 
+    def verify(self, out: Path, env: dict) -> tuple[float, float]:
+        """Wall and CPU seconds of `examops report verify` of this variant's own report, by its own code."""
+        seconds, done = timed(self.command(["report", "verify", str(out), "--any-key"]), self.env(env), self.cwd)
+        if done.returncode != 0:
+            raise SystemExit(f"{self.name}: verify failed: {done.stderr[-2000:]}{done.stdout[-2000:]}")
+        return seconds, done.cpu
+
     def report(self, url: str, out: Path, env: dict, profile_to: Path | None = None) -> tuple[float, float, dict]:
         """Wall and CPU seconds of `examops report --all` as a whole process, and its JSON."""
         args = ["--db", url, "report", "--all", "--out", str(out), "--json"]
@@ -247,30 +254,13 @@ def seed(url: str, people: list[sample.Person]) -> dict:
     return {"seconds": time.perf_counter() - start, "events": events, **trickle}
 
 
-def phases(url: str, out: Path) -> dict:
-    """Where the report's time goes, in this process (after imports; the cyclic GC paused as build_report does)."""
-    from examops.adapters.excel_out.report_book import ReportBook
-    from examops.domain.report_digest import digest_cells
-    from examops.services import report
-
-    site = Site.open(url, check=False)
-    times: dict = {}
-    with report._cyclic_gc_paused():
-        start = time.perf_counter()
-        content = report.gather(site, None)
-        times["gather (fold the log, cases, chain heads)"] = time.perf_counter() - start
-        start = time.perf_counter()
-        book = ReportBook(content)
-        times["lay out the sheets"] = time.perf_counter() - start
-        start = time.perf_counter()
-        digest_cells(book.cells())
-        times["digest the cells"] = time.perf_counter() - start
-        start = time.perf_counter()
-        book.save(out)
-        times["save (openpyxl)"] = time.perf_counter() - start
-    site.close()
-    times["cells written"] = sum(len(cells) for _, cells in book.cells())
-    return times
+def phases(variant: "Variant", url: str, out: Path, env: dict) -> str:
+    """Where a whole report process spends its time, phase by phase (bench/report_phases.py, in that process)."""
+    args = [sys.executable, str(ROOT / "bench" / "report_phases.py"), "--db", url, "report", "--all", "--out", str(out), "--json"]
+    done = subprocess.run(args, capture_output=True, text=True, env={**variant.env(env), "EXAMOPS_PIN": PIN}, cwd=variant.cwd)
+    if done.returncode != 0:
+        return f"    {variant.name}: the phases run failed: {done.stderr[-800:]}"
+    return "\n".join(f"    {line}" for line in done.stderr.strip().splitlines())
 
 
 def comparable(figures: dict) -> dict:
@@ -312,10 +302,11 @@ def run_store(name: str, url_of, people: list[sample.Person], args, env: dict, v
         same = comparable(results[variant.name]) == comparable(result)
         print(f"  {variant.name}'s figures {'equal' if same else 'DIFFER FROM'} this code's"
               + ("" if same else f": {json.dumps(comparable(results[variant.name]))[:400]}"))
-    verify_s, checked = timed([*LAUNCH, "report", "verify", str(out), "--any-key"], env)
-    verify_cpu = checked.cpu
-    if checked.returncode != 0:
-        raise SystemExit(f"verify failed: {checked.stderr}{checked.stdout}")
+    verifies: dict[str, list[tuple[float, float]]] = {v.name: [] for v in variants}
+    for round_ in range(args.verify_repeat):  # interleaved too, each variant's own file by its own code
+        for variant in variants:
+            verifies[variant.name].append(variant.verify(workdir / f"{name}-{variant.name}.xlsx", env))
+    verify_s, verify_cpu = (statistics.median(x[i] for x in verifies[here.name]) for i in (0, 1))
     folding_s, pairs = one_query_per_candidate(Site.open(urls[here.name], check=False), args.sample)
     pandas_s = pandas_read_events(urls[here.name])
     totals = result["totals"]
@@ -332,13 +323,19 @@ def run_store(name: str, url_of, people: list[sample.Person], args, env: dict, v
         old_s, old_cpu = statistics.median(times[variant.name]), statistics.median(cpu[variant.name])
         print(f"  {f'  the same, {variant.name} code (same run)':<62} {old_s:>8.2f} {old_cpu:>7.2f}   this code takes "
               f"{report_s / old_s:.2f}x the wall time, {report_cpu / old_cpu:.2f}x the CPU time")
-    print(f"  {'examops report verify X.xlsx (whole process)':<62} {verify_s:>8.2f} {verify_cpu:>7.2f}")
+    print(f"  {'examops report verify X.xlsx (whole process)':<62} {verify_s:>8.2f} {verify_cpu:>7.2f}   "
+          f"(medians of {args.verify_repeat})")
+    for variant in variants[1:]:
+        old_s, old_cpu = (statistics.median(x[i] for x in verifies[variant.name]) for i in (0, 1))
+        print(f"  {f'  the same, {variant.name} code on its own report':<62} {old_s:>8.2f} {old_cpu:>7.2f}   this code takes "
+              f"{verify_s / old_s:.2f}x the wall time, {verify_cpu / old_cpu:.2f}x the CPU time")
     print(f"  {f'fold each of {pairs:,} candidate-days with its own query (est.)':<62} {folding_s:>8.2f}   figures only, no workbook")
     print(f"  {'pandas: read the events table and parse payloads':<62} {pandas_s:>8.2f}   reading only, no figure")
     print("  every run (wall s): " + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in times.items()))
-    print("\n  in-process phases of the same report:")
-    for phase, value in phases(urls[here.name], workdir / f"{name}-phases.xlsx").items():
-        print(f"    {phase:<45} {value:>8.2f}" if isinstance(value, float) else f"    {phase:<45} {value:>8,}")
+    for variant in variants:
+        print(f"\n  phases of one more report process, {variant.name} code (bench/report_phases.py; load "
+              f"{os.getloadavg()[0]:.1f}):")
+        print(phases(variant, urls[variant.name], workdir / f"{name}-{variant.name}-phases.xlsx", env))
     print_issue_row(name, report_s, report_cpu, [(statistics.median(times[v.name]), statistics.median(cpu[v.name]))
                                                   for v in variants[1:]])
     if args.profile:
@@ -372,6 +369,7 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--src", type=Path, help="an old checkout (e.g. /work/base) whose report runs beside this code's, same run")
     parser.add_argument("--repeat", type=int, default=3, help="report runs per variant, interleaved (medians)")
+    parser.add_argument("--verify-repeat", type=int, default=2, help="report verify runs per variant, interleaved (medians)")
     parser.add_argument("--profile", action="store_true", help="cProfile one more run of this code's report process")
     parser.add_argument("--profile-lines", type=int, default=35)
     parser.add_argument("--workdir", type=Path, help="keep the SQLite stores here and reuse them in later runs (same --candidates)")

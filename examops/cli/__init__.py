@@ -13,7 +13,7 @@ import importlib
 
 import click
 
-from examops.cli.common import Failure, literal
+from examops.cli.common import Failure, cycle_collector_paused, literal, resume_cycle_collector
 
 AREAS = ("site", "roster", "photos", "gate", "exits", "review", "admin", "report", "docs", "sync", "devices")
 COMMAND_AREAS = {
@@ -24,6 +24,8 @@ COMMAND_AREAS = {
     "docs": "docs", "sync": "sync", "device": "devices",
 }
 """Which area module defines each command (tests/unit/test_cli_package.py holds it to the modules' COMMANDS)."""
+CHECKED_MEANWHILE = ("check", "gate")
+"""The lanes' commands: they open the store with `check_meanwhile`, so the group begins that quick check first."""
 
 
 class ExamopsGroup(click.Group):
@@ -50,26 +52,41 @@ class ExamopsGroup(click.Group):
             add_area(self, COMMAND_AREAS[name])
         return self.commands.get(name)
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
-        from examops.domain.plan import UnknownSession
-        from examops.i18n import _, spoken
-        from examops.services.ledger import SessionClosed
-        from examops.services.site import SiteError, StoreError
+    def main(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        """The cycle collector waits until the command is known: a one-shot `check` runs its whole short life without
+        it (its ~100 collector passes over SQLAlchemy's import free nothing); every other command turns it back on in
+        the group callback, before anything heavy is imported, and `check --stdin` before its stream of scans."""
+        own_process = not args and kwargs.get("args") is None  # the console script: the arguments are sys.argv
+        with cycle_collector_paused(resume_after=not own_process):  # a process of its own exits right after
+            return super().main(*args, **kwargs)
 
+    def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
             return super().invoke(ctx)
-        except SessionClosed as exc:
-            site = (ctx.obj or {}).get("site")
-            at = site.clock.shown(exc.closed_at, date=True) if site is not None else exc.closed_at
-            raise Failure(_("NOT RECORDED: session {session} was closed by {by} at {at}: a later record needs an "
-                            "override with a reason (--override REASON)").format(
-                session=literal(exc.session), by=literal(exc.by), at=at)) from None
-        except StoreError as exc:
-            raise Failure(_("NOT RECORDED: {error}").format(error=spoken(exc))) from None
-        except UnknownSession as exc:
-            raise Failure(exc) from None
-        except SiteError as exc:
-            raise Failure(exc) from None
+        except Exception as exc:  # the store's and the site's classes are imported only for a failure
+            _refusal(ctx, exc)
+            raise
+
+
+def _refusal(ctx: click.Context, exc: Exception) -> None:
+    """Raise the Failure that says `exc` plainly if it is a refusal of the store or the site; else return."""
+    if isinstance(exc, (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort)):
+        return  # click's exits (a lane's exit 3 among them) and errors, ours included, go on as they are
+    from examops.domain.plan import UnknownSession
+    from examops.i18n import _, spoken
+    from examops.services.ledger import SessionClosed
+    from examops.services.site import SiteError, StoreError
+
+    if isinstance(exc, SessionClosed):
+        site = (ctx.obj or {}).get("site")
+        at = site.clock.shown(exc.closed_at, date=True) if site is not None else exc.closed_at
+        raise Failure(_("NOT RECORDED: session {session} was closed by {by} at {at}: a later record needs an "
+                        "override with a reason (--override REASON)").format(
+            session=literal(exc.session), by=literal(exc.by), at=at)) from None
+    if isinstance(exc, StoreError):
+        raise Failure(_("NOT RECORDED: {error}").format(error=spoken(exc))) from None
+    if isinstance(exc, (UnknownSession, SiteError)):
+        raise Failure(exc) from None
 
 
 @click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +102,12 @@ def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
     from examops.i18n import resolve_language, set_language
 
+    if ctx.invoked_subcommand != "check":
+        resume_cycle_collector()  # see ExamopsGroup.main
+    if ctx.invoked_subcommand in CHECKED_MEANWHILE:
+        from examops.services.store_check import begin_quick_check
+
+        begin_quick_check(db)  # SQLite reads the file while SQLAlchemy and the lane's code are imported
     set_language(resolve_language(lang))  # until the site is open (open_site adds the plan's language): file refusals
     ctx.ensure_object(dict)
     ctx.obj["lang"] = lang

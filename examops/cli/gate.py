@@ -18,6 +18,7 @@ from examops.cli.common import (
     literal,
     open_site,
     require_session,
+    resume_cycle_collector,
     shown_lines,
 )
 from examops.domain.confirm import CONFIRM_MODES
@@ -285,11 +286,12 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         was_online = gate.online
         verdict = gate.check(code, session_id=session_id, outcome=outcome, evidence=_fields(fields))
         _went_offline(gate, was_online)
-        emit(verdict.to_json(), as_json, _human(verdict, site.clock, code))
+        emit(verdict.to_json(), as_json, None if as_json else _human(verdict, site.clock, code))  # JSON: no catalog to load
         _finish_offline(gate, retry=False)
         if not verdict.recorded and verdict.verdict != "invalid":
             ctx.exit(EXIT_NOT_RECORDED)
         return
+    resume_cycle_collector()  # a lane runs for hours: only a one-shot runs without the collector (ExamopsGroup.main)
     failures = 0
     for burst in _stdin_bursts(gate):
         answers = _check_burst(gate, burst, session_id, outcome)
@@ -312,6 +314,9 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 @click.pass_context
 def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
     """Open the gate screen for one lane (scanner-first)."""
+    from examops.services.bulk_work import pause_collection_for_start
+
+    pause_collection_for_start()  # until the first frame is out (ExamopsApp turns it back on)
     site = open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
     require_session(site, session_id)
     from examops.tui.app import ExamopsApp

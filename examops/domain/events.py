@@ -135,6 +135,8 @@ def seal(event: Event, prev_hash: str) -> Event:
 
 @dataclass(frozen=True, slots=True)
 class ChainBreak:
+    """Where a device's hash chain does not link."""
+
     device: str
     device_seq: int
     event_id: str

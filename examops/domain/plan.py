@@ -77,6 +77,8 @@ class Room:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """An exam plan: its sessions, rooms and policy preset, as parsed from its TOML."""
+
     exam_name: str
     site: str
     sessions: tuple[Session, ...]

@@ -40,6 +40,8 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class OutcomeCode:
+    """One exception code of a policy (fever, late, …) with its action and its words."""
+
     code: str
     zh: str
     en: str
@@ -100,6 +102,8 @@ PRESET_ISOLATION_SPACING = {"standard": 1, "covid-2021": 2}
 
 @dataclass(frozen=True)
 class Policy:
+    """A site's policy: its outcome codes and the rules that decide a scan."""
+
     name: str
     codes: Mapping[str, OutcomeCode] = field(default_factory=dict)
     isolation_spacing: int = 1

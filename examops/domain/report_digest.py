@@ -7,10 +7,13 @@ short hash of its own so a verifier can say which rows changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
+from itertools import groupby
 from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 from examops.domain.events import canonical_json
@@ -28,6 +31,9 @@ def column_letter(column: int) -> str:
         column, rest = divmod(column - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+_letter = functools.lru_cache(maxsize=None)(column_letter)
 
 
 def cell_line(title: str, row: int, column: int, value: object) -> str:
@@ -71,11 +77,14 @@ def digest_cells(sheets: Iterable[tuple[str, Sequence[tuple[int, int, object]]]]
     for title, cells in sheets:
         own = hashlib.sha256()
         rows: dict[int, hashlib._Hash] = {}
-        for row, column, value in cells:
-            line = (cell_line(title, row, column, value) + "\n").encode("utf-8")
-            overall.update(line)
-            own.update(line)
-            rows.setdefault(row, hashlib.sha256()).update(line)
+        # The lines of a run of cells in one row (a whole row, cells being row-major) hashed as one update: the
+        # same digests as a line at a time, a third of the calls.
+        for row, run in groupby(cells, key=itemgetter(0)):
+            text = "".join([f"{title}!{_letter(column)}{row}={type(value).__name__}:{_json(value)}\n"
+                            for _, column, value in run]).encode("utf-8")
+            overall.update(text)
+            own.update(text)
+            rows.setdefault(row, hashlib.sha256()).update(text)
         last = max(rows, default=0)
         hashes = "".join(rows[r].hexdigest()[:ROW_HASH_CHARS] if r in rows else "." * ROW_HASH_CHARS for r in range(1, last + 1))
         result[title] = SheetDigest(own.hexdigest(), len(cells), hashes)

@@ -19,7 +19,20 @@ _DROP_INVISIBLE = dict.fromkeys(
     [ord(c) for c in _ZERO_WIDTH] + [c for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if not chr(c).isspace()]
 )
 _BLANKS = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000" + _ZERO_WIDTH
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_CJK_CLASS = r"[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]"
+
+
+@lru_cache(maxsize=1)
+def _cjk() -> re.Pattern[str]:
+    """Compiled on first use: its astral range takes re ~5 ms to compile, paid otherwise by every process that parses
+    a plan (a one-shot `examops check` among them) though only a roster's names need it."""
+    return re.compile(_CJK_CLASS)
+
+
+def __getattr__(name: str) -> object:
+    if name == "_CJK":  # for a module that imports it by name (domain.roster): compiled then
+        return _cjk()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d*)?E[+-]?\d+", re.IGNORECASE)
 _ROOM_WORDS = ("考场", "试室", "考室", "第", "号")
 _ROOM_DECORATED = re.compile(r"^第?(.+?)号?(?:考场|试室|考室)$|^(?:考场|试室|考室)(.+?)号?$")
@@ -48,7 +61,7 @@ def clean_name(raw: str) -> str:
     parts = raw.split()
     if len(parts) < 2:
         return parts[0] if parts else ""
-    return ("" if _CJK.search(raw) else " ").join(parts)
+    return ("" if _cjk().search(raw) else " ").join(parts)
 
 
 def _is_blank(value: object) -> bool:

@@ -35,6 +35,8 @@ def NP_(context: str, message: str) -> ContextMessage:
 
 @dataclass(frozen=True, slots=True)
 class Said:
+    """Words for a person: an English msgid and its fields, said in the site's language where shown."""
+
     template: str | ContextMessage
     fields: tuple[tuple[str, object], ...] = ()
 

@@ -89,6 +89,11 @@ class Lane:
             # answered for itself as a lone scan would be.
             return done + [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
                            for code, outcome, evidence in scans[len(verdicts):]]
+        except BaseException:
+            # Anything else rolled the whole group back: the head moved on in memory names an event not on disk.
+            if self.scan_path is not None:
+                self.scan_path.head = None
+            raise
         return verdicts
 
     def check(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from pathlib import Path
 from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
@@ -134,10 +136,14 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     if unknown:
         raise ReportRefused(said(N_("no session {sessions}; this plan has {known}"), sessions=", ".join(unknown),
                                  known=", ".join(known)))
-    cases: dict[str, list[ReportCase]] = {}
-    for view in list_cases(site):
-        cases.setdefault(view.case.exception.session, []).append(ReportCase(view.case, view.card, view.status))
-    sessions = [SessionContent(site.plan.session(sid), session_figures(site, sid), cases.get(sid, [])) for sid in ids]
+    # Each session's figures on a thread of its own: one's SQL read (SQLite and the PostgreSQL driver leave the GIL
+    # while they read) goes on while another's rows are folded. Each reads on its own connection, as it did in turn.
+    with ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="figures") as pool:
+        figures = [pool.submit(session_figures, site, sid) for sid in ids]
+        cases: dict[str, list[ReportCase]] = {}
+        for view in list_cases(site):
+            cases.setdefault(view.case.exception.session, []).append(ReportCase(view.case, view.card, view.status))
+        sessions = [SessionContent(site.plan.session(sid), found.result(), cases.get(sid, [])) for sid, found in zip(ids, figures)]
     names = {view.card.ticket: view.card.name for sc in sessions for view in sc.cases}
     wanted = {i.get("ticket") for sc in sessions for room in sc.figures.rooms.values() for i in room.incidents} - {None}
     with site.store.read() as conn:
@@ -175,8 +181,20 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
     """
     with cycle_collection_paused():
         formats = formats_of(fmt)
-        private_pem = _signing_key(site, pin, by)
-        return _build_report(site, private_pem, session_ids=session_ids, out=out, lang=lang, progress=progress, formats=formats)
+        # The PIN's and the key's scrypt (OpenSSL's, outside the GIL) while the figures are read: a wrong PIN is
+        # still refused (and logged) before anything is laid out or written, and its refusal is the one said.
+        # openpyxl is imported meanwhile too: the workbook's code loads while SQLite reads (without the GIL).
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report") as pool:
+            key = pool.submit(_signing_key, site, pin, by)
+            pool.submit(import_module, "examops.adapters.excel_out.report_book")
+            try:
+                content = _gather_for(site, session_ids, lang, progress)
+            except BaseException:
+                key.result()
+                raise
+            private_pem = key.result()
+        return _build_report(site, private_pem, content, session_ids=session_ids, out=out, progress=progress,
+                             formats=formats)
 
 
 def _signing_key(site: Site, pin: str | None, by: str) -> str:
@@ -191,17 +209,25 @@ def _signing_key(site: Site, pin: str | None, by: str) -> str:
         raise ReportRefused(exc.said) from None
 
 
-def _build_report(site: Site, private_pem: str, *, session_ids: Sequence[str] | None, out: str | Path, lang: str,
+def _phase(progress: Callable[[str, int, int], None] | None, name: str) -> None:
+    if progress is not None:
+        progress(name, BUILD_PHASES.index(name), len(BUILD_PHASES))
+
+
+def _gather_for(site: Site, session_ids: Sequence[str] | None, lang: str,
+                progress: Callable[[str, int, int], None] | None) -> ReportContent:
+    _phase(progress, "gather")
+    return gather(site, session_ids, lang)
+
+
+def _build_report(site: Site, private_pem: str, content: ReportContent, *, session_ids: Sequence[str] | None, out: str | Path,
                   progress: Callable[[str, int, int], None] | None = None, formats: tuple[str, ...] = ("xlsx",)) -> dict:
     from examops.adapters.excel_out.book import writable
     from examops.adapters.excel_out.report_book import ReportBook
 
     def phase(name: str) -> None:
-        if progress is not None:
-            progress(name, BUILD_PHASES.index(name), len(BUILD_PHASES))
+        _phase(progress, name)
 
-    phase("gather")
-    content = gather(site, session_ids, lang)
     phase("layout")
     book = ReportBook(content)
     phase("digest")
@@ -230,6 +256,7 @@ def _build_report(site: Site, private_pem: str, *, session_ids: Sequence[str] | 
 
         signature = book.workbook.worksheets[-1]
         printed = book.signature_page(list(fields.items()), qr_text)
+        book.materialize()  # the PDF reads the openpyxl cells
         sheets = [ws for ws in book.workbook.worksheets if ws not in (signature, printed)] + [printed]
         files.append(str(write_pdf(sheets, out.with_suffix(".pdf"), title=content.site)))
         book.workbook.remove(printed)  # the workbook keeps only what was signed and the signature sheet
@@ -281,14 +308,24 @@ def verify_report(path: str | Path, trusted: set[str] | None = None, *, any_key:
 def _verify_report(path: str | Path, trusted: set[str] | None, any_key: bool = False) -> Verification:
     from zipfile import BadZipFile
 
-    from examops.adapters.excel_out.report_reader import figure_table as read_figure_table
-    from examops.adapters.excel_out.report_reader import load_cells, signature_cells
+    from examops.adapters.excel_out.report_reader import cells_of, open_report
 
     result = Verification(str(path))
     try:
-        sheets = load_cells(path)
+        workbook = open_report(path)  # once: the cells and their look are read from the same parse
     except (OSError, BadZipFile, KeyError, ValueError) as exc:
         raise ReportRefused(f"cannot read {path} as a workbook: {exc}") from None
+    try:
+        return _verify_cells(workbook, cells_of(workbook), result, trusted, any_key)
+    finally:
+        workbook.close()
+
+
+def _verify_cells(workbook, sheets: list, result: Verification, trusted: set[str] | None,  # noqa: ANN001
+                  any_key: bool) -> Verification:
+    from examops.adapters.excel_out.report_reader import figure_table as read_figure_table
+    from examops.adapters.excel_out.report_reader import signature_cells
+
     stated = signature_cells(sheets)
     if stated is None:
         result.problems.append("no signature sheet: this is not a signed examops report")
@@ -342,7 +379,7 @@ def _verify_report(path: str | Path, trusted: set[str] | None, any_key: bool = F
         problems.append(f"{stated.title}!{stated.where.get('fingerprint', '?')}: the fingerprint does not belong to the public key")
     from examops.adapters.excel_out.report_presentation import presentation_problems
 
-    problems.extend(presentation_problems(path, stated.title))
+    problems.extend(presentation_problems(workbook, stated.title))
     if trusted is not None:
         result.trusted = key_fingerprint.lower() in trusted
         if not result.trusted:

@@ -61,6 +61,8 @@ class PinLocked(SiteError):
 
 @dataclass
 class Site:
+    """An open store with its plan, policy and clock."""
+
     store: Store
     plan: Plan
     policy: Policy
@@ -268,6 +270,8 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
 
 @dataclass
 class _InitChanges:
+    """What an `init` may change on the store."""
+
     pin: str | None
     events: list[Event]
     key_pin: str | None = None

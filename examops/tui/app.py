@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from examops.domain.literal import shown
 from examops.domain.plan import UnknownSession
 from examops.i18n import _, resolve_language, set_language
+from examops.services.bulk_work import collection_after_start
 from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.photo_terminal import PhotoTerminal
@@ -31,7 +32,9 @@ MODES = ("gate", "roster", "review", "report")
 class ExamopsApp(App):
     """Exam-day operations on screen."""
 
-    CSS_PATH = ["app.tcss", "gate.tcss", "roster.tcss", "review.tcss", "report.tcss"]
+    # The other screens bring their own CSS when first opened (their CSS_PATH): Textual parses every file given here
+    # before the first frame, and restyles every widget with each file's rules.
+    CSS_PATH = ["app.tcss", "gate.tcss"]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+t", "review", "Review", id="app.review"),
@@ -112,6 +115,7 @@ class ExamopsApp(App):
             from examops.tui.screens.roster import RosterScreen
 
             self.push_screen(RosterScreen(self.site, can_return=False))
+        self.call_after_refresh(collection_after_start)  # paused by the command that started the app, if any
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the product's own commands, in the UI's language (not Textual's theme/screenshot list in English)."""

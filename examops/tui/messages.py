@@ -1,9 +1,15 @@
-"""Messages the workers post and the screens handle: small dataclasses named as facts."""
+"""Messages the workers post and the screens handle: small records named as facts.
+
+The requests are frozen dataclasses (values: compared, hashed). The messages are declared as dataclasses are, but
+`message_class` makes them: `dataclasses` compiles an `__init__`, `__eq__` and `__repr__` for each class at every
+start, some thirty classes here, a good part of what a lane spent importing its screen; one shared `__init__` reads
+the fields instead.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping
+from dataclasses import MISSING, Field, dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 
 from textual.message import Message
 
@@ -11,7 +17,67 @@ from examops.domain.verdict import CandidateCard, Verdict
 from examops.services.gate_view import LanePanels, RoomOverview
 
 if TYPE_CHECKING:
+    from examops.domain.figures import SessionFigures  # the report's figures: not loaded for a lane
     from examops.tui.photo_render import PreparedPhoto  # Pillow: loaded once a photo is drawn, not at start
+
+
+M = TypeVar("M", bound=type)
+
+
+def message_class(cls: M) -> M:
+    """A Message with fields, as `@dataclass` would make it (the same arguments, defaults, equality and repr)."""
+    fields = []
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():
+        if str(annotation).startswith("ClassVar"):
+            continue
+        default = cls.__dict__.get(name, MISSING)
+        factory = MISSING
+        if isinstance(default, Field):
+            default, factory = default.default, default.default_factory
+            if default is MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, default)
+        fields.append((name, default, factory))
+    cls._message_fields = (*getattr(cls, "_message_fields", ()), *fields)
+    cls.__init__, cls.__eq__, cls.__repr__, cls.__hash__ = _init, _eq, _repr, None
+    return cls
+
+
+def _init(self: Message, *args: Any, **kwargs: Any) -> None:
+    fields = type(self)._message_fields
+    if len(args) > len(fields):
+        raise TypeError(f"{type(self).__name__}() takes {len(fields)} arguments, {len(args)} given")
+    for index, (name, default, factory) in enumerate(fields):
+        if index < len(args):
+            if name in kwargs:
+                raise TypeError(f"{type(self).__name__}() got {name!r} twice")
+            value = args[index]
+        elif name in kwargs:
+            value = kwargs.pop(name)
+        elif factory is not MISSING:
+            value = factory()
+        elif default is not MISSING:
+            value = default
+        else:
+            raise TypeError(f"{type(self).__name__}() missing {name!r}")
+        self.__dict__[name] = value
+    if kwargs:
+        raise TypeError(f"{type(self).__name__}() got unexpected {', '.join(map(repr, kwargs))}")
+    Message.__init__(self)  # Textual's own fields (__post_init__), as a dataclass's __init__ calls it
+
+
+def _fields_of(message: Message) -> tuple:
+    return tuple(getattr(message, name) for name, _default, _factory in message._message_fields)
+
+
+def _eq(self: Message, other: object) -> bool:
+    return _fields_of(self) == _fields_of(other) if other.__class__ is self.__class__ else NotImplemented
+
+
+def _repr(self: Message) -> str:
+    shown = ", ".join(f"{name}={getattr(self, name)!r}" for name, _default, _factory in self._message_fields)
+    return f"{type(self).__qualname__}({shown})"
 
 
 @dataclass(frozen=True)
@@ -34,7 +100,7 @@ class LeaveRequest:
     final: bool
 
 
-@dataclass
+@message_class
 class LeaveRecorded(Message):
     """The exit is in the log: `done` is the service's `ExitRecorded`."""
 
@@ -42,7 +108,7 @@ class LeaveRecorded(Message):
     done: object
 
 
-@dataclass
+@message_class
 class LeaveRefused(Message):
     """The exit was refused (`key` says why: unknown, not_admitted, out, left…) or failed (`key` empty)."""
 
@@ -51,7 +117,7 @@ class LeaveRefused(Message):
     error: str
 
 
-@dataclass
+@message_class
 class ScanRecorded(Message):
     """`Lane.check` returned: the verdict is durable (or says why it is not)."""
 
@@ -59,7 +125,7 @@ class ScanRecorded(Message):
     verdict: Verdict
 
 
-@dataclass
+@message_class
 class ScanFailed(Message):
     """`Lane.check` raised: nothing may be assumed recorded."""
 
@@ -67,19 +133,19 @@ class ScanFailed(Message):
     error: str
 
 
-@dataclass
+@message_class
 class PanelsRefreshed(Message):
     """Fresh counters and recent scans for the gate's side panels (None: nothing changed since the last)."""
 
     panels: LanePanels | None
 
 
-@dataclass
+@message_class
 class PanelsFailed(Message):
     error: str
 
 
-@dataclass
+@message_class
 class CandidatesFound(Message):
     """Search results for `query`."""
 
@@ -87,25 +153,25 @@ class CandidatesFound(Message):
     cards: list[CandidateCard]
 
 
-@dataclass
+@message_class
 class SearchFailed(Message):
     query: str
     error: str
 
 
-@dataclass
+@message_class
 class RoomsCounted(Message):
     """Rooms with admitted/expected per session, for the roster overview."""
 
     rooms: list[RoomOverview]
 
 
-@dataclass
+@message_class
 class RoomsFailed(Message):
     error: str
 
 
-@dataclass
+@message_class
 class CasesLoaded(Message):
     """The session's exception cases (all, and as filtered) and its duplicate-scan alarms, for the review screen."""
 
@@ -116,12 +182,12 @@ class CasesLoaded(Message):
     record: object = None  # the chief's record (plan/PIN changes, overrides, refused PINs): a ChiefRecord
 
 
-@dataclass
+@message_class
 class CasesFailed(Message):
     error: str
 
 
-@dataclass
+@message_class
 class DecisionRecorded(Message):
     """A review action went through: `action` on `count` item(s); `detail` says what it did."""
 
@@ -130,7 +196,7 @@ class DecisionRecorded(Message):
     detail: str = ""
 
 
-@dataclass
+@message_class
 class DecisionRefused(Message):
     """A review action was refused (wrong PIN, chain order, missing seats) or failed; `done` went through before it."""
 
@@ -140,14 +206,14 @@ class DecisionRefused(Message):
     missing_seats: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
+@message_class
 class ReallocationPlanned(Message):
     """The reallocation preview: who would move where, and the seats missing."""
 
     plan: object
 
 
-@dataclass
+@message_class
 class DocumentsWritten(Message):
     """Room documents written: the folder and the files, room by room."""
 
@@ -155,7 +221,7 @@ class DocumentsWritten(Message):
     files: list[str]
 
 
-@dataclass
+@message_class
 class ChiefPinChecked(Message):
     """The PIN asked for before opening the review from a gate lane was checked."""
 
@@ -163,7 +229,7 @@ class ChiefPinChecked(Message):
     error: str = ""
 
 
-@dataclass
+@message_class
 class FiltersChanged(Message):
     """The review's filter bar changed: the filters now chosen (code, status, lane, room)."""
 
@@ -173,12 +239,12 @@ class FiltersChanged(Message):
 # -- several lanes: live figures, offline lane, upload ---------------------
 
 
-@dataclass
+@message_class
 class StoreChanged(Message):
     """Events were stored since the last look (by another lane, or this one): time to recount."""
 
 
-@dataclass
+@message_class
 class LaneWentOffline(Message):
     """The shared store stopped answering: scans are recorded on this laptop until the upload."""
 
@@ -186,21 +252,21 @@ class LaneWentOffline(Message):
     pending: int
 
 
-@dataclass
+@message_class
 class OfflineQueueGrew(Message):
     """One more event recorded on this laptop while offline."""
 
     pending: int
 
 
-@dataclass
+@message_class
 class ServerProbed(Message):
     """Whether the shared store answered a ping while the lane was offline."""
 
     answered: bool
 
 
-@dataclass
+@message_class
 class QueueUploaded(Message):
     """The offline queue went up to the shared store; the lane is online again."""
 
@@ -208,7 +274,7 @@ class QueueUploaded(Message):
     conflicts: int
 
 
-@dataclass
+@message_class
 class UploadFailed(Message):
     """The queue did not go up; it stays on this laptop and the upload is retried."""
 
@@ -216,14 +282,14 @@ class UploadFailed(Message):
     pending: int
 
 
-@dataclass
+@message_class
 class OfflineCopyFailed(Message):
     """This laptop's offline copy could not be made or refreshed."""
 
     error: str
 
 
-@dataclass
+@message_class
 class RosterImportProgressed(Message):
     """The import reached a stage; a newer progress message replaces an older one."""
 
@@ -235,14 +301,14 @@ class RosterImportProgressed(Message):
         return isinstance(message, RosterImportProgressed)
 
 
-@dataclass
+@message_class
 class RosterImported(Message):
     """The import service answered: imported, or refused with its problems."""
 
     report: object
 
 
-@dataclass
+@message_class
 class RosterImportFailed(Message):
     """The import could not run to an answer (cancelled, or the store failed)."""
 
@@ -251,10 +317,8 @@ class RosterImportFailed(Message):
 
 # -- the bureau report view -----------------------------------------------
 
-from examops.domain.figures import SessionFigures  # noqa: E402
 
-
-@dataclass
+@message_class
 class FiguresComputed(Message):
     """A session's figures for the report view, as of `at` (site-local time)."""
 
@@ -263,13 +327,13 @@ class FiguresComputed(Message):
     at: str
 
 
-@dataclass
+@message_class
 class FiguresFailed(Message):
     session_id: str
     error: str
 
 
-@dataclass
+@message_class
 class ReportBuildProgressed(Message):
     """The report build started a phase; a newer progress message replaces an older one."""
 
@@ -281,7 +345,7 @@ class ReportBuildProgressed(Message):
         return isinstance(message, ReportBuildProgressed)
 
 
-@dataclass
+@message_class
 class ReportBuilt(Message):
     """The signed workbook is saved: where, the key's fingerprint, the figures' digest, and its QR code as text."""
 
@@ -292,7 +356,7 @@ class ReportBuilt(Message):
     qr_blocks: str
 
 
-@dataclass
+@message_class
 class ReportBuildFailed(Message):
     """The build stopped without a report: refused, failed, or cancelled by staff."""
 
@@ -300,7 +364,7 @@ class ReportBuildFailed(Message):
     cancelled: bool = False
 
 
-@dataclass
+@message_class
 class PhotoPrepared(Message):
     """A worker read and prepared a candidate's photo (None: no photo on file, or `error` says why not)."""
 

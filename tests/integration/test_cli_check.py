@@ -169,3 +169,27 @@ def test_unknown_ticket_suggests_near_matches_masked(cli_store):
     assert out["verdict"] == "unknown" and out["recorded"]
     suggestion = next(s for s in out["suggestions"] if s["ticket"] == person.ticket)
     assert suggestion["id_number"] == idnumber.mask(person.id_number)
+
+
+def test_a_one_shot_check_into_a_damaged_store_records_nothing(cli_store, tmp_path):
+    """The CLI begins the quick check before its heavy imports (examops.adapters.quick_check): the scan still waits for
+    it, and a store it finds damaged is refused (exit 3, nothing written), though the scan's own pages read fine."""
+    path = Path(cli_store.url.removeprefix("sqlite:///"))
+    with cli_store.store.write() as conn:  # a table the scan never reads, written last: its pages end the file
+        conn.exec_driver_sql("CREATE TABLE filler (n INTEGER PRIMARY KEY, v TEXT)")
+        conn.exec_driver_sql("INSERT INTO filler (v) SELECT printf('%.200c', 'x') FROM seats LIMIT 3000")
+        conn.exec_driver_sql("INSERT INTO filler (v) SELECT v FROM filler")
+    with cli_store.store.read() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.exec_driver_sql("PRAGMA page_size").scalar()
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+    before = event_count(cli_store)
+    cli_store.store.engine.dispose()
+    data = bytearray(path.read_bytes())
+    inside = (pages * 3 // 4) * page_size
+    data[inside + 8:inside + 208] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+    done = check(cli_store, cli_store.people[0].ticket, "--session", "S1")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert json.loads(done.stdout)["recorded"] is False and "damaged" in done.stdout
+    assert event_count(cli_store) == before

@@ -128,3 +128,28 @@ def test_check_stdin_answers_a_piped_burst_in_order_each_recorded(lane_site):
     assert [a["recorded"] for a in answers] == [True, True, False, True, True]
     assert admissions(lane_site) == 2
     assert verify(lane_site).ok
+
+
+def test_a_burst_that_raises_midway_leaves_nothing_and_the_lane_chains_on_what_is_on_disk(lane_site):
+    """Not a failed write but an error of the code (say): the group rolls back, and the lane's next scan is sealed
+    on the last event the store holds, not on the head the lost burst had moved on in memory."""
+    lane = Lane(lane_site, "A", "甲")
+    people = lane_site.people[:4]
+    lane.check(people[0].ticket)
+    real_check = lane.check
+    calls = []
+
+    def check_then_break(code, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        calls.append(code)
+        if len(calls) == 2:
+            raise RuntimeError("a bug halfway through the burst")
+        return real_check(code, **kwargs)
+
+    lane.check = check_then_break
+    with pytest.raises(RuntimeError):
+        lane.check_burst([(p.ticket, None, {}) for p in people[1:3]])
+    lane.check = real_check
+    assert admissions(lane_site) == 1
+    assert lane.check(people[3].ticket).recorded
+    assert admissions(lane_site) == 2
+    assert verify(lane_site).ok

@@ -62,3 +62,16 @@ def test_room_record_counts_add_up_on_paper(morning, tmp_path):  # noqa: F811
         assert counts["应到"] == counts["实到"] + counts["缺考"] + counts["未到"] + counts["调出"], (title, counts)
     b01 = [v for row in workbook["S1-B01"].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
     assert dict(zip(b01[::2], b01[1::2]))["调入"] == len(morning.groups["held"])
+
+
+def test_the_summary_gives_each_session_its_own_line(morning, tmp_path):  # noqa: F811
+    """Both sessions' dates and times on one line ran past the printed page in LibreOffice ("14:00—" cut off)."""
+    out = tmp_path / "all.xlsx"
+    report_json(morning, out, "--all")
+    ws = load_workbook(out).worksheets[0]
+    lines = [str(row[0].value) for row in ws.iter_rows(max_row=8) if row[0].value]
+    s1 = [line for line in lines if "（S1）" in line or "(S1)" in line]
+    s2 = [line for line in lines if "（S2）" in line or "(S2)" in line]
+    assert len(s1) == 1 and len(s2) == 1 and s1 != s2, lines
+    assert "11:30" in s1[0] and "17:00" in s2[0], lines
+    assert print_problems(ws) == []

@@ -322,6 +322,41 @@ def test_report_needs_a_session_and_knows_the_plan(morning, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_a_wrong_pin_is_refused_and_logged_and_nothing_written(morning, tmp_path):
+    """The PIN and the key are checked on a thread while the figures are read: the refusal is still the answer
+    (before an unknown session's too), it is logged, and no file is made."""
+    from examops.services.chief_record import chief_record
+
+    out = tmp_path / "x.xlsx"
+    before = chief_record(morning).refused_pins
+    for args in (["--session", "S1"], ["--session", "S9"]):
+        done = CliRunner().invoke(main, ["--db", morning.store.url, "report", *args, "--out", str(out)],
+                                  env={"EXAMOPS_PIN": "9630"}, catch_exceptions=False)
+        assert done.exit_code != 0 and "wrong PIN" in done.output and "no session" not in done.output, done.output
+    assert chief_record(morning).refused_pins == before + 2
+    assert not out.exists() and not list(tmp_path.glob("*x.*xlsx"))
+
+
+def test_verify_reads_the_workbook_once(morning, tmp_path, monkeypatch):
+    """The cells and their look come from one parse of the file (verify of a 50k report parsed it twice)."""
+    import openpyxl.reader.excel
+
+    out = tmp_path / "S1.xlsx"
+    report_json(morning, out, "--session", "S1")
+    loads = []
+    real = openpyxl.reader.excel.load_workbook
+
+    def counted(*args, **kwargs):
+        loads.append(args)
+        return real(*args, **kwargs)
+
+    for module in ("openpyxl", "examops.adapters.excel_out.report_reader", "examops.adapters.excel_out.report_presentation"):
+        monkeypatch.setattr(f"{module}.load_workbook", counted)
+    done = verify(out)
+    assert done.exit_code == 0 and done.output.startswith("OK"), done.output
+    assert len(loads) == 1
+
+
 def _site_report(tmp_path: Path, name: str, admitted: int, *, incident: bool = False) -> tuple[Path, str]:
     """A separately initialised store whose plan names site `name`; `admitted` candidates in S1; its report (--all)."""
     plan = tmp_path / f"{name}.toml"

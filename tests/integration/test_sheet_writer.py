@@ -1,4 +1,7 @@
-"""`sheet_writer.save` writes the very bytes openpyxl's own `Workbook.save` writes: the report, and every odd cell."""
+"""`sheet_writer.save` writes the very bytes openpyxl's own `Workbook.save` writes: the report, and every odd cell.
+
+A `book.Sheet` keeps its cells until it is written (`Sheet.materialize` makes them in openpyxl): openpyxl saves
+the materialized workbook, `sheet_writer` the one as laid out."""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Callable
 
-from openpyxl import Workbook
 from openpyxl.comments import Comment
 
 from examops.adapters.excel_out import sheet_writer
@@ -18,11 +20,13 @@ from examops.services.incidents import record_incident
 from tests.conftest import at_local
 
 
-def _same_files(make: Callable[[], Workbook], tmp_path: Path) -> None:
+def _same_files(make: Callable[[], Book], tmp_path: Path) -> None:
     """Two workbooks made alike, one saved each way (a save changes a workbook: the second save of one differs)."""
     theirs, ours = tmp_path / "openpyxl.xlsx", tmp_path / "ours.xlsx"
-    make().save(theirs)
-    sheet_writer.save(make(), ours)
+    book = make()
+    book.materialize()
+    book.workbook.save(theirs)
+    sheet_writer.save(make().workbook, ours)
     with zipfile.ZipFile(theirs) as a, zipfile.ZipFile(ours) as b:
         assert a.namelist() == b.namelist()
         for name in a.namelist():
@@ -30,7 +34,8 @@ def _same_files(make: Callable[[], Workbook], tmp_path: Path) -> None:
                 assert a.read(name) == b.read(name), name
 
 
-def _odd_cells() -> Workbook:
+def _odd_text() -> Book:
+    """Only what `Sheet` writes (its cells kept until saved), every odd value it can hold."""
     book = Book("zh")
     sheet = Sheet(book, "边角", [10, 10, 10, 10])
     sheet.banner("标题 & <副标题>", "eo_title", height=30)
@@ -40,7 +45,20 @@ def _odd_cells() -> Workbook:
         ["line\nbreak", "tab\there", "=1+1", "#N/A"],  # formula-looking text stays text
         ["", None, "控制字符\x07删", "😀 emoji"],
     ])
-    ws = sheet.ws
+    sheet.put(12, 3, "a cell below an empty row", "eo_code")
+    sheet.set_height(14, 21.5)  # a row with a height and no cells
+    sheet.fit()
+    Sheet(book, "空", [10])  # a sheet with no cells
+    return book
+
+
+def test_kept_cells_are_written_as_openpyxl_writes_them(tmp_path):
+    _same_files(_odd_text, tmp_path)
+
+
+def _odd_cells() -> Book:
+    book = _odd_text()
+    ws = book.workbook.worksheets[0]
     ws["F2"] = 1.5  # a float, a bool, a formula, a date: openpyxl's own code, cell by cell
     ws["F3"] = True
     ws["F4"] = "=SUM(B3:C3)"
@@ -52,7 +70,7 @@ def _odd_cells() -> Workbook:
     ws["G21"].hyperlink = "https://example.org/?a=1&b=2"
     ws.merge_cells("H22:I23")
     ws.row_dimensions[9].height = 20  # a row with a height and no cells
-    return book.workbook
+    return book
 
 
 def test_odd_cells_are_written_as_openpyxl_writes_them(tmp_path):
@@ -69,4 +87,4 @@ def test_a_report_workbook_is_byte_for_byte_openpyxls(seeded_site, tmp_path):
     record_incident(site, session="S1", room="002", kind="违纪", note="notes <on> the desk & more", by="监考员乙")
     at_local(site, "2021-10-16T11:40")
     content = report.gather(site, None)
-    _same_files(lambda: ReportBook(content).workbook, tmp_path)
+    _same_files(lambda: ReportBook(content), tmp_path)

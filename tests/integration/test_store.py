@@ -100,6 +100,49 @@ def test_a_lane_that_checks_meanwhile_reads_at_once_and_writes_nothing_into_a_da
     assert Store.open(url, check=False).count_events() == 0
 
 
+def test_a_quick_check_begun_before_opening_is_the_one_a_lane_waits_for(tmp_path):
+    """The CLI begins the check before SQLAlchemy is imported (`quick_check.begin`); the store takes that one, and a
+    damaged store still refuses every write."""
+    from examops.adapters import quick_check
+    from examops.adapters.store import WriteFailed
+
+    url = _damaged_candidates_page(tmp_path)
+    quick_check.begin(url)
+    begun = quick_check._begun[str(tmp_path / "s.sqlite3")]
+    store = Store.open(url, check_meanwhile=True)
+    assert store._checking is begun and not quick_check._begun  # taken once, not run twice
+    with pytest.raises(WriteFailed, match="damaged"):
+        with store.write() as conn:
+            store.append(conn, _event())
+    store.close()
+
+
+def test_a_quick_check_of_a_file_since_replaced_is_not_taken(tmp_path):
+    """A check begun on a file that another then replaced at the path says nothing of the store opened there."""
+    from examops.adapters import quick_check
+
+    url = _damaged_candidates_page(tmp_path)
+    quick_check.begin(url)
+    path = tmp_path / "s.sqlite3"
+    sound = tmp_path / "sound.sqlite3"
+    Store.open(f"sqlite:///{sound}", create=True).close()
+    os.replace(sound, path)
+    store = Store.open(url, check_meanwhile=True)
+    assert store._checking is not None and store._checking.identity == quick_check.identity(path)
+    with store.write() as conn:  # the sound file now at the path: its own check found nothing
+        store.append(conn, _event())
+    assert store.count_events() == 1
+    store.close()
+
+
+def test_no_quick_check_is_begun_for_a_missing_file_or_a_server(tmp_path):
+    from examops.adapters import quick_check
+
+    quick_check.begin(f"sqlite:///{tmp_path / 'nope.sqlite3'}")
+    quick_check.begin("postgresql+psycopg://u@127.0.0.1:1/x")
+    assert not quick_check._begun and not (tmp_path / "nope.sqlite3").exists()
+
+
 def test_a_sound_store_checked_meanwhile_takes_writes(tmp_path):
     url = f"sqlite:///{tmp_path / 's.sqlite3'}"
     Store.open(url, create=True).close()

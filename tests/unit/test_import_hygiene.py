@@ -1,6 +1,7 @@
 """The core stays free of UI and heavy libraries (checked in a fresh interpreter)."""
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -87,3 +88,85 @@ def test_the_gate_asks_the_terminal_about_photos_only_on_a_site_with_photos(tmp_
     env = {**os.environ, "EXAMOPS_HOME": str(tmp_path), "EXAMOPS_PHOTO": "sixel"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     assert out.split() == ["halfblock", "False", "False", "False"]  # even where EXAMOPS_PHOTO would pick Sixel
+
+
+ONE_SHOT = """
+import gc, gettext, json, sys
+from examops.adapters import quick_check
+import examops.cli.gate, examops.i18n
+begun, collected, collector_in_stream = [], [], []
+real_begin = quick_check.begin
+quick_check.begin = lambda url: (begun.append("sqlalchemy" in sys.modules), real_begin(url))[-1]
+examops.cli.gate._stdin_bursts = lambda gate: iter(collector_in_stream.append(gc.isenabled()) or ())
+from examops.cli import main
+own_process = sys.argv[1] == "own-process"  # as the console script calls it, else as an in-process caller would
+sys.argv = ["examops", *sys.argv[2:]]
+gc.callbacks.append(lambda phase, info: collected.append(info["generation"]) if phase == "start" else None)
+try:
+    main() if own_process else main(sys.argv[1:])
+except SystemExit as done:
+    print(json.dumps({"exit": done.code, "begun_after_sqlalchemy": begun, "modules": sorted(sys.modules),
+                      "collections": collected, "collector_in_stream": collector_in_stream,
+                      "collector_after": gc.isenabled(), "catalogs": [key[1] for key in gettext._translations if key[1].endswith("examops.mo")],
+                      "cjk_compiled": sys.modules["examops.domain.roster_values"]._cjk.cache_info().currsize}))
+"""
+
+
+@pytest.fixture(scope="module")
+def one_shot_check(tmp_path_factory):
+    """What a one-shot `examops check CODE` (an admission, signed) loaded, and when it began the store's quick check."""
+    from examops.services.site import init_site
+    from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
+
+    home = tmp_path_factory.mktemp("one_shot")
+    url = f"sqlite:///{home / 's.sqlite3'}"
+    env = {**{k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "EXAMOPS_LANG")},
+           "LANG": "C.UTF-8", "EXAMOPS_HOME": str(home), "EXAMOPS_CLOCK": "2021-10-16T08:10"}
+    os.environ["EXAMOPS_HOME"], saved = str(home), os.environ.get("EXAMOPS_HOME")
+    try:
+        site = init_site(SAMPLE_PLAN, url=url, chief_pin=TEST_PIN)
+        ticket = seed_roster(site)[0].ticket
+        site.close()
+    finally:
+        os.environ.pop("EXAMOPS_HOME") if saved is None else os.environ.update(EXAMOPS_HOME=saved)
+    args = ["--db", url, "check", ticket, "--lane", "A", "--staff", "s", "--session", "S1", "--json"]
+    done = subprocess.run([sys.executable, "-c", ONE_SHOT, "own-process", *args], capture_output=True, text=True, env=env, check=True)
+    lines = done.stdout.splitlines()
+    assert json.loads(lines[0])["verdict"] == "admitted", done.stdout + done.stderr
+    stream = subprocess.run([sys.executable, "-c", ONE_SHOT, "in-process", *args[:3], "--stdin", *args[4:]], input="", capture_output=True,
+                            text=True, env=env, check=True)
+    return {**json.loads(lines[-1]), "stream": json.loads(stream.stdout.splitlines()[-1])}
+
+
+def test_a_one_shot_json_check_loads_no_catalog(one_shot_check):
+    """Its JSON has no words to translate: the zh_CN catalog (a 100 kB .mo) of the site's language is not read for it
+    (the command line's language, the locale's here, is English: click's words are not asked for in Chinese)."""
+    assert one_shot_check["catalogs"] == []
+
+
+def test_a_one_shot_check_compiles_no_name_pattern(one_shot_check):
+    """The CJK class of roster names (an astral range, ~5 ms to compile) waits for a roster: a plan does not need it."""
+    assert one_shot_check["cjk_compiled"] == 0
+
+
+def test_a_one_shot_check_begins_the_quick_check_before_importing_sqlalchemy(one_shot_check):
+    """SQLite reads the whole file while SQLAlchemy and the lane's code are imported: the scan rarely waits for it."""
+    assert one_shot_check["exit"] in (0, None) and one_shot_check["begun_after_sqlalchemy"] == [False]
+
+
+@pytest.mark.parametrize("heavy", [
+    "cryptography.hazmat.primitives.serialization",  # its SSH, X.509 and cipher modules: the device key is plain PKCS#8
+    "sqlalchemy.orm", "sqlalchemy.ext",
+])
+def test_a_one_shot_check_signs_without_loading(one_shot_check, heavy):
+    assert heavy not in one_shot_check["modules"]
+
+
+def test_a_one_shot_check_runs_without_the_cycle_collector_and_a_lane_with_it(one_shot_check):
+    """A one-shot's collector passes (over SQLAlchemy's import) free nothing: none runs while the command does; a
+    `check --stdin` lane (it runs for hours) turns the collector on before its stream, and an in-process caller
+    gets it back after."""
+    assert one_shot_check["collections"] == []
+    assert one_shot_check["collector_after"] is False  # its process exits now: no pass over everything imported
+    assert one_shot_check["stream"]["collector_in_stream"] == [True]
+    assert one_shot_check["stream"]["collector_after"] is True

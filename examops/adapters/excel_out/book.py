@@ -76,7 +76,10 @@ class Sheet:
         self.ws: Worksheet = book.workbook.create_sheet(book.unique_title(title))
         self.book = book
         self.values: dict[tuple[int, int], CellValue] = {}
-        self.styles: dict[tuple[int, int], str] = {}  # the style `put` gave each cell
+        self.styles: dict[tuple[int, int], str] = {}  # every cell made and its style (a styled cell may hold nothing)
+        self.heights: dict[int, float] = {}  # row heights set
+        self.materialized = False  # cells kept here only (the writer writes them) until `materialize` makes them in `ws`
+        self.ws._examops_sheet = self  # how `sheet_writer` finds them
         self.width = len(widths)
         self.row = 1
         self.banners: dict[int, CellValue] = {}
@@ -89,15 +92,45 @@ class Sheet:
         return self.ws.title
 
     def put(self, row: int, column: int, value: object, style: str = "eo_cell") -> None:
+        """A cell's value (text is always text: never a formula or an error code, whatever it starts with) and style.
+
+        The cell is kept here, not made in openpyxl: a 50k-candidate report has a hundred thousand cells, and
+        `sheet_writer` writes them as openpyxl would (`materialize` makes them for code that reads `ws`)."""
         value = writable(value)
+        if value is not None:
+            self.values[(row, column)] = value
+        self.styles[(row, column)] = style
+        if self.materialized:
+            self._make_cell(row, column)
+
+    def _make_cell(self, row: int, column: int) -> None:
         cell = self.ws.cell(row=row, column=column)
+        value = self.values.get((row, column))
         if value is not None:
             cell.value = value
             if isinstance(value, str):
-                cell.data_type = "s"  # never a formula or an error code, whatever the text starts with
-            self.values[(row, column)] = value
-        self.book.style(cell, style)
-        self.styles[(row, column)] = style
+                cell.data_type = "s"
+        self.book.style(cell, self.styles[(row, column)])
+
+    def set_height(self, row: int, height: float) -> None:
+        self.heights[row] = float(height)
+        if self.materialized:
+            self.ws.row_dimensions[row].height = height
+
+    def materialize(self) -> None:
+        """Make the kept cells and row heights in the openpyxl worksheet (for the PDF, or openpyxl's own save)."""
+        if self.materialized:
+            return
+        self.materialized = True
+        for row, column in self.styles:
+            self._make_cell(row, column)
+        for row, height in self.heights.items():
+            self.ws.row_dimensions[row].height = height
+
+    @property
+    def max_row(self) -> int:
+        """`ws.max_row` of the materialized sheet: the last row with a cell (1 for none)."""
+        return max((row for row, _ in self.styles), default=1)
 
     def banner(self, text: object, style: str = "eo_subtitle", height: float | None = None) -> None:
         """A line of text across the sheet's width (titles centred across it, other lines running on from column A);
@@ -115,9 +148,9 @@ class Sheet:
             self.banners[self.row] = writable(text)
         if style in CENTRED_ACROSS:
             for column in range(2, self.width + 1):
-                self.book.style(self.ws.cell(row=self.row, column=column), style)
+                self.put(self.row, column, None, style)
         if height:
-            self.ws.row_dimensions[self.row].height = height
+            self.set_height(self.row, height)
         self.row += 1
 
     def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -139,13 +172,18 @@ class Sheet:
         fit_columns(self.ws, table, caps=caps, looks=looks)
         if fill:
             fill_width(self.ws, self.width - len(machine_columns), fill)
-        fit_rows(self.ws, table, looks=looks)
-        for row, dim in self.ws.row_dimensions.items():
-            if dim.height and dim.height > MAX_ROW_POINTS:
-                dim.height = MAX_ROW_POINTS
+        for row, height in fit_rows(self.ws, table, looks=looks, heights=self.heights).items():
+            self.set_height(row, height)
+        for row, height in list(self.heights.items()):
+            if height > MAX_ROW_POINTS:
+                self.set_height(row, MAX_ROW_POINTS)
+        if self.materialized:  # heights set on `ws` itself
+            for row, dim in self.ws.row_dimensions.items():
+                if dim.height and dim.height > MAX_ROW_POINTS:
+                    dim.height = MAX_ROW_POINTS
         if machine_columns:
             last_printed = min(machine_columns) - 1
-            self.ws.print_area = f"A1:{get_column_letter(last_printed)}{max(self.ws.max_row, 1)}"
+            self.ws.print_area = f"A1:{get_column_letter(last_printed)}{max(self.max_row, 1)}"
 
     def cells(self) -> SheetCells:
         return self.title, [(r, c, v) for (r, c), v in sorted(self.values.items())]
@@ -191,6 +229,13 @@ class Book:
         else:
             cell._style = copy(array)
 
+    def style_array(self, name: str):  # noqa: ANN201 - openpyxl's StyleArray
+        """A copy of the style array `cell.style = name` leaves in a cell."""
+        array = self._style_arrays.get(name)
+        if array is None:
+            array = self._style_arrays[name] = copy(self.workbook._named_styles[name].as_tuple())
+        return copy(array)
+
     def unique_title(self, title: str) -> str:
         base = title.translate(_TITLE_FORBIDDEN)[:31] or "_"
         taken = {ws.title for ws in self.workbook.worksheets}
@@ -199,6 +244,12 @@ class Book:
             suffix = f"~{n}"
             candidate, n = base[:31 - len(suffix)] + suffix, n + 1
         return candidate
+
+    def materialize(self) -> None:
+        """Every sheet's cells made in openpyxl (see `Sheet.put`)."""
+        for ws in self.workbook.worksheets:
+            if getattr(ws, "_examops_sheet", None) is not None:
+                ws._examops_sheet.materialize()
 
     def save(self, path: str | Path) -> Path:
         """Write atomically: a reader never sees half a report."""

@@ -114,10 +114,12 @@ def column_width(ws: Worksheet, column: int) -> float:
     return float(width) if width else 8.43
 
 
-def fit_rows(ws: Worksheet, cells, *, wrap: bool = False, looks: Mapping[tuple[int, int], Look] | None = None) -> None:  # noqa: ANN001
+def fit_rows(ws: Worksheet, cells, *, wrap: bool = False, looks: Mapping[tuple[int, int], Look] | None = None,  # noqa: ANN001
+             heights: Mapping[int, float] | None = None) -> dict[int, float]:
     """Make each row as tall as the most lines any of `cells` in it takes at its column's width (`wrap`: turning
     wrapping on for a cell that needs it; the signed report never does, its styles are fixed). `looks` as for
-    `fit_columns` (not with `wrap`, which changes them)."""
+    `fit_columns` (not with `wrap`, which changes them). With `heights` (the rows' heights so far, kept by the
+    caller) the new heights are returned, not set on `ws`."""
     needed: dict[int, float] = {}
     widths: dict[int, float] = {}
     for (row, column), value in cells.items():
@@ -136,9 +138,12 @@ def fit_rows(ws: Worksheet, cells, *, wrap: bool = False, looks: Mapping[tuple[i
             cell.alignment = _with_wrap(cell.alignment)
         height = lines * size * LINE_POINTS + ROW_PADDING
         needed[row] = max(needed.get(row, 0.0), height)
+    if heights is not None:
+        return {row: max(height, heights.get(row) or 0.0) for row, height in needed.items()}
     for row, height in needed.items():
         current = ws.row_dimensions[row].height
         ws.row_dimensions[row].height = max(height, float(current or 0))
+    return needed
 
 
 def _with_wrap(alignment: Alignment) -> Alignment:

@@ -43,10 +43,11 @@ def _describe(attribute: str, value: object) -> str:
     return "changed"
 
 
-def presentation_problems(path: str | Path, signature_title: str) -> list[str]:
-    """Every way the workbook's look differs from what the builder writes, each naming its sheet and cell."""
+def presentation_problems(source: str | Path | Workbook, signature_title: str) -> list[str]:
+    """Every way the workbook's look differs from what the builder writes, each naming its sheet and cell
+    (`source`: the file, or the workbook `report_reader.open_report` read from it)."""
     looks = _expected_looks()
-    workbook = load_workbook(path, rich_text=False)
+    workbook = source if isinstance(source, Workbook) else load_workbook(source, rich_text=False)
     found: dict[str, list[str]] = {}
     differences: dict[tuple, list[tuple[str, str]]] = {}  # a cell format (a few per report) → what differs, checked once
 
@@ -93,7 +94,8 @@ def presentation_problems(path: str | Path, signature_title: str) -> list[str]:
                     say("comment", f"{where}!{cell.coordinate}: a comment: the report writes none")
                 for kind, text in differs(cell):
                     say(kind, f"{where}!{cell.coordinate}: {text}")
-    workbook.close()
+    if workbook is not source:
+        workbook.close()
     problems = []
     for items in found.values():
         problems += items[:SHOWN_PER_KIND]

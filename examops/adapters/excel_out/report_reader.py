@@ -32,6 +32,17 @@ def load_cells(path: str | Path) -> list[SheetCells]:
         workbook.close()
 
 
+def open_report(path: str | Path):  # noqa: ANN201 - an openpyxl Workbook
+    """The whole workbook, looks and all (what `report verify` reads once for the cells and for their look)."""
+    return load_workbook(path, rich_text=False)
+
+
+def cells_of(workbook) -> list[SheetCells]:  # noqa: ANN001 - an openpyxl Workbook
+    """`load_cells` of a workbook `open_report` read: every non-empty cell, row-major, as openpyxl read it."""
+    return [(ws.title, [(row, column, cell.value) for (row, column), cell in sorted(ws._cells.items())
+                        if cell.value is not None and cell.value != ""]) for ws in workbook.worksheets]
+
+
 def _rows(cells: Sequence[tuple[int, int, object]]) -> dict[int, dict[int, object]]:
     rows: dict[int, dict[int, object]] = {}
     for row, column, value in cells:

@@ -43,7 +43,8 @@ class ReportSheets(ReportLayout):
         sheet.span = max(sum([30] + [16] * printed), PORTRAIT_UNITS * 0.9)
         self.summary_title = sheet.title
         self._heading(sheet, w["summary_title"])
-        sheet.banner(w["verdict_sep"].join(session_line(content, sc) for sc in content.sessions))
+        for sc in content.sessions:  # a line each: two sessions on one line ran past the printed page
+            sheet.banner(session_line(content, sc))
         sheet.banner(w["generated"].format(at=content.generated_at))
         verdicts = []
         for sc in content.sessions:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, make_ur
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from examops import locations
+from examops.adapters import quick_check
 from examops.adapters.store import events, migrations, schema, secrets, settings
 from examops.adapters.store.errors import (
     ServerUnreachable,
@@ -40,11 +41,7 @@ def _is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def _sqlite_path(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and url[len(prefix):] not in ("", ":memory:"):
-        return Path(url[len(prefix):])
-    return None
+_sqlite_path = quick_check.sqlite_path
 
 
 def _prepare_sqlite_file(path: Path) -> None:
@@ -124,7 +121,7 @@ class Store:
         self._device_key = None
         self._store_id: str | None = None
         self._witness = None  # this laptop's witness file, held in memory once read
-        self._checking: tuple[threading.Thread, list[StoreError]] | None = None  # a quick_check still running
+        self._checking: quick_check.QuickCheck | None = None  # a quick_check still running
         self._damage: StoreError | None = None  # what that check found: no write goes in
         self._group: tuple[int, Connection] | None = None  # (thread, connection) of an open group()
         self._savepoints = 0  # depth of writes open inside the group
@@ -168,11 +165,14 @@ class Store:
             _prepare_sqlite_file(path)
         try:
             store = cls(_make_engine(url), url)
+            begun = quick_check.take(path) if path is not None and check_meanwhile else None  # by the CLI, early
             meanwhile = check and path is not None and check_meanwhile and not create and not store.migrations_missing()
             if meanwhile:
-                store.start_quick_check()  # every migration is there: opening writes nothing
+                store.start_quick_check(begun)  # every migration is there: opening writes nothing
             else:
-                if check and path is not None:
+                if check and begun is not None:
+                    store._judge(begun.wait())
+                elif check and path is not None:
                     store.integrity_check(full=False)  # quick_check: pages and records, no index cross-check (verify does it)
                 store.migrate(create=create)
         except DatabaseError as exc:
@@ -185,7 +185,7 @@ class Store:
 
     def close(self) -> None:
         if self._checking is not None:
-            self._checking[0].join()  # a quick check still reading: let it finish before the connections go
+            self._checking.wait()  # a quick check still reading: let it finish before the connections go
         for held in list(self.held_connections):
             held.close()
         self.engine.dispose()
@@ -199,6 +199,10 @@ class Store:
                 result = [row[0] for row in conn.exec_driver_sql(pragma)]
         except DatabaseError as exc:
             result = [str(exc.orig)]
+        self._judge(result)
+
+    def _judge(self, result: list[str]) -> None:
+        """A check's rows: nothing for ["ok"], else StoreError (read-only said as such, not as damage)."""
         if result != ["ok"]:
             reason = read_only_reason(self.path) if self.path is not None else None
             if reason:
@@ -206,27 +210,20 @@ class Store:
             raise StoreError(said(N_("the store at {store} is damaged: {detail}. Restore it from a backup."), store=self.location,
                                   detail="; ".join(result[:5])))
 
-    def start_quick_check(self) -> None:
-        """The quick check in a thread; `write()` waits for it (`await_check`)."""
-        found: list[StoreError] = []
-
-        def run() -> None:
-            try:
-                self.integrity_check(full=False)
-            except StoreError as exc:
-                found.append(exc)
-
-        thread = threading.Thread(target=run, name="quick_check", daemon=True)
-        thread.start()
-        self._checking = (thread, found)
+    def start_quick_check(self, begun: quick_check.QuickCheck | None = None) -> None:
+        """The quick check in a thread, on the driver (or the one `begun` early on this file); `write()` waits for it
+        (`await_check`)."""
+        self._checking = begun or quick_check.QuickCheck(self.path)
 
     def await_check(self) -> None:
         """Wait for a quick check still running; a store it found damaged refuses every write (WriteFailed)."""
         if self._checking is not None:
-            thread, found = self._checking
-            thread.join()
+            result = self._checking.wait()
             self._checking = None
-            self._damage = found[0] if found else None
+            try:
+                self._judge(result)
+            except StoreError as exc:
+                self._damage = exc
         if self._damage is not None:
             raise WriteFailed(self._damage.said)
 

@@ -15,9 +15,9 @@ E, S, C, A, R = events, seats, candidates, admissions, rooms
 
 def seated_candidates(conn: Connection, session: str) -> list:
     """(ticket, name, room_id, seat) of the session's roster, by room and seat."""
-    return list(conn.execute(
+    return conn.execute(  # .all(): fetched at once, not a row per call
         select(S.c.ticket, C.c.name, S.c.room_id, S.c.seat).join(C, C.c.ticket == S.c.ticket)
-        .where(S.c.session_id == session).order_by(S.c.room_id, S.c.seat)))
+        .where(S.c.session_id == session).order_by(S.c.room_id, S.c.seat)).all()
 
 
 def session_events(conn: Connection, session: str) -> Iterator[Event]:

@@ -191,9 +191,10 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
                 self.post_message(LaneWentOffline(self.lane.offline_reason, self.lane.pending))
             elif carried is not None:
                 self.post_message(QueueUploaded(carried.uploaded, len(carried.conflicts)))
+        carried: list[ScanRequest | LeaveRequest | str | None] = []  # a request read past the end of a burst
         while not worker.is_cancelled:
             try:
-                request = self._requests.get(timeout=0.5)
+                request = carried.pop() if carried else self._requests.get(timeout=0.5)
             except queue.Empty:
                 continue
             if request is None:
@@ -204,17 +205,47 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
             if isinstance(request, LeaveRequest):
                 self.record_leave(request)
                 continue
-            was_online = self.lane.online
-            try:
-                verdict = self.lane.check(request.code, session_id=self.session_id, outcome=request.outcome,
-                                          evidence=request.evidence, hold_admission=self.confirming and not request.confirmed)
-            except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED
-                self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
+            burst = [request]
+            while self._groups(burst[-1]):
+                try:
+                    later = self._requests.get_nowait()
+                except queue.Empty:
+                    break
+                if isinstance(later, ScanRequest) and self._groups(later):
+                    burst.append(later)
+                else:
+                    carried.append(later)
+                    break
+            self._check_requests(burst)
+
+    def _groups(self, request: ScanRequest) -> bool:
+        """A scan that may share a commit with the next: one the lane writes at once (no card held for a photo)."""
+        return not (self.confirming and not request.confirmed)
+
+    def _check_requests(self, burst: list[ScanRequest]) -> None:
+        """Check the scans that were queued together; each verdict is posted only after its commit.
+
+        A wedge scanner's burst, queued while the lane was busy, is one group commit (`check_burst`, one fsync, as
+        `examops check --stdin` does); if that commit fails, every scan of the burst says not recorded.
+        """
+        was_online = self.lane.online
+        try:
+            if len(burst) == 1:
+                request = burst[0]
+                verdicts = [self.lane.check(request.code, session_id=self.session_id, outcome=request.outcome,
+                                            evidence=request.evidence,
+                                            hold_admission=self.confirming and not request.confirmed)]
             else:
+                verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id)
+        except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED, for every scan of the burst
+            for request in burst:
+                self.post_message(ScanFailed(request, f"{type(exc).__name__}: {exc}"))
+        else:
+            for request, verdict in zip(burst, verdicts):
                 self.post_message(ScanRecorded(request, verdict))
-            if not self.lane.online:
-                pending = self.lane.pending
-                self.post_message(LaneWentOffline(self.lane.offline_reason, pending) if was_online else OfflineQueueGrew(pending))
+        if not self.lane.online:
+            pending = self.lane.pending
+            self.post_message(LaneWentOffline(self.lane.offline_reason, pending) if was_online else OfflineQueueGrew(pending))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == LANE_WORKER and event.state == WorkerState.ERROR:
@@ -249,7 +280,10 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
         if not self.pending_scans:
             return
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
-        self._show_card(None)
+        if self.shows_photos:
+            self._show_card(None)
+        else:
+            self.query_one(CandidatePanel).blank()  # no size changes: this frame and the card's are repaints
         self._set_detail(())
         self._show_pending()
 
@@ -311,8 +345,9 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
     def _show_pending(self) -> None:
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
-        # 80 columns: the width follows the text, so a layout pass when it appears or goes
-        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))))
+        # 80 columns: the width follows the text, so a layout pass when it appears or goes; wider, its width is fixed
+        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))),
+                                                       layout=None if self.has_class("-narrow") else False)
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
         self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
@@ -407,12 +442,14 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
         return f"{session.id} {session.name}" if session else ""
 
     def request_panels(self, *, if_changed: bool = False) -> None:
-        """Refresh counters and recent scans; refreshes never pile up, one runs at a time.
+        """Refresh counters and recent scans; refreshes never pile up, one runs at a time, none while a scan waits.
 
         `if_changed` (the periodic refresh, a safety net behind the watcher): skip the counting where the store
         says nothing was stored since the figures on screen were read.
         """
         if self.session is None:
+            return
+        if self.pending_scans:  # a scan is queued or being checked: its card first; `_after_scan` recounts after it
             return
         if self.panels_refreshing:
             self._panels_again = self._panels_again or not if_changed
@@ -436,6 +473,12 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, WholeGlyphs, Screen
     def on_panels_refreshed(self, message: PanelsRefreshed) -> None:
         panels = message.panels
         if panels is None:
+            return self._panels_done()
+        if self.pending_scans:
+            # A scan came while the figures were counted: they are already behind it, and drawing them now would
+            # delay its card; the recount after its verdict (`_after_scan`) brings them.
+            self._panels_seen = None
+            self._panels_again = False
             return self._panels_done()
         if panels.closed and self.session:
             self._show_closed(self.session.id, *panels.closed)

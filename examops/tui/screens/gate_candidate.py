@@ -10,6 +10,7 @@ Exits go through the lane worker's queue like scans, so they keep their order.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from examops.domain.literal import shown
 from examops.domain.scan import classify
@@ -17,11 +18,12 @@ from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.services import exits, ledger
 from examops.tui.messages import LeaveRecorded, LeaveRefused, LeaveRequest, ScanRequest
-from examops.tui.widgets.exception_form import CodePicker, ExceptionFilled, ExceptionForm
-from examops.tui.widgets.exit_form import ExitFilled, ExitForm
-from examops.tui.widgets.search import SearchModal
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView
 from examops.tui.words import LEAVE_REFUSED, PICKED, VERDICT
+
+if TYPE_CHECKING:  # the forms and the search are imported when a key first opens one: the first frame needs none
+    from examops.tui.widgets.exception_form import ExceptionFilled
+    from examops.tui.widgets.exit_form import ExitFilled
 
 # After these verdicts Enter on the empty field must not send the card's ticket again (it would be an alarm).
 NO_ENTER_AFTER = ("admitted", "duplicate", "arrived", "returned", "no_reentry")
@@ -90,6 +92,8 @@ class CandidateKeys:
             about = _("{name} is admitted: this goes to the chief proctor's review, the admission stands").format(
                 name=shown(self.card.name))
         session_date = self.session.date if self.session else self.site.clock.local().date()
+        from examops.tui.widgets.exception_form import ExceptionForm
+
         self.app.push_screen(ExceptionForm(code, ticket, session_date, about=about), self._form_done)
 
     def _form_done(self, filled: ExceptionFilled | None) -> None:
@@ -99,6 +103,8 @@ class CandidateKeys:
             self.submit(ScanRequest(filled.ticket, filled.code, filled.evidence), settled=self._form_settles(filled.ticket))
 
     def action_codes(self) -> None:
+        from examops.tui.widgets.exception_form import CodePicker
+
         self.app.push_screen(CodePicker(self.site.policy), lambda code: code and self.open_form(code))
 
     # -- exits: a temporary leave (back through the gate) or for good ------
@@ -115,6 +121,8 @@ class CandidateKeys:
         typed = self._take_field()
         ticket = typed or self._card_target()
         about = f"{shown(self.card.name)} · {self.card.ticket}" if not typed and ticket and self.card else ""
+        from examops.tui.widgets.exit_form import ExitForm
+
         self.app.push_screen(ExitForm(ticket, final=final, about=about), self._exit_done)
 
     def _exit_done(self, filled: ExitFilled | None) -> None:
@@ -165,6 +173,8 @@ class CandidateKeys:
 
     # -- Ctrl+F -----------------------------------------------------------
     def action_search(self) -> None:
+        from examops.tui.widgets.search import SearchModal
+
         self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
 
     def _picked(self, card: CandidateCard | None) -> None:

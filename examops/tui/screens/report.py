@@ -80,6 +80,8 @@ def qr_blocks(payload: str) -> str:
 class ReportQRCode(WholeGlyphs, ModalScreen[None]):
     """The built report: its file, fingerprint and digest, and its QR code, dark on light."""
 
+    CSS_PATH = "../report.tcss"  # its rules are the report's: loaded with whichever of the two opens first
+
     BINDINGS = [Binding("escape,enter", "close", "Close", id="built.close")]
 
     def __init__(self, built: ReportBuilt) -> None:
@@ -119,6 +121,8 @@ class ReportQRCode(WholeGlyphs, ModalScreen[None]):
 
 class ReportScreen(WholeGlyphs, ChiefLock, Screen):
     """Figures, arrivals, rooms and the verdict, refreshed every few seconds; B builds the signed workbook."""
+
+    CSS_PATH = "../report.tcss"
 
     BINDINGS = [
         Binding("b", "build", "Build report", id="report.build"),

@@ -42,6 +42,7 @@ REFRESH_EVERY_S = 3.0
 class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     """Cases, filters, detail and alarms; every decision asks for the chief proctor's PIN."""
 
+    CSS_PATH = "../review.tcss"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # 24 rows: a shorter detail, the alarms stay on screen
 
     BINDINGS = [

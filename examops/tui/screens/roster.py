@@ -31,6 +31,8 @@ RESULT_LIMIT = 50
 class RosterScreen(WholeGlyphs, Screen):
     """Rooms and a search box; Esc (or F11) goes back to the lane when there is one."""
 
+    CSS_PATH = "../roster.tcss"
+
     BINDINGS = [
         Binding("escape,f11,ctrl+r", "back", "Back to lane", id="roster.gate"),
         Binding("f5", "refresh", "Refresh", id="roster.refresh"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -89,6 +90,19 @@ class CandidatePanel(Horizontal):
             small = "" if card is None else ("-" if value in (None, "") else str(value))
             digits.parent.set_class(bool(big), "-big")
             self.query_one(f"#card-{name}-text", Label).change(small)
+
+    def blank(self) -> None:
+        """Take the candidate off the card and keep every size (the 'checking' state, before the next card): the
+        words become spaces as wide, the big digits blank digits, so that frame and the next card's are repaints,
+        where emptying the card (`show(None)`) hides parts and lays the screen out twice."""
+        if self.card is None:
+            return
+        self.card, self._drawn = None, None
+        self.query_one("#card-facts", Static).update(Text(""), layout=False)
+        for label in self.query("#card-place-line, .card-place-text").results(Label):
+            label.change(" " * cell_len(str(label._shown or "")))
+        for digits in self.query(Digits):
+            digits.update(" " * len(digits.value))  # a blank is as wide as a digit: no layout
 
     @property
     def ticket(self) -> str | None:

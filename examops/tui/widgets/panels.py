@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 
 from examops.domain import windows
 from examops.domain.literal import shown
@@ -103,9 +105,16 @@ class CountersPanel(Static):
 
 class RoomsTable(DataTable):
     """Admitted/expected per room; only changed cells are redrawn, found by comparing the figures, not the cells
-    (a 50k site has some 1,700 rooms, and the figures come every couple of seconds)."""
+    (a 50k site has some 1,700 rooms, and the figures come every couple of seconds).
+
+    A changed room out of sight (almost every one, on a big site: some twenty rows show) is stored without a
+    repaint: any `update_cell` makes Textual's table drop every cached line and draw all the rows in sight again,
+    the costliest part of a gate frame at 120×40. Its lines are dropped once it may come into sight (a scroll or
+    a resize since), before they are drawn.
+    """
 
     shown: dict[str, dict[str, int]] | None = None
+    _unseen_at: tuple[object, object] | None = None  # (scroll offset, size) when a room out of sight changed unseen
 
     def on_mount(self) -> None:
         self.can_focus = False
@@ -124,8 +133,29 @@ class RoomsTable(DataTable):
                 self.add_row(room, self._count(figures), key=room)
             return
         for room, figures in rooms.items():
-            if before[room] != figures:
+            if before[room] == figures:
+                continue
+            if self._in_sight(room):
                 self.update_cell(room, "count", self._count(figures))
+            else:
+                self._drop_unseen()  # rows changed unseen at another scroll position are redrawn first
+                self.store_cell(room, "count", self._count(figures))
+                self._unseen_at = (self.scroll_offset, self.size)
+
+    def _in_sight(self, room: str) -> bool:
+        index = self.get_row_index(room)
+        top = self.scroll_offset.y
+        return top <= index < top + max(self.size.height - self.header_height, 0)
+
+    def _drop_unseen(self) -> None:
+        if self._unseen_at is not None and self._unseen_at != (self.scroll_offset, self.size):
+            self._unseen_at = None
+            self._update_count += 1  # the caches are keyed by this count: every line is drawn afresh
+            self.refresh()
+
+    def render_lines(self, crop):  # noqa: ANN001, ANN201 - Widget's signature
+        self._drop_unseen()
+        return super().render_lines(crop)
 
     @staticmethod
     def _count(figures: dict[str, int]) -> Text:
@@ -139,25 +169,50 @@ class RoomsTable(DataTable):
 
 
 class RecentScansTable(DataTable):
-    """This lane's last scans, newest first, as the store has them."""
+    """This lane's last scans, newest first, as the store has them.
+
+    A new scan shifts every row down one: the rows (keyed by position) keep their place and only the cells that
+    changed are written, so the table's size, and with it the screen's layout, stays as it was (a clear and a
+    rebuild measured every row again and asked for a layout pass in the frame after a card). Its height is the
+    screen's (gate.tcss, never scrolled: rows past it are cut), so a row more or a wider column is a repaint: the
+    virtual size does not lay the screen out again (as the scan field's does not).
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    COLUMNS = ("time", "ticket", "name", "verdict")
 
     def on_mount(self) -> None:
         self.can_focus = False
         self.cursor_type = "none"
-        for key in ("time", "ticket", "name", "verdict"):
+        for key in self.COLUMNS:
             self.add_column(word(RECENT, key), key=key)
 
     shown: list[RecentScan] | None = None
+    _cells: list[tuple[object, ...]] | None = None
 
     def show(self, recent: list[RecentScan], policy: Policy) -> None:
         if recent == self.shown:
             return
         self.shown = list(recent)
-        self.clear()
-        for scan in recent:
-            code = policy.codes.get(scan.code or "")
-            label = word(VERDICT, scan.verdict) + (f" · {code_label(code)}" if code else "")
-            self.add_row(scan.local_time, scan.ticket, scan.name, Text(label, style=VERDICT_STYLES.get(scan.verdict, "")))
+        rows = [self._row(scan, policy) for scan in recent]
+        before = self._cells or []
+        self._cells = rows
+        if len(rows) < len(before):  # fewer rows (another session): start again
+            self.clear()
+            before = []
+        for index, cells in enumerate(rows):
+            if index >= len(before):
+                self.add_row(*cells, key=str(index))
+                continue
+            for key, value, old in zip(self.COLUMNS, cells, before[index]):
+                if value != old:
+                    self.update_cell(str(index), key, value, update_width=True)
+
+    @staticmethod
+    def _row(scan: RecentScan, policy: Policy) -> tuple[object, ...]:
+        code = policy.codes.get(scan.code or "")
+        label = word(VERDICT, scan.verdict) + (f" · {code_label(code)}" if code else "")
+        return (scan.local_time, scan.ticket, scan.name, Text(label, style=VERDICT_STYLES.get(scan.verdict, "")))
 
 
 class CodesPanel(Static):

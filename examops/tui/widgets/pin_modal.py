@@ -19,6 +19,8 @@ from examops.tui.widgets.plain import Label, Static
 class PinModal(WholeGlyphs, ModalScreen[str | None]):
     """Returns the PIN as typed (the service checks it), or None when cancelled."""
 
+    CSS_PATH = "../chief_forms.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pin.cancel")]
 
     def __init__(self, purpose: str) -> None:

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events, widgets
 from textual.visual import VisualType
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from examops.domain.literal import shown
 
@@ -59,10 +60,12 @@ class _Changes:
 
     _shown: object = None
 
-    def change(self, content: str | Text) -> None:
+    def change(self, content: str | Text, *, layout: bool | None = None) -> None:
+        """`layout=False`: the widget's size never follows its text (fixed in the CSS), so a repaint is enough."""
         if self._shown is not None and content == self._shown:
             return
-        layout = self._shown is None or _line_widths(content) != _line_widths(self._shown)
+        if layout is None:
+            layout = self._shown is None or _line_widths(content) != _line_widths(self._shown)
         self._shown = content
         self.update(content, layout=layout)
 
@@ -123,6 +126,11 @@ class DataTable(widgets.DataTable):
 
     def update_cell_at(self, coordinate, value, *, update_width=False):  # noqa: ANN001, ANN201
         return super().update_cell_at(coordinate, _cell(value), update_width=update_width)
+
+    def store_cell(self, row_key: str, column_key: str, value: object) -> None:
+        """A cell's new value with no repaint and the table's caches kept: for a row out of sight only (the
+        caller drops the caches before it comes into sight, as `update_cell` would have)."""
+        self._data[RowKey(row_key)][ColumnKey(column_key)] = _cell(value)
 
 
 class OptionList(widgets.OptionList):

@@ -38,6 +38,8 @@ class FormField:
 class FieldsForm(WholeGlyphs, ModalScreen[dict[str, str] | None]):
     """A title and a few fields; Enter submits once the required ones are filled, Esc cancels."""
 
+    CSS_PATH = "../chief_forms.tcss"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="fields.cancel"),
         Binding("ctrl+s", "submit", "Submit", id="fields.submit"),
@@ -98,6 +100,8 @@ class FieldsForm(WholeGlyphs, ModalScreen[dict[str, str] | None]):
 
 class ReallocationPreview(WholeGlyphs, ModalScreen[str | None]):
     """Who would move where; Enter confirms ("confirm"), N opens a room ("add_room"), Esc cancels."""
+
+    CSS_PATH = "../chief_forms.tcss"
 
     BINDINGS = [
         Binding("enter", "confirm", "Confirm", id="preview.confirm", priority=True),

@@ -39,6 +39,8 @@ PROBLEMS_SHOWN = 200  # a roster with thousands of bad cells needs the marked co
 class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
     """Returns the ImportReport once the service has answered (imported or refused), None if cancelled."""
 
+    CSS_PATH = "../roster.tcss"
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
 
     def __init__(self, site: Site) -> None:
