@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -84,9 +85,35 @@ def drive(proc: subprocess.Popen, scans: list[str], latencies: list[float], answ
         answers.append(json.loads(line))
 
 
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def backends_cpu(url: str) -> float | None:
+    """User + system seconds of this database's server processes so far (/proc: a server on this machine), or None."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                                     " AND pid <> pg_backend_pid()")).scalars().all()
+    finally:
+        engine.dispose()
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    try:
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    except OSError:
+        return None
+    return total
+
+
 def fleet(url: str, plan: dict[str, list[str]], env: dict, variant: Variant) -> dict:
-    """All lanes up, then all scanning at once; per-scan latencies, wall time, and a check of what was stored."""
+    """All lanes up, then all scanning at once; per-scan latencies, wall time, CPU time, and a check of what was stored."""
+    cpu_before = children_cpu()
     procs = {lane: start(lane_command(url, lane, variant=variant), env, variant) for lane in plan}
+    server_before = backends_cpu(url)
     latencies = {lane: [] for lane in plan}
     answers = {lane: [] for lane in plan}
     go = threading.Barrier(len(plan) + 1)
@@ -98,8 +125,11 @@ def fleet(url: str, plan: dict[str, list[str]], env: dict, variant: Variant) -> 
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    server_after = backends_cpu(url)
     for proc in procs.values():
         finish(proc)
+    lanes_cpu = children_cpu() - cpu_before  # start-up included: a few hundred ms per lane
+    server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
     every = [answer for lane in plan for answer in answers[lane]]
     scanned = {scan for scans in plan.values() for scan in scans if scan not in (UNKNOWN, *NOT_RECORDS)}
     admitted = [a["ticket"] for a in every if a["verdict"] == "admitted"]
@@ -113,7 +143,8 @@ def fleet(url: str, plan: dict[str, list[str]], env: dict, variant: Variant) -> 
     if sorted(admitted) != sorted(scanned) or guarded != len(scanned):
         raise SystemExit(f"{variant.name}: {len(admitted)} admitted answers, {guarded} guard rows, {len(scanned)} tickets: "
                          "the numbers are not of durable scans")
-    return {"latencies": [s for lane in plan for s in latencies[lane]], "wall": wall}
+    return {"latencies": [s for lane in plan for s in latencies[lane]], "wall": wall, "lanes_cpu": lanes_cpu,
+            "server_cpu": server_cpu}
 
 
 def round_trips(url: str, tickets: list[str], env: dict, variant: Variant) -> dict:
@@ -176,7 +207,8 @@ def main() -> None:
     people = sample.synthetic_people(CANDIDATES + TRIP_WARM_UP + TRIP_SCANS)
     pool = [p.ticket for p in people[:POOL]]
     trip_tickets = [p.ticket for p in people[CANDIDATES:]]
-    results: dict[str, dict] = {v.name: {"latencies": [], "walls": [], "loads": []} for v in variants}
+    results: dict[str, dict] = {v.name: {"latencies": [], "walls": [], "loads": [], "lanes_cpu": [], "server_cpu": []}
+                                for v in variants}
     try:
         with tempfile.TemporaryDirectory(prefix="examops-bench-pg-") as workdir:
             env = {**os.environ, "EXAMOPS_HOME": workdir, "EXAMOPS_CLOCK": CLOCK}
@@ -202,9 +234,14 @@ def main() -> None:
                 mine["latencies"] += run["latencies"]
                 mine["walls"].append(run["wall"])
                 mine["loads"].append(load)
+                mine["lanes_cpu"].append(run["lanes_cpu"] / len(run["latencies"]))
+                if run["server_cpu"] is not None:
+                    mine["server_cpu"].append(run["server_cpu"] / len(run["latencies"]))
                 lat = run["latencies"]
+                server = f", server {run['server_cpu'] * 1000 / len(lat):.2f}" if run["server_cpu"] is not None else ""
                 print(f"round {number}: {variant.name:<9} {len(lat)} scans in {run['wall']:.1f} s, p50 {percentile(lat, 50) * 1000:.1f} ms,"
-                      f" p99 {percentile(lat, 99) * 1000:.1f} ms (load average {load:.1f} at start)", flush=True)
+                      f" p99 {percentile(lat, 99) * 1000:.1f} ms; CPU ms/scan: lanes {run['lanes_cpu'] * 1000 / len(lat):.2f}{server}"
+                      f" (load average {load:.1f} at start)", flush=True)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)'))
@@ -227,6 +264,12 @@ def print_rows(results: dict, args) -> None:  # noqa: ANN001
     for kind in ("admitted", "duplicate"):
         theirs = f"{old['trips'][kind]:.2f}" if old else "-"
         print(f"  {f'round trips per {kind} scan':<34} {here['trips'][kind]:<22.2f} {theirs:<30} <= {TARGET_TRIPS}")
+    for key, label in (("lanes_cpu", "lanes' CPU ms per scan"), ("server_cpu", "server's CPU ms per scan")):
+        if here[key]:
+            mine = sum(here[key]) / len(here[key]) * 1000
+            theirs = sum(old[key]) / len(old[key]) * 1000 if old and old[key] else None
+            ratio = f" ({mine / theirs:.2f}×)" if theirs else ""
+            print(f"  {label:<34} {f'{mine:.2f}{ratio}':<22} {f'{theirs:.2f}' if theirs else '-':<30}")
     rates = [len(r["latencies"]) / sum(r["walls"]) for r in (here, old) if r]
     print(f"  {'scans/s, whole fleet':<34} {rates[0]:<22.0f} {f'{rates[1]:.0f}' if old else '-':<30}")
 

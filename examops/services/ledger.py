@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from examops.adapters.store.events import (
     DEVICE_SEQ_RETRIES,
-    EVENTS_CHANNEL,
     SessionClosed,
     admission_slot,
-    announce,
     append_in,
     closure,
     record,
 )
 
-__all__ = ["DEVICE_SEQ_RETRIES", "EVENTS_CHANNEL", "SessionClosed", "admission_slot", "announce", "append_in", "closure",
+__all__ = ["DEVICE_SEQ_RETRIES", "SessionClosed", "admission_slot", "append_in", "closure",
            "record", "record_tables"]
 
 

@@ -149,7 +149,7 @@ def test_a_login_that_may_not_create_roles_is_told_what_to_ask_for(pg_url, tmp_p
 
 
 def test_the_lane_role_scans_in_two_round_trips_with_no_new_right(lane_site):
-    """The PostgreSQL scan path (one look-up, one INSERT … RETURNING … pg_notify statement) needs only the role's
+    """The PostgreSQL scan path (one look-up, one INSERT … RETURNING statement) needs only the role's
     SELECT and INSERT on events and admissions: it admits and answers duplicates in two round trips each."""
     from sqlalchemy import func, select
 

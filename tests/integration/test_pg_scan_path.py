@@ -8,6 +8,7 @@ the server, the connections and their failures are real. Without EXAMOPS_TEST_PG
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import ExitStack
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -116,6 +117,31 @@ def test_other_lanes_hear_every_scan_the_path_writes(pg_site):
         assert not watcher.wait(0.5)
     finally:
         watcher.close()
+
+
+def test_an_event_committed_below_a_position_already_seen_still_wakes_the_watcher(pg_site):
+    """`pos` comes from a sequence: a slow transaction commits its lower position after a later one was seen."""
+    lane = Lane(pg_site, "A", "甲")
+    watcher = EventWatcher(pg_site.store)
+    try:
+        with ExitStack() as slow:
+            conn = slow.enter_context(pg_site.store.write())
+            ledger.append_in(conn, pg_site.store, pg_site.system_event(Kind.INCIDENT, {"note": "slow"}, session="S1"))
+            assert lane.check(pg_site.people[0].ticket, session_id="S1").verdict == "admitted"  # the higher pos
+            assert watcher.wait(10)
+            assert not watcher.wait(0.5)
+        assert watcher.wait(10), "the lower position committed last"
+        assert not watcher.wait(0.5)
+    finally:
+        watcher.close()
+
+
+def test_the_lane_plans_each_look_up_for_the_log_as_it_is_now(pg_site):
+    """A generic plan made on the first scans (a log of a few rows) is kept for the connection's life: the lane's
+    connection plans each run instead, so the close-out stays a search of ix_events_kind as the day's events grow."""
+    lane = Lane(pg_site, "A", "甲")
+    assert lane.check(pg_site.people[0].ticket, session_id="S1").verdict == "admitted"
+    assert lane.scan_path._conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
 
 
 def test_a_server_restart_between_scans_costs_a_reconnect_not_an_outage(pg_site):

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from examops import sample
 from examops.adapters.store import schema
@@ -44,6 +45,17 @@ def test_sample_roster_imports_every_candidate_into_both_sessions(site):
     assert len(seats) == 720
     # init enrolled the desk and logged the plan's digests; the import logs itself and the tables it set
     assert sorted(kinds) == ["device_enrolled", "plan_set", "plan_set", "roster_imported"]
+
+
+def test_an_import_on_postgresql_leaves_fresh_planner_statistics(site):
+    if site.store.is_sqlite:
+        pytest.skip("planner statistics: PostgreSQL only")
+    assert import_roster(site, [SAMPLE_ROSTER]).imported
+    with site.store.read() as conn:
+        counted = {name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar() for name in ("candidates", "seats")}
+        planned = {name: conn.execute(text(f"SELECT reltuples FROM pg_class WHERE oid = '{name}'::regclass")).scalar()
+                   for name in ("candidates", "seats")}
+    assert planned == {name: float(rows) for name, rows in counted.items()}  # never analyzed: -1
 
 
 def test_dry_run_checks_and_writes_nothing(site):

@@ -22,7 +22,6 @@ from examops.domain.said import N_, said
 
 ANCHOR_PREFIX = "chain_anchor:"
 DEVICE_SEQ_RETRIES = 5
-EVENTS_CHANNEL = "examops_events"
 E = events
 
 
@@ -207,18 +206,7 @@ def append_in(conn: Connection, store, event: Event, *, override: str | None = N
     stored, inserted = store.append(conn, event)
     if inserted and event.kind == Kind.ADMITTED:
         guard_admission(conn, event.session, event.ticket, stored.id)
-    if inserted:
-        announce(conn)
     return stored
-
-
-def announce(conn: Connection) -> None:
-    """Wake the lanes LISTENing on a PostgreSQL store; the notice goes out at commit and is dropped on rollback.
-
-    The payload is the schema, so stores sharing one database tell their own notices apart.
-    """
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_notify('{EVENTS_CHANNEL}', current_schema())")
 
 
 def record(store, *events: Event, override: str | None = None) -> list[Event]:  # noqa: ANN001

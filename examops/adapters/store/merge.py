@@ -73,8 +73,6 @@ def apply_chains(store: Store, chains: dict[str, list[Event]], result: MergeResu
                             None, merged_by, conflict.to_payload()))
                         result.conflicts.append({"ticket": event.ticket, "session": event.session, **conflict.to_payload(),
                                                  "event_id": flagged.id})
-        if result.new:
-            event_log.announce(conn)
     return result
 
 

@@ -6,7 +6,11 @@ comes after the commit (recorded before acknowledged):
 
     WITH e AS (INSERT INTO events … SELECT … WHERE NOT EXISTS (a close-out of the session) RETURNING …),
          g AS (INSERT INTO admissions … SELECT … FROM e)          -- an admission's guard row
-    SELECT pg_notify('examops_events', current_schema()) FROM e     -- the live refresh, sent at commit
+    SELECT id FROM e                                                -- empty: nothing was written
+
+No NOTIFY: a notifying commit takes a lock for the whole database and holds it through its WAL flush, so
+the lanes' commits would queue one fsync after another instead of sharing one (the 8-lane tail of issue 15);
+the gate screens poll the log instead (watch.py).
 
 Why a statement and not a server-side function: it needs no migration, no new grant and no SECURITY
 DEFINER, so the lane role's rights stay exactly INSERT on `events` and `admissions` (the database still
@@ -33,7 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from examops.adapters.store.engine import WRITTEN_HEADS
 from examops.adapters.store.errors import ServerUnreachable, WriteFailed, describe_failure
-from examops.adapters.store.events import EVENTS_CHANNEL, SessionClosed, closure, event_to_row
+from examops.adapters.store.events import SessionClosed, closure, event_to_row
 from examops.adapters.store.scan_path import _LOOKUP, _ROW_KEYS, Lookup, ScanPath
 from examops.domain.event_payloads import SessionClosed as Closure
 from examops.domain.events import Event, Kind
@@ -41,7 +45,7 @@ from examops.domain.events import Event, Kind
 _APPEND = (
     f"WITH e AS (INSERT INTO events ({', '.join(_ROW_KEYS)}) SELECT {', '.join(['%s'] * len(_ROW_KEYS))}"
     " WHERE NOT EXISTS (SELECT 1 FROM events WHERE kind = %s AND session_id = %s) RETURNING id, session_id, ticket){guard}"
-    f" SELECT pg_notify('{EVENTS_CHANNEL}', current_schema()) FROM e"
+    " SELECT id FROM e"
 )
 APPEND_EVENT = _APPEND.format(guard="")
 APPEND_ADMISSION = _APPEND.format(guard=", g AS (INSERT INTO admissions (session_id, ticket, slot, event_id)"
@@ -152,7 +156,12 @@ class PgScanPath(ScanPath):
     # -- the connection ------------------------------------------------------
     def _connect(self) -> None:
         self._engine = self.store.engine
-        self._held.conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        # Each run planned for its values and the table's size now: a generic plan is kept for the connection's
+        # life, and one made while the log was a few rows (statistics of the roster import, autovacuum late or
+        # off) searched the close-out through ix_events_subject, every event of the session, at every scan.
+        conn.exec_driver_sql("SET plan_cache_mode = force_custom_plan")
+        self._held.conn = conn
 
     def _drop(self) -> None:
         conn = self._conn

@@ -57,6 +57,11 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
     bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
     if bulk:
         create_roster_indexes(conn)
+    if conn.dialect.name == "postgresql":
+        # Fresh planner statistics in the same transaction: else autovacuum's come up to a minute later, and the
+        # lanes' look-ups are planned (and kept prepared) on an empty roster's. Not `events`: its few rows now
+        # would plan its look-ups as scans of the whole table once the day's events come in.
+        conn.exec_driver_sql("ANALYZE candidates, seats")
     return was_empty
 
 
