@@ -13,7 +13,8 @@ import importlib
 
 import click
 
-from examops.cli.common import Failure, cycle_collector_paused, literal, resume_cycle_collector
+from examops.cli.common import Failure, literal
+from examops.services.bulk_work import collection_paused_for_command, resume_collection
 
 AREAS = ("site", "roster", "photos", "gate", "exits", "review", "admin", "report", "docs", "sync", "devices")
 COMMAND_AREAS = {
@@ -57,7 +58,7 @@ class ExamopsGroup(click.Group):
         it (its ~100 collector passes over SQLAlchemy's import free nothing); every other command turns it back on in
         the group callback, before anything heavy is imported, and `check --stdin` before its stream of scans."""
         own_process = not args and kwargs.get("args") is None  # the console script: the arguments are sys.argv
-        with cycle_collector_paused(resume_after=not own_process):  # a process of its own exits right after
+        with collection_paused_for_command(resume_after=not own_process):  # a process of its own exits right after
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):  # noqa: ANN201
@@ -102,8 +103,8 @@ def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str
     """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
     from examops.i18n import resolve_language, set_language
 
-    if ctx.invoked_subcommand != "check":
-        resume_cycle_collector()  # see ExamopsGroup.main
+    if ctx.invoked_subcommand not in ("check", "gate"):  # a one-shot, or a screen whose first frame ends the pause
+        resume_collection()  # see ExamopsGroup.main
     if ctx.invoked_subcommand in CHECKED_MEANWHILE:
         from examops.services.store_check import begin_quick_check
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
-from contextlib import contextmanager
-from typing import Iterator
 
 import click
 
@@ -33,34 +30,6 @@ class Failure(click.ClickException):
 
     def show(self, file=None) -> None:  # noqa: ANN001
         say(f"examops: {self.format_message()}", err=True)
-
-
-_collector_paused = False
-
-
-@contextmanager
-def cycle_collector_paused(*, resume_after: bool = True) -> Iterator[None]:
-    """The cycle collector off for a command's start-up; `resume_cycle_collector` turns it back on earlier.
-
-    Without `resume_after` it stays off after the block (a process that exits then: turning it on would first run a
-    pass over every object imported, for nothing)."""
-    global _collector_paused
-    paused = _collector_paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused and _collector_paused and resume_after:
-            gc.enable()
-        _collector_paused = False
-
-
-def resume_cycle_collector() -> None:
-    """The cycle collector on again, if `cycle_collector_paused` turned it off (never one a caller had turned off)."""
-    global _collector_paused
-    if _collector_paused:
-        _collector_paused = False
-        gc.enable()
 
 
 def literal(value: object) -> str:

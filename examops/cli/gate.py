@@ -18,7 +18,6 @@ from examops.cli.common import (
     literal,
     open_site,
     require_session,
-    resume_cycle_collector,
     shown_lines,
 )
 from examops.domain.confirm import CONFIRM_MODES
@@ -293,7 +292,9 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         if not verdict.recorded and verdict.verdict != "invalid":
             ctx.exit(EXIT_NOT_RECORDED)
         return
-    resume_cycle_collector()  # a lane runs for hours: only a one-shot runs without the collector (ExamopsGroup.main)
+    from examops.services.bulk_work import resume_collection
+
+    resume_collection()  # a lane runs for hours: only a one-shot runs without the collector (ExamopsGroup.main)
     failures = 0
     for burst in _stdin_bursts(gate):
         answers = _check_burst(gate, burst, session_id, outcome)

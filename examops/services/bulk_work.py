@@ -23,7 +23,37 @@ def cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-_paused_for_start = False
+# Who turned the collector off for a command's start, if anyone did: "command" (ExamopsGroup.main, until the command is
+# known), "start" (a screen until its first frame). One state, so a pause is handed on, never undone and redone.
+_paused_by: str | None = None
+
+
+@contextmanager
+def collection_paused_for_command(*, resume_after: bool = True) -> Iterator[None]:
+    """The cycle collector off until the command is known; `resume_collection` turns it back on earlier.
+
+    A one-shot `check` runs its whole short life without it: its ~100 passes over SQLAlchemy's import free nothing.
+    Without `resume_after` it stays off after the block (a process that exits then: turning it on would first run a
+    pass over every object imported, for nothing)."""
+    global _paused_by
+    if gc.isenabled():
+        gc.disable()
+        _paused_by = "command"
+    try:
+        yield
+    finally:
+        if _paused_by == "command":
+            _paused_by = None
+            if resume_after:
+                gc.enable()
+
+
+def resume_collection() -> None:
+    """The collector on again, if the command's pause turned it off (never one a caller had turned off)."""
+    global _paused_by
+    if _paused_by == "command":
+        _paused_by = None
+        gc.enable()
 
 
 def pause_collection_for_start() -> None:
@@ -31,20 +61,20 @@ def pause_collection_for_start() -> None:
 
     Textual, SQLAlchemy and the screen's widgets are a few hundred thousand objects made once and kept; the
     collector's two hundred passes over them free nothing and were a tenth of `examops gate`'s time to its first
-    frame. `collection_after_start` turns it back on.
+    frame. A pause the command's start already holds is taken over. `collection_after_start` turns it back on.
     """
-    global _paused_for_start
-    if gc.isenabled():
+    global _paused_by
+    if _paused_by == "command" or gc.isenabled():
         gc.disable()
-        _paused_for_start = True
+        _paused_by = "start"
 
 
 def collection_after_start() -> None:
     """After the first frame: what start-up made is frozen (never scanned again; it lives as long as the process) and
     the collector is back on, with nothing to catch up, so no pause falls on the first scans. A no-op unless
     `pause_collection_for_start` paused it (a test's app leaves its process's collector alone)."""
-    global _paused_for_start
-    if _paused_for_start:
-        _paused_for_start = False
+    global _paused_by
+    if _paused_by == "start":
+        _paused_by = None
         gc.freeze()
         gc.enable()
