@@ -32,7 +32,7 @@ def first_check_held(gate, monkeypatch):
 
     monkeypatch.setattr(gate.lane, "check", slow_check)
     try:
-        yield
+        yield held  # the code being held, once the lane worker took it (on PostgreSQL it prepares its offline copy first)
     finally:
         release.set()
 
@@ -84,9 +84,9 @@ async def test_a_queued_burst_is_one_group_commit_and_every_card_shows_its_own_v
                 yield
 
         monkeypatch.setattr(seeded_site.store, "group", counted_group)
-        with first_check_held(gate, monkeypatch):
+        with first_check_held(gate, monkeypatch) as held:
             wedge(app, codes[0])
-            await until(pilot, lambda: gate.pending_scans == 1)
+            await until(pilot, lambda: gate.pending_scans == 1 and held)
             wedge(app, *codes[1:])
             await until(pilot, lambda: gate.pending_scans == len(codes))
         await until(pilot, lambda: gate.idle and len(shown) == len(codes))
@@ -118,9 +118,9 @@ async def test_a_failed_burst_commit_says_not_recorded_for_every_scan_of_it(seed
                 raise WriteFailed("disk I/O error")
 
         monkeypatch.setattr(seeded_site.store, "group", failing_group)
-        with first_check_held(gate, monkeypatch):
+        with first_check_held(gate, monkeypatch) as held:
             wedge(app, people[0].ticket)
-            await until(pilot, lambda: gate.pending_scans == 1)
+            await until(pilot, lambda: gate.pending_scans == 1 and held)
             wedge(app, *(p.ticket for p in people[1:4]))
             await until(pilot, lambda: gate.pending_scans == 4)
         await until(pilot, lambda: gate.idle and len(shown) == 4)
@@ -149,9 +149,9 @@ async def test_a_burst_whose_check_raises_shows_not_recorded_for_each_scan(seede
         def broken_burst(scans, **kwargs):
             raise RuntimeError("the store went away")
 
-        with first_check_held(gate, monkeypatch):
+        with first_check_held(gate, monkeypatch) as held:
             wedge(app, people[0].ticket)
-            await until(pilot, lambda: gate.pending_scans == 1)
+            await until(pilot, lambda: gate.pending_scans == 1 and held)
             monkeypatch.setattr(gate.lane, "check_burst", broken_burst)
             wedge(app, *(p.ticket for p in people[1:]))
             await until(pilot, lambda: gate.pending_scans == 4)
