@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site, require_session
+from examops.domain.state import CASE_STATUS_WORDS
 from examops.i18n import N_, NP_, _, language, word
 
 
@@ -15,9 +16,7 @@ def _refused():
     return (ReviewRefused, Shortage)
 
 
-STATUS_WORDS = {"pending": N_("pending"), "approved": NP_("review.status.approved", "approved"),
-                "rejected": NP_("review.status.rejected", "rejected"), "resolved": NP_("review.status.resolved", "resolved"),
-                "closed": N_("closed")}
+STATUS_WORDS = CASE_STATUS_WORDS
 ACTION_WORDS = {"hold": N_("hold"), "backup_room": N_("backup room"), "isolation_room": NP_("review.action.isolation_room", "isolation"),
                 "admit": NP_("review.action.admit", "admit"), "deny": N_("deny")}
 RECORD_WORDS = {"plan_changed": N_("plan changed"), "pin_changed": N_("PIN changed"), "override_granted": N_("override granted"),

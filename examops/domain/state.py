@@ -24,15 +24,16 @@ from examops.domain.said import N_, NP_, Said, said
 
 HELD_ACTIONS = ("hold", "backup_room", "isolation_room")
 CASE_STATUSES = ("pending", "approved", "rejected", "resolved", "closed")
-# A case's status as a sentence names it (the review screen's words).
-_STATUS_WORDS = {"pending": N_("pending"), "approved": NP_("review.status.approved", "approved"),
+# A case's status in words: the review screen, the CLI and the chief's refusals name it so.
+CASE_STATUS_WORDS = {"pending": N_("pending"), "approved": NP_("review.status.approved", "approved"),
                  "rejected": NP_("review.status.rejected", "rejected"), "resolved": NP_("review.status.resolved", "resolved"),
-                 "closed": N_("closed"), "denied": NP_("review.status.denied", "denied")}
+                 "closed": N_("closed"),
+                 "denied": NP_("review.status.denied", "denied")}  # 已拒绝 beside the action's 禁止入场: fits 80 columns
 
 
 def status_said(status: str) -> Said | str:
     """A case status for a sentence, in the site's language where it is shown."""
-    words = _STATUS_WORDS.get(status)
+    words = CASE_STATUS_WORDS.get(status)
     return said(words) if words is not None else status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from examops.domain.state import CASE_STATUS_WORDS
 from examops.i18n import N_, NP_
 
 ACTION = {
@@ -168,14 +169,7 @@ REVIEW_PURPOSE = {
     "add_room": N_("open room {room}"),
     "open": N_("open the exception review (lane {lane})"),
 }
-REVIEW_STATUS = {
-    "pending": N_("pending"),
-    "approved": NP_("review.status.approved", "approved"),
-    "rejected": NP_("review.status.rejected", "rejected"),
-    "resolved": NP_("review.status.resolved", "resolved"),
-    "closed": N_("closed"),
-    "denied": NP_("review.status.denied", "denied"),  # 已拒绝 beside the action's 禁止入场: the row fits 80 columns
-}
+REVIEW_STATUS = CASE_STATUS_WORDS
 ROSTER_KIND = {
     "regular": N_("regular"),
     "backup": N_("backup"),
