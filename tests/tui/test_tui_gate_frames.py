@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from examops.services import counters, gate_view
 from examops.tui.screens import gate as gate_module
+from examops.tui.screens import gate_panels
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
 from tests.tui.test_tui_gate import SIZE, gate_of, make_app, settle
 
@@ -22,7 +23,7 @@ def same_width_pair(site):  # noqa: ANN001, ANN201
 @run_async
 async def test_the_next_card_is_drawn_without_a_layout_pass(seeded_site, monkeypatch):
     monkeypatch.setattr(gate_module, "CHECKING_AFTER_S", 30.0, raising=False)  # the verdict always comes first: no 'checking' frame
-    monkeypatch.setattr(gate_module, "PANELS_AFTER_SCAN_S", 30.0)  # the figures' recount is not part of this
+    monkeypatch.setattr(gate_panels, "PANELS_AFTER_SCAN_S", 30.0)  # the figures' recount is not part of this
     first, second = same_width_pair(seeded_site)
     app = make_app(seeded_site)
     async with app.run_test(size=SIZE) as pilot:
