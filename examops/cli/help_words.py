@@ -26,14 +26,14 @@ METAVAR_WORDS = {  # click's own (types, usage) and ours (metavar=, argument nam
     "BUNDLES": NP_("metavar", "BUNDLES"), "CASE_ID": NP_("metavar", "CASE_ID"), "CASE_IDS": NP_("metavar", "CASE_IDS"),
     "ROOM_ID": NP_("metavar", "ROOM_ID"), "PUBLIC_KEY": NP_("metavar", "PUBLIC_KEY"),
 }
-_METAVAR_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+METAVAR_NAME = r"[A-Z][A-Z0-9_]*"  # compiled at the first help shown (re caches it), not at every command's start
 
 
 def metavar_words(metavar: str) -> str:
     """`[OPTIONS]`, `FILES...`, `TICKET|EVENT` with each name the table knows in the language of the moment; a choice
     list (`[always|photo|never]`) stays as typed."""
-    return _METAVAR_NAME.sub(lambda name: word(METAVAR_WORDS, name.group()) if name.group() in METAVAR_WORDS
-                             else name.group(), metavar)
+    return re.sub(METAVAR_NAME, lambda name: word(METAVAR_WORDS, name.group()) if name.group() in METAVAR_WORDS
+                  else name.group(), metavar)
 
 
 def _said(english: str | None) -> str | None:

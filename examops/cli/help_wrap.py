@@ -7,18 +7,20 @@ narrow characters only is left to click, so English help is laid out exactly as 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import click
 
 from examops.i18n import _
 
-CLOSING = frozenset("，。、；：！？）》」』】〕〉”’,.;:!?)]}%…/")
+CLOSING = frozenset("，。、；：！？）》」』】〕〉”’,.;:!?)]}>%…/")
 """Marks that never begin a line: they stay with the character before them."""
-OPENING = frozenset("（《「『【〔〈“‘([{")
+OPENING = frozenset("（《「『【〔〈“‘([{<")
 """Marks that never end a line: they stay with the character after them."""
 CLAUSE_ENDS = "，；：、"
 ELLIPSIS = "..."  # click's, and of unambiguous width (… is one cell or two depending on the terminal)
+_BRACKETED = re.compile(r"\[[^\[\]\s]{1,24}\]|.", re.DOTALL)  # a short bracket is one piece, else a character
 
 
 def cells(text: str) -> int:
@@ -35,17 +37,18 @@ def _kind(ch: str) -> str:
 
 
 def chunks(text: str) -> list[str]:
-    """The pieces a line may break between: a run of spaces, a word of narrow characters, one wide character; a
-    closing mark joins the piece before it, an opening mark the piece after it."""
-    pieces: list[list[str]] = []  # [kind of the last character, text]
-    for ch in text:
-        kind = _kind(ch)
+    """The pieces a line may break between: a run of spaces, a word of narrow characters, one wide character, a short
+    bracket without spaces ([默认：photo], [必填]); a closing mark joins the piece before it, an opening mark the piece
+    after it."""
+    pieces: list[list[str]] = []  # [kind of the piece's end, text]
+    for token in _BRACKETED.findall(text):
+        kind = "bracket" if len(token) > 1 else _kind(token)
         last = pieces[-1] if pieces else None
-        if last is not None and (ch in CLOSING and last[0] != "space" or last[1][-1] in OPENING and kind != "space"
-                                 or kind == last[0] != "wide"):
-            last[0], last[1] = kind, last[1] + ch
+        if last is not None and (token in CLOSING and last[0] != "space" or last[1][-1] in OPENING and kind != "space"
+                                 or kind == last[0] and kind in ("space", "narrow")):
+            last[0], last[1] = kind, last[1] + token
         else:
-            pieces.append([kind, ch])
+            pieces.append([kind, token])
     return [piece for _kind_, piece in pieces]
 
 

@@ -14,6 +14,7 @@ def test_a_chinese_character_takes_two_columns():
 
 def test_chinese_breaks_between_characters_never_before_a_closing_mark_nor_after_an_opening_one():
     assert chunks("考生（事件）。--lane，好") == ["考", "生", "（事", "件）。", "--lane，", "好"]
+    assert chunks("放行。  [默认：photo]") == ["放", "行。", "  ", "[默认：photo]"]  # click's extras stay whole
     lines = wrap(CHINESE, 30, "  ", "  ")
     assert all(cells(line) <= 30 for line in lines)
     assert all(cells(line) >= 20 for line in lines[:-1])  # full lines, not a word's worth each
