@@ -20,7 +20,7 @@ from examops.cli.common import (
     say,
 )
 from examops.cli.help_words import argument, group, option
-from examops.i18n import N_
+from examops.i18n import N_, _
 
 SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
 
@@ -44,7 +44,7 @@ def _pin_if_any() -> str | None:
     pin = given_pin()
     if pin or not sys.stdin.isatty():
         return pin
-    return click.prompt(PIN_PROMPT, hide_input=True, err=True)
+    return click.prompt(_(PIN_PROMPT), hide_input=True, err=True)
 
 
 @photos.command("import", help=N_("Import photo packs (a zip, a folder, or single JPEG/PNG files named by ticket or ID number); any "
