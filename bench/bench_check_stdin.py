@@ -387,13 +387,16 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--profile", action="store_true", help="run the streamed lane under cProfile and print where time goes")
     parser.add_argument("--src", type=Path, help="an old checkout (e.g. a worktree of main) run beside this code, in the same run")
+    parser.add_argument("--also", type=Path, action="append", default=[],
+                        help="another checkout run beside them (its folder's name names it; --one-shot-only)")
     parser.add_argument("--old-laptop", action="store_true", help="also run every variant on one core at 50 %% (bench/old_laptop.py)")
     parser.add_argument("--one-shot-only", action="store_true", help="only issue 15's one-shot row (SQLite), --single runs each")
     args = parser.parse_args()
     from bench.bytecode import compile_trees
 
-    compile_trees(ROOT, args.src)
+    compile_trees(ROOT, args.src, *args.also)
     variants = [Variant("this")] + ([Variant("baseline", args.src)] if args.src else [])
+    variants += [Variant(str(also.name), also) for also in args.also]
     if args.old_laptop:
         from bench.old_laptop import describe
 

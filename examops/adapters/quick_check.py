@@ -78,6 +78,18 @@ def take(path: Path) -> QuickCheck | None:
     """The check begun for `path` (once: the caller owns it), if it still reads the file now at that path."""
     with _lock:
         check = _begun.pop(str(path), None)
+    return _still_reading(check, path)
+
+
+def begun_for(path: Path) -> QuickCheck | None:
+    """The check begun for `path`, left for a later `take` (the one-shot lane waits for it; if it then hands the scan
+    to the full path, `Store.open` takes the same check and its answer)."""
+    with _lock:
+        check = _begun.get(str(path))
+    return _still_reading(check, path)
+
+
+def _still_reading(check: QuickCheck | None, path: Path) -> QuickCheck | None:
     if check is None or check.identity is None or check.identity != identity(path):
         return None
     return check

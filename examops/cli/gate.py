@@ -19,6 +19,7 @@ from examops.cli.common import (
     open_site,
     require_session,
     shown_lines,
+    speak_site_language,
 )
 from examops.cli.help_words import argument, command, group, option
 from examops.domain.confirm import CONFIRM_MODES
@@ -249,6 +250,28 @@ def _check_burst(gate, burst: list[bytes], session_id: str | None, outcome: str 
     return list(zip(verdicts, (scan for scan, _outcome, _evidence in scans)))
 
 
+def _checked_once(ctx, code, lane, staff, session_id, outcome, fields, device, as_json) -> bool:  # noqa: ANN001
+    """A one-shot plain admission or duplicate on a SQLite store, recorded and said without SQLAlchemy
+    (`services.one_shot`); False, nothing written, for every other scan: the lane below answers it."""
+    if ctx.obj.get("override"):
+        return False  # recording into a closed session: the chief's PIN first, on the full path
+    try:
+        evidence = _fields(fields)
+    except Failure:
+        return False  # refused below, once the site's language is known
+    from examops.services.one_shot import check_once
+
+    answered = check_once(ctx.obj.get("db"), code, lane=lane, staff=staff, device=device, session_id=session_id,
+                          outcome=outcome, evidence=evidence)
+    if answered is None:
+        return False
+    site, verdict = answered
+    ctx.obj["site"] = site
+    speak_site_language(site)
+    emit(verdict.to_json(), as_json, None if as_json else _human(verdict, site.clock, code))
+    return True
+
+
 @command(help=N_("Check one candidate in at the gate; without --outcome a clean candidate is admitted."))
 @argument("code", required=False)
 @option("--lane", required=True, callback=limited("lane"), help=N_("This lane's name, e.g. A or 1号通道."))
@@ -261,6 +284,8 @@ def _check_burst(gate, burst: list[bytes], session_id: str | None, outcome: str 
 @option("--json", "as_json", is_flag=True)
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
+    if code and not from_stdin and _checked_once(ctx, code, lane, staff, session_id, outcome, fields, device, as_json):
+        return
     site = open_site(ctx, check_meanwhile=True)  # first: a refusal of the command line in the site's language too;
     # the lane's code is imported and its look-up runs during the quick check
     if from_stdin == bool(code):

@@ -7,6 +7,7 @@ removed, reordered or edited event breaks the chain at a place `verify` names.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -101,6 +102,11 @@ class Event:
 
 def new_event_id() -> str:
     return str(uuid.uuid4())
+
+
+def format_utc(moment: dt.datetime) -> str:
+    """A moment as the log stores it: UTC, microseconds, 'Z'."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def canonical_json(value: Any) -> str:

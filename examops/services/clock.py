@@ -92,6 +92,19 @@ def shared_clock(store, tz: str) -> Clock:  # noqa: ANN001 - a Store
     return clock
 
 
+def joined_clock(tz: str, recorded: str | None) -> Clock | None:
+    """`shared_clock` where the store's drill setting reads `recorded`, without a write: None when this process
+    would begin the drill (it records when, so only the full path does that)."""
+    clock = Clock.from_env(tz)
+    if clock.drill is None or clock._frozen:
+        return clock
+    began = _began(recorded, clock.drill)
+    if began is None:
+        return None
+    clock._begin(clock._start, began)
+    return clock
+
+
 def _drill_began(store, raw: str) -> float | None:  # noqa: ANN001
     """When the drill `raw` began on this store: as recorded, or recorded now by this first process."""
     from examops.adapters.store import IntegrityError, StoreError

@@ -12,13 +12,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from examops.adapters.store import IntegrityError, ServerUnreachable, WriteFailed, format_utc, scan_path
+from examops.adapters.store import IntegrityError, ServerUnreachable, WriteFailed, scan_path
 from examops.domain import idnumber, windows
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
-    Admitted,
     Arrived,
-    DuplicateScan,
     ExceptionRecorded,
     GateOutcome,
     OutsideWindowScan,
@@ -28,14 +26,15 @@ from examops.domain.event_payloads import (
     UnknownScan,
     WrongSessionScan,
 )
-from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.events import Event, Kind
 from examops.domain.field_limits import check_field
 from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
 from examops.domain.scan import classify
-from examops.domain.state import CandidateDay, fold_day
+from examops.domain.state import CandidateDay
 from examops.domain.verdict import CandidateCard, Verdict, decide
 from examops.services import ledger, lookup
+from examops.services.compiled_admission import duplicate_scan, lane_event, plan_scan
 from examops.services.site import Site
 
 ROOM_KIND_OF_ACTION = {"isolation_room": "isolation", "backup_room": "backup"}
@@ -192,32 +191,13 @@ class Lane:
             event = None
             try:
                 with self.scan_path.scan() as conn:
-                    found = self.scan_path.lookup(conn, session.id, ticket)
-                    if found is None or found.closure is not None or found.card.room is None:
+                    planned = plan_scan(self.scan_path.lookup(conn, session.id, ticket), session, ticket, self.site.policy,
+                                        self.site.clock.local(), outcome, evidence)
+                    if planned is None:
                         return None
-                    day = fold_day(session.id, ticket, found.day)
-                    card = replace(found.card, placement=lookup.placement_of(day), state=day.state)
-                    if day.admitted:
-                        if day.left_for_good is not None or day.out is not None or day.awaiting_arrival:
-                            return None
-                        payload, base = self._duplicate_scan(session, card, day)
-                        duplicate = True
-                        event = self._event(Kind.DUPLICATE, session.id, ticket, payload)
-                        stored = self.scan_path.append(conn, event)
-                    else:
-                        if day.open_exception or day.denial:
-                            return None
-                        decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)
-                        if decision.action != "admit":
-                            return None
-                        admitted = Admitted(code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
-                                            room=card.room, seat=card.seat, via="ticket", missing=decision.missing or None)
-                        base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
-                                       action=decision.action, reason=decision.reason, evidence=evidence,
-                                       go_room=card.current_room, go_seat=card.current_seat,
-                                       go_kind="regular" if card.current_room else None)
-                        event = self._event(Kind.ADMITTED, session.id, ticket, admitted.to_payload())
-                        stored = self.scan_path.append(conn, event, guard_slot=day.voided_admissions)
+                    base, duplicate = planned.verdict, planned.duplicate
+                    event = self._event(planned.kind, session.id, ticket, planned.payload)
+                    stored = self.scan_path.append(conn, event, guard_slot=planned.guard_slot)
             except IntegrityError as exc:
                 self.scan_path.head = None
                 if "device" in str(exc.orig).lower():
@@ -269,8 +249,8 @@ class Lane:
 
     # -- writing -----------------------------------------------------------
     def _event(self, kind: str, session: str, ticket: str | None, payload: dict) -> Event:
-        return Event(new_event_id(), kind, format_utc(self.site.clock.now()), self.device, 0,
-                     session, ticket, self.lane, self.staff, payload)
+        return lane_event(kind, session, ticket, payload, now=self.site.clock.now(), device=self.device, lane=self.lane,
+                          staff=self.staff)
 
     def _write(self, event: Event) -> Event:
         try:
@@ -354,26 +334,8 @@ class Lane:
             with self.site.store.read() as conn:
                 day = lookup.candidate_day(conn, session.id, card.ticket)
             card = replace(card, placement=lookup.placement_of(day), state=day.state)
-        payload, verdict = self._duplicate_scan(session, card, day)
+        payload, verdict = duplicate_scan(session, card, day)
         return self._record_simple(Kind.DUPLICATE, session, card, payload, verdict)
-
-    @staticmethod
-    def _duplicate_scan(session: Session, card: CandidateCard, day: CandidateDay) -> tuple[dict, Verdict]:
-        """The duplicate-scan event's payload and the lane's verdict: where, when and by whom the first admission was."""
-        first = day.admission
-        data = first.data if first else None
-        at_desk = first is not None and first.lane is None
-        scan = DuplicateScan(first_event=first.id if first else None, first_lane=first.lane if first else None,
-                             first_at=first.at if first else None, first_staff=first.staff if first else None,
-                             first_via=str(getattr(data, "via", "") or "") or None,
-                             first_by=(getattr(data, "by", None) or first.staff) if at_desk else None)
-        payload = scan.to_payload()
-        verdict = Verdict("duplicate", session.id, card=card,
-                          first_lane=scan.first_lane, first_at=scan.first_at, first_staff=scan.first_staff,
-                          first_via=scan.first_via, first_by=scan.first_by,
-                          go_room=card.current_room, go_seat=card.current_seat, go_kind="regular",
-                          reason="already admitted: possible impersonation, call the chief proctor")
-        return payload, verdict
 
     def _find(self, conn, kind: str, value: str, session: str) -> CandidateCard | None:  # noqa: ANN001
         if kind == "id_number":

@@ -13,20 +13,10 @@ from examops.adapters.store.gate_queries import card_by, day_events, room_list
 from examops.domain import idnumber, typos
 from examops.domain.scan import TICKET_RE
 from examops.domain.state import CandidateDay, fold_day
-from examops.domain.verdict import CandidateCard, Placement
+from examops.domain.verdict import CandidateCard
+from examops.services.compiled_admission import placement_of
 
 __all__ = ["card_by", "candidate_day", "current", "day_events", "near_matches", "placement_of", "room_list", "search"]
-
-
-def placement_of(day: CandidateDay) -> Placement | None:
-    """Where the chief's desk seated the candidate (an admission or a move made there), or None: the roster seat holds."""
-    event = day.placement
-    if event is None or event.lane is not None:
-        return None
-    data = event.data
-    origin = getattr(data, "origin", None)
-    return Placement(data.room, data.seat, origin.room if origin else None, origin.seat if origin else None,
-                     str(getattr(data, "via", "") or ""))
 
 
 def current(conn: Connection, card: CandidateCard, session: str | None = None) -> CandidateCard:

@@ -6,7 +6,6 @@ import datetime as dt
 import getpass
 import hashlib
 import math
-import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -23,11 +22,10 @@ from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
 from examops.domain.said import N_, SaidError, os_reason, said
 from examops.services.clock import Clock, shared_clock
+from examops.services.lane_device import device_id
+from examops.services.site_settings import PLAN_KEY, POLICY_KEY, STORE_ID_KEY
 
-PLAN_KEY = "plan_toml"
-POLICY_KEY = "policy_toml"
 PIN_KEY = "chief_pin_hash"
-STORE_ID_KEY = "store_id"
 PIN_REFUSED_IN_ROW_KEY = "pin_refused_in_row"
 PIN_REFUSED_AT_KEY = "pin_refused_at"
 """Wall-clock seconds of the last wrong PIN: the back-off lives in the store, so a new process cannot reset it."""
@@ -161,15 +159,6 @@ class Site:
             staff=getpass.getuser(),
             payload=payload,
         )
-
-
-def device_id(store_id: str, lane: str) -> str:
-    """This machine, this store, this lane: each keeps its own hash chain.
-
-    The store id tells apart two laptops that share a host name (and a lane
-    name) when their offline bundles meet in the site store.
-    """
-    return f"{socket.gethostname()}.{store_id[:8]}/{lane}"
 
 
 def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:

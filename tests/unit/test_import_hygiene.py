@@ -123,13 +123,15 @@ def one_shot_check(tmp_path_factory):
     url = f"sqlite:///{home / 's.sqlite3'}"
     env = {**{k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "EXAMOPS_LANG")},
            "LANG": "C.UTF-8", "EXAMOPS_HOME": str(home), "EXAMOPS_CLOCK": "2021-10-16T08:10"}
-    os.environ["EXAMOPS_HOME"], saved = str(home), os.environ.get("EXAMOPS_HOME")
+    saved = {key: os.environ.get(key) for key in ("EXAMOPS_HOME", "EXAMOPS_CLOCK")}
+    os.environ.update(EXAMOPS_HOME=str(home), EXAMOPS_CLOCK=env["EXAMOPS_CLOCK"])  # the drill begins with the store
     try:
         site = init_site(SAMPLE_PLAN, url=url, chief_pin=TEST_PIN)
         ticket = seed_roster(site)[0].ticket
         site.close()
     finally:
-        os.environ.pop("EXAMOPS_HOME") if saved is None else os.environ.update(EXAMOPS_HOME=saved)
+        for key, value in saved.items():
+            os.environ.pop(key) if value is None else os.environ.update({key: value})
     args = ["--db", url, "check", ticket, "--lane", "A", "--staff", "s", "--session", "S1", "--json"]
     done = subprocess.run([sys.executable, "-c", ONE_SHOT, "own-process", *args], capture_output=True, text=True, env=env, check=True)
     lines = done.stdout.splitlines()
@@ -163,6 +165,16 @@ def test_a_one_shot_check_compiles_no_name_pattern(one_shot_check):
 def test_a_one_shot_check_begins_the_quick_check_before_importing_sqlalchemy(one_shot_check):
     """SQLite reads the whole file while SQLAlchemy and the lane's code are imported: the scan rarely waits for it."""
     assert one_shot_check["exit"] in (0, None) and one_shot_check["begun_after_sqlalchemy"] == [False]
+
+
+def test_a_one_shot_sqlite_check_never_imports_sqlalchemy(one_shot_check):
+    """A plain admission on a SQLite store runs on SQLite's own connection (services.one_shot): neither SQLAlchemy nor
+    the store package that imports it, nor the full lane's services, are loaded for it."""
+    loaded = set(one_shot_check["modules"])
+    assert "sqlalchemy" not in loaded
+    assert not {m for m in loaded if m.startswith("examops.adapters.store")}
+    assert not {"examops.services.site", "examops.services.gate", "examops.services.offline"} & loaded
+    assert "sqlalchemy" in one_shot_check["stream"]["modules"]  # a `check --stdin` lane runs the full path
 
 
 @pytest.mark.parametrize("heavy", [

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, Operationa
 
 from examops import locations
 from examops.adapters import quick_check
+from examops.adapters.sqlite_file import BUSY_TIMEOUT_MS, CONNECT_PRAGMAS
 from examops.adapters.store import events, migrations, schema, secrets, settings
 from examops.adapters.store.errors import (
     ServerUnreachable,
@@ -30,9 +31,9 @@ from examops.adapters.store.errors import (
     describe_failure,
     server_unreachable,
 )
+from examops.domain.events import format_utc
 from examops.domain.said import N_, Said, said
 
-BUSY_TIMEOUT_MS = 5000
 STORE_ID_KEY = "store_id"
 WRITTEN_HEADS = "examops_written_heads"  # conn.info key: chain heads appended in the open transaction
 
@@ -97,10 +98,8 @@ def _make_engine(url: str) -> Engine:
         # Take transactions into our own hands so BEGIN IMMEDIATE means what it says.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        for pragma in CONNECT_PRAGMAS:  # WAL, synchronous=FULL, busy timeout, foreign keys (as the one-shot lane's)
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -434,7 +433,3 @@ class Store:
 
 def utc_now() -> str:
     return format_utc(dt.datetime.now(dt.timezone.utc))
-
-
-def format_utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

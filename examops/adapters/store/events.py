@@ -9,39 +9,20 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from examops.adapters.scan_rows import ANCHOR_PREFIX, event_to_row, later_head, parse_anchor
 from examops.adapters.store.errors import WriteFailed
 from examops.adapters.store.schema import admissions, events
 from examops.adapters.store.settings import put_setting, read_setting
 from examops.domain.event_payloads import SessionClosed as Closure
 from examops.domain.event_payloads import Voided, with_override
-from examops.domain.events import GENESIS, Event, Kind, seal, signing_message
+from examops.domain.events import Event, Kind, seal, signing_message
 from examops.domain.said import N_, said
 
-ANCHOR_PREFIX = "chain_anchor:"
 DEVICE_SEQ_RETRIES = 5
 E = events
-
-
-def event_to_row(event: Event) -> dict:
-    return {
-        "id": event.id,
-        "kind": event.kind,
-        "at": event.at,
-        "device": event.device,
-        "device_seq": event.device_seq,
-        "session_id": event.session,
-        "ticket": event.ticket,
-        "lane": event.lane,
-        "staff": event.staff,
-        "payload": json.dumps(dict(event.payload), ensure_ascii=False, sort_keys=True),
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-        "signer": event.signer or None,
-        "signature": event.signature or None,
-    }
 
 
 def row_to_event(row) -> Event:  # noqa: ANN001
@@ -88,24 +69,17 @@ def head(conn: Connection, device: str) -> tuple[int, str]:
     A lane that goes offline keeps its chain in a local store whose first
     event links to the anchor: the last event the shared store holds.
     """
-    row = conn.execute(
-        select(E.c.device_seq, E.c.hash)
-        .where(E.c.device == device)
-        .order_by(E.c.device_seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev = (row.device_seq, row.hash) if row else (0, GENESIS)
-    anchor_seq, anchor_hash = head_anchor(conn, device)
-    return (anchor_seq, anchor_hash) if anchor_seq > seq else (seq, prev)
+    row = conn.execute(HEAD, {"device": device}).first()
+    return later_head(row, read_setting(conn, ANCHOR_PREFIX + device))
+
+
+HEAD = select(E.c.device_seq, E.c.hash).where(E.c.device == bindparam("device")).order_by(E.c.device_seq.desc()).limit(1)
+"""A device's last event: `head`'s statement, compiled for the one-shot lane too (`store.compiled`)."""
 
 
 def head_anchor(conn: Connection, device: str) -> tuple[int, str]:
     """The anchor a device's local chain links on from: (0, GENESIS) when none."""
-    anchor = read_setting(conn, ANCHOR_PREFIX + device)
-    if not anchor:
-        return 0, GENESIS
-    seq, hash_ = anchor.split(":", 1)
-    return int(seq), hash_
+    return parse_anchor(read_setting(conn, ANCHOR_PREFIX + device))
 
 
 def set_anchor(conn: Connection, device: str, seq: int, hash_: str) -> None:

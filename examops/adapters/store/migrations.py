@@ -105,5 +105,9 @@ MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
 ]
 
 
+APPLIED = select(schema_migrations.c.name)
+"""The migrations a store has: compiled for the one-shot lane too (`store.compiled`)."""
+
+
 def applied_migrations(conn: Connection) -> set[str]:
-    return {row.name for row in conn.execute(select(schema_migrations.c.name))}
+    return {row.name for row in conn.execute(APPLIED)}

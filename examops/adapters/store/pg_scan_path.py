@@ -38,12 +38,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from examops.adapters.store.engine import WRITTEN_HEADS
 from examops.adapters.store.errors import ServerUnreachable, WriteFailed, describe_failure
 from examops.adapters.store.events import SessionClosed, closure, event_to_row
-from examops.adapters.store.scan_path import _LOOKUP, _ROW_KEYS, Lookup, ScanPath
+from examops.adapters.store.scan_path import LOOKUP, ROW_KEYS, Lookup, ScanPath
 from examops.domain.event_payloads import SessionClosed as Closure
 from examops.domain.events import Event, Kind
 
 _APPEND = (
-    f"WITH e AS (INSERT INTO events ({', '.join(_ROW_KEYS)}) SELECT {', '.join(['%s'] * len(_ROW_KEYS))}"
+    f"WITH e AS (INSERT INTO events ({', '.join(ROW_KEYS)}) SELECT {', '.join(['%s'] * len(ROW_KEYS))}"
     " WHERE NOT EXISTS (SELECT 1 FROM events WHERE kind = %s AND session_id = %s) RETURNING id, session_id, ticket){guard}"
     " SELECT id FROM e"
 )
@@ -94,7 +94,7 @@ class PgScanPath(ScanPath):
         store.held_connections.add(self._held)  # and `Store.close()` closes it
 
     def compile(self, dialect) -> None:  # noqa: ANN001
-        self.lookup_sql = _Named(_LOOKUP, dialect)
+        self.lookup_sql = _Named(LOOKUP, dialect)
 
     @property
     def _conn(self) -> Connection:
@@ -138,7 +138,7 @@ class PgScanPath(ScanPath):
 
     def insert(self, conn: Connection, sealed: Event, guard_slot: int | None) -> None:
         row = event_to_row(sealed)
-        values = [row[key] for key in _ROW_KEYS] + [Kind.SESSION_CLOSED, sealed.session]
+        values = [row[key] for key in ROW_KEYS] + [Kind.SESSION_CLOSED, sealed.session]
         try:
             if guard_slot is None:
                 written = conn.exec_driver_sql(APPEND_EVENT, tuple(values)).all()

@@ -12,7 +12,6 @@ round trips on a connection of the lane's own; `for_lane` picks the one the stor
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -20,18 +19,20 @@ from dataclasses import replace
 from sqlalchemy import Connection, bindparam, insert, text
 from sqlalchemy.exc import DBAPIError
 
+from examops.adapters.scan_rows import Lookup, event_to_row, lookup_from_rows
+from examops.adapters.store.compiled import compile_statement
 from examops.adapters.store.engine import WRITTEN_HEADS
-from examops.adapters.store.events import event_to_row, head
+from examops.adapters.store.events import head
 from examops.adapters.store.schema import admissions, events
 from examops.domain.events import Event, Kind, seal, signing_message
-from examops.domain.verdict import CandidateCard
 
 _EVENT_COLUMNS = ("pos", "id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload",
                   "prev_hash", "hash", "signer", "signature")
 # One row per event of the candidate's day or close-out of the session (event columns NULL when there is none):
 # each half of the union is one search of its own index (ix_events_subject, ix_events_kind).
+# `scan_rows.lookup_from_rows` reads its rows by position.
 _EVENTS = ", ".join(_EVENT_COLUMNS)
-_LOOKUP = text(
+LOOKUP = text(
     "SELECT c.ticket, c.name, c.id_number, c.sex, s.room_id, s.seat, "
     + ", ".join(f"e.{column}" for column in _EVENT_COLUMNS)
     + " FROM candidates AS c"
@@ -42,32 +43,30 @@ _LOOKUP = text(
     " AS e ON 1 = 1"
     " WHERE c.ticket = :ticket ORDER BY e.pos"
 ).bindparams(bindparam("closed", Kind.SESSION_CLOSED))
-_ROW_KEYS = ("id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload", "prev_hash",
-             "hash", "signer", "signature")
-_GUARD_KEYS = ("session_id", "ticket", "slot", "event_id")
+ROW_KEYS = ("id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload", "prev_hash",
+            "hash", "signer", "signature")
+GUARD_KEYS = ("session_id", "ticket", "slot", "event_id")
 
 
 class _Compiled:
-    """One statement compiled for a dialect, with the order its parameters go in.
+    """One statement compiled for a dialect (`compiled.compile_statement`), with the order its parameters go in.
 
     On SQLite it runs on the driver's own connection: SQLAlchemy's per-execution bookkeeping (a result object,
     column maps, events) cost ~0.1 ms a statement, more than SQLite's work. Its errors are SQLAlchemy's again.
     """
 
-    __slots__ = ("sql", "order", "_fixed", "_raw")
+    __slots__ = ("statement", "sql", "_raw")
 
     def __init__(self, statement, dialect, keys: tuple[str, ...] | None = None) -> None:  # noqa: ANN001
-        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys else None)
-        self.sql = compiled.string
-        self.order = tuple(compiled.positiontup or ())
-        self._fixed = {name: compiled.binds[name].value for name in self.order if name not in (keys or ()) and compiled.binds[name].value is not None}
         if dialect.paramstyle not in ("qmark", "numeric", "format"):
             raise ValueError(f"the compiled scan path needs a positional paramstyle, not {dialect.paramstyle}")
+        self.statement = compile_statement(statement, dialect, keys)
+        self.sql = self.statement.sql
         self._raw = dialect.name == "sqlite"
 
     def run(self, conn: Connection, values: dict) -> list[tuple]:
         """Run with `values` by name; the rows it returned (none for an insert)."""
-        params = tuple(values[name] if name in values else self._fixed[name] for name in self.order)
+        params = self.statement.params(values)
         if not self._raw:
             result = conn.exec_driver_sql(self.sql, params)
             return result.all() if result.returns_rows else []
@@ -75,15 +74,6 @@ class _Compiled:
             return conn.connection.driver_connection.execute(self.sql, params).fetchall()
         except sqlite3.Error as exc:
             raise DBAPIError.instance(self.sql, params, exc, sqlite3.Error) from exc
-
-
-class Lookup:
-    """What one look-up found: the card, the day's events in log order, and the session's close-out if any."""
-
-    __slots__ = ("card", "day", "closure")
-
-    def __init__(self, card: CandidateCard, day: list[Event], closure: Event | None) -> None:
-        self.card, self.day, self.closure = card, day, closure
 
 
 class ScanPath:
@@ -96,9 +86,9 @@ class ScanPath:
         self.compile(store.engine.dialect)
 
     def compile(self, dialect) -> None:  # noqa: ANN001
-        self.lookup_sql = _Compiled(_LOOKUP, dialect)
-        self.insert_event = _Compiled(insert(events), dialect, _ROW_KEYS)
-        self.insert_guard = _Compiled(insert(admissions), dialect, _GUARD_KEYS)
+        self.lookup_sql = _Compiled(LOOKUP, dialect)
+        self.insert_event = _Compiled(insert(events), dialect, ROW_KEYS)
+        self.insert_guard = _Compiled(insert(admissions), dialect, GUARD_KEYS)
 
     def scan(self) -> AbstractContextManager[Connection]:
         """Where one scan runs: here one `Store.write()` transaction (look-up under the write lock, then the write)."""
@@ -106,23 +96,7 @@ class ScanPath:
 
     def lookup(self, conn: Connection, session: str, ticket: str) -> Lookup | None:
         """The candidate by ticket with their day in `session`; None when the roster has no such ticket."""
-        rows = self.lookup_sql.run(conn, {"session": session, "ticket": ticket})
-        if not rows:
-            return None
-        first = rows[0]
-        card = CandidateCard(first[0], first[1], first[2], first[3], first[4], first[5], session)
-        day, closure = [], None
-        for row in rows:
-            if row[7] is None:  # no event at all
-                continue
-            event = Event(id=row[7], kind=row[8], at=row[9], device=row[10], device_seq=row[11], session=row[12],
-                          ticket=row[13], lane=row[14], staff=row[15], payload=json.loads(row[16]), prev_hash=row[17],
-                          hash=row[18], signer=row[19] or "", signature=row[20] or "")
-            if event.kind == Kind.SESSION_CLOSED and event.ticket != ticket:
-                closure = closure or event
-            else:
-                day.append(event)
-        return Lookup(card, day, closure)
+        return lookup_from_rows(self.lookup_sql.run(conn, {"session": session, "ticket": ticket}), session, ticket)
 
     def append(self, conn: Connection, event: Event, *, guard_slot: int | None = None) -> Event:
         """Seal `event` on the lane's head, sign it, insert it, and for an admission take guard row `guard_slot`."""

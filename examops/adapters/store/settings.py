@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from examops.adapters.store.schema import settings
 
+READ = select(settings.c.value).where(settings.c.key == bindparam("key"))
+"""One setting's value: compiled for the one-shot lane too (`store.compiled`)."""
+
 
 def read_setting(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+    return conn.execute(READ, {"key": key}).scalar()
 
 
 def put_setting(conn: Connection, key: str, value: str) -> None:

@@ -1,0 +1,114 @@
+"""A one-shot `examops check CODE` on a SQLite store without SQLAlchemy: the plain admission and the duplicate.
+
+`examops check CODE` runs a process per scan, and importing SQLAlchemy alone costs more than the scan. Here the
+compiled scan path runs on SQLite's own connection (`adapters.one_shot_store`), decides as the lane does
+(`compiled_admission.plan_scan`, the plan, policy and shared drill clock read as `Site.open` reads them) and
+writes the same event, sealed on the device's chain and signed, with its guard row, in one durable transaction
+before it answers. Every other scan (an outcome, an unknown ticket, no seat, a closed session, outside the entry
+window, a drill not begun yet, a store to migrate, a damaged store, any error) gets None with nothing written:
+the caller runs the full lane, which answers it (and words its refusals) as it always has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from examops import locations
+from examops.adapters import sqlite_statements
+from examops.adapters.one_shot_store import NotHere, OneShotStore
+from examops.adapters.scan_rows import ANCHOR_PREFIX, event_to_row, later_head, lookup_from_rows
+from examops.domain import windows
+from examops.domain.events import seal, signing_message
+from examops.domain.field_limits import check_field
+from examops.domain.plan import Plan, PlanError, parse_plan
+from examops.domain.policy import Policy, PolicyError, load_policy
+from examops.domain.scan import classify
+from examops.domain.verdict import Verdict
+from examops.services.clock import DRILL_KEY, Clock, joined_clock
+from examops.services.compiled_admission import lane_event, plan_scan
+from examops.services.lane_device import device_id
+from examops.services.site_settings import PLAN_KEY, POLICY_KEY, STORE_ID_KEY
+
+_NOT_HERE = (NotHere, PlanError, PolicyError, KeyError, ValueError)
+"""What sends a scan to the full path before anything is written (a refusal there says it in the lane's words)."""
+
+
+@dataclass
+class OneShotSite:
+    """What the CLI's words need of the site: its plan (language), policy (codes) and clock (times shown)."""
+
+    plan: Plan
+    policy: Policy
+    clock: Clock
+    override: str | None = None
+
+
+def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str | None, session_id: str | None,
+               outcome: str | None, evidence: Mapping[str, str]) -> tuple[OneShotSite, Verdict] | None:
+    """The recorded verdict of one plain admission or duplicate scan, or None (nothing written: the full path)."""
+    if outcome not in (None, "", "admit"):
+        return None
+    store = OneShotStore.open(locations.store_url(db))
+    if store is None:
+        return None
+    try:
+        try:
+            site = _site(store)
+            if site is None:
+                return None
+            written = _scan(store, site, code, lane, staff, device, session_id, outcome,
+                            {k: str(v) for k, v in evidence.items()})
+        except _NOT_HERE:
+            return None
+        if written is None:
+            return None
+        verdict, stored, store_id = written  # committed: from here on nothing goes back to the full path
+        store.witness(store_id, {stored.device: (stored.device_seq, stored.hash)})
+        return site, replace(verdict, event_id=stored.id, recorded=True, at=stored.at)
+    finally:
+        store.close()
+
+
+def _site(store: OneShotStore) -> OneShotSite | None:
+    """The plan, policy and clock as `Site.open` reads them; None where it would write (a drill to begin)."""
+    plan_text = store.setting(PLAN_KEY)
+    if plan_text is None:
+        return None
+    plan = parse_plan(plan_text, "stored plan")
+    policy = load_policy(plan.policy_preset, text=store.setting(POLICY_KEY))
+    clock = joined_clock(plan.timezone, store.setting(DRILL_KEY))
+    return None if clock is None else OneShotSite(plan, policy, clock)
+
+
+def _scan(store: OneShotStore, site: OneShotSite, code: str, lane: str, staff: str, device: str | None,  # noqa: PLR0913
+          session_id: str | None, outcome: str | None, evidence: dict):  # noqa: ANN202 - (Verdict, Event) or None
+    """`Lane.check`'s compiled path: look up under the write lock, decide, seal, sign, insert, commit."""
+    session = site.plan.session(session_id) if session_id else site.plan.current_session(site.clock.local())
+    scan = classify(code)
+    if session is None or scan.kind != "ticket" or windows.window(session, site.clock.local()).outside:
+        return None
+    store_id = store.setting(STORE_ID_KEY)
+    if store_id is None:
+        return None
+    device = device or device_id(store_id, lane)
+    check_field("device", device)
+    signer = store.device_key(store_id)
+    ticket = scan.value
+    with store.write():
+        rows = store.run(sqlite_statements.LOOKUP, {"session": session.id, "ticket": ticket})
+        planned = plan_scan(lookup_from_rows(rows, session.id, ticket), session, ticket, site.policy, site.clock.local(),
+                            outcome, evidence)
+        if planned is None:
+            return None
+        event = lane_event(planned.kind, session.id, ticket, planned.payload, now=site.clock.now(), device=device,
+                           lane=lane, staff=staff)
+        seq, prev = later_head(next(iter(store.run(sqlite_statements.HEAD, {"device": device})), None),
+                               store.setting(ANCHOR_PREFIX + device))
+        sealed = seal(replace(event, device_seq=seq + 1), prev)
+        sealed = replace(sealed, signer=signer.public_b64, signature=signer.sign(signing_message(sealed.hash)))
+        store.run(sqlite_statements.INSERT_EVENT, event_to_row(sealed))
+        if planned.guard_slot is not None:
+            store.run(sqlite_statements.INSERT_GUARD, {"session_id": session.id, "ticket": ticket,
+                                                       "slot": planned.guard_slot, "event_id": sealed.id})
+    return planned.verdict, sealed, store_id
