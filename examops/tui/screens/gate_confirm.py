@@ -81,7 +81,7 @@ class ConfirmingGate:
             self._release_held()
 
     def _release_held(self) -> None:
-        if self.waiting_card or self.pending_scans:
+        if self.waiting_card or self.pending_scans or self.holding_alarm:  # an alarm holds them until seen
             return
         request = self.line.next_held()
         if request is not None:
