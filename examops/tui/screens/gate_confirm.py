@@ -65,6 +65,8 @@ class ConfirmingGate:
             return False
         self.line.hold(request)
         self._show_pending()
+        if self.holding_alarm:  # the alarm's note counts it too
+            self._say_waiting()
         return True
 
     def _show_card(self, card: CandidateCard | None, session_label: str = "", go=None) -> None:  # noqa: ANN001
