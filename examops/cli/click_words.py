@@ -12,7 +12,9 @@ import importlib
 
 from examops.i18n import N_, language, ngettext, translator
 
-CLICK_MODULES = ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui")
+CLICK_MODULES = ("core", "exceptions", "formatting", "parser", "types", "termui")
+"""Not `decorators`: its only words here are --help's and --version's, which help_words says when they are shown (worded
+when the option is made, they would read the catalog for every command, a one-shot `check` included)."""
 WORDS = (
     N_("Usage:"), N_("Error: {message}"), N_("Try '{command} {option}' for help."), N_("Options"), N_("Commands"),
     N_("Positional arguments"), N_("Missing argument"), N_("Missing option"), N_("Missing parameter"),
