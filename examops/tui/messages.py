@@ -89,6 +89,8 @@ class ScanRequest:
     evidence: Mapping[str, str] = field(default_factory=dict)
     confirmed: bool = False
     """The staffer compared the face with the photo and pressed Enter: admit without waiting again."""
+    at: float | None = None
+    """When the scan's Enter arrived (monotonic seconds); None: made by a key handled just now."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from examops.domain.alarm_hold import ALARM_VERDICTS
 from examops.domain.plan import Session
 from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
@@ -43,6 +44,7 @@ from examops.tui.messages import (
     ScanRequest,
 )
 from examops.tui.photo_terminal import PhotoTerminal
+from examops.tui.screens.gate_alarm import AlarmGate
 from examops.tui.screens.gate_candidate import CandidateKeys
 from examops.tui.screens.gate_confirm import ConfirmingGate
 from examops.tui.screens.gate_offline import UPLOAD, OfflineLane
@@ -59,11 +61,10 @@ PANELS_EVERY_S = 2.0
 CHECKING_AFTER_S = 0.06  # 'checking…' only for a verdict slower than this: a few frames, shorter than a glance
 CLOCK_EVERY_S = 1.0
 LANE_WORKER = "lane-checks"
-ALARM_VERDICTS = ("duplicate", "denied", "not_recorded")
 PROBE_EVERY_S = 2.0  # while offline: is the shared store back?
 
 
-class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGlyphs, Screen):
+class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePanels, WholeGlyphs, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
@@ -87,6 +88,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
                  confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
         self._setup_confirm(site, confirm, photo_terminal)
+        self._setup_alarm()
         codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
         localize_bindings(self, {**codes, **{f"gate.{key}": word(GATE_KEY, key) for key in GATE_KEY}})
         self.site = site
@@ -247,6 +249,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
 
     def submit(self, request: ScanRequest, *, settled: bool = False) -> None:
         """Queue a check; until its verdict returns the banner says only 'checking' (a confirming lane may hold it)."""
+        self._scan_past_alarm(request)
         if not settled and self._holds(request):
             return
         self.queue_request(request)
@@ -270,7 +273,7 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
 
     def _show_checking(self) -> None:
         self._checking_timer = None
-        if not self.pending_scans:
+        if not self.pending_scans or self.holding_alarm:  # an alarm stays until seen (gate_alarm)
             return
         self.query_one(VerdictBanner).show(VerdictView("pending", _("Checking…")))
         if self.shows_photos:
@@ -282,6 +285,16 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
 
     def on_scan_recorded(self, message: ScanRecorded) -> None:
         self.pending_scans -= 1
+        if message.verdict.verdict == "not_recorded":
+            self._reads.forget()
+        if self._waits_behind_alarm(message):
+            return
+        view = self._show_verdict(message)
+        self._after_scan()
+        self._alarm_shown(message, view.details)
+        self._card_shown(message.request, message.verdict)
+
+    def _show_verdict(self, message: ScanRecorded) -> VerdictView:
         verdict = message.verdict
         view = describe(verdict, self.site.policy, lambda at: gate_view.local_time(self.site, at))
         self.last_verdict = verdict
@@ -293,28 +306,30 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
         self._set_detail(view.details, suggesting=bool(verdict.suggestions))
         if verdict.verdict == "session_closed" and verdict.session:
             self._show_closed(verdict.session, verdict.closed_by or "?", verdict.closed_at or "?")
-        if verdict.verdict == "not_recorded":
-            self._reads.forget()
         if verdict.verdict in ALARM_VERDICTS:
             self.app.bell()
-        self._after_scan()
-        self._card_shown(message.request, verdict)
+        return view
 
     def on_scan_failed(self, message: ScanFailed) -> None:
         self.pending_scans -= 1
-        self._show_failure(message.error)
+        if self._waits_behind_alarm(message):
+            return
+        lines = self._show_failure(message.error)
         self._after_scan()
+        self._alarm_shown(message, lines)
         self._release_held()
 
-    def _show_failure(self, error: str) -> None:
+    def _show_failure(self, error: str) -> tuple[str, ...]:
         self._reads.forget()
         self.card = None
         self.last_verdict = None
         self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
         self._show_card(None)
-        self._set_detail((_("The scan failed: {error}").format(error=error),))
+        lines = (_("The scan failed: {error}").format(error=error),)
+        self._set_detail(lines)
         self.app.bell()
+        return lines
 
     def _after_scan(self) -> None:
         """After a verdict (or an exit's answer) is drawn: the next queued request gets its own 'checking' delay."""
@@ -345,11 +360,12 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
         if code.strip() and not self._reads.is_scan(code, event.at):
             return
         if not code.strip():
-            self.admit_card(event.at)
+            if not self._acknowledge_alarm(event.at):
+                self.admit_card(event.at)
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
             self.action_code(code.strip())
         else:
-            self.submit(ScanRequest(code))
+            self.submit(ScanRequest(code, at=event.at))
 
     def _hint(self, text: str) -> None:
         self.app.bell()
@@ -381,6 +397,8 @@ class GateScreen(CandidateKeys, ConfirmingGate, OfflineLane, SidePanels, WholeGl
             self.scan_input.focus()
             return
         self.scan_input.clear()
+        if self._acknowledge_alarm():
+            return
         if self.pending_scans:
             return
         if self.waiting_card:

@@ -65,6 +65,8 @@ class ConfirmingGate:
             return False
         self.line.hold(request)
         self._show_pending()
+        if self.holding_alarm:  # the alarm's note counts it too
+            self._say_waiting()
         return True
 
     def _show_card(self, card: CandidateCard | None, session_label: str = "", go=None) -> None:  # noqa: ANN001
@@ -81,7 +83,7 @@ class ConfirmingGate:
             self._release_held()
 
     def _release_held(self) -> None:
-        if self.waiting_card or self.pending_scans:
+        if self.waiting_card or self.pending_scans or self.holding_alarm:  # an alarm holds them until seen
             return
         request = self.line.next_held()
         if request is not None:
