@@ -300,6 +300,33 @@ def phases(samples: Samples) -> None:
     for name, values in (("with side panels at work", busy), ("without", quiet)):
         if values:
             print(f"    scans {name:26} p50 {pick(values, 0.5):6.1f} ms  p99 {pick(values, 0.99):6.1f} ms  (n {len(values)})")
+    slowest = sorted(samples.timed, key=lambda pair: pair[0] - pair[1])[:SLOWEST]
+    for sent, shown in slowest:
+        print(f"    slow scan {1000 * (shown - sent):5.1f} ms: " + inside(marks, sent, shown))
+
+
+SLOWEST = 6
+
+
+def inside(marks: list[tuple[float, str]], start: float, end: float) -> str:
+    """What else ran between a scan's send and its card: each kind of span (a "<" to its ">") by its total ms
+    within the scan, and how many; a span begun before the scan counts from the scan's start."""
+    opened: dict[str, float] = {}
+    spent: dict[str, list[float]] = {}
+    for at, what in marks:
+        if at > end:
+            break
+        name, _, edge = what.rpartition(" ")
+        if edge == "<":
+            opened[name] = at
+        elif edge == ">" and name in opened:
+            began = opened.pop(name)
+            if at >= start:
+                spent.setdefault(name, []).append(min(at, end) - max(began, start))
+    for name, began in opened.items():  # still running when the card showed
+        spent.setdefault(name, []).append(end - max(began, start))
+    return ", ".join(f"{name} {1000 * sum(times):.1f} ({len(times)})" for name, times in sorted(spent.items())
+                     if name not in ("enter", "queued"))
 
 
 def pick(samples: list[float], q: float) -> float:

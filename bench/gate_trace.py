@@ -6,7 +6,8 @@
 Marks go to TRACE_FILE at exit as "seconds what" lines, seconds on the monotonic clock the parent times with
 (`time.perf_counter` is CLOCK_MONOTONIC, one clock for every process), so a scan's phases line up with its send
 time: the driver read the Enter, the scan field took it, the lane checked it, the verdict's handler ran, a frame was
-composed and written. Patches are put on what the code in use has (an old checkout may lack some).
+composed and written; besides, the collector's passes, the layout passes and the side panels' recount, which may
+fall inside a scan. Patches are put on what the code in use has (an old checkout may lack some).
 """
 
 from __future__ import annotations
@@ -51,8 +52,20 @@ def _around(owner: type, name: str, label: str, when=None) -> None:  # noqa: ANN
     setattr(owner, name, wrapped)
 
 
+def _trace_gc() -> None:
+    """The cycle collector's passes, by generation: a pass over a big heap stops every thread."""
+    import gc
+
+    def note(phase: str, info: dict) -> None:
+        mark(f"gc{info['generation']} {'<' if phase == 'start' else '>'}")
+
+    gc.callbacks.append(note)
+
+
 def install() -> None:
     from textual import _xterm_parser, app, screen
+
+    _trace_gc()
     from textual.drivers import _writer_thread
 
     feed = _xterm_parser.XTermParser.feed
@@ -65,6 +78,7 @@ def install() -> None:
     _xterm_parser.XTermParser.feed = traced_feed
     _around(screen.Screen, "_on_timer_update", "update")
     _around(app.App, "_display", "display")
+    _around(screen.Screen, "_refresh_layout", "layout")
 
     run = _writer_thread.WriterThread.run
 

@@ -36,12 +36,37 @@ class SessionCounters:
                 "denied": self.denied, "remaining": self.remaining, "duplicates": self.duplicates, "rooms": self.rooms}
 
 
-def session_counters(conn: Connection, session: str) -> SessionCounters:
-    """Expected, admitted, held, denied and remaining for `session`, and admitted per room."""
+class ExpectedCounts:
+    """Each session's expected candidates per room, counted again only once the roster changed.
+
+    Counting them groups every seat of the session (a 50k roster: the costliest part of a recount, done after
+    every scan), and they change only with a roster import (`gate_queries.roster_version`). Kept per store
+    (its engine): a lane offline reads its own copy, whose roster is copied once, as the copy is made.
+    One per screen; not shared between threads (the gate's recounts run one at a time).
+    """
+
+    def __init__(self) -> None:
+        self._seen: tuple[object, tuple[int, int]] | None = None
+        self._per_room: dict[str, dict[str, int]] = {}
+
+    def per_room(self, conn: Connection, session: str) -> dict[str, int]:
+        seen = (conn.engine, q.roster_version(conn))  # read before the seats: a later import changes it, not them
+        if seen != self._seen:
+            self._seen, self._per_room = seen, {}
+        if session not in self._per_room:
+            self._per_room[session] = q.expected_per_room(conn, session)
+        return self._per_room[session]
+
+
+def session_counters(conn: Connection, session: str, expected: ExpectedCounts | None = None) -> SessionCounters:
+    """Expected, admitted, held, denied and remaining for `session`, and admitted per room.
+
+    `expected`: the expected counts from this cache (the gate's recounts), not counted afresh.
+    """
     counters = SessionCounters(session)
-    counters.expected = q.expected_count(conn, session)
     voided = voided_targets(q.void_events(conn, session))
-    per_room_expected = q.expected_per_room(conn, session)
+    per_room_expected = dict(expected.per_room(conn, session) if expected else q.expected_per_room(conn, session))
+    counters.expected = sum(per_room_expected.values())  # every seat has a room
     per_room_admitted = q.admitted_per_room(conn, session, voided)
     counters.admitted = sum(per_room_admitted.values())
     # The chief's placements (few) moved some of them out of their roster room.

@@ -110,8 +110,11 @@ def _code(event: Event) -> str | None:
     return (data.code or None) if isinstance(data, (GateOutcome, Admitted)) else None
 
 
-def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12, *, unless_at: int | None = None) -> LanePanels | None:
+def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12, *, unless_at: int | None = None,
+                expected: counters.ExpectedCounts | None = None) -> LanePanels | None:
     """Counters for the session and the lane's last `limit` scans with candidate names.
+
+    `expected`: the screen's cache of the expected counts (counted again only after a roster import).
 
     `unless_at`: a `version` read before; None if a SQLite store has stored nothing since (one indexed look-up
     instead of the counters' grouped queries over the whole roster). PostgreSQL always counts: there a
@@ -121,7 +124,7 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12, *, unle
         version = gate_queries.last_position(conn) if site.store.is_sqlite else None
         if version is not None and version == unless_at:
             return None
-        figures = counters.session_counters(conn, session_id)
+        figures = counters.session_counters(conn, session_id, expected)
         events = counters.recent_scans(conn, lane, limit, session=session_id)
         names = gate_queries.names(conn, {e.ticket for e in events if e.ticket})
         closure = ledger.closure(conn, session_id)

@@ -3,6 +3,8 @@ screen out again, and a gate whose store is quiet does not recount the roster ev
 
 from __future__ import annotations
 
+import pytest
+
 from examops.services import counters, gate_view
 from examops.tui.screens import gate as gate_module
 from examops.tui.screens import gate_panels
@@ -48,6 +50,42 @@ async def test_the_next_card_is_drawn_without_a_layout_pass(seeded_site, monkeyp
         assert second in screen_text(app)
         assert gate.last_verdict.verdict == "admitted"
         assert layouts == []
+
+
+def other_width_seats(site):  # noqa: ANN001, ANN201
+    """Three candidates of one room whose seats are written with one digit, then two, then one (seat 9, 10, 8)."""
+    cards = [gate_view.find_candidates(site, person.ticket, "S1")[0] for person in site.people[:30]]
+    short = [card for card in cards if card.seat < 10]
+    long = next(card for card in cards if card.seat >= 10 and card.room == short[0].room)
+    return short[0].ticket, long.ticket, short[1].ticket
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@run_async
+async def test_a_seat_with_more_digits_is_drawn_without_a_layout_pass(seeded_site, monkeypatch, size):
+    """The big digits (120 columns) and the plain seat (80) fill a column the CSS fixes: another width is a repaint."""
+    monkeypatch.setattr(gate_module, "CHECKING_AFTER_S", 30.0, raising=False)
+    monkeypatch.setattr(gate_panels, "PANELS_AFTER_SCAN_S", 30.0)
+    tickets = other_width_seats(seeded_site)
+    app = make_app(seeded_site)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        gate = gate_of(app)
+        shown = "#card-seat" if size[0] > 100 else "#card-seat-text"  # what shows the seat at this width
+        layouts = []
+        for index, ticket in enumerate(tickets):
+            gate.scan_input.insert_text_at_cursor(ticket)
+            await pilot.press("enter")
+            await until(pilot, lambda t=ticket: gate.card is not None and gate.card.ticket == t)
+            await pilot.pause(0.1)
+            seat = str(gate.card.current_seat)
+            widget = gate.query_one(shown)
+            assert (widget.value if size[0] > 100 else widget._shown) == seat
+            if index == 0:  # from here on every frame is counted
+                real_layout = gate._refresh_layout
+                gate._refresh_layout = lambda *a, **k: (layouts.append(1), real_layout(*a, **k))[1]
+        assert gate.last_verdict.verdict == "admitted"
+    assert layouts == []
 
 
 @run_async

@@ -30,8 +30,12 @@ def void_events(conn: Connection, session: str) -> list[Event]:
     return [row_to_event(row) for row in rows]
 
 
-def expected_count(conn: Connection, session: str) -> int:
-    return conn.execute(select(func.count()).select_from(S).where(S.c.session_id == session)).scalar_one()
+def roster_version(conn: Connection) -> tuple[int, int]:
+    """(how many roster imports, the last one's position): changes with every import, the one write to the seats,
+    which logs `roster_imported` in its transaction. The count as well: on PostgreSQL an import can commit a lower
+    position after a higher one was seen. One look-up on `ix_events_kind`, where the seats' counts group the roster."""
+    count, last = conn.execute(select(func.count(), func.max(E.c.pos)).where(E.c.kind == Kind.ROSTER_IMPORTED)).one()
+    return count, last or 0
 
 
 def expected_per_room(conn: Connection, session: str) -> dict[str, int]:

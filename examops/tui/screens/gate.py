@@ -30,6 +30,7 @@ from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _, word
 from examops.services import gate_view
+from examops.services.counters import ExpectedCounts
 from examops.services.offline import ResilientLane
 from examops.services.site import Site
 from examops.tui.i18n import code_label, failure_words, localize_bindings
@@ -109,6 +110,7 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         self._panels_timer: Timer | None = None
         self._checking_timer: Timer | None = None
         self._panels_seen: tuple[str, int | None] | None = None  # (session, store version) of the figures on screen
+        self._expected = ExpectedCounts()  # the recount's expected counts, counted again only after a roster import
         self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
 

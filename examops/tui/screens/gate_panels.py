@@ -1,9 +1,9 @@
 """The gate's side panels: the session's figures, the rooms and the recent scans, recounted on a worker.
 
 `SidePanels` is mixed into `GateScreen`, whose `session`, `lane`, `site`, `pending_scans`, `panels_refreshing`,
-`_panels_again`, `_panels_seen`, `_panels_timer` and `_show_closed` it uses. A recount never runs while a scan is
-queued or checked (its card comes first), never two at once, and a watcher worker asks for one as soon as any lane
-stores an event.
+`_panels_again`, `_panels_seen`, `_panels_timer`, `_expected` and `_show_closed` it uses. A recount never runs while a
+scan is queued or checked (its card comes first), never two at once, and a watcher worker asks for one as soon as any
+lane stores an event.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class SidePanels:
     @work(thread=True, group="panels", exit_on_error=False)
     def _load_panels(self, session_id: str, since: int | None = None) -> None:
         try:
-            panels = gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id, unless_at=since)
+            panels = gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id, unless_at=since,
+                                           expected=self._expected)
         except Exception as exc:  # noqa: BLE001 - shown in the panel
             self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
         else:

@@ -23,6 +23,18 @@ def _big(value: object) -> str:
     return text if set(text) <= BIG_CHARS else ""
 
 
+class PlaceDigits(Digits):
+    """Room or seat in big digits, as wide as the card's column (gate.tcss): a value with another number of
+    digits (seat 9, then 10) is a repaint, where Digits lays the whole screen out again; hidden, nothing is."""
+
+    def update(self, value: str) -> None:
+        width = self.styles.width
+        if self.display and (width is None or width.is_auto):
+            return super().update(value)
+        self._value = value  # always 3 lines high; Digits keeps its value here
+        self.refresh()
+
+
 class CandidatePanel(Horizontal):
     """Name, sex, masked ID, ticket and session on the left; room and seat in big digits."""
 
@@ -38,11 +50,11 @@ class CandidatePanel(Horizontal):
             yield Label("", id="card-place-line")  # room and seat in words, where the columns give way (gate.tcss)
         with Vertical(classes="card-place"):
             yield Label(_("Room"), classes="card-place-label")
-            yield Digits("", id="card-room")
+            yield PlaceDigits("", id="card-room")
             yield Label("", id="card-room-text", classes="card-place-text")
         with Vertical(classes="card-place"):
             yield Label(_("Seat"), classes="card-place-label")
-            yield Digits("", id="card-seat")
+            yield PlaceDigits("", id="card-seat")
             yield Label("", id="card-seat-text", classes="card-place-text")
 
     def show(self, card: CandidateCard | None, session_label: str = "",
@@ -83,7 +95,7 @@ class CandidatePanel(Horizontal):
         self.query_one("#card-place-line", Label).change(line)
         for name, value in (("room", room), ("seat", seat)):
             big = _big(value) if card else ""
-            digits = self.query_one(f"#card-{name}", Digits)
+            digits = self.query_one(f"#card-{name}", PlaceDigits)
             if digits.value != big:
                 digits.update(big)  # lays out only when the width changes
             # the plain value is always there: a narrow screen shows it instead of the big digits
@@ -101,7 +113,7 @@ class CandidatePanel(Horizontal):
         self.query_one("#card-facts", Static).update(Text(""), layout=False)
         for label in self.query("#card-place-line, .card-place-text").results(Label):
             label.change(" " * cell_len(str(label._shown or "")))
-        for digits in self.query(Digits):
+        for digits in self.query(PlaceDigits):
             digits.update(" " * len(digits.value))  # a blank is as wide as a digit: no layout
 
     @property

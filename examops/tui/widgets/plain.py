@@ -54,9 +54,10 @@ def _line_widths(content: str | Text) -> tuple[int, ...]:
 
 
 class _Changes:
-    """`change(content)`: update only when the content differs, and lay the screen out again only when a line's
-    width changed. A layout pass costs a gate frame several times what a repaint does, and text whose every line
-    keeps its width wraps alike and keeps its size (the clock ticking, a count going from 41 to 42)."""
+    """`change(content)`: update only when the content differs, and lay the screen out again only when its size may
+    change. A layout pass costs a gate frame several times what a repaint does, and text whose every line keeps its
+    width wraps alike and keeps its size (the clock ticking, a count going from 41 to 42); so does one line that
+    fits a width the CSS fixes (a seat going from 9 to 10), and nothing hidden has a size (showing it lays out)."""
 
     _shown: object = None
 
@@ -65,9 +66,18 @@ class _Changes:
         if self._shown is not None and content == self._shown:
             return
         if layout is None:
-            layout = self._shown is None or _line_widths(content) != _line_widths(self._shown)
+            layout = self._shown is None or (self.display and _line_widths(content) != _line_widths(self._shown)
+                                             and not self._one_line_fits(content, self._shown))
         self._shown = content
         self.update(content, layout=layout)
+
+    def _one_line_fits(self, *contents: str | Text) -> bool:
+        """Each of `contents` is a line no wider than the content width, and the CSS fixes that width."""
+        width = self.styles.width
+        if width is None or width.is_auto:
+            return False
+        room = self.content_size.width
+        return all(len(widths := _line_widths(content)) == 1 and widths[0] <= room for content in contents)
 
 
 class Static(_Changes, widgets.Static):
