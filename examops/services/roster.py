@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from itertools import chain, repeat
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Sequence
@@ -195,7 +194,7 @@ def _expand_sessions(entries: Sequence[RosterEntry], session_ids: Sequence[str])
             yield session, entry
 
 
-def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
+def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> tuple[list[tuple], list[tuple] | q.EverySession]:
     """The `candidates` rows (a ticket's first entry) and `seats` rows of a checked roster, each sorted.
 
     Rows in primary-key order append to the B-trees instead of splitting pages all over. Built column by column
@@ -215,11 +214,9 @@ def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> t
                                 map(_SITE, firsts)))
     if any(map(_SESSION, entries)):
         seat_rows = sorted((s, e.ticket, e.room, e.seat) for s, e in _expand_sessions(entries, session_ids))
-    else:  # every candidate sits every session
-        in_order = sorted(zip(map(_TICKET, entries), map(_ROOM, entries), map(_SEAT, entries)))
-        seat_rows = sorted(chain.from_iterable(zip(repeat(session, len(in_order)), *zip(*in_order))
-                                               for session in session_ids)) if in_order else []
-    return candidate_rows, seat_rows
+        return candidate_rows, seat_rows
+    # Every candidate sits every session: one sorted placement each, written to every session by the store.
+    return candidate_rows, q.EverySession(session_ids, sorted(zip(map(_TICKET, entries), map(_ROOM, entries), map(_SEAT, entries))))
 
 
 _TICKET, _NAME, _ID_NUMBER, _SEX, _SITE, _ROOM, _SEAT, _SESSION = map(

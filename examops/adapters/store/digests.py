@@ -12,6 +12,7 @@ from typing import Sequence
 from sqlalchemy import Connection, select
 
 from examops.adapters.store import secrets
+from examops.adapters.store.roster_queries import EverySession
 from examops.adapters.store.schema import rooms, sessions, settings
 from examops.domain.events import canonical_json
 
@@ -20,6 +21,27 @@ SETTING_PARTS = {"plan": "plan_toml", "policy": "policy_toml", "site_key": "site
 
 def _digest(value: object) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def _seats_digest(rows: Sequence[tuple] | EverySession) -> str:
+    """The digest of the seat rows; for `EverySession`, from the canonical JSON of its placements written once.
+
+    Each session's part of the text is the placements' text with the session put at the head of every row: the
+    rows' separator "],[" is replaced, which is exact when it occurs nowhere else (counted; else the rows are
+    written one by one). Byte for byte the text `canonical_json` makes of all the rows.
+    """
+    if not isinstance(rows, EverySession):
+        return _digest(rows)
+    placed_text = canonical_json(rows.placed)
+    inner = placed_text[2:-2]  # '"t1","r",1],["t2","r",2' of '[["t1","r",1],["t2","r",2]]'
+    if not rows.placed or not rows.sessions or inner.count("],[") != len(rows.placed) - 1:
+        return _digest(list(rows))
+    digest = hashlib.sha256(b"[")
+    for index, session in enumerate(rows.sessions):
+        head = canonical_json(session) + ","
+        digest.update(("," * (index > 0) + "[" + head + inner.replace("],[", "],[" + head) + "]").encode("utf-8"))
+    digest.update(b"]")
+    return digest.hexdigest()
 
 
 def _driver_rows(conn: Connection, sql: str) -> list[tuple]:
@@ -35,7 +57,7 @@ def live_digests(conn: Connection, *, loaded: tuple[Sequence[tuple], Sequence[tu
     """Part name → SHA-256 of its canonical content, as the tables hold it now.
 
     `loaded` is (candidate rows (ticket, name, id_number, id_tail, sex, site), seat rows (session_id, ticket,
-    room_id, seat)), each sorted, when the caller has just loaded exactly these into empty tables in this
+    room_id, seat), or an `EverySession`), each sorted, when the caller has just loaded exactly these into empty tables in this
     transaction: on SQLite, whose ORDER BY on text is Python's order, they are digested without reading them back.
     """
     values = dict(conn.execute(select(settings.c.key, settings.c.value).where(
@@ -55,7 +77,7 @@ def live_digests(conn: Connection, *, loaded: tuple[Sequence[tuple], Sequence[tu
     parts["candidates.names"] = _digest(list(zip(tickets, names)))
     parts["candidates.id_numbers"] = _digest(list(zip(tickets, id_numbers)))
     parts["candidates.other"] = _digest(list(zip(tickets, sexes, sites)))
-    parts["seats"] = _digest(seat_rows)
+    parts["seats"] = _seats_digest(seat_rows)
     parts["rooms"] = _digest([list(r) for r in conn.execute(
         select(rooms.c.id, rooms.c.name, rooms.c.capacity, rooms.c.kind).order_by(rooms.c.id))])
     T = sessions

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from itertools import repeat
+from typing import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, delete, func, insert, literal, select
 
@@ -40,8 +41,33 @@ def tickets_in_log(conn: Connection, tickets: Iterable[str]) -> list[str]:
 
 
 # -- writing a roster --------------------------------------------------------
-def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequence[tuple], seat_rows: Sequence[tuple],
-                 bulk: bool) -> bool:
+class EverySession:
+    """The `seats` rows of a roster in which every candidate sits every session (no session column).
+
+    `placed` is (ticket, room_id, seat) sorted by ticket, once; iterating gives the (session_id, ticket, room_id,
+    seat) rows in the table's order. `write_roster` loads the first session's rows and copies them to the others
+    inside the database, and the seats digest is made from `placed` once, not from 50k rows per session.
+    """
+
+    __slots__ = ("sessions", "placed")
+
+    def __init__(self, sessions: Iterable[str], placed: Sequence[tuple]) -> None:
+        self.sessions = sorted(set(sessions))
+        self.placed = placed
+
+    def __len__(self) -> int:
+        return len(self.sessions) * len(self.placed)
+
+    def __iter__(self) -> Iterator[tuple]:
+        for session in self.sessions:
+            yield from self.rows_of(session)
+
+    def rows_of(self, session: str) -> Iterator[tuple]:
+        return zip(repeat(session), *zip(*self.placed)) if self.placed else iter(())
+
+
+def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequence[tuple],
+                 seat_rows: Sequence[tuple] | EverySession, bulk: bool) -> bool:
     """Replace the `stale` tickets' rows and load the roster's; `bulk` rebuilds the secondary indexes after.
 
     True when both tables were empty, so that they now hold exactly these rows.
@@ -54,7 +80,10 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
         conn.execute(delete(seats).where(seats.c.ticket.in_(chunk)))
         conn.execute(delete(candidates).where(candidates.c.ticket.in_(chunk)))
     bulk_insert(conn, candidates, CANDIDATE_COLUMNS, candidate_rows)
-    bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
+    if isinstance(seat_rows, EverySession):
+        _load_every_session(conn, seat_rows)
+    else:
+        bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
     if bulk:
         create_roster_indexes(conn)
     if conn.dialect.name == "postgresql":
@@ -63,6 +92,19 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
         # would plan its look-ups as scans of the whole table once the day's events come in.
         conn.exec_driver_sql("ANALYZE candidates, seats")
     return was_empty
+
+
+def _load_every_session(conn: Connection, rows: EverySession) -> None:
+    """The first session's seats from Python, each other session's copied from them by the database (INSERT … SELECT):
+    the parameters of one session instead of all, and no Python rows for the rest."""
+    if not rows.sessions or not rows.placed:
+        return
+    first, *others = rows.sessions
+    bulk_insert(conn, seats, SEAT_COLUMNS, list(rows.rows_of(first)))
+    S = seats.c
+    for session in others:
+        conn.execute(insert(seats).from_select(list(SEAT_COLUMNS), select(literal(session), S.ticket, S.room_id, S.seat)
+                                               .where(S.session_id == first).order_by(S.ticket)))
 
 
 def _empty(conn: Connection, table) -> bool:  # noqa: ANN001 - a Table
