@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Sequence
 
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
+from examops.adapters.store.digests import loaded_digests
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import N_, ParsedRoster, Phrase, Problem, RosterEntry, parse_rosters, said
@@ -298,7 +300,10 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
     bulk = len(candidate_rows) >= BULK_THRESHOLD
     plan_room_ids = {r.id for r in site.plan.rooms + site.plan.backup_rooms}
     with store.write() as conn:
-        whole = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk)
+        # Loaded into empty tables, the sorted rows are what the tables hold: digested (while the indexes are built)
+        # without reading 150k rows back.
+        _, loaded = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk,
+                                   meanwhile=partial(loaded_digests, candidate_rows, seat_rows) if store.is_sqlite else None)
         new_rooms = sorted(set(map(_ROOM, entries)) - q.room_ids(conn) - plan_room_ids)
         if new_rooms:
             q.add_regular_rooms(conn, new_rooms)
@@ -306,6 +311,5 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
             files=digests, candidates=report.candidates, added=report.added, updated=report.updated, dropped=report.dropped,
         ).to_payload())
         store.append(conn, event)
-        # Loaded into empty tables, the sorted rows are what the tables hold: digested without reading 150k rows back.
-        ledger.record_tables(site, conn, "roster import", loaded=(candidate_rows, seat_rows) if whole else None)
+        ledger.record_tables(site, conn, "roster import", loaded=loaded)
 

@@ -50,3 +50,30 @@ def test_every_session_is_seated_by_the_copy_in_the_store(site, tmp_path):
     placed = sorted((s.person.ticket, f"{s.room:03d}", s.seat) for s in sample.seat_people(people, seats_per_room=30))
     assert stored == [(session.id, *p) for session in sorted(site.plan.sessions, key=lambda s: s.id) for p in placed]
     assert len({row[0] for row in stored}) == len(site.plan.sessions) >= 2
+
+
+def test_the_loaded_rows_are_digested_on_a_thread_while_sqlite_builds_the_indexes(tmp_path):
+    import threading
+
+    from examops.adapters.store import Store, roster_queries
+    from examops.adapters.store.digests import live_digests, loaded_digests
+
+    store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}", create=True)
+    candidate_rows = sorted((f"{100000 + i}", f"名{i}", f"11010119900101{i:03d}X", f"{i:03d}X", "M", None) for i in range(20))
+    seat_rows = EverySession(["S1", "S2"], [(row[0], "001", i + 1) for i, row in enumerate(candidate_rows)])
+    threads = []
+
+    def digests():
+        threads.append(threading.current_thread())
+        return loaded_digests(candidate_rows, seat_rows)
+
+    with store.write() as conn:
+        whole, loaded = roster_queries.write_roster(conn, stale=[], candidate_rows=candidate_rows, seat_rows=seat_rows,
+                                                    bulk=True, meanwhile=digests)
+        assert whole and threads and threads[0] is not threading.current_thread()
+        assert live_digests(conn) == live_digests(conn, loaded=loaded)  # what reading the tables back gives
+    with store.write() as conn:  # over a stored roster: nothing to digest from the rows
+        again = roster_queries.write_roster(conn, stale=[row[0] for row in candidate_rows], candidate_rows=candidate_rows,
+                                            seat_rows=seat_rows, bulk=True, meanwhile=digests)
+        assert again == (False, None) and len(threads) == 1
+    store.close()

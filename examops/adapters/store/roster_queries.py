@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from itertools import repeat
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from sqlalchemy import Connection, delete, func, insert, literal, select
 
@@ -11,6 +12,7 @@ from examops.adapters.store.bulk import bulk_insert, create_roster_indexes, drop
 from examops.adapters.store.schema import candidates, events, rooms, seats, sessions
 
 CHUNK = 500
+T = TypeVar("T")
 CANDIDATE_COLUMNS = ("ticket", "name", "id_number", "id_tail", "sex", "site")
 SEAT_COLUMNS = ("session_id", "ticket", "room_id", "seat")
 
@@ -67,10 +69,12 @@ class EverySession:
 
 
 def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequence[tuple],
-                 seat_rows: Sequence[tuple] | EverySession, bulk: bool) -> bool:
+                 seat_rows: Sequence[tuple] | EverySession, bulk: bool,
+                 meanwhile: Callable[[], T] | None = None) -> tuple[bool, T | None]:
     """Replace the `stale` tickets' rows and load the roster's; `bulk` rebuilds the secondary indexes after.
 
-    True when both tables were empty, so that they now hold exactly these rows.
+    (True when both tables were empty, so that they now hold exactly these rows; then `meanwhile()`, else None).
+    `meanwhile` (the rows' digests) runs on a thread while SQLite builds the indexes, which it does without the GIL.
     """
     was_empty = not stale and _empty(conn, candidates) and _empty(conn, seats)
     if bulk:
@@ -84,14 +88,41 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
         _load_every_session(conn, seat_rows)
     else:
         bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
-    if bulk:
-        create_roster_indexes(conn)
+    work = meanwhile if was_empty else None
+    if bulk and work is not None and conn.dialect.name == "sqlite":
+        done = _on_thread_during(work, lambda: create_roster_indexes(conn))
+    else:
+        if bulk:
+            create_roster_indexes(conn)
+        done = work() if work is not None else None
     if conn.dialect.name == "postgresql":
         # Fresh planner statistics in the same transaction: else autovacuum's come up to a minute later, and the
         # lanes' look-ups are planned (and kept prepared) on an empty roster's. Not `events`: its few rows now
         # would plan its look-ups as scans of the whole table once the day's events come in.
         conn.exec_driver_sql("ANALYZE candidates, seats")
-    return was_empty
+    return was_empty, done
+
+
+def _on_thread_during(work: Callable[[], T], here: Callable[[], object]) -> T:
+    """`work()` on a thread of its own while `here()` runs on this one; its result, or its exception raised here."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name="roster-digests", daemon=True)
+    thread.start()
+    try:
+        here()
+    finally:
+        thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def _load_every_session(conn: Connection, rows: EverySession) -> None:
