@@ -22,6 +22,8 @@ WORDS = (
     N_("{value} is not in the range {range}."), N_("Option {name!r} does not take a value."), N_("default: {default}"),
     N_("env var: {var}"),
 )
+PROMPT_WORDS = (N_("Repeat for confirmation"), N_("Error: The two entered values do not match."),
+                N_("Error: The value you entered was invalid."))
 
 
 def _marked_plurals() -> None:  # never called: marks click's counted messages for the catalog's extraction

@@ -19,6 +19,7 @@ from examops.cli.common import (
     progress_printer,
     say,
 )
+from examops.i18n import _
 
 SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
 
@@ -42,7 +43,7 @@ def _pin_if_any() -> str | None:
     pin = given_pin()
     if pin or not sys.stdin.isatty():
         return pin
-    return click.prompt(PIN_PROMPT, hide_input=True, err=True)
+    return click.prompt(_(PIN_PROMPT), hide_input=True, err=True)
 
 
 @photos.command("import")

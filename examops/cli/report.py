@@ -27,7 +27,7 @@ def _figures_line(summary: dict) -> str:
     from examops.i18n.report_words import reason_text
 
     reasons = [reason_text(ZeroIncidentReason(code, summary[code]), language()) for code in REASON_RECORDS if summary.get(code)]
-    verdict = "零事故、零失误、零差错" if summary["zero_incident"] else _("not zero-incident: {reasons}").format(
+    verdict = _("Zero incidents, zero mistakes, zero errors") if summary["zero_incident"] else _("not zero-incident: {reasons}").format(
         reasons=_("; ").join(reasons or summary["reasons"]))
     return _("{session}: expected {expected}, present {present}, absent {absent}, exceptions {exceptions}, reallocated "
              "{reallocated}, denied {denied}, incidents {incidents}, duplicates {duplicates} — {verdict}").format(
