@@ -4,7 +4,8 @@ Issue 15's row: on a 50k-row single-sheet roster the whole import takes at most 
 `pandas.read_excel(engine="openpyxl", dtype=str)` needs to read it (python-calamine's read alone is the
 floor, ~0.12x; fastexcel's ~0.07x when it is installed); 200k rows in <= 6 s with peak memory <= 450 MB.
 Every variant runs in the same run, interleaved (attempt 1 of each, then attempt 2 of each, ...), each
-import into a fresh store; the ratios are of medians measured side by side.
+import into a fresh store; the ratios are of medians measured side by side. Both trees are byte-compiled first,
+as installing does (bench/bytecode.py; `--from-source` skips it): pandas and calamine load from their .pyc files.
 
     python bench/bench_roster_import.py                              # 50k (with pandas) and 200k (without)
     python bench/bench_roster_import.py --before /work/base          # the old importer beside this one
@@ -180,7 +181,13 @@ def main() -> None:
     parser.add_argument("--before", "--src", dest="before", type=Path, help="an old checkout whose importer runs beside this one")
     parser.add_argument("--old-laptop", action="store_true", help="run everything again on one core at 50 %% (bench/old_laptop.py)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one whole import of this code and stop")
+    parser.add_argument("--from-source", action="store_true",
+                        help="do not byte-compile the trees first (every process then compiles examops from source)")
     args = parser.parse_args()
+    if not args.from_source:
+        from bench.bytecode import compile_trees
+
+        compile_trees(ROOT, args.before)  # as installed: no process (importer or its reader child) compiles examops
     if args.profile:
         with tempfile.TemporaryDirectory() as tmp:
             profile((args.rows or [50_000])[0], Path(tmp))

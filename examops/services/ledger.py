@@ -24,7 +24,7 @@ __all__ = ["DEVICE_SEQ_RETRIES", "SessionClosed", "admission_slot", "append_in",
 def record_tables(site, conn, reason: str, *, loaded=None) -> None:  # noqa: ANN001
     """Inside the transaction that changed the plan, PIN or roster: log digests of what the tables now hold.
 
-    `loaded`: the roster rows this transaction loaded into empty tables, when it did (see `live_digests`).
+    `loaded`: `digests.loaded_digests` of the roster rows this transaction loaded into empty tables, when it did.
     """
     from examops.adapters.store.digests import live_digests
     from examops.domain.event_payloads import PlanSet

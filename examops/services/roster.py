@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import threading
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Sequence
 
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store import utc_now
+from examops.adapters.store.digests import loaded_digests
 from examops.domain.event_payloads import RosterImported
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.roster import N_, ParsedRoster, Phrase, Problem, RosterEntry, parse_rosters, said
@@ -195,7 +196,7 @@ def _expand_sessions(entries: Sequence[RosterEntry], session_ids: Sequence[str])
             yield session, entry
 
 
-def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
+def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> tuple[list[tuple], list[tuple] | q.EverySession]:
     """The `candidates` rows (a ticket's first entry) and `seats` rows of a checked roster, each sorted.
 
     Rows in primary-key order append to the B-trees instead of splitting pages all over. Built column by column
@@ -215,11 +216,9 @@ def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> t
                                 map(_SITE, firsts)))
     if any(map(_SESSION, entries)):
         seat_rows = sorted((s, e.ticket, e.room, e.seat) for s, e in _expand_sessions(entries, session_ids))
-    else:  # every candidate sits every session
-        in_order = sorted(zip(map(_TICKET, entries), map(_ROOM, entries), map(_SEAT, entries)))
-        seat_rows = sorted(chain.from_iterable(zip(repeat(session, len(in_order)), *zip(*in_order))
-                                               for session in session_ids)) if in_order else []
-    return candidate_rows, seat_rows
+        return candidate_rows, seat_rows
+    # Every candidate sits every session: one sorted placement each, written to every session by the store.
+    return candidate_rows, q.EverySession(session_ids, sorted(zip(map(_TICKET, entries), map(_ROOM, entries), map(_SEAT, entries))))
 
 
 _TICKET, _NAME, _ID_NUMBER, _SEX, _SITE, _ROOM, _SEAT, _SESSION = map(
@@ -301,7 +300,10 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
     bulk = len(candidate_rows) >= BULK_THRESHOLD
     plan_room_ids = {r.id for r in site.plan.rooms + site.plan.backup_rooms}
     with store.write() as conn:
-        whole = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk)
+        # Loaded into empty tables, the sorted rows are what the tables hold: digested (while the indexes are built)
+        # without reading 150k rows back.
+        _, loaded = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk,
+                                   meanwhile=partial(loaded_digests, candidate_rows, seat_rows) if store.is_sqlite else None)
         new_rooms = sorted(set(map(_ROOM, entries)) - q.room_ids(conn) - plan_room_ids)
         if new_rooms:
             q.add_regular_rooms(conn, new_rooms)
@@ -309,6 +311,5 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
             files=digests, candidates=report.candidates, added=report.added, updated=report.updated, dropped=report.dropped,
         ).to_payload())
         store.append(conn, event)
-        # Loaded into empty tables, the sorted rows are what the tables hold: digested without reading 150k rows back.
-        ledger.record_tables(site, conn, "roster import", loaded=(candidate_rows, seat_rows) if whole else None)
+        ledger.record_tables(site, conn, "roster import", loaded=loaded)
 

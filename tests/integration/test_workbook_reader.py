@@ -397,3 +397,30 @@ def test_refusals_speak_the_site_language(tmp_path, monkeypatch):
     assert str(error) == "“名单.xls”是PDF 文档，无法从 PDF 读取名单；请向考试机构索要 Excel 文件。"
     damaged = _refusal(tmp_path, "坏.xlsx", b"PK\x03\x04" + b"\x00" * 40)
     assert "看起来是Excel 工作簿（.xlsx），但文件已损坏或不完整" in str(damaged)
+
+
+def test_the_reader_child_answers_in_marshal_unless_a_cell_is_a_date():
+    """The child's answer: marshal for plain cells (the parent loads it faster than pickle), pickle when a cell is a
+    date or time (marshal refuses those); either way the parent reads back the same cells, types and all."""
+    import io
+
+    from examops.adapters.excel_in.calamine_cells import MARSHAL, PICKLE, read_outcome, write_outcome
+
+    plain = ("ok", ([("名单", False, [["准考证号", 1, 1.0, True, None]], [(1, 1, 1, 5)], frozenset({3}))], True))
+    dated = ("ok", ([("名单", False, [["准考证号", dt.date(2021, 10, 16), dt.time(8, 30)]], [], frozenset())], True))
+    for outcome, kind in ((plain, MARSHAL), (dated, PICKLE)):
+        out = io.BytesIO()
+        write_outcome(outcome, out)
+        assert out.getvalue()[:1] == kind
+        back = read_outcome(out.getvalue())
+        assert back == outcome
+        assert [type(v) for v in back[1][0][0][2][0]] == [type(v) for v in outcome[1][0][0][2][0]]
+
+
+def test_a_date_cell_comes_back_from_the_reader_child(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["准考证号", "考试日期"])
+    book.active.append(["2021001", dt.datetime(2021, 10, 16, 8, 30)])
+    book.save(tmp_path / "dated.xlsx")
+    rows = read_workbook(tmp_path / "dated.xlsx").sheets[0].rows
+    assert rows[1] == ["2021001", dt.datetime(2021, 10, 16, 8, 30)]

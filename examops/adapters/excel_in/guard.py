@@ -9,13 +9,13 @@ The child is a fresh interpreter (not a fork: the TUI imports from a worker thre
 
 from __future__ import annotations
 
-import pickle
 import resource
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from examops.adapters.excel_in.calamine_cells import read_outcome
 from examops.adapters.excel_in.content import MIB
 
 # Room for the interpreter and its libraries (the 50k roster reads within 512 MiB + 12 x 19 MB) and a
@@ -58,7 +58,7 @@ class ChildRead:
             self._output.seek(0)
             payload = self._output.read()
             if returncode == 0 and payload:
-                status, value = pickle.loads(payload)
+                status, value = read_outcome(payload)
                 if status == "ok":
                     return value
                 raise ReaderFailed(status, value)
