@@ -424,3 +424,15 @@ def test_a_date_cell_comes_back_from_the_reader_child(tmp_path):
     book.save(tmp_path / "dated.xlsx")
     rows = read_workbook(tmp_path / "dated.xlsx").sheets[0].rows
     assert rows[1] == ["2021001", dt.datetime(2021, 10, 16, 8, 30)]
+
+
+def test_the_reader_child_runs_this_examops_not_a_folder_where_the_clerk_stands(tmp_path, monkeypatch):
+    """The calamine child was `python -m examops…`: Python puts the working directory first on its path, so a folder
+    named `examops` there (a copy of an old version, a planted one) was imported in place of the installed code."""
+    planted = tmp_path / "here" / "examops"
+    planted.mkdir(parents=True)
+    (planted / "__init__.py").write_text("raise SystemExit('the planted examops ran')\n", encoding="utf-8")
+    book = write_xlsx(tmp_path / "rooms.xlsx", [Sheet("第1考场", [["准考证号", "身份证号"], ["211500000001", ID]])])
+    monkeypatch.chdir(planted.parent)
+    (table,) = read_workbook(book).sheets
+    assert table.rows[1][0] == "211500000001"

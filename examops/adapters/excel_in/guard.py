@@ -38,7 +38,12 @@ def address_limit(content_bytes: int) -> int:
 
 
 def child_command(path: Path, limit: int, mode: str) -> list[str]:
-    return [sys.executable, "-m", "examops.adapters.excel_in.calamine_cells", str(path), str(limit), mode]
+    """The reader child runs this very examops: `-P` keeps the working directory off its path (a folder named
+    `examops` where the clerk stands would otherwise be imported in its place) and the package's own root comes first."""
+    root = str(Path(__file__).resolve().parents[3])
+    code = (f"import sys; sys.path.insert(0, {root!r}); import runpy; "
+            "runpy.run_module('examops.adapters.excel_in.calamine_cells', run_name='__main__', alter_sys=True)")
+    return [sys.executable, "-P", "-c", code, str(path), str(limit), mode]
 
 
 class ChildRead:
