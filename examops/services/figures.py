@@ -39,8 +39,8 @@ def session_figures(site: Site, session_id: str) -> SessionFigures:
     fold; every other candidate's events are read and folded by `fold_day`, as are the events about no one."""
     session = site.plan.session(session_id)
     with site.store.read() as conn:
-        seats = [SeatRecord(ticket, name, room, seat) for ticket, name, room, seat in q.seated_candidates(conn, session_id)]
-        home = {s.ticket: (s.room, s.seat) for s in seats}
+        seats = list(map(SeatRecord._make, q.seated_candidates(conn, session_id)))  # (ticket, name, room, seat) rows
+        home = {ticket: (room, seat) for ticket, _, room, seat in seats}
         seated_alone: dict[str, str] = {}
         unexplained_overrides = 0
         folded: list[str] = []
