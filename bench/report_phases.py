@@ -101,6 +101,7 @@ def main() -> None:
         ("examops.services.report", "chain_heads", "chain heads"),
         ("examops.adapters.store.report_queries", "seated_candidates", "SQL: seats"),
         ("examops.adapters.store.report_queries", "ticket_groups", "SQL: grouped events"),
+        ("examops.adapters.store.report_queries", "ticket_days", "SQL: grouped events"),
         ("examops.adapters.store.report_queries", "events_without_ticket", "SQL: events to fold"),
         ("examops.adapters.store.report_queries", "ticket_events", "SQL: events to fold"),
         ("examops.adapters.store.report_queries", "admission_rows_per_ticket", "SQL: admissions"),
