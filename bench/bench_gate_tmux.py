@@ -320,6 +320,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="80x24,120x40")
     parser.add_argument("--src", type=Path, help="an old checkout (the baseline), run beside this code")
     parser.add_argument("--old-laptop", action="store_true", help="everything again on one core at 50 %%")
+    parser.add_argument("--old-laptop-only", action="store_true", help="only the old-laptop profile (its own quiet run)")
     parser.add_argument("--no-tmux", action="store_true")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--rounds", type=int, default=2, help="each variant's scans split over this many processes, interleaved")
@@ -331,7 +332,7 @@ def main() -> None:
     variants += [] if args.no_floor else [Variant("Textual floor", floor=True)]
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
     terminals = [("pty", PtyGate, args.scans)] + ([] if args.no_tmux or not shutil.which("tmux") else [("tmux", TmuxGate, args.tmux_scans)])
-    profiles = [False, True] if args.old_laptop else [False]
+    profiles = [True] if args.old_laptop_only else [False, True] if args.old_laptop else [False]
     print(f"load average {load()} at the start; old laptop: {describe()}", flush=True)
     results: dict[tuple, Samples] = {}
     with tempfile.TemporaryDirectory(prefix="examops-bench-tmux-") as tmp_name:

@@ -14,6 +14,8 @@ import importlib
 import click
 
 from examops.cli.common import Failure, literal
+from examops.cli.help_words import Group, Option, group, option
+from examops.i18n import N_
 from examops.services.bulk_work import collection_paused_for_command, resume_collection
 
 AREAS = ("site", "roster", "photos", "gate", "exits", "review", "admin", "report", "docs", "sync", "devices")
@@ -29,7 +31,7 @@ CHECKED_MEANWHILE = ("check", "gate")
 """The lanes' commands: they open the store with `check_meanwhile`, so the group begins that quick check first."""
 
 
-class ExamopsGroup(click.Group):
+class ExamopsGroup(Group):
     """Store failures (disk full, locked, a closed session) and unknown sessions become a clear message, never a traceback.
 
     Commands come from their area modules on first use."""
@@ -90,17 +92,17 @@ def _refusal(ctx: click.Context, exc: Exception) -> None:
         raise Failure(exc) from None
 
 
-@click.group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="EXAMOPS_DB", help="Store URL or SQLite file (default: under EXAMOPS_HOME or the user data dir).")
-@click.option("--override", metavar="REASON",
-              help="Record into a session the chief proctor has closed, saying why (chief proctor's PIN).")
-@click.option("--pin-file", type=click.Path(dir_okay=False), help="Read the chief proctor's PIN from this file's first line.")
-@click.option("--lang", "lang", metavar="LANG",
-              help="zh-CN or en: the words of the output (default: EXAMOPS_LANG, else the plan's [exam] language, else the locale).")
-@click.version_option(package_name="examops")
+@group(cls=ExamopsGroup, context_settings={"help_option_names": ["-h", "--help"]},
+       help=N_("examops: exam-day operations for test centres (rosters, gate lanes, reports)."))
+@option("--db", envvar="EXAMOPS_DB", help=N_("Store URL or SQLite file (default: under EXAMOPS_HOME or the user data dir)."))
+@option("--override", metavar="REASON",
+        help=N_("Record into a session the chief proctor has closed, saying why (chief proctor's PIN)."))
+@option("--pin-file", type=click.Path(dir_okay=False), help=N_("Read the chief proctor's PIN from this file's first line."))
+@option("--lang", "lang", metavar="LANG",
+        help=N_("zh-CN or en: the words of the output (default: EXAMOPS_LANG, else the plan's [exam] language, else the locale)."))
+@click.version_option(package_name="examops", cls=Option, help=N_("Show the version and exit."))
 @click.pass_context
 def main(ctx: click.Context, db: str | None, override: str | None, pin_file: str | None, lang: str | None) -> None:
-    """examops: exam-day operations for test centres (rosters, gate lanes, reports)."""
     from examops.i18n import resolve_language, set_language
 
     if ctx.invoked_subcommand not in ("check", "gate"):  # a one-shot, or a screen whose first frame ends the pause

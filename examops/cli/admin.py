@@ -7,26 +7,26 @@ import getpass
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site
+from examops.cli.help_words import argument, command, group, option
 from examops.i18n import N_, _, language, spoken, word
 
-KINDS_HELP = "违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other"
+KINDS_HELP = N_("违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other")
 SEVERITY_WORDS = {"low": N_("low"), "medium": N_("medium"), "high": N_("high")}
 FINDING_WORDS = {"double_read": N_("a double read of the scanner"), "rescan": N_("a rescan by mistake"),
                  "incident": N_("an incident")}
 
 
-@click.command()
-@click.option("--session", "session_id", required=True)
-@click.option("--room", required=True)
-@click.option("--kind", required=True, help=KINDS_HELP)
-@click.option("--candidate", "ticket", help="The candidate's ticket, if one is concerned.")
-@click.option("--note", required=True, help="What happened.")
-@click.option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
-@click.option("--by", "by", help="Who reports it (default: the logged-in user).")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Record an incident in a room (违纪, 作弊, 考场异常, 其他)."))
+@option("--session", "session_id", required=True)
+@option("--room", required=True)
+@option("--kind", required=True, help=KINDS_HELP)
+@option("--candidate", "ticket", help=N_("The candidate's ticket, if one is concerned."))
+@option("--note", required=True, help=N_("What happened."))
+@option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
+@option("--by", "by", help=N_("Who reports it (default: the logged-in user)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -> None:  # noqa: ANN001
-    """Record an incident in a room (违纪, 作弊, 考场异常, 其他)."""
     from examops.i18n.report_words import incident_label
     from examops.services.incidents import record_incident
     from examops.services.review import ReviewRefused
@@ -43,14 +43,13 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
         severity=word(SEVERITY_WORDS, severity)))
 
 
-@click.command()
-@click.option("--session", "session_id", required=True)
-@click.option("--by", "by", required=True, help="The chief proctor signing the session off.")
-@click.option("--reason", default="", help="Why the session is closed before its end (required then).")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Sign a session off (chief proctor's PIN); later records need --override REASON."))
+@option("--session", "session_id", required=True)
+@option("--by", "by", required=True, help=N_("The chief proctor signing the session off."))
+@option("--reason", default="", help=N_("Why the session is closed before its end (required then)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
-    """Sign a session off (chief proctor's PIN); later records need --override REASON."""
     from examops.services.incidents import close_session
     from examops.services.review import ReviewRefused
 
@@ -65,14 +64,13 @@ def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
     emit({"session": session_id, "closed_by": by, "at": event.at, "id": event.id, "still_open": [str(line) for line in left]}, as_json, human)
 
 
-@click.command()
-@click.argument("event_id")
-@click.option("--reason", required=True, help="Why the event is wrong.")
-@click.option("--by", "by", required=True, help="The chief proctor's name.")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Void a recorded event (chief proctor's PIN): the log keeps both, state ignores the voided one."))
+@argument("event_id")
+@option("--reason", required=True, help=N_("Why the event is wrong."))
+@option("--by", "by", required=True, help=N_("The chief proctor's name."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
-    """Void a recorded event (chief proctor's PIN): the log keeps both, state ignores the voided one."""
     from examops.services.corrections import CorrectionRefused, void_event
 
     site = open_site(ctx)
@@ -84,22 +82,21 @@ def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
          _("voided {target} (event {id})").format(target=literal(event_id), id=stored.id))
 
 
-@click.group()
+@group(help=N_("Duplicate-scan alarms and lane conflicts: the chief's finding on each."))
 def alarm() -> None:
-    """Duplicate-scan alarms and lane conflicts: the chief's finding on each."""
+    pass
 
 
-@alarm.command("resolve")
-@click.argument("event_id", metavar="TICKET|EVENT")
-@click.option("--as", "resolution", type=click.Choice(["double_read", "rescan", "incident"]), required=True,
-              help="double_read: the scanner read twice; rescan: staff scanned again by mistake; incident: a real one.")
-@click.option("--note", required=True, help="What was found.")
-@click.option("--by", "by", required=True, help="The chief proctor's name.")
-@click.option("--json", "as_json", is_flag=True)
+@alarm.command("resolve", help=N_("Record the chief's finding on an alarm, named by its event id (or the start of it) or by the "
+                                  "candidate's ticket when that candidate has one open alarm (chief proctor's PIN)."))
+@argument("event_id", metavar="TICKET|EVENT")
+@option("--as", "resolution", type=click.Choice(["double_read", "rescan", "incident"]), required=True,
+        help=N_("double_read: the scanner read twice; rescan: staff scanned again by mistake; incident: a real one."))
+@option("--note", required=True, help=N_("What was found."))
+@option("--by", "by", required=True, help=N_("The chief proctor's name."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa: ANN001
-    """Record the chief's finding on an alarm, named by its event id (or the start of it) or by the candidate's ticket
-    when that candidate has one open alarm (chief proctor's PIN)."""
     from examops.services.incidents import resolve_alarm
     from examops.services.review import ReviewRefused
 

@@ -12,7 +12,9 @@ import importlib
 
 from examops.i18n import N_, language, ngettext, translator
 
-CLICK_MODULES = ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui")
+CLICK_MODULES = ("core", "exceptions", "formatting", "parser", "types", "termui")
+"""Not `decorators`: its only words here are --help's and --version's, which help_words says when they are shown (worded
+when the option is made, they would read the catalog for every command, a one-shot `check` included)."""
 WORDS = (
     N_("Usage:"), N_("Error: {message}"), N_("Try '{command} {option}' for help."), N_("Options"), N_("Commands"),
     N_("Positional arguments"), N_("Missing argument"), N_("Missing option"), N_("Missing parameter"),
@@ -22,6 +24,8 @@ WORDS = (
     N_("{value} is not in the range {range}."), N_("Option {name!r} does not take a value."), N_("default: {default}"),
     N_("env var: {var}"),
 )
+PROMPT_WORDS = (N_("Repeat for confirmation"), N_("Error: The two entered values do not match."),
+                N_("Error: The value you entered was invalid."))
 
 
 def _marked_plurals() -> None:  # never called: marks click's counted messages for the catalog's extraction

@@ -9,13 +9,13 @@ import sys
 import click
 
 from examops.domain.literal import shown
-from examops.i18n import _
+from examops.i18n import N_, _
 
 EXIT_NOT_VERIFIED = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_RECORDED = 3
 
-PIN_PROMPT = "Chief proctor PIN (总监考密码)"
+PIN_PROMPT = N_("Chief proctor PIN")  # translated when asked: the language is known only then
 
 
 class Failure(click.ClickException):
@@ -83,7 +83,7 @@ def emit(data, as_json: bool, human: str | None = None) -> None:  # noqa: ANN001
         say(human)
 
 
-NEW_PIN_PROMPT = "New chief proctor PIN (新总监考密码)"
+NEW_PIN_PROMPT = N_("New chief proctor PIN")
 
 
 def read_pin_file(path: str) -> str:
@@ -114,7 +114,7 @@ def chief_pin(prompt: str = PIN_PROMPT) -> str:
         return pin
     if not sys.stdin.isatty():
         raise Failure(_("the chief proctor's PIN is needed: use --pin-file FILE or EXAMOPS_PIN for scripts"))
-    return click.prompt(prompt, hide_input=True)
+    return click.prompt(_(prompt), hide_input=True)
 
 
 def new_pin_twice(prompt: str = NEW_PIN_PROMPT, *, first: bool = False) -> str:
@@ -130,7 +130,7 @@ def new_pin_twice(prompt: str = NEW_PIN_PROMPT, *, first: bool = False) -> str:
                         "--pin-file FILE or EXAMOPS_PIN") if first else
                       _("the new PIN is asked twice on a terminal; for scripts use --new-pin-file FILE or EXAMOPS_NEW_PIN "
                         "(EXAMOPS_PIN or --pin-file give the current one)"))
-    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return click.prompt(_(prompt), hide_input=True, confirmation_prompt=True)
 
 
 def progress_printer(enabled: bool):  # noqa: ANN201 - a progress callback, or None

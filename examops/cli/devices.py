@@ -7,19 +7,19 @@ import getpass
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, open_site, say
-from examops.i18n import _
+from examops.cli.help_words import argument, group, option
+from examops.i18n import N_, _
 
 
-@click.group()
+@group(help=N_("Enrolled devices: each laptop signs its events with its own key."))
 def device() -> None:
-    """Enrolled devices: each laptop signs its events with its own key."""
+    pass
 
 
-@device.command("key")
-@click.option("--json", "as_json", is_flag=True)
+@device.command("key", help=N_("This laptop's public key for the site: give it to the chief to enrol (`examops device enrol`)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def key_command(ctx: click.Context, as_json: bool) -> None:
-    """This laptop's public key for the site: give it to the chief to enrol (`examops device enrol`)."""
     from examops.services.devices import this_laptop_identity
 
     site = open_site(ctx, check=False)
@@ -28,13 +28,12 @@ def key_command(ctx: click.Context, as_json: bool) -> None:
         laptop=info["laptop"], key=info["public_key"], fingerprint=info["fingerprint"]))
 
 
-@device.command("enrol")
-@click.argument("public_key")
-@click.option("--laptop", required=True, help="The lane laptop's name, as `examops device key` printed it there.")
-@click.option("--by", default=None, help="Who enrols (default: this login).")
+@device.command("enrol", help=N_("At the chief's desk: let a lane laptop's key sign events (the chief's PIN)."))
+@argument("public_key")
+@option("--laptop", required=True, help=N_("The lane laptop's name, as `examops device key` printed it there."))
+@option("--by", default=None, help=N_("Who enrols (default: this login)."))
 @click.pass_context
 def enrol_command(ctx: click.Context, public_key: str, laptop: str, by: str | None) -> None:
-    """At the chief's desk: let a lane laptop's key sign events (the chief's PIN)."""
     from examops.services.devices import enrol
     from examops.services.site import SiteError
 
@@ -49,13 +48,12 @@ def enrol_command(ctx: click.Context, public_key: str, laptop: str, by: str | No
     say(_("enrolled {laptop}: its events now count as signed").format(laptop=laptop))
 
 
-@device.command("revoke")
-@click.argument("public_key")
-@click.option("--reason", required=True)
-@click.option("--by", default=None)
+@device.command("revoke", help=N_("At the chief's desk: a lost or misused laptop's key signs nothing from now on (the chief's PIN)."))
+@argument("public_key")
+@option("--reason", required=True)
+@option("--by", default=None)
 @click.pass_context
 def revoke_command(ctx: click.Context, public_key: str, reason: str, by: str | None) -> None:
-    """At the chief's desk: a lost or misused laptop's key signs nothing from now on (the chief's PIN)."""
     from examops.services.devices import revoke
     from examops.services.site import SiteError
 

@@ -5,28 +5,27 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, open_site
+from examops.cli.help_words import command, option
+from examops.i18n import N_
 
 
-@click.command()
-@click.option("--session", "session_id", required=True, help="The session (场次) the papers are for.")
-@click.option("--room", "room_id", help="Only this room (default: every room anyone sits in).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the workbooks.")
-@click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True,
-              help="Language of the headings (names and rooms are printed as in the roster).")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
-              help="A4 workbooks, PDFs made directly (no LibreOffice), or both.")
-@click.option("--forms", is_flag=True,
-              help="The site's forms instead: the 考点 summary and a 违纪情况报告单 per misconduct or cheating incident.")
-@click.option("--photos/--no-photos", default=None,
-              help="The photo seat plan (考场座次表) and photos on the seat labels (default: when the site has photos).")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Door lists (考场门贴), sign-in sheets (签到表) and seat labels (座位贴), one workbook per room; with photos "
+                 "also the photo seat plan (考场座次表).\n\nReads who sits where now: run it again after a reallocation and "
+                 "the files are rewritten."))
+@option("--session", "session_id", required=True, help=N_("The session (场次) the papers are for."))
+@option("--room", "room_id", help=N_("Only this room (default: every room anyone sits in)."))
+@option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help=N_("Folder for the workbooks."))
+@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True,
+        help=N_("Language of the headings (names and rooms are printed as in the roster)."))
+@option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
+        help=N_("A4 workbooks, PDFs made directly (no LibreOffice), or both."))
+@option("--forms", is_flag=True,
+        help=N_("The site's forms instead: the 考点 summary and a 违纪情况报告单 per misconduct or cheating incident."))
+@option("--photos/--no-photos", default=None,
+        help=N_("The photo seat plan (考场座次表) and photos on the seat labels (default: when the site has photos)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -> None:  # noqa: ANN001
-    """Door lists (考场门贴), sign-in sheets (签到表) and seat labels (座位贴), one workbook per room; with photos also
-    the photo seat plan (考场座次表).
-
-    Reads who sits where now: run it again after a reallocation and the files are rewritten.
-    """
     from examops.services.documents import DocumentsRefused, write_room_documents, write_site_forms
 
     site = open_site(ctx, check=False)

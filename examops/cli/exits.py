@@ -5,21 +5,21 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, literal, open_site, require_session
-from examops.i18n import _
+from examops.cli.help_words import argument, command, option
+from examops.i18n import N_, _
 
 
-@click.command("exit")
-@click.argument("ticket")
-@click.option("--reason", required=True, help="Why they leave (toilet, unwell, finished early…).")
-@click.option("--temporary/--final", "temporary", default=True,
-              help="--temporary (default): back through a gate later; --final: an early leave, no re-entry.")
-@click.option("--by", "by", required=True, help="Who records it (the room proctor or the lane's staff).")
-@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
-@click.option("--lane", help="The lane recording it, if at a gate.")
-@click.option("--json", "as_json", is_flag=True)
+@command("exit", help=N_("Record that an admitted candidate leaves the exam room."))
+@argument("ticket")
+@option("--reason", required=True, help=N_("Why they leave (toilet, unwell, finished early…)."))
+@option("--temporary/--final", "temporary", default=True,
+        help=N_("--temporary (default): back through a gate later; --final: an early leave, no re-entry."))
+@option("--by", "by", required=True, help=N_("Who records it (the room proctor or the lane's staff)."))
+@option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
+@option("--lane", help=N_("The lane recording it, if at a gate."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def exit_command(ctx, ticket, reason, temporary, by, session_id, lane, as_json) -> None:  # noqa: ANN001
-    """Record that an admitted candidate leaves the exam room."""
     from examops.services import gate_view
     from examops.services.exits import ExitRefused, record_exit
 

@@ -20,6 +20,7 @@ from examops.cli.common import (
     require_session,
     shown_lines,
 )
+from examops.cli.help_words import argument, command, group, option
 from examops.domain.confirm import CONFIRM_MODES
 from examops.i18n import N_, NP_, _, language, ngettext, spoken, word
 
@@ -248,19 +249,18 @@ def _check_burst(gate, burst: list[bytes], session_id: str | None, outcome: str 
     return list(zip(verdicts, (scan for scan, _outcome, _evidence in scans)))
 
 
-@click.command()
-@click.argument("code", required=False)
-@click.option("--lane", required=True, callback=limited("lane"), help="This lane's name, e.g. A or 1号通道.")
-@click.option("--staff", required=True, callback=limited("staff"), help="Who is scanning.")
-@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
-@click.option("--outcome", help="admit, or an exception code of the policy (late, fever, no_test_cert, …).")
-@click.option("--field", "fields", multiple=True, help="Evidence KEY=VALUE, e.g. temp1=37.8 or sampled_at='2021-10-14 09:30'.")
-@click.option("--stdin", "from_stdin", is_flag=True, help="One scan per line: CODE or CODE<TAB>OUTCOME[<TAB>KEY=VALUE…]; one JSON line each.")
-@click.option("--device", callback=limited("device"), help="Device id for this lane's hash chain (default: host/lane).")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Check one candidate in at the gate; without --outcome a clean candidate is admitted."))
+@argument("code", required=False)
+@option("--lane", required=True, callback=limited("lane"), help=N_("This lane's name, e.g. A or 1号通道."))
+@option("--staff", required=True, callback=limited("staff"), help=N_("Who is scanning."))
+@option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
+@option("--outcome", help=N_("admit, or an exception code of the policy (late, fever, no_test_cert, …)."))
+@option("--field", "fields", multiple=True, help=N_("Evidence KEY=VALUE, e.g. temp1=37.8 or sampled_at='2021-10-14 09:30'."))
+@option("--stdin", "from_stdin", is_flag=True, help=N_("One scan per line: CODE or CODE<TAB>OUTCOME[<TAB>KEY=VALUE…]; one JSON line each."))
+@option("--device", callback=limited("device"), help=N_("Device id for this lane's hash chain (default: host/lane)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
-    """Check one candidate in at the gate; without --outcome a clean candidate is admitted."""
     site = open_site(ctx, check_meanwhile=True)  # first: a refusal of the command line in the site's language too;
     # the lane's code is imported and its look-up runs during the quick check
     if from_stdin == bool(code):
@@ -307,16 +307,15 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
         ctx.exit(EXIT_NOT_RECORDED)
 
 
-@click.command()
-@click.option("--lane", required=True, callback=limited("lane"))
-@click.option("--staff", required=True, callback=limited("staff"))
-@click.option("--session", "session_id")
-@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
-@click.option("--confirm", type=click.Choice(CONFIRM_MODES), default="photo", show_default=True,
-              help="Wait for Enter before admitting: always, only where the site has photos, or never.")
+@command(help=N_("Open the gate screen for one lane (scanner-first)."))
+@option("--lane", required=True, callback=limited("lane"))
+@option("--staff", required=True, callback=limited("staff"))
+@option("--session", "session_id")
+@option("--lang", envvar="EXAMOPS_LANG", help=N_("zh-CN or en (default from the locale)."))
+@option("--confirm", type=click.Choice(CONFIRM_MODES), default="photo", show_default=True,
+        help=N_("Wait for Enter before admitting: always, only where the site has photos, or never."))
 @click.pass_context
 def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
-    """Open the gate screen for one lane (scanner-first)."""
     from examops.services.bulk_work import pause_collection_for_start
 
     pause_collection_for_start()  # until the first frame is out (ExamopsApp turns it back on)
@@ -349,19 +348,18 @@ def _state(state: str | None) -> str:
     return word(STATE_WORDS, state) if state in STATE_WORDS else literal(state)
 
 
-@click.group()
+@group(help=N_("Look candidates up."))
 def candidates() -> None:
-    """Look candidates up."""
+    pass
 
 
-@candidates.command("find")
-@click.argument("query")
-@click.option("--session", "session_id", help="Show the seat and state in this session (default: the current one).")
-@click.option("--reveal-id", is_flag=True, help="Show full ID numbers (chief proctor; needs the PIN).")
-@click.option("--json", "as_json", is_flag=True)
+@candidates.command("find", help=N_("Find by ticket, ID number or its last digits, or name."))
+@argument("query")
+@option("--session", "session_id", help=N_("Show the seat and state in this session (default: the current one)."))
+@option("--reveal-id", is_flag=True, help=N_("Show full ID numbers (chief proctor; needs the PIN)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_id: bool, as_json: bool) -> None:
-    """Find by ticket, ID number or its last digits, or name."""
     from examops.services import gate_view
 
     site = open_site(ctx, check=False)

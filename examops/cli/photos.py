@@ -19,13 +19,15 @@ from examops.cli.common import (
     progress_printer,
     say,
 )
+from examops.cli.help_words import argument, group, option
+from examops.i18n import N_, _
 
 SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
 
 
-@click.group()
+@group(help=N_("Registration photos for the gate's identity check and the photo seat plans."))
 def photos() -> None:
-    """Registration photos for the gate's identity check and the photo seat plans."""
+    pass
 
 
 def _listed(tickets: list[str]) -> str:
@@ -42,19 +44,17 @@ def _pin_if_any() -> str | None:
     pin = given_pin()
     if pin or not sys.stdin.isatty():
         return pin
-    return click.prompt(PIN_PROMPT, hide_input=True, err=True)
+    return click.prompt(_(PIN_PROMPT), hide_input=True, err=True)
 
 
-@photos.command("import")
-@click.argument("packs", nargs=-1, required=True, type=click.Path())
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
-@click.option("--json", "as_json", is_flag=True)
+@photos.command("import", help=N_("Import photo packs (a zip, a folder, or single JPEG/PNG files named by ticket or ID number); any "
+                                  "error imports nothing.\n\nA photo for a candidate who has one already replaces it (and says so); "
+                                  "candidates the packs leave out keep theirs."))
+@argument("packs", nargs=-1, required=True, type=click.Path())
+@option("--dry-run", is_flag=True, help=N_("Check everything, write nothing."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
-    """Import photo packs (a zip, a folder, or single JPEG/PNG files named by ticket or ID number); any error imports nothing.
-
-    A photo for a candidate who has one already replaces it (and says so); candidates the packs leave out keep theirs.
-    """
     from examops.i18n import word
     from examops.i18n.photo_words import SUMMARY_WORDS, problem_words, summary_word
     from examops.services.photos import import_photos
@@ -89,13 +89,12 @@ def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as
         ctx.exit(EXIT_BAD_INPUT)
 
 
-@photos.command("purge")
-@click.option("--by", default="", help="Who purges (recorded).")
-@click.option("--reason", default="", help="Why (recorded), e.g. the exam is over.")
-@click.option("--json", "as_json", is_flag=True)
+@photos.command("purge", help=N_("Remove every photo from the store after the exam (chief proctor's PIN); the purge is recorded."))
+@option("--by", default="", help=N_("Who purges (recorded)."))
+@option("--reason", default="", help=N_("Why (recorded), e.g. the exam is over."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def purge_command(ctx: click.Context, by: str, reason: str, as_json: bool) -> None:
-    """Remove every photo from the store after the exam (chief proctor's PIN); the purge is recorded."""
     from examops.i18n.photo_words import summary_word
     from examops.services.photos import purge_photos
     from examops.services.site import SiteError

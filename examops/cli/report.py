@@ -11,7 +11,8 @@ import os
 import click
 
 from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, literal, open_site, require_session
-from examops.i18n import _, spoken
+from examops.cli.help_words import argument, group, option
+from examops.i18n import N_, _, spoken
 
 
 def _refused():
@@ -27,7 +28,7 @@ def _figures_line(summary: dict) -> str:
     from examops.i18n.report_words import reason_text
 
     reasons = [reason_text(ZeroIncidentReason(code, summary[code]), language()) for code in REASON_RECORDS if summary.get(code)]
-    verdict = "零事故、零失误、零差错" if summary["zero_incident"] else _("not zero-incident: {reasons}").format(
+    verdict = _("Zero incidents, zero mistakes, zero errors") if summary["zero_incident"] else _("not zero-incident: {reasons}").format(
         reasons=_("; ").join(reasons or summary["reasons"]))
     return _("{session}: expected {expected}, present {present}, absent {absent}, exceptions {exceptions}, reallocated "
              "{reallocated}, denied {denied}, incidents {incidents}, duplicates {duplicates} — {verdict}").format(
@@ -36,20 +37,19 @@ def _figures_line(summary: dict) -> str:
         session=literal(summary["session"]) if "session" in summary else _("total"), verdict=verdict)
 
 
-@click.group("report", invoke_without_command=True)
-@click.option("--session", "session_id", help="One session (场次).")
-@click.option("--all", "all_sessions", is_flag=True, help="Every session of the plan.")
-@click.option("--out", type=click.Path(dir_okay=False), help="The workbook to write (.xlsx).")
-@click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
-              help="The signed workbook, a PDF print of it (made directly, no LibreOffice), or both.")
-@click.option("--json", "as_json", is_flag=True)
+@group("report", invoke_without_command=True,
+       help=N_("The signed session report for the bureau (chief proctor's PIN, at the chief's desk): examops report "
+               "(--session ID | --all) --out FILE.xlsx.\n\nSubcommands: `report verify FILE.xlsx`, `report merge "
+               "SITE.xlsx… --out REGION.xlsx`, `report key`, `report view`."))
+@option("--session", "session_id", help=N_("One session (场次)."))
+@option("--all", "all_sessions", is_flag=True, help=N_("Every session of the plan."))
+@option("--out", type=click.Path(dir_okay=False), help=N_("The workbook to write (.xlsx)."))
+@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
+@option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
+        help=N_("The signed workbook, a PDF print of it (made directly, no LibreOffice), or both."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # noqa: ANN001
-    """The signed session report for the bureau (chief proctor's PIN, at the chief's desk): examops report (--session ID | --all) --out FILE.xlsx.
-
-    Subcommands: `report verify FILE.xlsx`, `report merge SITE.xlsx… --out REGION.xlsx`, `report key`, `report view`.
-    """
     if ctx.invoked_subcommand is not None:
         return
     from examops.services.report import build_report
@@ -78,15 +78,15 @@ def _trust(path: str | None) -> set[str] | None:
     return read_trust_file(path) if path else None
 
 
-@report.command("verify")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
-              help="Accept only keys listed here (fingerprints or base64 public keys, one a line, # comments).")
-@click.option("--any-key", is_flag=True, help="Without --trust: accept a valid signature by any key (says nothing about who signed).")
-@click.option("--json", "as_json", is_flag=True)
+@report.command("verify", help=N_("Recompute a report's digests from its cells, check its signature, its key and its look; exit 1 if "
+                                  "anything is off."))
+@argument("path", type=click.Path(exists=True, dir_okay=False))
+@option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
+        help=N_("Accept only keys listed here (fingerprints or base64 public keys, one a line, # comments)."))
+@option("--any-key", is_flag=True, help=N_("Without --trust: accept a valid signature by any key (says nothing about who signed)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN001
-    """Recompute a report's digests from its cells, check its signature, its key and its look; exit 1 if anything is off."""
     from examops.services.report import verify_report
 
     try:
@@ -109,17 +109,16 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
         ctx.exit(EXIT_NOT_VERIFIED)
 
 
-@report.command("merge")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The regional roll-up workbook.")
-@click.option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
-              help="Accept only reports signed by keys listed here.")
-@click.option("--any-key", is_flag=True, help="Without --trust: accept valid signatures by any key (the roll-up says so).")
-@click.option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@report.command("merge", help=N_("Verify every site report, then add them up per site and in total (nothing is written if one fails)."))
+@argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@option("--out", required=True, type=click.Path(dir_okay=False), help=N_("The regional roll-up workbook."))
+@option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
+        help=N_("Accept only reports signed by keys listed here."))
+@option("--any-key", is_flag=True, help=N_("Without --trust: accept valid signatures by any key (the roll-up says so)."))
+@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  # noqa: ANN001
-    """Verify every site report, then add them up per site and in total (nothing is written if one fails)."""
     from examops.i18n import resolve_language, set_language
     from examops.services.report import ReportNotVerified, ReportRefused
     from examops.services.report_merge import merge_reports
@@ -145,11 +144,10 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
     emit(result, as_json, "\n".join(lines))
 
 
-@report.command("key")
-@click.option("--json", "as_json", is_flag=True)
+@report.command("key", help=N_("This site's report key as a line of a trust list (`examops report key >> keys.txt`), for the bureau."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def report_key(ctx, as_json) -> None:  # noqa: ANN001
-    """This site's report key as a line of a trust list (`examops report key >> keys.txt`), for the bureau."""
     from examops.services.audit import site_report_key
 
     key = site_report_key(open_site(ctx, check=False))
@@ -158,12 +156,12 @@ def report_key(ctx, as_json) -> None:  # noqa: ANN001
     emit(key, as_json, f"{key['public_key']}  # {literal(key['site'])} report key {key['fingerprint']}")
 
 
-@report.command("view")
-@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
-@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@report.command("view", help=N_("Open the report view (after the chief's PIN): live figures, arrivals, rooms, the verdict; B builds "
+                                "the report."))
+@option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
+@option("--lang", envvar="EXAMOPS_LANG", help=N_("zh-CN or en (default from the locale)."))
 @click.pass_context
 def report_view(ctx, session_id, lang) -> None:  # noqa: ANN001
-    """Open the report view (after the chief's PIN): live figures, arrivals, rooms, the verdict; B builds the report."""
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)

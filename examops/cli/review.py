@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site, require_session
+from examops.cli.help_words import argument, command, group, option
 from examops.domain.state import CASE_STATUS_WORDS
 from examops.i18n import N_, NP_, _, language, word
 
@@ -46,16 +47,15 @@ def _case_line(case: dict, policy) -> str:  # noqa: ANN001 - the site's Policy
             + _("approvals: {chain}").format(chain=chain))
 
 
-@click.command()
-@click.option("--session", "session_id")
-@click.option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed", "denied"]))
-@click.option("--code")
-@click.option("--lane")
-@click.option("--room")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("List exception cases with their approval chain."))
+@option("--session", "session_id")
+@option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed", "denied"]))
+@option("--code")
+@option("--lane")
+@option("--room")
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # noqa: ANN001
-    """List exception cases with their approval chain."""
     from examops.services.chief_record import chief_record
     from examops.services.chief_record import to_json as record_json
     from examops.services.review import conflicts, duplicate_alarms, list_cases
@@ -88,19 +88,18 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
            "levels": list(site.plan.approval_levels), "chief_record": record_json(record)}, as_json, human)
 
 
-@click.command()
-@click.argument("case_ids", nargs=-1)
-@click.option("--all-pending", is_flag=True, help="Every case waiting for this level.")
-@click.option("--code", help="With --all-pending: only this exception code.")
-@click.option("--session", "session_id", required=True)
-@click.option("--level", required=True, help="The approval level signing (see the plan's [approval] levels).")
-@click.option("--by", "by", required=True, help="Who approved (e.g. the supervision group member on the phone).")
-@click.option("--recorded-by", help="Who recorded it on their behalf (default: --by).")
-@click.option("--note", default="")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Approve exceptions at one level of the chain (chief proctor's PIN)."))
+@argument("case_ids", nargs=-1)
+@option("--all-pending", is_flag=True, help=N_("Every case waiting for this level."))
+@option("--code", help=N_("With --all-pending: only this exception code."))
+@option("--session", "session_id", required=True)
+@option("--level", required=True, help=N_("The approval level signing (see the plan's [approval] levels)."))
+@option("--by", "by", required=True, help=N_("Who approved (e.g. the supervision group member on the phone)."))
+@option("--recorded-by", help=N_("Who recorded it on their behalf (default: --by)."))
+@option("--note", default="")
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by, note, as_json) -> None:  # noqa: ANN001
-    """Approve exceptions at one level of the chain (chief proctor's PIN)."""
     from examops.services.review import approve as do_approve
     from examops.services.review import pending_ids
 
@@ -130,15 +129,14 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
     emit({"approved": cases}, as_json, "\n".join(_case_line(c, site.policy) for c in cases))
 
 
-@click.command()
-@click.argument("case_id")
-@click.option("--by", "by", required=True)
-@click.option("--reason", required=True)
-@click.option("--level")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Reject an exception: entry denied (reason required)."))
+@argument("case_id")
+@option("--by", "by", required=True)
+@option("--reason", required=True)
+@option("--level")
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
-    """Reject an exception: entry denied (reason required)."""
     from examops.services.review import reject as do_reject
 
     site = open_site(ctx)
@@ -149,14 +147,13 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
     emit(view.to_json(), as_json, _case_line(view.to_json(), site.policy))
 
 
-@click.command()
-@click.argument("case_id")
-@click.option("--by", "by", required=True)
-@click.option("--note", required=True, help="How it was resolved (certificate arrived, re-test normal…).")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Resolve an exception: the candidate is admitted to their original seat."))
+@argument("case_id")
+@option("--by", "by", required=True)
+@option("--note", required=True, help=N_("How it was resolved (certificate arrived, re-test normal…)."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
-    """Resolve an exception: the candidate is admitted to their original seat."""
     from examops.services.review import resolve as do_resolve
 
     site = open_site(ctx)
@@ -167,14 +164,13 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
     emit(view.to_json(), as_json, _case_line(view.to_json(), site.policy))
 
 
-@click.command()
-@click.option("--session", "session_id", required=True)
-@click.option("--by", "by", default="chief", show_default=True)
-@click.option("--preview", is_flag=True, help="Show who would go where; move nobody.")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Seat every fully approved backup/isolation case (chief proctor's PIN)."))
+@option("--session", "session_id", required=True)
+@option("--by", "by", default="chief", show_default=True)
+@option("--preview", is_flag=True, help=N_("Show who would go where; move nobody."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
-    """Seat every fully approved backup/isolation case (chief proctor's PIN)."""
     from examops.services.seating import plan_reallocation
     from examops.services.seating import reallocate as do_reallocate
 
@@ -202,18 +198,17 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human)
 
 
-@click.command()
-@click.argument("ticket")
-@click.option("--session", "session_id", required=True)
-@click.option("--room", required=True)
-@click.option("--seat", type=int)
-@click.option("--by", "by", required=True)
-@click.option("--reason", required=True, help="Why the candidate is moved (listed in the moves record).")
-@click.option("--isolation-reason", default="", help="Why a candidate without an approved fever case goes to the isolation room.")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Move a candidate to a room (and seat) by hand (chief proctor's PIN)."))
+@argument("ticket")
+@option("--session", "session_id", required=True)
+@option("--room", required=True)
+@option("--seat", type=int)
+@option("--by", "by", required=True)
+@option("--reason", required=True, help=N_("Why the candidate is moved (listed in the moves record)."))
+@option("--isolation-reason", default="", help=N_("Why a candidate without an approved fever case goes to the isolation room."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_json) -> None:  # noqa: ANN001
-    """Move a candidate to a room (and seat) by hand (chief proctor's PIN)."""
     from examops.services.seating import move as do_move
 
     site = open_site(ctx)
@@ -226,21 +221,20 @@ def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_j
                           f"{literal(room)}/{result['seat']}")
 
 
-@click.group()
+@group(help=N_("Rooms opened on the day."))
 def room() -> None:
-    """Rooms opened on the day."""
+    pass
 
 
-@room.command("add")
-@click.argument("room_id")
-@click.option("--name", required=True)
-@click.option("--capacity", type=int, required=True)
-@click.option("--kind", type=click.Choice(["backup", "isolation", "regular"]), required=True)
-@click.option("--by", "by", default="chief", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@room.command("add", help=N_("Open another room on the spot (chief proctor's PIN)."))
+@argument("room_id")
+@option("--name", required=True)
+@option("--capacity", type=int, required=True)
+@option("--kind", type=click.Choice(["backup", "isolation", "regular"]), required=True)
+@option("--by", "by", default="chief", show_default=True)
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: ANN001
-    """Open another room on the spot (chief proctor's PIN)."""
     from examops.services.seating import add_room
 
     site = open_site(ctx)
@@ -252,12 +246,12 @@ def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: 
         room=literal(room_id), kind=_said(ROOM_KIND_WORDS, kind), capacity=capacity))
 
 
-@click.command("review")
-@click.option("--session", "session_id", help="Session id (default: the one the plan's clock says is current).")
-@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
+@command("review", help=N_("Open the chief proctor's review screen (after the chief's PIN): exceptions, approvals, "
+                           "reallocation, alarms."))
+@option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
+@option("--lang", envvar="EXAMOPS_LANG", help=N_("zh-CN or en (default from the locale)."))
 @click.pass_context
 def review_screen(ctx, session_id, lang) -> None:  # noqa: ANN001
-    """Open the chief proctor's review screen (after the chief's PIN): exceptions, approvals, reallocation, alarms."""
     from examops.tui.app import ExamopsApp
 
     site = open_site(ctx)

@@ -19,25 +19,23 @@ from examops.cli.common import (
     read_pin_file,
     speak_site_language,
 )
+from examops.cli.help_words import command, option
 from examops.i18n import N_, NP_, _, ngettext, spoken, word
 
 ROOM_KINDS = {"regular": N_("regular"), "backup": N_("backup"), "isolation": NP_("roster.kind.isolation", "isolation")}
 
 
-@click.command()
-@click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help="The exam plan TOML.")
-@click.option("--change-pin", is_flag=True, help="Replace the chief proctor's PIN (needs the current one; the new one is asked twice).")
-@click.option("--new-pin-file", type=click.Path(dir_okay=False), help="With --change-pin: read the new PIN from this file (or EXAMOPS_NEW_PIN).")
-@click.option("--lane-role", metavar="ROLE", help="PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights.")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Create the store from an exam plan, or change the plan (or PIN) of a live store with the current "
+                 "PIN.\n\nOn PostgreSQL it also makes the lanes' own login, which may add events and read the roster "
+                 "but not change the log or read the PIN hash: the lanes connect with the URL it prints."))
+@option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False), help=N_("The exam plan TOML."))
+@option("--change-pin", is_flag=True, help=N_("Replace the chief proctor's PIN (needs the current one; the new one is asked twice)."))
+@option("--new-pin-file", type=click.Path(dir_okay=False), help=N_("With --change-pin: read the new PIN from this file (or EXAMOPS_NEW_PIN)."))
+@option("--lane-role", metavar="ROLE", help=N_("PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, lane_role: str | None,
          as_json: bool) -> None:
-    """Create the store from an exam plan, or change the plan (or PIN) of a live store with the current PIN.
-
-    On PostgreSQL it also makes the lanes' own login, which may add events and read the roster but not
-    change the log or read the PIN hash: the lanes connect with the URL it prints.
-    """
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
     from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
@@ -86,11 +84,10 @@ def _lane_role_words(role: dict) -> str:
         f"\n  examops --db '{role['url']}' gate --lane A --staff NAME"
 
 
-@click.command("status")
-@click.option("--json", "as_json", is_flag=True)
+@command("status", help=N_("Exam, site, sessions, rooms, candidate and event counts, store location."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
-    """Exam, site, sessions, rooms, candidate and event counts, store location."""
     from examops.services.site import status
 
     site = open_site(ctx, check=False)
@@ -128,13 +125,13 @@ def _closed_words(clock, closed: dict | None) -> str:  # noqa: ANN001 - a Clock
     return "  " + _("CLOSED by {by} at {at}").format(by=literal(closed["by"]), at=clock.shown(closed["at"], date=True)) + reason
 
 
-@click.command()
-@click.option("--report", "reports", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="A signed report to use as a witness: the store must still hold every chain head it recorded.")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Check the store, every device's chain and signatures, roster and plan digests, and every witness; "
+                 "non-zero on any break."))
+@option("--report", "reports", multiple=True, type=click.Path(exists=True, dir_okay=False),
+        help=N_("A signed report to use as a witness: the store must still hold every chain head it recorded."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
-    """Check the store, every device's chain and signatures, roster and plan digests, and every witness; non-zero on any break."""
     from examops.i18n import spoken
     from examops.services.audit import verify as run_verify
 
@@ -147,12 +144,11 @@ def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
         ctx.exit(EXIT_NOT_VERIFIED)
 
 
-@click.command()
-@click.option("--lang", envvar="EXAMOPS_LANG", help="zh-CN or en (default from the locale).")
-@click.option("--no-ui", is_flag=True, help="Set up the demo store and exit (for scripts).")
-@click.option("--json", "as_json", is_flag=True)
+@command(help=N_("Set up a throw-away store from the bundled sample roster and open the app."))
+@option("--lang", envvar="EXAMOPS_LANG", help=N_("zh-CN or en (default from the locale)."))
+@option("--no-ui", is_flag=True, help=N_("Set up the demo store and exit (for scripts)."))
+@option("--json", "as_json", is_flag=True)
 def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
-    """Set up a throw-away store from the bundled sample roster and open the app."""
     from examops.services.demo import prepare_demo
 
     try:

@@ -5,21 +5,21 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, literal, open_site
-from examops.i18n import _
+from examops.cli.help_words import argument, group, option
+from examops.i18n import N_, _
 
 
-@click.group()
+@group(help=N_("Carry events between stores without a network."))
 def sync() -> None:
-    """Carry events between stores without a network."""
+    pass
 
 
-@sync.command("export")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The bundle to write, e.g. LANE-A.examops")
-@click.option("--all", "everything", is_flag=True, help="Every event of this store's devices, not just those since the last export.")
-@click.option("--json", "as_json", is_flag=True)
+@sync.command("export", help=N_("Write this store's own events since its last export into a bundle."))
+@option("--out", required=True, type=click.Path(dir_okay=False), help=N_("The bundle to write, e.g. LANE-A.examops"))
+@option("--all", "everything", is_flag=True, help=N_("Every event of this store's devices, not just those since the last export."))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
-    """Write this store's own events since its last export into a bundle."""
     from examops.services.bundles import export_bundle
 
     info = export_bundle(open_site(ctx), out, everything=everything)
@@ -27,12 +27,11 @@ def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
         events=info["events"], devices=len(info["devices"]), path=info["out"]))
 
 
-@sync.command("merge")
-@click.argument("bundles", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True)
+@sync.command("merge", help=N_("Merge bundles into this store: idempotent, chain-checked, conflicts flagged for the chief proctor."))
+@argument("bundles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@option("--json", "as_json", is_flag=True)
 @click.pass_context
 def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
-    """Merge bundles into this store: idempotent, chain-checked, conflicts flagged for the chief proctor."""
     from examops.services.bundles import BundleError, merge_bundles
 
     site = open_site(ctx)

@@ -205,6 +205,15 @@ INCIDENT_LABELS = {
     "room_irregularity": N_("Room irregularity"),
     "other": N_("Other"),
 }
+# The signed fields' labels on the signature sheet (the key column beside them is what `report verify` reads).
+SIGNED_FIELD_LABELS = {
+    "format": NP_("report.field", "Format"), "exam": NP_("report.field", "Exam"), "site": NP_("report.field", "Site"),
+    "sessions": NP_("report.field", "Sessions"), "summary_sheet": N_("Summary sheet"),
+    "generated_at": NP_("report.field", "Generated at"), "figures_sha256": N_("Figures digest (SHA-256)"),
+    "chain_heads_sha256": N_("Chain heads digest (SHA-256)"), "cells_sha256": N_("All cells digest (SHA-256)"),
+    "signature": N_("Signature (Ed25519)"), "public_key": NP_("report.field", "Public key"),
+    "fingerprint": NP_("report.field", "Key fingerprint"), "figures_json": N_("Signed figures"),
+}
 YES_NO = {
     "yes": NP_("report.yes-no.yes", "yes"),
     "no": N_("no"),

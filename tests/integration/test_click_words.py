@@ -19,7 +19,7 @@ def _run(tmp_path: Path, *argv: str, lang: str | None) -> subprocess.CompletedPr
 
 
 @pytest.mark.parametrize(("argv", "lang", "expected"), [
-    (["check", "21150054251571"], "zh-CN", ["用法： examops check", "错误：缺少选项 '--lane'"]),
+    (["check", "21150054251571"], "zh-CN", ["用法：examops check", "错误：缺少选项 '--lane'"]),
     (["chek"], "zh-CN", ["错误：没有命令 'chek'。", "运行 'examops --help' 查看帮助。"]),
     (["--lang=zh-CN", "chek"], None, ["错误：没有命令 'chek'。"]),
     (["--lang", "zh-CN", "exceptions", "--status", "bogus"], None, ["'--status' 的值无效：'bogus' 不是"]),
@@ -35,6 +35,6 @@ def test_usage_errors_speak_the_language_asked_for(tmp_path, argv, lang, expecte
 
 def test_help_headings_follow_the_language(tmp_path):
     chinese = _run(tmp_path, "check", "--help", lang="zh-CN")
-    assert chinese.returncode == 0 and chinese.stdout.startswith("用法：") and "\n选项:" in chinese.stdout
+    assert chinese.returncode == 0 and chinese.stdout.startswith("用法：") and "\n选项：" in chinese.stdout
     english = _run(tmp_path, "check", "--help", lang="en")
     assert english.stdout.startswith("Usage:") and "\nOptions:" in english.stdout

@@ -66,3 +66,51 @@ def test_new_pin_file_without_change_pin_is_refused_not_ignored(tmp_path):
     assert changed.returncode == 0, changed.stderr
     chinese = _init(home, "--new-pin-file", str(pin_file), EXAMOPS_PIN=NEW_PIN, EXAMOPS_LANG="zh-CN")
     assert chinese.returncode != 0 and "只与 --change-pin 一起使用" in chinese.stderr, chinese.stderr
+
+
+
+def _read_until(fd: int, wanted: str, seen: bytearray, times: int = 1, timeout: float = 60.0) -> None:
+    """Read the terminal into `seen` until `wanted` has been shown `times` times in all."""
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
+    while seen.decode("utf-8", "replace").count(wanted) < times:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{wanted!r} never came; the terminal showed {seen.decode('utf-8', 'replace')!r}")
+        if select.select([fd], [], [], 0.5)[0]:
+            try:
+                seen.extend(os.read(fd, 4096))
+            except OSError:  # the child closed the terminal
+                return
+
+
+def test_the_pin_prompts_on_a_terminal_speak_the_sites_language(tmp_path):
+    """On a Chinese site the PIN was asked as "Chief proctor PIN (总监考密码)", click's "Repeat for confirmation" and
+    its mismatch error in English: every word of the prompt now comes from the catalog."""
+    import pty
+
+    environment = {k: v for k, v in os.environ.items() if k not in ("EXAMOPS_PIN", "EXAMOPS_NEW_PIN")}
+    environment.update({"EXAMOPS_HOME": str(tmp_path / "home"), "EXAMOPS_LANG": "zh-CN"})
+    leader, follower = pty.openpty()
+    child = subprocess.Popen([EXAMOPS, "init", "--plan", str(SAMPLE_PLAN)], stdin=follower, stdout=follower,
+                             stderr=follower, env=environment, close_fds=True)
+    os.close(follower)
+    seen = bytearray()
+    try:
+        for answer, prompt, times in ((TEST_PIN, "总监考密码", 1), ("9999", "请再输入一次以确认", 1),
+                                      (TEST_PIN, "两次输入不一致", 1), (TEST_PIN, "请再输入一次以确认", 2)):
+            _read_until(leader, prompt, seen, times)
+            if prompt != "两次输入不一致":
+                os.write(leader, f"{answer}\r".encode())
+            else:
+                _read_until(leader, "总监考密码", seen, 2)
+                os.write(leader, f"{answer}\r".encode())
+        assert child.wait(timeout=120) == 0, seen.decode("utf-8", "replace")
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(leader)
+    shown = seen.decode("utf-8", "replace")
+    assert "Chief proctor" not in shown and "Repeat for confirmation" not in shown and "do not match" not in shown, shown
+    assert TEST_PIN not in shown  # hidden input

@@ -47,7 +47,7 @@ def test_the_command_map_names_every_command_of_every_area():
 
     defined = {command.name: area for area in AREAS for command in importlib.import_module(f"examops.cli.{area}").COMMANDS}
     assert COMMAND_AREAS == defined
-    assert {path.stem for path in CLI_DIR.glob("*.py")} - {"__init__", "common", "click_words"} == set(AREAS)  # helpers, not areas
+    assert {path.stem for path in CLI_DIR.glob("*.py")} - {"__init__", "common", "click_words", "help_words", "help_wrap"} == set(AREAS)  # helpers, not areas
 
 
 def test_roster_and_photo_imports_share_one_progress_bar_in_the_site_language(capsys):

@@ -67,7 +67,8 @@ def test_a_one_shot_check_loads_its_own_cli_area_only():
             "print(' '.join(sorted(sys.modules)))")
     loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
     assert "examops.cli.gate" in loaded
-    assert not {m for m in loaded if m.startswith("examops.cli.") and m not in ("examops.cli.gate", "examops.cli.common")}
+    shared = ("examops.cli.gate", "examops.cli.common", "examops.cli.help_words")  # help's layout waits for --help
+    assert not {m for m in loaded if m.startswith("examops.cli.") and m not in shared}
     assert not {"PIL", "textual", "pandas", "openpyxl", "reportlab", "qrcode"} & loaded
 
 
@@ -135,13 +136,23 @@ def one_shot_check(tmp_path_factory):
     assert json.loads(lines[0])["verdict"] == "admitted", done.stdout + done.stderr
     stream = subprocess.run([sys.executable, "-c", ONE_SHOT, "in-process", *args[:3], "--stdin", *args[4:]], input="", capture_output=True,
                             text=True, env=env, check=True)
-    return {**json.loads(lines[-1]), "stream": json.loads(stream.stdout.splitlines()[-1])}
+    chinese = subprocess.run([sys.executable, "-c", ONE_SHOT, "own-process", "--lang", "zh-CN", *args], capture_output=True,
+                             text=True, env=env, check=True)
+    return {**json.loads(lines[-1]), "stream": json.loads(stream.stdout.splitlines()[-1]),
+            "chinese": json.loads(chinese.stdout.splitlines()[-1])}
 
 
 def test_a_one_shot_json_check_loads_no_catalog(one_shot_check):
     """Its JSON has no words to translate: the zh_CN catalog (a 100 kB .mo) of the site's language is not read for it
     (the command line's language, the locale's here, is English: click's words are not asked for in Chinese)."""
     assert one_shot_check["catalogs"] == []
+
+
+def test_a_one_shot_json_check_on_a_chinese_command_line_loads_no_catalog_either(one_shot_check):
+    """click's words and --help's are said when shown: a command that shows none reads no catalog for them (--help's
+    own words used to be put in the option, in Chinese, as every command started)."""
+    assert one_shot_check["chinese"]["catalogs"] == []
+    assert "examops.cli.help_wrap" not in one_shot_check["chinese"]["modules"]
 
 
 def test_a_one_shot_check_compiles_no_name_pattern(one_shot_check):

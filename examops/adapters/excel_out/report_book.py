@@ -16,7 +16,7 @@ from examops.adapters.excel_out.report_sheets import ReportSheets
 from examops.domain.qr_style import REPORT_QR_BOX
 from examops.domain.report_content import ReportContent
 from examops.domain.report_digest import SheetCells
-from examops.i18n.report_words import CHIEF_RECORD_LABELS, pick
+from examops.i18n.report_words import CHIEF_RECORD_LABELS, SIGNED_FIELD_LABELS, pick
 
 
 class ReportBook(ReportSheets):
@@ -60,7 +60,7 @@ class ReportBook(ReportSheets):
         sheet.banner(w["signature_title"], "eo_title", height=28)
         sheet.banner(w["signature_note"], "eo_line", height=30)
         sheet.table([w["item"], KEY_HEADER, w["value"]],
-                    [[pick(FIELD_LABELS, key, self.lang), key, value] for key, value in fields])
+                    [[pick(SIGNED_FIELD_LABELS, key, self.lang), key, value] for key, value in fields])
         sheet.row += 1
         sheet.banner(w["chain_heads"], "eo_section")
         sheet.table([w["device"], KEY_HEADER, w["device"], w["device_seq"], w["hash"]],
@@ -86,7 +86,7 @@ class ReportBook(ReportSheets):
         sheet.banner(w["signature_title"], "eo_title", height=28)
         sheet.banner(w["signature_print_note"], "eo_line", height=30)
         keys = ("exam", "site", "sessions", "generated_at", "fingerprint", "figures_sha256", "signature")
-        sheet.table([w["item"], w["value"]], [[pick(FIELD_LABELS, key, self.lang), values[key]] for key in keys if key in values])
+        sheet.table([w["item"], w["value"]], [[pick(SIGNED_FIELD_LABELS, key, self.lang), values[key]] for key in keys if key in values])
         sheet.fit(caps={2: 76})
         image = Image(BytesIO(qr_png(qr_text, box_size=REPORT_QR_BOX)))
         image.width = image.height = 200
@@ -97,15 +97,4 @@ class ReportBook(ReportSheets):
         sheet.ws.add_image(image, f"B{top}")
         a4_page(sheet.ws, title_rows=None, header=f"{self.content.site} · {w['signature']}", page=w["page"])
         return sheet.ws
-
-
-FIELD_LABELS = {
-    "format": ("格式", "Format"), "exam": ("考试", "Exam"), "site": ("考点", "Site"), "sessions": ("场次", "Sessions"),
-    "summary_sheet": ("汇总表", "Summary sheet"), "generated_at": ("生成时间", "Generated at"),
-    "figures_sha256": ("数据摘要（SHA-256）", "Figures digest (SHA-256)"),
-    "chain_heads_sha256": ("日志链头摘要（SHA-256）", "Chain heads digest (SHA-256)"),
-    "cells_sha256": ("全部单元格摘要（SHA-256）", "All cells digest (SHA-256)"),
-    "signature": ("签名（Ed25519）", "Signature (Ed25519)"), "public_key": ("公钥", "Public key"),
-    "fingerprint": ("公钥指纹", "Key fingerprint"), "figures_json": ("签名数据", "Signed figures"),
-}
 
