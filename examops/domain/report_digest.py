@@ -33,7 +33,7 @@ def column_letter(column: int) -> str:
     return letters
 
 
-_letter = functools.lru_cache(maxsize=None)(column_letter)
+cached_letter = functools.lru_cache(maxsize=None)(column_letter)
 
 
 def cell_line(title: str, row: int, column: int, value: object) -> str:
@@ -70,6 +70,48 @@ class CellsDigest:
     sheets: dict[str, SheetDigest]
 
 
+class CellsDigester:
+    """`digest_cells`'s digests fed a row's lines at a time: for a writer that makes each row's lines as it goes
+    over the row for its own purpose (rows of a sheet in order, each once)."""
+
+    def __init__(self) -> None:
+        self._overall = hashlib.sha256()
+        self.sheets: dict[str, SheetDigest] = {}
+
+    def sheet(self, title: str) -> "SheetDigester":
+        return SheetDigester(self, title)
+
+    def result(self) -> CellsDigest:
+        return CellsDigest(self._overall.hexdigest(), self.sheets)
+
+
+class SheetDigester:
+    def __init__(self, owner: CellsDigester, title: str) -> None:
+        self.owner, self.title = owner, title
+        self._own = hashlib.sha256()
+        self._rows: dict[int, str] = {}
+        self.cells = 0
+
+    def row(self, row: int, text: str, cells: int) -> None:
+        """One row's lines (`row_lines`), `cells` of them."""
+        data = text.encode("utf-8")
+        self.owner._overall.update(data)
+        self._own.update(data)
+        self._rows[row] = hashlib.sha256(data).hexdigest()[:ROW_HASH_CHARS]
+        self.cells += cells
+
+    def done(self) -> SheetDigest:
+        rows = self._rows
+        hashes = "".join([rows.get(r) or "." * ROW_HASH_CHARS for r in range(1, max(rows, default=0) + 1)])
+        found = self.owner.sheets[self.title] = SheetDigest(self._own.hexdigest(), self.cells, hashes)
+        return found
+
+
+def row_lines(title: str, row: int, cells: Iterable[tuple[int, object]]) -> str:
+    """The lines of a row's cells ((column, value), in column order), each `cell_line` and a line break."""
+    return "".join([f"{title}!{cached_letter(column)}{row}={type(value).__name__}:{_json(value)}\n" for column, value in cells])
+
+
 def digest_cells(sheets: Iterable[tuple[str, Sequence[tuple[int, int, object]]]]) -> CellsDigest:
     """One SHA-256 over every value cell of every sheet (in order, row-major), and each sheet's own."""
     overall = hashlib.sha256()
@@ -80,7 +122,7 @@ def digest_cells(sheets: Iterable[tuple[str, Sequence[tuple[int, int, object]]]]
         # The lines of a run of cells in one row (a whole row, cells being row-major) hashed as one update: the
         # same digests as a line at a time, a third of the calls.
         for row, run in groupby(cells, key=itemgetter(0)):
-            text = "".join([f"{title}!{_letter(column)}{row}={type(value).__name__}:{_json(value)}\n"
+            text = "".join([f"{title}!{cached_letter(column)}{row}={type(value).__name__}:{_json(value)}\n"
                             for _, column, value in run]).encode("utf-8")
             overall.update(text)
             own.update(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
@@ -20,47 +19,28 @@ def _unexplained_override(payload: Mapping[str, Any]) -> bool:
     return override is not None and not str(override).strip()
 
 
-_scan = json.JSONDecoder().scan_once  # the C scanner json.loads ends in, without its three calls around it
-
-
-def _json_object(text: str) -> Any:
-    """`json.loads(text)` of a payload as the store writes it (one JSON value, nothing around it); anything else
-    (spaces, trailing text) goes to json.loads itself, which reads or refuses it as it always has."""
-    try:
-        value, end = _scan(text, 0)
-    except StopIteration:
-        return json.loads(text)
-    return value if end == len(text) else json.loads(text)
-
-
 def session_figures(site: Site, session_id: str) -> SessionFigures:
     """The session's figures from its seats and one grouped read of its events: a candidate whose whole day is one
-    admission into their roster seat (most of a session) is counted from that read, without an event object or a
-    fold; every other candidate's events are read and folded by `fold_day`, as are the events about no one."""
+    admission into their roster seat (most of a session) is counted from that read (the database matches the
+    payload's room and seat with the seat's), without an event object or a fold; every other candidate's events are read and folded by `fold_day`, as are the events about no one."""
     session = site.plan.session(session_id)
     with site.store.read() as conn:
-        seats = [SeatRecord(ticket, name, room, seat) for ticket, name, room, seat in q.seated_candidates(conn, session_id)]
-        home = {s.ticket: (s.room, s.seat) for s in seats}
+        seats = list(map(SeatRecord._make, q.seated_candidates(conn, session_id)))  # (ticket, name, room, seat) rows
         seated_alone: dict[str, str] = {}
-        unexplained_overrides = 0
         folded: list[str] = []
-        admitted = Kind.ADMITTED
         # Each ticket is read from one place, so a day that grows while this runs (PostgreSQL reads each
         # statement at its own moment) is counted once, as one read or the other saw it.
-        for ticket, n, kind, _, at, text in q.ticket_groups(conn, session_id):
-            if n == 1 and kind == admitted:
-                payload = _json_object(text)
-                if home.get(ticket) == (payload.get("room"), payload.get("seat")):
-                    seated_alone[ticket] = at
-                    unexplained_overrides += _unexplained_override(payload)
-                    continue
-            folded.append(ticket)
+        for ticket, at, alone in q.ticket_days(conn, session_id):
+            if alone:
+                seated_alone[ticket] = at
+            else:
+                folded.append(ticket)
         events = [*q.events_without_ticket(conn, session_id), *q.ticket_events(conn, session_id, folded)]
         admissions = q.admission_rows_per_ticket(conn, session_id, more_than_one=True)
     by_ticket: dict[str, list[Event]] = {}
     incidents: list[Event] = []
     void_targets: set[str] = set()
-    unexplained_voids = 0
+    unexplained_voids = unexplained_overrides = 0
     resolutions: dict[str, str] = {}
     for _, event in sorted(events, key=lambda item: item[0]):  # in log order, as a fold of the whole log meets them
         unexplained_overrides += _unexplained_override(event.payload)

@@ -231,7 +231,7 @@ def _build_report(site: Site, private_pem: str, content: ReportContent, *, sessi
     phase("layout")
     book = ReportBook(content)
     phase("digest")
-    cells = digest_cells(book.cells())
+    cells = book.digest()  # the sheets' XML made in the same pass (written at save)
     stored_columns = {sc.session.id: {k: writable(v) for k, v in col.items()} for sc, col in zip(content.sessions, content.figure_columns)}
     figures_sha, figures_text = figures_digest(stored_columns)
     public_key = signing.public_key_b64(private_pem)

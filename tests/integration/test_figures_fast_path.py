@@ -155,3 +155,26 @@ def test_a_day_that_grows_while_the_figures_are_read_is_counted_once(seeded_site
     assert folded_one_by_one(site, "S1").duplicates == 1  # it is in the log now
     assert fast.summary() == before.summary()
     assert fast.present == 20 and fast.rooms["001"].present == 20
+
+
+def test_the_database_counts_only_plain_lone_admissions_as_alone(seeded_site):
+    """`ticket_days`: a lone admission is alone only with its room a JSON string and its seat a JSON integer equal
+    to the roster seat's and no override; a seat written as text, a room as a number, an override of any kind, or
+    a ticket with two events go to the fold (which is right for any day)."""
+    site, people = seeded_site, seeded_site.people
+    with site.store.read() as conn:
+        home = {r.ticket: (r.room_id, r.seat) for r in report_queries.seated_candidates(conn, "S1")}
+    odd = {0: {}, 1: {"seat": str(home[people[1].ticket][1])}, 2: {"room": 7}, 3: {"override": "late bus"},
+           4: {"override": None}, 5: {}}
+    with site.store.write() as conn:
+        for index, changes in odd.items():
+            ticket = people[index].ticket
+            room, seat = home[ticket]
+            payload = {"code": "", "action": "admit", "reason": "", "evidence": {}, "room": room, "seat": seat,
+                       "via": "ticket", **changes}
+            for _ in range(2 if index == 5 else 1):
+                site.store.append(conn, site.system_event(Kind.ADMITTED, payload, session="S1", ticket=ticket))
+    with site.store.read() as conn:
+        alone = {ticket: bool(flag) for ticket, _, flag in report_queries.ticket_days(conn, "S1")}
+    assert alone == {people[0].ticket: True, people[1].ticket: False, people[2].ticket: False,
+                     people[3].ticket: False, people[4].ticket: True, people[5].ticket: False}

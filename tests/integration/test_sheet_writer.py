@@ -14,6 +14,7 @@ from openpyxl.comments import Comment
 from examops.adapters.excel_out import sheet_writer
 from examops.adapters.excel_out.book import Book, Sheet
 from examops.adapters.excel_out.report_book import ReportBook
+from examops.domain.report_digest import digest_cells
 from examops.services import report
 from examops.services.gate import Lane
 from examops.services.incidents import record_incident
@@ -22,6 +23,7 @@ from tests.conftest import at_local
 
 def _same_files(make: Callable[[], Book], tmp_path: Path) -> None:
     """Two workbooks made alike, one saved each way (a save changes a workbook: the second save of one differs)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     theirs, ours = tmp_path / "openpyxl.xlsx", tmp_path / "ours.xlsx"
     book = make()
     book.materialize()
@@ -88,3 +90,57 @@ def test_a_report_workbook_is_byte_for_byte_openpyxls(seeded_site, tmp_path):
     at_local(site, "2021-10-16T11:40")
     content = report.gather(site, None)
     _same_files(lambda: ReportBook(content), tmp_path)
+
+
+def _digested(make: Callable[[], Book]) -> Callable[[], Book]:
+    def made() -> Book:
+        book = make()
+        book.sheets = [ws._examops_sheet for ws in book.workbook.worksheets]
+        book.digest()  # the rows' XML made with the digest, written at save
+        return book
+    return made
+
+
+def test_rows_made_with_the_digest_are_written_as_openpyxl_writes_them(tmp_path):
+    _same_files(_digested(_odd_text), tmp_path / "odd")
+
+
+def test_the_digest_made_with_the_rows_is_digest_cells_of_the_cells():
+    book = _odd_text()
+    book.sheets = [ws._examops_sheet for ws in book.workbook.worksheets]
+    expected = digest_cells([sheet.cells() for sheet in book.sheets])
+    found = book.digest()
+    assert found.digest == expected.digest
+    assert {t: (d.digest, d.cells, d.row_hashes) for t, d in found.sheets.items()} == \
+        {t: (d.digest, d.cells, d.row_hashes) for t, d in expected.sheets.items()}
+    assert all(sheet.rendered is not None for sheet in book.sheets)
+
+
+def test_a_sheet_changed_after_the_digest_is_written_as_changed(tmp_path):
+    def changed() -> Book:
+        book = _digested(_odd_text)()
+        sheet = book.sheets[0]
+        sheet.put(2, 2, "changed after", "eo_text")
+        sheet.set_height(3, 40)
+        return book
+
+    _same_files(changed, tmp_path)
+    book = changed()
+    assert book.sheets[0].rendered is None  # made again when written
+
+
+def test_a_digested_report_is_byte_for_byte_openpyxls(seeded_site, tmp_path):
+    site, people = seeded_site, seeded_site.people
+    lane = Lane(site, "A", "安检员甲")
+    at_local(site, "2021-10-16T08:05")
+    for p in people[:40]:
+        lane.check(p.ticket, session_id="S1")
+    at_local(site, "2021-10-16T11:40")
+    content = report.gather(site, None)
+
+    def made() -> Book:
+        book = ReportBook(content)
+        book.digest()
+        return book
+
+    _same_files(made, tmp_path)

@@ -176,3 +176,44 @@ def test_what_stands_in_the_way_of_zero_incident(build, reasons):
     f = m.figures(record=record)
     assert [r.code for r in f.reasons] == reasons
     assert f.zero_incident == (not reasons)
+
+
+def _lone_admissions_both_ways(session: Session, times: list[str], tz: ZoneInfo) -> tuple:
+    """The figures of admissions at `times` (UTC text, one a seat), counted as lone admissions and folded as days."""
+    seats = SEATS[:len(times)]
+    days = {}
+    for index, (seat, at) in enumerate(zip(seats, times)):
+        admitted = Admitted(room=seat.room, seat=seat.seat, via="ticket")
+        event = Event(f"lone{index}", admitted.event_kind, at, "d", index + 1, session.id, seat.ticket, "A", "s",
+                      admitted.to_payload())
+        days[seat.ticket] = fold_day(session.id, seat.ticket, [event])
+    alone = {seat.ticket: at for seat, at in zip(seats, times)}
+
+    def seen(figures) -> tuple:  # noqa: ANN001
+        return (figures.present, figures.admitted_late, figures.arrivals, figures.absent,
+                {r: f.present for r, f in figures.rooms.items()})
+
+    return (seen(compute(session, seats, {}, [], Record(), LEVELS, tz, seated_alone=alone)),
+            seen(compute(session, seats, days, [], Record(), LEVELS, tz)))
+
+
+@pytest.mark.parametrize("times", [
+    # local 08:29:59.999999, 08:30 to the microsecond (on time), a microsecond after (late), later in that minute
+    ["2021-10-16T00:29:59.999999Z", "2021-10-16T00:30:00.000000Z", "2021-10-16T00:30:00.000001Z",
+     "2021-10-16T00:30:59.000000Z", "2021-10-16T00:31:00.000000Z", "2021-10-16T00:04:10.500000Z"],
+    # not the store's format: each on its own
+    ["2021-10-16T00:30:00Z", "2021-10-16T00:30:01+00:00", "2021-10-16T00:30:00.000001Z"],
+])
+def test_lone_admissions_count_as_their_folded_days(times):
+    lone, folded = _lone_admissions_both_ways(S1, times, TZ)
+    assert lone == folded
+
+
+def test_lone_admissions_under_an_offset_of_seconds_count_as_their_folded_days():
+    """Shanghai's local mean time (+8:05:43, until 1901): a UTC minute is not a local one."""
+    old = Session("S1", "Paper", dt.date(1900, 6, 1), dt.time(8, 30), dt.time(11, 30), 30)
+    times = ["1900-06-01T00:24:16.000000Z", "1900-06-01T00:24:17.000000Z", "1900-06-01T00:24:17.000001Z",
+             "1900-06-01T00:24:59.000000Z", "1900-06-01T00:20:00.000000Z"]
+    lone, folded = _lone_admissions_both_ways(old, times, TZ)
+    assert lone == folded
+    assert lone[1] == 2  # 08:30:00.000001 and 08:30:42 local

@@ -19,8 +19,17 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from examops.adapters.excel_out.atomic import save_workbook
-from examops.adapters.excel_out.fit import Look, display_width, fill_width, fit_columns, fit_rows, split_line
-from examops.domain.report_digest import SheetCells
+from examops.adapters.excel_out.fit import (
+    Look,
+    column_width,
+    column_widths,
+    display_width,
+    fill_width,
+    row_heights,
+    set_widths,
+    split_line,
+)
+from examops.domain.report_digest import CellsDigest, CellsDigester, SheetCells
 from examops.i18n.report_words import lang_of, words
 
 CellValue = int | str
@@ -59,8 +68,11 @@ MAX_ROW_POINTS = 409.0
 
 def writable(value: object) -> CellValue | None:
     """The value as it will be stored and read back: int or clean text; None for nothing to write."""
-    if value is None:
-        return None
+    kind = type(value)
+    if kind is str and value.isprintable():  # nothing to clean (every character cleaned is a control character)
+        return value[:MAX_CELL_TEXT] or None
+    if kind is int or value is None:
+        return value
     if isinstance(value, bool) or isinstance(value, float):
         raise TypeError(f"the report writes only text and whole numbers, not {value!r}")
     if isinstance(value, int):
@@ -79,6 +91,7 @@ class Sheet:
         self.styles: dict[tuple[int, int], str] = {}  # every cell made and its style (a styled cell may hold nothing)
         self.heights: dict[int, float] = {}  # row heights set
         self.materialized = False  # cells kept here only (the writer writes them) until `materialize` makes them in `ws`
+        self.rendered: list[tuple[int, str | None]] | None = None  # the rows' XML made with the digest (`Book.digest`)
         self.ws._examops_sheet = self  # how `sheet_writer` finds them
         self.width = len(widths)
         self.row = 1
@@ -100,6 +113,7 @@ class Sheet:
         if value is not None:
             self.values[(row, column)] = value
         self.styles[(row, column)] = style
+        self.rendered = None
         if self.materialized:
             self._make_cell(row, column)
 
@@ -114,6 +128,7 @@ class Sheet:
 
     def set_height(self, row: int, height: float) -> None:
         self.heights[row] = float(height)
+        self.rendered = None
         if self.materialized:
             self.ws.row_dimensions[row].height = height
 
@@ -157,23 +172,40 @@ class Sheet:
         for column, header in enumerate(headers, start=1):
             self.put(self.row, column, header, "eo_head")
         self.row += 1
+        if self.materialized:
+            for values in rows:
+                for column, value in enumerate(values, start=1):
+                    self.put(self.row, column, value, "eo_text" if isinstance(value, str) else "eo_cell")
+                self.row += 1
+            return
+        kept, styles, row = self.values, self.styles, self.row  # `put`'s work, a row of cells at a time
         for values in rows:
             for column, value in enumerate(values, start=1):
-                self.put(self.row, column, value, "eo_text" if isinstance(value, str) else "eo_cell")
-            self.row += 1
+                clean = writable(value)
+                if clean is not None:
+                    kept[(row, column)] = clean
+                styles[(row, column)] = "eo_text" if isinstance(value, str) else "eo_cell"
+            row += 1
+        self.row = row
+        self.rendered = None
 
     def fit(self, *, caps: dict[int, float] | None = None, skip_columns: Sequence[int] = (), fill: float | None = None,
             machine_columns: Sequence[int] = ()) -> None:
         """Widths from the widest value (East Asian width counted), wrapped rows made tall enough; `machine_columns`
         (keys the reader and the signature need) kept in the cells but outside the print area."""
         skip = set(skip_columns) | set(machine_columns)
-        table = {(r, c): v for (r, c), v in self.values.items() if r not in self.banners and c not in skip}
-        looks = {at: LOOKS[self.styles[at]] for at in table}
-        fit_columns(self.ws, table, caps=caps, looks=looks)
+        banners, styles = self.banners, self.styles
+        table = [(r, c, v, LOOKS[styles[(r, c)]]) for (r, c), v in self.values.items() if r not in banners and c not in skip]
+        set_widths(self.ws, column_widths(table, caps=caps))  # fit_columns's, the looks known
         if fill:
             fill_width(self.ws, self.width - len(machine_columns), fill)
-        for row, height in fit_rows(self.ws, table, looks=looks, heights=self.heights).items():
-            self.set_height(row, height)
+        heights = self.heights
+        for row, height in row_heights(table, lambda column: column_width(self.ws, column)).items():  # fit_rows's
+            heights[row] = float(max(height, heights.get(row) or 0.0))
+        self.rendered = None
+        if self.materialized:
+            for row in heights:
+                self.ws.row_dimensions[row].height = heights[row]
         for row, height in list(self.heights.items()):
             if height > MAX_ROW_POINTS:
                 self.set_height(row, MAX_ROW_POINTS)
@@ -218,6 +250,7 @@ class Book:
             self.workbook.add_named_style(style)
         self.sheets: list[Sheet] = []
         self._style_arrays: dict[str, object] = {}
+        self._style_ids: dict[str, int] = {}
 
     def style(self, cell, name: str) -> None:  # noqa: ANN001 - an openpyxl cell
         """`cell.style = name`, the named style looked up once: openpyxl's setter looks it up again for every cell
@@ -228,6 +261,14 @@ class Book:
             self._style_arrays[name] = copy(cell._style)
         else:
             cell._style = copy(array)
+
+    def style_id(self, name: str) -> int:
+        """The index openpyxl's `cell.style_id` gives a cell of this style (its array added on first use, as the
+        writer meets it)."""
+        found = self._style_ids.get(name)
+        if found is None:
+            found = self._style_ids[name] = self.workbook._cell_styles.add(self.style_array(name))
+        return found
 
     def style_array(self, name: str):  # noqa: ANN201 - openpyxl's StyleArray
         """A copy of the style array `cell.style = name` leaves in a cell."""
@@ -244,6 +285,18 @@ class Book:
             suffix = f"~{n}"
             candidate, n = base[:31 - len(suffix)] + suffix, n + 1
         return candidate
+
+    def digest(self) -> CellsDigest:
+        """`digest_cells` of every sheet's `cells()`, each sheet's rows made into the XML the writer will write in
+        the same pass over them (a sheet changed afterwards is made again when it is written)."""
+        from examops.adapters.excel_out.sheet_writer import kept_rows
+
+        digester = CellsDigester()
+        for sheet in self.sheets:
+            own = digester.sheet(sheet.title)
+            sheet.rendered = kept_rows(sheet, self.style_id, own)
+            own.done()
+        return digester.result()
 
     def materialize(self) -> None:
         """Every sheet's cells made in openpyxl (see `Sheet.put`)."""

@@ -14,7 +14,7 @@ import functools
 import math
 import re
 import unicodedata
-from typing import Mapping
+from typing import Callable, Iterable, Mapping
 
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
@@ -64,21 +64,41 @@ def _scale(size: float) -> float:
     return max(size, 11.0) / 11.0
 
 
+FitCell = tuple[int, int, object, Look]
+"""A cell to fit: row, column, value and its look."""
+
+
 def fit_columns(ws: Worksheet, cells, *, caps: dict[int, float] | None = None, floor: float = 6.0,  # noqa: ANN001
                 cap: float = 40.0, looks: Mapping[tuple[int, int], Look] | None = None) -> dict[int, float]:
     """Set each column's width from the widest of `cells` ((row, column) → value) in it, within `floor`…its cap.
 
     `looks` gives each cell's font size and wrapping when the caller knows them (it styled every cell): reading
     them back through openpyxl's style proxies costs more than the fitting itself."""
-    caps = caps or {}
-    widths: dict[int, float] = {}
-    for (row, column), value in cells.items():
-        size, wraps = looks[(row, column)] if looks is not None else look_of(ws.cell(row=row, column=column))
-        need = display_width(value) * _scale(size) + PADDING
-        limit = caps.get(column, cap) if wraps else max(caps.get(column, cap), need)
-        widths[column] = max(widths.get(column, floor), min(need, limit))
+    found = [(row, column, value, looks[(row, column)] if looks is not None else look_of(ws.cell(row=row, column=column)))
+             for (row, column), value in cells.items()]
+    return set_widths(ws, column_widths(found, caps=caps, floor=floor, cap=cap))
+
+
+def set_widths(ws: Worksheet, widths: dict[int, float]) -> dict[int, float]:
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = round(width, 1)
+    return widths
+
+
+def column_widths(cells: Iterable[FitCell], *, caps: dict[int, float] | None = None, floor: float = 6.0,
+                  cap: float = 40.0) -> dict[int, float]:
+    """`fit_columns`'s widths (not set anywhere) of cells given with their looks."""
+    caps = caps or {}
+    widths: dict[int, float] = {}
+    scales: dict[float, float] = {}
+    for _, column, value, (size, wraps) in cells:
+        scale = scales.get(size)
+        if scale is None:
+            scale = scales[size] = _scale(size)
+        need = _display_width(value if type(value) is str else str(value)) * scale + PADDING
+        column_cap = caps.get(column, cap)
+        limit = column_cap if wraps else max(column_cap, need)
+        widths[column] = max(widths.get(column, floor), min(need, limit))
     return widths
 
 
@@ -120,14 +140,47 @@ def fit_rows(ws: Worksheet, cells, *, wrap: bool = False, looks: Mapping[tuple[i
     wrapping on for a cell that needs it; the signed report never does, its styles are fixed). `looks` as for
     `fit_columns` (not with `wrap`, which changes them). With `heights` (the rows' heights so far, kept by the
     caller) the new heights are returned, not set on `ws`."""
+    if looks is not None and not wrap:
+        needed = row_heights([(row, column, value, looks[(row, column)]) for (row, column), value in cells.items()],
+                             lambda column: column_width(ws, column))
+    else:
+        needed = _fit_rows_by_cell(ws, cells, wrap)
+    if heights is not None:
+        return {row: max(height, heights.get(row) or 0.0) for row, height in needed.items()}
+    for row, height in needed.items():
+        current = ws.row_dimensions[row].height
+        ws.row_dimensions[row].height = max(height, float(current or 0))
+    return needed
+
+
+def row_heights(cells: Iterable[FitCell], width_of: Callable[[int], float]) -> dict[int, float]:
+    """The height each row's wrapping cells need at their columns' widths (`width_of`), for cells with their looks."""
+    needed: dict[int, float] = {}
+    rooms: dict[tuple[int, float], tuple[float, float]] = {}  # (column, size) → (width / scale, room for text)
+    for row, column, value, (size, wraps) in cells:
+        if not wraps:
+            continue
+        found = rooms.get((column, size))
+        if found is None:
+            width = width_of(column) / _scale(size)
+            found = rooms[(column, size)] = (width, max(width - PADDING, 1.0))
+        text = value if type(value) is str else str(value)
+        if "\n" in text:
+            lines = wrapped_lines(text, found[0])
+        else:  # `wrapped_lines` of one line
+            need = _display_width(text)
+            lines = 1 if need <= found[1] else math.ceil(need / found[1])
+        height = lines * size * LINE_POINTS + ROW_PADDING
+        needed[row] = max(needed.get(row, 0.0), height)
+    return needed
+
+
+def _fit_rows_by_cell(ws: Worksheet, cells, wrap: bool) -> dict[int, float]:  # noqa: ANN001
     needed: dict[int, float] = {}
     widths: dict[int, float] = {}
     for (row, column), value in cells.items():
-        if looks is not None and not wrap:
-            size, wraps = looks[(row, column)]
-        else:
-            cell = ws.cell(row=row, column=column)
-            size, wraps = look_of(cell)
+        cell = ws.cell(row=row, column=column)
+        size, wraps = look_of(cell)
         if not wraps and not wrap:
             continue
         width = widths.get(column)
@@ -138,11 +191,6 @@ def fit_rows(ws: Worksheet, cells, *, wrap: bool = False, looks: Mapping[tuple[i
             cell.alignment = _with_wrap(cell.alignment)
         height = lines * size * LINE_POINTS + ROW_PADDING
         needed[row] = max(needed.get(row, 0.0), height)
-    if heights is not None:
-        return {row: max(height, heights.get(row) or 0.0) for row, height in needed.items()}
-    for row, height in needed.items():
-        current = ws.row_dimensions[row].height
-        ws.row_dimensions[row].height = max(height, float(current or 0))
     return needed
 
 

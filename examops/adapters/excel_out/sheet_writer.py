@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what openpyxl's writer escapes with
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -22,6 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.writer.excel import ExcelWriter
+
+from examops.domain.report_digest import SheetDigester, cached_letter, row_lines
 
 
 def _plain(cell) -> bool:  # noqa: ANN001 - an openpyxl cell
@@ -78,9 +81,9 @@ class _KeptSheetWriter(_SheetWriter):
     """A `book.Sheet` whose cells were kept in the Sheet, never made in openpyxl: the rows written from its record
     (values, styles, row heights), the characters openpyxl would write had they been made (`Sheet.materialize`)."""
 
-    def __init__(self, ws, sheet, style_ids: dict[str, int]) -> None:  # noqa: ANN001
+    def __init__(self, ws, sheet) -> None:  # noqa: ANN001
         super().__init__(ws)
-        self.sheet, self.style_ids = sheet, style_ids
+        self.sheet = sheet
 
     def write_dimensions(self) -> None:
         cells = self.sheet.styles
@@ -91,46 +94,90 @@ class _KeptSheetWriter(_SheetWriter):
             ref = "A1:A1"
         self.xf.send(SheetDimension(ref).to_tree())
 
-    def _style_id(self, name: str) -> int:
-        found = self.style_ids.get(name)
-        if found is None:  # the index openpyxl's `cell.style_id` gives the style's array, made on first use
-            found = self.style_ids[name] = self.ws.parent._cell_styles.add(self.sheet.book.style_array(name))
-        return found
-
     def write_rows(self) -> None:
         xf = self.xf.send(True)
         write = xf._file
         sheet = self.sheet
-        values, heights = sheet.values, sheet.heights
-        by_row: dict[int, list[int]] = {}
-        for row, column in sorted(sheet.styles):
-            by_row.setdefault(row, []).append(column)
-        for row in heights.keys() - by_row.keys():
-            by_row[row] = []
+        rendered = sheet.rendered if sheet.rendered is not None else kept_rows(sheet, self.sheet.book.style_id)
         with xf.element("sheetData"):
-            for row in sorted(by_row):
-                height = heights.get(row)
-                parts = [f'<row r="{row}" ht="{safe_string(height)}" customHeight="1">' if height else f'<row r="{row}">']
-                for column in by_row[row]:
-                    value = values.get((row, column))
-                    where = f"{get_column_letter(column)}{row}"
-                    style = self._style_id(sheet.styles[(row, column)])
-                    if value is None:
-                        parts.append(f'<c r="{where}" s="{style}" t="n" />')
-                    elif type(value) is int:
-                        parts.append(f'<c r="{where}" s="{style}" t="n"><v>{value}</v></c>')
-                    elif value.strip() in ("", value):
-                        parts.append(f'<c r="{where}" s="{style}" t="inlineStr"><is><t>{_escape_cdata(value)}</t></is></c>')
-                    else:  # text with spaces at an end (xml:space="preserve"): openpyxl's own writing of such a cell
-                        write("".join(parts))
-                        parts = []
-                        cell = Cell(self.ws, row=row, column=column, value=value)
-                        cell.data_type = "s"
-                        cell._style = sheet.book.style_array(sheet.styles[(row, column)])
-                        write_cell(xf, self.ws, cell, True)
-                parts.append("</row>")
-                write("".join(parts))
+            done = 0
+            for index, (row, text) in enumerate(rendered):
+                if text is None:  # a row with a cell openpyxl writes itself: the rows before it first, at once
+                    write("".join([t for _, t in rendered[done:index]]))
+                    done = index + 1
+                    self._write_row_with_odd_cells(xf, write, row)
+            write("".join([t for _, t in rendered[done:]]))
         self.xf.send(None)
+
+    def _write_row_with_odd_cells(self, xf, write, row: int) -> None:  # noqa: ANN001
+        sheet = self.sheet
+        values, styles, height = sheet.values, sheet.styles, sheet.heights.get(row)
+        parts = [_row_start(row, height)]
+        for column in sorted(column for r, column in styles if r == row):
+            value = values.get((row, column))
+            cell_xml = _cell_xml(f"{cached_letter(column)}{row}", value, sheet.book.style_id(styles[(row, column)]))
+            if cell_xml is not None:
+                parts.append(cell_xml)
+                continue
+            write("".join(parts))  # text with spaces at an end (xml:space="preserve"): openpyxl's own writing of it
+            parts = []
+            cell = Cell(self.ws, row=row, column=column, value=value)
+            cell.data_type = "s"
+            cell._style = sheet.book.style_array(styles[(row, column)])
+            write_cell(xf, self.ws, cell, True)
+        parts.append("</row>")
+        write("".join(parts))
+
+
+def _row_start(row: int, height: float | None) -> str:
+    return f'<row r="{row}" ht="{safe_string(height)}" customHeight="1">' if height else f'<row r="{row}">'
+
+
+def _cell_xml(where: str, value: object, style: int) -> str | None:
+    """A kept cell as openpyxl writes it; None for text openpyxl marks xml:space="preserve" (its own code writes it)."""
+    if value is None:
+        return f'<c r="{where}" s="{style}" t="n" />'
+    if type(value) is int:
+        return f'<c r="{where}" s="{style}" t="n"><v>{value}</v></c>'
+    if value.strip() in ("", value):
+        return f'<c r="{where}" s="{style}" t="inlineStr"><is><t>{_escape_cdata(value)}</t></is></c>'
+    return None
+
+
+def kept_rows(sheet, style_id: Callable[[str], int], digest: SheetDigester | None = None) -> list[tuple[int, str | None]]:  # noqa: ANN001
+    """A kept sheet's rows in order, each as the XML the writer puts in the file (None: a row holding a cell that
+    openpyxl's own code writes). With `digest` each row's value cells are hashed for the report's signature in
+    the same pass (`report_digest.row_lines`: the lines `digest_cells` makes of `sheet.cells()`)."""
+    values, styles, heights, title = sheet.values, sheet.styles, sheet.heights, sheet.title
+    by_row: dict[int, list[int]] = {}
+    for row, column in sorted(styles):
+        by_row.setdefault(row, []).append(column)
+    for row in heights.keys() - by_row.keys():
+        by_row[row] = []
+    ids: dict[str, int] = {}
+    out: list[tuple[int, str | None]] = []
+    for row in sorted(by_row):
+        parts = [_row_start(row, heights.get(row))]
+        lines: list[tuple[int, object]] = []
+        plain = True
+        for column in by_row[row]:
+            value = values.get((row, column))
+            name = styles[(row, column)]
+            style = ids.get(name)
+            if style is None:
+                style = ids[name] = style_id(name)
+            if value is not None:
+                lines.append((column, value))
+            cell_xml = _cell_xml(f"{cached_letter(column)}{row}", value, style)
+            if cell_xml is None:
+                plain = False
+            else:
+                parts.append(cell_xml)
+        parts.append("</row>")
+        out.append((row, "".join(parts) if plain else None))
+        if digest is not None and lines:
+            digest.row(row, row_lines(title, row, lines), len(lines))
+    return out
 
 
 class _Writer(ExcelWriter):
@@ -145,7 +192,7 @@ class _Writer(ExcelWriter):
         if sheet is not None and not sheet.materialized and ws._cells:
             sheet.materialize()  # cells made in `ws` besides the kept ones: all of them go through openpyxl
         if sheet is not None and not sheet.materialized:
-            writer = _KeptSheetWriter(ws, sheet, self._style_ids)
+            writer = _KeptSheetWriter(ws, sheet)
         else:
             writer = _SheetWriter(ws)
         writer.write()
@@ -165,5 +212,4 @@ def save(workbook: Workbook, path: str | Path) -> None:
     archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     workbook.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
     writer = _Writer(workbook, archive)
-    writer._style_ids = {}
     writer.save()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, case, func, literal_column, select
 
 from examops.adapters.store.events import row_to_event
 from examops.adapters.store.schema import admissions, candidates, events, rooms, seats
-from examops.domain.events import Event
+from examops.domain.events import Event, Kind
 
 E, S, C, A, R = events, seats, candidates, admissions, rooms
 
@@ -32,6 +32,28 @@ def ticket_groups(conn: Connection, session: str) -> list:
     return conn.execute(
         select(E.c.ticket, func.count().label("n"), func.min(E.c.kind).label("kind"), func.min(E.c.pos).label("pos"),
                func.min(E.c.at).label("at"), func.min(E.c.payload).label("payload"))
+        .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)).all()
+
+
+def ticket_days(conn: Connection, session: str) -> list:
+    """One row per ticket with events in the session: (ticket, time of its first event, `alone`), `alone` true when
+    its whole day is one admission into its roster seat with no override recorded (most candidates): the payload
+    read by the database's JSON functions, the room a JSON string and the seat a JSON integer, else not alone (the
+    caller folds those days, which is right for any day)."""
+    payload = func.min(E.c.payload)  # the one event's, when there is one
+    if conn.dialect.name == "postgresql":
+        data = "(min(events.payload)::jsonb)"
+        room_ok = literal_column(f"(jsonb_typeof({data}->'room') = 'string' AND {data}->>'room' = min(seats.room_id))")
+        seat_ok = literal_column(f"(jsonb_typeof({data}->'seat') = 'number' AND {data}->>'seat' = min(seats.seat)::text)")
+        no_override = literal_column(f"(coalesce(jsonb_typeof({data}->'override'), 'null') = 'null')")
+    else:
+        room_ok = and_(func.json_type(payload, "$.room") == "text", func.json_extract(payload, "$.room") == func.min(S.c.room_id))
+        seat_ok = and_(func.json_type(payload, "$.seat") == "integer", func.json_extract(payload, "$.seat") == func.min(S.c.seat))
+        no_override = func.json_extract(payload, "$.override").is_(None)
+    alone = case((and_(func.count() == 1, func.min(E.c.kind) == Kind.ADMITTED, room_ok, seat_ok, no_override), 1), else_=0)
+    return conn.execute(
+        select(E.c.ticket, func.min(E.c.at), alone)
+        .select_from(E.outerjoin(S, and_(S.c.session_id == E.c.session_id, S.c.ticket == E.c.ticket)))
         .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)).all()
 
 
