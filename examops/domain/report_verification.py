@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from examops.domain.report_digest import ROW_HASH_CHARS, CellsDigest, column_letter
+from examops.domain.said import N_, Said, joined, said
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Verification:
     """What `report verify` found: ok only if nothing was changed since signing (and the key is trusted)."""
 
     path: str
-    problems: list[str] = field(default_factory=list)
+    problems: list[Said] = field(default_factory=list)  # str() is the English (JSON), spoken() the site's language
     exam: str = ""
     site: str = ""
     sessions: list[str] = field(default_factory=list)
@@ -53,7 +54,7 @@ class Verification:
     def to_json(self) -> dict:
         return {"ok": self.ok, "file": self.path, "exam": self.exam, "site": self.site, "sessions": self.sessions,
                 "generated_at": self.generated_at, "fingerprint": self.fingerprint, "figures_sha256": self.figures_sha256,
-                "signature_valid": self.signature_valid, "trusted": self.trusted, "problems": self.problems,
+                "signature_valid": self.signature_valid, "trusted": self.trusted, "problems": [str(p) for p in self.problems],
                 "figures": self.figures}
 
 
@@ -62,11 +63,11 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def figure_changes(fields: dict, table: FigureTable) -> str:
+def figure_changes(fields: dict, table: FigureTable) -> list[Said]:
     """Which Summary figures differ from the signed copy kept in the signature sheet (if that copy is intact)."""
     text = fields.get("figures_json")
     if not isinstance(text, str) or hashlib.sha256(text.encode("utf-8")).hexdigest() != fields.get("figures_sha256"):
-        return ""
+        return []
     changes = []
     for entry in json.loads(text):
         session, signed = entry["session"], entry["figures"]
@@ -74,18 +75,19 @@ def figure_changes(fields: dict, table: FigureTable) -> str:
         for key in sorted(set(signed) | set(now), key=lambda k: table.where.get((session, k), "")):
             if signed.get(key) != now.get(key):
                 where = table.where.get((session, key), "?")
-                changes.append(f"{key} of {session} at {where} reads {_short(now.get(key))}, signed {_short(signed.get(key))}")
-    return (": " + "; ".join(changes)) if changes else ""
+                changes.append(said(N_("{key} of {session} at {cell} reads {now}, signed {signed}"), key=key, session=session,
+                                    cell=where, now=_short(now.get(key)), signed=_short(signed.get(key))))
+    return changes
 
 
-def sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str, Sequence]]) -> str:
+def sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str, Sequence]]) -> Said:
     """Which sheets were added, removed or changed, and in which rows (the first three), from the row hashes."""
     now = dict(content)
     changes = []
     for title in stated.keys() - cells.sheets.keys():
-        changes.append(f"sheet {title!r} was removed")
+        changes.append(said(N_("sheet {sheet} was removed"), sheet=repr(title)))
     for title in cells.sheets.keys() - stated.keys():
-        changes.append(f"sheet {title!r} was added")
+        changes.append(said(N_("sheet {sheet} was added"), sheet=repr(title)))
     for title, digest in cells.sheets.items():
         if title not in stated or stated[title][0] == digest.digest:
             continue
@@ -96,8 +98,14 @@ def sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str,
         by_row: dict[int, list[str]] = {}
         for row, column, value in now[title]:
             if row in rows[:3]:
-                by_row.setdefault(row, []).append(f"{column_letter(column)}{row}={_short(value)}")
-        detail = "; ".join(f"row {r}" + (f" ({', '.join(by_row[r])})" if r in by_row else " (emptied)") for r in rows[:3])
-        more = f" and {len(rows) - 3} more row(s)" if len(rows) > 3 else ""
-        changes.append(f"sheet {title!r} changed: {detail or 'cells differ'}{more}")
-    return "; ".join(changes) or "cells differ"
+                by_row.setdefault(row, []).append(f"{column_letter(column)}{row}={_short(value)}")  # cells: data, not words
+        detail = [said(N_("row {row} ({cells})"), row=r, cells=", ".join(by_row[r])) if r in by_row
+                  else said(N_("row {row} (emptied)"), row=r) for r in rows[:3]]
+        if not detail:
+            changes.append(said(N_("sheet {sheet} changed: cells differ"), sheet=repr(title)))
+        elif len(rows) > 3:
+            changes.append(said(N_("sheet {sheet} changed: {rows} and {more} more row(s)"), sheet=repr(title),
+                                rows=joined(detail), more=len(rows) - 3))
+        else:
+            changes.append(said(N_("sheet {sheet} changed: {rows}"), sheet=repr(title), rows=joined(detail)))
+    return joined(changes) if changes else said(N_("cells differ"))

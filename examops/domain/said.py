@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass
+from typing import Sequence
 
 
 def N_(message: str) -> str:
@@ -49,6 +50,15 @@ class Said:
 
 def said(template: str | ContextMessage, **fields: object) -> Said:
     return Said(template, tuple(fields.items()))
+
+
+def joined(parts: Sequence[Said | str], separator: Said | str | None = None) -> Said:
+    """Sentences one after another (`; ` between them, said in the site's language), each said in turn."""
+    if not parts:
+        return said("{text}", text="")  # never an empty msgid: gettext("") is the catalog's header
+    fields = {f"part{index}": part for index, part in enumerate(parts)}
+    template = "{separator}".join("{" + key + "}" for key in fields)  # not a msgid: gettext gives it back as it is
+    return said(template, separator=said(N_("; ")) if separator is None else separator, **fields)
 
 
 class SaidError(Exception):

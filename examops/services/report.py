@@ -25,7 +25,7 @@ from examops.domain.figures import INCIDENT_KINDS
 from examops.domain.report_content import ReportCase, ReportContent, SessionContent, totals_json
 from examops.domain.report_digest import chains_digest, digest_cells, figures_digest
 from examops.domain.report_verification import Verification, figure_changes, sheet_changes
-from examops.domain.said import N_, SaidError, said
+from examops.domain.said import N_, SaidError, joined, os_reason, said
 from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
 from examops.services.bulk_work import cycle_collection_paused
@@ -276,7 +276,7 @@ def read_trust_file(path: str | Path) -> set[str]:
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
-        raise ReportRefused(f"cannot read the trust list {path}: {exc.strerror or exc}") from None
+        raise ReportRefused(said(N_("cannot read the trust list {path}: {reason}"), path=path, reason=os_reason(exc))) from None
     trusted = set()
     for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip()
@@ -290,7 +290,8 @@ def read_trust_file(path: str | Path) -> set[str]:
         except (binascii.Error, ValueError):
             raw = b""
         if len(raw) != 32:
-            raise ReportRefused(f"{path}, line {number}: not a key fingerprint or a base64 Ed25519 public key")
+            raise ReportRefused(said(N_("{path}, line {line}: not a key fingerprint or a base64 Ed25519 public key"), path=path,
+                                     line=number))
         trusted.add(signing.fingerprint(text))
     return trusted
 
@@ -314,7 +315,8 @@ def _verify_report(path: str | Path, trusted: set[str] | None, any_key: bool = F
     try:
         workbook = open_report(path)  # once: the cells and their look are read from the same parse
     except (OSError, BadZipFile, KeyError, ValueError) as exc:
-        raise ReportRefused(f"cannot read {path} as a workbook: {exc}") from None
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)  # openpyxl's own words otherwise
+        raise ReportRefused(said(N_("cannot read {path} as a workbook: {reason}"), path=path, reason=reason)) from None
     try:
         return _verify_cells(workbook, cells_of(workbook), result, trusted, any_key)
     finally:
@@ -328,7 +330,7 @@ def _verify_cells(workbook, sheets: list, result: Verification, trusted: set[str
 
     stated = signature_cells(sheets)
     if stated is None:
-        result.problems.append("no signature sheet: this is not a signed examops report")
+        result.problems.append(said(N_("no signature sheet: this is not a signed examops report")))
         return result
     fields = stated.fields
     result.exam, result.site = str(fields.get("exam", "")), str(fields.get("site", ""))
@@ -345,9 +347,9 @@ def _verify_cells(workbook, sheets: list, result: Verification, trusted: set[str
                   "cells_sha256": cells.digest}
     problems = result.problems
     if summary_cells is None:
-        problems.append(f"the summary sheet {fields.get('summary_sheet')!r} is missing")
+        problems.append(said(N_("the summary sheet {sheet} is missing"), sheet=repr(fields.get("summary_sheet"))))
     for session in table.missing_sessions:
-        problems.append(f"the summary has no column for session {session}")
+        problems.append(said(N_("the summary has no column for session {session}"), session=session))
     public_key = str(fields.get("public_key", ""))
     try:
         key_fingerprint = signing.fingerprint(public_key)
@@ -360,33 +362,41 @@ def _verify_cells(workbook, sheets: list, result: Verification, trusted: set[str
         # The contents are exactly what was signed: a differing digest means its cell in the signature sheet was edited.
         for key in digests:
             if fields.get(key) != recomputed[key]:
-                problems.append(f"{stated.title}!{stated.where.get(key, '?')}: the {key} written there is not the signed one "
-                                f"({recomputed[key]}): the cell was edited")
+                problems.append(said(N_("{sheet}!{cell}: the {field} written there is not the signed one ({signed}): the cell "
+                                        "was edited"), sheet=stated.title, cell=stated.where.get(key, "?"), field=key,
+                                     signed=recomputed[key]))
     else:
         if not key_fingerprint:
-            problems.append(f"{stated.title}: the public key is not a valid Ed25519 key")
+            problems.append(said(N_("{sheet}: the public key is not a valid Ed25519 key"), sheet=stated.title))
         if figures_sha != fields.get("figures_sha256"):
-            problems.append("the Summary figures differ from the signed figures" + figure_changes(fields, table))
+            changes = figure_changes(fields, table)
+            problems.append(said(N_("the Summary figures differ from the signed figures: {changes}"), changes=joined(changes))
+                            if changes else said(N_("the Summary figures differ from the signed figures")))
         if cells.digest != fields.get("cells_sha256"):
-            problems.append("the workbook's cells differ from the signed ones: " + sheet_changes(cells, stated.sheets, content))
+            problems.append(said(N_("the workbook's cells differ from the signed ones: {changes}"),
+                                 changes=sheet_changes(cells, stated.sheets, content)))
         if recomputed["chain_heads_sha256"] != fields.get("chain_heads_sha256"):
-            problems.append(f"the event-log chain heads in {stated.title} were changed")
-        problems.append("the signature does not match the report's contents: it was changed after signing"
+            problems.append(said(N_("the event-log chain heads in {sheet} were changed"), sheet=stated.title))
+        problems.append(said(N_("the signature does not match the report's contents: it was changed after signing"))
                         if any(fields.get(k) != recomputed[k] for k in digests)
-                        else "the signature does not match: the signature, the public key or a signed field "
-                             "(exam, site, sessions, generated_at) was changed")
+                        else said(N_("the signature does not match: the signature, the public key or a signed field "
+                                     "(exam, site, sessions, generated_at) was changed")))
     if key_fingerprint and key_fingerprint != result.fingerprint:
-        problems.append(f"{stated.title}!{stated.where.get('fingerprint', '?')}: the fingerprint does not belong to the public key")
+        problems.append(said(N_("{sheet}!{cell}: the fingerprint does not belong to the public key"), sheet=stated.title,
+                             cell=stated.where.get("fingerprint", "?")))
     from examops.adapters.excel_out.report_presentation import presentation_problems
 
     problems.extend(presentation_problems(workbook, stated.title))
     if trusted is not None:
         result.trusted = key_fingerprint.lower() in trusted
         if not result.trusted:
-            problems.append(f"the signing key {key_fingerprint or '?'} ({result.site}) is not on the trust list")
+            problems.append(said(N_("the signing key {fingerprint} ({site}) is not on the trust list"),
+                                 fingerprint=key_fingerprint or "?", site=result.site))
     elif not any_key:
         result.trusted = False
-        problems.append(f"the signature is {'valid' if result.signature_valid else 'not valid'} but the key "
-                        f"{key_fingerprint or '?'} is not trusted: no trust list was given "
-                        "(--trust FILE with the bureau's list of site keys, or --any-key to accept any key)")
+        untrusted = (N_("the signature is valid but the key {fingerprint} is not trusted: no trust list was given (--trust FILE "
+                        "with the bureau's list of site keys, or --any-key to accept any key)") if result.signature_valid
+                     else N_("the signature is not valid but the key {fingerprint} is not trusted: no trust list was given "
+                             "(--trust FILE with the bureau's list of site keys, or --any-key to accept any key)"))
+        problems.append(said(untrusted, fingerprint=key_fingerprint or "?"))
     return result

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from examops.domain.report_verification import Verification
+from examops.domain.said import N_, joined, said
 from examops.services.report import ReportNotVerified, ReportRefused, verify_report
 
 
@@ -40,8 +41,8 @@ def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[
     reports = [verify_report(path, trusted, any_key=any_key) for path in paths]
     refused = [r for r in reports if not r.ok]
     if refused:
-        lines = [f"{r.path}: refused: {'; '.join(r.problems)}" for r in refused]
-        raise ReportNotVerified("\n".join(lines) + "\nnothing was written")
+        lines = [said(N_("{path}: refused: {problems}"), path=r.path, problems=joined(r.problems)) for r in refused]
+        raise ReportNotVerified(joined([*lines, said(N_("nothing was written"))], separator="\n"))
     exams = sorted({r.exam for r in reports})
     if len(exams) > 1:
         raise ReportRefused(f"the reports are of different exams ({' / '.join(exams)}): merge one exam at a time")
