@@ -37,7 +37,7 @@ def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[
     from examops.adapters.rollup_frames import add_up
 
     if not paths:
-        raise ReportRefused("name the site reports to merge")
+        raise ReportRefused(said(N_("name the site reports to merge")))
     reports = [verify_report(path, trusted, any_key=any_key) for path in paths]
     refused = [r for r in reports if not r.ok]
     if refused:
@@ -45,13 +45,15 @@ def merge_reports(paths: Sequence[str | Path], out: str | Path, *, trusted: set[
         raise ReportNotVerified(joined([*lines, said(N_("nothing was written"))], separator="\n"))
     exams = sorted({r.exam for r in reports})
     if len(exams) > 1:
-        raise ReportRefused(f"the reports are of different exams ({' / '.join(exams)}): merge one exam at a time")
+        raise ReportRefused(said(N_("the reports are of different exams ({exams}): merge one exam at a time"),
+                                 exams=" / ".join(exams)))
     seen: dict[tuple[str, str], str] = {}
     for report in reports:
         for session in report.sessions:
             if (report.site, session) in seen:
-                raise ReportRefused(f"{report.site} {session} is in both {seen[(report.site, session)]} and {report.path}: "
-                                    "it would be counted twice")
+                raise ReportRefused(said(N_("{site} {session} is in both {first} and {second}: it would be counted twice"),
+                                         site=report.site, session=session, first=seen[(report.site, session)],
+                                         second=report.path))
             seen[(report.site, session)] = report.path
     _refuse_shared_keys(reports)
     _refuse_figures_that_do_not_add_up(reports)
@@ -68,8 +70,9 @@ def _refuse_shared_keys(reports: Sequence[Verification]) -> None:
     for fingerprint, sites in sites_of.items():
         if len(sites) > 1:
             named = "; ".join(f"{site} ({path})" for site, path in sites.items())
-            raise ReportRefused(f"one key {fingerprint} signed the reports of {len(sites)} sites: {named}. "
-                                "Each site signs with its own key: nothing was written")
+            raise ReportRefused(said(N_("one key {fingerprint} signed the reports of {count} sites: {named}. Each site signs "
+                                        "with its own key: nothing was written"), fingerprint=fingerprint, count=len(sites),
+                                     named=named))
 
 
 def _refuse_figures_that_do_not_add_up(reports: Sequence[Verification]) -> None:
@@ -79,5 +82,7 @@ def _refuse_figures_that_do_not_add_up(reports: Sequence[Verification]) -> None:
             if isinstance(absent, int) and isinstance(figures.get("not_arrived"), int):
                 absent += figures["not_arrived"]  # before the entry cutoff the missing are 未到, not yet 缺考
             if all(isinstance(v, int) for v in (expected, present, absent)) and present + absent > expected:
-                raise ReportRefused(f"{report.path}: {report.site} {figures['session']}: present {present} + absent {absent} "
-                                    f"is more than the {expected} expected: the figures cannot be true; nothing was written")
+                raise ReportRefused(said(N_("{path}: {site} {session}: present {present} + absent {absent} is more than the "
+                                            "{expected} expected: the figures cannot be true; nothing was written"),
+                                         path=report.path, site=report.site, session=figures["session"], present=present,
+                                         absent=absent, expected=expected))

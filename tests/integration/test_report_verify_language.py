@@ -136,3 +136,21 @@ def test_a_hidden_row_is_said_in_chinese(signed):
     english = _problems(_verify(signed, "en", "--any-key"))
     assert f"{ws.title}!3:3: row 3 is hidden" in english
     assert f"{hidden}: the sheet is hidden: every sheet of the report is shown" in english
+
+
+def test_a_merge_refused_for_an_edited_report_is_said_in_chinese(signed, tmp_path):
+    key, coordinate, value = _figure_edited(signed)
+    summary = load_workbook(signed, read_only=True).worksheets[0].title
+
+    def merge(lang: str):
+        done = CliRunner().invoke(main, ["--lang", lang, "report", "merge", str(signed), "--out", str(tmp_path / "region.xlsx"),
+                                         "--any-key"], catch_exceptions=False)
+        assert done.exit_code == 1 and not (tmp_path / "region.xlsx").exists(), done.output
+        return done.output
+
+    chinese = merge("zh-CN")
+    assert f"{signed}：拒绝合并：汇总表中的数据与签名时的数据不同：场次 S1 的 {key}" in chinese and "未写入任何文件" in chinese
+    assert not _english_left(chinese, key, summary, str(signed)), chinese
+    english = merge("en")
+    assert f"{signed}: refused: the Summary figures differ from the signed figures: {key} of S1 at {coordinate} reads " \
+           f"{value + 1}, signed {value}; the workbook's cells differ" in english and english.rstrip().endswith("nothing was written")
