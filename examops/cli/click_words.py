@@ -24,6 +24,11 @@ WORDS = (
     N_("{value} is not in the range {range}."), N_("Option {name!r} does not take a value."), N_("default: {default}"),
     N_("env var: {var}"),
 )
+# click.Path's refusals; its "{name}" (File, Directory) was set in English when the options were defined: the
+# Chinese leaves it out, the path itself says which.
+PATH_WORDS = (N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
+              N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
+              N_("{name} {filename!r} is not writable."), N_("{name} {filename!r} is not executable."))
 PROMPT_WORDS = (N_("Repeat for confirmation"), N_("Error: The two entered values do not match."),
                 N_("Error: The value you entered was invalid."))
 

@@ -9,7 +9,8 @@ import sys
 import click
 
 from examops.domain.literal import shown
-from examops.i18n import N_, _
+from examops.domain.said import os_reason
+from examops.i18n import N_, _, spoken
 
 EXIT_NOT_VERIFIED = 1
 EXIT_BAD_INPUT = 2
@@ -92,7 +93,7 @@ def read_pin_file(path: str) -> str:
         with open(path, encoding="utf-8-sig") as handle:
             pin = handle.readline().strip()
     except OSError as exc:
-        raise Failure(_("cannot read the PIN file {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
+        raise Failure(_("cannot read the PIN file {path}: {error}").format(path=path, error=spoken(os_reason(exc)))) from None
     if not pin:
         raise Failure(_("the PIN file {path} is empty").format(path=path))
     return pin

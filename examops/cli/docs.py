@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from examops.cli.common import Failure, emit, open_site
+from examops.cli.common import Failure, emit, literal, open_site
 from examops.cli.help_words import command, option
 from examops.i18n import N_
 
@@ -26,6 +26,9 @@ from examops.i18n import N_
 @option("--json", "as_json", is_flag=True)
 @click.pass_context
 def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -> None:  # noqa: ANN001
+    from examops.domain.said import os_reason
+    from examops.i18n import _, language, ngettext, spoken
+    from examops.i18n.report_words import ROOM_KINDS, pick
     from examops.services.documents import DocumentsRefused, write_room_documents, write_site_forms
 
     site = open_site(ctx, check=False)
@@ -35,18 +38,22 @@ def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -
         except DocumentsRefused as exc:
             raise Failure(exc) from None
         except OSError as exc:
-            raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
-        emit(result, as_json, f"{result['misconduct_reports']} misconduct report(s) → {', '.join(result['files'])}")
+            raise Failure(_("cannot write into {path}: {error}").format(path=out_dir, error=spoken(os_reason(exc)))) from None
+        emit(result, as_json, ngettext("{count} misconduct report → {files}", "{count} misconduct reports → {files}",
+                                       result["misconduct_reports"]).format(count=result["misconduct_reports"],
+                                                                            files=_(", ").join(result["files"])))
         return
     try:
         result = write_room_documents(site, session_id, out_dir, room=room_id, lang=lang.lower(), fmt=fmt, photos=photos)
     except DocumentsRefused as exc:
         raise Failure(exc) from None
     except OSError as exc:
-        raise Failure(f"cannot write into {out_dir}: {exc.strerror or exc}") from None
-    lines = [f"{r['room']} {r['name']} ({r['kind']}): {r['candidates']} candidate(s) → {', '.join(r['files'])}"
+        raise Failure(_("cannot write into {path}: {error}").format(path=out_dir, error=spoken(os_reason(exc)))) from None
+    lines = [ngettext("{room} {name} ({kind}): {count} candidate → {files}", "{room} {name} ({kind}): {count} candidates → {files}",
+                      r["candidates"]).format(room=literal(r["room"]), name=literal(r["name"]), kind=pick(ROOM_KINDS, r["kind"], language()),
+                                              count=r["candidates"], files=_(", ").join(r["files"]))
              for r in result["rooms"]]
-    emit(result, as_json, "\n".join(lines) or f"no rooms with candidates in {session_id}")
+    emit(result, as_json, "\n".join(lines) or _("no rooms with candidates in {session}").format(session=literal(session_id)))
 
 
 COMMANDS = (docs,)

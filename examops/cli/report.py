@@ -12,6 +12,7 @@ import click
 
 from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, literal, open_site, require_session
 from examops.cli.help_words import argument, group, option
+from examops.domain.said import os_reason
 from examops.i18n import N_, _, spoken
 
 
@@ -65,7 +66,7 @@ def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # n
     except _refused() as exc:
         raise Failure(exc) from None
     except OSError as exc:
-        raise Failure(_("cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)) from None
+        raise Failure(_("cannot write {path}: {error}").format(path=out, error=spoken(os_reason(exc)))) from None
     lines = [_figures_line(s) for s in result.get("sessions", [result])]
     lines.append(_("written {files} · signed by key {fingerprint}").format(files=", ".join(result["files"]),
                                                                          fingerprint=result["fingerprint"]))
@@ -133,7 +134,7 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
     except ReportRefused as exc:
         raise Failure(exc) from None
     except OSError as exc:
-        raise Failure(_("cannot write {path}: {error}").format(path=out, error=exc.strerror or exc)) from None
+        raise Failure(_("cannot write {path}: {error}").format(path=out, error=spoken(os_reason(exc)))) from None
     lines = [_("{site}: expected {expected}, present {present}, absent {absent}, incidents {incidents}").format(
         **{key: s[key] for key in ("expected", "present", "absent", "incidents")}, site=literal(s["site"])) for s in result["sites"]]
     total = result["totals"]

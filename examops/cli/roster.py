@@ -24,13 +24,15 @@ def roster() -> None:
 @option("--json", "as_json", is_flag=True)
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, replace: bool, errors_out: str | None, as_json: bool) -> None:
+    from examops.domain.said import os_reason
+    from examops.i18n import _, spoken
     from examops.services.roster_files import RosterFiles  # no store library: the read starts before they load
 
     for path in files:
         try:
             open(path, "rb").close()
         except OSError as exc:
-            raise Failure(f"{path}: {exc.strerror}") from None
+            raise Failure(_("{path}: {reason}").format(path=path, reason=spoken(os_reason(exc)))) from None
     with RosterFiles(files) as ahead:  # the first file's cells are read while the store opens
         from examops.i18n import _, word
         from examops.i18n.roster_words import SEVERITY, localised, on_screen, problem_line

@@ -59,6 +59,10 @@ CASES = {  # name -> (argv, a phrase the Chinese refusal holds, a phrase the Eng
                   "没有已批准的隔离考场异常", "has no approved isolation-room exception"),
     "room_twice": (["room", "add", "G01", "--name", "隔离", "--capacity", "2", "--kind", "isolation", "--by", "王总监"],
                    "考场 G01 已存在", "room G01 already exists"),
+    "roster_gone": (["roster", "import", "absent.xlsx"], "absent.xlsx：文件或文件夹不存在", "absent.xlsx: no such file or folder"),
+    "docs_out": (["docs", "--session", "S1", "--room", "001", "--out", "/proc/examops-nope"],
+                 "无法写入 /proc/examops-nope：文件或文件夹不存在", "cannot write into /proc/examops-nope: no such file or folder"),
+    "report_out": (["report", "--session", "S1", "--out", "./home"], "是文件夹，不是文件", "is a directory"),
     "no_case": (["resolve", "ffffffff", "--note", "证明已到", "--by", "王总监"], "没有异常 ffffffff", "no exception ffffffff"),
 }
 
@@ -75,7 +79,7 @@ def test_each_refusal_in_the_site_language(site, name):
     said = done.stdout + done.stderr
     if lang == "zh-CN":
         assert chinese in said, said
-        data = re.sub(r"`[^`]*`|NOPE|ffffffff|\b(?:exam\.site|backup_rooms\[\d+\]\.capacity)\b", " ", said)  # typed, keys
+        data = re.sub(r"`[^`]*`|NOPE|ffffffff|examops report|\b(?:exam\.site|backup_rooms\[\d+\]\.capacity)\b", " ", said)  # typed, keys
         assert _english_left(data) == [], said
     else:
         assert english in said, said

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from examops.adapters.excel_in.content import ASK_FOR_EXCEL, N_, SAVE_AS_ADVICE, UnreadableFile, _, label_of
+from examops.domain.said import os_reason
+from examops.i18n import spoken
 
 SNIFF_BYTES = 8192
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -41,7 +43,7 @@ def head_of(path: Path) -> tuple[int, bytes]:
         raise UnreadableFile(path, _("{label} was not found; check the folder and the file name.").format(label=label), "missing") from exc
     except OSError as exc:
         raise UnreadableFile(
-            path, _("{label} could not be opened ({why}); check that you may read it.").format(label=label, why=exc.strerror or "denied"),
+            path, _("{label} could not be opened ({why}); check that you may read it.").format(label=label, why=spoken(os_reason(exc))),
             "unopenable",
         ) from exc
     if size == 0:

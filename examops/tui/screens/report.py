@@ -24,6 +24,7 @@ from examops import locations
 from examops.domain.figures import ARRIVAL_BUCKET_MINUTES, SessionFigures
 from examops.domain.plan import Session
 from examops.domain.qr_style import QR_BORDER, QR_ERROR_LEVEL
+from examops.domain.said import os_reason
 from examops.i18n import _, language, pgettext, spoken, word
 from examops.i18n.report_words import incident_label, reason_text
 from examops.services import gate_view
@@ -405,7 +406,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
             self.post_message(ReportBuildFailed(spoken(exc)))
             return
         except OSError as exc:
-            self.post_message(ReportBuildFailed(f"cannot write {out}: {exc.strerror or exc}"))
+            self.post_message(ReportBuildFailed(_("cannot write {path}: {error}").format(path=out, error=spoken(os_reason(exc)))))
             return
         except Exception as exc:  # noqa: BLE001 - shown on screen, never a crash
             self.post_message(ReportBuildFailed(f"{type(exc).__name__}: {exc}"))
