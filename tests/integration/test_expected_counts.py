@@ -3,27 +3,11 @@ import, per store, and the figures with them are the figures counted afresh."""
 
 from __future__ import annotations
 
-from examops import sample
-from examops.adapters.store import gate_queries
 from examops.services.counters import ExpectedCounts, session_counters
 from examops.services.gate import Lane
-from examops.services.roster import import_roster
 from examops.services.site import init_site
 from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
-
-
-def counted_seats(monkeypatch) -> list[str]:  # noqa: ANN001
-    calls: list[str] = []
-    real = gate_queries.expected_per_room
-    monkeypatch.setattr(gate_queries, "expected_per_room", lambda conn, session: (calls.append(session), real(conn, session))[1])
-    return calls
-
-
-def import_people(site, tmp_path, count: int) -> list:  # noqa: ANN001
-    people = sample.synthetic_people(count)
-    path = sample.write_roster_xlsx(tmp_path / f"roster-{count}.xlsx", people, rooms=count // 30)
-    assert import_roster(site, [path]).imported
-    return people
+from tests.support.roster_counts import counted_seats, import_people
 
 
 def figures(site, expected: ExpectedCounts | None, session: str = "S1"):  # noqa: ANN001, ANN201

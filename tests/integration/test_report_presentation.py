@@ -17,25 +17,15 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from examops.cli import main
-from examops.services.gate import Lane
 from examops.services.report import build_report, verify_report
 from tests.conftest import TEST_PIN
+from tests.support.signed_report import signed_report
 
 
 @pytest.fixture
 def signed(tmp_path) -> Path:
     """A signed S1 report of a SQLite site (the workbook, not the store, is under test)."""
-    from examops.services.site import init_site
-    from tests.conftest import SAMPLE_PLAN, seed_roster
-
-    site = init_site(SAMPLE_PLAN, url=f"sqlite:///{tmp_path / 'store.sqlite3'}", chief_pin=TEST_PIN)
-    lane = Lane(site, "A", "张三")
-    for person in seed_roster(site)[:10]:
-        assert lane.check(person.ticket).recorded
-    out = tmp_path / "S1.xlsx"
-    build_report(site, session_ids=["S1"], out=out, pin=TEST_PIN)
-    site.close()
-    return out
+    return signed_report(tmp_path)
 
 
 def _figure_cell(book):

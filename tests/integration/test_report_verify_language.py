@@ -18,9 +18,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from examops.cli import main
-from examops.services.gate import Lane
-from examops.services.report import build_report, verify_report
-from tests.conftest import TEST_PIN
+from examops.services.report import verify_report
+from tests.support.signed_report import signed_report
 
 DATA = [r"\S+\.xlsx\b", r"/\S*", r"'[^']*'", r"--[a-z][a-z-]*", r"\bEd25519\b", r"\bexamops\b", r"\b[A-Z]{1,3}\d+\b",
         r"\b[0-9a-f]{4}(?::[0-9a-f]{4}){7}\b", r"\b[0-9a-f]{64}\b", r"\b[a-z]+_sha256\b"]
@@ -38,17 +37,7 @@ def _english_left(text: str, *literals: str) -> list[str]:
 @pytest.fixture
 def signed(tmp_path) -> Path:
     """A signed S1 report of a SQLite site."""
-    from examops.services.site import init_site
-    from tests.conftest import SAMPLE_PLAN, seed_roster
-
-    site = init_site(SAMPLE_PLAN, url=f"sqlite:///{tmp_path / 'store.sqlite3'}", chief_pin=TEST_PIN)
-    lane = Lane(site, "A", "张三")
-    for person in seed_roster(site)[:10]:
-        assert lane.check(person.ticket).recorded
-    out = tmp_path / "S1.xlsx"
-    build_report(site, session_ids=["S1"], out=out, pin=TEST_PIN)
-    site.close()
-    return out
+    return signed_report(tmp_path)
 
 
 def _verify(path: Path, lang: str, *args: str):

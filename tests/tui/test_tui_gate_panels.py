@@ -3,37 +3,15 @@ recount (issue 15, the tail of scan → card: they were the costliest part of th
 
 from __future__ import annotations
 
-from examops import sample
-from examops.adapters.store import gate_queries
-from examops.services.roster import import_roster
 from examops.tui.widgets.panels import CountersPanel
+from tests.support.roster_counts import counted_seats, import_people
 from tests.support.tui import run_async, until
 from tests.tui.test_tui_gate_burst import SIZE, gate_of, make_app, wedge
 
 
-def counted_seats(monkeypatch) -> list[str]:
-    """The session of every count of the expected candidates per room, in order."""
-    calls: list[str] = []
-    real = gate_queries.expected_per_room
-
-    def spy(conn, session):  # noqa: ANN001, ANN202
-        calls.append(session)
-        return real(conn, session)
-
-    monkeypatch.setattr(gate_queries, "expected_per_room", spy)
-    return calls
-
-
-def imported(site, tmp_path, count: int) -> list:  # noqa: ANN001
-    people = sample.synthetic_people(count)
-    path = sample.write_roster_xlsx(tmp_path / f"roster-{count}.xlsx", people, rooms=count // 30)
-    assert import_roster(site, [path]).imported
-    return people
-
-
 @run_async
 async def test_the_recount_after_a_scan_counts_the_roster_only_after_an_import(site, tmp_path, monkeypatch):
-    people = imported(site, tmp_path, 60)
+    people = import_people(site, tmp_path, 60)
     seats = counted_seats(monkeypatch)
     app = make_app(site)
     async with app.run_test(size=SIZE) as pilot:
@@ -45,7 +23,7 @@ async def test_the_recount_after_a_scan_counts_the_roster_only_after_an_import(s
             wedge(app, person.ticket)
             await until(pilot, lambda n=admitted: gate.idle and figures.shown[1] == n)  # each scan is recounted
         assert seats == ["S1"]
-        imported(site, tmp_path, 90)  # 30 more candidates, from the roster screen or another laptop
+        import_people(site, tmp_path, 90)  # 30 more candidates, from the roster screen or another laptop
         await until(pilot, lambda: gate.idle and figures.shown[0] == 90)  # the watcher's recount sees the import
         assert figures.shown[:2] == (90, 3)
     assert seats == ["S1", "S1"]
