@@ -25,8 +25,6 @@ class Failure(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def __init__(self, message: object) -> None:
-        from examops.i18n import spoken
-
         super().__init__(spoken(message))  # a Said, or an exception carrying one, in the site's language
 
     def show(self, file=None) -> None:  # noqa: ANN001
