@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 ALARM_VERDICTS = ("duplicate", "denied", "not_recorded")
+PASSED_OVER = ("admitted", "arrived", "returned")  # waiting behind an alarm, a run of these is shown as its last one
 
 Item = TypeVar("Item")
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import time
 
-from examops.domain.alarm_hold import ALARM_VERDICTS, AlarmHold
+from examops.domain.alarm_hold import ALARM_VERDICTS, PASSED_OVER, AlarmHold
 from examops.i18n import ngettext
 from examops.tui.messages import ScanFailed, ScanRecorded
 
 Shown = ScanRecorded | ScanFailed
-PASSED_OVER = ("admitted", "arrived", "returned")  # a run of these is shown as its last one
 
 
 def _is_alarm(message: Shown) -> bool:
