@@ -103,7 +103,7 @@ def purge_command(ctx: click.Context, by: str, reason: str, as_json: bool) -> No
     try:
         result = purge_photos(site, chief_pin(), by=by or os.environ.get("USER", ""), reason=reason)
     except SiteError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     human = summary_word("purged", removed=result.removed)
     if result.reclaim_failure:
         human += "\n" + summary_word("reclaim", reason=result.reclaim_failure)
