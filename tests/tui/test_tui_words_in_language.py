@@ -7,6 +7,7 @@ error in English, Textual's "No matches found" under Ctrl+P; and the English rev
 
 from __future__ import annotations
 
+import pytest
 from textual.command import CommandPalette
 
 from examops.services.gate import Lane
@@ -148,3 +149,20 @@ def test_a_refused_scan_says_why_in_chinese_on_the_gate(site, monkeypatch):
     monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
     assert (garbage.verdict, describe(garbage, site.policy, str).subtitle) == ("invalid", "不是准考证号、身份证号或准考证二维码")
     assert describe(far_too_long, site.policy, str).subtitle == "共 600 个字符：远超准考证号的长度"
+
+
+@pytest.mark.parametrize(("key", "modal"), [("f7", "ExceptionForm"), ("f12", "CodePicker"), ("ctrl+f", "SearchModal"),
+                                            ("ctrl+l", "ExitForm")])
+@run_async
+async def test_the_palette_over_a_gate_form_lists_its_keys_in_chinese(site, key, modal):
+    """Found at 80×24: Ctrl+P over the fever form listed "Cancel  esc" in English (the form's keys were never localized)."""
+    seed_roster(site, n_rooms=4)
+    app = _app(site, "gate", "zh-CN", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.idle)
+        await pilot.press(key)
+        await until(pilot, lambda: type(app.screen).__name__ == modal)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await until(pilot, lambda: "取消" in screen_text(app))
+        assert "Cancel" not in screen_text(app)
