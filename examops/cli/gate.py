@@ -108,7 +108,17 @@ def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
         return literal(_(verdict.reason)) if verdict.reason in SCAN_REFUSALS else literal(verdict.reason)
     if verdict.failure is not None:  # not recorded: why, in the site's language
         return literal(spoken(verdict.failure))
-    return literal(verdict.reason)
+    return literal(_policy_reason(verdict.reason))
+
+
+def _policy_reason(reason: str) -> str:
+    """A reason the policy recorded (English in the event), in the site's language as the lane screen says it."""
+    from examops.i18n.document_words import gate_reason
+
+    ctx = click.get_current_context(silent=True)
+    site = (ctx.find_root().obj or {}).get("site") if ctx else None
+    labels = {key: code.label(language()) for key, code in site.policy.codes.items()} if site is not None else None
+    return gate_reason(reason, language(), labels)
 
 
 ACTION_WORDS = {"admit": NP_("action.admit", "admit"), "hold": N_("hold for the chief proctor"),
