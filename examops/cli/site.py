@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -41,6 +42,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
 
     url = ctx.obj.get("db")
+    _speak_plan_language(ctx, plan_path)  # its prompts and refusals come before any site is open
     if new_pin_file and not change_pin:  # else the file would be ignored and the PIN asked or taken from elsewhere
         raise Failure(_("--new-pin-file goes with --change-pin; a new store's first PIN comes from --pin-file FILE or "
                         "EXAMOPS_PIN"))
@@ -71,6 +73,19 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
             raise Failure(exc) from None
         lines.append(_lane_role_words(role))
     emit(info, as_json, "\n".join(lines))
+
+
+def _speak_plan_language(ctx: click.Context, plan_path: str) -> None:
+    """--lang, else EXAMOPS_LANG, else the language the plan names, else the locale; a plan that does not read leaves
+    the language as it is (its refusal comes from init_site)."""
+    from examops.domain.plan import PlanError, parse_plan
+    from examops.i18n import resolve_language, set_language
+
+    try:
+        plan = parse_plan(Path(plan_path).read_text(encoding="utf-8"), plan_path)
+    except (OSError, UnicodeDecodeError, PlanError, ValueError):
+        return
+    set_language(resolve_language((ctx.find_root().obj or {}).get("lang"), plan.language))
 
 
 def _lane_role_words(role: dict) -> str:
