@@ -8,9 +8,12 @@ import threading
 
 from textual import events
 
+from tests.support.photos import give_photos
 from tests.support.tui import run_async, screen_text, store_url, until
 from tests.tui.test_tui_gate_alarm import admitted_elsewhere, banner, settled
 from tests.tui.test_tui_gate_burst import SIZE, admitted_tickets, gate_of, make_app, stored_kinds, wedge
+from tests.tui.test_tui_gate_photos import card_waits, scan
+from tests.tui.test_tui_gate_photos import make_app as photo_app
 
 __all__ = ["store_url"]  # a real SQLite file: another program locks it as a real one would
 
@@ -192,3 +195,23 @@ async def test_a_pick_from_ctrl_f_does_not_replace_an_alarm(seeded_site):
         await pilot.pause()
         assert app.screen is gate_of(app) and banner(app) == "duplicate"
         assert any("then Ctrl+F" in n.message for n in app._notifications)
+
+
+@run_async
+async def test_exit_keys_and_ctrl_f_do_not_replace_a_card_waiting_for_the_photo_check(seeded_site):
+    """The exit's answer replaced the waiting card and its photo, and the next Enter admitted that candidate unseen."""
+    waiting = seeded_site.people[0]
+    give_photos(seeded_site, [waiting.ticket])
+    app = photo_app(seeded_site)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        await scan(pilot, waiting.ticket)
+        await card_waits(pilot, waiting.ticket)
+        for key in ("ctrl+l", "ctrl+g", "ctrl+f"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is gate_of(app), f"{key} opened {app.screen!r} over the waiting card"
+        assert gate_of(app).card.ticket == waiting.ticket and gate_of(app).waiting_card
+        assert any(n.message.startswith("The card waits: Enter admits") for n in app._notifications)
+        await pilot.press("enter")  # with the photo on screen
+        await until(pilot, lambda: admitted_tickets(seeded_site) == [waiting.ticket])

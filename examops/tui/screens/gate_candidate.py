@@ -118,8 +118,9 @@ class CandidateKeys:
         """Ctrl+L / Ctrl+G: the exit form, unless an alarm is (or may be about to be) on screen.
 
         The form covers the card and the exit's answer replaces it: a burst's alarm drawn behind the form, or one
-        on screen with cards waiting, would vanish unseen. So while scans are still being checked, or an alarm holds
-        (until Esc or Enter goes past it), the key is refused with a word and the field keeps what was typed.
+        on screen with cards waiting, would vanish unseen. So while scans are still being checked, an alarm holds
+        (until Esc or Enter goes past it) or a card waits for Enter, the key is refused with a word and the field
+        keeps what was typed.
         """
         if self.session is None:
             self._hint(_("No session in the plan"))
@@ -183,10 +184,13 @@ class CandidateKeys:
         self._after_scan()
 
     def _alarm_first(self, words: str) -> bool:
-        """True (and a word) while an alarm holds: what the key would draw waits until Esc or Enter went past it."""
+        """True (and a word) while an alarm holds, or a card waits for the staffer's Enter or Esc (a confirming lane):
+        what the key would draw would replace it; an Enter after that would admit a candidate whose photo is gone."""
         if self.holding_alarm:
             self._hint(words)
-        return self.holding_alarm
+        elif self.waiting_card:
+            self._hint(_("The card waits: Enter admits, Esc sets aside — then this key"))
+        return self.holding_alarm or self.waiting_card
 
     # -- Ctrl+F -----------------------------------------------------------
     def action_search(self) -> None:
