@@ -32,7 +32,7 @@ class Shortage(Exception):
         """In the site's language where shown (`spoken`); `str()` is the English."""
         parts = [said(SHORTAGE_WORDS.get(kind, N_("{count} seat(s) missing in {kind} rooms")), count=n, kind=kind)
                  for kind, n in sorted(self.missing.items())]
-        return said(N_("{missing}. Open another room: examops room add ID --name NAME --capacity N --kind backup|isolation"),
+        return said(N_("{missing}. Open another room: `examops room add ID --name NAME --capacity N --kind backup|isolation`"),
                     missing=joined(parts))
 
     def __str__(self) -> str:

@@ -12,10 +12,10 @@ from examops.services.seating import Shortage
 
 def test_a_seat_shortage_is_said_in_chinese_with_the_command_to_type():
     shortage = Shortage({"isolation": 1, "backup": 2})
-    assert spoken(shortage, "zh_CN") == ("备用考场缺 2 个座位；隔离考场缺 1 个座位。请增开考场：examops room add ID --name NAME "
-                                         "--capacity N --kind backup|isolation")
+    assert spoken(shortage, "zh_CN") == ("备用考场缺 2 个座位；隔离考场缺 1 个座位。请增开考场：`examops room add ID --name NAME "
+                                         "--capacity N --kind backup|isolation`")
     assert str(shortage) == ("2 seat(s) missing in backup rooms; 1 seat(s) missing in isolation rooms. Open another room: "
-                             "examops room add ID --name NAME --capacity N --kind backup|isolation")
+                             "`examops room add ID --name NAME --capacity N --kind backup|isolation`")
 
 
 def test_an_unknown_report_format_is_refused_in_chinese():
