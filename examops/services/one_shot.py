@@ -54,7 +54,7 @@ def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str 
         return None
     try:
         try:
-            site = _site(store)
+            site = read_site(store)
             if site is None:
                 return None
             written = _scan(store, site, code, lane, staff, device, session_id, outcome,
@@ -70,7 +70,7 @@ def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str 
         store.close()
 
 
-def _site(store: OneShotStore) -> OneShotSite | None:
+def read_site(store: OneShotStore) -> OneShotSite | None:
     """The plan, policy and clock as `Site.open` reads them; None where it would write (a drill to begin)."""
     plan_text = store.setting(PLAN_KEY)
     if plan_text is None:
