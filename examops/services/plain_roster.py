@@ -25,7 +25,7 @@ from examops.domain.policy import PolicyError
 from examops.domain.roster import RosterEntry
 from examops.services.bulk_work import cycle_collection_paused
 from examops.services.lane_device import device_id
-from examops.services.one_shot import OneShotSite, read_site
+from examops.services.plain_site import OneShotSite, read_site
 from examops.services.roster import (
     BULK_THRESHOLD,
     ImportReport,
