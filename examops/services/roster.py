@@ -137,8 +137,8 @@ class RosterStore(Protocol):
 
 
 def run_import(site, store: RosterStore, paths: Sequence[str | Path], files: RosterFiles, dry_run: bool,  # noqa: ANN001, PLR0913
-            replace: bool, errors_out: str | Path | None, progress: Progress | None, cancel: threading.Event | None,
-            lang: str | None) -> ImportReport:
+               replace: bool, errors_out: str | Path | None, progress: Progress | None, cancel: threading.Event | None,
+               lang: str | None) -> ImportReport:
     """Read, check and (with no error, not a dry run) write through `store`; `site` gives the plan and the clock."""
     tick = progress or (lambda stage, done, total: None)
     report = ImportReport([str(p) for p in paths], dry_run=dry_run)
