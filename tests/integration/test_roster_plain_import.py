@@ -136,3 +136,25 @@ def test_the_plain_store_refuses_a_load_over_a_roster_and_rolls_back(tmp_path, m
     finally:
         store.close()
     assert _tables(url) == before
+
+
+def test_a_store_the_quick_check_finds_damaged_goes_to_the_full_path_untouched(tmp_path, monkeypatch):
+    """The full path refuses a damaged store in its words (dry run or not); the plain path never writes into one."""
+    from examops.adapters import quick_check
+    from examops.services.plain_roster import import_plain
+    from examops.services.roster_files import RosterFiles
+
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    init_site(SAMPLE_PLAN, url=url, chief_pin=TEST_PIN).close()
+    before = _tables(url)
+    with RosterFiles([SAMPLE_ROSTER]) as files:  # a sound store: the dry run is answered here
+        answered = import_plain(url, [SAMPLE_ROSTER], files, dry_run=True, replace=False, errors_out=None, progress=None,
+                                opened=lambda site: None)
+    assert answered is not None and answered[1].candidates == 360
+    monkeypatch.setattr(quick_check.QuickCheck, "_run", lambda self: setattr(self, "_result", ["*** page 7 is damaged"]))
+    opened = []
+    for dry_run in (True, False):
+        with RosterFiles([SAMPLE_ROSTER]) as files:
+            assert import_plain(url, [SAMPLE_ROSTER], files, dry_run=dry_run, replace=False,
+                                errors_out=None, progress=None, opened=opened.append) is None
+    assert _tables(url) == before
