@@ -72,6 +72,9 @@ def import_plain(db: str | None, paths: Sequence[str | Path], files: RosterFiles
     """The report of importing `paths` into the SQLite store `db` whose roster tables are empty, or None (nothing
     written: import on the full path). `opened(site)` runs once the site is read (the CLI speaks its language)."""
     url = locations.store_url(db)
+    path = quick_check.sqlite_path(url)
+    if path is not None:
+        quick_check.take(path)  # a check this process began earlier (an import before) says nothing of the file now
     quick_check.begin(url)  # on a thread meanwhile: a store with no roster yet is small, its check quick
     store = PlainRosterStore.open(url)
     if store is None:
