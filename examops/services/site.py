@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from examops.adapters.store import Store, StoreError, format_utc, utc_now
+from examops.adapters.store import Store, StoreError, utc_now
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store.events import closure
 from examops.domain import pin as pins
 from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged, SessionClosed
-from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.events import Event, Kind
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
 from examops.domain.said import N_, SaidError, os_reason, said
 from examops.services.clock import Clock, shared_clock
 from examops.services.lane_device import device_id
 from examops.services.site_settings import PLAN_KEY, POLICY_KEY, STORE_ID_KEY
+from examops.services.system_events import system_event
 
 PIN_KEY = "chief_pin_hash"
 PIN_REFUSED_IN_ROW_KEY = "pin_refused_in_row"
@@ -147,18 +148,7 @@ class Site:
         self.override = reason
 
     def system_event(self, kind: str, payload: dict, *, session: str | None = None, ticket: str | None = None) -> Event:
-        return Event(
-            id=new_event_id(),
-            kind=kind,
-            at=format_utc(self.clock.now()),
-            device=self.device("admin"),
-            device_seq=0,
-            session=session,
-            ticket=ticket,
-            lane=None,
-            staff=getpass.getuser(),
-            payload=payload,
-        )
+        return system_event(self.clock, self.device("admin"), kind, payload, session=session, ticket=ticket)
 
 
 def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
