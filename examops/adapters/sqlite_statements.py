@@ -13,6 +13,7 @@ INSERT_GUARD = Statement('INSERT INTO admissions (session_id, ticket, slot, even
 HEAD = Statement('SELECT events.device_seq, events.hash \nFROM events \nWHERE events.device = ? ORDER BY events.device_seq DESC\n LIMIT ? OFFSET ?', ('device', 'param_1', 'param_2'), {'param_1': 1, 'param_2': 0})
 READ_SETTING = Statement('SELECT settings.value \nFROM settings \nWHERE settings."key" = ?', ('key',), {})
 APPLIED_MIGRATIONS = Statement('SELECT schema_migrations.name \nFROM schema_migrations', (), {})
+ANY_PHOTO = Statement('SELECT photos.ticket \nFROM photos\n LIMIT ? OFFSET ?', ('param_1', 'param_2'), {'param_1': 1, 'param_2': 0})
 
 MIGRATIONS = ('0001_core', '0002_event_signatures', '0003_events_append_only', '0004_photos', '0005_site_key_out_of_store', '0006_site_secrets')
 """Every migration a store must have for the one-shot lane (else the full path opens it and migrates)."""
