@@ -8,7 +8,8 @@ Parts run in their own processes (so RSS is per variant):
   naive   the obvious alternative: the whole roster in one DataTable, scans
           move the cursor to the row; time to first frame, then the same latency;
   start   `examops gate` as a real process on a pty: start → first frame (both trees byte-compiled first, as
-          installing does: bench/bytecode.py).
+          installing does: bench/bytecode.py); beside it the floor, the smallest Textual app drawing the same
+          lane line (`--floor`), and any `--also` checkout.
 Plus the cost of one side-panel refresh (counters + recent scans) at 300 and
 at 25k admissions, since the gate runs it every couple of seconds.
 """
@@ -33,6 +34,19 @@ sys.path.insert(0, str(ROOT))
 PLAN = ROOT / "rosters" / "sample_plan.toml"
 CLOCK = "2021-10-16T08:10"
 SEATS = 30
+FLOOR_APP = """
+from textual.app import App
+from textual.widgets import Input, Static
+
+class Floor(App):
+    def compose(self):
+        yield Static("Lane START · Staff bench · Session S1")
+        yield Input(id="scan")
+        yield Static("Ready — scan the next candidate", id="banner")
+
+Floor().run()
+"""
+"""The physical floor of a lane's first frame: Textual's imports, start and one small layout, in the same run."""
 
 
 def build_store(path: Path, n: int) -> float:
@@ -203,8 +217,9 @@ async def part_naive(db: str, n: int, scans: int) -> dict:
     return {"ready_s": ready, **_percentiles(latencies), "rss_mb": peak_rss_mb()}
 
 
-def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool = False) -> dict:
-    """`examops gate` on a pty: process start → the first frame that shows the lane (`src`: an old checkout's code)."""
+def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool = False, floor: bool = False) -> dict:
+    """`examops gate` on a pty: process start → the first frame that shows the lane (`src`: an old checkout's code;
+    `floor`: the floor app instead)."""
     import fcntl
     import pty
     import select as select_module
@@ -217,6 +232,9 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
     if src:
         env["PYTHONPATH"] = src
         argv = [sys.executable, "-m", "examops"]
+    command = ["gate", "--lane", "START", "--staff", "bench"]
+    if floor:
+        argv, command = [sys.executable, "-c", FLOOR_APP], []
     throttle = False
     if old_laptop:
         from bench.old_laptop import prefix
@@ -232,7 +250,7 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
         if pid == 0:
             if src:
                 os.chdir(src)  # `python -m` puts the working directory first on the path
-            os.execve(exe, [*argv, "gate", "--lane", "START", "--staff", "bench"], env)
+            os.execve(exe, [*argv, *command], env)
         started = time.perf_counter()
         if throttle:
             from bench.old_laptop import Throttle
@@ -337,12 +355,16 @@ def print_start_rows(run, args) -> None:  # noqa: ANN001
     profiles = [False, True] if args.old_laptop else [False]
     for old_laptop in profiles:
         flag = ("--old-laptop",) if old_laptop else ()
-        here, there = [], []
+        here, there, floor = [], [], []
+        also: dict[str, list[dict]] = {str(path): [] for path in args.also}
         load_before = os.getloadavg()[0]
-        for _ in range(2):  # interleaved: the machine's load falls on both alike
+        for _ in range(2):  # interleaved: the machine's load falls on all alike
             here.append(run("start", *flag))
             if args.src:
                 there.append(run("start", "--src", args.src, *flag))
+            for path, runs in also.items():
+                runs.append(run("start", "--src", path, *flag))
+            floor.append(run("start", "--floor", *flag))
 
         def ms(runs: list[dict], key: str) -> str:
             return f"{statistics.median(r[key] for r in runs) * 1000:.0f} ms"
@@ -352,6 +374,14 @@ def print_start_rows(run, args) -> None:  # noqa: ANN001
         print(f"issue 15, {title}: `examops gate` start → first frame  this code {ms(here, 'median_s')} (CPU "
               f"{ms(here, 'cpu_median_s')})   baseline {baseline}   target <= 500 ms   load average {load_before:.1f} → "
               f"{os.getloadavg()[0]:.1f}", flush=True)
+        for path, runs in also.items():
+            print(f"  --also {path}: {ms(runs, 'median_s')} (CPU {ms(runs, 'cpu_median_s')})", flush=True)
+        ratio = lambda runs, key: statistics.median(r[key] for r in runs) / statistics.median(f[key] for f in floor)  # noqa: E731
+        print(f"  Textual floor (the smallest app drawing the lane line): {ms(floor, 'median_s')} (CPU "
+              f"{ms(floor, 'cpu_median_s')}); this code {ratio(here, 'median_s'):.2f}× the floor "
+              f"({ratio(here, 'cpu_median_s'):.2f}× CPU)" + (f", baseline {ratio(there, 'median_s'):.2f}× "
+                                                              f"({ratio(there, 'cpu_median_s'):.2f}× CPU)" if there else ""),
+              flush=True)
 
 
 def main() -> None:
@@ -363,12 +393,14 @@ def main() -> None:
     parser.add_argument("--src", help="an old checkout whose `examops gate` start-up is timed beside this one's")
     parser.add_argument("--old-laptop", action="store_true", help="time the start-up on one core at 50 %% too")
     parser.add_argument("--start-only", action="store_true", help="only the start-up rows (issue 15)")
+    parser.add_argument("--also", action="append", default=[], help="another checkout timed beside (e.g. main)")
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)  # --part start: the floor app
     args = parser.parse_args()
     os.environ["EXAMOPS_CLOCK"] = CLOCK
     if args.part is None:
         from bench.bytecode import compile_trees
 
-        compile_trees(ROOT, Path(args.src) if args.src else None)  # as installed: neither tree compiles its source per start
+        compile_trees(ROOT, Path(args.src) if args.src else None, *map(Path, args.also))  # as installed: neither tree compiles its source per start
     if args.part in ("gate", "paced"):
         print(json.dumps(asyncio.run(part_gate(args.db, args.candidates, args.scans, paced=args.part == "paced"))))
         return
@@ -376,7 +408,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(part_naive(args.db, args.candidates, args.scans))))
         return
     if args.part == "start":
-        print(json.dumps(part_start(args.db, src=args.src, old_laptop=args.old_laptop)))
+        print(json.dumps(part_start(args.db, src=args.src, old_laptop=args.old_laptop, floor=args.floor)))
         return
 
     with tempfile.TemporaryDirectory(prefix="examops-bench-") as tmp:
