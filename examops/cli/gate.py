@@ -356,9 +356,11 @@ def _lane_site(ctx: click.Context):  # noqa: ANN202 - a SiteHead or a Site
     """A SQLite site's head, read without SQLAlchemy: the first frame is drawn from it, and the gate's lane worker
     opens the store after it (its first write waits for the quick check). Else the site, opened now."""
     from examops.services.site_head import SiteHead
+    from examops.services.store_check import begin_quick_check
 
     head = None if ctx.obj.get("override") else SiteHead.read(ctx.obj.get("db"))
     if head is None:
+        begin_quick_check(ctx.obj.get("db"))  # SQLite reads the file while SQLAlchemy and the lane's code are imported
         return open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
     ctx.obj["site"] = head  # the group words refusals in the site's time
     speak_site_language(head)

@@ -69,9 +69,15 @@ class SiteHead:
         return None if read is None else cls(url, *read, has_photos=photos)
 
     def open(self) -> Site:
-        """The full site (SQLAlchemy, the store's engine, the quick check begun for its file), once, on any thread."""
+        """The full site (SQLAlchemy, the store's engine, the quick check begun for its file), once, on any thread.
+
+        The quick check begins here, not before the first frame: it reads the file while SQLAlchemy is imported,
+        and the first frame does not share the machine with it."""
         with self._lock:
             if self._site is None:
+                from examops.adapters import quick_check
+
+                quick_check.begin(self.url)
                 from examops.services.site import Site
 
                 self._site = Site.open(self.url, clock=self.clock, check_meanwhile=True)

@@ -21,6 +21,7 @@ from tests.tui.test_tui_gate import gate_of, make_app, settle
 COMMAND = """
 import json, sys
 from textual.app import App
+import examops.adapters.quick_check as quick_check
 import examops.tui.app as tui_app
 
 seen = {}
@@ -40,6 +41,12 @@ def display(self, screen, renderable, _display=tui_app.ExamopsApp._display):
     return _display(self, screen, renderable)
 
 tui_app.ExamopsApp._display = display
+
+def begin(url, _begin=quick_check.begin):
+    seen.setdefault("checked_after_first_frame", "first" in seen)
+    return _begin(url)
+
+quick_check.begin = begin
 from examops.cli import main
 try:
     main(["--db", sys.argv[1], "gate", "--lane", "A", "--staff", "s"], standalone_mode=False)
@@ -59,7 +66,7 @@ def test_the_gate_commands_first_frame_comes_before_sqlalchemy_and_says_the_lane
                          env=env, timeout=120).stdout
     seen = json.loads(out.strip().splitlines()[-1])
     first, ready = seen["first"], seen["ready"]
-    assert not first["sqlalchemy"]
+    assert not first["sqlalchemy"] and seen["checked_after_first_frame"]  # the lane worker begins the quick check
     assert first["banner"] == ["pending", "通道启动中…", "现在扫描的不会丢失：通道就绪后按顺序核验"]
     assert "通道 A" in first["lane"]
     assert not first["search"]  # what needs the store waits for it
