@@ -34,19 +34,6 @@ sys.path.insert(0, str(ROOT))
 PLAN = ROOT / "rosters" / "sample_plan.toml"
 CLOCK = "2021-10-16T08:10"
 SEATS = 30
-FLOOR_APP = """
-from textual.app import App
-from textual.widgets import Input, Static
-
-class Floor(App):
-    def compose(self):
-        yield Static("Lane START · Staff bench · Session S1")
-        yield Input(id="scan")
-        yield Static("Ready — scan the next candidate", id="banner")
-
-Floor().run()
-"""
-"""The physical floor of a lane's first frame: Textual's imports, start and one small layout, in the same run."""
 
 
 def build_store(path: Path, n: int) -> float:
@@ -219,7 +206,7 @@ async def part_naive(db: str, n: int, scans: int) -> dict:
 
 def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool = False, floor: bool = False) -> dict:
     """`examops gate` on a pty: process start → the first frame that shows the lane (`src`: an old checkout's code;
-    `floor`: the floor app instead)."""
+    `floor`: the floor app instead). Each run under `first_frame_cpu.py`, which notes the CPU at that frame's write."""
     import fcntl
     import pty
     import select as select_module
@@ -228,13 +215,11 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
 
     env = {**os.environ, "EXAMOPS_DB": db, "EXAMOPS_CLOCK": CLOCK, "EXAMOPS_LANG": "en", "TERM": "xterm-256color",
            "COLUMNS": "120", "LINES": "40"}
-    argv = [str(Path(sys.executable).with_name("examops"))]
+    noted = Path(tempfile.mkstemp(prefix="examops-first-frame-", suffix=".txt")[1])
+    argv = [sys.executable, str(ROOT / "bench" / "first_frame_cpu.py"), str(noted)]
     if src:
         env["PYTHONPATH"] = src
-        argv = [sys.executable, "-m", "examops"]
-    command = ["gate", "--lane", "START", "--staff", "bench"]
-    if floor:
-        argv, command = [sys.executable, "-c", FLOOR_APP], []
+    command = ["--floor"] if floor else ["gate", "--lane", "START", "--staff", "bench"]
     throttle = False
     if old_laptop:
         from bench.old_laptop import prefix
@@ -288,8 +273,11 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
         if seen is None:
             raise RuntimeError("examops gate showed no frame: " + output[-500:].decode(errors="replace"))
         times.append(seen)
+    inside = [tuple(float(x) / 1000 for x in line.split()) for line in noted.read_text().splitlines()]
+    noted.unlink()
     return {"runs": runs, "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-            "cpu_median_s": statistics.median(cpus)}
+            "cpu_median_s": statistics.median(cpus), "frame_cpu_s": statistics.median(r[1] for r in inside),
+            "main_cpu_s": statistics.median(r[2] for r in inside)}
 
 
 def _cpu_s(pid: int) -> float:
@@ -374,11 +362,16 @@ def print_start_rows(run, args) -> None:  # noqa: ANN001
         print(f"issue 15, {title}: `examops gate` start → first frame  this code {ms(here, 'median_s')} (CPU "
               f"{ms(here, 'cpu_median_s')})   baseline {baseline}   target <= 500 ms   load average {load_before:.1f} → "
               f"{os.getloadavg()[0]:.1f}", flush=True)
+
+        def inside(runs: list[dict]) -> str:
+            return f"CPU at the frame's write {ms(runs, 'frame_cpu_s')}, main thread {ms(runs, 'main_cpu_s')}"
+
+        print(f"  this code: {inside(here)}" + (f"; baseline: {inside(there)}" if there else ""), flush=True)
         for path, runs in also.items():
-            print(f"  --also {path}: {ms(runs, 'median_s')} (CPU {ms(runs, 'cpu_median_s')})", flush=True)
+            print(f"  --also {path}: {ms(runs, 'median_s')} (CPU {ms(runs, 'cpu_median_s')}; {inside(runs)})", flush=True)
         ratio = lambda runs, key: statistics.median(r[key] for r in runs) / statistics.median(f[key] for f in floor)  # noqa: E731
         print(f"  Textual floor (the smallest app drawing the lane line): {ms(floor, 'median_s')} (CPU "
-              f"{ms(floor, 'cpu_median_s')}); this code {ratio(here, 'median_s'):.2f}× the floor "
+              f"{ms(floor, 'cpu_median_s')}; {inside(floor)}); this code {ratio(here, 'median_s'):.2f}× the floor "
               f"({ratio(here, 'cpu_median_s'):.2f}× CPU)" + (f", baseline {ratio(there, 'median_s'):.2f}× "
                                                               f"({ratio(there, 'cpu_median_s'):.2f}× CPU)" if there else ""),
               flush=True)
