@@ -133,7 +133,7 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
             yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
             yield top
         yield Static("", id="offline-banner")
-        yield Static(_("⚠ Focus lost — press Esc   /   扫描框未获得焦点 — 按 Esc"), id="focus-warning")
+        yield Static(_("⚠ The scan field lost the focus — press Esc"), id="focus-warning")
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
                 with Horizontal(id="scan-row"):
