@@ -124,14 +124,9 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
 
     # -- layout --------------------------------------------------------
     def compose(self) -> ComposeResult:
-        # What on_mount would write into the lane line, the clock and the codes is written before they are mounted:
-        # changed in on_mount, they are blank in a first frame and drawn in a second one, after another layout pass.
-        top, clock, codes = Static(id="top-lane"), ClockPanel(id="clock"), CodesPanel(id="codes")
-        self._show_time(clock, top)
-        codes.show(self.site.policy)
         with Horizontal(id="topbar"):
             yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
-            yield top
+            yield Static(self._lane_line(self.session), id="top-lane")  # in the first frame, not one layout later
         yield Static("", id="offline-banner")
         yield Static(_("⚠ The scan field lost the focus — press Esc"), id="focus-warning")
         with Horizontal(id="gate-main"):
@@ -149,13 +144,13 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
                 yield Label(_("Recent scans (this lane)"), classes="panel-title -recent")
                 yield RecentScansTable(id="recent")
             with Vertical(id="gate-right"):
-                yield clock
+                yield ClockPanel(id="clock")
                 yield Label(_("Session figures"), classes="panel-title")
                 yield CountersPanel(id="counters")
                 yield Label(_("Rooms admitted/expected"), classes="panel-title")
                 yield RoomsTable(id="rooms")
                 yield Label(_("Exception codes (F-key, or digit+Enter)"), classes="panel-title", id="codes-title")
-                yield codes
+                yield CodesPanel(id="codes")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -164,6 +159,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         scan.focus()
         self.set_class(self.shows_photos, "-photos")
         self._say_photos_error()
+        self.query_one(CodesPanel).show(self.site.policy)
+        self._tick()
         self.set_interval(CLOCK_EVERY_S, self._tick)
         self.set_interval(PANELS_EVERY_S, lambda: self.request_panels(if_changed=True))
         self.set_interval(PROBE_EVERY_S, self._probe_if_offline)
@@ -477,17 +474,14 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
 
     # -- clock and panels ----------------------------------------------
     def _tick(self) -> None:
-        self._show_time(self.query_one(ClockPanel), self.query_one("#top-lane", Static))
-
-    def _show_time(self, clock: ClockPanel, top: Static) -> None:
         now = self.site.clock.local()
         window = entry_window(self.site, self.session_id)
         session = window.session if window else None
         changed = session != self.session
         self.session = session
         closed = self.closed[1:] if self.closed and session and self.closed[0] == session.id else None
-        clock.show(now, window, closed)
-        top.change(self._lane_line(session))  # every second: unchanged, so no layout pass
+        self.query_one(ClockPanel).show(now, window, closed)
+        self.query_one("#top-lane", Static).change(self._lane_line(session))  # every second: unchanged, so no layout pass
         if changed:
             self.request_panels()
 

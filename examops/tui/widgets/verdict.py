@@ -134,16 +134,12 @@ class VerdictBanner(Static):
     def __init__(self, view: VerdictView | None = None, **kwargs) -> None:  # noqa: ANN003
         super().__init__("", **kwargs)
         self._blink_timer: Timer | None = None
-        self._draw(view or VerdictView("idle", _("Ready — scan the next candidate")))  # in the first frame
+        self.view = view or VerdictView("idle", _("Ready — scan the next candidate"))
 
     def on_mount(self) -> None:
-        self._set_blinking(self.view.flash)
+        self.show(self.view)
 
     def show(self, view: VerdictView) -> None:
-        self._draw(view)
-        self._set_blinking(view.flash)
-
-    def _draw(self, view: VerdictView) -> None:
         self.view = view
         for style in STYLES:
             self.set_class(style == view.style, f"-{style}")
@@ -152,6 +148,7 @@ class VerdictBanner(Static):
         if view.subtitle:
             text.append("\n" + view.subtitle, style="not bold")
         self.update(text, layout=False)
+        self._set_blinking(view.flash)
 
     def _set_blinking(self, on: bool) -> None:
         if self._blink_timer is not None:
