@@ -13,6 +13,7 @@ INSERT_GUARD = Statement('INSERT INTO admissions (session_id, ticket, slot, even
 HEAD = Statement('SELECT events.device_seq, events.hash \nFROM events \nWHERE events.device = ? ORDER BY events.device_seq DESC\n LIMIT ? OFFSET ?', ('device', 'param_1', 'param_2'), {'param_1': 1, 'param_2': 0})
 READ_SETTING = Statement('SELECT settings.value \nFROM settings \nWHERE settings."key" = ?', ('key',), {})
 APPLIED_MIGRATIONS = Statement('SELECT schema_migrations.name \nFROM schema_migrations', (), {})
+ANY_PHOTO = Statement('SELECT photos.ticket \nFROM photos\n LIMIT ? OFFSET ?', ('param_1', 'param_2'), {'param_1': 1, 'param_2': 0})
 ANY_CANDIDATE = Statement('SELECT ? AS anon_1 \nFROM candidates\n LIMIT ? OFFSET ?', ('param_1', 'param_2', 'param_3'), {'param_1': 1, 'param_2': 1, 'param_3': 0})
 ANY_SEAT = Statement('SELECT ? AS anon_1 \nFROM seats\n LIMIT ? OFFSET ?', ('param_1', 'param_2', 'param_3'), {'param_1': 1, 'param_2': 1, 'param_3': 0})
 ROOM_IDS = Statement('SELECT rooms.id \nFROM rooms', (), {})

@@ -57,7 +57,8 @@ def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str 
             return None
         verdict, stored, store_id = written
         if stored is None:
-            return site, verdict  # not recorded: the store stayed locked  # committed: from here on nothing goes back to the full path
+            return site, verdict  # not recorded: the store stayed locked; nothing was written
+        # committed: from here on nothing goes back to the full path
         store.witness(store_id, {stored.device: (stored.device_seq, stored.hash)})
         return site, replace(verdict, event_id=stored.id, recorded=True, at=stored.at)
     finally:

@@ -3,7 +3,7 @@
 A one-shot `examops check CODE` and a roster import into empty roster tables on a SQLite store run without
 SQLAlchemy (`adapters.one_shot_store`, `adapters.plain_roster_store`): they read their statements from
 `examops/adapters/sqlite_statements.py`, which `render()` writes from the store's own statements (the scan path's
-look-up and inserts, the chain head, a setting, the applied migrations; the roster's loads, index DDL and digest
+look-up and inserts, the chain head, a setting, the applied migrations, whether the site has a photo; the roster's loads, index DDL and digest
 reads). One source: tests/unit/test_one_shot_statements.py holds that file to `render()`, so a changed table or
 query cannot leave those paths on an old statement; `python -m examops.adapters.store.compiled` rewrites it.
 """
@@ -31,7 +31,7 @@ def one_shot_statements(dialect=None) -> dict[str, Statement]:  # noqa: ANN001
     from sqlalchemy import insert
     from sqlalchemy.dialects import sqlite
 
-    from examops.adapters.store import events, migrations, settings
+    from examops.adapters.store import events, migrations, photo_queries, settings
     from examops.adapters.store.scan_path import GUARD_KEYS, LOOKUP, ROW_KEYS
     from examops.adapters.store.schema import admissions
 
@@ -43,6 +43,7 @@ def one_shot_statements(dialect=None) -> dict[str, Statement]:  # noqa: ANN001
         "HEAD": compile_statement(events.HEAD, dialect),
         "READ_SETTING": compile_statement(settings.READ, dialect),
         "APPLIED_MIGRATIONS": compile_statement(migrations.APPLIED, dialect),
+        "ANY_PHOTO": compile_statement(photo_queries.ANY_PHOTO, dialect),
     }
 
 

@@ -13,8 +13,6 @@ import time
 from textual import work
 from textual.worker import get_current_worker
 
-from examops.services import gate_view
-from examops.services.live import EventWatcher
 from examops.tui.i18n import failure_words
 from examops.tui.messages import OfflineCopyFailed, PanelsFailed, PanelsRefreshed, StoreChanged
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable, RoomsTable
@@ -40,7 +38,7 @@ class SidePanels:
         `if_changed` (the periodic refresh, a safety net behind the watcher): skip the counting where the store
         says nothing was stored since the figures on screen were read.
         """
-        if self.session is None:
+        if self.session is None or self.lane is None:  # no lane yet: `on_lane_ready` asks for the first figures
             return
         if self.pending_scans:  # a scan is queued or being checked: its card first; `_after_scan` recounts after it
             return
@@ -54,6 +52,8 @@ class SidePanels:
 
     @work(thread=True, group="panels", exit_on_error=False)
     def _load_panels(self, session_id: str, since: int | None = None) -> None:
+        from examops.services import gate_view
+
         try:
             panels = gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id, unless_at=since,
                                            expected=self._expected)
@@ -96,6 +96,8 @@ class SidePanels:
     @work(thread=True, group="live", exit_on_error=False)
     def _watch_store(self) -> None:
         """Recount as soon as any lane stores an event; keep the offline copy of admissions current."""
+        from examops.services.live import EventWatcher
+
         worker = get_current_worker()
         watcher = EventWatcher(self.site.store)
         try:
