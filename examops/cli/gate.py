@@ -269,6 +269,8 @@ def _checked_once(ctx, code, lane, staff, session_id, outcome, fields, device, a
     ctx.obj["site"] = site
     speak_site_language(site)
     emit(verdict.to_json(), as_json, None if as_json else _human(verdict, site.clock, code))
+    if not verdict.recorded:
+        ctx.exit(EXIT_NOT_RECORDED)  # the store stayed locked: nothing written, rescan
     return True
 
 
