@@ -17,6 +17,7 @@ from examops.domain.scan import classify
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.services import exits, ledger
+from examops.tui.i18n import failure_words
 from examops.tui.messages import LeaveRecorded, LeaveRefused, LeaveRequest, ScanRequest
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView
 from examops.tui.words import LEAVE_REFUSED, PICKED, VERDICT
@@ -155,7 +156,7 @@ class CandidateKeys:
         except ledger.SessionClosed as exc:  # the chief signed the session off: nothing to retry
             self.post_message(LeaveRefused(request, "closed", str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown as not recorded
-            self.post_message(LeaveRefused(request, "", f"{type(exc).__name__}: {exc}"))
+            self.post_message(LeaveRefused(request, "", failure_words(exc)))
         else:
             self.post_message(LeaveRecorded(request, done))
 

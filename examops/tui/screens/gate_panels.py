@@ -15,6 +15,7 @@ from textual.worker import get_current_worker
 
 from examops.services import gate_view
 from examops.services.live import EventWatcher
+from examops.tui.i18n import failure_words
 from examops.tui.messages import OfflineCopyFailed, PanelsFailed, PanelsRefreshed, StoreChanged
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable, RoomsTable
 
@@ -57,7 +58,7 @@ class SidePanels:
             panels = gate_view.lane_panels(self.lane.view_site, self.lane.lane, session_id, unless_at=since,
                                            expected=self._expected)
         except Exception as exc:  # noqa: BLE001 - shown in the panel
-            self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(PanelsFailed(failure_words(exc)))
         else:
             if panels is not None:
                 self._panels_seen = (session_id, panels.version)
@@ -105,7 +106,7 @@ class SidePanels:
                     self.lane.refresh_mirror()
                 except Exception as exc:  # noqa: BLE001 - shown; a lost server is the lane worker's to notice
                     if not self.site.store.unreachable(exc):
-                        self.post_message(OfflineCopyFailed(f"{type(exc).__name__}: {exc}"))
+                        self.post_message(OfflineCopyFailed(failure_words(exc)))
                 self.post_message(StoreChanged())
                 time.sleep(LIVE_MIN_GAP_S)
         finally:
