@@ -1,6 +1,6 @@
 """The report's stages timed in one process, each run `--rounds` times on the same gathered content (CPU seconds of the
 process, minimum and median; the cycle collector off as the report runs): gather (the figures' reads and folds,
-both sessions in turn on this thread), layout (ReportBook: rows, cells, fitting), digest (+ the rows' XML), save
+on its own threads: the CPU is the process's), layout (ReportBook: rows, cells, fitting), digest (+ the rows' XML), save
 (the sheets' XML, deflate, the file), beside two floors measured in the same rounds:
 
 - read floor: the bare SELECTs of the rows the figures are made from (each session's seats joined to the names and
