@@ -13,6 +13,7 @@ back and raises `NotHere`: nothing was written, and the caller imports on the fu
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterator, Sequence
@@ -80,6 +81,11 @@ class PlainRosterStore(OneShotStore):
         values = {key: value for key in SETTING_PARTS.values() if (value := self.setting(key)) is not None}
         pin = self.run(S.READ_PIN_HASH, {})
         return parts(values, pin[0][0] if pin else None, roster, self.run(S.ROOM_ROWS, {}), self.run(S.SESSION_ROWS, {}))
+
+    def recorded_digests(self) -> dict[str, str] | None:
+        """The digests of the log's last record of the tables (a PLAN_SET event's), or None where none is."""
+        rows = self.run(S.LAST_TABLES_RECORD, {})
+        return json.loads(rows[0][0]).get("digests", {}) if rows else None
 
     def append(self, event: Event, signer) -> Event:  # noqa: ANN001 - a DeviceKey
         """`Store.append` of a new event: sealed at the end of its device's chain, signed, inserted."""

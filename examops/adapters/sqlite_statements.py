@@ -24,6 +24,7 @@ COPY_SEATS = Statement('INSERT INTO seats (session_id, ticket, room_id, seat) SE
 READ_PIN_HASH = Statement('SELECT site_secrets.value \nFROM site_secrets \nWHERE site_secrets."key" = ?', ('key_1',), {'key_1': 'chief_pin_hash'})
 ROOM_ROWS = Statement('SELECT rooms.id, rooms.name, rooms.capacity, rooms.kind \nFROM rooms ORDER BY rooms.id', (), {})
 SESSION_ROWS = Statement('SELECT sessions.id, sessions.name, sessions.date, sessions.start, sessions."end", sessions.late_entry_minutes \nFROM sessions ORDER BY sessions.id', (), {})
+LAST_TABLES_RECORD = Statement('SELECT events.payload \nFROM events \nWHERE events.kind = ? ORDER BY events.pos DESC\n LIMIT ? OFFSET ?', ('kind_1', 'param_1', 'param_2'), {'kind_1': 'plan_set', 'param_1': 1, 'param_2': 0})
 DROP_ROSTER_INDEXES = Statement('DROP INDEX uq_candidates_id_number; DROP INDEX uq_seats_place; DROP INDEX ix_candidates_name; DROP INDEX ix_candidates_id_tail', (), {})
 CREATE_ROSTER_INDEXES = Statement('CREATE UNIQUE INDEX uq_candidates_id_number ON candidates (id_number); CREATE UNIQUE INDEX uq_seats_place ON seats (session_id, room_id, seat); CREATE INDEX ix_candidates_name ON candidates (name); CREATE INDEX ix_candidates_id_tail ON candidates (id_tail)', (), {})
 

@@ -18,11 +18,13 @@ from typing import Callable, Collection, Sequence
 from examops import locations
 from examops.adapters import quick_check
 from examops.adapters.plain_roster_store import NotHere, PlainRosterStore
+from examops.adapters.roster_digests import loaded_digests
 from examops.domain.event_payloads import PlanSet
 from examops.domain.events import Kind
 from examops.domain.plan import PlanError
 from examops.domain.policy import PolicyError
 from examops.domain.roster import RosterEntry
+from examops.domain.table_digests import differing_parts
 from examops.services.bulk_work import cycle_collection_paused
 from examops.services.lane_device import device_id
 from examops.services.plain_site import OneShotSite, read_site
@@ -59,6 +61,9 @@ class PlainRoster:
         signer = self.store.device_key(self.store_id)
         device = device_id(self.store_id, "admin")
         with self.store.load():
+            recorded = self.store.recorded_digests()
+            if recorded is not None and differing_parts(recorded, self.store.digests(loaded_digests((), ()))):
+                raise NotHere("tables edited outside examops")  # the full path refuses it in words, nothing written
             rooms = new_rooms(entries, self.store.room_ids(), self.site.plan)
             loaded = self.store.write_roster(candidate_rows, seat_rows, rooms, bulk=len(candidate_rows) >= BULK_THRESHOLD)
             self.store.append(roster_imported(device, digests, report), signer)

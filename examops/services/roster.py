@@ -364,6 +364,13 @@ def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropp
     stale = sorted(({row[0] for row in candidate_rows} & existing) | dropped)  # rows to replace: only those already stored
     bulk = len(candidate_rows) >= BULK_THRESHOLD
     with store.write() as conn:
+        from examops.services.table_edits import edits_since_record
+
+        edits = edits_since_record(conn)  # before the import records the tables anew (`ledger.record_tables`)
+        if edits is not None:
+            from examops.services.site import SiteError
+
+            raise SiteError(edits.refusal(site.clock, init=False))
         # Loaded into empty tables, the sorted rows are what the tables hold: digested (while the indexes are built)
         # without reading 150k rows back.
         _, loaded = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk,

@@ -35,11 +35,15 @@ class TableEdits:
         """The PIN hash itself was edited: a PIN checked against it proves nothing."""
         return "chief_pin" in self.keys
 
-    def refusal(self, clock) -> Said:  # noqa: ANN001 - the site's Clock
-        return said(N_("{parts} differ from what the log recorded at {at} (event {event}): edited outside examops. "
+    def refusal(self, clock, *, init: bool = True) -> Said:  # noqa: ANN001 - the site's Clock
+        """Why nothing was changed and what to do: for `init` itself, or for another change (a roster import)."""
+        template = (N_("{parts} differ from what the log recorded at {at} (event {event}): edited outside examops. "
                        "Nothing was changed, so that the evidence stays: run `examops verify`, keep what it says for "
-                       "the bureau, then run this again with --over-edits and the chief proctor's PIN"),
-                    parts=joined(self.parts), at=clock.shown(self.recorded.at, date=True),
+                       "the bureau, then run this again with --over-edits and the chief proctor's PIN") if init else
+                    N_("{parts} differ from what the log recorded at {at} (event {event}): edited outside examops. "
+                       "Nothing was imported, so that the evidence stays: run `examops verify`, keep what it says for "
+                       "the bureau; the chief proctor may go on with `examops init --plan PLAN --over-edits`"))
+        return said(template, parts=joined(self.parts), at=clock.shown(self.recorded.at, date=True),
                     event=self.recorded.id)
 
     def reason(self, doing: str) -> str:

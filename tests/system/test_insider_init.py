@@ -15,10 +15,11 @@ from examops.domain import pin as pins
 from examops.domain.event_payloads import PlanSet
 from examops.domain.events import Kind
 from examops.services.site import Site
-from tests.conftest import SAMPLE_PLAN, TEST_PIN
+from tests.conftest import ROOT, SAMPLE_PLAN, TEST_PIN
 from tests.system.test_insider_pin import live_store, run  # noqa: F401 - the fixture
 
 PLAN = str(SAMPLE_PLAN)
+SAMPLE_ROSTER = ROOT / "rosters" / "sample_roster.xlsx"
 
 
 def _file(url: str) -> Path:
@@ -89,3 +90,31 @@ def test_an_unedited_store_inits_again_as_before(live_store):  # noqa: F811
     done = run("--db", live_store, "init", "--plan", PLAN, pin=TEST_PIN)
     assert done.returncode == 0, done.stderr
     assert _verify_ok(live_store)
+
+
+def _roster_import(url: str, *files: str, lang: str = "en"):  # noqa: ANN202
+    return run("--db", url, "roster", "import", *files, EXAMOPS_LANG=lang)
+
+
+def test_a_first_roster_import_over_an_edited_session_refuses_and_imports_nothing(tmp_path):
+    """The SQLAlchemy-free first import (roster tables empty) looks too: else its record made the edit the truth."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert run("--db", url, "init", "--plan", PLAN, pin=TEST_PIN).returncode == 0
+    _edit_late_minutes(url, 90)
+    refused = _roster_import(url, str(SAMPLE_ROSTER), lang="zh-CN")
+    assert refused.returncode != 0 and "改动" in refused.stderr and "--over-edits" in refused.stderr, refused.stderr
+    with sqlite3.connect(_file(url)) as conn:
+        assert conn.execute("SELECT count(*) FROM candidates").fetchone()[0] == 0
+    assert not _verify_ok(url) and _late_minutes(url) == 90
+
+
+def test_a_roster_re_import_over_an_edited_seat_refuses_and_imports_nothing(live_store):  # noqa: F811
+    """The full path (a roster there already): an insider's seat edit stays evidence, not the new truth."""
+    conn = sqlite3.connect(_file(live_store))
+    with conn:
+        ticket, = conn.execute("SELECT ticket FROM seats ORDER BY ticket LIMIT 1").fetchone()
+        conn.execute("UPDATE seats SET seat = seat + 100 WHERE ticket = ?", (ticket,))
+    conn.close()
+    refused = _roster_import(live_store, str(SAMPLE_ROSTER))
+    assert refused.returncode != 0 and "a candidate's room or seat differ" in refused.stderr, refused.stderr
+    assert not _verify_ok(live_store)

@@ -71,6 +71,7 @@ def roster_statements(dialect=None) -> dict[str, Statement]:  # noqa: ANN001
         "READ_PIN_HASH": compile_statement(secrets.read_statement(secrets.PIN_HASH), dialect),
         "ROOM_ROWS": compile_statement(digests.ROOM_ROWS, dialect),
         "SESSION_ROWS": compile_statement(digests.SESSION_ROWS, dialect),
+        "LAST_TABLES_RECORD": compile_statement(digests.LAST_RECORD, dialect),
     }
     statements["DROP_ROSTER_INDEXES"] = Statement("; ".join(str(DropIndex(i).compile(dialect=dialect)).strip()
                                                             for i in ROSTER_INDEXES), (), {})

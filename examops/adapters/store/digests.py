@@ -11,13 +11,15 @@ from sqlalchemy import Connection, select
 
 from examops.adapters.roster_digests import NO_PIN, SETTING_PARTS, _digest, _seats_digest, loaded_digests, parts, roster_parts
 from examops.adapters.store import secrets
-from examops.adapters.store.schema import rooms, sessions, settings
+from examops.adapters.store.schema import events, rooms, sessions, settings
 
 __all__ = ["SETTING_PARTS", "_digest", "_seats_digest", "live_digests", "loaded_digests"]
 ROOM_ROWS = select(rooms.c.id, rooms.c.name, rooms.c.capacity, rooms.c.kind).order_by(rooms.c.id)
 SESSION_ROWS = select(sessions.c.id, sessions.c.name, sessions.c.date, sessions.c.start, sessions.c.end,
                       sessions.c.late_entry_minutes).order_by(sessions.c.id)
 """The rooms' and sessions' parts: compiled for the SQLite import without SQLAlchemy too (`store.compiled`)."""
+LAST_RECORD = select(events.c.payload).where(events.c.kind == "plan_set").order_by(events.c.pos.desc()).limit(1)
+"""The payload of the log's last record of the tables (a PLAN_SET event): what they held then."""
 
 
 def _driver_rows(conn: Connection, sql: str) -> list[tuple]:
