@@ -95,6 +95,7 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
         result = verify_report(path, _trust(trust_path), any_key=any_key)
     except _refused() as exc:
         raise Failure(exc) from None
+    _speak_report_language(ctx, result.language)
     if result.ok:
         human = _("OK {path}: {site} · {sessions} · signed {at} by key {fingerprint}").format(
             path=path, site=literal(result.site), sessions=", ".join(result.sessions), at=result.generated_at,
@@ -109,6 +110,14 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
         click.echo(human, err=True)
     if not result.ok:
         ctx.exit(EXIT_NOT_VERIFIED)
+
+
+def _speak_report_language(ctx, language: str | None) -> None:  # noqa: ANN001
+    """--lang, else EXAMOPS_LANG, else the report's own language: no site here, and a Chinese report's reader reads
+    Chinese whatever the bureau machine's locale."""
+    from examops.i18n import resolve_language, set_language
+
+    set_language(resolve_language((ctx.find_root().obj or {}).get("lang"), language))
 
 
 @report.command("merge", help=N_("Verify every site report, then add them up per site and in total (nothing is written if one fails)."))

@@ -29,6 +29,7 @@ class SignatureCells:
     where: dict[str, str] = field(default_factory=dict)
     chain_heads: list[list[object]] = field(default_factory=list)
     sheets: dict[str, tuple[object, object, str]] = field(default_factory=dict)  # title -> (digest, cells, row hashes)
+    language: str = "en"  # the report's own: "zh" where its sheets' titles are the Chinese ones
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Verification:
     signature_valid: bool = False
     trusted: bool | None = None
     figures: list[dict] = field(default_factory=list)
+    language: str | None = None
+    """The report's own language ("zh", "en"; None: no signature sheet read): what its reader is told in by default."""
 
     @property
     def ok(self) -> bool:

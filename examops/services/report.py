@@ -340,6 +340,7 @@ def _verify_cells(workbook, sheets: list, result: Verification, trusted: set[str
         result.problems.append(said(N_("no signature sheet: this is not a signed examops report")))
         return result
     fields = stated.fields
+    result.language = stated.language
     result.exam, result.site = str(fields.get("exam", "")), str(fields.get("site", ""))
     result.sessions = [s for s in str(fields.get("sessions", "")).split(",") if s]
     result.generated_at, result.fingerprint = str(fields.get("generated_at", "")), str(fields.get("fingerprint", ""))

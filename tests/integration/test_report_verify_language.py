@@ -158,3 +158,34 @@ def test_a_font_given_only_a_colour_is_said_without_none(signed):
     assert len(chinese) == 1 and "颜色 FFFFFFFF" in chinese[0] and "None" not in chinese[0], chinese
     english = [p for p in _problems(_verify(signed, "en", "--any-key")) if "A7" in p]
     assert "None" not in english[0] and "FFFFFFFF" in english[0], english
+
+
+def _verify_as_the_bureau(path: Path, locale: str):  # noqa: ANN202
+    """A bureau machine's `report verify`: no --lang, no EXAMOPS_LANG, no site; only the machine's locale."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("EXAMOPS_LANG", "LC_ALL", "LC_MESSAGES")} | {"LANG": locale}
+    return subprocess.run([sys.executable, "-m", "examops", "report", "verify", str(path), "--any-key"],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_without_a_language_asked_for_verify_speaks_the_reports_own(signed, tmp_path):
+    """Found as a user: a Chinese site's report verified on a C.UTF-8 machine said 'OK … signed … by key' in English."""
+    done = _verify_as_the_bureau(signed, "C.UTF-8")
+    assert done.returncode == 0 and done.stdout.startswith("验证通过"), done.stdout + done.stderr
+    english = tmp_path / "en"
+    english.mkdir()
+    site_url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    from examops.services.report import build_report
+    from examops.services.site import Site
+    from tests.conftest import TEST_PIN
+
+    site = Site.open(site_url)
+    try:
+        build_report(site, session_ids=["S1"], out=english / "S1.xlsx", pin=TEST_PIN, lang="en")
+    finally:
+        site.close()
+    done = _verify_as_the_bureau(english / "S1.xlsx", "zh_CN.UTF-8")
+    assert done.returncode == 0 and done.stdout.startswith("OK "), done.stdout + done.stderr

@@ -85,7 +85,7 @@ def signature_cells(sheets: Sequence[SheetCells]) -> SignatureCells | None:
     if not found:
         return None
     title, cells = found[-1]
-    result = SignatureCells(title)
+    result = SignatureCells(title, language="zh" if title == words("zh")["signature"] else "en")
     for row, values in sorted(_rows(cells).items()):
         key = values.get(2)
         if key == "chain":
