@@ -187,3 +187,17 @@ def lookup_card(site: Site, ticket: str) -> CandidateCard:
     with site.store.read() as conn:
         card = lookup.card_by(conn, ticket=ticket, session="S1")
     return dataclasses.replace(card, state="expected")
+
+
+def test_the_fold_leaves_the_figures_it_was_given_as_they_were(seeded_site):
+    """The screen's tables compare the figures they show with the next: a fold that changed them in place would
+    leave the rooms table showing the old count."""
+    site = seeded_site
+    figures = gate_view.lane_panels(site, "A", "S1")
+    before = dataclasses.replace(figures.counters, rooms={room: dict(n) for room, n in figures.counters.rooms.items()})
+    verdict = Lane(site, "A", "staff").check(site.people[0].ticket, session_id="S1")
+    folded = gate_fold.fold_verdict(figures, verdict, str)
+    assert figures.counters == before and folded.counters != before
+    room = verdict.card.room
+    assert folded.counters.rooms[room]["admitted"] == before.rooms[room]["admitted"] + 1
+    assert all(folded.counters.rooms[r] is figures.counters.rooms[r] for r in figures.counters.rooms if r != room)
