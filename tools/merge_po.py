@@ -2,7 +2,8 @@
 
 Usage (from the repository root, during a merge that conflicts in examops.po):
     python tools/merge_po.py
-It reads "ours" and "theirs" from the git index (stages 2 and 3), keeps every translation either side has,
+It reads "ours" and "theirs" from the git index (stages 2 and 3), keeps every translation either side has (where
+both have one and they differ, the one changed since the common ancestor, stage 1),
 updates the catalog against the source as examops/i18n/README.md does, and compiles the .mo.
 """
 
@@ -24,8 +25,16 @@ def _stage(n: int):
     return read_po(io.BytesIO(text), locale="zh_CN")
 
 
+def _base():
+    """The common ancestor's catalog (stage 1), or None where the file is new on both sides."""
+    try:
+        return _stage(1)
+    except subprocess.CalledProcessError:
+        return None
+
+
 def main() -> int:
-    ours, theirs = _stage(2), _stage(3)
+    ours, theirs, base = _stage(2), _stage(3), _base()
     for message in theirs:
         if not message.id:
             continue
@@ -34,6 +43,12 @@ def main() -> int:
             ours[message.id] = message
         elif not mine.string and message.string:
             mine.string = message.string
+        elif message.string and message.string != mine.string and base is not None:
+            # Both sides have the msgid with different Chinese: keep the side that changed it since the ancestor
+            # (taking ours always once silently undid a fix made on the other side).
+            old = base.get(message.id, message.context)
+            if old is not None and old.string == mine.string:
+                mine.string = message.string
     with open(PO, "wb") as out:
         write_po(out, ours, sort_output=True, omit_header=False, include_lineno=False)
     with tempfile.TemporaryDirectory() as tmp:

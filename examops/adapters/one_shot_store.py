@@ -6,6 +6,7 @@ engine sets up its own (`sqlite_file.CONNECT_PRAGMAS`: WAL, synchronous=FULL, so
 returns), every migration present (else `open` gives None: the full path opens and migrates), the quick check
 waited for before any write (a damaged store is never written here), the file's identity checked before the write
 and again before the commit, one `BEGIN IMMEDIATE` transaction, the device key and the witness file of the store.
+A write lock not had within the busy timeout is `StoreBusy` (nothing written; the scan is answered NOT RECORDED).
 Whatever else happens (an error of SQLite, a constraint, another file at the path) rolls back and raises
 `NotHere`: nothing was written, and the caller answers the scan on the full path, which says it as a lane does.
 """
@@ -26,6 +27,15 @@ _BEGIN, _COMMIT = Statement("BEGIN IMMEDIATE", (), {}), Statement("COMMIT", (), 
 
 class NotHere(Exception):  # noqa: N818 - not an error: the scan goes to the full path
     """This scan is not for the one-shot path; nothing was written."""
+
+
+class StoreBusy(Exception):  # noqa: N818
+    """The write lock was not had within the busy timeout; nothing was written. Answered here, NOT RECORDED:
+    the full path would wait the whole timeout again before saying the same (a lane stalled ~10 s at the gate)."""
+
+    def __init__(self, error: sqlite3.Error) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class OneShotStore:
@@ -85,7 +95,12 @@ class OneShotStore:
         if check.wait() != ["ok"]:
             raise NotHere("the quick check did not pass")  # the full path refuses, in its words
         self._check_identity()
-        self.run(_BEGIN, {})
+        try:
+            self.conn.execute(_BEGIN.sql)
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusy(exc) from exc
+            raise NotHere(str(exc)) from exc
         try:
             yield
             self._check_identity()

@@ -7,7 +7,7 @@ import getpass
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site
-from examops.cli.help_words import argument, command, group, option
+from examops.cli.help_words import JSON_HELP, SESSION_HELP, argument, command, group, option
 from examops.i18n import N_, _, language, spoken, word
 
 KINDS_HELP = N_("违纪/misconduct, 作弊/cheating, 考场异常/room_irregularity, 其他/other")
@@ -17,14 +17,15 @@ FINDING_WORDS = {"double_read": N_("a double read of the scanner"), "rescan": N_
 
 
 @command(help=N_("Record an incident in a room (违纪, 作弊, 考场异常, 其他)."))
-@option("--session", "session_id", required=True)
-@option("--room", required=True)
+@option("--session", "session_id", required=True, help=SESSION_HELP)
+@option("--room", required=True, help=N_("The room it happened in."))
 @option("--kind", required=True, help=KINDS_HELP)
 @option("--candidate", "ticket", help=N_("The candidate's ticket, if one is concerned."))
 @option("--note", required=True, help=N_("What happened."))
-@option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True)
+@option("--severity", type=click.Choice(["low", "medium", "high"]), default="medium", show_default=True,
+        help=N_("How serious it is."))
 @option("--by", "by", help=N_("Who reports it (default: the logged-in user)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -> None:  # noqa: ANN001
     from examops.i18n.report_words import incident_label
@@ -44,10 +45,10 @@ def incident(ctx, session_id, room, kind, ticket, note, severity, by, as_json) -
 
 
 @command(help=N_("Sign a session off (chief proctor's PIN); later records need --override REASON."))
-@option("--session", "session_id", required=True)
+@option("--session", "session_id", required=True, help=N_("The session (场次) to sign off."))
 @option("--by", "by", required=True, help=N_("The chief proctor signing the session off."))
 @option("--reason", default="", help=N_("Why the session is closed before its end (required then)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
     from examops.services.incidents import close_session
@@ -65,10 +66,10 @@ def close(ctx, session_id, by, reason, as_json) -> None:  # noqa: ANN001
 
 
 @command(help=N_("Void a recorded event (chief proctor's PIN): the log keeps both, state ignores the voided one."))
-@argument("event_id")
+@argument("event_id", help=N_("The id of the event to void."))
 @option("--reason", required=True, help=N_("Why the event is wrong."))
 @option("--by", "by", required=True, help=N_("The chief proctor's name."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def void(ctx, event_id, reason, by, as_json) -> None:  # noqa: ANN001
     from examops.services.corrections import CorrectionRefused, void_event
@@ -89,12 +90,12 @@ def alarm() -> None:
 
 @alarm.command("resolve", help=N_("Record the chief's finding on an alarm, named by its event id (or the start of it) or by the "
                                   "candidate's ticket when that candidate has one open alarm (chief proctor's PIN)."))
-@argument("event_id", metavar="TICKET|EVENT")
+@argument("event_id", metavar="TICKET|EVENT", help=N_("The alarm's event id (or the start of it), or the candidate's ticket."))
 @option("--as", "resolution", type=click.Choice(["double_read", "rescan", "incident"]), required=True,
         help=N_("double_read: the scanner read twice; rescan: staff scanned again by mistake; incident: a real one."))
 @option("--note", required=True, help=N_("What was found."))
 @option("--by", "by", required=True, help=N_("The chief proctor's name."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def alarm_resolve(ctx, event_id, resolution, note, by, as_json) -> None:  # noqa: ANN001
     from examops.services.incidents import resolve_alarm

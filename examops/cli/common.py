@@ -58,7 +58,7 @@ def limited(name: str):  # noqa: ANN201 - a click callback
         try:
             check_field(name, value)
         except FieldTooLong as exc:
-            raise click.BadParameter(str(exc)) from None
+            raise click.BadParameter(spoken(exc)) from None
         return value
 
     return callback

@@ -7,7 +7,7 @@ import getpass
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, open_site, say
-from examops.cli.help_words import argument, group, option
+from examops.cli.help_words import JSON_HELP, argument, group, option
 from examops.i18n import N_, _
 
 
@@ -17,7 +17,7 @@ def device() -> None:
 
 
 @device.command("key", help=N_("This laptop's public key for the site: give it to the chief to enrol (`examops device enrol`)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def key_command(ctx: click.Context, as_json: bool) -> None:
     from examops.services.devices import this_laptop_identity
@@ -29,7 +29,7 @@ def key_command(ctx: click.Context, as_json: bool) -> None:
 
 
 @device.command("enrol", help=N_("At the chief's desk: let a lane laptop's key sign events (the chief's PIN)."))
-@argument("public_key")
+@argument("public_key", help=N_("The lane laptop's public key, as `examops device key` printed it there."))
 @option("--laptop", required=True, help=N_("The lane laptop's name, as `examops device key` printed it there."))
 @option("--by", default=None, help=N_("Who enrols (default: this login)."))
 @click.pass_context
@@ -49,9 +49,9 @@ def enrol_command(ctx: click.Context, public_key: str, laptop: str, by: str | No
 
 
 @device.command("revoke", help=N_("At the chief's desk: a lost or misused laptop's key signs nothing from now on (the chief's PIN)."))
-@argument("public_key")
-@option("--reason", required=True)
-@option("--by", default=None)
+@argument("public_key", help=N_("The key to revoke, as it was enrolled."))
+@option("--reason", required=True, help=N_("Why the key is revoked (laptop lost, misused…)."))
+@option("--by", default=None, help=N_("Who revokes (default: this login)."))
 @click.pass_context
 def revoke_command(ctx: click.Context, public_key: str, reason: str, by: str | None) -> None:
     from examops.services.devices import revoke

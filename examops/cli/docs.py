@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, literal, open_site
-from examops.cli.help_words import command, option
+from examops.cli.help_words import JSON_HELP, command, option
 from examops.i18n import N_
 
 
@@ -23,7 +23,7 @@ from examops.i18n import N_
         help=N_("The site's forms instead: the 考点 summary and a 违纪情况报告单 per misconduct or cheating incident."))
 @option("--photos/--no-photos", default=None,
         help=N_("The photo seat plan (考场座次表) and photos on the seat labels (default: when the site has photos)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def docs(ctx, session_id, room_id, out_dir, lang, fmt, forms, photos, as_json) -> None:  # noqa: ANN001
     from examops.domain.said import os_reason

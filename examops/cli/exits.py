@@ -5,19 +5,19 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, literal, open_site, require_session
-from examops.cli.help_words import argument, command, option
+from examops.cli.help_words import JSON_HELP, TICKET_HELP, argument, command, option
 from examops.i18n import N_, _
 
 
 @command("exit", help=N_("Record that an admitted candidate leaves the exam room."))
-@argument("ticket")
+@argument("ticket", help=TICKET_HELP)
 @option("--reason", required=True, help=N_("Why they leave (toilet, unwell, finished early…)."))
 @option("--temporary/--final", "temporary", default=True,
         help=N_("--temporary (default): back through a gate later; --final: an early leave, no re-entry."))
 @option("--by", "by", required=True, help=N_("Who records it (the room proctor or the lane's staff)."))
 @option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
 @option("--lane", help=N_("The lane recording it, if at a gate."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def exit_command(ctx, ticket, reason, temporary, by, session_id, lane, as_json) -> None:  # noqa: ANN001
     from examops.services import gate_view

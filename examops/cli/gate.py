@@ -21,7 +21,7 @@ from examops.cli.common import (
     shown_lines,
     speak_site_language,
 )
-from examops.cli.help_words import argument, command, group, option
+from examops.cli.help_words import JSON_HELP, argument, command, group, option
 from examops.domain.confirm import CONFIRM_MODES
 from examops.i18n import N_, NP_, _, language, ngettext, spoken, word
 
@@ -108,7 +108,17 @@ def _reason(verdict) -> str:  # noqa: ANN001 - a Verdict
         return literal(_(verdict.reason)) if verdict.reason in SCAN_REFUSALS else literal(verdict.reason)
     if verdict.failure is not None:  # not recorded: why, in the site's language
         return literal(spoken(verdict.failure))
-    return literal(verdict.reason)
+    return literal(_policy_reason(verdict.reason))
+
+
+def _policy_reason(reason: str) -> str:
+    """A reason the policy recorded (English in the event), in the site's language as the lane screen says it."""
+    from examops.i18n.document_words import gate_reason
+
+    ctx = click.get_current_context(silent=True)
+    site = (ctx.find_root().obj or {}).get("site") if ctx else None
+    labels = {key: code.label(language()) for key, code in site.policy.codes.items()} if site is not None else None
+    return gate_reason(reason, language(), labels)
 
 
 ACTION_WORDS = {"admit": NP_("action.admit", "admit"), "hold": N_("hold for the chief proctor"),
@@ -269,11 +279,13 @@ def _checked_once(ctx, code, lane, staff, session_id, outcome, fields, device, a
     ctx.obj["site"] = site
     speak_site_language(site)
     emit(verdict.to_json(), as_json, None if as_json else _human(verdict, site.clock, code))
+    if not verdict.recorded:
+        ctx.exit(EXIT_NOT_RECORDED)  # the store stayed locked: nothing written, rescan
     return True
 
 
 @command(help=N_("Check one candidate in at the gate; without --outcome a clean candidate is admitted."))
-@argument("code", required=False)
+@argument("code", required=False, help=N_("The scanned or typed ticket or ID number (none with --stdin)."))
 @option("--lane", required=True, callback=limited("lane"), help=N_("This lane's name, e.g. A or 1号通道."))
 @option("--staff", required=True, callback=limited("staff"), help=N_("Who is scanning."))
 @option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
@@ -281,7 +293,7 @@ def _checked_once(ctx, code, lane, staff, session_id, outcome, fields, device, a
 @option("--field", "fields", multiple=True, help=N_("Evidence KEY=VALUE, e.g. temp1=37.8 or sampled_at='2021-10-14 09:30'."))
 @option("--stdin", "from_stdin", is_flag=True, help=N_("One scan per line: CODE or CODE<TAB>OUTCOME[<TAB>KEY=VALUE…]; one JSON line each."))
 @option("--device", callback=limited("device"), help=N_("Device id for this lane's hash chain (default: host/lane)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, device, as_json) -> None:  # noqa: ANN001
     if code and not from_stdin and _checked_once(ctx, code, lane, staff, session_id, outcome, fields, device, as_json):
@@ -333,9 +345,9 @@ def check(ctx, code, lane, staff, session_id, outcome, fields, from_stdin, devic
 
 
 @command(help=N_("Open the gate screen for one lane (scanner-first)."))
-@option("--lane", required=True, callback=limited("lane"))
-@option("--staff", required=True, callback=limited("staff"))
-@option("--session", "session_id")
+@option("--lane", required=True, callback=limited("lane"), help=N_("This lane's name, e.g. A or 1号通道."))
+@option("--staff", required=True, callback=limited("staff"), help=N_("Who is scanning."))
+@option("--session", "session_id", help=N_("Session id (default: the one the plan's clock says is current)."))
 @option("--lang", envvar="EXAMOPS_LANG", help=N_("zh-CN or en (default from the locale)."))
 @option("--confirm", type=click.Choice(CONFIRM_MODES), default="photo", show_default=True,
         help=N_("Wait for Enter before admitting: always, only where the site has photos, or never."))
@@ -379,10 +391,10 @@ def candidates() -> None:
 
 
 @candidates.command("find", help=N_("Find by ticket, ID number or its last digits, or name."))
-@argument("query")
+@argument("query", help=N_("A ticket, an ID number or its last digits, or a name."))
 @option("--session", "session_id", help=N_("Show the seat and state in this session (default: the current one)."))
 @option("--reveal-id", is_flag=True, help=N_("Show full ID numbers (chief proctor; needs the PIN)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_id: bool, as_json: bool) -> None:
     from examops.services import gate_view

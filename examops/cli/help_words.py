@@ -26,6 +26,11 @@ METAVAR_WORDS = {  # click's own (types, usage) and ours (metavar=, argument nam
     "BUNDLES": NP_("metavar", "BUNDLES"), "CASE_ID": NP_("metavar", "CASE_ID"), "CASE_IDS": NP_("metavar", "CASE_IDS"),
     "ROOM_ID": NP_("metavar", "ROOM_ID"), "PUBLIC_KEY": NP_("metavar", "PUBLIC_KEY"),
 }
+# Help many commands' options and arguments share: one msgid each.
+JSON_HELP = N_("Print the result as JSON (for scripts).")
+SESSION_HELP = N_("The session (场次) id, as in the plan.")
+TICKET_HELP = N_("The candidate's ticket number (准考证号).")
+CASE_HELP = N_("The exception case's id, as `examops exceptions` lists it.")
 METAVAR_NAME = r"[A-Z][A-Z0-9_]*"  # compiled at the first help shown (re caches it), not at every command's start
 
 

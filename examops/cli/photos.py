@@ -19,7 +19,7 @@ from examops.cli.common import (
     progress_printer,
     say,
 )
-from examops.cli.help_words import argument, group, option
+from examops.cli.help_words import JSON_HELP, argument, group, option
 from examops.i18n import N_, _
 
 SHOWN_TICKETS = 10  # a list longer than this is cut, with a count (--json has all of it)
@@ -50,9 +50,9 @@ def _pin_if_any() -> str | None:
 @photos.command("import", help=N_("Import photo packs (a zip, a folder, or single JPEG/PNG files named by ticket or ID number); any "
                                   "error imports nothing.\n\nA photo for a candidate who has one already replaces it (and says so); "
                                   "candidates the packs leave out keep theirs."))
-@argument("packs", nargs=-1, required=True, type=click.Path())
+@argument("packs", nargs=-1, required=True, type=click.Path(), help=N_("Zip files, folders or single JPEG/PNG files."))
 @option("--dry-run", is_flag=True, help=N_("Check everything, write nothing."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as_json: bool) -> None:
     from examops.i18n import word
@@ -92,7 +92,7 @@ def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as
 @photos.command("purge", help=N_("Remove every photo from the store after the exam (chief proctor's PIN); the purge is recorded."))
 @option("--by", default="", help=N_("Who purges (recorded)."))
 @option("--reason", default="", help=N_("Why (recorded), e.g. the exam is over."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def purge_command(ctx: click.Context, by: str, reason: str, as_json: bool) -> None:
     from examops.i18n.photo_words import summary_word
@@ -103,7 +103,7 @@ def purge_command(ctx: click.Context, by: str, reason: str, as_json: bool) -> No
     try:
         result = purge_photos(site, chief_pin(), by=by or os.environ.get("USER", ""), reason=reason)
     except SiteError as exc:
-        raise Failure(str(exc)) from None
+        raise Failure(exc) from None
     human = summary_word("purged", removed=result.removed)
     if result.reclaim_failure:
         human += "\n" + summary_word("reclaim", reason=result.reclaim_failure)

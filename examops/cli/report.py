@@ -11,7 +11,7 @@ import os
 import click
 
 from examops.cli.common import EXIT_NOT_VERIFIED, Failure, chief_pin, emit, literal, open_site, require_session
-from examops.cli.help_words import argument, group, option
+from examops.cli.help_words import JSON_HELP, argument, group, option
 from examops.domain.said import os_reason
 from examops.i18n import N_, _, spoken
 
@@ -45,10 +45,11 @@ def _figures_line(summary: dict) -> str:
 @option("--session", "session_id", help=N_("One session (场次)."))
 @option("--all", "all_sessions", is_flag=True, help=N_("Every session of the plan."))
 @option("--out", type=click.Path(dir_okay=False), help=N_("The workbook to write (.xlsx)."))
-@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
+@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True,
+        help=N_("Language of the report's words (names and rooms are printed as in the roster)."))
 @option("--format", "fmt", type=click.Choice(["xlsx", "pdf", "both"]), default="xlsx", show_default=True,
         help=N_("The signed workbook, a PDF print of it (made directly, no LibreOffice), or both."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def report(ctx, session_id, all_sessions, out, lang, fmt, as_json) -> None:  # noqa: ANN001
     if ctx.invoked_subcommand is not None:
@@ -81,11 +82,11 @@ def _trust(path: str | None) -> set[str] | None:
 
 @report.command("verify", help=N_("Recompute a report's digests from its cells, check its signature, its key and its look; exit 1 if "
                                   "anything is off."))
-@argument("path", type=click.Path(exists=True, dir_okay=False))
+@argument("path", type=click.Path(exists=True, dir_okay=False), help=N_("The report workbook (.xlsx) to check."))
 @option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
         help=N_("Accept only keys listed here (fingerprints or base64 public keys, one a line, # comments)."))
 @option("--any-key", is_flag=True, help=N_("Without --trust: accept a valid signature by any key (says nothing about who signed)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN001
     from examops.services.report import verify_report
@@ -111,13 +112,15 @@ def report_verify(ctx, path, trust_path, any_key, as_json) -> None:  # noqa: ANN
 
 
 @report.command("merge", help=N_("Verify every site report, then add them up per site and in total (nothing is written if one fails)."))
-@argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False),
+          help=N_("The sites' signed reports (.xlsx) to add up."))
 @option("--out", required=True, type=click.Path(dir_okay=False), help=N_("The regional roll-up workbook."))
 @option("--trust", "trust_path", type=click.Path(exists=True, dir_okay=False),
         help=N_("Accept only reports signed by keys listed here."))
 @option("--any-key", is_flag=True, help=N_("Without --trust: accept valid signatures by any key (the roll-up says so)."))
-@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True)
-@option("--json", "as_json", is_flag=True)
+@option("--lang", type=click.Choice(["zh", "zh-CN", "en"], case_sensitive=False), default="zh", show_default=True,
+        help=N_("Language of the roll-up's words."))
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  # noqa: ANN001
     from examops.i18n import resolve_language, set_language
@@ -146,7 +149,7 @@ def report_merge(ctx, paths, out, trust_path, any_key, lang, as_json) -> None:  
 
 
 @report.command("key", help=N_("This site's report key as a line of a trust list (`examops report key >> keys.txt`), for the bureau."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def report_key(ctx, as_json) -> None:  # noqa: ANN001
     from examops.services.audit import site_report_key

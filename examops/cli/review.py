@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site, require_session
-from examops.cli.help_words import argument, command, group, option
+from examops.cli.help_words import CASE_HELP, JSON_HELP, SESSION_HELP, TICKET_HELP, argument, command, group, option
 from examops.domain.state import CASE_STATUS_WORDS
 from examops.i18n import N_, NP_, _, language, word
 
@@ -48,12 +48,13 @@ def _case_line(case: dict, policy) -> str:  # noqa: ANN001 - the site's Policy
 
 
 @command(help=N_("List exception cases with their approval chain."))
-@option("--session", "session_id")
-@option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed", "denied"]))
-@option("--code")
-@option("--lane")
-@option("--room")
-@option("--json", "as_json", is_flag=True)
+@option("--session", "session_id", help=N_("Only this session (default: every session)."))
+@option("--status", type=click.Choice(["pending", "approved", "rejected", "resolved", "closed", "denied"]),
+        help=N_("Only cases in this state."))
+@option("--code", help=N_("Only this exception code."))
+@option("--lane", help=N_("Only cases raised at this lane."))
+@option("--room", help=N_("Only cases in this room."))
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # noqa: ANN001
     from examops.services.chief_record import chief_record
@@ -89,15 +90,15 @@ def exceptions(ctx, session_id, status, code, lane, room, as_json) -> None:  # n
 
 
 @command(help=N_("Approve exceptions at one level of the chain (chief proctor's PIN)."))
-@argument("case_ids", nargs=-1)
+@argument("case_ids", nargs=-1, help=N_("The cases' ids (or --all-pending)."))
 @option("--all-pending", is_flag=True, help=N_("Every case waiting for this level."))
 @option("--code", help=N_("With --all-pending: only this exception code."))
-@option("--session", "session_id", required=True)
+@option("--session", "session_id", required=True, help=SESSION_HELP)
 @option("--level", required=True, help=N_("The approval level signing (see the plan's [approval] levels)."))
 @option("--by", "by", required=True, help=N_("Who approved (e.g. the supervision group member on the phone)."))
 @option("--recorded-by", help=N_("Who recorded it on their behalf (default: --by)."))
-@option("--note", default="")
-@option("--json", "as_json", is_flag=True)
+@option("--note", default="", help=N_("A note kept with the approval."))
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by, note, as_json) -> None:  # noqa: ANN001
     from examops.services.review import approve as do_approve
@@ -130,11 +131,11 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
 
 
 @command(help=N_("Reject an exception: entry denied (reason required)."))
-@argument("case_id")
-@option("--by", "by", required=True)
-@option("--reason", required=True)
-@option("--level")
-@option("--json", "as_json", is_flag=True)
+@argument("case_id", help=CASE_HELP)
+@option("--by", "by", required=True, help=N_("Who rejects it."))
+@option("--reason", required=True, help=N_("Why entry is denied."))
+@option("--level", help=N_("The approval level rejecting (default: the one the case waits for)."))
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
     from examops.services.review import reject as do_reject
@@ -148,10 +149,10 @@ def reject(ctx, case_id, by, reason, level, as_json) -> None:  # noqa: ANN001
 
 
 @command(help=N_("Resolve an exception: the candidate is admitted to their original seat."))
-@argument("case_id")
-@option("--by", "by", required=True)
+@argument("case_id", help=CASE_HELP)
+@option("--by", "by", required=True, help=N_("Who resolves it."))
 @option("--note", required=True, help=N_("How it was resolved (certificate arrived, re-test normal…)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
     from examops.services.review import resolve as do_resolve
@@ -165,10 +166,10 @@ def resolve(ctx, case_id, by, note, as_json) -> None:  # noqa: ANN001
 
 
 @command(help=N_("Seat every fully approved backup/isolation case (chief proctor's PIN)."))
-@option("--session", "session_id", required=True)
-@option("--by", "by", default="chief", show_default=True)
+@option("--session", "session_id", required=True, help=SESSION_HELP)
+@option("--by", "by", default="chief", show_default=True, help=N_("The chief proctor's name."))
 @option("--preview", is_flag=True, help=N_("Show who would go where; move nobody."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
     from examops.services.seating import plan_reallocation
@@ -199,14 +200,14 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
 
 
 @command(help=N_("Move a candidate to a room (and seat) by hand (chief proctor's PIN)."))
-@argument("ticket")
-@option("--session", "session_id", required=True)
-@option("--room", required=True)
-@option("--seat", type=int)
-@option("--by", "by", required=True)
+@argument("ticket", help=TICKET_HELP)
+@option("--session", "session_id", required=True, help=SESSION_HELP)
+@option("--room", required=True, help=N_("The room to move them to."))
+@option("--seat", type=int, help=N_("The seat in that room (default: the first free one)."))
+@option("--by", "by", required=True, help=N_("The chief proctor's name."))
 @option("--reason", required=True, help=N_("Why the candidate is moved (listed in the moves record)."))
 @option("--isolation-reason", default="", help=N_("Why a candidate without an approved fever case goes to the isolation room."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_json) -> None:  # noqa: ANN001
     from examops.services.seating import move as do_move
@@ -227,12 +228,13 @@ def room() -> None:
 
 
 @room.command("add", help=N_("Open another room on the spot (chief proctor's PIN)."))
-@argument("room_id")
-@option("--name", required=True)
-@option("--capacity", type=int, required=True)
-@option("--kind", type=click.Choice(["backup", "isolation", "regular"]), required=True)
-@option("--by", "by", default="chief", show_default=True)
-@option("--json", "as_json", is_flag=True)
+@argument("room_id", help=N_("The new room's id, e.g. B201."))
+@option("--name", required=True, help=N_("The room's name, as printed on its door list."))
+@option("--capacity", type=int, required=True, help=N_("How many seats it has."))
+@option("--kind", type=click.Choice(["backup", "isolation", "regular"]), required=True,
+        help=N_("A backup room, an isolation room or a regular one."))
+@option("--by", "by", default="chief", show_default=True, help=N_("The chief proctor's name."))
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def room_add(ctx, room_id, name, capacity, kind, by, as_json) -> None:  # noqa: ANN001
     from examops.services.seating import add_room

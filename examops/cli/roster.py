@@ -7,7 +7,7 @@ import sys
 import click
 
 from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, literal, open_site, progress_printer, say
-from examops.cli.help_words import argument, group, option
+from examops.cli.help_words import JSON_HELP, argument, group, option
 from examops.i18n import N_
 
 
@@ -17,11 +17,11 @@ def roster() -> None:
 
 
 @roster.command("import", help=N_("Import roster workbooks (.xlsx, .xls, .csv); a file with any error imports nothing."))
-@argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), help=N_("The roster workbooks."))
 @option("--dry-run", is_flag=True, help=N_("Check everything, write nothing."))
 @option("--replace", is_flag=True, help=N_("The files are the whole roster: drop candidates not in them (never one the event log mentions)."))
 @option("--errors-out", type=click.Path(dir_okay=False), help=N_("Write a copy of each workbook with the bad cells highlighted (several files: X-<file>.xlsx; never over an existing file)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, replace: bool, errors_out: str | None, as_json: bool) -> None:
     from examops.domain.said import os_reason

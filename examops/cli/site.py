@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
@@ -19,7 +20,7 @@ from examops.cli.common import (
     read_pin_file,
     speak_site_language,
 )
-from examops.cli.help_words import command, option
+from examops.cli.help_words import JSON_HELP, command, option
 from examops.i18n import N_, NP_, _, ngettext, spoken, word
 
 ROOM_KINDS = {"regular": N_("regular"), "backup": N_("backup"), "isolation": NP_("roster.kind.isolation", "isolation")}
@@ -32,7 +33,7 @@ ROOM_KINDS = {"regular": N_("regular"), "backup": N_("backup"), "isolation": NP_
 @option("--change-pin", is_flag=True, help=N_("Replace the chief proctor's PIN (needs the current one; the new one is asked twice)."))
 @option("--new-pin-file", type=click.Path(dir_okay=False), help=N_("With --change-pin: read the new PIN from this file (or EXAMOPS_NEW_PIN)."))
 @option("--lane-role", metavar="ROLE", help=N_("PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, lane_role: str | None,
          as_json: bool) -> None:
@@ -41,6 +42,7 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
 
     url = ctx.obj.get("db")
+    _speak_plan_language(ctx, plan_path)  # its prompts and refusals come before any site is open
     if new_pin_file and not change_pin:  # else the file would be ignored and the PIN asked or taken from elsewhere
         raise Failure(_("--new-pin-file goes with --change-pin; a new store's first PIN comes from --pin-file FILE or "
                         "EXAMOPS_PIN"))
@@ -73,6 +75,19 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     emit(info, as_json, "\n".join(lines))
 
 
+def _speak_plan_language(ctx: click.Context, plan_path: str) -> None:
+    """--lang, else EXAMOPS_LANG, else the language the plan names, else the locale; a plan that does not read leaves
+    the language as it is (its refusal comes from init_site)."""
+    from examops.domain.plan import PlanError, parse_plan
+    from examops.i18n import resolve_language, set_language
+
+    try:
+        plan = parse_plan(Path(plan_path).read_text(encoding="utf-8"), plan_path)
+    except (OSError, UnicodeDecodeError, PlanError, ValueError):
+        return
+    set_language(resolve_language((ctx.find_root().obj or {}).get("lang"), plan.language))
+
+
 def _lane_role_words(role: dict) -> str:
     if role["refused"]:
         return _("the lanes' role {role} does not exist and this login may not create it ({refused}): ask the server's "
@@ -85,7 +100,7 @@ def _lane_role_words(role: dict) -> str:
 
 
 @command("status", help=N_("Exam, site, sessions, rooms, candidate and event counts, store location."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def status_command(ctx: click.Context, as_json: bool) -> None:
     from examops.services.site import status
@@ -129,7 +144,7 @@ def _closed_words(clock, closed: dict | None) -> str:  # noqa: ANN001 - a Clock
                  "non-zero on any break."))
 @option("--report", "reports", multiple=True, type=click.Path(exists=True, dir_okay=False),
         help=N_("A signed report to use as a witness: the store must still hold every chain head it recorded."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
     from examops.i18n import spoken
@@ -147,7 +162,7 @@ def verify(ctx: click.Context, reports: tuple[str, ...], as_json: bool) -> None:
 @command(help=N_("Set up a throw-away store from the bundled sample roster and open the app."))
 @option("--lang", envvar="EXAMOPS_LANG", help=N_("zh-CN or en (default from the locale)."))
 @option("--no-ui", is_flag=True, help=N_("Set up the demo store and exit (for scripts)."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
     from examops.services.demo import prepare_demo
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from examops.cli.common import Failure, emit, literal, open_site
-from examops.cli.help_words import argument, group, option
+from examops.cli.help_words import JSON_HELP, argument, group, option
 from examops.i18n import N_, _
 
 
@@ -17,7 +17,7 @@ def sync() -> None:
 @sync.command("export", help=N_("Write this store's own events since its last export into a bundle."))
 @option("--out", required=True, type=click.Path(dir_okay=False), help=N_("The bundle to write, e.g. LANE-A.examops"))
 @option("--all", "everything", is_flag=True, help=N_("Every event of this store's devices, not just those since the last export."))
-@option("--json", "as_json", is_flag=True)
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
     from examops.services.bundles import export_bundle
@@ -28,8 +28,9 @@ def export_command(ctx, out, everything, as_json) -> None:  # noqa: ANN001
 
 
 @sync.command("merge", help=N_("Merge bundles into this store: idempotent, chain-checked, conflicts flagged for the chief proctor."))
-@argument("bundles", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@option("--json", "as_json", is_flag=True)
+@argument("bundles", nargs=-1, required=True, type=click.Path(dir_okay=False),
+          help=N_("Bundles that `examops sync export` wrote on other laptops."))
+@option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def merge_command(ctx, bundles, as_json) -> None:  # noqa: ANN001
     from examops.services.bundles import BundleError, merge_bundles

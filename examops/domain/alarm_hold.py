@@ -41,6 +41,16 @@ class AlarmHold(Generic[Item]):
         """
         return self.shown_at is not None and key_at is not None and key_at < self.shown_at
 
+    def rings(self, key_at: float | None, *, alarm: bool) -> bool:
+        """A verdict has just come: True when it rings the bell, the moment the alarm is known, whether its card is
+        drawn now or waits.
+
+        Once for a burst: an alarm whose scan was typed before the holding card was drawn is of a burst whose first
+        alarm already rang and that the staffer has not gone past yet (the bells of one burst, a few milliseconds
+        apart, would sound as one anyway). Drawing a waiting alarm later never rings: the staffer pressed the key.
+        """
+        return alarm and not self.holds(key_at)
+
     def wait(self, item: Item, *, alarm: bool) -> None:
         self.waiting.append((item, alarm))
 

@@ -6,7 +6,11 @@ from typing import Iterable
 
 from examops.domain.event_payloads import decided_exception
 from examops.domain.events import Event, Kind
-from examops.domain.said import N_, Said, said
+from examops.domain.said import N_, NP_, Said, said
+
+DECISION_WORDS = {Kind.APPROVED: NP_("decision", "approval"), Kind.REJECTED: NP_("decision", "rejection"),
+                  Kind.RESOLVED: NP_("decision", "resolution"), Kind.ADMITTED: NP_("decision", "admission")}
+"""What decides an exception, in words (the event kind itself is a code: "approved" inside a Chinese sentence)."""
 
 
 def order_problems(events_in_pos_order: Iterable[Event]) -> list[Said]:
@@ -34,6 +38,7 @@ def order_problems(events_in_pos_order: Iterable[Event]) -> list[Said]:
                            "after it: the log was reordered or cut") if decided in exceptions_all else
                         N_("device {device}, seq {seq} (event {event}): {kind} of exception {exception}, which is not in "
                            "the log: the log was reordered or cut"))
-            problems.append(said(template, device=event.device, seq=event.device_seq, event=event.id, kind=event.kind,
+            problems.append(said(template, device=event.device, seq=event.device_seq, event=event.id,
+                                 kind=said(DECISION_WORDS[event.kind]) if event.kind in DECISION_WORDS else event.kind,
                                  exception=decided))
     return problems

@@ -44,6 +44,7 @@ CLOSED_WORDS = {
 
 # The reasons the gate's policy records (English in the log, as written then), worded again for a document.
 _REASON_PATTERNS = (
+    (re.compile(r"^entry closed at (?P<time>\d\d:\d\d)$"), N_("entry closed at {time}")),  # domain.verdict: the late rule
     (re.compile(r"^no certificate shown$"), N_("no certificate shown")),
     (re.compile(r"^sampling time (?P<at>.+) is after the session starts$"), N_("sampling time {at} is after the session starts")),
     (re.compile(r"^sampled (?P<at>.+), earliest acceptable (?P<earliest>.+)$"), N_("sampled {at}, earliest acceptable {earliest}")),

@@ -37,15 +37,46 @@ def sample_dir(scratch: Path | None = None) -> Path:
     return target
 
 
+_LOCK = "demo.lock"
+_held: list = []  # the open lock file of this process's demo, held until it exits
+
+
+def _in_use(home: Path) -> bool:
+    """Whether a running demo holds the folder's lock (a folder left by a demo that ended holds none)."""
+    import fcntl
+
+    try:
+        with open(home / _LOCK, "rb") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+    except OSError:
+        return False
+    return False
+
+
+def _hold(home: Path) -> None:
+    import fcntl
+
+    lock = open(home / _LOCK, "wb")  # noqa: SIM115 - held open for the process's life
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    _held.append(lock)
+
+
 def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
     """Create a fresh demo store, import the sample roster, set the clock to 25 minutes before S1.
 
     This process (and any examops it starts) then works in the demo folder: EXAMOPS_HOME, EXAMOPS_DB
     and EXAMOPS_CLOCK name it, its store and its drill.
     """
-    home = home or Path(tempfile.gettempdir()) / f"examops-demo-{os.getuid()}"
+    if home is None:
+        home = Path(tempfile.gettempdir()) / f"examops-demo-{os.getuid()}"
+        if _in_use(home):  # another demo runs from it: wiping it would pull its store from under its lanes
+            home = home.with_name(f"{home.name}-{os.getpid()}")
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True, mode=0o700)
+    _hold(home)
     url = f"sqlite:///{home / 'demo.sqlite3'}"
     source = sample_dir(home)
     first = min(parse_plan((source / "sample_plan.toml").read_text(encoding="utf-8"), "sample plan").sessions,

@@ -6,7 +6,8 @@ compiled scan path runs on SQLite's own connection (`adapters.one_shot_store`), 
 writes the same event, sealed on the device's chain and signed, with its guard row, in one durable transaction
 before it answers. Every other scan (an outcome, an unknown ticket, no seat, a closed session, outside the entry
 window, a drill not begun yet, a store to migrate, a damaged store, any error) gets None with nothing written:
-the caller runs the full lane, which answers it (and words its refusals) as it always has.
+the caller runs the full lane, which answers it (and words its refusals) as it always has. A store locked past
+the busy timeout is answered here, NOT RECORDED, nothing written: the full lane would only wait as long again.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Mapping
 
 from examops import locations
 from examops.adapters import sqlite_statements
-from examops.adapters.one_shot_store import NotHere, OneShotStore
+from examops.adapters.failure_words import describe_failure
+from examops.adapters.one_shot_store import NotHere, OneShotStore, StoreBusy
 from examops.adapters.scan_rows import ANCHOR_PREFIX, event_to_row, later_head, lookup_from_rows
 from examops.domain import windows
 from examops.domain.events import seal, signing_message
@@ -63,7 +65,9 @@ def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str 
             return None
         if written is None:
             return None
-        verdict, stored, store_id = written  # committed: from here on nothing goes back to the full path
+        verdict, stored, store_id = written
+        if stored is None:
+            return site, verdict  # not recorded: the store stayed locked  # committed: from here on nothing goes back to the full path
         store.witness(store_id, {stored.device: (stored.device_seq, stored.hash)})
         return site, replace(verdict, event_id=stored.id, recorded=True, at=stored.at)
     finally:
@@ -95,6 +99,15 @@ def _scan(store: OneShotStore, site: OneShotSite, code: str, lane: str, staff: s
     check_field("device", device)
     signer = store.device_key(store_id)
     ticket = scan.value
+    try:
+        return _write(store, site, session, ticket, lane, staff, device, signer, outcome, evidence, store_id)
+    except StoreBusy as busy:
+        failure = describe_failure(busy.error)
+        return Verdict("not_recorded", session.id, reason=str(failure), failure=failure, scanned=ticket), None, store_id
+
+
+def _write(store: OneShotStore, site: OneShotSite, session, ticket: str, lane: str, staff: str,  # noqa: ANN001, PLR0913
+           device: str, signer, outcome: str | None, evidence: dict, store_id: str):  # noqa: ANN001, ANN202
     with store.write():
         rows = store.run(sqlite_statements.LOOKUP, {"session": session.id, "ticket": ticket})
         planned = plan_scan(lookup_from_rows(rows, session.id, ticket), session, ticket, site.policy, site.clock.local(),

@@ -20,6 +20,7 @@ from examops.adapters.store import roster_queries as rq
 from examops.domain.event_payloads import PhotosImported, PhotosPurged
 from examops.domain.events import Kind
 from examops.domain.photo_pack import CandidateIndex, Named, PhotoProblem, assign, entry_stem, is_junk
+from examops.domain.said import N_, said
 from examops.services.site import Site, SiteError
 
 if TYPE_CHECKING:
@@ -201,7 +202,8 @@ def _write(site: Site, to_write: dict[str, Named], checked: _Checked, report: Ph
                     data = pack.read(entries[item.entry])
                     facts = checked.facts[(item.pack, item.entry)]
                     if hashlib.sha256(data).hexdigest() != facts.digest:
-                        raise SiteError(f"{pack_name}: {item.entry} changed while it was imported: nothing was imported")
+                        raise SiteError(said(N_("{pack}: {entry} changed while it was imported: nothing was imported"),
+                                              pack=pack_name, entry=item.entry))
                     rows.append({"ticket": ticket, "format": facts.format, "width": facts.width, "height": facts.height,
                                  "digest": facts.digest, "source": item.entry, "data": data})
                     if len(rows) >= 200:
@@ -229,7 +231,7 @@ def purge_photos(site: Site, pin: str | None, *, by: str = "", reason: str = "")
     """Remove every photo (the chief's PIN), recorded; then the store gives back the pages that held them."""
     who = by or getpass.getuser()
     if not site.check_pin(pin, who=who, purpose="photos purge"):
-        raise SiteError("wrong PIN: only the chief proctor can purge the photos (the attempt is logged)")
+        raise SiteError(said(N_("wrong PIN: only the chief proctor can purge the photos (the attempt is logged)")))
     with site.store.write() as conn:
         removed = pq.purge_photos(conn)
         site.store.append(conn, site.system_event(Kind.PHOTOS_PURGED, PhotosPurged(removed=removed, by=who, reason=reason).to_payload()))

@@ -165,7 +165,7 @@ FORMATS = ("xlsx", "pdf", "both")
 def formats_of(choice: str) -> tuple[str, ...]:
     """`xlsx`, `pdf` or `both` as the files to write."""
     if choice not in FORMATS:
-        raise ReportRefused(f"no format {choice!r}; use one of {', '.join(FORMATS)}")
+        raise ReportRefused(said(N_("no format {choice}; use one of {formats}"), choice=repr(choice), formats=", ".join(FORMATS)))
     return ("xlsx", "pdf") if choice == "both" else (choice,)
 
 

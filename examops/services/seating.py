@@ -14,7 +14,7 @@ from examops.adapters.store import review_queries as q
 from examops.domain.event_payloads import Admitted, Moved, Origin, RoomOpened
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
-from examops.domain.said import N_, said
+from examops.domain.said import N_, Said, joined, said
 from examops.services import ledger, lookup
 from examops.services.placements import placements
 from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
@@ -27,9 +27,20 @@ class Shortage(Exception):
 
     missing: dict[str, int]
 
+    @property
+    def said(self) -> Said:
+        """In the site's language where shown (`spoken`); `str()` is the English."""
+        parts = [said(SHORTAGE_WORDS.get(kind, N_("{count} seat(s) missing in {kind} rooms")), count=n, kind=kind)
+                 for kind, n in sorted(self.missing.items())]
+        return said(N_("{missing}. Open another room: `examops room add ID --name NAME --capacity N --kind backup|isolation`"),
+                    missing=joined(parts))
+
     def __str__(self) -> str:
-        parts = [f"{n} seat(s) missing in {kind} rooms" for kind, n in sorted(self.missing.items())]
-        return "; ".join(parts) + ". Open another room: examops room add ID --name NAME --capacity N --kind backup|isolation"
+        return str(self.said)
+
+
+SHORTAGE_WORDS = {"backup": N_("{count} seat(s) missing in backup rooms"),
+                  "isolation": N_("{count} seat(s) missing in isolation rooms")}
 
 
 def occupancy(conn: Connection, session: str, room: str) -> dict[int, str]:

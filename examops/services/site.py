@@ -33,10 +33,10 @@ PIN_REFUSED_AT_KEY = "pin_refused_at"
 wall_clock = time.time  # real time, never the drill clock: the back-off must not be frozen away
 
 WEAK_PIN_WORDS = {
-    "short": "the PIN needs at least 4 characters",
-    "repeated": "the PIN repeats one digit: choose one that is hard to guess",
-    "sequence": "the PIN counts up or down (like 1234): choose one that is hard to guess",
-    "common": "the PIN is one everyone tries first: choose one that is hard to guess",
+    "short": N_("the PIN needs at least 4 characters"),
+    "repeated": N_("the PIN repeats one digit: choose one that is hard to guess"),
+    "sequence": N_("the PIN counts up or down (like 1234): choose one that is hard to guess"),
+    "common": N_("the PIN is one everyone tries first: choose one that is hard to guess"),
 }
 
 
@@ -190,7 +190,7 @@ def plan_digest(plan_text: str | None, policy_text: str | None) -> str:
 def _refuse_weak(pin: str) -> None:
     problem = pins.pin_problem(pin)
     if problem:
-        raise SiteError(WEAK_PIN_WORDS[problem])
+        raise SiteError(said(WEAK_PIN_WORDS[problem]))
 
 
 def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str | None = None,

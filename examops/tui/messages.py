@@ -121,18 +121,33 @@ class LeaveRefused(Message):
 
 @message_class
 class ScanRecorded(Message):
-    """`Lane.check` returned: the verdict is durable (or says why it is not)."""
+    """`Lane.check` returned: the verdict is durable (or says why it is not; `also`: the later scans of the same
+    burst its failed commit left unrecorded too, shown on its card)."""
 
     request: ScanRequest
     verdict: Verdict
+    also: tuple[tuple[ScanRequest, Verdict], ...] = ()
+
+    @property
+    def requests(self) -> tuple[ScanRequest, ...]:
+        return (self.request, *(request for request, _verdict in self.also))
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        return (self.verdict, *(verdict for _request, verdict in self.also))
 
 
 @message_class
 class ScanFailed(Message):
-    """`Lane.check` raised: nothing may be assumed recorded."""
+    """`Lane.check` raised: nothing may be assumed recorded (`also`: the other scans of the same failed commit)."""
 
     request: ScanRequest
     error: str
+    also: tuple[ScanRequest, ...] = ()
+
+    @property
+    def requests(self) -> tuple[ScanRequest, ...]:
+        return (self.request, *self.also)
 
 
 @message_class

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from examops import i18n
 from examops.cli import main
+from examops.cli.help_words import Argument, Option
 
 WIDTH = 78
 """What click lays help out in on an 80-column terminal."""
@@ -109,7 +110,7 @@ def test_english_help_is_click_s_with_our_english_words(help_of, path, command):
     for paragraph in command.help.split("\n\n"):
         assert _flat(paragraph) in flat
     for param in command.params:
-        if isinstance(param, click.Option) and param.help:
+        if param.help:
             assert _flat(param.help) in flat, param.name
     assert "\nOptions:\n" in page and "Show this message and exit." in page
     if isinstance(command, click.Group):
@@ -136,3 +137,34 @@ def test_the_group_lists_its_commands_in_chinese_within_one_line_each(help_of):
     listing = page.split("命令：\n", 1)[1].splitlines()
     assert [line.split()[0] for line in listing] == sorted(main.list_commands(click.Context(main)))
     assert any(line.split()[1].startswith("在安检口核验一名考生") for line in listing if line.split()[0] == "check")
+
+
+PARAMS = [(path, command, param) for path, command in COMMANDS for param in command.params
+          if not getattr(param, "hidden", False)]
+
+
+def _msgid(param: click.Parameter) -> str | None:
+    """The English help a parameter was made with (help_words keeps it and says it in the language of the moment)."""
+    return vars(param).get("_english_help")
+
+
+def test_every_option_and_argument_says_what_it_is():
+    """A clerk reading `examops move --help` learns what --seat and TICKET are: every option and argument of every
+    command carries a help text, made with help_words' classes so it is said in the site's language."""
+    bare = [f"{' '.join(path) or 'examops'} {param.name}" for path, _command, param in PARAMS
+            if not isinstance(param, (Option, Argument)) or not _msgid(param)]
+    assert bare == []
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=IDS)
+def test_each_parameter_s_help_shows_in_chinese(help_of, path, command):
+    page = _flat(help_of(path, "zh-CN"))
+    chinese = i18n.translator("zh_CN")
+    for param in command.params:
+        english = _msgid(param)
+        if english:
+            said = chinese.gettext(english)
+            assert said != english, english
+            assert _flat(said) in page, (param.name, said)
+    if any(isinstance(param, click.Argument) for param in command.params):
+        assert "位置参数：" in page

@@ -114,3 +114,20 @@ def test_the_pin_prompts_on_a_terminal_speak_the_sites_language(tmp_path):
     shown = seen.decode("utf-8", "replace")
     assert "Chief proctor" not in shown and "Repeat for confirmation" not in shown and "do not match" not in shown, shown
     assert TEST_PIN not in shown  # hidden input
+
+
+def test_a_refused_init_speaks_the_plan_s_language_without_examops_lang(tmp_path):
+    """Found as an insider: on the sample (zh-CN) site with no EXAMOPS_LANG and a C locale, `init` of a changed plan
+    with a wrong PIN said "wrong PIN: the plan stays as it was" in English, while its success line was Chinese: the
+    plan names the site's language before any store is open."""
+    home = tmp_path / "home"
+    assert _init(home, EXAMOPS_PIN=TEST_PIN).returncode == 0
+    changed = tmp_path / "changed.toml"
+    changed.write_text(SAMPLE_PLAN.read_text(encoding="utf-8").replace("late_entry_minutes = 30", "late_entry_minutes = 35"),
+                       encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("EXAMOPS_", "LC_", "LANG"))}
+    environment.update(EXAMOPS_HOME=str(home), EXAMOPS_PIN="8642", LANG="C.UTF-8")
+    refused = subprocess.run([EXAMOPS, "init", "--plan", str(changed)], capture_output=True, text=True, env=environment,
+                             stdin=subprocess.DEVNULL, timeout=120)
+    assert refused.returncode != 0
+    assert "密码错误：考试计划保持不变" in refused.stderr and "wrong PIN" not in refused.stderr, refused.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -146,3 +147,26 @@ def test_the_one_shot_process_never_imports_sqlalchemy_and_says_what_the_lane_sa
     unknown = run("999999999999", "--json")  # the full lane answers it
     assert unknown.returncode == 0 and "SQLALCHEMY True" in unknown.stderr
     assert json.loads(unknown.stdout)["verdict"] == "unknown"
+
+
+def test_a_store_locked_past_the_busy_timeout_is_not_recorded_at_once_in_the_sites_words(tmp_path):
+    """Another process holds the write lock: the one-shot says NOT RECORDED (exit 3, nothing written) itself, in the
+    site's language, without going on to the full lane (which would wait the whole busy timeout again)."""
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    site = init_site(SAMPLE_PLAN, url=url, chief_pin=TEST_PIN)
+    people = seed_roster(site)
+    site.close()
+    before = len(_events(url))
+    holder = sqlite3.connect(tmp_path / "s.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        done = subprocess.run([sys.executable, "-c", RUN_CLI, "--lang", "zh-CN", "--db", url, "check", people[0].ticket,
+                               "--lane", "A", "--staff", "s", "--session", "S1"],
+                              capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "SQLALCHEMY False" in done.stderr  # answered by the one-shot: the full lane never started
+    assert "未记录" in done.stdout and "其他进程" in done.stdout and people[0].ticket in done.stdout, done.stdout
+    assert len(_events(url)) == before

@@ -39,6 +39,8 @@ def _run(folder: Path, lang: str, *argv: str) -> subprocess.CompletedProcess:
 def site(request, tmp_path_factory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp(request.param)
     (folder / "no_site.toml").write_text('[exam]\nname = "x"\n', encoding="utf-8")
+    (folder / "weak_pin.txt").write_text("1234\n", encoding="utf-8")
+    (folder / "wrong_pin.txt").write_text("99999999\n", encoding="utf-8")
     (folder / "bad_room.toml").write_text(SAMPLE_PLAN.read_text(encoding="utf-8") + '\n[[backup_rooms]]\nid = "Q1"\n'
                                           'capacity = 0\n', encoding="utf-8")
     assert _run(folder, request.param, "status").returncode != 0  # no store yet: the first refusal below
@@ -64,6 +66,12 @@ CASES = {  # name -> (argv, a phrase the Chinese refusal holds, a phrase the Eng
                  "无法写入 /proc/examops-nope：文件或文件夹不存在", "cannot write into /proc/examops-nope: no such file or folder"),
     "report_out": (["report", "--session", "S1", "--out", "./home"], "是文件夹，不是文件", "is a directory"),
     "no_case": (["resolve", "ffffffff", "--note", "证明已到", "--by", "王总监"], "没有异常 ffffffff", "no exception ffffffff"),
+    "long_lane": (["check", TICKET, "--lane", "A" * 61, "--staff", "李"], "通道名称有 61 个字符，最多只能保存 60 个",
+                  "the lane's name is 61 characters long; at most 60 fit"),
+    "weak_pin": (["init", "--plan", str(SAMPLE_PLAN), "--change-pin", "--new-pin-file", "weak_pin.txt"], "密码是连续递增",
+                 "the PIN counts up or down (like 1234)"),
+    "purge_pin": (["--pin-file", "wrong_pin.txt", "photos", "purge", "--by", "王总监"], "密码错误：只有总监考才能删除照片",
+                  "wrong PIN: only the chief proctor can purge the photos"),  # last: a wrong PIN backs the next ones off
 }
 
 
@@ -79,7 +87,7 @@ def test_each_refusal_in_the_site_language(site, name):
     said = done.stdout + done.stderr
     if lang == "zh-CN":
         assert chinese in said, said
-        data = re.sub(r"`[^`]*`|NOPE|ffffffff|examops report|\b(?:exam\.site|backup_rooms\[\d+\]\.capacity)\b", " ", said)  # typed, keys
+        data = re.sub(r"`[^`]*`|NOPE|ffffffff|examops (?:report|check)|\b(?:exam\.site|backup_rooms\[\d+\]\.capacity)\b", " ", said)  # typed, keys
         assert _english_left(data) == [], said
     else:
         assert english in said, said

@@ -143,3 +143,18 @@ def test_a_merge_refused_for_an_edited_report_is_said_in_chinese(signed, tmp_pat
     english = merge("en")
     assert f"{signed}: refused: the Summary figures differ from the signed figures: {key} of S1 at {coordinate} reads " \
            f"{value + 1}, signed {value}; the workbook's cells differ" in english and english.rstrip().endswith("nothing was written")
+
+
+def test_a_font_given_only_a_colour_is_said_without_none(signed):
+    """Found by hand: white text set with openpyxl's `Font(color=…)` read "字体为 None None，颜色 FFFFFFFF" — a font
+    with no name and no size is said so, in the site's language."""
+    from openpyxl.styles import Font
+
+    book = load_workbook(signed)
+    ws = book.worksheets[0]
+    ws["A7"].font = Font(color="FFFFFFFF")
+    book.save(signed)
+    chinese = [p for p in _problems(_verify(signed, "zh-CN", "--any-key")) if "A7" in p]
+    assert len(chinese) == 1 and "颜色 FFFFFFFF" in chinese[0] and "None" not in chinese[0], chinese
+    english = [p for p in _problems(_verify(signed, "en", "--any-key")) if "A7" in p]
+    assert "None" not in english[0] and "FFFFFFFF" in english[0], english

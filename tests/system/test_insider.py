@@ -38,6 +38,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -374,3 +375,13 @@ def test_a_forged_bundle_is_refused(morning, forgery, lang, refused_words):
     refused = merged.returncode != 0 and refused_words in (merged.stdout + merged.stderr)
     assert refused or after.returncode != 0, (merged.stdout, merged.stderr, after.stdout)
     assert refused, merged.stdout + merged.stderr
+
+
+def test_a_reordered_log_says_which_decision_in_the_sites_chinese(morning):
+    """Found by hand: "针对异常 … 的 approved，但该异常存放在它之后" — the event's kind code inside the Chinese sentence."""
+    conn = insider(morning["db"])
+    reorder_pos(morning, conn)
+    conn.close()
+    result = run_verify(morning["db"], lang=" ")
+    assert result.returncode != 0 and "的 审批，但该异常存放在它之后" in result.stdout, result.stdout
+    assert not re.search(r"\b(approved|rejected|resolved|admitted)\b", result.stdout), result.stdout

@@ -185,7 +185,7 @@ async def test_focus_loss_warning_and_recovery(seeded_site):
         assert not warning.display
         gate.set_focus(None)
         await pilot.pause()
-        assert warning.display and "Focus lost — press Esc" in screen_text(app)
+        assert warning.display and "lost the focus — press Esc" in screen_text(app)
         await pilot.press("2")
         assert gate.scan_input.has_focus and gate.scan_input.value == "2"
         await pilot.pause()

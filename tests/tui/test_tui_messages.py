@@ -13,7 +13,8 @@ def test_a_message_takes_its_fields_by_position_or_name_with_textuals_own_set_up
     assert (failed.request, failed.error) == (request, "disk full")
     assert failed.handler_name == "on_scan_failed" and failed.time > 0 and not failed.is_forwarded
     assert failed == ScanFailed(request, "disk full") and failed != ScanFailed(request, "locked")
-    assert repr(failed) == f"ScanFailed(request={request!r}, error='disk full')"
+    assert repr(failed) == f"ScanFailed(request={request!r}, error='disk full', also=())"
+    assert ScanFailed(request, "disk full", (request,)).requests == (request, request)
 
 
 def test_defaults_and_fresh_factories():
@@ -23,7 +24,7 @@ def test_defaults_and_fresh_factories():
     assert first.missing_seats == {} and first.missing_seats is not second.missing_seats
 
 
-@pytest.mark.parametrize("args, kwargs", [((), {"request": None}), ((None, "x", "y"), {}),
+@pytest.mark.parametrize("args, kwargs", [((), {"request": None}), ((None, "x", (), "y"), {}),
                                           ((None,), {"request": None, "error": "x"}), ((None, "x"), {"other": 1})])
 def test_wrong_arguments_are_refused_as_a_dataclass_would(args, kwargs):
     with pytest.raises(TypeError):

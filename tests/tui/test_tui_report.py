@@ -12,6 +12,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
+from examops import i18n
 from examops.adapters.store import schema
 from examops.services import report as report_service
 from examops.services.gate import Lane
@@ -244,8 +245,15 @@ async def test_build_report_writes_a_verified_report_and_shows_its_qr_code(morni
         assert _decoded(_modules_png(built.qr_blocks), tmp_path, "screen.png") == payload
 
 
+CANCEL_WORDS = {"en": ("Laying out the sheets…", "Cancel build", "Cancelled: no report written"),
+                "zh-CN": ("排版工作表…", "取消生成", "已取消，未生成报告")}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
 @run_async
-async def test_the_build_shows_its_phases_and_can_be_cancelled(morning, tmp_path, monkeypatch):
+async def test_the_build_shows_its_phases_and_can_be_cancelled(morning, tmp_path, monkeypatch, lang):
+    phase_said, cancel_key, cancelled = CANCEL_WORDS[lang]
+    monkeypatch.setattr(i18n, "_active_language", i18n.language())  # the app sets the process's language: undone after
     out = tmp_path / "cancelled.xlsx"
     at_layout, release = threading.Event(), threading.Event()
     real = report_service.build_report
@@ -262,7 +270,7 @@ async def test_the_build_shows_its_phases_and_can_be_cancelled(morning, tmp_path
         return real(site, **{**kwargs, "progress": hold})
 
     monkeypatch.setattr(report_service, "build_report", held_at_layout)
-    app = make_app(morning)
+    app = make_app(morning, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("b")
@@ -274,11 +282,11 @@ async def test_the_build_shows_its_phases_and_can_be_cancelled(morning, tmp_path
         bar = report_of(app).query_one("#report-progress")
         await until(pilot, lambda: at_layout.is_set() and bar.progress == 1)
         text = screen_text(app)
-        assert "Laying out the sheets…" in text and "Cancel build" in text
+        assert phase_said in text and cancel_key in text
         await pilot.press("x")
         release.set()
         await until(pilot, lambda: not report_of(app).building and notes(app))  # notifications arrive as messages
-        assert notes(app) == ["Cancelled: no report written"]
+        assert notes(app) == [cancelled]
         assert not report_of(app).query_one("#report-build").display
     assert not out.exists() and not list(tmp_path.glob(".cancelled*"))
 

@@ -7,6 +7,7 @@ error in English, Textual's "No matches found" under Ctrl+P; and the English rev
 
 from __future__ import annotations
 
+import pytest
 from textual.command import CommandPalette
 
 from examops.services.gate import Lane
@@ -148,3 +149,46 @@ def test_a_refused_scan_says_why_in_chinese_on_the_gate(site, monkeypatch):
     monkeypatch.setattr(i18n, "_active_language", i18n.CHINESE)
     assert (garbage.verdict, describe(garbage, site.policy, str).subtitle) == ("invalid", "不是准考证号、身份证号或准考证二维码")
     assert describe(far_too_long, site.policy, str).subtitle == "共 600 个字符：远超准考证号的长度"
+
+
+@pytest.mark.parametrize(("key", "modal"), [("f7", "ExceptionForm"), ("f12", "CodePicker"), ("ctrl+f", "SearchModal"),
+                                            ("ctrl+l", "ExitForm")])
+@run_async
+async def test_the_palette_over_a_gate_form_lists_its_keys_in_chinese(site, key, modal):
+    """Found at 80×24: Ctrl+P over the fever form listed "Cancel  esc" in English (the form's keys were never localized)."""
+    seed_roster(site, n_rooms=4)
+    app = _app(site, "gate", "zh-CN", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.idle)
+        await pilot.press(key)
+        await until(pilot, lambda: type(app.screen).__name__ == modal)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await until(pilot, lambda: "取消" in screen_text(app))
+        assert "Cancel" not in screen_text(app)
+
+
+@run_async
+async def test_the_lanes_figures_say_why_they_are_unavailable_in_chinese(site, monkeypatch):
+    """Found at 120×40 when another demo replaced the store: "统计暂不可用：StoreReplaced: the file at … is no longer…"
+    (the panel showed the exception's class and its English instead of its words in the site's language)."""
+    from examops.adapters.store.errors import StoreReplaced
+    from examops.domain.said import N_, said
+    from examops.services import gate_view
+    from examops.tui.widgets.panels import CountersPanel
+
+    def replaced(*_args, **_kwargs):
+        raise StoreReplaced(said(N_("the file at {path} is no longer the store this lane opened (it was replaced or "
+                                    "moved); nothing more is recorded: stop, check which file is the store, and start "
+                                    "the lane again"), path="/x/demo.sqlite3"))
+
+    seed_roster(site, n_rooms=4)
+    monkeypatch.setattr(gate_view, "lane_panels", replaced)
+    app = _app(site, "gate", "zh-CN", lane="A", staff="安检员1")
+    async with app.run_test(size=SMALL) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, GateScreen))
+        counters = app.screen.query_one(CountersPanel)
+        await until(pilot, lambda: "/x/demo.sqlite3" in str(counters.render()))
+        shown = str(counters.render())
+        assert "/x/demo.sqlite3 处的文件已不是本通道打开的数据库" in shown, shown
+        assert "StoreReplaced" not in shown and "no longer" not in shown

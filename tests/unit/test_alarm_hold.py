@@ -43,3 +43,15 @@ def test_release_lets_go():
     hold.shown(3.0, alarm=True)
     hold.release()
     assert not hold.holding and not hold.holds(1.0)
+
+
+def test_the_first_alarm_of_a_burst_rings_the_rest_of_it_do_not_a_later_one_does():
+    hold: AlarmHold[str] = AlarmHold()
+    assert hold.rings(1.0, alarm=True)  # nothing holds: the alarm is known now, it rings
+    assert not hold.rings(1.0, alarm=False)  # a plain verdict never rings
+    hold.shown(2.0, alarm=True)
+    assert not hold.rings(1.5, alarm=True)  # typed before the alarm was drawn: its burst rang already
+    assert hold.rings(2.5, alarm=True)  # typed after it was drawn: a new alarm, its own bell
+    assert hold.rings(None, alarm=True)  # made by a key just now (Enter on a card): its own bell
+    hold.release()
+    assert hold.rings(1.5, alarm=True)  # once the staffer went past the alarm, any new one rings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,29 @@ def test_the_compiled_catalog_is_current_with_the_po(catalog):
     text = lambda value: str(value if isinstance(value, str) else tuple(value))  # noqa: E731 - .mo plurals read as lists
     pairs = lambda cat: {(m.context, text(m.id), text(m.string)) for m in cat if m.id}  # noqa: E731
     assert pairs(compiled) == pairs(catalog), "run pybabel compile (examops/i18n/README.md)"
+
+
+# What may stay Latin inside Chinese: placeholders, commands, options, codes and keys of files (with _ or in brackets,
+# backticks or quotes), file names, keys of the keyboard, product names and short acronyms (ID, PDF, WPS, JPEG).
+_NOT_ENGLISH = re.compile(r"\{[^}]*\}|`[^`]*`|--[\w-]+|\bexamops(?: [a-z]+)*|\w*_\w*|\[\[?\w+\]\]?|\S+\.\w+|\"[^\"]*\"|<[^>]*>")
+_NAMES = {"Ctrl", "Enter", "Esc", "Tab", "End", "Excel", "WPS", "Office", "Word", "PowerPoint", "Apple", "Numbers",
+          "Gnumeric", "LibreOffice", "OpenDocument", "SQLite", "PostgreSQL", "File", "KiB", "MiB"}
+_PHRASE = re.compile(r"\b[A-Za-z]+(?:[ ,]+[A-Za-z]+)+\b")
+
+
+def _english_phrases(text: str) -> list[str]:
+    phrases = _PHRASE.findall(_NOT_ENGLISH.sub(" ", text))
+    return [p for p in phrases if any(w not in _NAMES and not (w.isupper() and len(w) <= 4) for w in re.findall(r"[A-Za-z]+", p))]
+
+
+def test_no_chinese_translation_carries_an_english_phrase(catalog):
+    """A Chinese screen says it in Chinese: the gate's banners once read 未记录 NOT RECORDED and 离线 OFFLINE — recorded
+    on this laptop… to a Chinese lane (the English belongs to an English site, which has its own msgid)."""
+    english = {m.id if isinstance(m.id, str) else m.id[0]: found for m in catalog if m.id
+               for found in [[p for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+                              for p in _english_phrases(s)]] if found}
+    assert english == {}
+    assert _english_phrases("未记录 NOT RECORDED — 请重扫") == ["NOT RECORDED"]  # the rule itself still bites
 
 
 def test_no_word_is_marked_inside_an_f_string():

@@ -66,7 +66,7 @@ def test_field_limits_are_the_store_columns():
     from examops.domain.field_limits import FieldTooLong, check_field
 
     check_field("staff", "张" * 120)
-    with pytest.raises(FieldTooLong, match="staff is 121 characters long; at most 120"):
+    with pytest.raises(FieldTooLong, match="the staff name is 121 characters long; at most 120"):
         check_field("staff", "张" * 121)
 
 

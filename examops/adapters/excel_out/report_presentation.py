@@ -40,7 +40,8 @@ def _describe(attribute: str, value: object) -> Said | str:
         return repr(value)
     if attribute == "font":
         color = getattr(value.color, "rgb", None) if value.color is not None else None
-        font = f"{value.name} {value.sz}"
+        named = " ".join(str(part) for part in (value.name, value.sz) if part is not None)
+        font = named or said(NP_("report.font", "no name or size"))  # openpyxl's Font(color=…) alone sets neither
         return said(N_("{font} colour {colour}"), font=font, colour=color) if isinstance(color, str) else font
     if attribute == "fill":
         color = getattr(value.fgColor, "rgb", None)

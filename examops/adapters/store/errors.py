@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from examops.domain.said import N_, Said, SaidError, said
+from examops.adapters.failure_words import describe_failure  # noqa: F401 - re-exported; the words need no SQLAlchemy
+from examops.domain.said import SaidError
 
 # Server states that mean "not answering" rather than "refused": admin/crash shutdown, starting up.
 UNREACHABLE_SQLSTATES = ("57P01", "57P02", "57P03")
@@ -28,20 +29,6 @@ class StoreReplaced(WriteFailed):
 
 class ServerUnreachable(WriteFailed):
     """Nothing was recorded because the shared store's server did not answer (down, restarting, network gone)."""
-
-
-def describe_failure(exc: BaseException) -> Said:
-    """Turn a database error into a sentence for the lane (`str()` English, `spoken()` the site's language)."""
-    message = str(getattr(exc, "orig", exc)).lower()
-    if "disk" in message and "full" in message or "no space" in message:
-        return said(N_("the disk is full: free space on the store's disk"))
-    if "readonly" in message or "read-only" in message:
-        return said(N_("the store is read-only: check the file's permissions or the disk"))
-    if "locked" in message or "busy" in message:
-        return said(N_("the store was locked too long by another process"))
-    if "connection" in message or "server closed" in message or "could not connect" in message:
-        return said(N_("the shared store does not answer"))
-    return said(N_("the store refused the write ({detail})"), detail=str(getattr(exc, "orig", exc)).strip()[:200])
 
 
 def server_unreachable(exc: BaseException) -> bool:

@@ -13,6 +13,7 @@ card waits for the staffer before admitting (`gate_confirm`).
 from __future__ import annotations
 
 import queue
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
@@ -25,7 +26,6 @@ from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from examops.domain.alarm_hold import ALARM_VERDICTS
 from examops.domain.plan import Session
 from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
@@ -56,7 +56,7 @@ from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.panels import ClockPanel, CodesPanel, CountersPanel, RecentScansTable, RoomsTable
 from examops.tui.widgets.plain import Label, Static
 from examops.tui.widgets.scan_field import ScanField
-from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe
+from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe, shown_scan
 from examops.tui.words import GATE_KEY
 
 PANELS_EVERY_S = 2.0
@@ -125,7 +125,7 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
             yield Static(f"{self.site.plan.exam_name} · {self.site.plan.site}", id="top-exam")
             yield Static(self._lane_line(self.session), id="top-lane")  # in the first frame, not one layout later
         yield Static("", id="offline-banner")
-        yield Static(_("⚠ Focus lost — press Esc   /   扫描框未获得焦点 — 按 Esc"), id="focus-warning")
+        yield Static(_("⚠ The scan field lost the focus — press Esc"), id="focus-warning")
         with Horizontal(id="gate-main"):
             with Vertical(id="gate-left"):
                 with Horizontal(id="scan-row"):
@@ -228,7 +228,7 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         """Check the scans that were queued together; each verdict is posted only after its commit.
 
         A wedge scanner's burst, queued while the lane was busy, is one group commit (`check_burst`, one fsync, as
-        `examops check --stdin` does); if that commit fails, every scan of the burst says not recorded.
+        `examops check --stdin` does); if that commit fails, one NOT RECORDED card names every scan of the burst.
         """
         was_online = self.lane.online
         try:
@@ -239,18 +239,29 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
                                             hold_admission=self.confirming and not request.confirmed)]
             else:
                 verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id)
-        except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED, for every scan of the burst
-            for request in burst:
-                self.post_message(ScanFailed(request, failure_words(exc)))
+        except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED: one card naming every scan of the burst
+            self.post_message(ScanFailed(burst[0], failure_words(exc), tuple(burst[1:])))
         else:
-            for request, verdict in zip(burst, verdicts):
-                self.post_message(ScanRecorded(request, verdict))
+            self._post_verdicts(burst, verdicts)
         if not self.lane.online:
             pending = self.lane.pending
             self.post_message(LaneWentOffline(self.lane.offline_reason, pending) if was_online else OfflineQueueGrew(pending))
 
+    def _post_verdicts(self, burst: list[ScanRequest], verdicts: list[Verdict]) -> None:
+        """One message per verdict, in order; a run of scans the burst's failed commit left unrecorded is one
+        message, so one NOT RECORDED card names them all (not one card, and one Esc, per scan)."""
+        start = 0
+        while start < len(burst):
+            end = start + 1
+            if verdicts[start].verdict == "not_recorded":
+                while end < len(burst) and verdicts[end].verdict == "not_recorded":
+                    end += 1
+            self.post_message(ScanRecorded(burst[start], verdicts[start], tuple(zip(burst[start + 1:end], verdicts[start + 1:end]))))
+            start = end
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == LANE_WORKER and event.state == WorkerState.ERROR:
+            self.app.bell()
             self._show_failure(str(event.worker.error))
             self._check_lane()
 
@@ -291,10 +302,12 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         self._show_pending()
 
     def on_scan_recorded(self, message: ScanRecorded) -> None:
-        self.pending_scans -= 1
-        self._lane_wrote(message.verdict)
+        self.pending_scans -= len(message.requests)
+        for verdict in message.verdicts:
+            self._lane_wrote(verdict)
         if message.verdict.verdict == "not_recorded":
             self._reads.forget()
+        self._ring_for_alarm(message)
         if self._waits_behind_alarm(message):
             return
         view = self._show_verdict(message)
@@ -305,38 +318,40 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
     def _show_verdict(self, message: ScanRecorded) -> VerdictView:
         verdict = message.verdict
         view = describe(verdict, self.site.policy, lambda at: gate_view.local_time(self.site, at))
+        card = verdict.card if not message.also else None  # several scans not recorded: no one candidate's card
+        if verdict.verdict == "not_recorded":
+            view = replace(view, details=(*_scan_again(message.requests, message.verdicts), *view.details))
         self.last_verdict = verdict
-        self.card = verdict.card
+        self.card = card
         self.picked_state = None
         self.query_one(VerdictBanner).show(view)
         go = (verdict.go_room, verdict.go_seat) if verdict.go_room else None
-        self._show_card(verdict.card, self._session_label(verdict.session), go)
+        self._show_card(card, self._session_label(verdict.session), go)
         self._set_detail(view.details, suggesting=bool(verdict.suggestions))
         if verdict.verdict == "session_closed" and verdict.session:
             self._show_closed(verdict.session, verdict.closed_by or "?", verdict.closed_at or "?")
-        if verdict.verdict in ALARM_VERDICTS:
-            self.app.bell()
         return view
 
     def on_scan_failed(self, message: ScanFailed) -> None:
-        self.pending_scans -= 1
+        self.pending_scans -= len(message.requests)
+        self._ring_for_alarm(message)
         if self._waits_behind_alarm(message):
             return
-        lines = self._show_failure(message.error)
+        lines = self._show_failure(message.error, message.requests)
         self._after_scan()
         self._alarm_shown(message, lines)
         self._release_held()
 
-    def _show_failure(self, error: str) -> tuple[str, ...]:
+    def _show_failure(self, error: str, requests: tuple[ScanRequest, ...] = ()) -> tuple[str, ...]:
+        """NOT RECORDED: the codes to scan again, as scanned (a failed burst's commit: all of them), then why."""
         self._reads.forget()
         self.card = None
         self.last_verdict = None
         self.picked_state = None
         self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — rescan")))
         self._show_card(None)
-        lines = (_("The scan failed: {error}").format(error=error),)
+        lines = (*_scan_again(requests), _("The scan failed: {error}").format(error=error))
         self._set_detail(lines)
-        self.app.bell()
         return lines
 
     def _after_scan(self) -> None:
@@ -450,3 +465,13 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         except KeyError:
             return session_id or ""
         return f"{session.id} {session.name}" if session else ""
+
+
+def _scan_again(requests: tuple[ScanRequest, ...], verdicts: tuple[Verdict, ...] = ()) -> tuple[str, ...]:
+    """The line that says whom to scan again: each one's ticket where the lane found the candidate, else the code
+    as scanned (an ID number masked)."""
+    if not requests:
+        return ()
+    cards = [verdict.card for verdict in verdicts] or [None] * len(requests)
+    codes = [card.ticket if card is not None else shown_scan(request.code.strip()) for request, card in zip(requests, cards)]
+    return (_("Not recorded, scan again: {codes}").format(codes="  ".join(codes)),)

@@ -5,6 +5,9 @@ log), but while an alarm (a duplicate, a denial, a scan not recorded) is on scre
 Enter arrived before the alarm was drawn waits (`AlarmHold`); the detail says how many and that Esc (or Enter on
 the empty field) goes on. A confirming lane keeps its held scans unchecked until then. A scan typed after the
 alarm was drawn is a look at it and goes on.
+
+The bell rings when an alarm is known (`AlarmHold.rings`): once for a burst, whether its card is drawn or waits;
+a waiting alarm drawn after Esc rings no more. The exit keys wait for the alarm to be seen (`_open_exit`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ def _is_alarm(message: Shown) -> bool:
     return isinstance(message, ScanFailed) or message.verdict.verdict in ALARM_VERDICTS
 
 
+def _recorded(message: Shown) -> bool:
+    """The scan is in the log: only then may the note under an alarm say its card waits 'recorded'."""
+    return isinstance(message, ScanRecorded) and message.verdict.recorded
+
+
 def _comes_alone(message: Shown) -> bool:
     return isinstance(message, ScanFailed) or message.verdict.verdict not in PASSED_OVER
 
@@ -32,7 +40,7 @@ def _key_at(message_or_request) -> float | None:  # noqa: ANN001 - a ScanRecorde
 
 
 class AlarmGate:
-    """Mixed into `GateScreen` (`_show_verdict`, `_show_failure`, `_after_scan`, `_card_shown`, `_set_detail`) and
+    """Mixed into `GateScreen` (`app`, `_show_verdict`, `_show_failure`, `_after_scan`, `_card_shown`, `_set_detail`) and
     `ConfirmingGate` (`confirming`, `line`, `waiting_card`, `_release_held`)."""
 
     def _setup_alarm(self) -> None:
@@ -42,6 +50,11 @@ class AlarmGate:
     @property
     def holding_alarm(self) -> bool:
         return self.alarm_hold.holding
+
+    def _ring_for_alarm(self, message: Shown) -> None:
+        """The bell, when an alarm is recorded (or a scan failed): before its card is drawn or set waiting."""
+        if self.alarm_hold.rings(_key_at(message), alarm=_is_alarm(message)):
+            self.app.bell()
 
     def _waits_behind_alarm(self, message: Shown) -> bool:
         """A verdict has just come (recorded, or failed): True when its card waits instead of being drawn now."""
@@ -66,18 +79,21 @@ class AlarmGate:
             self._say_waiting()
 
     def _say_waiting(self) -> None:
-        """The detail under the card, and while it holds, how many later scans wait and which key goes on."""
-        count = self.alarm_hold.queued + (self.line.queued if self.confirming else 0)
+        """The detail under the card, and while it holds, how many later scans wait and which key goes on
+        ('recorded' only when every one of them is: a card not recorded may be among them)."""
+        waiting = [message for message, _alarm in self.alarm_hold.waiting]
+        count = sum(len(message.requests) for message in waiting) + (self.line.queued if self.confirming else 0)
         note = ()
         if self.holding_alarm and count:
-            if self.confirming:
+            if self.confirming or not all(map(_recorded, waiting)):
                 words = ngettext("{count} more scan waiting — Esc or Enter shows it",
                                  "{count} more scans waiting — Esc or Enter: the next", count)
             else:
                 words = ngettext("{count} more scan recorded — Esc or Enter shows it",
                                  "{count} more scans recorded — Esc or Enter: the next", count)
             note = (words.format(count=count),)
-        self._set_detail((*self._alarm_lines, *note), suggesting=self.has_class("-suggesting"))
+        lines = self._alarm_lines  # the note second, after the card's first line: at 80×24 the detail has three rows
+        self._set_detail((*lines[:1], *note, *lines[1:]), suggesting=self.has_class("-suggesting"))
 
     def _acknowledge_alarm(self, key_at: float | None = None) -> bool:
         """Esc, or Enter on the empty field: True when it showed the next waiting card (or let a held scan go)."""
@@ -113,7 +129,7 @@ class AlarmGate:
             return
         message, _alone, passed = step
         if isinstance(message, ScanFailed):
-            self._alarm_shown(message, self._show_failure(message.error), passed)
+            self._alarm_shown(message, self._show_failure(message.error, message.requests), passed)
             self._release_held()
         else:
             view = self._show_verdict(message)

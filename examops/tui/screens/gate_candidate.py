@@ -1,7 +1,7 @@
 """What the gate's keys do to one candidate: Enter on the card, F-key forms, exits, a pick from Ctrl+F.
 
 `CandidateKeys` is mixed into `GateScreen`, whose `site`, `lane`, `session`, `card`, `last_verdict`,
-`pending_scans`, `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
+`pending_scans`, `holding_alarm` (gate_alarm), `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
 the code typed in the field if there is one, else on the candidate on the card; the card is what the
 candidate's state in the session allows (an admitted candidate is never offered "press Enter to admit").
 Exits go through the lane worker's queue like scans, so they keep their order.
@@ -17,6 +17,7 @@ from examops.domain.scan import classify
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.services import exits, ledger
+from examops.tui.i18n import failure_words
 from examops.tui.messages import LeaveRecorded, LeaveRefused, LeaveRequest, ScanRequest
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView
 from examops.tui.words import LEAVE_REFUSED, PICKED, VERDICT
@@ -115,8 +116,20 @@ class CandidateKeys:
         self._open_exit(final=True)
 
     def _open_exit(self, *, final: bool) -> None:
+        """Ctrl+L / Ctrl+G: the exit form, unless an alarm is (or may be about to be) on screen.
+
+        The form covers the card and the exit's answer replaces it: a burst's alarm drawn behind the form, or one
+        on screen with cards waiting, would vanish unseen. So while scans are still being checked, an alarm holds
+        (until Esc or Enter goes past it) or a card waits for Enter, the key is refused with a word and the field
+        keeps what was typed.
+        """
         if self.session is None:
             self._hint(_("No session in the plan"))
+            return
+        if self.pending_scans:
+            self._hint(_("Still checking the previous scan, wait a moment"))
+            return
+        if self._alarm_first(_("An alarm is on screen: press Esc to see it through first, then the exit key")):
             return
         typed = self._take_field()
         ticket = typed or self._card_target()
@@ -143,7 +156,7 @@ class CandidateKeys:
         except ledger.SessionClosed as exc:  # the chief signed the session off: nothing to retry
             self.post_message(LeaveRefused(request, "closed", str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown as not recorded
-            self.post_message(LeaveRefused(request, "", f"{type(exc).__name__}: {exc}"))
+            self.post_message(LeaveRefused(request, "", failure_words(exc)))
         else:
             self.post_message(LeaveRecorded(request, done))
 
@@ -172,14 +185,28 @@ class CandidateKeys:
         self.app.bell()
         self._after_scan()
 
+    def _alarm_first(self, words: str) -> bool:
+        """True (and a word) while an alarm holds, or a card waits for the staffer's Enter or Esc (a confirming lane):
+        what the key would draw would replace it; an Enter after that would admit a candidate whose photo is gone."""
+        if self.holding_alarm:
+            self._hint(words)
+        elif self.waiting_card:
+            self._hint(_("The card waits: Enter admits, Esc sets aside — then this key"))
+        return self.holding_alarm or self.waiting_card
+
     # -- Ctrl+F -----------------------------------------------------------
     def action_search(self) -> None:
+        """Ctrl+F; the pick replaces the card, so not over an alarm (one that came while the search was open neither)."""
+        if self._alarm_first(_("An alarm is on screen: press Esc to see it through first, then Ctrl+F")):
+            return
         from examops.tui.widgets.search import SearchModal
 
         self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
 
     def _picked(self, card: CandidateCard | None) -> None:
         if card is None or self.pending_scans:
+            return
+        if self._alarm_first(_("An alarm is on screen: press Esc to see it through first, then Ctrl+F")):
             return
         state = card.state or "expected"
         if self.confirming and (state in ENTER_STATES or card.arriving):  # the card with the photo, waiting for Enter

@@ -19,6 +19,7 @@ from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _
 from examops.services import photos
 from examops.services.site import Site
+from examops.tui.i18n import failure_words
 from examops.tui.messages import ScanRequest
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.widgets.card import CandidatePanel
@@ -39,7 +40,7 @@ class ConfirmingGate:
         try:
             self.has_photos = photos.has_photos(site)
         except Exception as exc:  # noqa: BLE001 - a lane that starts offline still scans; on_mount says why no photos
-            self.has_photos, self.photos_error = False, f"{type(exc).__name__}: {exc}"
+            self.has_photos, self.photos_error = False, failure_words(exc)
         self.confirming = confirms(mode, self.has_photos)
         self.shows_photos = self.has_photos or self.confirming
         self.photo_terminal = terminal or PhotoTerminal()

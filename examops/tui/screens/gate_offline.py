@@ -47,7 +47,7 @@ class OfflineLane:
     def _show_offline(self, pending: int, detail: str | None = None) -> None:
         if detail is not None:
             self._offline_detail = detail
-        self.query_one("#offline-banner", Static).update(_("OFFLINE 离线 — recorded on this laptop, uploads when the server is back · {pending} pending\n记录保存在本机，恢复后自动上传 · 待上传 {pending} 条").format(pending=pending) + "\n" + self._offline_detail)
+        self.query_one("#offline-banner", Static).update(_("OFFLINE — recorded on this laptop, uploads when the server is back · {pending} pending").format(pending=pending) + "\n" + self._offline_detail)
 
     def _probe_if_offline(self) -> None:
         if self.offline and not self._probing and not self._upload_queued:

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from examops.domain.verdict import Verdict
 from examops.services import gate_fold, gate_view
 from examops.services.live import EventWatcher
+from examops.tui.i18n import failure_words
 from examops.tui.messages import OfflineCopyFailed, PanelsFailed, PanelsRefreshed, StoreChanged
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable, RoomsTable
 
@@ -82,7 +83,7 @@ class SidePanels:
             panels = None if version is not None else gate_view.lane_panels(site, self.lane.lane, session_id,
                                                                             expected=self._expected)
         except Exception as exc:  # noqa: BLE001 - shown in the panel
-            self.post_message(PanelsFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(PanelsFailed(failure_words(exc)))
         else:
             self.post_message(PanelsRefreshed(panels, session_id, panels.version if panels else version, folded))
 
@@ -138,7 +139,7 @@ class SidePanels:
                     self.lane.refresh_mirror()
                 except Exception as exc:  # noqa: BLE001 - shown; a lost server is the lane worker's to notice
                     if not self.site.store.unreachable(exc):
-                        self.post_message(OfflineCopyFailed(f"{type(exc).__name__}: {exc}"))
+                        self.post_message(OfflineCopyFailed(failure_words(exc)))
                 self.post_message(StoreChanged())
                 time.sleep(LIVE_MIN_GAP_S)
         finally:

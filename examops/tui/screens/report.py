@@ -30,7 +30,7 @@ from examops.i18n.report_words import incident_label, reason_text
 from examops.services import gate_view
 from examops.services.figures import session_figures
 from examops.services.site import Site
-from examops.tui.i18n import code_label, localize_bindings
+from examops.tui.i18n import code_label, failure_words, localize_bindings
 from examops.tui.messages import (
     FiguresComputed,
     FiguresFailed,
@@ -249,7 +249,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
             figures = session_figures(self.site, session_id)
             at = self.site.clock.local().strftime("%H:%M:%S")
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(FiguresFailed(session_id, f"{type(exc).__name__}: {exc}"))
+            self.post_message(FiguresFailed(session_id, failure_words(exc)))
             return
         self.post_message(FiguresComputed(session_id, figures, at))
 
@@ -409,7 +409,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
             self.post_message(ReportBuildFailed(_("cannot write {path}: {error}").format(path=out, error=spoken(os_reason(exc)))))
             return
         except Exception as exc:  # noqa: BLE001 - shown on screen, never a crash
-            self.post_message(ReportBuildFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(ReportBuildFailed(failure_words(exc)))
             return
         self.post_message(ReportBuilt(result["out"], result["fingerprint"], result["figures_sha256"],
                                       result["qr_payload"], blocks))

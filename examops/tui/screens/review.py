@@ -22,7 +22,7 @@ from examops.i18n import _, spoken, word
 from examops.services import gate_view, photos, review, seating
 from examops.services.chief_record import chief_record
 from examops.services.site import Site
-from examops.tui.i18n import code_label, localize_bindings
+from examops.tui.i18n import code_label, failure_words, localize_bindings
 from examops.tui.messages import CasesFailed, CasesLoaded, DecisionRecorded, DecisionRefused, FiltersChanged
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.wide_glyphs import WholeGlyphs
@@ -157,7 +157,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
                 _conflict_alarm(flag) for flag in review.conflicts(self.site, session_id)]
             record = chief_record(self.site)
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(CasesFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(CasesFailed(failure_words(exc)))
             return
         self.post_message(CasesLoaded(filters, all_cases, cases, alarms, record))
 
@@ -358,7 +358,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
                 self.post_message(DecisionRefused(action, spoken(exc), done, dict(getattr(exc, "missing", {}))))
                 return
             except Exception as exc:  # noqa: BLE001 - shown on screen, never a crash
-                self.post_message(DecisionRefused(action, f"{type(exc).__name__}: {exc}", done))
+                self.post_message(DecisionRefused(action, failure_words(exc), done))
                 return
         self.post_message(DecisionRecorded(action, done, detail))
 

@@ -19,7 +19,7 @@ from examops.domain.verdict import CandidateCard
 from examops.i18n import _, pgettext, word
 from examops.services import gate_view
 from examops.services.site import Site
-from examops.tui.i18n import localize_bindings
+from examops.tui.i18n import failure_words, localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import DataTable, Label, Static
@@ -104,7 +104,7 @@ class RosterScreen(WholeGlyphs, Screen):
         try:
             rooms = gate_view.room_overview(self.site)
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(RoomsFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(RoomsFailed(failure_words(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(RoomsCounted(rooms))
@@ -134,7 +134,7 @@ class RosterScreen(WholeGlyphs, Screen):
         try:
             cards = gate_view.find_candidates(self.site, query, self.session_id, RESULT_LIMIT)
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(SearchFailed(query, f"{type(exc).__name__}: {exc}"))
+            self.post_message(SearchFailed(query, failure_words(exc)))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(CandidatesFound(query, cards))

@@ -12,6 +12,7 @@ from textual import work
 
 from examops.i18n import _
 from examops.services.site import PinLocked
+from examops.tui.i18n import failure_words
 from examops.tui.messages import ChiefPinChecked
 from examops.tui.widgets.pin_modal import PinModal
 
@@ -47,7 +48,7 @@ class ChiefLock:
                                                                                            seconds=exc.wait_seconds)))
             return
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(ChiefPinChecked(False, f"{type(exc).__name__}: {exc}"))
+            self.post_message(ChiefPinChecked(False, failure_words(exc)))
             return
         self.post_message(ChiefPinChecked(accepted, "" if accepted else _("wrong PIN (the attempt is logged)")))
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_datetime, parse_temperature
 from examops.i18n import N_, _, word
-from examops.tui.i18n import code_label, evidence_label
+from examops.tui.i18n import code_label, evidence_label, localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import Label, OptionList, Static
@@ -47,6 +47,7 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
 
     def __init__(self, code: OutcomeCode, ticket: str | None, session_date: dt.date, *, about: str = "") -> None:
         super().__init__()
+        localize_bindings(self)
         self.code = code
         self.ticket = ticket or ""
         self.session_date = session_date
@@ -116,6 +117,7 @@ class CodePicker(WholeGlyphs, ModalScreen[OutcomeCode | None]):
 
     def __init__(self, policy: Policy) -> None:
         super().__init__()
+        localize_bindings(self)
         self.policy = policy
 
     def compose(self) -> ComposeResult:

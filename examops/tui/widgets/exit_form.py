@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from examops.i18n import _
+from examops.tui.i18n import localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.form_keys import FOCUS_KEYS
 from examops.tui.widgets.plain import Label, Static
@@ -34,6 +35,7 @@ class ExitForm(WholeGlyphs, ModalScreen[ExitFilled | None]):
 
     def __init__(self, ticket: str | None, *, final: bool, about: str = "") -> None:
         super().__init__()
+        localize_bindings(self)
         self.ticket = ticket or ""
         self.final = final
         self.about = about

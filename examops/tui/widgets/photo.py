@@ -27,6 +27,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from examops.i18n import _
+from examops.tui.i18n import failure_words
 from examops.tui.messages import PhotoPrepared
 from examops.tui.photo_render import PreparedPhoto, prepare
 from examops.tui.photo_terminal import PhotoTerminal
@@ -138,7 +139,7 @@ class PhotoView(Vertical):
                 data, self.terminal.method, cols, rows, image_id=image_id, background=background,
                 cell=(self.terminal.cell_width, self.terminal.cell_height))
         except Exception as exc:  # noqa: BLE001 - said in place of the picture
-            self.post_message(PhotoPrepared(ticket, None, f"{type(exc).__name__}: {exc}"))
+            self.post_message(PhotoPrepared(ticket, None, failure_words(exc)))
         else:
             self.post_message(PhotoPrepared(ticket, prepared))
 

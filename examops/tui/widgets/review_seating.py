@@ -15,6 +15,7 @@ from textual import work
 from examops import locations
 from examops.i18n import _, language, word
 from examops.services import seating
+from examops.tui.i18n import failure_words
 from examops.tui.messages import DecisionRefused, DocumentsWritten, ReallocationPlanned
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.review_forms import ReallocationPreview, documents_form, room_form
@@ -38,7 +39,7 @@ class SeatingActions:
         try:
             self.post_message(ReallocationPlanned(seating.plan_reallocation(self.site, self.session_id)))
         except Exception as exc:  # noqa: BLE001 - shown on screen
-            self.post_message(DecisionRefused("reallocate", f"{type(exc).__name__}: {exc}"))
+            self.post_message(DecisionRefused("reallocate", failure_words(exc)))
 
     def on_reallocation_planned(self, message: ReallocationPlanned) -> None:
         self.busy = None
@@ -98,7 +99,7 @@ class SeatingActions:
             result = documents.write_room_documents(self.site, self.session_id, out,
                                                     lang="zh" if language().startswith("zh") else "en")
         except Exception as exc:  # noqa: BLE001 - DocumentsRefused, a full disk: shown on screen
-            self.post_message(DecisionRefused("documents", f"{type(exc).__name__}: {exc}"))
+            self.post_message(DecisionRefused("documents", failure_words(exc)))
             return
         self.post_message(DocumentsWritten(result["out"], [path for room in result["rooms"] for path in room["files"]]))
 

@@ -24,7 +24,7 @@ from textual.widgets import Input, ProgressBar
 from examops.i18n import _, language, word
 from examops.i18n.roster_words import on_screen, problem_fix, problem_message, problem_place, severity_word
 from examops.services.site import Site
-from examops.tui.i18n import localize_bindings
+from examops.tui.i18n import failure_words, localize_bindings
 from examops.tui.messages import RosterImported, RosterImportFailed, RosterImportProgressed
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, Static
@@ -102,7 +102,7 @@ class RosterImportModal(WholeGlyphs, ModalScreen["object | None"]):
             self.post_message(RosterImportFailed(_("Cancelled: nothing was imported")))
             return
         except Exception as exc:  # noqa: BLE001 - shown on screen, never swallowed
-            self.post_message(RosterImportFailed(f"{type(exc).__name__}: {exc}"))
+            self.post_message(RosterImportFailed(failure_words(exc)))
             return
         self.post_message(RosterImported(report))
 

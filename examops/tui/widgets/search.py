@@ -17,6 +17,7 @@ from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.services import gate_view
 from examops.services.site import Site
+from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, SearchFailed
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, OptionList, Static
@@ -55,6 +56,7 @@ class SearchModal(WholeGlyphs, ModalScreen[CandidateCard | None]):
 
     def __init__(self, site: Site, session_id: str | None, limit: int = 20) -> None:
         super().__init__()
+        localize_bindings(self)
         self.site = site
         self.session_id = session_id
         self.limit = limit

@@ -36,7 +36,7 @@ class VerdictView:
     flash: bool = False
 
 
-def _shown_scan(value: str) -> str:
+def shown_scan(value: str) -> str:
     """A scanned value fit for the screen: an ID-shaped value is masked, control characters dropped."""
     cleaned = "".join(ch if ch.isprintable() else "·" for ch in value)[:40]
     return idnumber.mask(cleaned) if idnumber.looks_like_id(idnumber.clean(cleaned)) else cleaned
@@ -84,12 +84,12 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
                   for s in verdict.suggestions[:SUGGESTIONS_SHOWN]]
         if len(verdict.suggestions) > SUGGESTIONS_SHOWN:
             lines.append("  " + _("… {count} more one slip away: check the number and rescan").format(count=len(verdict.suggestions) - SUGGESTIONS_SHOWN))
-        return VerdictView(kind, title, _("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),
+        return VerdictView(kind, title, _("Scanned: {scanned}").format(scanned=shown_scan(verdict.scanned)),
                            tuple(lines) + _not_logged(verdict))
     if kind == "wrong_session":
         return VerdictView(kind, title, _("no seat in this session"), reason + _not_logged(verdict))
     if kind == "invalid":
-        scanned = (_("Scanned: {scanned}").format(scanned=_shown_scan(verdict.scanned)),) if verdict.scanned else ()
+        scanned = (_("Scanned: {scanned}").format(scanned=shown_scan(verdict.scanned)),) if verdict.scanned else ()
         return VerdictView(kind, title, reason_words(verdict.reason, policy), scanned)
     return VerdictView("unknown", title, verdict.reason)
 
