@@ -8,7 +8,8 @@ Parts run in their own processes (so RSS is per variant):
   naive   the obvious alternative: the whole roster in one DataTable, scans
           move the cursor to the row; time to first frame, then the same latency;
   start   `examops gate` as a real process on a pty: start → first frame (both trees byte-compiled first, as
-          installing does: bench/bytecode.py).
+          installing does: bench/bytecode.py); beside it the floor, the smallest Textual app drawing the same
+          lane line (`--floor`), and any `--also` checkout.
 Plus the cost of one side-panel refresh (counters + recent scans) at 300 and
 at 25k admissions, since the gate runs it every couple of seconds.
 """
@@ -203,8 +204,9 @@ async def part_naive(db: str, n: int, scans: int) -> dict:
     return {"ready_s": ready, **_percentiles(latencies), "rss_mb": peak_rss_mb()}
 
 
-def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool = False) -> dict:
-    """`examops gate` on a pty: process start → the first frame that shows the lane (`src`: an old checkout's code)."""
+def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool = False, floor: bool = False) -> dict:
+    """`examops gate` on a pty: process start → the first frame that shows the lane (`src`: an old checkout's code;
+    `floor`: the floor app instead). Each run under `first_frame_cpu.py`, which notes the CPU at that frame's write."""
     import fcntl
     import pty
     import select as select_module
@@ -213,10 +215,11 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
 
     env = {**os.environ, "EXAMOPS_DB": db, "EXAMOPS_CLOCK": CLOCK, "EXAMOPS_LANG": "en", "TERM": "xterm-256color",
            "COLUMNS": "120", "LINES": "40"}
-    argv = [str(Path(sys.executable).with_name("examops"))]
+    noted = Path(tempfile.mkstemp(prefix="examops-first-frame-", suffix=".txt")[1])
+    argv = [sys.executable, str(ROOT / "bench" / "first_frame_cpu.py"), str(noted)]
     if src:
         env["PYTHONPATH"] = src
-        argv = [sys.executable, "-m", "examops"]
+    command = ["--floor"] if floor else ["gate", "--lane", "START", "--staff", "bench"]
     throttle = False
     if old_laptop:
         from bench.old_laptop import prefix
@@ -232,7 +235,7 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
         if pid == 0:
             if src:
                 os.chdir(src)  # `python -m` puts the working directory first on the path
-            os.execve(exe, [*argv, "gate", "--lane", "START", "--staff", "bench"], env)
+            os.execve(exe, [*argv, *command], env)
         started = time.perf_counter()
         if throttle:
             from bench.old_laptop import Throttle
@@ -270,8 +273,11 @@ def part_start(db: str, runs: int = 5, src: str | None = None, old_laptop: bool 
         if seen is None:
             raise RuntimeError("examops gate showed no frame: " + output[-500:].decode(errors="replace"))
         times.append(seen)
+    inside = [tuple(float(x) / 1000 for x in line.split()) for line in noted.read_text().splitlines()]
+    noted.unlink()
     return {"runs": runs, "median_s": statistics.median(times), "min_s": min(times), "max_s": max(times),
-            "cpu_median_s": statistics.median(cpus)}
+            "cpu_median_s": statistics.median(cpus), "frame_cpu_s": statistics.median(r[1] for r in inside),
+            "main_cpu_s": statistics.median(r[2] for r in inside)}
 
 
 def _cpu_s(pid: int) -> float:
@@ -337,12 +343,16 @@ def print_start_rows(run, args) -> None:  # noqa: ANN001
     profiles = [False, True] if args.old_laptop else [False]
     for old_laptop in profiles:
         flag = ("--old-laptop",) if old_laptop else ()
-        here, there = [], []
+        here, there, floor = [], [], []
+        also: dict[str, list[dict]] = {str(path): [] for path in args.also}
         load_before = os.getloadavg()[0]
-        for _ in range(2):  # interleaved: the machine's load falls on both alike
+        for _ in range(2):  # interleaved: the machine's load falls on all alike
             here.append(run("start", *flag))
             if args.src:
                 there.append(run("start", "--src", args.src, *flag))
+            for path, runs in also.items():
+                runs.append(run("start", "--src", path, *flag))
+            floor.append(run("start", "--floor", *flag))
 
         def ms(runs: list[dict], key: str) -> str:
             return f"{statistics.median(r[key] for r in runs) * 1000:.0f} ms"
@@ -352,6 +362,19 @@ def print_start_rows(run, args) -> None:  # noqa: ANN001
         print(f"issue 15, {title}: `examops gate` start → first frame  this code {ms(here, 'median_s')} (CPU "
               f"{ms(here, 'cpu_median_s')})   baseline {baseline}   target <= 500 ms   load average {load_before:.1f} → "
               f"{os.getloadavg()[0]:.1f}", flush=True)
+
+        def inside(runs: list[dict]) -> str:
+            return f"CPU at the frame's write {ms(runs, 'frame_cpu_s')}, main thread {ms(runs, 'main_cpu_s')}"
+
+        print(f"  this code: {inside(here)}" + (f"; baseline: {inside(there)}" if there else ""), flush=True)
+        for path, runs in also.items():
+            print(f"  --also {path}: {ms(runs, 'median_s')} (CPU {ms(runs, 'cpu_median_s')}; {inside(runs)})", flush=True)
+        ratio = lambda runs, key: statistics.median(r[key] for r in runs) / statistics.median(f[key] for f in floor)  # noqa: E731
+        print(f"  Textual floor (the smallest app drawing the lane line): {ms(floor, 'median_s')} (CPU "
+              f"{ms(floor, 'cpu_median_s')}; {inside(floor)}); this code {ratio(here, 'median_s'):.2f}× the floor "
+              f"({ratio(here, 'cpu_median_s'):.2f}× CPU)" + (f", baseline {ratio(there, 'median_s'):.2f}× "
+                                                              f"({ratio(there, 'cpu_median_s'):.2f}× CPU)" if there else ""),
+              flush=True)
 
 
 def main() -> None:
@@ -363,12 +386,14 @@ def main() -> None:
     parser.add_argument("--src", help="an old checkout whose `examops gate` start-up is timed beside this one's")
     parser.add_argument("--old-laptop", action="store_true", help="time the start-up on one core at 50 %% too")
     parser.add_argument("--start-only", action="store_true", help="only the start-up rows (issue 15)")
+    parser.add_argument("--also", action="append", default=[], help="another checkout timed beside (e.g. main)")
+    parser.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)  # --part start: the floor app
     args = parser.parse_args()
     os.environ["EXAMOPS_CLOCK"] = CLOCK
     if args.part is None:
         from bench.bytecode import compile_trees
 
-        compile_trees(ROOT, Path(args.src) if args.src else None)  # as installed: neither tree compiles its source per start
+        compile_trees(ROOT, Path(args.src) if args.src else None, *map(Path, args.also))  # as installed: neither tree compiles its source per start
     if args.part in ("gate", "paced"):
         print(json.dumps(asyncio.run(part_gate(args.db, args.candidates, args.scans, paced=args.part == "paced"))))
         return
@@ -376,7 +401,7 @@ def main() -> None:
         print(json.dumps(asyncio.run(part_naive(args.db, args.candidates, args.scans))))
         return
     if args.part == "start":
-        print(json.dumps(part_start(args.db, src=args.src, old_laptop=args.old_laptop)))
+        print(json.dumps(part_start(args.db, src=args.src, old_laptop=args.old_laptop, floor=args.floor)))
         return
 
     with tempfile.TemporaryDirectory(prefix="examops-bench-") as tmp:

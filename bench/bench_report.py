@@ -46,6 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.bytecode import compile_trees  # noqa: E402
+from bench.report_stages import read_floor, write_floor  # noqa: E402
 from examops import sample  # noqa: E402
 from examops.adapters.store import (  # noqa: E402
     event_to_row,
@@ -243,6 +245,28 @@ class Variant:
         return seconds, done.cpu, json.loads(done.stdout)
 
 
+def timed_here(fn) -> tuple[float, float]:  # noqa: ANN001
+    """Wall and CPU seconds of `fn()` in this process (nothing else runs in it meanwhile)."""
+    wall, cpu_s = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu_s
+
+
+def book_cells(url: str) -> list:
+    """Every sheet's value cells of this code's report of the store (laid out in this process, not saved)."""
+    from examops.adapters.excel_out.report_book import ReportBook
+    from examops.services.report import gather
+
+    os.environ["EXAMOPS_CLOCK"] = REPORT_CLOCK
+    try:
+        site = Site.open(url, check=False)
+        cells = ReportBook(gather(site, None, "zh")).cells()
+        site.close()
+    finally:
+        os.environ["EXAMOPS_CLOCK"] = SEED_CLOCK
+    return cells
+
+
 def seed(url: str, people: list[sample.Person]) -> dict:
     rng = random.Random(2021)
     start = time.perf_counter()
@@ -289,12 +313,17 @@ def run_store(name: str, url_of, people: list[sample.Person], args, env: dict, v
     cpu: dict[str, list[float]] = {v.name: [] for v in variants}
     results: dict[str, dict] = {}
     loads = []
+    floor_cells = book_cells(urls[variants[0].name])  # this code's cells, for the write floor
+    floor_sessions = [s.id for s in Site.open(urls[variants[0].name], check=False).plan.sessions]
+    floors: dict[str, list[tuple[float, float]]] = {"read": [], "write": []}
     for round_ in range(args.repeat):  # interleaved, so the machine's load falls on every variant alike
         for variant in variants:
             loads.append(os.getloadavg()[0])
             seconds, cpu_s, results[variant.name] = variant.report(urls[variant.name], workdir / f"{name}-{variant.name}.xlsx", env)
             times[variant.name].append(seconds)
             cpu[variant.name].append(cpu_s)
+        floors["read"].append(timed_here(lambda: read_floor(urls[variants[0].name], floor_sessions)))
+        floors["write"].append(timed_here(lambda: write_floor(floor_cells, workdir / f"{name}-floor.zip")))
     here = variants[0]
     out = workdir / f"{name}-{here.name}.xlsx"
     result = results[here.name]
@@ -329,6 +358,10 @@ def run_store(name: str, url_of, people: list[sample.Person], args, env: dict, v
         old_s, old_cpu = (statistics.median(x[i] for x in verifies[variant.name]) for i in (0, 1))
         print(f"  {f'  the same, {variant.name} code on its own report':<62} {old_s:>8.2f} {old_cpu:>7.2f}   this code takes "
               f"{verify_s / old_s:.2f}x the wall time, {verify_cpu / old_cpu:.2f}x the CPU time")
+    for key, what in (("read", "floor: the bare SELECTs of the rows the figures are read from"),
+                      ("write", "floor: the same cells as bare sheet XML, deflated into a zip")):
+        wall_f, cpu_f = (statistics.median(x[i] for x in floors[key]) for i in (0, 1))
+        print(f"  {what:<62} {wall_f:>8.2f} {cpu_f:>7.2f}   in this process, beside each round")
     print(f"  {f'fold each of {pairs:,} candidate-days with its own query (est.)':<62} {folding_s:>8.2f}   figures only, no workbook")
     print(f"  {'pandas: read the events table and parse payloads':<62} {pandas_s:>8.2f}   reading only, no figure")
     print("  every run (wall s): " + "; ".join(f"{k} {', '.join(f'{t:.2f}' for t in v)}" for k, v in times.items()))
@@ -375,6 +408,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the SQLite stores here and reuse them in later runs (same --candidates)")
     args = parser.parse_args()
     variants = [Variant("this")] + ([Variant("baseline", args.src.resolve())] if args.src else [])
+    compile_trees(ROOT, args.src.resolve() if args.src else None)  # as installed: .pyc files beside both trees' sources
     people = sample.synthetic_people(args.candidates)
     with tempfile.TemporaryDirectory(prefix="examops-bench-") as scratch:
         workdir = str(args.workdir.resolve()) if args.workdir else scratch

@@ -356,7 +356,7 @@ def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
     from examops.services.bulk_work import pause_collection_for_start
 
     pause_collection_for_start()  # until the first frame is out (ExamopsApp turns it back on)
-    site = open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
+    site = _lane_site(ctx)
     require_session(site, session_id)
     from examops.tui.app import ExamopsApp
 
@@ -364,13 +364,28 @@ def gate(ctx, lane, staff, session_id, lang, confirm) -> None:  # noqa: ANN001
                confirm=confirm, photo_terminal=_photo_terminal(site)).run()
 
 
-def _photo_terminal(site):  # noqa: ANN001, ANN202 - a Site; a PhotoTerminal
+def _lane_site(ctx: click.Context):  # noqa: ANN202 - a SiteHead or a Site
+    """A SQLite site's head, read without SQLAlchemy: the first frame is drawn from it, and the gate's lane worker
+    opens the store after it (its first write waits for the quick check). Else the site, opened now."""
+    from examops.services.site_head import SiteHead
+    from examops.services.store_check import begin_quick_check
+
+    head = None if ctx.obj.get("override") else SiteHead.read(ctx.obj.get("db"))
+    if head is None:
+        begin_quick_check(ctx.obj.get("db"))  # SQLite reads the file while SQLAlchemy and the lane's code are imported
+        return open_site(ctx, check_meanwhile=True)  # the first frame does not wait for the quick check; the first scan does
+    ctx.obj["site"] = head  # the group words refusals in the site's time
+    speak_site_language(head)
+    return head
+
+
+def _photo_terminal(site):  # noqa: ANN001, ANN202 - a Site or SiteHead; a PhotoTerminal
     """How this terminal draws photos, asked only where the site has some (asking loads textual-image and numpy)."""
-    from examops.services.photos import has_photos
+    from examops.services.site_head import site_has_photos
     from examops.tui.photo_terminal import PhotoTerminal, detect
 
     try:
-        with_photos = has_photos(site)
+        with_photos = site_has_photos(site)
     except Exception:  # noqa: BLE001 - a store that does not answer: the gate screen says so, and draws no photos
         with_photos = False
     return detect() if with_photos else PhotoTerminal(why="the site has no photos")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, literal, open_site, progress_printer, say
+from examops.cli.common import EXIT_BAD_INPUT, Failure, emit, literal, open_site, progress_printer, say, speak_site_language
 from examops.cli.help_words import JSON_HELP, argument, group, option
 from examops.i18n import N_
 
@@ -33,14 +33,18 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
             open(path, "rb").close()
         except OSError as exc:
             raise Failure(_("{path}: {reason}").format(path=path, reason=spoken(os_reason(exc)))) from None
+    progress = progress_printer(not as_json and sys.stderr.isatty())
     with RosterFiles(files) as ahead:  # the first file's cells are read while the store opens
         from examops.i18n import _, word
         from examops.i18n.roster_words import SEVERITY, localised, on_screen, problem_line
-        from examops.services.roster import import_roster
 
-        site = open_site(ctx)
-        report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
-                               progress=progress_printer(not as_json and sys.stderr.isatty()), files=ahead)
+        report = _imported_plainly(ctx, files, ahead, dry_run, replace, errors_out, progress)
+        if report is None:
+            from examops.services.roster import import_roster
+
+            site = open_site(ctx)
+            report = import_roster(site, list(files), dry_run=dry_run, replace=replace, errors_out=errors_out,
+                                   progress=progress, files=ahead)
     shown = [on_screen(p) for p in report.problems]  # ID numbers masked in a terminal as on the gate's (and in JSON, as
     # `candidates find --json` masks them); the --errors-out copy keeps them: it is a copy of the clerk's own file
     if as_json:
@@ -64,6 +68,22 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
                                       updated=report.updated, unchanged=report.unchanged, dropped=report.dropped))
     if report.errors:
         ctx.exit(EXIT_BAD_INPUT)
+
+
+def _imported_plainly(ctx: click.Context, files, ahead, dry_run, replace, errors_out, progress):  # noqa: ANN001, ANN202
+    """The report of a first import into a SQLite store, read, checked and written without SQLAlchemy
+    (`services.plain_roster`); None, nothing written, for every other store: the full path imports it."""
+    if ctx.obj.get("override"):
+        return None  # the chief's PIN first, on the full path
+    from examops.services.plain_roster import import_plain
+
+    def opened(site) -> None:  # noqa: ANN001 - a OneShotSite
+        ctx.obj["site"] = site
+        speak_site_language(site)
+
+    answered = import_plain(ctx.obj.get("db"), list(files), ahead, dry_run=dry_run, replace=replace,
+                            errors_out=errors_out, progress=progress, opened=opened)
+    return None if answered is None else answered[1]
 
 
 COMMANDS = (roster,)

@@ -33,10 +33,12 @@ ROOM_KINDS = {"regular": N_("regular"), "backup": N_("backup"), "isolation": NP_
 @option("--change-pin", is_flag=True, help=N_("Replace the chief proctor's PIN (needs the current one; the new one is asked twice)."))
 @option("--new-pin-file", type=click.Path(dir_okay=False), help=N_("With --change-pin: read the new PIN from this file (or EXAMOPS_NEW_PIN)."))
 @option("--lane-role", metavar="ROLE", help=N_("PostgreSQL: the lanes' login (default: <your login>_lane); made if missing, granted a lane's rights."))
+@option("--over-edits", is_flag=True, help=N_("Go on although `examops verify` found the plan, PIN or roster tables edited "
+                                               "outside examops (needs the PIN; the log keeps what was edited)."))
 @option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @click.pass_context
 def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str | None, lane_role: str | None,
-         as_json: bool) -> None:
+         over_edits: bool, as_json: bool) -> None:
     from examops.domain.plan import PlanError
     from examops.domain.policy import PolicyError
     from examops.services.site import SiteError, StoreError, has_chief_pin, init_site, lacks_report_key, plan_would_change, status
@@ -52,10 +54,11 @@ def init(ctx: click.Context, plan_path: str, change_pin: bool, new_pin_file: str
     else:
         if change_pin:
             new = read_pin_file(new_pin_file) if new_pin_file else (os.environ.get("EXAMOPS_NEW_PIN") or new_pin_twice())
-        if change_pin or plan_would_change(url, plan_path) or lacks_report_key(url):
+        if change_pin or over_edits or plan_would_change(url, plan_path) or lacks_report_key(url):
             current = chief_pin()
     try:
-        site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""))
+        site = init_site(plan_path, url=url, chief_pin=current, new_pin=new, by=os.environ.get("USER", ""),
+                         over_edits=over_edits)
     except (PlanError, PolicyError, SiteError, StoreError) as exc:
         raise Failure(exc) from None
     speak_site_language(site)

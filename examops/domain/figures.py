@@ -260,31 +260,39 @@ def compute(
 def _count_alone(alone: Mapping[str, str], home: Mapping[str, SeatRecord], rooms: dict[str, RoomFigures],
                  arrivals: Counter[str], starts_at: dt.datetime, tz) -> int:  # noqa: ANN001
     """Each lone admission (ticket → its time) counted into its room and its arrival slot; returns how many came
-    after the start. The local time is worked out once a UTC minute (a report's admissions fall in a few hundred)."""
+    after the start. The admissions are counted by UTC minute first (a report's fall in a few hundred) and each
+    minute's local time worked out once; a time not in the store's format, or a minute that is not a local one
+    (an offset of seconds), each of its admissions on its own."""
+    for room, count in Counter([home[ticket].room for ticket in alone]).items():
+        rooms[room].present += count
+    times = list(alone.values())
+    # `at[:17] + at[26:]` is "YYYY-MM-DDTHH:MM:Z" exactly for the store's 27 characters ending in Z (":SS.ffffffZ").
+    keys = [at[:17] + at[26:] for at in times]
     late = 0
-    minutes: dict[str, tuple[dt.datetime, str]] = {}
-    present: Counter[str] = Counter()
-    for ticket, at in alone.items():
-        present[home[ticket].room] += 1
-        found = minutes.get(at[:16]) if len(at) == 27 and at[-1] == "Z" and at[16] == ":" else None
-        if found is None:
-            arrived_at = _local(at, tz)
-            start = arrived_at.replace(second=0, microsecond=0)
-            if _local(f"{at[:16]}:00.000000Z", tz) == start and len(at) == 27 and at[-1] == "Z" and at[16] == ":":
-                found = minutes[at[:16]] = (start, _slot(start))
-            else:  # not the store's format, or an offset of seconds: this one on its own
+    for key, (count, sample) in _counted_with_a_sample(keys, times).items():
+        start = None
+        if len(key) == 18 and key[16:] == ":Z":
+            start = _local(sample, tz).replace(second=0, microsecond=0)
+            if _local(f"{key[:16]}:00.000000Z", tz) != start:
+                start = None  # an offset of seconds: a UTC minute is not a local one
+        if start is None:
+            for at in (at for at, k in zip(times, keys) if k == key):
+                arrived_at = _local(at, tz)
                 late += arrived_at > starts_at
                 arrivals[_slot(arrived_at)] += 1
-                continue
-        start, slot = found
-        arrivals[slot] += 1
+            continue
+        arrivals[_slot(start)] += count
         if start > starts_at:
-            late += 1
+            late += count
         elif start + ONE_MINUTE > starts_at:  # the minute the session starts in: to the microsecond
-            late += _local(at, tz) > starts_at
-    for room, count in present.items():
-        rooms[room].present += count
+            late += sum(_local(at, tz) > starts_at for at, k in zip(times, keys) if k == key)
     return late
+
+
+def _counted_with_a_sample(keys: list[str], values: list[str]) -> dict[str, tuple[int, str]]:
+    """Each key's count and one of its values."""
+    samples = dict(zip(keys, values))
+    return {key: (count, samples[key]) for key, count in Counter(keys).items()}
 
 
 def _slot(moment: dt.datetime) -> str:

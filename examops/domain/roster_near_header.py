@@ -7,7 +7,6 @@ nearly it, what it held and which of the required headers it lacks, so the fix i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from examops.domain.roster_model import HEADER_SEARCH_ROWS, HEADER_SYNONYMS, REQUIRED_FIELDS, _header_key
 from examops.domain.roster_values import _is_blank, clean_name, value_text
@@ -95,7 +94,7 @@ class NearHeaderSearch:
             return self.near_cache[key]
         best: tuple[str | None, float] = (None, 0.0)
         for synonym, field_name in self.required_keys:
-            matcher = SequenceMatcher(None, key, synonym)
+            matcher = _matcher(key, synonym)
             if matcher.real_quick_ratio() > best[1] and matcher.quick_ratio() > best[1]:  # cheap upper bounds first
                 ratio = matcher.ratio()
                 one_typo = len(synonym) == len(key) and sum(a != b for a, b in zip(key, synonym)) == 1  # 坐位 for 座位
@@ -119,3 +118,10 @@ def _held(row: list[object]) -> tuple[str, ...]:
         text = clean_name(value_text(value) or "")
         shown.append(text if len(text) <= _CELL_SHOWN_CHARS else text[: _CELL_SHOWN_CHARS - 1] + "…")
     return tuple(shown)
+
+
+def _matcher(a: str, b: str):  # noqa: ANN202 - a difflib.SequenceMatcher
+    """difflib's matcher, imported only when a header is not found as written (a plain roster never needs it)."""
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b)

@@ -21,10 +21,15 @@ PART_NAMES = {
 }
 
 
-def table_differences(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[Said]:
-    """The parts whose live content differs from the last digest the log recorded, in people's words.
+def differing_parts(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[str]:
+    """The parts (keys of `PART_NAMES`) whose live content differs from the last digest the log recorded.
 
     A part missing from `live` could not be read by this login (the PIN hash, for a lane on PostgreSQL).
     """
-    return [said(PART_NAMES.get(part, part)) for part in sorted(set(recorded) | set(live))
+    return [part for part in sorted(set(recorded) | set(live))
             if part in recorded and part in live and recorded[part] != live[part]]
+
+
+def table_differences(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[Said]:
+    """`differing_parts` in people's words."""
+    return [said(PART_NAMES.get(part, part)) for part in differing_parts(recorded, live)]

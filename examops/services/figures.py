@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 from zoneinfo import ZoneInfo
 
 from examops.adapters.store import report_queries as q
@@ -19,22 +19,52 @@ def _unexplained_override(payload: Mapping[str, Any]) -> bool:
     return override is not None and not str(override).strip()
 
 
-def session_figures(site: Site, session_id: str) -> SessionFigures:
-    """The session's figures from its seats and one grouped read of its events: a candidate whose whole day is one
-    admission into their roster seat (most of a session) is counted from that read (the database matches the
-    payload's room and seat with the seat's), without an event object or a fold; every other candidate's events are read and folded by `fold_day`, as are the events about no one."""
+class LoneDays(NamedTuple):
+    """What the read of a session's events about tickets says: lone plain admissions (ticket → its time), counted
+    without a fold, and the tickets whose days are folded."""
+
+    alone: dict[str, str]
+    folded: list[str]
+
+
+def lone_days(site: Site, session_ids: Sequence[str] | None = None) -> dict[str, LoneDays]:
+    """Each session's `LoneDays` from one read of the events about tickets (`report_queries.ticket_days`; every
+    session's when None, one pass through the table): a ticket whose only event in the session is a plain
+    admission into its roster seat is alone, every other ticket folded."""
+    with site.store.read() as conn:
+        return _lone_days(conn, session_ids)
+
+
+def _lone_days(conn, session_ids: Sequence[str] | None) -> dict[str, LoneDays]:  # noqa: ANN001 - a store connection
+    found: dict[str, tuple[dict[str, str], set[str]]] = {}
+    for session, ticket, at, plain in q.ticket_days(conn, session_ids):
+        kept = found.get(session)
+        if kept is None:
+            kept = found[session] = ({}, set())
+        alone, folded = kept
+        if ticket in folded:
+            continue
+        if ticket in alone or not plain:  # a second event, or one that is not a plain admission: its day is folded
+            alone.pop(ticket, None)
+            folded.add(ticket)
+        else:
+            alone[ticket] = at
+    return {session: LoneDays(alone, sorted(folded)) for session, (alone, folded) in found.items()}
+
+
+def session_figures(site: Site, session_id: str, days: Callable[[], LoneDays] | None = None) -> SessionFigures:
+    """The session's figures from its seats and one read of its events about tickets: a candidate whose whole day
+    is one admission into their roster seat (most of a session) is counted from that read (the database matches
+    the payload's room and seat with the seat's), without an event object or a fold; every other candidate's
+    events are read and folded by `fold_day`, as are the events about no one. `days`: that read made elsewhere,
+    asked for once the seats are read (the report reads every session's at once, on a thread of its own)."""
     session = site.plan.session(session_id)
     with site.store.read() as conn:
         seats = list(map(SeatRecord._make, q.seated_candidates(conn, session_id)))  # (ticket, name, room, seat) rows
-        seated_alone: dict[str, str] = {}
-        folded: list[str] = []
         # Each ticket is read from one place, so a day that grows while this runs (PostgreSQL reads each
         # statement at its own moment) is counted once, as one read or the other saw it.
-        for ticket, at, alone in q.ticket_days(conn, session_id):
-            if alone:
-                seated_alone[ticket] = at
-            else:
-                folded.append(ticket)
+        read = days() if days is not None else _lone_days(conn, [session_id]).get(session_id)
+        seated_alone, folded = read or LoneDays({}, [])
         events = [*q.events_without_ticket(conn, session_id), *q.ticket_events(conn, session_id, folded)]
         admissions = q.admission_rows_per_ticket(conn, session_id, more_than_one=True)
     by_ticket: dict[str, list[Event]] = {}

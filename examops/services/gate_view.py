@@ -6,17 +6,16 @@ so screens and their workers never touch SQL. Every query is indexed.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import AbstractSet
 
 from examops.adapters.store import gate_queries
-from examops.domain import scan, windows
+from examops.domain import scan
 from examops.domain.event_payloads import Admitted, GateOutcome, SessionClosed, UnknownScan
 from examops.domain.events import Event, Kind
-from examops.domain.plan import Session
 from examops.domain.verdict import CandidateCard
 from examops.services import counters, ledger, lookup
+from examops.services.lane_time import UTC_FORMAT, current_session, entry_window, local_time, parse_utc  # noqa: F401 - its callers'
 from examops.services.site import Site
 
 KIND_TO_VERDICT = {
@@ -38,7 +37,6 @@ def _verdict_of(event: Event) -> str:
     if event.kind == Kind.LEFT:
         return "left" if getattr(event.data, "final", False) else "out"
     return KIND_TO_VERDICT.get(event.kind, event.kind)
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,35 +68,6 @@ class RoomOverview:
     name: str
     kind: str
     counts: dict[str, tuple[int, int]]
-
-
-def parse_utc(at: str) -> dt.datetime:
-    return dt.datetime.strptime(at, UTC_FORMAT).replace(tzinfo=dt.timezone.utc)
-
-
-def local_time(site: Site, at: str | None, fmt: str = "%H:%M:%S") -> str:
-    """An event's UTC time stamp as site-local wall time."""
-    if not at:
-        return ""
-    try:
-        return site.clock.local(parse_utc(at)).strftime(fmt)
-    except ValueError:
-        return at
-
-
-def current_session(site: Site, session_id: str | None) -> Session | None:
-    """The lane's fixed session, or the one the site clock says is current."""
-    if session_id:
-        return site.plan.session(session_id)
-    return site.plan.current_session(site.clock.local())
-
-
-def entry_window(site: Site, session_id: str | None) -> windows.Window | None:
-    """The lane's session and its entry window now: open, late, or not open (and when it opens or closed)."""
-    now = site.clock.local()
-    if session_id:
-        return windows.window(site.plan.session(session_id), now)
-    return windows.lane_window(site.plan.sessions, now)
 
 
 def _scanned(event: Event) -> str:

@@ -12,7 +12,7 @@ the busy timeout is answered here, NOT RECORDED, nothing written: the full lane 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Mapping
 
 from examops import locations
@@ -23,27 +23,17 @@ from examops.adapters.scan_rows import ANCHOR_PREFIX, event_to_row, later_head, 
 from examops.domain import windows
 from examops.domain.events import seal, signing_message
 from examops.domain.field_limits import check_field
-from examops.domain.plan import Plan, PlanError, parse_plan
-from examops.domain.policy import Policy, PolicyError, load_policy
+from examops.domain.plan import PlanError
+from examops.domain.policy import PolicyError
 from examops.domain.scan import classify
 from examops.domain.verdict import Verdict
-from examops.services.clock import DRILL_KEY, Clock, joined_clock
 from examops.services.compiled_admission import lane_event, plan_scan
 from examops.services.lane_device import device_id
-from examops.services.site_settings import PLAN_KEY, POLICY_KEY, STORE_ID_KEY
+from examops.services.plain_site import OneShotSite, read_site
+from examops.services.site_settings import STORE_ID_KEY
 
 _NOT_HERE = (NotHere, PlanError, PolicyError, KeyError, ValueError)
 """What sends a scan to the full path before anything is written (a refusal there says it in the lane's words)."""
-
-
-@dataclass
-class OneShotSite:
-    """What the CLI's words need of the site: its plan (language), policy (codes) and clock (times shown)."""
-
-    plan: Plan
-    policy: Policy
-    clock: Clock
-    override: str | None = None
 
 
 def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str | None, session_id: str | None,
@@ -56,7 +46,7 @@ def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str 
         return None
     try:
         try:
-            site = _site(store)
+            site = read_site(store)
             if site is None:
                 return None
             written = _scan(store, site, code, lane, staff, device, session_id, outcome,
@@ -67,22 +57,12 @@ def check_once(db: str | None, code: str, *, lane: str, staff: str, device: str 
             return None
         verdict, stored, store_id = written
         if stored is None:
-            return site, verdict  # not recorded: the store stayed locked  # committed: from here on nothing goes back to the full path
+            return site, verdict  # not recorded: the store stayed locked; nothing was written
+        # committed: from here on nothing goes back to the full path
         store.witness(store_id, {stored.device: (stored.device_seq, stored.hash)})
         return site, replace(verdict, event_id=stored.id, recorded=True, at=stored.at)
     finally:
         store.close()
-
-
-def _site(store: OneShotStore) -> OneShotSite | None:
-    """The plan, policy and clock as `Site.open` reads them; None where it would write (a drill to begin)."""
-    plan_text = store.setting(PLAN_KEY)
-    if plan_text is None:
-        return None
-    plan = parse_plan(plan_text, "stored plan")
-    policy = load_policy(plan.policy_preset, text=store.setting(POLICY_KEY))
-    clock = joined_clock(plan.timezone, store.setting(DRILL_KEY))
-    return None if clock is None else OneShotSite(plan, policy, clock)
 
 
 def _scan(store: OneShotStore, site: OneShotSite, code: str, lane: str, staff: str, device: str | None,  # noqa: PLR0913

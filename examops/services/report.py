@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 from typing import Callable, Sequence
@@ -30,7 +31,7 @@ from examops.domain.signed_message import FORMAT, qr_payload, signed_message
 from examops.domain.state import CASE_STATUSES
 from examops.services.bulk_work import cycle_collection_paused
 from examops.services.chief_record import chief_record
-from examops.services.figures import session_figures
+from examops.services.figures import LoneDays, lone_days, session_figures
 from examops.services.review import list_cases
 from examops.services.site import Site
 
@@ -128,6 +129,10 @@ def chain_heads(site: Site) -> list[tuple[str, int, str]]:
 
 
 # -- building ------------------------------------------------------------------------------
+def _lone_day_of(read: Future, session_id: str) -> LoneDays:
+    return read.result().get(session_id) or LoneDays({}, [])
+
+
 def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> ReportContent:
     """Figures, cases, rooms and chain heads for the sessions asked (all of the plan's when None)."""
     known = [s.id for s in site.plan.sessions]
@@ -136,10 +141,12 @@ def gather(site: Site, session_ids: Sequence[str] | None, lang: str = "zh") -> R
     if unknown:
         raise ReportRefused(said(N_("no session {sessions}; this plan has {known}"), sessions=", ".join(unknown),
                                  known=", ".join(known)))
-    # Each session's figures on a thread of its own: one's SQL read (SQLite and the PostgreSQL driver leave the GIL
-    # while they read) goes on while another's rows are folded. Each reads on its own connection, as it did in turn.
-    with ThreadPoolExecutor(max_workers=len(ids), thread_name_prefix="figures") as pool:
-        figures = [pool.submit(session_figures, site, sid) for sid in ids]
+    # One read of every asked session's events about tickets (`lone_days`: for the whole plan, one pass through the
+    # table), and each session's figures on a thread of its own: one's SQL read (SQLite and the PostgreSQL driver
+    # leave the GIL while they read) goes on while another's rows are folded. Each reads on its own connection.
+    with ThreadPoolExecutor(max_workers=len(ids) + 1, thread_name_prefix="figures") as pool:
+        lone = pool.submit(lone_days, site, None if set(ids) == set(known) else ids)
+        figures = [pool.submit(session_figures, site, sid, partial(_lone_day_of, lone, sid)) for sid in ids]
         cases: dict[str, list[ReportCase]] = {}
         for view in list_cases(site):
             cases.setdefault(view.case.exception.session, []).append(ReportCase(view.case, view.card, view.status))

@@ -4,31 +4,36 @@ Checks run in three rings: the file (readable, safe), the rows (domain
 parsing), and the store (a ticket's ID, seats taken by candidates already
 imported, candidates the event log mentions). Only a roster with no error
 reaches the single write transaction.
+
+The store is reached through a `RosterStore`: `SiteRosterStore` (SQLAlchemy's, any store) here, or
+`plain_roster.PlainRoster` (a SQLite store whose roster tables are empty, without SQLAlchemy). This module imports
+no store library: the CLI's import into a fresh SQLite store never loads one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from dataclasses import dataclass, field
 from functools import partial
 from operator import attrgetter
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Mapping, Protocol, Sequence
 
-from examops.adapters.store import roster_queries as q
-from examops.adapters.store import utc_now
-from examops.adapters.store.digests import loaded_digests
+from examops.adapters.roster_digests import loaded_digests
+from examops.adapters.roster_rows import EverySession
 from examops.domain.event_payloads import RosterImported
-from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.events import Event, Kind, format_utc, new_event_id
 from examops.domain.roster import N_, ParsedRoster, Phrase, Problem, RosterEntry, parse_rosters, said
 from examops.i18n import CHINESE, normalise_language
 from examops.i18n.roster_words import localised
-from examops.services import ledger
 from examops.services.bulk_work import cycle_collection_paused
 from examops.services.marked_copies import copy_names, file_labels, write_new
 from examops.services.roster_files import RosterFiles, UnreadableFile, WorkbookContent
-from examops.services.site import Site
+
+if TYPE_CHECKING:
+    from examops.services.site import Site
 
 Progress = Callable[[str, int, int], None]
 BULK_THRESHOLD = 5000
@@ -104,14 +109,37 @@ def import_roster(
     files = files or RosterFiles(paths)
     try:
         with cycle_collection_paused():
-            return _import(site, paths, files, dry_run, replace, errors_out, progress, cancel, lang)
+            return run_import(site, SiteRosterStore(site), paths, files, dry_run, replace, errors_out, progress, cancel, lang)
     finally:
         files.close()
 
 
-def _import(site: Site, paths: Sequence[str | Path], files: RosterFiles, dry_run: bool, replace: bool,
-            errors_out: str | Path | None, progress: Progress | None, cancel: threading.Event | None,
-            lang: str | None) -> ImportReport:
+@dataclass
+class StoredRoster:
+    """What an import checks against: the roster the store holds now."""
+
+    existing: Mapping[str, object]
+    """Every stored candidate row (ticket, name, id_number, sex, site as attributes), by ticket."""
+    by_id_number: Mapping[str, str]
+    seats: Sequence = ()
+    """Every stored seat row (session_id, ticket, room_id, seat as attributes); read only without --replace."""
+    mentioned: Sequence[str] = ()
+    """With --replace: the tickets the roster drops that the event log mentions, sorted."""
+
+
+class RosterStore(Protocol):
+    """The store half of an import."""
+
+    def stored(self, tickets: Collection[str], replace: bool) -> StoredRoster: ...
+
+    def write(self, entries: Sequence[RosterEntry], existing: set[str], dropped: set[str], digests: dict,
+              report: ImportReport) -> None: ...
+
+
+def run_import(site, store: RosterStore, paths: Sequence[str | Path], files: RosterFiles, dry_run: bool,  # noqa: ANN001, PLR0913
+               replace: bool, errors_out: str | Path | None, progress: Progress | None, cancel: threading.Event | None,
+               lang: str | None) -> ImportReport:
+    """Read, check and (with no error, not a dry run) write through `store`; `site` gives the plan and the clock."""
     tick = progress or (lambda stage, done, total: None)
     report = ImportReport([str(p) for p in paths], dry_run=dry_run)
     # Keyed by each path as given: a content's own path is normalised (./a.xlsx reads as a.xlsx).
@@ -139,11 +167,11 @@ def _import(site: Site, paths: Sequence[str | Path], files: RosterFiles, dry_run
             report.problems.append(Problem("note", labels[given], None, None, None, None, None, note, "", "reader-note"))
     report.problems.extend(localised(p) for p in parsed.problems)  # JSON and scripts read the process language
     tick("check", 0, 1)
-    with site.store.read() as conn:
-        plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
-        report.problems.extend(_store_problems(conn, parsed.entries, replace, site, plan_rooms))
-        tickets = set(map(_TICKET, parsed.entries))
-        existing = q.candidates_by_ticket(conn)
+    plan_rooms = {r.id: r for r in site.plan.rooms + site.plan.backup_rooms}
+    tickets = set(map(_TICKET, parsed.entries))
+    stored = store.stored(tickets, replace)
+    report.problems.extend(_store_problems(stored, parsed.entries, replace, site, plan_rooms))
+    existing = stored.existing
     if cancel is not None and cancel.is_set():
         raise ImportCancelled()
     report.candidates = len(tickets)
@@ -161,7 +189,7 @@ def _import(site: Site, paths: Sequence[str | Path], files: RosterFiles, dry_run
     if dry_run:
         return report
     tick("write", 0, 1)
-    _write(site, parsed.entries, set(existing), existing.keys() - tickets if replace else set(), digests, report)
+    store.write(parsed.entries, set(existing), existing.keys() - tickets if replace else set(), digests, report)
     tick("write", 1, 1)
     report.imported = True
     return report
@@ -196,7 +224,7 @@ def _expand_sessions(entries: Sequence[RosterEntry], session_ids: Sequence[str])
             yield session, entry
 
 
-def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> tuple[list[tuple], list[tuple] | q.EverySession]:
+def table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> tuple[list[tuple], list[tuple] | EverySession]:
     """The `candidates` rows (a ticket's first entry) and `seats` rows of a checked roster, each sorted.
 
     Rows in primary-key order append to the B-trees instead of splitting pages all over. Built column by column
@@ -218,18 +246,18 @@ def _table_rows(entries: Sequence[RosterEntry], session_ids: Sequence[str]) -> t
         seat_rows = sorted((s, e.ticket, e.room, e.seat) for s, e in _expand_sessions(entries, session_ids))
         return candidate_rows, seat_rows
     # Every candidate sits every session: one sorted placement each, written to every session by the store.
-    return candidate_rows, q.EverySession(session_ids, sorted(zip(map(_TICKET, entries), map(_ROOM, entries), map(_SEAT, entries))))
+    return candidate_rows, EverySession(session_ids, sorted(zip(map(_TICKET, entries), map(_ROOM, entries), map(_SEAT, entries))))
 
 
 _TICKET, _NAME, _ID_NUMBER, _SEX, _SITE, _ROOM, _SEAT, _SESSION = map(
     attrgetter, ("ticket", "name", "id_number", "sex", "site", "room", "seat", "session"))
 
 
-def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: Site, plan_rooms: dict) -> list[Problem]:  # noqa: ANN001
+def _store_problems(stored: StoredRoster, entries: Sequence[RosterEntry], replace: bool, site, plan_rooms: dict) -> list[Problem]:  # noqa: ANN001
     """Conflicts between this roster and what the store already holds."""
     problems: list[Problem] = []
     tickets = set(map(_TICKET, entries))
-    by_id = q.tickets_by_id_number(conn)
+    by_id = stored.by_id_number
 
     def at(entry: RosterEntry, field_name: str, value: str, message: Phrase, fix: str, code: str) -> Problem:
         return Problem("error", entry.file, entry.sheet, entry.row, entry.columns.get(field_name), None, value, message, fix, code)
@@ -243,7 +271,7 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
     # Seats held by candidates this roster does not mention stay taken.
     kept = {}
     if not replace:
-        for row in q.all_seats(conn):
+        for row in stored.seats:
             if row.ticket not in tickets:
                 kept[(row.session_id, row.room_id, row.seat)] = row.ticket
     session_ids = [s.id for s in site.plan.sessions]
@@ -278,10 +306,7 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
                                N_("Seat candidates in regular rooms; backup and isolation rooms are filled on the day."),
                                "room-is-backup"))
     if replace:
-        dropped = q.all_tickets(conn) - tickets
-        if dropped:
-            mentioned = q.tickets_in_log(conn, dropped)
-            for ticket in mentioned:
+        for ticket in stored.mentioned:
                 problems.append(Problem("error", entries[0].file if entries else "", None, None, None, None, ticket,
                                         said(N_("ticket {ticket} is missing from the new roster but the event log already "
                                                 "mentions it"), ticket=ticket),
@@ -290,26 +315,69 @@ def _store_problems(conn, entries: Sequence[RosterEntry], replace: bool, site: S
     return problems
 
 
+def roster_imported(device: str, digests: dict, report: ImportReport) -> Event:
+    """The ROSTER_IMPORTED event of a checked roster (both stores log it, sealed and signed, with the tables' digests)."""
+    return Event(new_event_id(), Kind.ROSTER_IMPORTED, format_utc(dt.datetime.now(dt.timezone.utc)), device, 0,
+                 payload=RosterImported(files=digests, candidates=report.candidates, added=report.added,
+                                        updated=report.updated, dropped=report.dropped).to_payload())
+
+
+def new_rooms(entries: Sequence[RosterEntry], stored_rooms: set[str], plan: object) -> list[str]:
+    """Rooms the roster names that neither the store nor the plan knows (stored as regular rooms)."""
+    plan_room_ids = {r.id for r in plan.rooms + plan.backup_rooms}
+    return sorted(set(map(_ROOM, entries)) - stored_rooms - plan_room_ids)
+
+
+class SiteRosterStore:
+    """The store of an open `Site` (SQLAlchemy: SQLite or PostgreSQL)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    def stored(self, tickets: Collection[str], replace: bool) -> StoredRoster:
+        from examops.adapters.store import roster_queries as q
+
+        with self.site.store.read() as conn:
+            by_id = q.tickets_by_id_number(conn)
+            seats = [] if replace else q.all_seats(conn)
+            mentioned = []
+            if replace:
+                dropped = q.all_tickets(conn) - set(tickets)
+                mentioned = q.tickets_in_log(conn, dropped) if dropped else []
+            existing = q.candidates_by_ticket(conn)
+        return StoredRoster(existing, by_id, seats, mentioned)
+
+    def write(self, entries: Sequence[RosterEntry], existing: set[str], dropped: set[str], digests: dict,
+              report: ImportReport) -> None:
+        _write(self.site, entries, existing, dropped, digests, report)
+
+
 def _write(site: Site, entries: Sequence[RosterEntry], existing: set[str], dropped: set[str], digests: dict,
            report: ImportReport) -> None:
     """Write the whole roster in one transaction; big imports rebuild secondary indexes after."""
+    from examops.adapters.store import roster_queries as q
+    from examops.services import ledger
+
     store = site.store
     session_ids = [s.id for s in site.plan.sessions]
-    candidate_rows, seat_rows = _table_rows(entries, session_ids)
+    candidate_rows, seat_rows = table_rows(entries, session_ids)
     stale = sorted(({row[0] for row in candidate_rows} & existing) | dropped)  # rows to replace: only those already stored
     bulk = len(candidate_rows) >= BULK_THRESHOLD
-    plan_room_ids = {r.id for r in site.plan.rooms + site.plan.backup_rooms}
     with store.write() as conn:
+        from examops.services.table_edits import edits_since_record
+
+        edits = edits_since_record(conn)  # before the import records the tables anew (`ledger.record_tables`)
+        if edits is not None:
+            from examops.services.site import SiteError
+
+            raise SiteError(edits.refusal(site.clock, init=False))
         # Loaded into empty tables, the sorted rows are what the tables hold: digested (while the indexes are built)
         # without reading 150k rows back.
         _, loaded = q.write_roster(conn, stale=stale, candidate_rows=candidate_rows, seat_rows=seat_rows, bulk=bulk,
                                    meanwhile=partial(loaded_digests, candidate_rows, seat_rows) if store.is_sqlite else None)
-        new_rooms = sorted(set(map(_ROOM, entries)) - q.room_ids(conn) - plan_room_ids)
-        if new_rooms:
-            q.add_regular_rooms(conn, new_rooms)
-        event = Event(new_event_id(), Kind.ROSTER_IMPORTED, utc_now(), site.device("admin"), 0, payload=RosterImported(
-            files=digests, candidates=report.candidates, added=report.added, updated=report.updated, dropped=report.dropped,
-        ).to_payload())
-        store.append(conn, event)
+        rooms = new_rooms(entries, q.room_ids(conn), site.plan)
+        if rooms:
+            q.add_regular_rooms(conn, rooms)
+        store.append(conn, roster_imported(site.device("admin"), digests, report))
         ledger.record_tables(site, conn, "roster import", loaded=loaded)
 

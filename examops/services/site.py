@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from examops.adapters.store import Store, StoreError, format_utc, utc_now
+from examops.adapters.store import Store, StoreError, utc_now
 from examops.adapters.store import roster_queries as q
 from examops.adapters.store.events import closure
 from examops.domain import pin as pins
 from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefused, PlanChanged, SessionClosed
-from examops.domain.events import Event, Kind, new_event_id
+from examops.domain.events import Event, Kind
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
 from examops.domain.said import N_, SaidError, os_reason, said
 from examops.services.clock import Clock, shared_clock
 from examops.services.lane_device import device_id
 from examops.services.site_settings import PLAN_KEY, POLICY_KEY, STORE_ID_KEY
+from examops.services.system_events import system_event
 
 PIN_KEY = "chief_pin_hash"
 PIN_REFUSED_IN_ROW_KEY = "pin_refused_in_row"
@@ -147,18 +148,7 @@ class Site:
         self.override = reason
 
     def system_event(self, kind: str, payload: dict, *, session: str | None = None, ticket: str | None = None) -> Event:
-        return Event(
-            id=new_event_id(),
-            kind=kind,
-            at=format_utc(self.clock.now()),
-            device=self.device("admin"),
-            device_seq=0,
-            session=session,
-            ticket=ticket,
-            lane=None,
-            staff=getpass.getuser(),
-            payload=payload,
-        )
+        return system_event(self.clock, self.device("admin"), kind, payload, session=session, ticket=ticket)
 
 
 def read_plan_file(path: str | Path) -> tuple[Plan, str | None]:
@@ -194,11 +184,13 @@ def _refuse_weak(pin: str) -> None:
 
 
 def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str | None = None,
-              new_pin: str | None = None, by: str = "") -> Site:
+              new_pin: str | None = None, by: str = "", over_edits: bool = False) -> Site:
     """Create the store (or update its plan), store the plan, policy and PIN hash.
 
     A new store takes `new_pin` (or `chief_pin`) as the chief's PIN. A live store changes its plan,
-    policy or PIN only when `chief_pin` is the current PIN, and records each change as an event.
+    policy or PIN only when `chief_pin` is the current PIN, and records each change as an event. A live store whose
+    tables were edited outside examops is refused (the evidence would be written over) unless `over_edits`, with the
+    current PIN: the new record of the tables then names what had been edited.
     """
     from examops.services import site_key  # AES-GCM and scrypt: only where the site key is made or read
 
@@ -217,6 +209,11 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
     store_id = store.get_setting(STORE_ID_KEY) or uuid.uuid4().hex
     draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
+    try:
+        edits = _edits_allowed(draft, chief_pin, by, over_edits)
+    except BaseException:
+        store.close()
+        raise
     with store.write() as conn:
         _check_plan_against_roster(conn, plan)
         for event in changes.events:
@@ -247,7 +244,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
             enrol_desk_in(draft, conn)
         from examops.services.ledger import record_tables
 
-        record_tables(draft, conn, "init")
+        record_tables(draft, conn, "init" if edits is None else edits.reason("init"))
         if changes.pin is not None and changes.key_pin != changes.pin:  # inside: a key that will not reseal keeps the old PIN
             try:
                 site_key.reseal(store_id, changes.key_pin, changes.pin)
@@ -255,6 +252,33 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
                 raise SiteError(exc.said) from None
     store.close()
     return Site.open(url)
+
+
+def _edits_allowed(site: Site, chief_pin: str | None, by: str, over_edits: bool):  # noqa: ANN202 - TableEdits | None
+    """Tables edited outside examops since the log recorded them (None: as recorded), if `init` may go on over them:
+    refused without `over_edits` and the chief's current PIN, and always where the PIN hash itself was edited."""
+    from examops.services.table_edits import edits_since_record  # reads the whole roster: only where init runs
+
+    with site.store.read() as conn:
+        edits = edits_since_record(conn)
+    if edits is None:
+        return None
+    if not over_edits:
+        raise SiteError(edits.refusal(site.clock))
+    if edits.pin_hash:
+        raise SiteError(said(N_("the chief's PIN hash was edited outside examops: no PIN typed here can be trusted, so "
+                                "nothing was changed. Keep this store as evidence and make a new one")))
+    _check_pin_over_edits(site, chief_pin, by)
+    return edits
+
+
+def _check_pin_over_edits(site: Site, chief_pin: str | None, by: str) -> None:
+    """Going on over tables edited outside examops is the chief's call: the current PIN, each attempt logged."""
+    if chief_pin is None:
+        raise SiteError(said(N_("going on over tables edited outside examops needs the chief proctor's current PIN; "
+                                "nothing was changed")))
+    if not site.check_pin(chief_pin, who=by or getpass.getuser(), purpose="init over edits outside examops"):
+        raise SiteError(said(N_("wrong PIN: nothing was changed (the attempt is logged)")))
 
 
 @dataclass

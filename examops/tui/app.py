@@ -9,7 +9,7 @@ from __future__ import annotations
 import getpass
 import sys
 from functools import partial
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -20,11 +20,14 @@ from examops.domain.literal import shown
 from examops.domain.plan import UnknownSession
 from examops.i18n import _, resolve_language, set_language
 from examops.services.bulk_work import collection_after_start
-from examops.services.site import Site
 from examops.tui.i18n import localize_bindings
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate import GateScreen
 from examops.tui.widgets.palette import Palette
+
+if TYPE_CHECKING:
+    from examops.services.site import Site
+    from examops.services.site_head import SiteHead
 
 MODES = ("gate", "roster", "review", "report")
 
@@ -45,12 +48,14 @@ class ExamopsApp(App):
     # A screen without its own breakpoints (every dialog) is "-short" below 32 lines: app.tcss makes dialogs compact.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
-    def __init__(self, site: Site, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
+    def __init__(self, site: Site | SiteHead, *, mode: str = "gate", lane: str | None = None, staff: str | None = None,
                  session_id: str | None = None, lang: str | None = None, pin_checked: bool = False,
                  confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
         """`pin_checked`: the caller has already checked the chief's PIN; otherwise review and report open locked.
         `confirm` (always, photo, never): whether a lane waits for Enter before admitting; `photo_terminal` says how
-        photos are drawn, found by `photo_terminal.detect()` before the app starts (default half-blocks)."""
+        photos are drawn, found by `photo_terminal.detect()` before the app starts (default half-blocks).
+        A `SiteHead` (the gate only): the lane's first frame is drawn from it, and the gate puts the full site in
+        `self.site` once its worker opened the store."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         if mode == "gate" and not lane:
@@ -140,10 +145,13 @@ class ExamopsApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
-            return isinstance(self._working_screen(), GateScreen)
+            screen = self._working_screen()
+            return isinstance(screen, GateScreen) and screen.lane_ready
         if action == "report":
             screen = self._working_screen()
-            return isinstance(screen, GateScreen) or _is_screen(screen, "review", "ReviewScreen") or _is_screen(
+            if isinstance(screen, GateScreen):
+                return screen.lane_ready
+            return _is_screen(screen, "review", "ReviewScreen") or _is_screen(
                 screen, "roster", "RosterScreen")
         return True
 

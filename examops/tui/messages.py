@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 from textual.message import Message
 
 from examops.domain.verdict import CandidateCard, Verdict
-from examops.services.gate_view import LanePanels, RoomOverview
 
 if TYPE_CHECKING:
     from examops.domain.figures import SessionFigures  # the report's figures: not loaded for a lane
+    from examops.services.gate_view import LanePanels, RoomOverview  # the store's queries: loaded after the first frame
     from examops.tui.photo_render import PreparedPhoto  # Pillow: loaded once a photo is drawn, not at start
 
 
@@ -116,6 +116,22 @@ class LeaveRefused(Message):
 
     request: LeaveRequest
     key: str
+    error: str
+
+
+@message_class
+class LaneReady(Message):
+    """The lane worker opened the store and made the lane; `damage`: the quick check found the store damaged (every
+    write is refused), else empty."""
+
+    site: object
+    damage: str = ""
+
+
+@message_class
+class LaneFailed(Message):
+    """The store could not be opened after the first frame (a file replaced meanwhile…): the lane cannot run."""
+
     error: str
 
 

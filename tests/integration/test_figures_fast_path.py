@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
@@ -17,7 +18,7 @@ from examops.domain.report_content import totals_json
 from examops.services import lookup
 from examops.services.corrections import void_event
 from examops.services.exits import record_exit
-from examops.services.figures import session_figures
+from examops.services.figures import lone_days, session_figures
 from examops.services.gate import Lane
 from examops.services.incidents import close_session, record_incident, resolve_alarm
 from examops.services.report import build_report
@@ -131,9 +132,11 @@ def test_the_report_figures_equal_a_fold_of_each_day(seeded_site, tmp_path):
     assert plain[1].not_arrived and not plain[1].absent
 
 
-def test_a_day_that_grows_while_the_figures_are_read_is_counted_once(seeded_site):
-    """A lone admission that gets a duplicate scan just after the grouped read (PostgreSQL reads each statement at
-    its own moment; SQLite's read transaction sees neither change) is counted once, as that read saw it."""
+@pytest.mark.parametrize("shared_read", [False, True], ids=["session", "report"])
+def test_a_day_that_grows_while_the_figures_are_read_is_counted_once(seeded_site, shared_read):
+    """A lone admission that gets a duplicate scan just after the read that finds it alone (PostgreSQL reads each
+    statement at its own moment; SQLite's read transaction sees neither change; the report makes that read for
+    every session at once, on a connection of its own) is counted once, as that read saw it."""
     site, people = seeded_site, seeded_site.people
     lane = Lane(site, "A", "安检员甲")
     at_local(site, "2021-10-16T08:05")
@@ -143,12 +146,12 @@ def test_a_day_that_grows_while_the_figures_are_read_is_counted_once(seeded_site
     rescanned = []
 
     def scan_once_more(conn, cursor, statement, *args):  # noqa: ANN001
-        if not rescanned and "GROUP BY events.ticket" in statement:
+        if not rescanned and "json" in statement:  # report_queries.ticket_days, the read that decides who is alone
             rescanned.append(Lane(site, "B", "安检员乙").check(people[3].ticket, session_id="S1"))
 
     sa_event.listen(site.store.engine, "after_cursor_execute", scan_once_more)
     try:
-        fast = session_figures(site, "S1")
+        fast = session_figures(site, "S1", (lambda: lone_days(site)["S1"]) if shared_read else None)
     finally:
         sa_event.remove(site.store.engine, "after_cursor_execute", scan_once_more)
     assert rescanned and rescanned[0].verdict == "duplicate"
@@ -158,7 +161,7 @@ def test_a_day_that_grows_while_the_figures_are_read_is_counted_once(seeded_site
 
 
 def test_the_database_counts_only_plain_lone_admissions_as_alone(seeded_site):
-    """`ticket_days`: a lone admission is alone only with its room a JSON string and its seat a JSON integer equal
+    """`lone_days` (`ticket_days`' rows), one session asked or every session: a lone admission is alone only with its room a JSON string and its seat a JSON integer equal
     to the roster seat's and no override; a seat written as text, a room as a number, an override of any kind, or
     a ticket with two events go to the fold (which is right for any day)."""
     site, people = seeded_site, seeded_site.people
@@ -174,7 +177,8 @@ def test_the_database_counts_only_plain_lone_admissions_as_alone(seeded_site):
                        "via": "ticket", **changes}
             for _ in range(2 if index == 5 else 1):
                 site.store.append(conn, site.system_event(Kind.ADMITTED, payload, session="S1", ticket=ticket))
-    with site.store.read() as conn:
-        alone = {ticket: bool(flag) for ticket, _, flag in report_queries.ticket_days(conn, "S1")}
-    assert alone == {people[0].ticket: True, people[1].ticket: False, people[2].ticket: False,
-                     people[3].ticket: False, people[4].ticket: True, people[5].ticket: False}
+    for asked in (["S1"], None):
+        days = lone_days(site, asked)["S1"]
+        alone = {**{ticket: True for ticket in days.alone}, **{ticket: False for ticket in days.folded}}
+        assert alone == {people[0].ticket: True, people[1].ticket: False, people[2].ticket: False,
+                         people[3].ticket: False, people[4].ticket: True, people[5].ticket: False}

@@ -160,8 +160,8 @@ def test_a_lane_process_whose_store_file_is_deleted_says_not_recorded(live_store
     assert all("deleted" in a["reason"] for a in answers)
 
 
-@pytest.mark.parametrize("option, value, said", [("--staff", "张" * 121, "staff is 121 characters"),
-                                                  ("--lane", "A" * 61, "lane is 61 characters")])
+@pytest.mark.parametrize("option, value, said", [("--staff", "张" * 121, "staff name is 121 characters long"),
+                                                  ("--lane", "A" * 61, "lane's name is 61 characters long")])
 def test_a_too_long_lane_or_staff_is_refused_where_it_is_typed(live_store, option, value, said):
     args = {"--lane": "A", "--staff": "李"} | {option: value}
     done = run("--db", live_store, "check", "21150054251571", "--lane", args["--lane"], "--staff", args["--staff"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshal
-import pickle
 import sys
 
 
@@ -108,6 +107,8 @@ def write_outcome(outcome: tuple[str, object], out) -> None:  # noqa: ANN001 - a
     try:
         data = marshal.dumps(outcome)
     except ValueError:
+        import pickle  # only for dates: a plain roster's reader and its parent never import it
+
         out.write(PICKLE)
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.fast = True  # no memo: cells are not shared, and the memo costs more than the whole load
@@ -123,6 +124,8 @@ def read_outcome(payload: bytes) -> tuple[str, object]:
     if kind == MARSHAL:
         return marshal.loads(body)
     if kind == PICKLE:
+        import pickle
+
         return pickle.loads(body)
     raise ValueError(f"the reader's answer starts with {bytes(kind)!r}")
 

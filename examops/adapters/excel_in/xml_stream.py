@@ -6,8 +6,6 @@ import zipfile
 from typing import Callable
 from xml.parsers import expat
 
-from defusedxml.expatbuilder import DefusedExpatBuilder
-
 from examops.adapters.excel_in.content import MIB
 
 CHUNK = 4 * MIB
@@ -20,6 +18,8 @@ def _local(name: str) -> str:
 
 def stream_starts(archive: zipfile.ZipFile, part: str, on_start: Callable[[str, dict[str, str]], None], chunk_size: int = CHUNK) -> None:
     """Call ``on_start(local name, attributes by local name)`` for every element of ``part``, chunk by chunk."""
+    from defusedxml.expatbuilder import DefusedExpatBuilder  # only for a part that holds what is looked for
+
     parser = expat.ParserCreate(namespace_separator=" ")
     # defusedxml's refusals of DTDs, entity declarations and external references, on a bare event parser.
     defused = DefusedExpatBuilder(forbid_dtd=True, forbid_entities=True, forbid_external=True)

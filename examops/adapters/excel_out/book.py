@@ -109,7 +109,10 @@ class Sheet:
 
         The cell is kept here, not made in openpyxl: a 50k-candidate report has a hundred thousand cells, and
         `sheet_writer` writes them as openpyxl would (`materialize` makes them for code that reads `ws`)."""
-        value = writable(value)
+        self._put(row, column, writable(value), style)
+
+    def _put(self, row: int, column: int, value: CellValue | None, style: str) -> None:
+        """`put` of a value `writable` made already."""
         if value is not None:
             self.values[(row, column)] = value
         self.styles[(row, column)] = style
@@ -153,17 +156,17 @@ class Sheet:
         value = writable(text)
         if isinstance(value, str) and style not in CENTRED_ACROSS and display_width(value) > self.span - 2:
             for line in split_line(value, self.span - 2):
-                self._banner_row(line, style, None)
+                self._banner_row(writable(line), style, None)
             return
-        self._banner_row(text, style, height)
+        self._banner_row(value, style, height)
 
-    def _banner_row(self, text: object, style: str, height: float | None) -> None:
-        self.put(self.row, 1, text, style)
-        if writable(text) is not None:
-            self.banners[self.row] = writable(text)
+    def _banner_row(self, value: CellValue | None, style: str, height: float | None) -> None:
+        self._put(self.row, 1, value, style)
+        if value is not None:
+            self.banners[self.row] = value
         if style in CENTRED_ACROSS:
             for column in range(2, self.width + 1):
-                self.put(self.row, column, None, style)
+                self._put(self.row, column, None, style)
         if height:
             self.set_height(self.row, height)
         self.row += 1

@@ -87,15 +87,20 @@ def set_widths(ws: Worksheet, widths: dict[int, float]) -> dict[int, float]:
 
 def column_widths(cells: Iterable[FitCell], *, caps: dict[int, float] | None = None, floor: float = 6.0,
                   cap: float = 40.0) -> dict[int, float]:
-    """`fit_columns`'s widths (not set anywhere) of cells given with their looks."""
+    """`fit_columns`'s widths (not set anywhere) of cells given with their looks.
+
+    A column's width is the most any of its cells asks, and what a cell asks grows with its text's width for a
+    given look: so the widest text of each look in a column decides, and only it is scaled and capped."""
     caps = caps or {}
+    widest: dict[tuple[int, Look], int] = {}
+    for _, column, value, look in cells:
+        need = _display_width(value if type(value) is str else str(value))
+        key = (column, look)
+        if need > widest.get(key, -1):
+            widest[key] = need
     widths: dict[int, float] = {}
-    scales: dict[float, float] = {}
-    for _, column, value, (size, wraps) in cells:
-        scale = scales.get(size)
-        if scale is None:
-            scale = scales[size] = _scale(size)
-        need = _display_width(value if type(value) is str else str(value)) * scale + PADDING
+    for (column, (size, wraps)), most in widest.items():
+        need = most * _scale(size) + PADDING
         column_cap = caps.get(column, cap)
         limit = column_cap if wraps else max(column_cap, need)
         widths[column] = max(widths.get(column, floor), min(need, limit))

@@ -9,6 +9,8 @@ goes through openpyxl's own code. A test saves workbooks both ways and compares 
 from __future__ import annotations
 
 import datetime as dt
+from json.encoder import encode_basestring  # what report_digest's lines encode text with
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what openpyxl's writer escapes with
@@ -147,36 +149,66 @@ def _cell_xml(where: str, value: object, style: int) -> str | None:
 def kept_rows(sheet, style_id: Callable[[str], int], digest: SheetDigester | None = None) -> list[tuple[int, str | None]]:  # noqa: ANN001
     """A kept sheet's rows in order, each as the XML the writer puts in the file (None: a row holding a cell that
     openpyxl's own code writes). With `digest` each row's value cells are hashed for the report's signature in
-    the same pass (`report_digest.row_lines`: the lines `digest_cells` makes of `sheet.cells()`)."""
-    values, styles, heights, title = sheet.values, sheet.styles, sheet.heights, sheet.title
-    by_row: dict[int, list[int]] = {}
-    for row, column in sorted(styles):
-        by_row.setdefault(row, []).append(column)
-    for row in heights.keys() - by_row.keys():
-        by_row[row] = []
+    the same pass (`report_digest.row_lines`: the lines `digest_cells` makes of `sheet.cells()`).
+
+    One loop over the cells in row-major order, a text or whole-number cell's XML and digest line made in place
+    (what `_cell_xml` and `row_lines` make of it); any other value through them."""
+    values, heights, title = sheet.values, sheet.heights, sheet.title
+    cells = sorted(sheet.styles.items())
+    if heights:  # rows with a height and no cell are written too, empty
+        taken = {row for (row, _), _ in cells}
+        cells += [((row, 0), None) for row in heights.keys() - taken]
+        cells.sort(key=itemgetter(0))
     ids: dict[str, int] = {}
+    letters: dict[int, str] = {}
     out: list[tuple[int, str | None]] = []
-    for row in sorted(by_row):
-        parts = [_row_start(row, heights.get(row))]
-        lines: list[tuple[int, object]] = []
-        plain = True
-        for column in by_row[row]:
-            value = values.get((row, column))
-            name = styles[(row, column)]
-            style = ids.get(name)
-            if style is None:
-                style = ids[name] = style_id(name)
-            if value is not None:
-                lines.append((column, value))
-            cell_xml = _cell_xml(f"{cached_letter(column)}{row}", value, style)
+    append = out.append
+    current, parts, lines, count, plain = 0, [], [], 0, True
+    for (row, column), name in cells:
+        if row != current:
+            if current:
+                parts.append("</row>")
+                append((current, "".join(parts) if plain else None))
+                if digest is not None and count:
+                    digest.row(current, "".join(lines), count)
+            height = heights.get(row)
+            parts = [f'<row r="{row}" ht="{safe_string(height)}" customHeight="1">' if height else f'<row r="{row}">']
+            current, lines, count, plain = row, [], 0, True
+        if name is None:  # the empty row of a height
+            continue
+        style = ids.get(name)
+        if style is None:
+            style = ids[name] = style_id(name)
+        letter = letters.get(column)
+        if letter is None:
+            letter = letters[column] = cached_letter(column)
+        value = values.get((row, column))
+        kind = type(value)
+        if value is None:
+            parts.append(f'<c r="{letter}{row}" s="{style}" t="n" />')
+            continue
+        count += 1
+        if kind is str:
+            lines.append(f"{title}!{letter}{row}=str:{encode_basestring(value)}\n")
+            if value.strip() in ("", value):
+                parts.append(f'<c r="{letter}{row}" s="{style}" t="inlineStr"><is><t>{_escape_cdata(value)}</t></is></c>')
+            else:
+                plain = False
+        elif kind is int:
+            lines.append(f"{title}!{letter}{row}=int:{int.__repr__(value)}\n")
+            parts.append(f'<c r="{letter}{row}" s="{style}" t="n"><v>{value}</v></c>')
+        else:
+            lines.append(row_lines(title, row, [(column, value)]))
+            cell_xml = _cell_xml(f"{letter}{row}", value, style)
             if cell_xml is None:
                 plain = False
             else:
                 parts.append(cell_xml)
+    if current:
         parts.append("</row>")
-        out.append((row, "".join(parts) if plain else None))
-        if digest is not None and lines:
-            digest.row(row, row_lines(title, row, lines), len(lines))
+        append((current, "".join(parts) if plain else None))
+        if digest is not None and count:
+            digest.row(current, "".join(lines), count)
     return out
 
 

@@ -1,38 +1,29 @@
 """The bulk loader: rows straight to the driver in multi-row INSERTs, secondary indexes rebuilt after a big load.
 
-Used by the roster import and by the offline lane cache's roster copy.
+Used by the roster import and by the offline lane cache's roster copy. The chunking is `roster_rows.insert_rows`,
+shared with the SQLAlchemy-free SQLite import.
 """
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Sequence
 
 from sqlalchemy import Connection, Table
 
+from examops.adapters.roster_rows import ROWS_PER_STATEMENT, insert_rows
 from examops.adapters.store.schema import ROSTER_INDEXES
 
-ROWS_PER_STATEMENT = 500  # 500 x 6 columns stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters
+__all__ = ["ROWS_PER_STATEMENT", "bulk_insert", "create_roster_indexes", "drop_roster_indexes"]
 
 
 def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple]) -> None:
-    """Rows straight to the driver, one multi-row INSERT per chunk of `ROWS_PER_STATEMENT`.
-
-    SQLAlchemy's per-row parameter handling costs more than SQLite's insert, and one statement of 500 rows
-    costs SQLite (and PostgreSQL) a fraction of 500 single-row executions of a prepared one.
-    """
+    """Rows straight to the driver, one multi-row INSERT per chunk of `ROWS_PER_STATEMENT` (`insert_rows`)."""
     if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    one_row = f"({', '.join(mark for _ in columns)})"
-    head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-    full = head + ", ".join([one_row] * ROWS_PER_STATEMENT)  # the same text each time: the driver keeps it prepared
     cursor = conn.connection.driver_connection.cursor()
     try:
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start:start + ROWS_PER_STATEMENT]
-            sql = full if len(chunk) == ROWS_PER_STATEMENT else head + ", ".join([one_row] * len(chunk))
-            cursor.execute(sql, list(chain.from_iterable(chunk)))
+        insert_rows(cursor, f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ", len(columns), rows, mark)
     finally:
         cursor.close()
 

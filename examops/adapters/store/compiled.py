@@ -1,10 +1,11 @@
-"""Statements compiled once, and the one-shot lane's statements as SQLAlchemy compiles them for SQLite.
+"""Statements compiled once, and the SQLAlchemy-free SQLite paths' statements as SQLAlchemy compiles them for SQLite.
 
-A one-shot `examops check CODE` on a SQLite store runs without SQLAlchemy (`adapters.one_shot_store`): it reads
-its statements from `examops/adapters/sqlite_statements.py`, which `render()` writes from the store's own
-statements (the scan path's look-up and inserts, the chain head, a setting, the applied migrations). One source:
-tests/unit/test_one_shot_statements.py holds that file to `render()`, so a changed table or query cannot leave
-the one-shot lane on an old statement; `python -m examops.adapters.store.compiled` rewrites it.
+A one-shot `examops check CODE` and a roster import into empty roster tables on a SQLite store run without
+SQLAlchemy (`adapters.one_shot_store`, `adapters.plain_roster_store`): they read their statements from
+`examops/adapters/sqlite_statements.py`, which `render()` writes from the store's own statements (the scan path's
+look-up and inserts, the chain head, a setting, the applied migrations, whether the site has a photo; the roster's loads, index DDL and digest
+reads). One source: tests/unit/test_one_shot_statements.py holds that file to `render()`, so a changed table or
+query cannot leave those paths on an old statement; `python -m examops.adapters.store.compiled` rewrites it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def one_shot_statements(dialect=None) -> dict[str, Statement]:  # noqa: ANN001
     from sqlalchemy import insert
     from sqlalchemy.dialects import sqlite
 
-    from examops.adapters.store import events, migrations, settings
+    from examops.adapters.store import events, migrations, photo_queries, settings
     from examops.adapters.store.scan_path import GUARD_KEYS, LOOKUP, ROW_KEYS
     from examops.adapters.store.schema import admissions
 
@@ -42,7 +43,49 @@ def one_shot_statements(dialect=None) -> dict[str, Statement]:  # noqa: ANN001
         "HEAD": compile_statement(events.HEAD, dialect),
         "READ_SETTING": compile_statement(settings.READ, dialect),
         "APPLIED_MIGRATIONS": compile_statement(migrations.APPLIED, dialect),
+        "ANY_PHOTO": compile_statement(photo_queries.ANY_PHOTO, dialect),
     }
+
+
+def roster_statements(dialect=None) -> dict[str, Statement]:  # noqa: ANN001
+    """What the SQLAlchemy-free roster import runs (`plain_roster_store`), by its name in `sqlite_statements`.
+
+    The multi-row loads take an insert's text up to its VALUES (`roster_rows.insert_rows` repeats the row's marks)."""
+    from sqlalchemy import insert
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, DropIndex
+
+    from examops.adapters.roster_rows import CANDIDATE_COLUMNS, SEAT_COLUMNS
+    from examops.adapters.store import digests, roster_queries, secrets
+    from examops.adapters.store.schema import ROSTER_INDEXES, candidates, rooms, seats
+
+    dialect = dialect or sqlite.dialect()
+    statements = {
+        "ANY_CANDIDATE": compile_statement(roster_queries.any_row(candidates), dialect),
+        "ANY_SEAT": compile_statement(roster_queries.any_row(seats), dialect),
+        "ROOM_IDS": compile_statement(roster_queries.ROOM_IDS, dialect),
+        "LOAD_CANDIDATES": _values_head(compile_statement(insert(candidates), dialect, CANDIDATE_COLUMNS)),
+        "LOAD_SEATS": _values_head(compile_statement(insert(seats), dialect, SEAT_COLUMNS)),
+        "LOAD_ROOMS": _values_head(compile_statement(insert(rooms), dialect, roster_queries.ROOM_COLUMNS)),
+        "COPY_SEATS": compile_statement(roster_queries.COPY_SEATS, dialect),
+        "READ_PIN_HASH": compile_statement(secrets.read_statement(secrets.PIN_HASH), dialect),
+        "ROOM_ROWS": compile_statement(digests.ROOM_ROWS, dialect),
+        "SESSION_ROWS": compile_statement(digests.SESSION_ROWS, dialect),
+        "LAST_TABLES_RECORD": compile_statement(digests.LAST_RECORD, dialect),
+    }
+    statements["DROP_ROSTER_INDEXES"] = Statement("; ".join(str(DropIndex(i).compile(dialect=dialect)).strip()
+                                                            for i in ROSTER_INDEXES), (), {})
+    statements["CREATE_ROSTER_INDEXES"] = Statement("; ".join(str(CreateIndex(i).compile(dialect=dialect)).strip()
+                                                              for i in ROSTER_INDEXES), (), {})
+    return statements
+
+
+def _values_head(statement: Statement) -> Statement:
+    """An insert's text up to its VALUES, its columns as the order: the head of `insert_rows`' multi-row statement."""
+    head, values, marks = statement.sql.partition(" VALUES ")
+    if not values or marks != "(" + ", ".join(["?"] * len(statement.order)) + ")":
+        raise ValueError(f"not a one-row insert: {statement.sql}")
+    return Statement(head + values, statement.order, statement.fixed)
 
 
 def render() -> str:
@@ -51,12 +94,12 @@ def render() -> str:
 
     lines = ['"""Generated by `python -m examops.adapters.store.compiled` from the store\'s statements: do not edit.',
              "",
-             "The one-shot lane's statements as SQLAlchemy compiles them for SQLite (see `store.compiled`).",
+             "The SQLAlchemy-free SQLite paths' statements as SQLAlchemy compiles them for SQLite (see `store.compiled`).",
              '"""', "", "# ruff: noqa: E501", "", "from examops.adapters.sqlite_file import Statement", ""]
-    for name, statement in one_shot_statements().items():
+    for name, statement in {**one_shot_statements(), **roster_statements()}.items():
         lines.append(f"{name} = Statement({statement.sql!r}, {statement.order!r}, {statement.fixed!r})")
     lines += ["", f"MIGRATIONS = {tuple(name for name, _step in MIGRATIONS)!r}",
-              '"""Every migration a store must have for the one-shot lane (else the full path opens it and migrates)."""', ""]
+              '"""Every migration a store must have for the SQLAlchemy-free paths (else the full path opens it and migrates)."""', ""]
     return "\n".join(lines)
 
 

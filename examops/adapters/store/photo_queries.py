@@ -12,10 +12,12 @@ from examops.adapters.store.schema import candidates, photos
 
 P = photos
 CHUNK = 500
+ANY_PHOTO = select(P.c.ticket).limit(1)
+"""A row where the site has a photo (the gate's first frame asks it on SQLite's own connection: `site_head`)."""
 
 
 def any_photo(conn: Connection) -> bool:
-    return conn.execute(select(P.c.ticket).limit(1)).first() is not None
+    return conn.execute(ANY_PHOTO).first() is not None
 
 
 def photo_data(conn: Connection, ticket: str) -> bytes | None:

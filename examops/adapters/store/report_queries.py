@@ -26,35 +26,29 @@ def session_events(conn: Connection, session: str) -> Iterator[Event]:
         yield row_to_event(row)
 
 
-def ticket_groups(conn: Connection, session: str) -> list:
-    """One row per ticket with events in the session: how many (`n`), the least kind, and the least log position,
-    time and payload text, which are those of its one event when `n` is 1 (most candidates: one admission)."""
-    return conn.execute(
-        select(E.c.ticket, func.count().label("n"), func.min(E.c.kind).label("kind"), func.min(E.c.pos).label("pos"),
-               func.min(E.c.at).label("at"), func.min(E.c.payload).label("payload"))
-        .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)).all()
+def ticket_days(conn: Connection, sessions: Sequence[str] | None = None) -> list:
+    """(session, ticket, time, `plain`) of every event about a ticket in these sessions (every session's when None),
+    `plain` 1 for an admission into the ticket's roster seat with no override recorded: the payload read by the
+    database's JSON functions, the room a JSON string and the seat a JSON integer equal to the seat row's; else 0.
+    A ticket whose only event in the session is plain is counted without a fold; the caller folds the others.
 
-
-def ticket_days(conn: Connection, session: str) -> list:
-    """One row per ticket with events in the session: (ticket, time of its first event, `alone`), `alone` true when
-    its whole day is one admission into its roster seat with no override recorded (most candidates): the payload
-    read by the database's JSON functions, the room a JSON string and the seat a JSON integer, else not alone (the
-    caller folds those days, which is right for any day)."""
-    payload = func.min(E.c.payload)  # the one event's, when there is one
+    Without a session asked the table is read straight through: on SQLite the (session, ticket) index would cost
+    a table look-up a row, three times the read itself (bench/ab_ticket_days.py)."""
     if conn.dialect.name == "postgresql":
-        data = "(min(events.payload)::jsonb)"
-        room_ok = literal_column(f"(jsonb_typeof({data}->'room') = 'string' AND {data}->>'room' = min(seats.room_id))")
-        seat_ok = literal_column(f"(jsonb_typeof({data}->'seat') = 'number' AND {data}->>'seat' = min(seats.seat)::text)")
+        data = "(events.payload::jsonb)"
+        room_ok = literal_column(f"(jsonb_typeof({data}->'room') = 'string' AND {data}->>'room' = seats.room_id)")
+        seat_ok = literal_column(f"(jsonb_typeof({data}->'seat') = 'number' AND {data}->>'seat' = seats.seat::text)")
         no_override = literal_column(f"(coalesce(jsonb_typeof({data}->'override'), 'null') = 'null')")
     else:
-        room_ok = and_(func.json_type(payload, "$.room") == "text", func.json_extract(payload, "$.room") == func.min(S.c.room_id))
-        seat_ok = and_(func.json_type(payload, "$.seat") == "integer", func.json_extract(payload, "$.seat") == func.min(S.c.seat))
+        payload = E.c.payload
+        room_ok = and_(func.json_type(payload, "$.room") == "text", func.json_extract(payload, "$.room") == S.c.room_id)
+        seat_ok = and_(func.json_type(payload, "$.seat") == "integer", func.json_extract(payload, "$.seat") == S.c.seat)
         no_override = func.json_extract(payload, "$.override").is_(None)
-    alone = case((and_(func.count() == 1, func.min(E.c.kind) == Kind.ADMITTED, room_ok, seat_ok, no_override), 1), else_=0)
-    return conn.execute(
-        select(E.c.ticket, func.min(E.c.at), alone)
-        .select_from(E.outerjoin(S, and_(S.c.session_id == E.c.session_id, S.c.ticket == E.c.ticket)))
-        .where(E.c.session_id == session, E.c.ticket.is_not(None)).group_by(E.c.ticket)).all()
+    plain = case((and_(E.c.kind == Kind.ADMITTED, room_ok, seat_ok, no_override), 1), else_=0)
+    query = (select(E.c.session_id, E.c.ticket, E.c.at, plain)
+             .select_from(E.outerjoin(S, and_(S.c.session_id == E.c.session_id, S.c.ticket == E.c.ticket)))
+             .where(E.c.ticket.is_not(None)))
+    return conn.execute(query if sessions is None else query.where(E.c.session_id.in_(sessions))).all()
 
 
 def events_without_ticket(conn: Connection, session: str) -> list[tuple[int, Event]]:

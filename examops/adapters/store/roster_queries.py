@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from itertools import repeat
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Sequence, TypeVar
 
-from sqlalchemy import Connection, delete, func, insert, literal, select
+from sqlalchemy import Connection, String, bindparam, delete, func, insert, literal, select
 
+from examops.adapters.roster_rows import CANDIDATE_COLUMNS, SEAT_COLUMNS, EverySession, new_room_rows, on_thread_during
 from examops.adapters.store.bulk import bulk_insert, create_roster_indexes, drop_roster_indexes
 from examops.adapters.store.schema import candidates, events, rooms, seats, sessions
 
 CHUNK = 500
 T = TypeVar("T")
-CANDIDATE_COLUMNS = ("ticket", "name", "id_number", "id_tail", "sex", "site")
-SEAT_COLUMNS = ("session_id", "ticket", "room_id", "seat")
 
 
 # -- what an import checks against ------------------------------------------
@@ -43,29 +40,11 @@ def tickets_in_log(conn: Connection, tickets: Iterable[str]) -> list[str]:
 
 
 # -- writing a roster --------------------------------------------------------
-class EverySession:
-    """The `seats` rows of a roster in which every candidate sits every session (no session column).
-
-    `placed` is (ticket, room_id, seat) sorted by ticket, once; iterating gives the (session_id, ticket, room_id,
-    seat) rows in the table's order. `write_roster` loads the first session's rows and copies them to the others
-    inside the database, and the seats digest is made from `placed` once, not from 50k rows per session.
-    """
-
-    __slots__ = ("sessions", "placed")
-
-    def __init__(self, sessions: Iterable[str], placed: Sequence[tuple]) -> None:
-        self.sessions = sorted(set(sessions))
-        self.placed = placed
-
-    def __len__(self) -> int:
-        return len(self.sessions) * len(self.placed)
-
-    def __iter__(self) -> Iterator[tuple]:
-        for session in self.sessions:
-            yield from self.rows_of(session)
-
-    def rows_of(self, session: str) -> Iterator[tuple]:
-        return zip(repeat(session), *zip(*self.placed)) if self.placed else iter(())
+_S = seats.c
+COPY_SEATS = insert(seats).from_select(list(SEAT_COLUMNS), select(
+    bindparam("session", type_=String), _S.ticket, _S.room_id, _S.seat).where(_S.session_id == bindparam("first")).order_by(_S.ticket))
+"""Session `first`'s seats copied to `session` (`_load_every_session`; compiled for the SQLite import too)."""
+ROOM_COLUMNS = ("id", "name", "capacity", "kind")
 
 
 def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequence[tuple],
@@ -90,7 +69,7 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
         bulk_insert(conn, seats, SEAT_COLUMNS, seat_rows)
     work = meanwhile if was_empty else None
     if bulk and work is not None and conn.dialect.name == "sqlite":
-        done = _on_thread_during(work, lambda: create_roster_indexes(conn))
+        done = on_thread_during(work, lambda: create_roster_indexes(conn))
     else:
         if bulk:
             create_roster_indexes(conn)
@@ -103,28 +82,6 @@ def write_roster(conn: Connection, *, stale: Sequence[str], candidate_rows: Sequ
     return was_empty, done
 
 
-def _on_thread_during(work: Callable[[], T], here: Callable[[], object]) -> T:
-    """`work()` on a thread of its own while `here()` runs on this one; its result, or its exception raised here."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, work()))
-        except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
-            outcome.append((False, exc))
-
-    thread = threading.Thread(target=run, name="roster-digests", daemon=True)
-    thread.start()
-    try:
-        here()
-    finally:
-        thread.join()
-    ok, value = outcome[0]
-    if not ok:
-        raise value
-    return value
-
-
 def _load_every_session(conn: Connection, rows: EverySession) -> None:
     """The first session's seats from Python, each other session's copied from them by the database (INSERT … SELECT):
     the parameters of one session instead of all, and no Python rows for the rest."""
@@ -132,23 +89,29 @@ def _load_every_session(conn: Connection, rows: EverySession) -> None:
         return
     first, *others = rows.sessions
     bulk_insert(conn, seats, SEAT_COLUMNS, list(rows.rows_of(first)))
-    S = seats.c
     for session in others:
-        conn.execute(insert(seats).from_select(list(SEAT_COLUMNS), select(literal(session), S.ticket, S.room_id, S.seat)
-                                               .where(S.session_id == first).order_by(S.ticket)))
+        conn.execute(COPY_SEATS, {"session": session, "first": first})
+
+
+def any_row(table):  # noqa: ANN001, ANN201 - a Table; a Select
+    """A row if `table` has any: `_empty`'s statement, compiled for the SQLite import without SQLAlchemy too."""
+    return select(literal(1)).select_from(table).limit(1)
 
 
 def _empty(conn: Connection, table) -> bool:  # noqa: ANN001 - a Table
-    return conn.execute(select(literal(1)).select_from(table).limit(1)).first() is None
+    return conn.execute(any_row(table)).first() is None
+
+
+ROOM_IDS = select(rooms.c.id)
 
 
 def room_ids(conn: Connection) -> set[str]:
-    return {row[0] for row in conn.execute(select(rooms.c.id))}
+    return {row[0] for row in conn.execute(ROOM_IDS)}
 
 
 def add_regular_rooms(conn: Connection, room_ids_: Sequence[str]) -> None:
     """Rooms a roster names that neither the plan nor the store knows: regular, capacity unknown."""
-    bulk_insert(conn, rooms, ("id", "name", "capacity", "kind"), [(r, r, None, "regular") for r in room_ids_])
+    bulk_insert(conn, rooms, ROOM_COLUMNS, new_room_rows(room_ids_))
 
 
 # -- the plan in the store ---------------------------------------------------

@@ -20,8 +20,13 @@ REFUSED_AT = "pin_refused_at"
 KEYS = (PIN_HASH, REFUSED_IN_ROW, REFUSED_AT)
 
 
+def read_statement(key: str):  # noqa: ANN201 - a Select
+    """One secret's value: compiled for the SQLite import without SQLAlchemy too (`store.compiled`, the PIN hash)."""
+    return select(site_secrets.c.value).where(site_secrets.c.key == key)
+
+
 def read_secret(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(site_secrets.c.value).where(site_secrets.c.key == key)).scalar()
+    return conn.execute(read_statement(key)).scalar()
 
 
 def put_secret(conn: Connection, key: str, value: str) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -30,12 +31,12 @@ from examops.domain.plan import Session
 from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _, word
-from examops.services import gate_view
-from examops.services.counters import ExpectedCounts
-from examops.services.offline import ResilientLane
-from examops.services.site import Site
+from examops.services.lane_time import current_session, entry_window, local_time
+from examops.services.site_head import SiteHead, full_site, quick_check_refusal
 from examops.tui.i18n import code_label, failure_words, localize_bindings
 from examops.tui.messages import (
+    LaneFailed,
+    LaneReady,
     LaneWentOffline,
     LeaveRequest,
     OfflineCopyFailed,
@@ -58,6 +59,12 @@ from examops.tui.widgets.plain import Label, Static
 from examops.tui.widgets.scan_field import ScanField
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView, describe, shown_scan
 from examops.tui.words import GATE_KEY
+
+if TYPE_CHECKING:  # the store and the lane's services (SQLAlchemy) load on the lane worker, after the first frame
+    from examops.services.counters import ExpectedCounts
+    from examops.services.gate_view import LanePanels
+    from examops.services.offline import ResilientLane
+    from examops.services.site import Site
 
 PANELS_EVERY_S = 2.0
 CHECKING_AFTER_S = 0.06  # 'checking…' only for a verdict slower than this: a few frames, shorter than a glance
@@ -86,22 +93,24 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
     ]
 
-    def __init__(self, site: Site, lane: str, staff: str, session_id: str | None = None, *,
+    def __init__(self, site: Site | SiteHead, lane: str, staff: str, session_id: str | None = None, *,
                  confirm: str = "photo", photo_terminal: PhotoTerminal | None = None) -> None:
         super().__init__()
         self._setup_confirm(site, confirm, photo_terminal)
         self._setup_alarm()
         codes = {f"gate.code{c.key}": code_label(c) for c in site.policy.codes.values() if c.key}
         localize_bindings(self, {**codes, **{f"gate.{key}": word(GATE_KEY, key) for key in GATE_KEY}})
-        self.site = site
-        self.lane = ResilientLane(site, lane, staff, prepare=False)
+        self.site = site  # a head until the lane worker opened the store (`_open_lane`)
+        self.lane: ResilientLane | None = None  # the lane worker makes it, after the first frame
+        self._lane_staff = (lane, staff)
         self.offline = False
         self._lane_prepared = False
+        self._ready = False
         self._probing = False
         self._upload_queued = False
         self._offline_detail = ""
         self.session_id = session_id
-        self.session: Session | None = gate_view.current_session(site, session_id)
+        self.session: Session | None = current_session(site, session_id)
         self.closed: tuple[str, str, str] | None = None  # (session, by, HH:MM) once the chief closed the lane's session
         self.card: CandidateCard | None = None
         self.last_verdict: Verdict | None = None
@@ -111,11 +120,11 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         self._panels_timer: Timer | None = None
         self._checking_timer: Timer | None = None
         self._panels_seen: tuple[str, int | None] | None = None  # (session, store version) of the figures' last count
-        self._panels: gate_view.LanePanels | None = None  # the figures: the last count, and the lane's verdicts since
+        self._panels: LanePanels | None = None  # the figures: the last count, and the lane's verdicts since
         self._panels_dirty = False  # folded in, not drawn yet
         self._own_writes: set[str] = set()  # the lane's events folded in since that count (their ids)
         self._folded = 0  # the lane's requests come back so far (a count asked for before one is behind it)
-        self._expected = ExpectedCounts()  # the recount's expected counts, counted again only after a roster import
+        self._expected: ExpectedCounts | None = None  # the recount's expected counts, counted again only after a roster import
         self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
 
@@ -131,7 +140,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
                 with Horizontal(id="scan-row"):
                     yield ScanField(placeholder=_("Scan the ticket or ID, or type it, press Enter"), id="scan", select_on_focus=False)
                     yield Static("", id="scan-pending")
-                yield VerdictBanner(id="verdict")
+                yield VerdictBanner(VerdictView("pending", _("The lane is starting…"), _(
+                    "Scans are kept and checked, in order, as soon as the lane is ready")), id="verdict")
                 with Horizontal(id="card-row"):
                     if self.shows_photos:
                         yield self._photo_view()
@@ -157,13 +167,13 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         self._say_photos_error()
         self.query_one(CodesPanel).show(self.site.policy)
         self._tick()
-        self._check_lane()
         self.set_interval(CLOCK_EVERY_S, self._tick)
         self.set_interval(PANELS_EVERY_S, lambda: self.request_panels(if_changed=True))
         self.set_interval(PROBE_EVERY_S, self._probe_if_offline)
-        self._watch_store()
         self.watch(self.app, "app_focus", lambda _: self._update_focus_warning(), init=False)
-        self.call_after_refresh(self.request_panels)  # the figures (a table row per room) after the first frame, not in it
+        # The store opens on the lane worker after the first frame (SQLAlchemy is a third of a lane's start-up);
+        # scans typed meanwhile wait in its queue, and the figures come once it is ready (`on_lane_ready`).
+        self.call_after_refresh(self._check_lane)
 
     def on_unmount(self) -> None:
         self._requests.put(None)
@@ -175,14 +185,23 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
 
     @property
     def idle(self) -> bool:
-        """No scan waiting for its verdict and no panel refresh running (tests wait on this)."""
-        return self.pending_scans == 0 and not self.panels_refreshing and self._panels_timer is None
+        """The lane ready, no scan waiting for its verdict and no panel refresh running (tests wait on this)."""
+        return (self.lane is not None and self.pending_scans == 0 and not self.panels_refreshing
+                and self._panels_timer is None)
+
+    @property
+    def lane_ready(self) -> bool:
+        """The store is open and the lane made (`on_lane_ready`): what needs the store (Ctrl+F, F11, review, report)
+        opens only then."""
+        return self._ready
 
     # -- the lane worker -----------------------------------------------
     @work(thread=True, group="lane", name=LANE_WORKER, exit_on_error=False)
     def _check_lane(self) -> None:
         """Check requests one at a time, in the order they were queued; uploads take their turn in the same line."""
         worker = get_current_worker()
+        if self.lane is None and not self._open_lane():
+            return
         if not self._lane_prepared:
             self._lane_prepared = True
             self.lane.prepare()
@@ -219,6 +238,44 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
                     carried.append(later)
                     break
             self._check_requests(burst)
+
+    def _open_lane(self) -> bool:
+        """On the lane worker, before any request: the full site (SQLAlchemy, the store, the quick check begun for its
+        file) and the lane; ready once the quick check has answered. False: the store cannot be opened."""
+        from examops.services.counters import ExpectedCounts
+        from examops.services.offline import ResilientLane
+
+        try:
+            site = full_site(self.site)
+        except Exception as exc:  # noqa: BLE001 - said on screen, and the lane stops (`on_lane_failed`)
+            self.post_message(LaneFailed(failure_words(exc)))
+            return False
+        self._expected = ExpectedCounts()
+        lane, staff = self._lane_staff
+        self.site, self.lane = site, ResilientLane(site, lane, staff, prepare=False)
+        refusal = quick_check_refusal(site)  # its answer before the lane says it is ready; every write waits for it too
+        self.post_message(LaneReady(site, failure_words(refusal) if refusal else ""))
+        return True
+
+    def on_lane_ready(self, message: LaneReady) -> None:
+        self._ready = True
+        self.app.site = message.site  # review and report open on the full site
+        if message.damage:
+            self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — the store is damaged"),
+                                                           message.damage))
+        elif not self.pending_scans and self.query_one(VerdictBanner).view.style == "pending":
+            self.query_one(VerdictBanner).show(VerdictView("idle", _("Ready — scan the next candidate")))
+        self.refresh_bindings()
+        self._watch_store()
+        self.request_panels()
+
+    def on_lane_failed(self, message: LaneFailed) -> None:
+        self.app.exit(return_code=2, message=_("The lane cannot start: {error}").format(error=message.error))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("search", "roster"):
+            return self.lane_ready
+        return True
 
     def _groups(self, request: ScanRequest) -> bool:
         """A scan that may share a commit with the next: one the lane writes at once (no card held for a photo)."""
@@ -317,7 +374,7 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
 
     def _show_verdict(self, message: ScanRecorded) -> VerdictView:
         verdict = message.verdict
-        view = describe(verdict, self.site.policy, lambda at: gate_view.local_time(self.site, at))
+        view = describe(verdict, self.site.policy, lambda at: local_time(self.site, at))
         card = verdict.card if not message.also else None  # several scans not recorded: no one candidate's card
         if verdict.verdict == "not_recorded":
             view = replace(view, details=(*_scan_again(message.requests, message.verdicts), *view.details))
@@ -440,7 +497,7 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
     # -- clock and panels ----------------------------------------------
     def _tick(self) -> None:
         now = self.site.clock.local()
-        window = gate_view.entry_window(self.site, self.session_id)
+        window = entry_window(self.site, self.session_id)
         session = window.session if window else None
         changed = session != self.session
         self.session = session
@@ -451,7 +508,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
             self.request_panels()
 
     def _lane_line(self, session: Session | None) -> str:
-        lane = _('Lane {lane}').format(lane=self.lane.lane) + ' · ' + _('Staff {staff}').format(staff=self.lane.staff) + ' · '
+        name, staff = self._lane_staff
+        lane = _('Lane {lane}').format(lane=name) + ' · ' + _('Staff {staff}').format(staff=staff) + ' · '
         return lane + (_("Session {session} {name}").format(session=session.id, name=session.name) if session else _("no session"))
 
     def _show_closed(self, session: str, by: str, at: str) -> None:

@@ -16,7 +16,6 @@ from examops.domain.literal import shown
 from examops.domain.scan import classify
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
-from examops.services import exits, ledger
 from examops.tui.i18n import failure_words
 from examops.tui.messages import LeaveRecorded, LeaveRefused, LeaveRequest, ScanRequest
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView
@@ -148,6 +147,8 @@ class CandidateKeys:
 
     def record_leave(self, request: LeaveRequest) -> None:
         """On the lane worker: record the exit through the service, in line with the scans."""
+        from examops.services import exits, ledger
+
         try:
             done = exits.record_exit(self.site, request.code, session=self.session.id, reason=request.reason,
                                      final=request.final, by=self.lane.staff, lane=self.lane.lane)

@@ -13,32 +13,35 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from examops.domain.confirm import ConfirmLine, confirms
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _
-from examops.services import photos
-from examops.services.site import Site
+from examops.services.site_head import SiteHead, full_site, site_has_photos
 from examops.tui.i18n import failure_words
 from examops.tui.messages import ScanRequest
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.widgets.card import CandidatePanel
 from examops.tui.widgets.verdict import VerdictBanner, VerdictView
 
+if TYPE_CHECKING:
+    from examops.services.site import Site
+
 
 class ConfirmingGate:
     """Mixed into `GateScreen` (which gives `submit`, `_set_detail`, `_show_pending`, `_hint`):
     the waiting card, the held scans, the photo beside the card."""
 
-    site: Site
+    site: Site | SiteHead
     pending_scans: int
     card: CandidateCard | None
     last_verdict: Verdict | None
 
-    def _setup_confirm(self, site: Site, mode: str, terminal: PhotoTerminal | None) -> None:
+    def _setup_confirm(self, site: Site | SiteHead, mode: str, terminal: PhotoTerminal | None) -> None:
         self.photos_error = ""
         try:
-            self.has_photos = photos.has_photos(site)
+            self.has_photos = site_has_photos(site)
         except Exception as exc:  # noqa: BLE001 - a lane that starts offline still scans; on_mount says why no photos
             self.has_photos, self.photos_error = False, failure_words(exc)
         self.confirming = confirms(mode, self.has_photos)
@@ -54,7 +57,13 @@ class ConfirmingGate:
     def _photo_view(self):  # noqa: ANN202 - a PhotoView
         from examops.tui.widgets.photo import PhotoView  # Pillow and the photo widget: only where photos are shown
 
-        return PhotoView(self.photo_terminal, lambda ticket: photos.photo_for(self.site, ticket), id="photo")
+        return PhotoView(self.photo_terminal, self._photo_for, id="photo")
+
+    def _photo_for(self, ticket: str) -> bytes | None:
+        """The candidate's photo (on the photo widget's worker): the store is open by the time a card shows."""
+        from examops.services import photos
+
+        return photos.photo_for(full_site(self.site), ticket)
 
     @property
     def waiting_card(self) -> bool:

@@ -15,16 +15,17 @@ queued or checked (its card comes first), never two at once, and one asked for b
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.worker import get_current_worker
 
-from examops.domain.verdict import Verdict
-from examops.services import gate_fold, gate_view
-from examops.services.live import EventWatcher
 from examops.tui.i18n import failure_words
 from examops.tui.messages import OfflineCopyFailed, PanelsFailed, PanelsRefreshed, StoreChanged
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable, RoomsTable
+
+if TYPE_CHECKING:
+    from examops.domain.verdict import Verdict
 
 PANELS_AFTER_SCAN_S = 0.3  # let the verdict's frame go out before the figures are recounted
 LIVE_WAIT_S = 0.5
@@ -39,6 +40,8 @@ class SidePanels:
         if verdict is None or self._panels is None:
             self._panels_seen = None
             return
+        from examops.services import gate_fold, gate_view  # not needed for the lane's first frame
+
         folded = gate_fold.fold_verdict(self._panels, verdict, lambda at: gate_view.local_time(self.site, at))
         if folded is None:
             self._panels_seen = None
@@ -63,7 +66,7 @@ class SidePanels:
         `if_changed` (after a scan, the watcher's news, the periodic safety net): count only where the store holds
         an event since the figures on screen were counted that is not one of the lane's own, folded in place.
         """
-        if self.session is None:
+        if self.session is None or self.lane is None:  # no lane yet: `on_lane_ready` asks for the first figures
             return
         if self.pending_scans:  # a scan is queued or being checked: its card first; `_after_scan` asks again after it
             return
@@ -77,6 +80,8 @@ class SidePanels:
 
     @work(thread=True, group="panels", exit_on_error=False)
     def _load_panels(self, session_id: str, since: int | None, own: frozenset[str], folded: int) -> None:
+        from examops.services import gate_view
+
         site = self.lane.view_site
         try:
             version = gate_view.own_writes_only(site, since, own) if since is not None else None
@@ -129,6 +134,8 @@ class SidePanels:
     @work(thread=True, group="live", exit_on_error=False)
     def _watch_store(self) -> None:
         """Recount as soon as any lane stores an event; keep the offline copy of admissions current."""
+        from examops.services.live import EventWatcher
+
         worker = get_current_worker()
         watcher = EventWatcher(self.site.store)
         try:

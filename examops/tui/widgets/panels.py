@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.geometry import Size
@@ -14,11 +15,13 @@ from examops.domain.plan import Session
 from examops.domain.policy import Policy
 from examops.domain.windows import Window
 from examops.i18n import _, pgettext, word
-from examops.services.counters import SessionCounters
-from examops.services.gate_view import RecentScan
 from examops.tui.i18n import code_label
 from examops.tui.widgets.plain import DataTable, Static
 from examops.tui.words import ACTION, COUNTERS, RECENT, VERDICT
+
+if TYPE_CHECKING:  # the store's queries: loaded after the gate's first frame
+    from examops.services.counters import SessionCounters
+    from examops.services.gate_view import RecentScan
 
 VERDICT_STYLES = {
     "admitted": "bold green", "exception": "bold yellow", "denied": "bold red", "duplicate": "bold red reverse",

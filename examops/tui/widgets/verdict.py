@@ -131,10 +131,10 @@ class VerdictBanner(Static):
     VerdictBanner { height: 5; content-align: center middle; text-align: center; text-style: bold; }
     """
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, view: VerdictView | None = None, **kwargs) -> None:  # noqa: ANN003
         super().__init__("", **kwargs)
         self._blink_timer: Timer | None = None
-        self.view = VerdictView("idle", _("Ready — scan the next candidate"))
+        self.view = view or VerdictView("idle", _("Ready — scan the next candidate"))
 
     def on_mount(self) -> None:
         self.show(self.view)
