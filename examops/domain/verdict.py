@@ -106,6 +106,7 @@ class Verdict:
     first_via: str | None = None  # duplicate: how the first admission came (ticket/id_number at a gate; reallocation, approval… at the chief's desk)
     first_by: str | None = None  # duplicate: the chief who decided an admission made at the desk
     failure: Said | None = None  # not_recorded: why, as a sentence for the screen in its language (`reason` its English)
+    standing: bool = False  # recorded before: the verdict repeats an event already in the log and wrote nothing now
 
     @property
     def mistyped_id(self) -> bool:

@@ -154,7 +154,7 @@ class Lane:
             return Verdict(
                 "exception" if day.open_exception else "denied", session.id, card=card,
                 code=code, action=action, reason="already recorded: " + str(said.reason or code),
-                event_id=standing.id, recorded=True, at=standing.at,
+                event_id=standing.id, recorded=True, at=standing.at, standing=True,
             )
         try:
             decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)

@@ -7,6 +7,7 @@ so screens and their workers never touch SQL. Every query is indexed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import AbstractSet
 
 from examops.adapters.store import gate_queries
 from examops.domain import scan
@@ -106,6 +107,17 @@ def lane_panels(site: Site, lane: str, session_id: str, limit: int = 12, *, unle
     ]
     closed = (SessionClosed.from_event(closure).by, local_time(site, closure.at, "%H:%M")) if closure else None
     return LanePanels(figures, recent, closed, version)
+
+
+def own_writes_only(site: Site, since: int, own: AbstractSet[str]) -> int | None:
+    """The log's last position if every event stored after position `since` is one of `own` (the lane's own, whose
+    verdicts already changed its panels in place: `gate_fold`); None if anyone else stored one (another lane, the
+    chief, a roster import), or on PostgreSQL, where a lower position can commit after a higher one was read."""
+    if not site.store.is_sqlite:
+        return None
+    with site.store.read() as conn:
+        last, ids = gate_queries.ids_since(conn, since)
+    return last if own.issuperset(ids) else None
 
 
 def find_candidates(site: Site, text: str, session_id: str | None, limit: int = 20) -> list[CandidateCard]:

@@ -168,9 +168,13 @@ class ScanFailed(Message):
 
 @message_class
 class PanelsRefreshed(Message):
-    """Fresh counters and recent scans for the gate's side panels (None: nothing changed since the last)."""
+    """Fresh counters and recent scans for the gate's side panels (None: nothing changed since the last but the
+    lane's own writes, already folded in place; `version` then the store's position now)."""
 
     panels: LanePanels | None
+    session: str | None = None
+    version: int | None = None
+    folded: int | None = None  # how many own verdicts the screen had folded in when this was asked for
 
 
 @message_class

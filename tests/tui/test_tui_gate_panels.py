@@ -21,7 +21,7 @@ async def test_the_recount_after_a_scan_counts_the_roster_only_after_an_import(s
         assert seats == ["S1"] and figures.shown[:2] == (60, 0)  # the first figures count the seats
         for admitted, person in enumerate(people[:3], start=1):
             wedge(app, person.ticket)
-            await until(pilot, lambda n=admitted: gate.idle and figures.shown[1] == n)  # each scan is recounted
+            await until(pilot, lambda n=admitted: gate.idle and figures.shown[1] == n)  # each scan is folded in
         assert seats == ["S1"]
         import_people(site, tmp_path, 90)  # 30 more candidates, from the roster screen or another laptop
         await until(pilot, lambda: gate.idle and figures.shown[0] == 90)  # the watcher's recount sees the import

@@ -25,6 +25,12 @@ def last_position(conn: Connection) -> int:
     return conn.execute(select(func.max(E.c.pos))).scalar() or 0
 
 
+def ids_since(conn: Connection, pos: int) -> tuple[int, list[str]]:
+    """(the log's last position, the ids of the events stored after `pos`): one range read on the primary key."""
+    rows = conn.execute(select(E.c.pos, E.c.id).where(E.c.pos > pos)).all()
+    return max((row.pos for row in rows), default=pos), [row.id for row in rows]
+
+
 def void_events(conn: Connection, session: str) -> list[Event]:
     rows = conn.execute(select(E).where(E.c.kind == Kind.VOIDED, E.c.session_id == session)).all()
     return [row_to_event(row) for row in rows]

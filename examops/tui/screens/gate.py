@@ -5,7 +5,8 @@ and posts `ScanRecorded`/`ScanFailed`; only the handlers touch widgets, and noth
 recorded before `Lane.check` has returned (it commits first). On a shared store the lane is a
 `ResilientLane`: when the server stops answering it records on this laptop under a full-width
 OFFLINE banner, and the same worker uploads the queue once a probe finds the server again.
-A watcher worker recounts the figures as soon as any lane stores an event. Where the site has photos the
+The lane's own verdicts change the side figures in place; they are counted again when another lane (or the chief)
+stores an event (gate_panels). Where the site has photos the
 card waits for the staffer before admitting (`gate_confirm`).
 """
 
@@ -61,6 +62,7 @@ from examops.tui.words import GATE_KEY
 
 if TYPE_CHECKING:  # the store and the lane's services (SQLAlchemy) load on the lane worker, after the first frame
     from examops.services.counters import ExpectedCounts
+    from examops.services.gate_view import LanePanels
     from examops.services.offline import ResilientLane
     from examops.services.site import Site
 
@@ -114,10 +116,14 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         self.last_verdict: Verdict | None = None
         self.pending_scans = 0
         self.panels_refreshing = False
-        self._panels_again = False
+        self._panels_again: str | None = None  # asked for while one ran: "look" (anything not ours?) or "count"
         self._panels_timer: Timer | None = None
         self._checking_timer: Timer | None = None
-        self._panels_seen: tuple[str, int | None] | None = None  # (session, store version) of the figures on screen
+        self._panels_seen: tuple[str, int | None] | None = None  # (session, store version) of the figures' last count
+        self._panels: LanePanels | None = None  # the figures: the last count, and the lane's verdicts since
+        self._panels_dirty = False  # folded in, not drawn yet
+        self._own_writes: set[str] = set()  # the lane's events folded in since that count (their ids)
+        self._folded = 0  # the lane's requests come back so far (a count asked for before one is behind it)
         self._expected: ExpectedCounts | None = None  # the recount's expected counts, counted again only after a roster import
         self._requests: queue.Queue[ScanRequest | LeaveRequest | str | None] = queue.Queue()
         self._reads = DoubleReadFilter()
@@ -354,6 +360,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
 
     def on_scan_recorded(self, message: ScanRecorded) -> None:
         self.pending_scans -= len(message.requests)
+        for verdict in message.verdicts:
+            self._lane_wrote(verdict)
         if message.verdict.verdict == "not_recorded":
             self._reads.forget()
         self._ring_for_alarm(message)

@@ -163,6 +163,7 @@ class CandidateKeys:
 
     def on_leave_recorded(self, message: LeaveRecorded) -> None:
         self.pending_scans -= 1
+        self._lane_wrote(None)  # an exit: counted again (its row, and the figures the fold does not know)
         done = message.done
         self.card, self.last_verdict, self.picked_state = done.card, None, done.card.state if done.card else None
         title = _("LEFT FOR GOOD — no re-entry, counted on the report") if done.final else _(

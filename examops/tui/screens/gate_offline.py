@@ -1,6 +1,6 @@
 """The gate while the shared store does not answer: the banner, the probe for the server, the upload of the queue.
 
-`OfflineLane` is mixed into `GateScreen`, whose `lane`, `offline`, `_offline_detail`, `_probing`, `_upload_queued`,
+`OfflineLane` is mixed into `GateScreen`, whose `lane`, `_lane_wrote`, `offline`, `_offline_detail`, `_probing`, `_upload_queued`,
 `_requests` and `request_panels` it uses; the upload runs on the lane worker, in the queue's order behind the scans.
 """
 
@@ -37,6 +37,7 @@ class OfflineLane:
     def on_lane_went_offline(self, message: LaneWentOffline) -> None:
         self.offline = True
         self.add_class("-offline")
+        self._lane_wrote(None)  # the figures are this laptop's copy's from now: counted there afresh
         self._show_offline(message.pending, _("Why: {reason}").format(reason=spoken(message.reason)))
         self.app.bell()
 
@@ -72,6 +73,7 @@ class OfflineLane:
         if message.conflicts:
             self.notify(_("{count} admission conflict(s) flagged (admitted offline here and at another lane): the chief proctor reviews them").format(count=message.conflicts), severity="warning", timeout=30)
             self.app.bell()
+        self._lane_wrote(None)  # the shared store's figures again, counted afresh
         self.request_panels()
 
     def on_upload_failed(self, message: UploadFailed) -> None:
