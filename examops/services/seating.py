@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from examops.adapters.store import Connection, IntegrityError, format_utc
 from examops.adapters.store import review_queries as q
+from examops.domain import windows
 from examops.domain.event_payloads import Admitted, Moved, Origin, RoomOpened
 from examops.domain.events import Event, Kind, new_event_id
 from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, RoomSpace, SeatRequest, allocate
@@ -129,6 +130,8 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
         raise ReviewRefused(said(N_("room {room} seat {seat} is taken by {ticket}"), room=room, seat=seat, ticket=taken[seat]))
     elif room_row.capacity and seat > room_row.capacity:
         raise ReviewRefused(said(N_("room {room} has {capacity} seats"), room=room, capacity=room_row.capacity))
+    if not day.admitted:
+        _refuse_admitting_before_the_day(site, session)
     case = day.open_case
     why = reason.strip() + (f" ({isolation_reason.strip()})" if isolation_reason.strip() else "")
     from_room, from_seat = (day.room, day.seat) if day.admitted else (card.room, card.seat)
@@ -147,6 +150,17 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
         raise ReviewRefused(said(N_("{ticket} was admitted meanwhile; run the move again"), ticket=ticket)) from None
     return {"ticket": ticket, "name": card.name, "from_room": from_room, "from_seat": from_seat, "room": room, "seat": seat,
             "admitted": kind == Kind.ADMITTED, "reason": why}
+
+
+def _refuse_admitting_before_the_day(site: Site, session_id: str) -> None:
+    """A move admits whoever is not in yet: not on a day before the paper's, which a rehearsal the day before is
+    (the real morning's scan would then be a duplicate, a possible impersonation alarm, and the report count them)."""
+    session = site.plan.session(session_id)
+    now = site.clock.local()
+    if windows.window(session, now).status == windows.OTHER_DAY:
+        raise ReviewRefused(said(N_("{session} is on {date}, and today is {today} by the site's clock: a move on an earlier "
+                                    "day admits no one, so nothing was recorded"),
+                                 session=session_id, date=session.date.isoformat(), today=now.date().isoformat()))
 
 
 def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, by: str, pin: str | None) -> dict:

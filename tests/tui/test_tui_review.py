@@ -387,7 +387,8 @@ async def test_the_gate_opens_the_review_only_with_the_pin(morning):
     app = ExamopsApp(morning, mode="gate", lane="A", staff="安检员1", lang="en")
     app.animation_level = "none"
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, GateScreen))
+        # the review opens once the lane is ready (the store open: it needs it); before that Ctrl+T does nothing
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.lane_ready)
         await pilot.press("ctrl+t")
         await until(pilot, on_top(app, "PinModal"))
         await pilot.press(*"0000", "enter")
