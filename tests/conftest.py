@@ -29,7 +29,11 @@ def private_home(tmp_path, monkeypatch):
     from examops import i18n
 
     monkeypatch.setattr(i18n, "_active_language", i18n.ENGLISH)  # in-process words follow EXAMOPS_LANG too
-    return home
+    yield home
+    from examops.adapters import quick_check
+
+    with quick_check._lock:  # a check a test began and never took (a plain import handed to no full path) stays its own
+        quick_check._begun.clear()
 
 
 def _pg_schema_url(base: str) -> tuple[str, str]:
