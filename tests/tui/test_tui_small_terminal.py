@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
 from tests.conftest import at_local
@@ -79,3 +81,26 @@ def test_snapshot_gate_admitted_80x24_zh(seeded_site, snap_compare):
 
 def test_snapshot_gate_admitted_120x40_zh(seeded_site, snap_compare):
     assert snap_compare(make_app(seeded_site), terminal_size=(120, 40), run_before=_admit_one)
+
+
+@pytest.mark.parametrize("lang, hint, note", [("en", "Scan the ticket or ID, or type it, press Enter", "2 waiting"),
+                                              ("zh-CN", HINT_ZH, "排队 2")])
+@run_async
+async def test_at_80_columns_the_queue_note_leaves_the_hint_whole(seeded_site, lang, hint, note):
+    """Scans waiting behind a photo card: the note sits on the field's border; a box beside the field cut the hint."""
+    from tests.support.photos import give_photos
+
+    people = seeded_site.people[:3]
+    give_photos(seeded_site, [p.ticket for p in people])
+    app = make_app(seeded_site, lang=lang)
+    async with app.run_test(size=SMALL) as pilot:
+        gate = gate_of(app)
+        await until(pilot, lambda: gate.idle)
+        for person in people:
+            gate.scan_input.insert_text_at_cursor(person.ticket)
+            await pilot.press("enter")
+        await until(pilot, lambda: gate.waiting_card and gate.line.queued == 2 and gate.idle)
+        await pilot.pause()
+        text = screen_text(app)
+        assert hint in text, text
+        assert note in text, text

@@ -424,9 +424,15 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
     def _show_pending(self) -> None:
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
-        # 80 columns: the width follows the text, so a layout pass when it appears or goes; wider, its width is fixed
-        self.query_one("#scan-pending", Static).change(" ".join(filter(None, (checking, self._waiting_note()))),
-                                                       layout=None if self.has_class("-narrow") else False)
+        note = " ".join(filter(None, (checking, self._waiting_note())))
+        # 80 columns: on the field's lower border, which takes no width from its hint (a box beside the field cut it);
+        # wider, in the fixed box beside the field. Either is a repaint, never a layout pass.
+        narrow = self.has_class("-narrow")
+        self.scan_input.border_subtitle = note if narrow else ""
+        self.query_one("#scan-pending", Static).change("" if narrow else note, layout=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_pending)  # the note follows the width class Textual sets on resize
 
     def _set_detail(self, lines: tuple[str, ...] | list[str], style: str = "", *, suggesting: bool = False) -> None:
         self.set_class(suggesting, "-suggesting").query_one("#detail", Static).update(Text("\n".join(lines), style=style), layout=False)
