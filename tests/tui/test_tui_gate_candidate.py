@@ -139,9 +139,10 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
         await pilot.press(*"如厕", "enter")
         await settle(pilot)
         assert "暂离" in banner(app).title and first.ticket in banner(app).subtitle
-        await pilot.press("ctrl+l")  # the card now: the first candidate is already out
+        await pilot.press("ctrl+l")  # the card now: the first candidate is already out, so nothing is prefilled
         await until(pilot, lambda: app.screen.__class__.__name__ == "ExitForm")
-        await pilot.press(*"又一次", "enter")
+        assert app.screen.query_one("#exit-ticket").value == ""
+        await pilot.press(*first.ticket, "tab", *"又一次", "enter")  # typed anyway: the store says why not
         await settle(pilot)
         assert banner(app).style == "invalid" and "已暂离" in banner(app).subtitle
         await scan(pilot, second.ticket)  # a duplicate, not an exit; the card is in doubt now
@@ -159,6 +160,30 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
         assert "left the exam" not in screen_text(app)
     assert kinds(seeded_site, first.ticket) == ["admitted", "left", "returned", "left", "reentry_refused"]
     assert kinds(seeded_site, second.ticket) == ["admitted", "duplicate_scan"]
+
+
+@run_async
+async def test_the_exit_keys_do_not_offer_a_candidate_who_never_came_in(seeded_site):
+    """A card left by a held exception is someone outside: the exit form opens empty, not prefilled with them."""
+    person = seeded_site.people[6]
+    app = make_app(seeded_site)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        gate_of(app).scan_input.insert_text_at_cursor(person.ticket)
+        await pilot.press("f2")  # ID mismatch: held outside for the chief proctor's decision
+        await until(pilot, lambda: app.screen.__class__.__name__ == "ExceptionForm")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert banner(app).style == "exception" and not gate_of(app).holding_alarm
+        assert gate_of(app).card.ticket == person.ticket
+        for key in ("ctrl+l", "ctrl+g"):
+            await pilot.press(key)
+            await until(pilot, lambda: app.screen.__class__.__name__ == "ExitForm")
+            assert app.screen.query_one("#exit-ticket").value == "", key
+            assert not app.screen.query("#exit-about"), key
+            await pilot.press("escape")
+            await settle(pilot)
+    assert kinds(seeded_site, person.ticket) == ["exception"]
 
 
 @run_async

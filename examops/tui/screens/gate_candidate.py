@@ -68,6 +68,16 @@ class CandidateKeys:
             return None
         return self.card.ticket
 
+    def _exit_target(self, *, final: bool) -> str | None:
+        """The card's candidate, only if they are inside (or, for good, out on a leave): an exit needs an entry.
+
+        A card left by a refusal, a pending exception or a photo still to confirm holds someone who never came in;
+        prefilled, the form would take a reason for an exit the store then refuses.
+        """
+        ticket = self._card_target()
+        inside = self._card_admitted() or (final and self.picked_state == "out")
+        return ticket if inside else None
+
     def _take_field(self) -> str:
         typed = self.scan_input.value.strip()
         self.scan_input.clear()
@@ -131,7 +141,7 @@ class CandidateKeys:
         if self._alarm_first(_("An alarm is on screen: press Esc to see it through first, then the exit key")):
             return
         typed = self._take_field()
-        ticket = typed or self._card_target()
+        ticket = typed or self._exit_target(final=final)
         about = f"{shown(self.card.name)} · {self.card.ticket}" if not typed and ticket and self.card else ""
         from examops.tui.widgets.exit_form import ExitForm
 
