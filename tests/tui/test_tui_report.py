@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 from sqlalchemy import select
+from textual.geometry import Region
 
 from examops import i18n
 from examops.adapters.store import schema
@@ -317,7 +318,7 @@ async def test_labels_in_chinese(morning):
 async def test_the_gate_opens_the_report_only_with_the_pin(morning):
     app = make_app(morning, mode="gate", lane="A")
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, GateScreen))
+        await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.lane_ready)  # the report needs the store
         await pilot.press("ctrl+b")
         await until(pilot, on_top(app, "PinModal"))
         await pilot.press(*"0000", "enter")
@@ -364,3 +365,24 @@ def test_snapshot_report_view(morning, snap_compare):
         await until(pilot, lambda: "生成报告" in screen_text(app))
 
     assert snap_compare(app, terminal_size=SNAP_SIZE, run_before=figures_shown)
+
+
+@pytest.mark.parametrize("lang, title, reasons", [
+    ("zh-CN", "未达“零事故、零失误、零差错”", ("1起异常未决或未安置",)),
+    ("en", "NOT ZERO-INCIDENT", ("1 exception(s) not decided or not seated", "the session had not ended when these figures were made")),
+])
+@run_async
+async def test_at_80x24_the_verdict_and_each_reason_are_whole(morning, lang, title, reasons):
+    """At 80 columns the verdict had 14 columns: its title broke mid-phrase and the reasons ran off its foot."""
+    app = make_app(morning, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert title in text, text
+        reasons_box = report_of(app).query_one("#report-reasons")
+        shown_lines = reasons_box.render_lines(Region(0, 0, *reasons_box.size))  # what its region shows, no more
+        said = " ".join(" ".join(strip.text.split()) for strip in shown_lines)
+        for reason in reasons:  # whole: on its own lines of the verdict's column, wrapped at most, never cut
+            assert reason in said.replace("  ", " ") or reason in said.replace(" ", ""), (reason, said)
+        for label in ("应到", "实到", "缺考", "离线通道冲突") if lang == "zh-CN" else ("Expected", "Present", "Absent"):
+            figure(text, label)  # every figure still on screen, with its number

@@ -124,6 +124,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
     """Figures, arrivals, rooms and the verdict, refreshed every few seconds; B builds the signed workbook."""
 
     CSS_PATH = "../report.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # 80 columns: figures two abreast, the verdict wider
 
     BINDINGS = [
         Binding("b", "build", "Build report", id="report.build"),
@@ -276,6 +277,10 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
         self._show_arrivals(figures.arrivals)
         self._show_rooms(figures)
 
+    def on_resize(self) -> None:
+        if self.figures is not None:  # two or three figures abreast follows the width class Textual sets on resize
+            self.call_after_refresh(lambda: self.query_one("#report-figures", Static).update(self._figures_table(self.figures)))
+
     def _show_status(self) -> None:
         parts = [_("Figures as of {at} · refreshed every {every} s").format(at=self.updated_at, every=int(REFRESH_EVERY_S))] if self.updated_at else []
         if self.last_built:
@@ -284,14 +289,15 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
 
     def _figures_table(self, figures: SessionFigures) -> Table:
         grid = Table.grid(padding=(0, 1))
-        for _column in range(3):
+        abreast = 2 if self.has_class("-narrow") else 3
+        for _column in range(abreast):
             grid.add_column(style="dim")
             grid.add_column(justify="right", style="bold", min_width=4)
         keys = ("expected", "present", "absent", "not_arrived", "admitted_late", "exceptions", "approvals", "reallocated", "denied",
                 "incidents", "duplicates", "voided", "conflicts")
         cells = [(word(REPORT_FIG, key), str(getattr(figures, key))) for key in keys]
-        for row in range(0, len(cells), 3):
-            grid.add_row(*(part for cell in cells[row:row + 3] for part in cell))
+        for row in range(0, len(cells), abreast):
+            grid.add_row(*(part for cell in cells[row:row + abreast] for part in cell))
         policy_codes = self.site.policy.codes
         by_code = [f"{code_label(policy_codes[code]) if code in policy_codes else code} {n}"
                    for code, n in sorted(figures.exceptions_by_code.items())]
