@@ -17,3 +17,9 @@ def describe_failure(exc: BaseException) -> Said:
     if "connection" in message or "server closed" in message or "could not connect" in message:
         return said(N_("the shared store does not answer"))
     return said(N_("the store refused the write ({detail})"), detail=str(getattr(exc, "orig", exc)).strip()[:200])
+
+
+def is_lock_timeout(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "busy": the write lock was not had within the busy timeout."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in message or "busy" in message

@@ -13,6 +13,7 @@ from examops.adapters.store.errors import (
     UNREACHABLE_SQLSTATES,
     ServerUnreachable,
     StoreError,
+    StoreLocked,
     StoreMissing,
     StoreReplaced,
     WriteFailed,
@@ -23,6 +24,6 @@ from examops.adapters.store.events import ANCHOR_PREFIX, event_to_row, row_to_ev
 __all__ = [
     "ANCHOR_PREFIX", "BUSY_TIMEOUT_MS", "PG_CONNECT_DEFAULTS", "UNREACHABLE_SQLSTATES",
     "Connection", "DBAPIError", "IntegrityError",
-    "ServerUnreachable", "Store", "StoreError", "StoreMissing", "StoreReplaced", "WriteFailed",
+    "ServerUnreachable", "Store", "StoreError", "StoreLocked", "StoreMissing", "StoreReplaced", "WriteFailed",
     "describe_failure", "event_to_row", "format_utc", "row_to_event", "utc_now",
 ]

@@ -20,11 +20,13 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, Operationa
 
 from examops import locations
 from examops.adapters import quick_check
+from examops.adapters.failure_words import is_lock_timeout
 from examops.adapters.sqlite_file import BUSY_TIMEOUT_MS, CONNECT_PRAGMAS
 from examops.adapters.store import events, migrations, schema, secrets, settings
 from examops.adapters.store.errors import (
     ServerUnreachable,
     StoreError,
+    StoreLocked,
     StoreMissing,
     StoreReplaced,
     WriteFailed,
@@ -348,6 +350,8 @@ class Store:
         reason = read_only_reason(self.path) if self.path is not None else None
         if reason:
             return WriteFailed(said(N_("{reason}: make it writable; the store is not damaged"), reason=reason))
+        if is_lock_timeout(exc):
+            return StoreLocked(describe_failure(exc))
         return WriteFailed(describe_failure(exc))
 
     def unreachable(self, exc: BaseException) -> bool:

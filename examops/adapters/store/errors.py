@@ -27,6 +27,11 @@ class StoreReplaced(WriteFailed):
     """Nothing was recorded: the file at the store's path is not the one this process opened (deleted, moved, replaced)."""
 
 
+class StoreLocked(WriteFailed):
+    """Nothing was recorded: another process held SQLite's write lock past the busy timeout (an import, a held
+    `sqlite3` shell). Another try at once waits the whole timeout again to say the same."""
+
+
 class ServerUnreachable(WriteFailed):
     """Nothing was recorded because the shared store's server did not answer (down, restarting, network gone)."""
 
