@@ -153,7 +153,7 @@ def _human(verdict, clock, scanned: str) -> str:  # noqa: ANN001 - a Verdict, th
     state = "" if verdict.recorded or said else " " + _("NOT RECORDED")
     at = " " + _("at {time}").format(time=clock.shown(verdict.at)) if verdict.recorded and verdict.at else ""
     reason = _reason(verdict) if verdict.reason else ""
-    return f"{literal(verdict.session)} {label}{state}{at} {who}{extra}" + (f": {reason}" if reason else "")
+    return f"{literal(verdict.session)} {label}{state}{at} {who}{extra}" + (_(": ") + reason if reason else "")
 
 
 def _parse_stdin_line(line: str) -> tuple[str, str | None, dict]:
@@ -423,9 +423,9 @@ def find_command(ctx: click.Context, query: str, session_id: str | None, reveal_
     rows = [{"ticket": c.ticket, "name": c.name, "sex": c.sex, "id_number": c.id_number if reveal_id else c.id_masked,
              **c.place_json(), "roster_room": c.room, "roster_seat": c.seat, "session": c.session, "state": c.state}
             for c in found]
-    no_seat = _("no seat")
+    no_seat, colon = _("no seat"), _(": ")
     human = "\n".join(f"{literal(c.ticket)}  {literal(c.name)}  {r['id_number']}  {_place(c) if c.current_room else no_seat}"
-                      f"  {literal(c.session)}: {_state(c.state)}" for c, r in zip(found, rows)) or _("no match")
+                      f"  {literal(c.session)}{colon}{_state(c.state)}" for c, r in zip(found, rows)) or _("no match")
     emit(rows, as_json, human)
 
 

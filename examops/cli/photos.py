@@ -70,8 +70,9 @@ def import_command(ctx: click.Context, packs: tuple[str, ...], dry_run: bool, as
     else:
         for problem in report.problems:
             message, fix = problem_words(problem.code, {**problem.params, "ticket": problem.ticket})
-            where = ": ".join(literal(part) for part in (os.path.basename(problem.pack.rstrip("/")), problem.entry) if part)
-            say(f"{word(SUMMARY_WORDS, problem.severity)}: {where + ': ' if where else ''}{message}" + (f" — {fix}" if fix else ""),
+            colon = _(": ")
+            where = colon.join(literal(part) for part in (os.path.basename(problem.pack.rstrip("/")), problem.entry) if part)
+            say(f"{word(SUMMARY_WORDS, problem.severity)}{colon}{where + colon if where else ''}{message}" + (f" — {fix}" if fix else ""),
                 err=problem.severity == "error")
         if report.without_photo and not report.errors:
             say(summary_word("without_list", tickets=_listed(report.without_photo)))

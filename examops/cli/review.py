@@ -184,7 +184,8 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
             emit({"moves": [], "missing_seats": exc.missing, "error": str(exc)}, True)
         raise Failure(exc) from None
     moves = [m.to_json() for m in plan.moves]
-    human = "\n".join(f"{literal(m['ticket'])} {literal(m['name'])}: {literal(m['from_room'])}/{m['from_seat']} → "
+    colon = _(": ")
+    human = "\n".join(f"{literal(m['ticket'])} {literal(m['name'])}{colon}{literal(m['from_room'])}/{m['from_seat']} → "
                       f"{literal(m['room'])}/{m['seat']}" for m in moves)
     if preview and plan.unplaced:
         human += "\n" + _("missing seats: {seats}").format(seats=", ".join(
@@ -218,7 +219,8 @@ def move(ctx, ticket, session_id, room, seat, by, reason, isolation_reason, as_j
                          isolation_reason=isolation_reason)
     except _refused() as exc:
         raise Failure(exc) from None
-    emit(result, as_json, f"{literal(ticket)} {literal(result['name'])}: {literal(result['from_room'])}/{result['from_seat']} → "
+    colon = _(": ")
+    emit(result, as_json, f"{literal(ticket)} {literal(result['name'])}{colon}{literal(result['from_room'])}/{result['from_seat']} → "
                           f"{literal(room)}/{result['seat']}")
 
 

@@ -50,8 +50,9 @@ def import_command(ctx: click.Context, files: tuple[str, ...], dry_run: bool, re
     if as_json:
         emit({**report.to_json(), "problems": [localised(p).to_dict() for p in shown]}, True)
     else:
+        colon = _(": ")
         for problem in shown:
-            say(f"{word(SEVERITY, problem.severity)}: {literal(problem_line(problem))}", err=problem.severity == "error")
+            say(f"{word(SEVERITY, problem.severity)}{colon}{literal(problem_line(problem))}", err=problem.severity == "error")
         if report.errors:
             summary = _("{count} error(s): nothing imported. Fix the file(s) and import again.").format(count=len(report.errors))
             click.echo(summary + ("" if errors_out else " " + _("(--errors-out FILE.xlsx marks the cells)")), err=True)

@@ -23,10 +23,19 @@ def reason_words(reason: str, policy) -> str:  # noqa: ANN001 - a Policy
 
 
 def failure_words(exc: BaseException) -> str:
-    """An exception for the screen: a store's or site's refusal in the screen's language, anything else by its name."""
-    from examops.domain.said import SaidError
+    """An exception for the screen in its language: a refusal as said, a system's refusal of a file in the catalog's
+    words, anything else framed by them with its name and its own text (the one part left as the program said it)."""
+    from examops.domain.said import SaidError, os_reason
+    from examops.i18n import _
 
-    return spoken(exc) if isinstance(exc, SaidError) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SaidError):
+        return spoken(exc)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        reason = os_reason(exc)
+        return spoken(reason) if not isinstance(reason, str) else _("system error: {detail}").format(detail=reason)
+    detail = str(exc).strip()
+    return (_("unexpected error {name}: {detail}") if detail else _("unexpected error {name}")).format(
+        name=type(exc).__name__, detail=detail[:200])
 
 
 def localize_bindings(node, overrides: dict[str, str] | None = None) -> None:  # noqa: ANN001 - a DOMNode

@@ -18,6 +18,8 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
+from examops.domain.said import N_, SaidError, said
+
 MAX_PIXELS = 50_000_000
 KITTY_CHUNK = 4096
 _APC, _ST = "\x1b_G", "\x1b\\"
@@ -26,8 +28,8 @@ _PLACEHOLDER = "\U0010eeee"
 Rgb = tuple[int, int, int]
 
 
-class PhotoUnreadable(ValueError):
-    """The bytes are not an image Pillow can decode (or one far too large to)."""
+class PhotoUnreadable(SaidError, ValueError):
+    """The bytes are not an image Pillow can decode (or one far too large to): said on the card in its language."""
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,16 @@ def decode(data: bytes, box: tuple[int, int] | None = None) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:
-            raise PhotoUnreadable(f"{image.width}×{image.height} pixels is far too large for a photo")
+            raise PhotoUnreadable(said(N_("the photo is far too large ({width}×{height} pixels): import it again"),
+                                       width=image.width, height=image.height))
         if box is not None and image.format == "JPEG":
             image.draft("RGB", box)
         image.load()
     except PhotoUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds for a damaged file
-        raise PhotoUnreadable(f"{type(exc).__name__}: {exc}") from None
+        raise PhotoUnreadable(said(N_("the file is damaged or not a JPEG or PNG picture ({detail})"),
+                                   detail=type(exc).__name__)) from None
     return image.convert("RGB")
 
 

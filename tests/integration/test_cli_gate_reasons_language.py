@@ -58,5 +58,6 @@ def test_the_policy_s_reason_is_said_in_the_site_language(site, case):
     if lang == "zh-CN":
         assert chinese in line, line
         assert _english_left(line) == [], line
+        assert ": " not in line, line  # the reason follows the catalog's colon (：), not an English one
     else:
         assert english in line, line

@@ -218,7 +218,7 @@ async def test_a_store_whose_photos_cannot_be_read_still_opens_the_lane_and_says
     app = make_app(seeded_site)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: gate_of(app).idle)
-        assert any("The photos could not be read: OSError" in n.message for n in app._notifications)
+        assert any("The photos could not be read: unexpected error OSError: the store does not answer" in n.message for n in app._notifications)
         await scan(pilot, person.ticket)
         await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)
     assert admitted_tickets(seeded_site) == [person.ticket]
