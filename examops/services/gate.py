@@ -154,7 +154,7 @@ class Lane:
         if day.admitted and outcome not in (None, "", "admit"):
             return self._after_admission(session, card, scan.kind, outcome, evidence)
         if day.admitted:
-            return self._admitted_again(session, card, day)
+            return self._admitted_again(session, card, day, hold=hold_admission)
         if outcome in (None, "", "admit") and (day.open_exception or day.denial):
             standing = day.open_exception or day.denial
             said = standing.data  # the gate's screening, or the chief's rejection
@@ -317,9 +317,15 @@ class Lane:
                           evidence=evidence, go_room=card.current_room, go_seat=card.current_seat, go_kind="regular")
         return self._record_simple(Kind.EXCEPTION, session, card, payload.to_payload(), verdict)
 
-    def _admitted_again(self, session: Session, card: CandidateCard, day: CandidateDay) -> Verdict:
-        """Already admitted: back from a leave, on the way to a seat the chief gave, gone for good, or a duplicate."""
+    def _admitted_again(self, session: Session, card: CandidateCard, day: CandidateDay, *, hold: bool = False) -> Verdict:
+        """Already admitted: back from a leave, on the way to a seat the chief gave, gone for good, or a duplicate.
+
+        With `hold` a return or an arrival is not written either: the face is compared first, as on the first entry
+        (whoever comes back from a leave is who the gate must check again)."""
         go = dict(go_room=card.current_room, go_seat=card.current_seat, go_kind="regular")
+        if hold and day.left_for_good is None and (day.out is not None or day.awaiting_arrival):
+            reason = "back from a temporary leave" if day.out is not None else "seated by the chief"
+            return Verdict("to_confirm", session.id, card=card, reason=reason, **go)
         if day.left_for_good is not None:
             return self._record_simple(Kind.REENTRY_REFUSED, session, card,
                                        ReentryRefused(left_event=day.left_for_good.id).to_payload(),

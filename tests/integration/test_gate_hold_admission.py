@@ -34,3 +34,18 @@ def test_only_clean_admissions_are_held(seeded_site):
                       hold_admission=True).recorded
     assert lane.check(unknown, session_id="S1", hold_admission=True).verdict == "unknown"
     assert [kind for kind, _ in lane_events(seeded_site)] == ["exception", "unknown_scan"]
+
+
+def test_a_return_from_a_leave_is_held_for_the_face_like_the_first_entry(seeded_site):
+    from examops.services.exits import record_exit
+
+    person = seeded_site.people[2]
+    lane = Lane(seeded_site, "A", "安检员1")
+    assert lane.check(person.ticket, session_id="S1").verdict == "admitted"
+    record_exit(seeded_site, person.ticket, session="S1", reason="如厕", final=False, by="监考员甲")
+    held = lane.check(person.ticket, session_id="S1", hold_admission=True)
+    assert (held.verdict, held.recorded) == ("to_confirm", False)
+    assert held.card.state == "out" and held.go_room == held.card.current_room
+    assert [kind for kind, _ in lane_events(seeded_site)] == ["admitted"]  # the leave is the desk's, not a lane's
+    assert lane.check(person.ticket, session_id="S1").verdict == "returned"
+    assert [kind for kind, _ in lane_events(seeded_site)] == ["admitted", "returned"]
