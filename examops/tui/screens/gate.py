@@ -293,7 +293,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
                 request = burst[0]
                 verdicts = [self.lane.check(request.code, session_id=self.session_id, outcome=request.outcome,
                                             evidence=request.evidence,
-                                            hold_admission=self.confirming and not request.confirmed)]
+                                            hold_admission=self.confirming and not request.confirmed,
+                                            scanned_at=request.read_at)]
             else:
                 verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id)
         except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED: one card naming every scan of the burst
@@ -451,7 +452,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
             self.action_code(code.strip())
         else:
-            self.submit(ScanRequest(code, at=event.at))
+            read_at = self.lane.site.clock.now() if self.lane is not None else None  # judged as of now, however long it waits
+            self.submit(ScanRequest(code, at=event.at, read_at=read_at))
 
     def _hint(self, text: str) -> None:
         self.app.bell()
