@@ -10,7 +10,6 @@ The child is a fresh interpreter (not a fork: the TUI imports from a worker thre
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import tempfile
