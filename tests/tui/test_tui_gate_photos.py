@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from textual import events
 
 from examops.tui.app import ExamopsApp
+from examops.tui.messages import PhotoPrepared
 from examops.tui.screens.gate import GateScreen
 from examops.tui.widgets.photo import PhotoCanvas, PhotoView
 from tests.conftest import at_local
@@ -39,10 +41,12 @@ def banner(app) -> str:
 
 
 async def card_waits(pilot, ticket: str) -> None:
-    """Until `ticket`'s card waits for the staffer and its photo has been drawn (or said to be missing)."""
+    """Until `ticket`'s card waits for the staffer and its photo has been drawn for the box on screen now (or said to
+    be missing): at 80×24 the waiting card's taller banner shrinks that box just after the first photo was asked for."""
     gate = gate_of(pilot.app)
+    view = gate.query_one(PhotoView)
     await until(pilot, lambda: gate.waiting_card and gate.card is not None and gate.card.ticket == ticket
-                and gate.query_one(PhotoView).state in ("drawn", "missing", "failed") and gate.idle)
+                and view.state in ("drawn", "missing", "failed") and view.settled and gate.idle)
     await pilot.pause()
 
 
@@ -182,6 +186,43 @@ async def test_without_photos_the_lane_admits_on_scan_and_shows_no_photo_column(
         await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)
         assert not gate_of(app).query(PhotoView)
     assert admitted_tickets(seeded_site) == [person.ticket]
+
+
+@run_async
+async def test_a_photo_prepared_for_the_size_before_a_resize_never_replaces_the_one_for_the_size_now(seeded_site):
+    """At 80×24 the waiting card's taller banner shrinks the photo's box just after the card asked for its photo:
+    the first preparation, slower than the second, must not land last and overflow the smaller box."""
+    person = seeded_site.people[0]
+    give_photos(seeded_site, [person.ticket])
+    app = make_app(seeded_site)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: gate_of(app).idle)
+        view = gate_of(app).query_one(PhotoView)
+        first_asked, release = threading.Event(), threading.Event()
+        load, posted = view.load, []
+
+        def slow_first(ticket):
+            if not first_asked.is_set():
+                first_asked.set()
+                release.wait()
+            return load(ticket)
+
+        def post(message):
+            if isinstance(message, PhotoPrepared):
+                posted.append(message)
+            return PhotoView.post_message(view, message)
+
+        view.load, view.post_message = slow_first, post
+        await scan(pilot, person.ticket)
+        canvas = view.query_one(PhotoCanvas)
+        await until(pilot, lambda: canvas.prepared is not None)  # the second preparation, for the box after the resize
+        rows = canvas.prepared.height
+        release.set()
+        await until(pilot, lambda: len(posted) == 2)
+        await pilot.pause()
+        await card_waits(pilot, person.ticket)
+        assert canvas.prepared.height == rows <= view.content_size.height
+        assert view.settled
 
 
 # -- snapshots: zh-CN, half-blocks, the card waiting -------------------------
