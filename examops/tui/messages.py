@@ -406,8 +406,10 @@ class ReportBuildFailed(Message):
 
 @message_class
 class PhotoPrepared(Message):
-    """A worker read and prepared a candidate's photo (None: no photo on file, or `error` says why not)."""
+    """A worker read and prepared a candidate's photo (None: no photo on file, or `error` says why not);
+    `request` numbers the ask it answers (a resize asks again: only the latest ask's answer is drawn)."""
 
     ticket: str
     prepared: PreparedPhoto | None
     error: str = ""
+    request: int = 0
