@@ -65,7 +65,7 @@ class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLa
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
@@ -291,9 +291,9 @@ class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLa
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
         note = " ".join(filter(None, (checking, self._waiting_note())))
-        # 80 columns: on the field's lower border, which takes no width from its hint (a box beside the field cut it);
-        # wider, in the fixed box beside the field. Either is a repaint, never a layout pass.
-        narrow = self.has_class("-narrow")
+        # Below 120 columns: on the field's lower border, which takes no width from its hint (a box beside the field
+        # cut it); wider, in the fixed box beside the field. Either is a repaint, never a layout pass.
+        narrow = not self.has_class("-wide")
         self.scan_input.border_subtitle = note if narrow else ""
         self.query_one("#scan-pending", Static).change("" if narrow else note, layout=False)
 
