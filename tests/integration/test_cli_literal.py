@@ -68,7 +68,7 @@ def test_staff_by_and_note_print_escaped(tmp_path):
                        "--by", "王\x1b[2J", "--note", "[/]\u202e", env={"EXAMOPS_PIN": TEST_PIN})
     assert approved.returncode == 0, approved.stderr
     clean(approved.stdout)
-    assert "chief:王\\x1b[2J" in approved.stdout
+    assert "chief proctor:王\\x1b[2J" in approved.stdout
     refused = examops(site, "exit", "\x1b[2J999", "--reason", "r", "--by", "b")
     assert refused.returncode == 2
     clean(refused.stderr)

@@ -28,7 +28,7 @@ def _app(site, mode: str, lang: str, **kwargs) -> ExamopsApp:
 
 
 async def _review_from_the_lane(pilot, app) -> ReviewScreen:
-    await until(pilot, lambda: isinstance(app.screen, GateScreen))
+    await until(pilot, lambda: isinstance(app.screen, GateScreen) and app.screen.lane_ready)  # the review needs the store
     await pilot.press("ctrl+t")
     await until(pilot, lambda: type(app.screen).__name__ == "PinModal")
     await pilot.press(*TEST_PIN, "enter")
