@@ -6,7 +6,7 @@ import click
 
 from examops.cli.common import Failure, chief_pin, emit, literal, open_site, require_session
 from examops.cli.help_words import CASE_HELP, JSON_HELP, SESSION_HELP, TICKET_HELP, argument, command, group, option
-from examops.domain.state import CASE_STATUS_WORDS
+from examops.domain.state import APPROVAL_LEVEL_WORDS, CASE_STATUS_WORDS
 from examops.i18n import N_, NP_, _, language, word
 
 
@@ -18,6 +18,7 @@ def _refused():
 
 
 STATUS_WORDS = CASE_STATUS_WORDS
+LEVEL_WORDS = APPROVAL_LEVEL_WORDS
 ACTION_WORDS = {"hold": N_("hold"), "backup_room": N_("backup room"), "isolation_room": NP_("review.action.isolation_room", "isolation"),
                 "admit": NP_("review.action.admit", "admit"), "deny": N_("deny")}
 RECORD_WORDS = {"plan_changed": N_("plan changed"), "pin_changed": N_("PIN changed"), "override_granted": N_("override granted"),
@@ -38,10 +39,10 @@ def _code(policy, code: str | None) -> str:  # noqa: ANN001 - a Policy
 
 
 def _case_line(case: dict, policy) -> str:  # noqa: ANN001 - the site's Policy
-    chain = ", ".join(f"{literal(a['level'])}:{literal(a['by'])}" for a in case["approvals"]) or "-"
+    chain = ", ".join(f"{_said(LEVEL_WORDS, a['level'])}:{literal(a['by'])}" for a in case["approvals"]) or "-"
     status = _said(STATUS_WORDS, case["status"])
     if case["status"] == "pending":
-        status += " → " + literal(case["next_level"])
+        status += " → " + _said(LEVEL_WORDS, case["next_level"])
     return (f"{case['id'][:8]}  {literal(case['session'])}  {literal(case['ticket'])}  {literal(case['name'])}  "
             f"{_code(policy, case['code'])}/{_said(ACTION_WORDS, case['action'])}  {status}  "
             + _("approvals: {chain}").format(chain=chain))
@@ -114,12 +115,12 @@ def approve(ctx, case_ids, all_pending, code, session_id, level, by, recorded_by
         from examops.services.review import list_cases
 
         waiting = Counter(v.next_level for v in list_cases(site, session=session_id, status="pending", code=code))
-        why = "; ".join(_("{count} case(s) wait for the {level}'s approval").format(count=n, level=literal(other))
+        why = "; ".join(_("{count} case(s) wait for the {level}'s approval").format(count=n, level=_said(LEVEL_WORDS, other))
                         for other, n in waiting.items())
         said = (_("nothing waits for the {level} in {session}: {waiting} first") if why else
                 _("nothing waits for the {level} in {session}: no case is pending"))
         emit({"approved": [], "waiting": dict(waiting)}, as_json,
-             said.format(level=literal(level), session=literal(session_id), waiting=why))
+             said.format(level=_said(LEVEL_WORDS, level), session=literal(session_id), waiting=why))
         return
     try:
         views = do_approve(site, ids, level=level, by=by, note=note, recorded_by=recorded_by,
@@ -195,7 +196,7 @@ def reallocate(ctx, session_id, by, preview, as_json) -> None:  # noqa: ANN001
 
         pending = [v for v in list_cases(site, session=session_id, status="pending") if v.case.action in ("backup_room", "isolation_room")]
         human = (_("nobody to move: {waiting}").format(waiting=", ".join(
-            _("{ticket} waits for the {level}'s approval").format(ticket=literal(v.card.ticket), level=literal(v.next_level))
+            _("{ticket} waits for the {level}'s approval").format(ticket=literal(v.card.ticket), level=_said(LEVEL_WORDS, v.next_level))
             for v in pending)) if pending else _("nobody to move: no approved backup- or isolation-room case is waiting for a seat"))
     emit({"moves": moves, "missing_seats": plan.missing_seats(), "preview": preview}, as_json, human)
 

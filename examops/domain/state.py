@@ -29,6 +29,8 @@ CASE_STATUS_WORDS = {"pending": N_("pending"), "approved": NP_("review.status.ap
                  "rejected": NP_("review.status.rejected", "rejected"), "resolved": NP_("review.status.resolved", "resolved"),
                  "closed": N_("closed"),
                  "denied": NP_("review.status.denied", "denied")}  # 已拒绝 beside the action's 禁止入场: fits 80 columns
+# The usual levels of the approval chain in words; a plan's own level is shown as the plan names it.
+APPROVAL_LEVEL_WORDS = {"chief": N_("chief proctor"), "deputy": N_("deputy chief"), "supervisor": N_("supervision group")}
 
 
 def status_said(status: str) -> Said | str:

@@ -65,7 +65,8 @@ def _hold(home: Path) -> None:
 
 
 def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
-    """Create a fresh demo store, import the sample roster, set the clock to 25 minutes before S1.
+    """Create a fresh demo store, import the sample roster, set the clock to 25 minutes before S1 (unless
+    EXAMOPS_CLOCK names another moment to rehearse).
 
     This process (and any examops it starts) then works in the demo folder: EXAMOPS_HOME, EXAMOPS_DB
     and EXAMOPS_CLOCK name it, its store and its drill.
@@ -81,15 +82,16 @@ def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
     source = sample_dir(home)
     first = min(parse_plan((source / "sample_plan.toml").read_text(encoding="utf-8"), "sample plan").sessions,
                 key=lambda s: s.starts_at)
-    start = first.starts_at - dt.timedelta(minutes=25)
-    os.environ.update(EXAMOPS_HOME=str(home), EXAMOPS_DB=url, EXAMOPS_CLOCK=start.isoformat(timespec="minutes"))
+    chosen = os.environ.get("EXAMOPS_CLOCK", "").strip()  # a rehearsal of the cutoff, the day before...: kept as set
+    clock = chosen or (first.starts_at - dt.timedelta(minutes=25)).isoformat(timespec="minutes")
+    os.environ.update(EXAMOPS_HOME=str(home), EXAMOPS_DB=url, EXAMOPS_CLOCK=clock)
     site = init_site(source / "sample_plan.toml", url=url, chief_pin=DEMO_PIN)
     report = import_roster(site, [source / "sample_roster.xlsx"])
     if not report.imported:
         raise RuntimeError("the sample roster did not import: " + "; ".join(str(p) for p in report.errors[:3]))
     photos = _give_sample_photos(site, home)
     info = {"store": site.store.location, "folder": str(home), "candidates": report.candidates, "rooms": len(report.rooms),
-            "photos": photos, "clock": start.isoformat(timespec="minutes"), "pin": DEMO_PIN}
+            "photos": photos, "clock": clock, "pin": DEMO_PIN}
     return site, info
 
 

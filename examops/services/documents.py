@@ -88,6 +88,7 @@ def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: 
     if fmt not in FORMATS:
         raise DocumentsRefused(said(N_("no format {format}; use one of {formats}"), format=repr(fmt), formats=", ".join(FORMATS)))
     formats = ("xlsx", "pdf") if fmt == "both" else (fmt,)
+    _refuse_over_edits(site)
     papers = room_papers(site, session_id, room=room)
     with_photos = has_photos(site) if photos is None else photos
     out_dir = Path(out)
@@ -101,6 +102,16 @@ def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: 
                       **({"photos": len(room_photos), "without_photo": len(paper.seats) - len(room_photos)}
                          if room_photos is not None else {})})
     return {"session": session_id, "out": str(out_dir), "photos": with_photos, "rooms": rooms}
+
+
+def _refuse_over_edits(site: Site) -> None:
+    """No door list or seat label from a roster, seat or room edited behind the log."""
+    from examops.services.table_edits import edits_since_record
+
+    with site.store.read() as conn:
+        edits = edits_since_record(conn)
+    if edits is not None:
+        raise DocumentsRefused(edits.papers_refusal(site.clock))
 
 
 def _print_copies(site: Site, paper: RoomPaper) -> dict[str, bytes]:

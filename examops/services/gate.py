@@ -111,18 +111,23 @@ class Lane:
         outcome: str | None = None,
         evidence: Mapping[str, str] | None = None,
         hold_admission: bool = False,
+        scanned_at: dt.datetime | None = None,
     ) -> Verdict:
         """Check one scanned or typed code; the verdict is recorded before it is returned.
 
         With `hold_admission` a clean admission is not written: the verdict is `to_confirm` (recorded False) for
         the staffer to compare the face with the photo; checking the same code again without it admits.
+        `scanned_at` (aware): when the candidate's code was read, if earlier than now — a card that waited for the
+        face, or a scan queued behind it, is judged against the entry window at the moment the candidate stood
+        at the gate, not when the staffer pressed Enter.
         """
+        local_now = self._moment(scanned_at)
         session = self.session(session_id)
         evidence = {k: str(v) for k, v in (evidence or {}).items()}
         scan = classify(code)
         if scan.kind == "invalid":
             return Verdict("invalid", session.id, reason=scan.reason, scanned=scan.raw[:80])
-        window = windows.window(session, self.site.clock.local())
+        window = windows.window(session, local_now)
         if window.outside:
             with self.site.store.read() as conn:  # a closed session says who closed it, even after its end
                 closed = ledger.closure(conn, session.id)
@@ -130,7 +135,7 @@ class Lane:
                 return self._closed(session, closed)
             return self._outside_window(window, scan)
         if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit") and not hold_admission:
-            admitted = self._admit_compiled(session, scan.value, outcome, evidence)
+            admitted = self._admit_compiled(session, scan.value, outcome, evidence, local_now)
             if admitted is not None:
                 return admitted
         try:
@@ -154,7 +159,7 @@ class Lane:
         if day.admitted and outcome not in (None, "", "admit"):
             return self._after_admission(session, card, scan.kind, outcome, evidence)
         if day.admitted:
-            return self._admitted_again(session, card, day)
+            return self._admitted_again(session, card, day, hold=hold_admission)
         if outcome in (None, "", "admit") and (day.open_exception or day.denial):
             standing = day.open_exception or day.denial
             said = standing.data  # the gate's screening, or the chief's rejection
@@ -165,7 +170,7 @@ class Lane:
                 event_id=standing.id, recorded=True, at=standing.at, standing=True,
             )
         try:
-            decision = decide(self.site.policy, session, self.site.clock.local(), outcome, evidence)
+            decision = decide(self.site.policy, session, local_now, outcome, evidence)
         except PolicyError as exc:
             return Verdict("invalid", session.id, card=card, reason=str(exc), scanned=code[:80])
         kind = KIND_OF_ACTION.get(decision.action, Kind.EXCEPTION)
@@ -191,7 +196,13 @@ class Lane:
             return replace(base, verdict="not_recorded", reason=str(exc), failure=exc.said)
         return replace(base, event_id=stored.id, recorded=True, at=stored.at)
 
-    def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict) -> Verdict | None:
+    def _moment(self, scanned_at: dt.datetime | None) -> dt.datetime:
+        """The local time a scan is judged at: when it was read, never later than now (a clock cannot run ahead)."""
+        now = self.site.clock.now()
+        return self.site.clock.local(min(scanned_at, now) if scanned_at is not None else now)
+
+    def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict,
+                        local_now: dt.datetime) -> Verdict | None:
         """A plain admission or duplicate: one look-up and one write (see scan_path); None: the general path answers."""
         base: Verdict | None = None
         duplicate = False
@@ -200,7 +211,7 @@ class Lane:
             try:
                 with self.scan_path.scan() as conn:
                     planned = plan_scan(self.scan_path.lookup(conn, session.id, ticket), session, ticket, self.site.policy,
-                                        self.site.clock.local(), outcome, evidence)
+                                        local_now, outcome, evidence)
                     if planned is None:
                         return None
                     base, duplicate = planned.verdict, planned.duplicate
@@ -317,9 +328,15 @@ class Lane:
                           evidence=evidence, go_room=card.current_room, go_seat=card.current_seat, go_kind="regular")
         return self._record_simple(Kind.EXCEPTION, session, card, payload.to_payload(), verdict)
 
-    def _admitted_again(self, session: Session, card: CandidateCard, day: CandidateDay) -> Verdict:
-        """Already admitted: back from a leave, on the way to a seat the chief gave, gone for good, or a duplicate."""
+    def _admitted_again(self, session: Session, card: CandidateCard, day: CandidateDay, *, hold: bool = False) -> Verdict:
+        """Already admitted: back from a leave, on the way to a seat the chief gave, gone for good, or a duplicate.
+
+        With `hold` a return or an arrival is not written either: the face is compared first, as on the first entry
+        (whoever comes back from a leave is who the gate must check again)."""
         go = dict(go_room=card.current_room, go_seat=card.current_seat, go_kind="regular")
+        if hold and day.left_for_good is None and (day.out is not None or day.awaiting_arrival):
+            reason = "back from a temporary leave" if day.out is not None else "seated by the chief"
+            return Verdict("to_confirm", session.id, card=card, reason=reason, **go)
         if day.left_for_good is not None:
             return self._record_simple(Kind.REENTRY_REFUSED, session, card,
                                        ReentryRefused(left_event=day.left_for_good.id).to_payload(),

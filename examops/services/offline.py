@@ -13,6 +13,7 @@ plain `Lane`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import time
@@ -199,12 +200,13 @@ class ResilientLane:
         return [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence) for code, outcome, evidence in scans]
 
     def check(self, code: str, *, session_id: str | None = None, outcome: str | None = None,
-              evidence: Mapping[str, str] | None = None, hold_admission: bool = False) -> Verdict:
+              evidence: Mapping[str, str] | None = None, hold_admission: bool = False,
+              scanned_at: dt.datetime | None = None) -> Verdict:
         """`Lane.check` on the shared store, or on this laptop while the server does not answer."""
         if self.local is None:  # a SQLite store, or no copy on this laptop
             try:
                 return self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
-                                     hold_admission=hold_admission)
+                                     hold_admission=hold_admission, scanned_at=scanned_at)
             except DBAPIError as exc:
                 if not self.site.store.unreachable(exc):
                     raise
@@ -214,7 +216,7 @@ class ResilientLane:
         if self.online:
             try:
                 verdict = self.shared.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
-                                     hold_admission=hold_admission)
+                                     hold_admission=hold_admission, scanned_at=scanned_at)
             except DBAPIError as exc:
                 if not self.site.store.unreachable(exc):
                     raise
@@ -227,7 +229,7 @@ class ResilientLane:
             else:
                 return verdict if self.online else replace(verdict, offline=True)
         verdict = self.local.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
-                                     hold_admission=hold_admission)
+                                     hold_admission=hold_admission, scanned_at=scanned_at)
         return replace(verdict, offline=True)
 
     def _record_offline(self, event: Event) -> Event:

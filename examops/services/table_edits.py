@@ -46,6 +46,13 @@ class TableEdits:
         return said(template, parts=joined(self.parts), at=clock.shown(self.recorded.at, date=True),
                     event=self.recorded.id)
 
+    def papers_refusal(self, clock) -> Said:  # noqa: ANN001 - the site's Clock
+        """Why no room paper was printed: a seat or name edited behind the log would be put on the door and the desks."""
+        return said(N_("{parts} differ from what the log recorded at {at} (event {event}): edited outside examops. No "
+                       "papers were printed from them: run `examops verify`, keep what it says for the bureau; the chief "
+                       "proctor may go on with `examops init --plan PLAN --over-edits`"),
+                    parts=joined(self.parts), at=clock.shown(self.recorded.at, date=True), event=self.recorded.id)
+
     def reason(self, doing: str) -> str:
         """The new record's reason (stored English, as event reasons are): what was edited, for the log to keep."""
         return f"{doing} over edits made outside examops: " + "; ".join(str(part) for part in self.parts)

@@ -8,6 +8,7 @@ the fields instead.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import MISSING, Field, dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, TypeVar
 
@@ -91,6 +92,8 @@ class ScanRequest:
     """The staffer compared the face with the photo and pressed Enter: admit without waiting again."""
     at: float | None = None
     """When the scan's Enter arrived (monotonic seconds); None: made by a key handled just now."""
+    read_at: dt.datetime | None = None
+    """The same moment on the site's clock: the entry window judges the scan as of then, even after a wait."""
 
 
 @dataclass(frozen=True)
@@ -403,8 +406,10 @@ class ReportBuildFailed(Message):
 
 @message_class
 class PhotoPrepared(Message):
-    """A worker read and prepared a candidate's photo (None: no photo on file, or `error` says why not)."""
+    """A worker read and prepared a candidate's photo (None: no photo on file, or `error` says why not);
+    `request` numbers the ask it answers (a resize asks again: only the latest ask's answer is drawn)."""
 
     ticket: str
     prepared: PreparedPhoto | None
     error: str = ""
+    request: int = 0

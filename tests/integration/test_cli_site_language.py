@@ -138,7 +138,7 @@ def test_the_chinese_morning_says_what_happened(chinese):
     assert "考试计划中没有场次 'S9'；现有场次：S1, S2" in chinese["no_session"].stderr
     assert "没有场次 S9；本考试计划的场次：S1, S2" in chinese["report_no_session"].stderr
     assert "已返回" in chinese["back"].stdout and "不得再入场" in chinese["no_reentry"].stdout
-    assert re.search(r"已到新座位 于 08:1\d:\d\d \d+ \S+ 考场 G01 座位 1 \(G01-1，由 001-4 经调配调整\) → 前往考场 G01 座位 1: "
+    assert re.search(r"已到新座位 于 08:1\d:\d\d \d+ \S+ 考场 G01 座位 1 \(G01-1，由 001-4 经调配调整\) → 前往考场 G01 座位 1："
                      r"总监考已安排座位：G01-1，由 001-4 经调配调整$", chinese["arrived"].stdout.strip()), chinese["arrived"].stdout
     assert "提前结束请给出 --reason" in chinese["close_early"].stderr and "尚未处理：" in chinese["close_early"].stderr
     assert "场次已结束" in chinese["closed_check"].stdout

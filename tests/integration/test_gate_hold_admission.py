@@ -34,3 +34,31 @@ def test_only_clean_admissions_are_held(seeded_site):
                       hold_admission=True).recorded
     assert lane.check(unknown, session_id="S1", hold_admission=True).verdict == "unknown"
     assert [kind for kind, _ in lane_events(seeded_site)] == ["exception", "unknown_scan"]
+
+
+def test_a_return_from_a_leave_is_held_for_the_face_like_the_first_entry(seeded_site):
+    from examops.services.exits import record_exit
+
+    person = seeded_site.people[2]
+    lane = Lane(seeded_site, "A", "安检员1")
+    assert lane.check(person.ticket, session_id="S1").verdict == "admitted"
+    record_exit(seeded_site, person.ticket, session="S1", reason="如厕", final=False, by="监考员甲")
+    held = lane.check(person.ticket, session_id="S1", hold_admission=True)
+    assert (held.verdict, held.recorded) == ("to_confirm", False)
+    assert held.card.state == "out" and held.go_room == held.card.current_room
+    assert [kind for kind, _ in lane_events(seeded_site)] == ["admitted"]  # the leave is the desk's, not a lane's
+    assert lane.check(person.ticket, session_id="S1").verdict == "returned"
+    assert [kind for kind, _ in lane_events(seeded_site)] == ["admitted", "returned"]
+
+
+def test_an_arrival_at_a_seat_the_chief_gave_is_held_for_the_face(seeded_site):
+    from examops.services.seating import move
+    from tests.conftest import TEST_PIN
+
+    person = seeded_site.people[3]
+    move(seeded_site, person.ticket, session="S1", room="B01", seat=1, by="王总监", pin=TEST_PIN, reason="desk broken")
+    lane = Lane(seeded_site, "A", "安检员1")
+    held = lane.check(person.ticket, session_id="S1", hold_admission=True)
+    assert (held.verdict, held.recorded, held.go_room, held.go_seat) == ("to_confirm", False, "B01", 1)
+    assert lane_events(seeded_site) == []
+    assert lane.check(person.ticket, session_id="S1").verdict == "arrived"

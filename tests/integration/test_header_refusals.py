@@ -101,7 +101,7 @@ def test_the_cli_refuses_in_the_site_language_and_changes_nothing(site, store_ur
     done = subprocess.run([EXAMOPS, "roster", "import", str(FAULTS / "no-header.xlsx")], capture_output=True, text=True, env=env)
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
-    assert lines[0].startswith("错误: no-header.xlsx · 工作表 考生名单 · 第 2 行 · E 列 · 值“150122********0362”：这个工作表第 2 行有像身份证号的内容")
+    assert lines[0].startswith("错误：no-header.xlsx · 工作表 考生名单 · 第 2 行 · E 列 · 值“150122********0362”：这个工作表第 2 行有像身份证号的内容")
     assert lines[0].endswith("— 请在工作表“考生名单”第 2 行上方插入一行表头，每列一个：准考证号、姓名、身份证号、考场号、座位号，然后重新导入。")
     assert lines[1].startswith("1 个错误：未导入任何内容。")
     assert snapshot(site) == before

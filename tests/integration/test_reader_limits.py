@@ -81,3 +81,23 @@ def test_a_child_that_dies_is_refused_as_too_big_to_read(tmp_path, monkeypatch):
     with pytest.raises(UnreadableFile) as caught:
         read_workbook(path)
     assert caught.value.reason == "memory"
+
+
+@pytest.mark.parametrize("entry", ["", "absolute"])
+def test_the_reader_child_never_imports_from_the_working_directory(tmp_path, monkeypatch, entry):
+    """The child starts without `site` on this process's module path: the working directory (on that path as ""
+    or as itself, as `python -m` puts it) is left out, so a folder there named like a package is not imported."""
+    book = tmp_path / "book"
+    book.mkdir()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["准考证号", "姓名"])
+    workbook.active.append(["202100000001", "张三"])
+    workbook.save(book / "名单.xlsx")
+    here = tmp_path / "here"
+    for name in ("examops", "python_calamine"):
+        (here / name).mkdir(parents=True)
+        (here / name / "__init__.py").write_text("raise SystemExit('imported from the working directory')\n")
+    monkeypatch.chdir(here)
+    monkeypatch.syspath_prepend(str(here) if entry == "absolute" else "")
+    sheets = read_workbook(book / "名单.xlsx").sheets
+    assert [row[:2] for row in sheets[0].rows[:2]] == [["准考证号", "姓名"], ["202100000001", "张三"]]

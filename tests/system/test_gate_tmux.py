@@ -86,7 +86,7 @@ def test_exit_keys_in_a_real_terminal_leave_return_and_leave_for_good(tmp_path):
 
         scan = lambda: gate.scan(ticket)  # noqa: E731
         steps = [(admit, ["admitted"]), (lambda: leave("C-l", "如厕"), ["admitted", "left"]),
-                 (scan, ["admitted", "left", "returned"]), (lambda: leave("C-g", "提前交卷"), ["admitted", "left", "returned", "left"]),
+                 (admit, ["admitted", "left", "returned"]), (lambda: leave("C-g", "提前交卷"), ["admitted", "left", "returned", "left"]),
                  (scan, ["admitted", "left", "returned", "left", "reentry_refused"])]
         for step, expected in steps:
             step()

@@ -11,23 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from examops.adapters.store import WriteFailed, schema
-from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
-from tests.conftest import ROOT, at_local
+from tests.conftest import ROOT
+from tests.support.gate import SIZE, banner, gate_of, make_app
 from tests.support.tui import count, run_async, screen_text, store_url, until, waiting  # noqa: F401 (store_url is a fixture)
-
-SIZE = (120, 40)
-
-
-def make_app(site, lang="en", **kwargs) -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="staff1", lang=lang, **kwargs)
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
 
 
 async def settle(pilot) -> None:
@@ -45,10 +32,6 @@ async def scan(pilot, code: str) -> None:
     gate_of(pilot.app).scan_input.insert_text_at_cursor(code)
     await pilot.press("enter")
     await settle(pilot)
-
-
-def banner(app) -> str:
-    return gate_of(app).query_one("#verdict").view.style
 
 
 @run_async

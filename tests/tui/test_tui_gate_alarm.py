@@ -6,27 +6,23 @@ import time
 
 from textual import events
 
-from examops.services.gate import Lane
+from tests.support.gate import (
+    admitted_elsewhere,
+    admitted_tickets,
+    banner,
+    burst_with_alarms,
+    card_waiting,
+    card_waits,
+    gate_of,
+    make_app,
+    open_lane,
+    scan,
+    settled,
+    stored_kinds,
+    wedge,
+)
 from tests.support.photos import give_photos
 from tests.support.tui import run_async, screen_text, until
-from tests.tui.test_tui_gate_burst import SIZE, admitted_tickets, gate_of, make_app, stored_kinds, wedge
-from tests.tui.test_tui_gate_photos import card_waits, scan
-from tests.tui.test_tui_gate_photos import make_app as photo_app
-
-
-def banner(app) -> str:
-    return gate_of(app).query_one("#verdict").view.style
-
-
-def admitted_elsewhere(site, person) -> None:
-    """Someone with this ticket already went in at lane B: a scan here is a possible impersonation."""
-    assert Lane(site, "B", "staff2").check(person.ticket).verdict == "admitted"
-
-
-async def settled(pilot, recorded: int) -> None:
-    site = gate_of(pilot.app).site
-    await until(pilot, lambda: gate_of(pilot.app).idle and len(stored_kinds(site)) == recorded)
-    await pilot.pause()
 
 
 def early_scan(app, code: str) -> None:
@@ -41,12 +37,7 @@ def early_scan(app, code: str) -> None:
 @run_async
 async def test_a_duplicate_in_a_burst_stays_on_screen_until_esc(seeded_site):
     first, twin, last = seeded_site.people[30:33]
-    app = make_app(seeded_site)
-    admitted_elsewhere(seeded_site, twin)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        wedge(app, first.ticket, twin.ticket, last.ticket)
-        await settled(pilot, 4)
+    async with burst_with_alarms(seeded_site, (first, twin, last), twins=(twin,)) as (app, pilot):
         assert banner(app) == "duplicate" and gate_of(app).last_verdict.card.ticket == twin.ticket
         text = screen_text(app)
         assert "1 more scan recorded — Esc or Enter shows it" in text and "call the chief proctor" in text
@@ -61,12 +52,7 @@ async def test_a_duplicate_in_a_burst_stays_on_screen_until_esc(seeded_site):
 @run_async
 async def test_a_scan_typed_after_the_alarm_goes_on_one_typed_before_waits(seeded_site):
     first, twin, late, after = seeded_site.people[30:34]
-    app = make_app(seeded_site)
-    admitted_elsewhere(seeded_site, twin)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        wedge(app, first.ticket, twin.ticket)
-        await settled(pilot, 3)
+    async with burst_with_alarms(seeded_site, (first, twin), twins=(twin,)) as (app, pilot):
         assert banner(app) == "duplicate"
         early_scan(app, late.ticket)  # its Enter came before the alarm was drawn: recorded, its card waits
         await settled(pilot, 4)
@@ -82,12 +68,10 @@ async def test_a_scan_typed_after_the_alarm_goes_on_one_typed_before_waits(seede
 async def test_a_confirming_lane_holds_its_next_scan_behind_a_duplicate_until_esc(seeded_site):
     first, twin, last = seeded_site.people[:3]
     give_photos(seeded_site, [p.ticket for p in seeded_site.people[:3]])
-    app = photo_app(seeded_site)
+    app = make_app(seeded_site)
     admitted_elsewhere(seeded_site, twin)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, first.ticket)
-        await card_waits(pilot, first.ticket)
+    async with open_lane(app) as pilot:
+        await card_waiting(pilot, first.ticket)
         wedge(app, twin.ticket, last.ticket)
         await until(pilot, lambda: gate_of(app).line.queued == 2)
         await pilot.press("enter")  # admits the first; the twin is checked next: a duplicate

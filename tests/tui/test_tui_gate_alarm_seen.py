@@ -8,12 +8,21 @@ import threading
 
 from textual import events
 
+from tests.support.gate import (
+    admitted_elsewhere,
+    admitted_tickets,
+    banner,
+    burst_with_alarms,
+    card_waiting,
+    gate_of,
+    make_app,
+    open_lane,
+    settled,
+    stored_kinds,
+    wedge,
+)
 from tests.support.photos import give_photos
 from tests.support.tui import run_async, screen_text, store_url, until
-from tests.tui.test_tui_gate_alarm import admitted_elsewhere, banner, settled
-from tests.tui.test_tui_gate_burst import SIZE, admitted_tickets, gate_of, make_app, stored_kinds, wedge
-from tests.tui.test_tui_gate_photos import card_waits, scan
-from tests.tui.test_tui_gate_photos import make_app as photo_app
 
 __all__ = ["store_url"]  # a real SQLite file: another program locks it as a real one would
 
@@ -32,12 +41,7 @@ def store_file(site) -> str:
 @run_async
 async def test_an_exit_key_while_a_duplicate_holds_is_refused_and_the_alarm_stays(seeded_site):
     first, twin, last = seeded_site.people[30:33]
-    app = make_app(seeded_site)
-    admitted_elsewhere(seeded_site, twin)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        wedge(app, first.ticket, twin.ticket, last.ticket)
-        await settled(pilot, 4)
+    async with burst_with_alarms(seeded_site, (first, twin, last), twins=(twin,)) as (app, pilot):
         assert banner(app) == "duplicate"
         for key in ("ctrl+l", "ctrl+g"):
             await pilot.press(key)
@@ -58,13 +62,8 @@ async def test_an_exit_key_while_a_duplicate_holds_is_refused_and_the_alarm_stay
 async def test_an_exit_key_sent_with_the_burst_does_not_cover_its_alarm(seeded_site):
     """Ctrl+L right behind a scanner's burst, before its verdicts: no form opens in front of the alarm to come."""
     first, twin, last = seeded_site.people[40:43]
-    app = make_app(seeded_site)
-    admitted_elsewhere(seeded_site, twin)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        wedge(app, first.ticket, twin.ticket, last.ticket)
-        app.post_message(events.Key("ctrl+l", "\x0c"))
-        await settled(pilot, 4)
+    then = (events.Key("ctrl+l", "\x0c"),)
+    async with burst_with_alarms(seeded_site, (first, twin, last), twins=(twin,), then=then) as (app, pilot):
         assert app.screen is gate_of(app) and banner(app) == "duplicate"
         assert gate_of(app).last_verdict.card.ticket == twin.ticket
     assert "left" not in stored_kinds(seeded_site)
@@ -76,8 +75,7 @@ async def test_a_failed_burst_is_one_not_recorded_card_naming_every_scan(seeded_
     ahead, *burst = seeded_site.people[50:54]
     app = make_app(seeded_site)
     release, locked = threading.Event(), []
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         rung = bells(app)
         lane = gate_of(app).lane
         real_check = lane.check
@@ -121,8 +119,7 @@ async def test_the_bell_rings_once_when_a_bursts_alarms_are_recorded_not_when_a_
     app = make_app(seeded_site)
     for person in (twin, other_twin, later_twin):
         admitted_elsewhere(seeded_site, person)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         rung = bells(app)
         wedge(app, first.ticket, twin.ticket, other_twin.ticket, last.ticket)
         await settled(pilot, 7)
@@ -144,8 +141,7 @@ async def test_a_burst_whose_commit_raises_is_one_card_naming_its_scans_an_id_nu
     ahead, by_ticket, by_id = seeded_site.people[70:73]
     app = make_app(seeded_site)
     release = threading.Event()
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         lane = gate_of(app).lane
         real_check = lane.check
 
@@ -178,13 +174,8 @@ async def test_a_burst_whose_commit_raises_is_one_card_naming_its_scans_an_id_nu
 async def test_a_pick_from_ctrl_f_does_not_replace_an_alarm(seeded_site):
     """Ctrl+F right behind a burst: the search may open before its duplicate is drawn; the pick must not cover it."""
     first, twin, last, looked_up = seeded_site.people[80:84]
-    app = make_app(seeded_site)
-    admitted_elsewhere(seeded_site, twin)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        wedge(app, first.ticket, twin.ticket, last.ticket)
-        app.post_message(events.Key("ctrl+f", "\x06"))
-        await settled(pilot, 4)
+    then = (events.Key("ctrl+f", "\x06"),)
+    async with burst_with_alarms(seeded_site, (first, twin, last), twins=(twin,), then=then) as (app, pilot):
         if app.screen.__class__.__name__ == "SearchModal":  # opened before the alarm: pick someone
             await pilot.press(*looked_up.ticket)
             await until(pilot, lambda: [c.ticket for c in app.screen.cards] == [looked_up.ticket])
@@ -202,11 +193,9 @@ async def test_exit_keys_and_ctrl_f_do_not_replace_a_card_waiting_for_the_photo_
     """The exit's answer replaced the waiting card and its photo, and the next Enter admitted that candidate unseen."""
     waiting = seeded_site.people[0]
     give_photos(seeded_site, [waiting.ticket])
-    app = photo_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, waiting.ticket)
-        await card_waits(pilot, waiting.ticket)
+    app = make_app(seeded_site)
+    async with open_lane(app) as pilot:
+        await card_waiting(pilot, waiting.ticket)
         for key in ("ctrl+l", "ctrl+g", "ctrl+f"):
             await pilot.press(key)
             await pilot.pause()

@@ -4,59 +4,17 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select
 from textual import events
 
-from examops.adapters.store import schema
-from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
-from tests.conftest import at_local
+from tests.support.gate import admitted_tickets, gate_of, make_app, open_lane, stored_kinds, wedge
 from tests.support.tui import run_async, screen_text, until
-
-SIZE = (120, 40)
-
-
-def make_app(site) -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="staff1", lang="en")
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
-
-
-def wedge(app, *codes: str) -> None:
-    """What the terminal driver does with a scanner's burst: every key posted at once, nothing awaited."""
-    for code in codes:
-        for character in code:
-            app.post_message(events.Key(character, character))
-        app.post_message(events.Key("enter", "\r"))
-
-
-def admitted_tickets(site) -> list[str]:
-    with site.store.read() as conn:
-        return [row[0] for row in conn.execute(
-            select(schema.events.c.ticket).where(schema.events.c.kind == "admitted").order_by(schema.events.c.pos))]
-
-
-def stored_kinds(site) -> list[str]:
-    with site.store.read() as conn:
-        return [row[0] for row in conn.execute(
-            select(schema.events.c.kind).where(schema.events.c.kind.not_in(("roster_imported", "device_enrolled", "plan_set"))))]
-
-
-async def ready(pilot) -> None:
-    await until(pilot, lambda: gate_of(pilot.app).idle)
 
 
 @run_async
 async def test_a_burst_with_no_gap_is_six_scans_in_order(seeded_site):
     people = seeded_site.people[20:26]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with open_lane(app) as pilot:
         started = time.monotonic()
         wedge(app, *(p.ticket for p in people))
         depths: list[int] = []
@@ -81,8 +39,7 @@ async def test_a_newline_ends_a_scan_and_cr_lf_is_one_line_end(seeded_site):
     may end its codes with CR LF, or LF. Each code is one scan: no lost Enter, no empty Enter after a CR."""
     people = seeded_site.people[40:44]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with open_lane(app) as pilot:
         for person, ends in zip(people, (("ctrl+j",), ("enter", "ctrl+j"), ("ctrl+j", "ctrl+j"), ("enter",))):
             for character in person.ticket:
                 app.post_message(events.Key(character, character))
@@ -103,8 +60,7 @@ async def test_scans_during_a_check_in_flight_are_queued_not_refused(seeded_site
     people = seeded_site.people[30:34]
     gate_release = threading.Event()
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with open_lane(app) as pilot:
         lane = gate_of(app).lane
         real_check = lane.check
 
@@ -130,8 +86,7 @@ async def test_scans_during_a_check_in_flight_are_queued_not_refused(seeded_site
 async def test_a_double_read_within_a_second_is_one_scan(seeded_site):
     person, other = seeded_site.people[40], seeded_site.people[41]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with open_lane(app) as pilot:
         wedge(app, person.ticket, person.ticket, other.ticket)
         await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == 2)
         await until(pilot, lambda: gate_of(app).idle)
@@ -143,8 +98,7 @@ async def test_a_double_read_within_a_second_is_one_scan(seeded_site):
 async def test_a_pasted_block_of_lines_is_one_scan_per_line(seeded_site):
     people = seeded_site.people[50:53]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
+    async with open_lane(app) as pilot:
         app.post_message(events.Paste("\r".join(p.ticket for p in people) + "\r"))
         await until(pilot, lambda: gate_of(app).idle and len(admitted_tickets(seeded_site)) == len(people))
     assert admitted_tickets(seeded_site) == [p.ticket for p in people]

@@ -12,27 +12,12 @@ from examops.adapters.store import schema
 from examops.services.exits import record_exit
 from examops.services.seating import move
 from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
 from tests.conftest import TEST_PIN, at_local
+from tests.support.gate import gate_of, settle
+from tests.support.gate import zh_app as make_app
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
 
 SMALL = (80, 24)
-
-
-def make_app(site) -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="安检员1", lang="zh-CN")
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
-
-
-async def settle(pilot) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, GateScreen) and gate_of(pilot.app).idle)
-    await pilot.pause()
 
 
 async def scan(pilot, code: str) -> None:

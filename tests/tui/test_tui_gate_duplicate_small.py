@@ -11,9 +11,11 @@ from textual.widgets._toast import Toast
 
 from examops.i18n import _
 from examops.tui.screens.gate import GateScreen
+from tests.support.gate import gate_of
+from tests.support.gate import zh_app as make_app
 from tests.support.photos import give_photos
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
-from tests.tui.test_tui_small_terminal import SMALL, gate_of, make_app
+from tests.tui.test_tui_small_terminal import SMALL
 
 FIRST_ZH = "首次入场：A 通道 08:10:00，安检员 安检员1"
 ALARM_ZH = "疑似替考，请立即联系总监考"

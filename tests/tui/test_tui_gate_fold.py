@@ -10,8 +10,8 @@ from examops.services import counters, gate_view
 from examops.services.gate import Lane
 from examops.tui.messages import ScanRequest
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable, RoomsTable
+from tests.support.gate import SIZE, gate_of, make_app, wedge
 from tests.support.tui import run_async, screen_text, until
-from tests.tui.test_tui_gate_burst import SIZE, gate_of, make_app, wedge
 
 
 def on_screen(gate) -> tuple:  # noqa: ANN001

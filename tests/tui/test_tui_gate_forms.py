@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
-from tests.conftest import at_local
+from tests.support.gate import gate_of, make_app, open_lane
 from tests.support.tui import run_async, until
-
-SIZE = (120, 40)
-
-
-def make_app(site) -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="staff1", lang="en")
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
 
 
 def form_open(app) -> bool:
@@ -29,8 +15,7 @@ def form_open(app) -> bool:
 async def test_f8_takes_the_ticket_typed_in_the_field_not_the_previous_candidate(seeded_site):
     previous, typed = seeded_site.people[60], seeded_site.people[61]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         await pilot.press("ctrl+f", *previous.ticket)
         await until(pilot, lambda: [c.ticket for c in getattr(app.screen, "cards", [])] == [previous.ticket])
         await pilot.press("enter")
@@ -47,8 +32,7 @@ async def test_f8_takes_the_ticket_typed_in_the_field_not_the_previous_candidate
 @run_async
 async def test_no_form_prefills_a_passing_value(seeded_site):
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         for key in ("f7", "f8"):
             await pilot.press(key)
             await until(pilot, lambda: form_open(app))
@@ -67,8 +51,7 @@ async def test_an_unknown_id_number_is_masked_in_recent_scans(seeded_site):
 
     stranger = "110105194912310021"  # an ID number whose check character fails, on nobody's roster entry
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate_of(app).scan_input.insert_text_at_cursor(stranger)
         await pilot.press("enter")
         await until(pilot, lambda: gate_of(app).idle and gate_of(app).query_one("#recent").row_count == 1)

@@ -4,9 +4,9 @@ recount (issue 15, the tail of scan → card: they were the costliest part of th
 from __future__ import annotations
 
 from examops.tui.widgets.panels import CountersPanel
+from tests.support.gate import SIZE, gate_of, make_app, wedge
 from tests.support.roster_counts import counted_seats, import_people
 from tests.support.tui import run_async, until
-from tests.tui.test_tui_gate_burst import SIZE, gate_of, make_app, wedge
 
 
 @run_async

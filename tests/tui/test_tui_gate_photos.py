@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 from textual import events
 
 from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
+from examops.tui.messages import PhotoPrepared
 from examops.tui.widgets.photo import PhotoCanvas, PhotoView
-from tests.conftest import at_local
+from tests.support.gate import admitted_tickets, banner, card_waiting, card_waits, gate_of, make_app, open_lane, scan, wedge
+from tests.support.gate import stored_kinds as all_kinds
 from tests.support.photos import give_photos
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
-from tests.tui.test_tui_gate_burst import admitted_tickets, wedge
-from tests.tui.test_tui_gate_burst import stored_kinds as all_kinds
-
-SIZE = (120, 40)
-
-
-def make_app(site, lang="en", **kwargs) -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="staff1", lang=lang, **kwargs)
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
 
 
 def stored_kinds(site) -> list[str]:
@@ -34,32 +21,13 @@ def stored_kinds(site) -> list[str]:
     return [kind for kind in all_kinds(site) if kind != "photos_imported"]
 
 
-def banner(app) -> str:
-    return gate_of(app).query_one("#verdict").view.style
-
-
-async def card_waits(pilot, ticket: str) -> None:
-    """Until `ticket`'s card waits for the staffer and its photo has been drawn (or said to be missing)."""
-    gate = gate_of(pilot.app)
-    await until(pilot, lambda: gate.waiting_card and gate.card is not None and gate.card.ticket == ticket
-                and gate.query_one(PhotoView).state in ("drawn", "missing", "failed") and gate.idle)
-    await pilot.pause()
-
-
-async def scan(pilot, code: str) -> None:
-    gate_of(pilot.app).scan_input.insert_text_at_cursor(code)
-    await pilot.press("enter")
-
-
 @run_async
 async def test_scan_shows_the_photo_enter_admits_and_the_admission_is_stored_once(seeded_site):
     person = seeded_site.people[0]
     give_photos(seeded_site, [p.ticket for p in seeded_site.people[:10]])
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, person.ticket)
-        await card_waits(pilot, person.ticket)
+    async with open_lane(app) as pilot:
+        await card_waiting(pilot, person.ticket)
         view = gate_of(app).query_one(PhotoView)
         assert view.state == "drawn" and view.ticket == person.ticket
         canvas = view.query_one(PhotoCanvas)
@@ -87,8 +55,7 @@ async def test_a_burst_while_a_card_waits_admits_nobody_unconfirmed(seeded_site)
     app = make_app(seeded_site)
     async with app.run_test(size=(80, 24)) as pilot:  # the narrowest screen still shows how many wait
         await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, first.ticket)
-        await card_waits(pilot, first.ticket)
+        await card_waiting(pilot, first.ticket)
         wedge(app, *(p.ticket for p in others))
         await until(pilot, lambda: gate_of(app).line.queued == len(others))
         await pilot.pause()
@@ -118,10 +85,8 @@ async def test_the_id_mismatch_key_refers_the_waiting_candidate_to_the_chief(see
     person = seeded_site.people[2]
     give_photos(seeded_site, [person.ticket])
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, person.ticket)
-        await card_waits(pilot, person.ticket)
+    async with open_lane(app) as pilot:
+        await card_waiting(pilot, person.ticket)
         await pilot.press("f2")
         await until(pilot, lambda: app.screen is not gate_of(app))
         await pilot.press("enter")  # the note is optional
@@ -136,10 +101,8 @@ async def test_a_candidate_without_a_photo_says_so_and_still_waits(seeded_site):
     person, other = seeded_site.people[3], seeded_site.people[4]
     give_photos(seeded_site, [other.ticket])
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, person.ticket)
-        await card_waits(pilot, person.ticket)
+    async with open_lane(app) as pilot:
+        await card_waiting(pilot, person.ticket)
         assert gate_of(app).query_one(PhotoView).state == "missing"
         assert "No photo on file" in screen_text(app)
         assert admitted_tickets(seeded_site) == []
@@ -150,8 +113,7 @@ async def test_confirm_never_admits_on_scan_though_the_photo_shows(seeded_site):
     person = seeded_site.people[5]
     give_photos(seeded_site, [person.ticket])
     app = make_app(seeded_site, confirm="never")
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         await scan(pilot, person.ticket)
         await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)
         assert gate_of(app).query_one(PhotoView).ticket == person.ticket  # the photo is still shown
@@ -162,10 +124,8 @@ async def test_confirm_never_admits_on_scan_though_the_photo_shows(seeded_site):
 async def test_confirm_always_waits_on_a_site_without_photos(seeded_site):
     person = seeded_site.people[7]
     app = make_app(seeded_site, confirm="always")
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
-        await scan(pilot, person.ticket)
-        await card_waits(pilot, person.ticket)
+    async with open_lane(app) as pilot:
+        await card_waiting(pilot, person.ticket)
         assert admitted_tickets(seeded_site) == []
         await pilot.press("enter")
         await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)
@@ -176,20 +136,54 @@ async def test_confirm_always_waits_on_a_site_without_photos(seeded_site):
 async def test_without_photos_the_lane_admits_on_scan_and_shows_no_photo_column(seeded_site):
     person = seeded_site.people[8]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         await scan(pilot, person.ticket)
         await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)
         assert not gate_of(app).query(PhotoView)
     assert admitted_tickets(seeded_site) == [person.ticket]
 
 
+@run_async
+async def test_a_photo_prepared_for_the_size_before_a_resize_never_replaces_the_one_for_the_size_now(seeded_site):
+    """At 80×24 the waiting card's taller banner shrinks the photo's box just after the card asked for its photo:
+    the first preparation, slower than the second, must not land last and overflow the smaller box."""
+    person = seeded_site.people[0]
+    give_photos(seeded_site, [person.ticket])
+    app = make_app(seeded_site)
+    async with open_lane(app, (80, 24)) as pilot:
+        view = gate_of(app).query_one(PhotoView)
+        first_asked, release = threading.Event(), threading.Event()
+        load, posted = view.load, []
+
+        def slow_first(ticket):
+            if not first_asked.is_set():
+                first_asked.set()
+                release.wait()
+            return load(ticket)
+
+        def post(message):
+            if isinstance(message, PhotoPrepared):
+                posted.append(message)
+            return PhotoView.post_message(view, message)
+
+        view.load, view.post_message = slow_first, post
+        await scan(pilot, person.ticket)
+        canvas = view.query_one(PhotoCanvas)
+        await until(pilot, lambda: canvas.prepared is not None)  # the second preparation, for the box after the resize
+        rows = canvas.prepared.height
+        release.set()
+        await until(pilot, lambda: len(posted) == 2)
+        await pilot.pause()
+        await card_waits(pilot, person.ticket)
+        assert canvas.prepared.height == rows <= view.content_size.height
+        assert view.settled
+
+
 # -- snapshots: zh-CN, half-blocks, the card waiting -------------------------
 
 async def _waiting_card(pilot) -> None:
     await until(pilot, lambda: gate_of(pilot.app).idle)
-    await scan(pilot, pilot.app.site.people[0].ticket)
-    await card_waits(pilot, pilot.app.site.people[0].ticket)
+    await card_waiting(pilot, pilot.app.site.people[0].ticket)
 
 
 def _photo_app(site) -> ExamopsApp:
@@ -216,8 +210,7 @@ async def test_a_store_whose_photos_cannot_be_read_still_opens_the_lane_and_says
     person = seeded_site.people[9]
     monkeypatch.setattr(photos, "has_photos", unreadable)
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         assert any("The photos could not be read: unexpected error OSError: the store does not answer" in n.message for n in app._notifications)
         await scan(pilot, person.ticket)
         await until(pilot, lambda: banner(app) == "admitted" and gate_of(app).idle)

@@ -5,38 +5,21 @@ from __future__ import annotations
 from examops.services import ledger
 from examops.services.gate import Lane
 from examops.services.incidents import close_session
-from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
 from tests.conftest import TEST_PIN, at_local
+from tests.support.gate import gate_of, settle, zh_app
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
 
 SMALL = (80, 24)
 NOT_RECORDED_ZH = "未记录"
 
 
-def make_app(site, when: str) -> ExamopsApp:
-    at_local(site, when)
-    app = ExamopsApp(site, mode="gate", lane="A", staff="安检员1", lang="zh-CN")
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
-
-
 def clock_text(app) -> str:
     return str(gate_of(app).query_one("#clock").render()).replace("\n", " ")
 
 
-async def settle(pilot) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, GateScreen) and gate_of(pilot.app).idle)
-    await pilot.pause()
-
-
 @run_async
 async def test_between_sessions_the_panel_shows_the_next_session_and_when_its_doors_open(seeded_site):
-    app = make_app(seeded_site, "2021-10-16T12:00")
+    app = zh_app(seeded_site, when="2021-10-16T12:00")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         text = clock_text(app)
@@ -47,7 +30,7 @@ async def test_between_sessions_the_panel_shows_the_next_session_and_when_its_do
 
 @run_async
 async def test_the_day_before_the_panel_names_the_date(seeded_site):
-    app = make_app(seeded_site, "2021-10-15T09:00")
+    app = zh_app(seeded_site, when="2021-10-15T09:00")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         text = clock_text(app)
@@ -57,7 +40,7 @@ async def test_the_day_before_the_panel_names_the_date(seeded_site):
 @run_async
 async def test_after_the_chief_closes_the_session_a_scan_says_who_closed_it_and_when(seeded_site):
     person = seeded_site.people[0]
-    app = make_app(seeded_site, "2021-10-16T08:10")
+    app = zh_app(seeded_site, when="2021-10-16T08:10")
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         inside = seeded_site.people[1]
@@ -110,8 +93,8 @@ def test_snapshot_gate_session_closed_80x24_zh(seeded_site, snap_compare):
         await settle(pilot)
         await until(pilot, lambda: "王总监" in clock_text(pilot.app))
 
-    assert snap_compare(make_app(seeded_site, "2021-10-16T08:10"), terminal_size=SMALL, run_before=closed)
+    assert snap_compare(zh_app(seeded_site, when="2021-10-16T08:10"), terminal_size=SMALL, run_before=closed)
 
 
 def test_snapshot_gate_between_sessions_80x24_zh(seeded_site, snap_compare):
-    assert snap_compare(make_app(seeded_site, "2021-10-16T12:00"), terminal_size=SMALL, run_before=settle)
+    assert snap_compare(zh_app(seeded_site, when="2021-10-16T12:00"), terminal_size=SMALL, run_before=settle)

@@ -12,9 +12,9 @@ from examops.adapters.store import WriteFailed
 from examops.services import gate_view
 from examops.tui.messages import PanelsRefreshed
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable
+from tests.support.gate import admitted_tickets, gate_of, make_app, open_lane, stored_kinds, wedge
 from tests.support.photos import give_photos
 from tests.support.tui import run_async, screen_text, until
-from tests.tui.test_tui_gate_burst import SIZE, admitted_tickets, gate_of, make_app, stored_kinds, wedge
 
 
 @contextmanager
@@ -76,8 +76,7 @@ async def test_a_queued_burst_is_one_group_commit_and_every_card_shows_its_own_v
     slip = people[4].ticket[:6] + people[4].ticket[7:]  # a digit dropped: no such ticket
     codes = [people[0].ticket, people[1].ticket, slip, people[2].ticket, people[1].ticket, people[3].ticket]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         shown = cards_shown(gate, monkeypatch)
         bursts = bursts_checked(gate, monkeypatch)
@@ -115,8 +114,7 @@ async def test_a_failed_burst_commit_is_one_not_recorded_card_naming_every_scan_
         pytest.skip("only SQLite groups a burst's commits")
     people = seeded_site.people[70:75]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         shown = cards_shown(gate, monkeypatch)
         real_group = seeded_site.store.group
@@ -152,8 +150,7 @@ async def test_a_failed_burst_commit_is_one_not_recorded_card_naming_every_scan_
 async def test_a_burst_whose_check_raises_is_one_not_recorded_card_naming_each_scan(seeded_site, monkeypatch):
     people = seeded_site.people[80:84]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         failures = []
         real_failure = gate._show_failure
@@ -182,8 +179,7 @@ async def test_a_lane_that_confirms_photos_checks_one_scan_at_a_time(seeded_site
     people = seeded_site.people[:3]
     give_photos(seeded_site, [p.ticket for p in people])
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         bursts = bursts_checked(gate, monkeypatch)
         wedge(app, *(p.ticket for p in people))
@@ -201,8 +197,7 @@ async def test_a_lane_that_confirms_photos_checks_one_scan_at_a_time(seeded_site
 async def test_the_figures_are_not_recounted_while_a_scan_is_queued(seeded_site, monkeypatch):
     person = seeded_site.people[90]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         counted = []
         real_panels = gate_view.lane_panels
@@ -223,8 +218,7 @@ async def test_the_figures_are_not_recounted_while_a_scan_is_queued(seeded_site,
 async def test_figures_counted_before_a_scan_are_not_drawn_while_it_waits(seeded_site, monkeypatch):
     person = seeded_site.people[91]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         before = gate.query_one(CountersPanel).shown
         stale = gate_view.lane_panels(gate.lane.view_site, gate.lane.lane, gate.session.id)
@@ -243,8 +237,7 @@ async def test_figures_counted_before_a_scan_are_not_drawn_while_it_waits(seeded
 async def test_recent_scans_keep_their_rows_and_shift_down(seeded_site, monkeypatch):
     people = seeded_site.people[100:104]
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         table = gate.query_one(RecentScansTable)
         cleared = []
@@ -266,8 +259,7 @@ async def test_a_slow_check_takes_the_last_candidate_off_the_card_without_a_layo
 
     first, second = same_width_pair(seeded_site)
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         wedge(app, first)
         await until(pilot, lambda: gate.idle and gate.card is not None and gate.card.ticket == first)
@@ -296,8 +288,7 @@ async def test_a_room_out_of_sight_changes_unseen_and_shows_its_figure_once_scro
     rooms = sorted({gate_view.find_candidates(seeded_site, p.ticket, "S1")[0].room for p in seeded_site.people})
     last = next(p for p in seeded_site.people if gate_view.find_candidates(seeded_site, p.ticket, "S1")[0].room == rooms[-1])
     app = make_app(seeded_site)
-    async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: gate_of(app).idle)
+    async with open_lane(app) as pilot:
         gate = gate_of(app)
         table = gate.query_one(RoomsTable)
         table.styles.min_height = table.styles.height = 3  # the header and two rooms in sight

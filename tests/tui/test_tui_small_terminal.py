@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
-from tests.conftest import at_local
+from tests.support.gate import gate_of
+from tests.support.gate import zh_app as make_app
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture: SQLite only, as the snapshots are)
 
 SMALL = (80, 24)
 HINT_ZH = "扫描准考证 / 身份证，或输入后按 Enter"
-
-
-def make_app(site, lang="zh-CN") -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="安检员1", lang=lang)
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
 
 
 async def settled_text(pilot) -> str:
@@ -104,3 +92,25 @@ async def test_at_80_columns_the_queue_note_leaves_the_hint_whole(seeded_site, l
         text = screen_text(app)
         assert hint in text, text
         assert note in text, text
+
+
+@run_async
+async def test_at_100_columns_a_photo_card_shows_the_ticket_and_id_whole(seeded_site):
+    """At 100 columns the big room and seat digits left the facts 7 columns: the ticket broke over two lines."""
+    from tests.support.photos import give_photos
+
+    person = seeded_site.people[0]
+    give_photos(seeded_site, [person.ticket])
+    app = make_app(seeded_site, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        gate = gate_of(app)
+        await until(pilot, lambda: gate.idle)
+        gate.scan_input.insert_text_at_cursor(person.ticket)
+        await pilot.press("enter")
+        await until(pilot, lambda: gate.waiting_card and gate.idle)
+        await pilot.pause()
+        text = screen_text(app)
+        card = gate.card
+        for value in (person.ticket, card.id_masked, "Scan the ticket or ID, or type it, press Enter"):
+            assert value in text, (value, text)
+        assert f"Room {card.room} Seat {card.seat}" in " ".join(text.split()), text  # the line under the facts

@@ -6,23 +6,12 @@ import pytest
 from textual.widgets._toast import Toast
 
 from examops.i18n import _
-from examops.tui.app import ExamopsApp
 from examops.tui.screens.gate import GateScreen
-from tests.conftest import at_local
+from tests.support.gate import gate_of
+from tests.support.gate import zh_app as gate_app
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
 
 SMALL = (80, 24)
-
-
-def gate_app(site, lang="zh-CN") -> ExamopsApp:
-    at_local(site, "2021-10-16T08:10")
-    app = ExamopsApp(site, mode="gate", lane="A", staff="安检员1", lang=lang)
-    app.animation_level = "none"
-    return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
 
 
 def toast_text(app) -> str:

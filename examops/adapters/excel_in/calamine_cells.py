@@ -1,8 +1,11 @@
-"""Calamine's cells as plain rows; run as a module, the child half of ``guard`` (calamine or, for .xls, xlrd first)."""
+"""Calamine's cells as plain rows; run as a script, the child half of ``guard`` (calamine or, for .xls, xlrd first).
+
+Run so, it imports nothing of examops but what a legacy .xls or openpyxl's fallback needs: keep its top to the stdlib."""
 
 from __future__ import annotations
 
 import marshal
+import resource
 import sys
 
 
@@ -76,8 +79,6 @@ def _read_package(path: str) -> tuple[list, bool]:
 
 
 def _child(path: str, limit: int, mode: str) -> tuple[str, object]:
-    from examops.adapters.excel_in.guard import limit_self
-
     limit_self(limit)
     try:
         from python_calamine import PasswordError
@@ -95,6 +96,14 @@ def _child(path: str, limit: int, mode: str) -> tuple[str, object]:
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
         return "panic", f"{type(exc).__name__}: {exc}"[:500]
+
+
+def limit_self(limit: int) -> None:
+    """Lower this process's address space to ``limit`` (never above a limit it already inherited)."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
 
 
 MARSHAL, PICKLE = b"M", b"P"

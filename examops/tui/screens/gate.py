@@ -1,6 +1,6 @@
 """The gate lane: one scan field that always has focus, a big verdict, the card, live figures.
 
-Every check goes through one long-lived thread worker that takes requests from a queue in order
+Every check goes through one long-lived thread worker (`gate_lane`) that takes requests from a queue in order
 and posts `ScanRecorded`/`ScanFailed`; only the handlers touch widgets, and nothing shows as
 recorded before `Lane.check` has returned (it commits first). On a shared store the lane is a
 `ResilientLane`: when the server stops answering it records on this laptop under a full-width
@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,32 +25,21 @@ from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState, get_current_worker
 
 from examops.domain.plan import Session
 from examops.domain.scan_stream import DoubleReadFilter
 from examops.domain.verdict import CandidateCard, Verdict
 from examops.i18n import _, word
 from examops.services.lane_time import current_session, entry_window, local_time
-from examops.services.site_head import SiteHead, full_site, quick_check_refusal
-from examops.tui.i18n import code_label, failure_words, localize_bindings
-from examops.tui.messages import (
-    LaneFailed,
-    LaneReady,
-    LaneWentOffline,
-    LeaveRequest,
-    OfflineCopyFailed,
-    OfflineQueueGrew,
-    QueueUploaded,
-    ScanFailed,
-    ScanRecorded,
-    ScanRequest,
-)
+from examops.services.site_head import SiteHead
+from examops.tui.i18n import code_label, localize_bindings
+from examops.tui.messages import LeaveRequest, ScanFailed, ScanRecorded, ScanRequest
 from examops.tui.photo_terminal import PhotoTerminal
 from examops.tui.screens.gate_alarm import AlarmGate
 from examops.tui.screens.gate_candidate import CandidateKeys
 from examops.tui.screens.gate_confirm import ConfirmingGate
-from examops.tui.screens.gate_offline import UPLOAD, OfflineLane
+from examops.tui.screens.gate_lane import LaneWorker
+from examops.tui.screens.gate_offline import OfflineLane
 from examops.tui.screens.gate_panels import SidePanels
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.card import CandidatePanel
@@ -69,15 +58,14 @@ if TYPE_CHECKING:  # the store and the lane's services (SQLAlchemy) load on the 
 PANELS_EVERY_S = 2.0
 CHECKING_AFTER_S = 0.06  # 'checking…' only for a verdict slower than this: a few frames, shorter than a glance
 CLOCK_EVERY_S = 1.0
-LANE_WORKER = "lane-checks"
 PROBE_EVERY_S = 2.0  # while offline: is the shared store back?
 
 
-class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePanels, WholeGlyphs, Screen):
+class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePanels, WholeGlyphs, Screen):
     """One lane's screen: scanner first, keyboard only."""
 
     # 80×24 and up: narrower side panel, small room/seat, fewer panels on a short screen (gate.tcss)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
@@ -195,132 +183,10 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         opens only then."""
         return self._ready
 
-    # -- the lane worker -----------------------------------------------
-    @work(thread=True, group="lane", name=LANE_WORKER, exit_on_error=False)
-    def _check_lane(self) -> None:
-        """Check requests one at a time, in the order they were queued; uploads take their turn in the same line."""
-        worker = get_current_worker()
-        if self.lane is None and not self._open_lane():
-            return
-        if not self._lane_prepared:
-            self._lane_prepared = True
-            self.lane.prepare()
-            if self.lane.cache_error:
-                self.post_message(OfflineCopyFailed(self.lane.cache_error))
-            carried = self.lane.carried_over
-            if not self.lane.online:
-                self.post_message(LaneWentOffline(self.lane.offline_reason, self.lane.pending))
-            elif carried is not None:
-                self.post_message(QueueUploaded(carried.uploaded, len(carried.conflicts)))
-        carried: list[ScanRequest | LeaveRequest | str | None] = []  # a request read past the end of a burst
-        while not worker.is_cancelled:
-            try:
-                request = carried.pop() if carried else self._requests.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if request is None:
-                return
-            if request == UPLOAD:
-                self._upload()
-                continue
-            if isinstance(request, LeaveRequest):
-                self.record_leave(request)
-                continue
-            burst = [request]
-            while self._groups(burst[-1]):
-                try:
-                    later = self._requests.get_nowait()
-                except queue.Empty:
-                    break
-                if isinstance(later, ScanRequest) and self._groups(later):
-                    burst.append(later)
-                else:
-                    carried.append(later)
-                    break
-            self._check_requests(burst)
-
-    def _open_lane(self) -> bool:
-        """On the lane worker, before any request: the full site (SQLAlchemy, the store, the quick check begun for its
-        file) and the lane; ready once the quick check has answered. False: the store cannot be opened."""
-        from examops.services.counters import ExpectedCounts
-        from examops.services.offline import ResilientLane
-
-        try:
-            site = full_site(self.site)
-        except Exception as exc:  # noqa: BLE001 - said on screen, and the lane stops (`on_lane_failed`)
-            self.post_message(LaneFailed(failure_words(exc)))
-            return False
-        self._expected = ExpectedCounts()
-        lane, staff = self._lane_staff
-        self.site, self.lane = site, ResilientLane(site, lane, staff, prepare=False)
-        refusal = quick_check_refusal(site)  # its answer before the lane says it is ready; every write waits for it too
-        self.post_message(LaneReady(site, failure_words(refusal) if refusal else ""))
-        return True
-
-    def on_lane_ready(self, message: LaneReady) -> None:
-        self._ready = True
-        self.app.site = message.site  # review and report open on the full site
-        if message.damage:
-            self.query_one(VerdictBanner).show(VerdictView("not_recorded", _("NOT RECORDED — the store is damaged"),
-                                                           message.damage))
-        elif not self.pending_scans and self.query_one(VerdictBanner).view.style == "pending":
-            self.query_one(VerdictBanner).show(VerdictView("idle", _("Ready — scan the next candidate")))
-        self.refresh_bindings()
-        self._watch_store()
-        self.request_panels()
-
-    def on_lane_failed(self, message: LaneFailed) -> None:
-        self.app.exit(return_code=2, message=_("The lane cannot start: {error}").format(error=message.error))
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("search", "roster"):
             return self.lane_ready
         return True
-
-    def _groups(self, request: ScanRequest) -> bool:
-        """A scan that may share a commit with the next: one the lane writes at once (no card held for a photo)."""
-        return not (self.confirming and not request.confirmed)
-
-    def _check_requests(self, burst: list[ScanRequest]) -> None:
-        """Check the scans that were queued together; each verdict is posted only after its commit.
-
-        A wedge scanner's burst, queued while the lane was busy, is one group commit (`check_burst`, one fsync, as
-        `examops check --stdin` does); if that commit fails, one NOT RECORDED card names every scan of the burst.
-        """
-        was_online = self.lane.online
-        try:
-            if len(burst) == 1:
-                request = burst[0]
-                verdicts = [self.lane.check(request.code, session_id=self.session_id, outcome=request.outcome,
-                                            evidence=request.evidence,
-                                            hold_admission=self.confirming and not request.confirmed)]
-            else:
-                verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id)
-        except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED: one card naming every scan of the burst
-            self.post_message(ScanFailed(burst[0], failure_words(exc), tuple(burst[1:])))
-        else:
-            self._post_verdicts(burst, verdicts)
-        if not self.lane.online:
-            pending = self.lane.pending
-            self.post_message(LaneWentOffline(self.lane.offline_reason, pending) if was_online else OfflineQueueGrew(pending))
-
-    def _post_verdicts(self, burst: list[ScanRequest], verdicts: list[Verdict]) -> None:
-        """One message per verdict, in order; a run of scans the burst's failed commit left unrecorded is one
-        message, so one NOT RECORDED card names them all (not one card, and one Esc, per scan)."""
-        start = 0
-        while start < len(burst):
-            end = start + 1
-            if verdicts[start].verdict == "not_recorded":
-                while end < len(burst) and verdicts[end].verdict == "not_recorded":
-                    end += 1
-            self.post_message(ScanRecorded(burst[start], verdicts[start], tuple(zip(burst[start + 1:end], verdicts[start + 1:end]))))
-            start = end
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name == LANE_WORKER and event.state == WorkerState.ERROR:
-            self.app.bell()
-            self._show_failure(str(event.worker.error))
-            self._check_lane()
 
     def submit(self, request: ScanRequest, *, settled: bool = False) -> None:
         """Queue a check; until its verdict returns the banner says only 'checking' (a confirming lane may hold it)."""
@@ -425,9 +291,9 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         count = self.pending_scans
         checking = _("checking… ({count})").format(count=count) if count else ""
         note = " ".join(filter(None, (checking, self._waiting_note())))
-        # 80 columns: on the field's lower border, which takes no width from its hint (a box beside the field cut it);
-        # wider, in the fixed box beside the field. Either is a repaint, never a layout pass.
-        narrow = self.has_class("-narrow")
+        # Below 120 columns: on the field's lower border, which takes no width from its hint (a box beside the field
+        # cut it); wider, in the fixed box beside the field. Either is a repaint, never a layout pass.
+        narrow = not self.has_class("-wide")
         self.scan_input.border_subtitle = note if narrow else ""
         self.query_one("#scan-pending", Static).change("" if narrow else note, layout=False)
 
@@ -451,7 +317,8 @@ class GateScreen(CandidateKeys, AlarmGate, ConfirmingGate, OfflineLane, SidePane
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
             self.action_code(code.strip())
         else:
-            self.submit(ScanRequest(code, at=event.at))
+            read_at = self.lane.site.clock.now() if self.lane is not None else None  # judged as of now, however long it waits
+            self.submit(ScanRequest(code, at=event.at, read_at=read_at))
 
     def _hint(self, text: str) -> None:
         self.app.bell()

@@ -110,6 +110,7 @@ class ConfirmingGate:
     def _set_aside(self) -> None:
         """Esc: not admitted, nothing recorded; the next held scan comes up."""
         request = self.line.settle()
+        self._reads.forget()  # nothing was recorded: a rescan right away is a scan, not the scanner's double read
         ticket = self.card.ticket if self.card else request.code
         self.card = None
         self.last_verdict = None

@@ -19,12 +19,14 @@ from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_
 from examops.i18n import N_, _, word
 from examops.tui.i18n import code_label, evidence_label, localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
-from examops.tui.widgets.form_keys import FOCUS_KEYS
+from examops.tui.widgets.form_keys import FOCUS_KEYS, scan_in_text
 from examops.tui.widgets.plain import Label, OptionList, Static
 from examops.tui.words import ACTION
 
 # The shape of the answer, never a value that would pass: a reading or a time must be entered or scanned.
 PLACEHOLDERS = {"temperature": "__._ ℃", "datetime": "YYYY-MM-DD HH:MM"}
+NOTE_KEYS = ("note",)
+"""Free-text evidence that is never a number: a ticket or ID scan in it is the next candidate's, refused."""
 FIELD_ERROR = {
     "temperature": N_("not a body temperature: type the reading in °C, 30 to 45, e.g. 37.6"),
     "datetime": N_("not a time: type it like 2021-10-15 09:30, or 09:30 on the exam day"),
@@ -94,6 +96,11 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
                 return
             if not value:
                 continue
+            refused = scan_in_text(evidence_label(item), value) if item.key in NOTE_KEYS else None
+            if refused:
+                field_input.value = ""
+                self._fail(field_input, refused)
+                return
             try:
                 if item.kind == "temperature":
                     parse_temperature(value)

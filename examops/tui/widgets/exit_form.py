@@ -15,7 +15,7 @@ from textual.widgets import Input
 from examops.i18n import _
 from examops.tui.i18n import localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
-from examops.tui.widgets.form_keys import FOCUS_KEYS
+from examops.tui.widgets.form_keys import FOCUS_KEYS, scan_in_text
 from examops.tui.widgets.plain import Label, Static
 
 
@@ -69,5 +69,12 @@ class ExitForm(WholeGlyphs, ModalScreen[ExitFilled | None]):
                 self.query_one("#exit-error", Static).update(Text(_("Fill in: {fields}").format(fields=name), style="bold red"))
                 field.focus()
                 return
+        reason = self.query_one("#exit-reason", Input)
+        refused = scan_in_text(_("Reason"), reason.value)
+        if refused:
+            self.query_one("#exit-error", Static).update(Text(refused, style="bold red"))
+            reason.value = ""
+            reason.focus()
+            return
         self.dismiss(ExitFilled(self.query_one("#exit-ticket", Input).value.strip(),
                                 self.query_one("#exit-reason", Input).value.strip(), self.final))

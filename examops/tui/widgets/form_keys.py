@@ -15,7 +15,20 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from examops.domain.scan import classify, masked
+from examops.i18n import _
+
 FOCUS_KEYS = [
     Binding("tab", "app.focus_next", show=False, priority=True),
     Binding("shift+tab", "app.focus_previous", show=False, priority=True),
 ]
+
+
+def scan_in_text(field: str, value: str) -> str | None:
+    """A ticket or ID scan that landed in a form's free-text field (the scanner read the next candidate while the
+    form was open): the refusal to show, else None. Recorded as a reason, it would say nothing and lose that scan."""
+    scan = classify(value)
+    if scan.kind not in ("ticket", "id_number"):
+        return None
+    return _("{field}: {code} is a scan, not text: that scan was NOT RECORDED. Fill in the {field}, then scan that "
+             "candidate again").format(field=field, code=masked(value.strip()))

@@ -1,8 +1,9 @@
 """The candidate's photo beside the card, drawn the best way the terminal allows.
 
 The photo is read from the store, decoded, fitted and encoded in a thread worker (`photo_render`), which
-posts `PhotoPrepared`; the UI thread only hands out finished lines. Half-blocks and Kitty placeholders are
-ordinary cells; Sixel data is written at the canvas's place on screen with the last line, like
+posts `PhotoPrepared`; the UI thread only hands out finished lines. A resize asks again, and only the
+latest ask's answer is drawn (an earlier one, prepared for the old size, may finish last). Half-blocks
+and Kitty placeholders are ordinary cells; Sixel data is written at the canvas's place on screen with the last line, like
 textual-image's own Sixel widget. While another screen is on top (a form, the PIN), the canvas draws
 nothing: Textual dims what lies beneath, which would spoil Kitty's colour-coded placeholders and let a
 Sixel picture paint over the form. A candidate without a photo gets a sentence in its place.
@@ -106,16 +107,28 @@ class PhotoView(Vertical):
         self.ticket: str | None = None
         self.state = "empty"  # empty, loading, drawn, missing, failed
         self.drawn_at: float | None = None  # monotonic: when the prepared photo reached the canvas
+        self._asked: tuple[int, tuple[int, int]] | None = None  # the latest ask: its number and box (cells)
+        self._answered: tuple[int, tuple[int, int]] | None = None  # the ask whose answer is on screen
 
     def compose(self) -> ComposeResult:
         yield Static("", id="photo-note")
         yield PhotoCanvas()
+
+    @property
+    def settled(self) -> bool:
+        """What is shown is the answer for this ticket at the size on screen now: no preparation on its way."""
+        if self.ticket is None:
+            return True
+        if self._asked != self._answered:
+            return False
+        return self.state != "drawn" or self._answered[1] == self._box()
 
     def show(self, ticket: str | None) -> None:
         """Show `ticket`'s photo (read and prepared off the UI thread); None empties the view."""
         if ticket is not None and ticket == self.ticket:
             return  # already on its way or drawn (screens that refresh show the same card again)
         self.ticket, self.drawn_at = ticket, None
+        self._asked = self._answered = None
         self._set_state("loading" if ticket else "empty")
         self.query_one(PhotoCanvas).put(None)
         if ticket:
@@ -126,10 +139,16 @@ class PhotoView(Vertical):
             self._request()
 
     def _request(self) -> None:
-        box = self.content_size  # the canvas's size once the note above it is gone
-        cols, rows = box if box.area else FALLBACK_BOX
+        cols, rows = self._box()
         color = self.background_colors[1]
-        self._prepare(self.ticket, cols, rows, (color.r, color.g, color.b), next(_image_ids))
+        image_id = next(_image_ids)
+        self._asked = (image_id, (cols, rows))
+        self._prepare(self.ticket, cols, rows, (color.r, color.g, color.b), image_id)
+
+    def _box(self) -> tuple[int, int]:
+        """The canvas's size once the note above it is gone (cells)."""
+        box = self.content_size
+        return (box.width, box.height) if box.area else FALLBACK_BOX
 
     @work(thread=True, exclusive=True, group="photo", exit_on_error=False)
     def _prepare(self, ticket: str, cols: int, rows: int, background: tuple[int, int, int], image_id: int) -> None:
@@ -139,14 +158,15 @@ class PhotoView(Vertical):
                 data, self.terminal.method, cols, rows, image_id=image_id, background=background,
                 cell=(self.terminal.cell_width, self.terminal.cell_height))
         except Exception as exc:  # noqa: BLE001 - said in place of the picture
-            self.post_message(PhotoPrepared(ticket, None, failure_words(exc)))
+            self.post_message(PhotoPrepared(ticket, None, failure_words(exc), request=image_id))
         else:
-            self.post_message(PhotoPrepared(ticket, prepared))
+            self.post_message(PhotoPrepared(ticket, prepared, request=image_id))
 
     def on_photo_prepared(self, message: PhotoPrepared) -> None:
         message.stop()
-        if message.ticket != self.ticket:
-            return  # a later card replaced this one while it was being prepared
+        if self._asked is None or message.ticket != self.ticket or message.request != self._asked[0]:
+            return  # a later card, or the same card at a later size, asked again while this one was prepared
+        self._answered = self._asked
         self.query_one(PhotoCanvas).put(message.prepared)
         self._set_state("drawn" if message.prepared else "failed" if message.error else "missing", message.error)
         self.drawn_at = time.monotonic()

@@ -60,6 +60,8 @@ def describe(verdict: Verdict, policy: Policy, when: Callable[[str | None], str]
     if kind == "not_recorded":
         return VerdictView(kind, title, label, reason)
     if kind == "to_confirm":
+        if verdict.card is not None and verdict.card.state == "out":
+            title = _("CHECK THE FACE — BACK FROM A LEAVE, NOT YET IN")
         return _to_confirm(policy, title)
     if kind == "admitted":
         return VerdictView(kind, title, label, reason if label else ())
