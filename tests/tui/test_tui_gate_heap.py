@@ -9,8 +9,8 @@ from textual.app import App
 
 from examops.services import bulk_work
 from examops.tui.widgets.plain import DataTable
+from tests.support.gate import SIZE, gate_of, make_app, wedge
 from tests.support.tui import run_async, until
-from tests.tui.test_tui_gate_burst import SIZE, gate_of, make_app, wedge
 
 
 def stale_entries(table) -> dict[str, int]:  # noqa: ANN001
