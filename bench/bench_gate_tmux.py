@@ -300,6 +300,14 @@ def phases(samples: Samples) -> None:
     for name, values in (("with side panels at work", busy), ("without", quiet)):
         if values:
             print(f"    scans {name:26} p50 {pick(values, 0.5):6.1f} ms  p99 {pick(values, 0.99):6.1f} ms  (n {len(values)})")
+    within: dict[str, list[float]] = {}
+    for sent, shown in samples.timed:
+        for name, times in spans(marks, sent, shown).items():
+            within.setdefault(name, []).extend(times)
+    scans = max(len(samples.timed), 1)
+    print("    inside all scans, per scan (count, ms): " + ", ".join(
+        f"{name} {len(times) / scans:.2f} / {1000 * sum(times) / scans:.1f}" for name, times in sorted(within.items())
+        if name not in ("enter", "queued")))
     slowest = sorted(samples.timed, key=lambda pair: pair[0] - pair[1])[:SLOWEST]
     for sent, shown in slowest:
         print(f"    slow scan {1000 * (shown - sent):5.1f} ms: " + inside(marks, sent, shown))
@@ -311,6 +319,12 @@ SLOWEST = 6
 def inside(marks: list[tuple[float, str]], start: float, end: float) -> str:
     """What else ran between a scan's send and its card: each kind of span (a "<" to its ">") by its total ms
     within the scan, and how many; a span begun before the scan counts from the scan's start."""
+    return ", ".join(f"{name} {1000 * sum(times):.1f} ({len(times)})" for name, times in sorted(spans(marks, start, end).items())
+                     if name not in ("enter", "queued"))
+
+
+def spans(marks: list[tuple[float, str]], start: float, end: float) -> dict[str, list[float]]:
+    """Each kind of span between `start` and `end`: the seconds of each within them."""
     opened: dict[str, float] = {}
     spent: dict[str, list[float]] = {}
     for at, what in marks:
@@ -325,8 +339,7 @@ def inside(marks: list[tuple[float, str]], start: float, end: float) -> str:
                 spent.setdefault(name, []).append(min(at, end) - max(began, start))
     for name, began in opened.items():  # still running when the card showed
         spent.setdefault(name, []).append(end - max(began, start))
-    return ", ".join(f"{name} {1000 * sum(times):.1f} ({len(times)})" for name, times in sorted(spent.items())
-                     if name not in ("enter", "queued"))
+    return spent
 
 
 def pick(samples: list[float], q: float) -> float:

@@ -73,8 +73,23 @@ def collection_after_start() -> None:
     """After the first frame: what start-up made is frozen (never scanned again; it lives as long as the process) and
     the collector is back on, with nothing to catch up, so no pause falls on the first scans. A no-op unless
     `pause_collection_for_start` paused it (a test's app leaves its process's collector alone)."""
-    global _paused_by
+    global _paused_by, _lane_to_freeze
     if _paused_by == "start":
         _paused_by = None
+        _lane_to_freeze = True
         gc.freeze()
         gc.enable()
+
+
+_lane_to_freeze = False  # the first frame froze start-up's objects; the lane's, made after it, are still to freeze
+
+
+def freeze_after_lane_start() -> None:
+    """Once the gate's lane is open and its first figures drawn: what that made (SQLAlchemy, the store, the site, the
+    first count) is frozen too, and the collector's full passes walk only what scans make. Unfrozen, those ~55k objects
+    were most of every full pass, tens of ms that fell in a scan's frame. Once, and only after `collection_after_start`
+    froze the start (a test's app leaves its process's collector alone)."""
+    global _lane_to_freeze
+    if _lane_to_freeze:
+        _lane_to_freeze = False
+        gc.freeze()

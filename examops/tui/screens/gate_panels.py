@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
+from examops.services.bulk_work import freeze_after_lane_start
 from examops.tui.i18n import failure_words
 from examops.tui.messages import OfflineCopyFailed, PanelsFailed, PanelsRefreshed, StoreChanged
 from examops.tui.widgets.panels import CountersPanel, RecentScansTable, RoomsTable
@@ -103,10 +104,13 @@ class SidePanels:
         if panels is None:  # only the lane's own events since: the figures folded on screen are the store's
             self._draw_folded()
             return self._panels_done()
+        first = self._panels is None
         self._panels, self._panels_dirty = panels, True
         if panels.closed:
             self._show_closed(self.session.id, *panels.closed)
         self._draw_folded()
+        if first:  # the lane's start is over: its objects leave the collector's full passes (after this frame)
+            self.call_after_refresh(freeze_after_lane_start)
         self._panels_done()
 
     def _draw_folded(self) -> None:

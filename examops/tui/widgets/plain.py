@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events, widgets
+from textual.cache import LRUCache
 from textual.visual import VisualType
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -105,6 +106,16 @@ def _cell(value: object) -> object:
     return escape_text(value, keep="") if isinstance(value, Text) else value
 
 
+def _drop_entries(cache: LRUCache | None) -> None:
+    """Empty an LRU cache with its entries freed at once: each is a list linked to its neighbours both ways, a ring
+    that, merely unlinked from the cache, waits for the cycle collector."""
+    if cache is None:
+        return
+    for entry in cache._cache.values():
+        entry.clear()
+    cache.clear()
+
+
 class DataTable(widgets.DataTable):
     """Cells are never markup; and column widths measured on idle are drawn at once.
 
@@ -112,6 +123,21 @@ class DataTable(widgets.DataTable):
     idle pass measured them stay cut to the header's width ("08:1", "王[b") until
     something else changes; the caches are dropped once the widths are known.
     """
+
+    @property
+    def _update_count(self) -> int:
+        return self._updates
+
+    @_update_count.setter
+    def _update_count(self, count: int) -> None:
+        """Textual keys the table's rendered rows, cells and lines by this count, so a new count leaves every entry
+        of the last unreachable, kept until the caches (1,000 lines, 10,000 cells) fill: on the gate, every scan's
+        row of recent scans left a screenful of them, a heap the collector's full passes walked in the frame of a
+        card (tens of ms at 120×40). They are dropped here instead, as the count moves."""
+        if count != getattr(self, "_updates", None):
+            for name in ("_row_render_cache", "_cell_render_cache", "_row_renderable_cache", "_line_cache"):
+                _drop_entries(getattr(self, name, None))
+        self._updates = count
 
     async def _on_idle(self, event: events.Idle) -> None:
         # Runs before DataTable's own idle handler (Textual walks the MRO); clear after it, and only if the
