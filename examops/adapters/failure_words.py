@@ -12,7 +12,7 @@ def describe_failure(exc: BaseException) -> Said:
         return said(N_("the disk is full: free space on the store's disk"))
     if "readonly" in message or "read-only" in message:
         return said(N_("the store is read-only: check the file's permissions or the disk"))
-    if "locked" in message or "busy" in message:
+    if is_lock_timeout(exc):
         return said(N_("the store was locked too long by another process"))
     if "connection" in message or "server closed" in message or "could not connect" in message:
         return said(N_("the shared store does not answer"))

@@ -20,6 +20,7 @@ from typing import Iterator
 
 from examops import locations
 from examops.adapters import quick_check, sqlite_statements
+from examops.adapters.failure_words import is_lock_timeout
 from examops.adapters.sqlite_file import BUSY_TIMEOUT_MS, CONNECT_PRAGMAS, Statement
 
 _BEGIN, _COMMIT = Statement("BEGIN IMMEDIATE", (), {}), Statement("COMMIT", (), {})  # as `Store.write` begins its own
@@ -98,7 +99,7 @@ class OneShotStore:
         try:
             self.conn.execute(_BEGIN.sql)
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
+            if is_lock_timeout(exc):
                 raise StoreBusy(exc) from exc
             raise NotHere(str(exc)) from exc
         try:

@@ -76,6 +76,13 @@ def admitted_tickets(site) -> list[str]:  # noqa: ANN001
             select(schema.events.c.ticket).where(schema.events.c.kind == "admitted").order_by(schema.events.c.pos))]
 
 
+def kinds(site, ticket: str) -> list[str]:  # noqa: ANN001
+    """The kinds of the events stored about `ticket`, in the log's order."""
+    with site.store.read() as conn:
+        return [row[0] for row in conn.execute(
+            select(schema.events.c.kind).where(schema.events.c.ticket == ticket).order_by(schema.events.c.pos))]
+
+
 def stored_kinds(site) -> list[str]:  # noqa: ANN001
     """The kinds of the events stored since the site was set up (its roster, devices and plan aside)."""
     with site.store.read() as conn:

@@ -13,7 +13,7 @@ from examops.services.exits import record_exit
 from examops.services.seating import move
 from examops.tui.app import ExamopsApp
 from tests.conftest import TEST_PIN, at_local
-from tests.support.gate import gate_of, settle
+from tests.support.gate import gate_of, kinds, settle
 from tests.support.gate import zh_app as make_app
 from tests.support.tui import run_async, screen_text, store_url, until  # noqa: F401 (store_url is a fixture)
 
@@ -37,12 +37,6 @@ async def find_and_pick(pilot, ticket: str) -> str:
     await pilot.press("enter")
     await settle(pilot)
     return shown
-
-
-def kinds(site, ticket: str) -> list[str]:
-    with site.store.read() as conn:
-        return [row[0] for row in conn.execute(
-            select(schema.events.c.kind).where(schema.events.c.ticket == ticket).order_by(schema.events.c.pos))]
 
 
 def banner(app):

@@ -3,25 +3,12 @@ moment the code was read: pressing Enter after 09:00 must not turn a candidate w
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from examops.adapters.store import schema
 from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
 from tests.conftest import at_local
+from tests.support.gate import gate_of, kinds
 from tests.support.tui import run_async, until
 
 SMALL = (80, 24)
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
-
-
-def kinds(site, ticket: str) -> list[str]:
-    with site.store.read() as conn:
-        return [row[0] for row in conn.execute(
-            select(schema.events.c.kind).where(schema.events.c.ticket == ticket).order_by(schema.events.c.pos))]
 
 
 def scan(app, code: str) -> None:

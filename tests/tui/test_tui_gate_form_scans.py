@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from examops.adapters.store import schema
 from examops.tui.app import ExamopsApp
-from examops.tui.screens.gate import GateScreen
 from tests.conftest import at_local
+from tests.support.gate import gate_of, kinds, settle
 from tests.support.tui import run_async, screen_text, until
 
 SMALL = (80, 24)
@@ -18,21 +18,6 @@ def make_app(site) -> ExamopsApp:
     app = ExamopsApp(site, mode="gate", lane="A", staff="安检员1", lang="zh-CN", confirm="never")
     app.animation_level = "none"
     return app
-
-
-def gate_of(app) -> GateScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, GateScreen))
-
-
-def kinds(site, ticket: str) -> list[str]:
-    with site.store.read() as conn:
-        return [row[0] for row in conn.execute(
-            select(schema.events.c.kind).where(schema.events.c.ticket == ticket).order_by(schema.events.c.pos))]
-
-
-async def settle(pilot) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, GateScreen) and gate_of(pilot.app).idle)
-    await pilot.pause()
 
 
 @run_async
