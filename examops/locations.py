@@ -60,6 +60,11 @@ def witness_path(store_id: str) -> Path:
     return home() / "keys" / f"{store_id}.heads.jsonl"
 
 
+def verified_mark_path(store_id: str) -> Path:
+    """How far this laptop last verified one site's store, and a digest of what it verified (next to its key)."""
+    return home() / "keys" / f"{store_id}.verified.json"
+
+
 def default_report_path(session_id: str, date: dt.date) -> Path:
     """Where a session's signed report is offered to be saved: EXAMOPS_HOME/reports/<session>-<date>.xlsx."""
     return home() / "reports" / f"{session_id}-{date.isoformat()}.xlsx"

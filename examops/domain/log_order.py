@@ -13,12 +13,15 @@ DECISION_WORDS = {Kind.APPROVED: NP_("decision", "approval"), Kind.REJECTED: NP_
 """What decides an exception, in words (the event kind itself is a code: "approved" inside a Chinese sentence)."""
 
 
-def order_problems(events_in_pos_order: Iterable[Event]) -> list[Said]:
-    """Events out of their device's order, and decisions stored before (or without) the exception they decide."""
+def order_problems(events_in_pos_order: Iterable[Event], last_seq: dict[str, int] | None = None,
+                   exceptions_before: set[str] | None = None) -> list[Said]:
+    """Events out of their device's order, and decisions stored before (or without) the exception they decide.
+
+    Given only the newest events, `last_seq` (device → seq) and `exceptions_before` say what the log held before them."""
     problems: list[Said] = []
-    last_seq: dict[str, int] = {}
-    exceptions_seen: set[str] = set()
-    exceptions_all = set()
+    last_seq = dict(last_seq or {})
+    exceptions_seen: set[str] = set(exceptions_before or ())
+    exceptions_all = set(exceptions_seen)
     events = list(events_in_pos_order)
     for event in events:
         if event.kind == Kind.EXCEPTION:

@@ -32,9 +32,13 @@ class Enrolments:
     revoked: set[str] = field(default_factory=set)
 
 
-def signature_problems(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> list[SignatureProblem]:
-    """Every event whose signature does not hold, in the order given (the store's `pos` order)."""
-    return _fold(events_in_order, check_signature)[1]
+def signature_problems(events_in_order: Iterable[Event], check_signature: SignatureCheck,
+                       chain_keys: dict[str, str] | None = None) -> list[SignatureProblem]:
+    """Every event whose signature does not hold, in the order given (the store's `pos` order).
+
+    `chain_keys` (device → key) names the key that signed the earlier part of each chain, when only the log's
+    enrolments and its newest events are given (the cheap tamper check)."""
+    return _fold(events_in_order, check_signature, chain_keys)[1]
 
 
 def enrolled_keys(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> set[str]:
@@ -43,7 +47,8 @@ def enrolled_keys(events_in_order: Iterable[Event], check_signature: SignatureCh
     return set(enrolled.laptops) - enrolled.revoked
 
 
-def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> tuple[Enrolments, list[SignatureProblem]]:
+def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck,
+          chain_keys: dict[str, str] | None = None) -> tuple[Enrolments, list[SignatureProblem]]:
     events_in_order = list(events_in_order)
     # Enrolments count from the start: init records the plan it set in the same transaction as the desk's enrolment.
     early = Enrolments()
@@ -57,7 +62,7 @@ def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck) -> 
                 early.laptops[enrolment.public_key] = enrolment.laptop
     enrolled = Enrolments(laptops=dict(early.laptops), desk=early.desk)
     problems: list[SignatureProblem] = []
-    chain_keys: dict[str, str] = {}  # device chain → the key that signs it
+    chain_keys = dict(chain_keys or {})  # device chain → the key that signs it
 
     def refuse(event: Event, reason: str) -> None:
         problems.append(SignatureProblem(event.device, event.device_seq, event.id, said(reason)))

@@ -19,6 +19,8 @@ PART_NAMES = {
     "rooms": N_("the rooms"),
     "sessions": N_("the sessions"),
 }
+ROSTER_PARTS = ("candidates.tickets", "candidates.names", "candidates.id_numbers", "candidates.other", "seats")
+"""The parts read from the candidates and seats tables (the rest are small: settings, rooms, sessions)."""
 
 
 def differing_parts(recorded: Mapping[str, str], live: Mapping[str, str]) -> list[str]:

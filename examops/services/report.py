@@ -34,6 +34,7 @@ from examops.services.chief_record import chief_record
 from examops.services.figures import LoneDays, lone_days, session_figures
 from examops.services.review import list_cases
 from examops.services.site import Site
+from examops.services.tamper_check import TamperCheck, check_store
 
 FIGURE_META = ("name", "date", "start", "end")
 ALWAYS_LISTED = {"incidents_by_kind": tuple(INCIDENT_KINDS), "exceptions_by_status": CASE_STATUSES}
@@ -191,8 +192,10 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
         # The PIN's and the key's scrypt (OpenSSL's, outside the GIL) while the figures are read: a wrong PIN is
         # still refused (and logged) before anything is laid out or written, and its refusal is the one said.
         # openpyxl is imported meanwhile too: the workbook's code loads while SQLite reads (without the GIL).
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="report") as pool:
+        # The tamper check too: a report signed over a store edited behind examops would look clean to the bureau.
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="report") as pool:
             key = pool.submit(_signing_key, site, pin, by)
+            tampered = pool.submit(check_store, site)
             pool.submit(import_module, "examops.adapters.excel_out.report_book")
             try:
                 content = _gather_for(site, session_ids, lang, progress)
@@ -200,8 +203,27 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
                 key.result()
                 raise
             private_pem = key.result()
+            refuse_if_tampered(tampered.result())
         return _build_report(site, private_pem, content, session_ids=session_ids, out=out, progress=progress,
                              formats=formats)
+
+
+FINDINGS_SAID = 5
+"""How many of the tamper check's findings a refusal repeats (`examops verify` lists them all)."""
+
+
+def refuse_if_tampered(check: TamperCheck) -> None:
+    """No signature over a store edited behind examops: say what was found and what to do."""
+    if check.ok:
+        return
+    shown = check.findings[:FINDINGS_SAID]
+    more = len(check.findings) - len(shown)
+    findings = joined([*shown, said(N_("and {count} more"), count=more)] if more else shown)
+    raise ReportRefused(said(N_("the store was changed behind examops, so no report was signed and nothing was written: "
+                                "{findings}. Run `examops verify` and keep what it says for the bureau; an edit of the "
+                                "plan or roster tables can be recorded with `examops init --plan PLAN --over-edits` and the "
+                                "chief proctor's PIN, an edited or removed event cannot: keep this store as evidence"),
+                             findings=findings))
 
 
 def _signing_key(site: Site, pin: str | None, by: str) -> str:

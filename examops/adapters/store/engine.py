@@ -255,9 +255,13 @@ class Store:
         return applied
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, *, snapshot: bool = False) -> Iterator[Connection]:
+        """A connection for reading; `snapshot`: every statement sees the same log (SQLite's read transaction
+        does; PostgreSQL's default, READ COMMITTED, lets each statement see later commits)."""
         self.check_identity()  # a new connection to a missing path would make an empty store there
         with self.engine.connect() as conn:
+            if snapshot and not self.is_sqlite:
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
             yield conn
 
     @contextmanager

@@ -223,3 +223,30 @@ def chain_heads_of(conn: Connection, device: str) -> int | None:
 
 def hash_at(conn: Connection, device: str, seq: int) -> str | None:
     return conn.execute(select(E.c.hash).where(E.c.device == device, E.c.device_seq == seq)).scalar()
+
+
+def last_pos(conn: Connection) -> int:
+    """The store's last `pos` (0 for an empty log)."""
+    return conn.execute(select(func.max(E.c.pos))).scalar() or 0
+
+
+def events_between(conn: Connection, after_pos: int, upto_pos: int) -> list[Event]:
+    """The events with `after_pos` < pos <= `upto_pos`, in the order the store took them."""
+    query = select(E).where(E.c.pos > after_pos, E.c.pos <= upto_pos).order_by(E.c.pos)
+    return [row_to_event(row) for row in conn.execute(query)]
+
+
+def event_ids_of_kind_upto(conn: Connection, kind: str, upto_pos: int) -> set[str]:
+    """The ids of the events of one kind stored at or before `upto_pos`."""
+    return {row.id for row in conn.execute(select(E.c.id).where(E.c.kind == kind, E.c.pos <= upto_pos))}
+
+
+def signer_at(conn: Connection, device: str, seq: int) -> str | None:
+    """The key that signed one event of a device's chain."""
+    return conn.execute(select(E.c.signer).where(E.c.device == device, E.c.device_seq == seq)).scalar()
+
+
+def last_of_kind(conn: Connection, kind: str) -> Event | None:
+    """The last event of one kind the store took."""
+    row = conn.execute(select(E).where(E.c.kind == kind).order_by(E.c.pos.desc()).limit(1)).first()
+    return row_to_event(row) if row is not None else None

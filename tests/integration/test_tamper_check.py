@@ -1,0 +1,115 @@
+"""An insider edits the SQLite file with sqlite3 itself; the report then signs nothing, and the cheap check says so.
+
+Each tampering test fails on main: there `examops report` signed whatever the store held.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from examops.adapters import signing
+from examops.services.audit import verify
+from examops.services.gate import Lane
+from examops.services.report import ReportRefused, build_report
+from examops.services.site import init_site
+from examops.services.tamper_check import check_store
+from tests.conftest import SAMPLE_PLAN, TEST_PIN, seed_roster
+
+
+@pytest.fixture
+def sqlite_site(tmp_path):
+    """A site on a real SQLite file, 120 candidates, a few admissions through lane A."""
+    site = init_site(SAMPLE_PLAN, url=f"sqlite:///{tmp_path / 'store.sqlite3'}", chief_pin=TEST_PIN)
+    site.people = seed_roster(site)
+    site.lane = Lane(site, "A", "s", device="dev-A")
+    for person in site.people[:6]:
+        site.lane.check(person.ticket, session_id="S1")
+    yield site
+    site.close()
+
+
+def insider(site, *statements: str, params: tuple = ()) -> None:
+    """Run SQL on the store file as anyone who can write it does: sqlite3, the append-only triggers dropped first."""
+    db = sqlite3.connect(site.store.path)
+    try:
+        db.execute("DROP TRIGGER IF EXISTS events_no_update")
+        db.execute("DROP TRIGGER IF EXISTS events_no_delete")
+        for statement in statements:
+            db.execute(statement, params if "?" in statement else ())
+        db.commit()
+    finally:
+        db.close()
+
+
+def _dev_a_positions(site) -> list[int]:
+    db = sqlite3.connect(site.store.path)
+    try:
+        return [pos for (pos,) in db.execute("SELECT pos FROM events WHERE device = 'dev-A' ORDER BY device_seq")]
+    finally:
+        db.close()
+
+
+def _refused(site, out) -> str:
+    with pytest.raises(ReportRefused) as refused:
+        build_report(site, session_ids=["S1"], out=out, pin=TEST_PIN)
+    assert not out.exists()
+    return str(refused.value)
+
+
+def test_a_clean_store_signs_and_its_check_stays_cheap(sqlite_site, tmp_path, monkeypatch):
+    assert verify(sqlite_site).ok
+    checked = []
+    real_verify = signing.verify
+    monkeypatch.setattr(signing, "verify", lambda *a: checked.append(a) or real_verify(*a))
+    for person in sqlite_site.people[6:9]:
+        sqlite_site.lane.check(person.ticket, session_id="S1")
+    check = check_store(sqlite_site)
+    assert check.ok and not check.full and check.new_events == 3
+    assert len(checked) < 10  # the three new events and the enrolments, not the whole log
+    result = build_report(sqlite_site, session_ids=["S1"], out=tmp_path / "S1.xlsx", pin=TEST_PIN)
+    assert (tmp_path / "S1.xlsx").exists() and result["present"] == 9
+
+
+def test_a_first_check_without_a_mark_verifies_everything(sqlite_site):
+    check = check_store(sqlite_site)
+    assert check.ok and check.full
+    assert not check_store(sqlite_site).full  # the clean run left a mark
+
+
+@pytest.mark.parametrize("edit", ["delete", "payload", "reorder", "truncate"])
+def test_a_report_over_an_edited_log_is_refused(sqlite_site, tmp_path, edit):
+    assert check_store(sqlite_site).ok  # a mark: what this laptop verified
+    positions = _dev_a_positions(sqlite_site)
+    statements = {
+        "delete": [f"DELETE FROM admissions WHERE event_id = (SELECT id FROM events WHERE pos = {positions[2]})",
+                   f"DELETE FROM events WHERE pos = {positions[2]}"],
+        "payload": [f"UPDATE events SET payload = json_set(payload, '$.seat', 30) WHERE pos = {positions[2]}"],
+        "reorder": [f"UPDATE events SET pos = -1 WHERE pos = {positions[1]}",
+                    f"UPDATE events SET pos = {positions[1]} WHERE pos = {positions[3]}",
+                    f"UPDATE events SET pos = {positions[3]} WHERE pos = -1"],
+        "truncate": [f"DELETE FROM admissions WHERE event_id IN (SELECT id FROM events WHERE pos >= {positions[-2]})",
+                     f"DELETE FROM events WHERE pos >= {positions[-2]}"],
+    }[edit]
+    insider(sqlite_site, *statements)
+    words = _refused(sqlite_site, tmp_path / "S1.xlsx")
+    assert "examops verify" in words and "no report was signed" in words
+    check = check_store(sqlite_site)
+    assert not check.ok
+    assert any("dev-A" in str(finding) for finding in check.findings), check.findings
+
+
+def test_a_report_over_an_edited_seat_is_refused_and_names_the_seat(sqlite_site, tmp_path):
+    assert check_store(sqlite_site).ok
+    person = sqlite_site.people[40]
+    insider(sqlite_site, "UPDATE seats SET seat = 99 WHERE ticket = ? AND session_id = 'S2'", params=(person.ticket,))
+    words = _refused(sqlite_site, tmp_path / "S1.xlsx")
+    assert "room or seat" in words
+
+
+def test_an_edit_between_checks_is_found_although_nothing_was_written_since(sqlite_site):
+    """The cheap check reads the rows verified before: no new event is needed to see an old one edited."""
+    assert check_store(sqlite_site).ok
+    insider(sqlite_site, "UPDATE events SET staff = 'x' WHERE device = 'dev-A' AND device_seq = 1")
+    assert not check_store(sqlite_site).ok
