@@ -413,3 +413,11 @@ class PhotoPrepared(Message):
     prepared: PreparedPhoto | None
     error: str = ""
     request: int = 0
+
+
+@message_class
+class TamperChecked(Message):
+    """The cheap tamper check's answer for the chief's screens: the findings (said in the site's language), or none."""
+
+    findings: list[str]
+    failed: str | None = None  # the check itself could not run: why

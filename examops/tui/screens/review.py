@@ -34,6 +34,7 @@ from examops.tui.widgets.review_filters import FilterBar
 from examops.tui.widgets.review_forms import approve_form, decision_form
 from examops.tui.widgets.review_panes import AlarmsTable, CaseDetail, CasesTable, level_label
 from examops.tui.widgets.review_seating import SeatingActions
+from examops.tui.widgets.tamper_warning import TamperWarning
 from examops.tui.words import BINDING, REVIEW_DONE, REVIEW_PURPOSE
 
 REFRESH_EVERY_S = 3.0
@@ -93,6 +94,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
         with Horizontal(id="topbar"):
             yield Static(_('Exception review') + f' · {self.site.plan.exam_name} · {self.site.plan.site}', id="top-exam")
             yield Static(session, id="top-lane")
+        yield TamperWarning(self.site, id="review-tamper")
         yield FilterBar(self.site.policy, id="review-filters")
         yield Static(_("Loading…"), id="review-summary")
         yield CasesTable(id="review-cases")
@@ -113,6 +115,7 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
     def _start(self) -> None:
         self.set_interval(REFRESH_EVERY_S, self.request_refresh)
         self.request_refresh()
+        self.query_one(TamperWarning).start()
 
     @property
     def idle(self) -> bool:
