@@ -65,6 +65,11 @@ def verified_mark_path(store_id: str) -> Path:
     return home() / "keys" / f"{store_id}.verified.json"
 
 
+def recorded_seats_path(store_id: str) -> Path:
+    """The seats as the log last recorded them, kept by a clean check to name a seat edited later (next to the key)."""
+    return home() / "keys" / f"{store_id}.seats.json.gz"
+
+
 def default_report_path(session_id: str, date: dt.date) -> Path:
     """Where a session's signed report is offered to be saved: EXAMOPS_HOME/reports/<session>-<date>.xlsx."""
     return home() / "reports" / f"{session_id}-{date.isoformat()}.xlsx"

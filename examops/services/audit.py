@@ -18,8 +18,9 @@ from examops.domain.log_order import order_problems
 from examops.domain.photo_pack import photo_differences, recorded_photos
 from examops.domain.said import N_, Said, said
 from examops.domain.signatures import signature_problems
-from examops.domain.table_digests import table_differences
+from examops.domain.table_digests import PART_NAMES, differing_parts
 from examops.services import tamper_check
+from examops.services.seat_edits import seat_edits
 from examops.services.site import Site
 
 LANE_CACHE_KEY = "lane_cache_roster"  # set in a lane's offline cache, whose chains link on from an anchor
@@ -45,16 +46,25 @@ class VerifyReport:
         return {"ok": self.ok, "events": self.events, "devices": self.devices, "problems": self.problems}
 
 
-def _table_problems(in_pos_order: list, live: dict, clock) -> list[Said]:  # noqa: ANN001 - the site's Clock
+def _table_problems(site: Site, in_pos_order: list, live: dict) -> list[Said]:
     """The live plan, PIN and roster tables against the last digest the log recorded of them."""
     recorded = [e for e in in_pos_order if e.kind == Kind.PLAN_SET]
     if not recorded:
         return [said(N_("the log records no digest of the plan and roster (a store from before digests, or the record "
                         "was removed): run `examops init` with the chief's PIN to record them"))]
     last = recorded[-1]
-    return [said(N_("{part} differs from what the log recorded at {at} (event {event}): edited outside examops"),
-                 part=part, at=clock.shown(last.at, date=True), event=last.id)
-            for part in table_differences(PlanSet.from_event(last).digests, live)]
+    digests, at = PlanSet.from_event(last).digests, site.clock.shown(last.at, date=True)
+    problems = []
+    for part in differing_parts(digests, live):
+        if part == "seats":  # whose seat, where this laptop kept the seats as recorded
+            with site.store.read() as conn:
+                named = seat_edits(site, conn, digests[part], at, last.id)
+            if named:
+                problems.extend(named)
+                continue
+        problems.append(said(N_("{part} differs from what the log recorded at {at} (event {event}): edited outside examops"),
+                             part=said(PART_NAMES.get(part, part)), at=at, event=last.id))
+    return problems
 
 
 _PHOTO_WORDS = {
@@ -116,7 +126,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         mark = tamper_check.mark_of(conn, verified_heads, last_pos)  # kept below if all is well
     report.findings.extend(p.said for p in signature_problems(in_pos_order, signing.verify))
     report.findings.extend(order_problems(in_pos_order))
-    report.findings.extend(_table_problems(in_pos_order, live, site.clock))
+    report.findings.extend(_table_problems(site, in_pos_order, live))
     report.findings.extend(_photo_problems(in_pos_order, live_photos))
     with site.store.read() as conn:
         heads = {device: (seq, hash_) for device, seq, hash_ in event_log.chain_heads(conn)}

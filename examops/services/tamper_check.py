@@ -33,6 +33,7 @@ from examops.domain.log_order import order_problems
 from examops.domain.said import N_, Said, said
 from examops.domain.signatures import signature_problems
 from examops.domain.table_digests import ROSTER_PARTS, differing_parts
+from examops.services.seat_edits import keep_seats_copy
 from examops.services.site import Site
 
 _failed: dict[tuple, list[Said]] = {}
@@ -61,7 +62,9 @@ def check_store(site: Site) -> TamperCheck:
     if mark is not None:
         proof = _prove(site, mark)
         if isinstance(proof, VerifiedMark):
-            if proof != mark:
+            if proof.plan_set != mark.plan_set:
+                keep_mark(site, proof)
+            elif proof != mark:
                 write_mark(path, proof)
             return TamperCheck(new_events=proof.rows - mark.rows)
         state = proof
@@ -153,4 +156,9 @@ def mark_of(conn, heads: dict[str, tuple[int, str]], upto_pos: int) -> VerifiedM
 
 
 def keep_mark(site: Site, mark: VerifiedMark) -> None:
+    """Keep the mark, and the seats as the log records them (to name a seat edited later: `seat_edits`)."""
     write_mark(locations.verified_mark_path(site.store_id), mark)
+    with site.store.read() as conn:
+        record = event_log.last_of_kind(conn, Kind.PLAN_SET)
+        if record is not None and record.id == mark.plan_set:
+            keep_seats_copy(site, conn, PlanSet.from_event(record).digests.get("seats"))

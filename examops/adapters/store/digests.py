@@ -53,3 +53,8 @@ def live_digests(conn: Connection, *, loaded: Mapping[str, str] | None = None,
         seat_rows = _driver_rows(conn, "SELECT session_id, ticket, room_id, seat FROM seats ORDER BY session_id, ticket")
         roster = roster_parts(*(zip(*people) if people else ((),) * 5), seat_rows)
     return parts(values, pin_hash, roster, conn.execute(ROOM_ROWS).all(), conn.execute(SESSION_ROWS).all())
+
+
+def seat_rows(conn: Connection) -> list[tuple]:
+    """Every seat row (session_id, ticket, room_id, seat) in the order the seats digest takes them."""
+    return _driver_rows(conn, "SELECT session_id, ticket, room_id, seat FROM seats ORDER BY session_id, ticket")
