@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from examops.domain.report_digest import ROW_HASH_CHARS, CellsDigest, column_letter
+from examops.domain.report_digest import ROW_HASH_CHARS, CellsDigest, column_letter, row_lines
 from examops.domain.said import N_, Said, joined, said
 
 
@@ -95,6 +95,10 @@ def sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str,
         if title not in stated or stated[title][0] == digest.digest:
             continue
         old_rows, new_rows = stated[title][2], digest.row_hashes
+        moved = moved_rows(title, old_rows, new_rows, now[title])
+        if moved is not None:
+            changes.append(moved)
+            continue
         width = ROW_HASH_CHARS
         count = max(len(old_rows), len(new_rows)) // width
         rows = [r + 1 for r in range(count) if old_rows[r * width:(r + 1) * width] != new_rows[r * width:(r + 1) * width]]
@@ -112,3 +116,36 @@ def sheet_changes(cells: CellsDigest, stated: dict, content: Sequence[tuple[str,
         else:
             changes.append(said(N_("sheet {sheet} changed: {rows}"), sheet=repr(title), rows=joined(detail)))
     return joined(changes) if changes else said(N_("cells differ"))
+
+
+def _hashes(row_hashes: str) -> list[str]:
+    return [row_hashes[i:i + ROW_HASH_CHARS] for i in range(0, len(row_hashes), ROW_HASH_CHARS)]
+
+
+def moved_rows(title: str, old_hashes: str, new_hashes: str, cells: Sequence[tuple]) -> Said | None:
+    """Rows deleted (or inserted) whole, the rows below moved up (or down) and otherwise as signed: said as such.
+
+    A row's hash covers its cells' coordinates, so after a deletion every row below differs: each is hashed again
+    at the row it was signed at and compared. None when the change is anything else.
+    """
+    old, new = _hashes(old_hashes), _hashes(new_hashes)
+    shift = len(old) - len(new)
+    if not shift:
+        return None
+    first = next((r for r in range(min(len(old), len(new))) if old[r] != new[r]), min(len(old), len(new)))
+    by_row: dict[int, list[tuple[int, object]]] = {}
+    for row, column, value in cells:
+        by_row.setdefault(row, []).append((column, value))
+    empty = "." * ROW_HASH_CHARS
+    start = first + 1 if shift > 0 else first + 1 - shift  # the first row, 1-based, of those that moved (as now)
+    for row in range(start, len(new) + 1):
+        signed_at = row + shift
+        row_cells = by_row.get(row)
+        again = (hashlib.sha256(row_lines(title, signed_at, row_cells).encode("utf-8")).hexdigest()[:ROW_HASH_CHARS]
+                 if row_cells else empty)
+        if old[signed_at - 1] != again:
+            return None
+    rows = str(first + 1) if abs(shift) == 1 else f"{first + 1}–{first + abs(shift)}"
+    if shift > 0:
+        return said(N_("sheet {sheet}: row {rows} was deleted (the rows below it moved up)"), sheet=repr(title), rows=rows)
+    return said(N_("sheet {sheet}: row {rows} was inserted (the rows below it moved down)"), sheet=repr(title), rows=rows)
