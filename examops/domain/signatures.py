@@ -19,6 +19,8 @@ from examops.domain.said import N_, said
 SignatureCheck = Callable[[str, bytes, str], bool]
 
 
+UNSIGNED = N_("unsigned event (written before devices signed, or forged without a key)")
+
 SignatureProblem = ChainBreak
 """A signature that fails at one event of a device's chain: told like a broken link of that chain (one type)."""
 
@@ -69,7 +71,7 @@ def _fold(events_in_order: Iterable[Event], check_signature: SignatureCheck,
 
     for event in events_in_order:
         if not event.signature or not event.signer:
-            refuse(event, N_("unsigned event (written before devices signed, or forged without a key)"))
+            refuse(event, UNSIGNED)
             continue
         if not check_signature(event.signer, signing_message(event.hash), event.signature):
             refuse(event, N_("signature does not match the event: forged or altered"))

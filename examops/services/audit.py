@@ -17,7 +17,7 @@ from examops.domain.events import GENESIS, ChainBreak, Kind, verify_chain
 from examops.domain.log_order import order_problems
 from examops.domain.photo_pack import photo_differences, recorded_photos
 from examops.domain.said import N_, Said, said
-from examops.domain.signatures import signature_problems
+from examops.domain.signatures import UNSIGNED, signature_problems
 from examops.domain.table_digests import PART_NAMES, differing_parts
 from examops.services import tamper_check
 from examops.services.seat_edits import seat_edits
@@ -32,6 +32,10 @@ class VerifyReport:
     devices: dict[str, int] = field(default_factory=dict)
     findings: list[Said] = field(default_factory=list)
     """Each problem as a sentence the edge says in the site's language (`examops.i18n.spoken`)."""
+    table_findings: list[Said] = field(default_factory=list)
+    """Those about the plan, PIN and roster tables (`init --over-edits` may go on over them)."""
+    unsigned: list[Said] = field(default_factory=list)
+    """Those about events that carry no signature (a store from before device signatures, or forged)."""
 
     @property
     def problems(self) -> list[str]:
@@ -124,9 +128,12 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         live = live_digests(conn)
         live_photos = live_photo_digests(conn)
         mark = tamper_check.mark_of(conn, verified_heads, last_pos)  # kept below if all is well
-    report.findings.extend(p.said for p in signature_problems(in_pos_order, signing.verify))
+    signatures = signature_problems(in_pos_order, signing.verify)
+    report.findings.extend(p.said for p in signatures)
+    report.unsigned = [p.said for p in signatures if p.reason.template == UNSIGNED]
     report.findings.extend(order_problems(in_pos_order))
-    report.findings.extend(_table_problems(site, in_pos_order, live))
+    report.table_findings = _table_problems(site, in_pos_order, live)
+    report.findings.extend(report.table_findings)
     report.findings.extend(_photo_problems(in_pos_order, live_photos))
     with site.store.read() as conn:
         heads = {device: (seq, hash_) for device, seq, hash_ in event_log.chain_heads(conn)}

@@ -20,7 +20,7 @@ from examops.domain.event_payloads import OverrideGranted, PinChanged, PinRefuse
 from examops.domain.events import Event, Kind
 from examops.domain.plan import Plan, PlanError, parse_plan
 from examops.domain.policy import Policy, PolicyError, load_policy
-from examops.domain.said import N_, SaidError, os_reason, said
+from examops.domain.said import N_, SaidError, joined, os_reason, said
 from examops.services.clock import Clock, shared_clock
 from examops.services.lane_device import device_id
 from examops.services.site_settings import PLAN_KEY, POLICY_KEY, STORE_ID_KEY
@@ -210,6 +210,7 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
     draft = Site(store, plan, load_policy(plan.policy_preset, text=policy_text), shared_clock(store, plan.timezone))
     draft.store_id = store_id  # before the transaction: a reader beside it would not see the new id yet
     try:
+        _refuse_over_log_edits(draft)
         edits = _edits_allowed(draft, chief_pin, by, over_edits)
     except BaseException:
         store.close()
@@ -252,6 +253,21 @@ def init_site(plan_path: str | Path, *, url: str | None = None, chief_pin: str |
                 raise SiteError(exc.said) from None
     store.close()
     return Site.open(url)
+
+
+def _refuse_over_log_edits(site: Site) -> None:
+    """A live store whose event log was edited behind examops keeps its plan: a new record over it would hide the cut
+    (an event removed from a chain's end is followed by init's own at the same place) and the edit is evidence."""
+    if site.store.count_events() == 0:
+        return
+    from examops.services.tamper_check import check_store
+
+    found = check_store(site).log_findings
+    if found:
+        raise SiteError(said(N_("the event log was changed behind examops: {findings}. Nothing was changed, so that the "
+                                "evidence stays: run `examops verify` and keep what it says for the bureau; the plan of a "
+                                "store whose log was edited is not changed (--over-edits covers only the plan and roster "
+                                "tables): keep this store as evidence"), findings=joined(found[:5])))
 
 
 def _edits_allowed(site: Site, chief_pin: str | None, by: str, over_edits: bool):  # noqa: ANN202 - TableEdits | None

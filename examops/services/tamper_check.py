@@ -36,7 +36,7 @@ from examops.domain.table_digests import ROSTER_PARTS, differing_parts
 from examops.services.seat_edits import keep_seats_copy
 from examops.services.site import Site
 
-_failed: dict[tuple, list[Said]] = {}
+_failed: dict[tuple, "TamperCheck"] = {}
 """Findings of a full verify, by the store's state that made them: a screen rechecking an unchanged tampered store
 says them again without verifying everything again."""
 
@@ -48,6 +48,15 @@ class TamperCheck:
     """The full `verify` ran (no mark yet, or something the cheap proof could not vouch for)."""
     new_events: int = 0
     """Events verified in full because they were written since the mark."""
+    table_findings: list[Said] = field(default_factory=list)
+    unsigned: list[Said] = field(default_factory=list)
+    """Of the findings: those about the tables, and those about unsigned events (see `VerifyReport`)."""
+
+    @property
+    def log_findings(self) -> list[Said]:
+        """What was done to the event log itself: events edited, removed, reordered, cut, forged with a key."""
+        others = [*self.table_findings, *self.unsigned]
+        return [f for f in self.findings if f not in others]
 
     @property
     def ok(self) -> bool:
@@ -69,14 +78,16 @@ def check_store(site: Site) -> TamperCheck:
             return TamperCheck(new_events=proof.rows - mark.rows)
         state = proof
         if state in _failed:
-            return TamperCheck(list(_failed[state]), full=True)
+            return _failed[state]
     from examops.services.audit import verify
 
     report = verify(site)  # writes a new mark when clean
+    check = TamperCheck(list(report.findings), full=True, new_events=report.events,
+                        table_findings=list(report.table_findings), unsigned=list(report.unsigned))
     if not report.ok and state:
         _failed.clear()
-        _failed[state] = list(report.findings)
-    return TamperCheck(list(report.findings), full=True, new_events=report.events)
+        _failed[state] = check
+    return check
 
 
 def _prove(site: Site, mark: VerifiedMark) -> VerifiedMark | tuple:

@@ -132,3 +132,26 @@ def test_an_edit_between_checks_is_found_although_nothing_was_written_since(sqli
     assert check_store(sqlite_site).ok
     insider(sqlite_site, "UPDATE events SET staff = 'x' WHERE device = 'dev-A' AND device_seq = 1")
     assert not check_store(sqlite_site).ok
+
+
+def test_init_refuses_to_change_the_plan_over_a_deleted_event(sqlite_site, tmp_path):
+    """Fails on main: init changed the plan and logged its record, the admin chain going on over the cut."""
+    from examops.services.site import SiteError
+
+    insider(sqlite_site, "DELETE FROM admissions WHERE event_id = (SELECT id FROM events WHERE device = 'dev-A' "
+                         "AND device_seq = 2)", "DELETE FROM events WHERE device = 'dev-A' AND device_seq = 2")
+    later = tmp_path / "plan.toml"
+    later.write_text(SAMPLE_PLAN.read_text(encoding="utf-8").replace("late_entry_minutes = 30", "late_entry_minutes = 45", 1),
+                     encoding="utf-8")
+    db = sqlite3.connect(sqlite_site.store.path)
+    before = db.execute("SELECT value FROM settings WHERE key = 'plan_toml'").fetchone()
+    events_before = db.execute("SELECT count(*) FROM events").fetchone()
+    db.close()
+    with pytest.raises(SiteError) as refused:
+        init_site(later, url=sqlite_site.store.url, chief_pin=TEST_PIN, over_edits=True)
+    words = str(refused.value)
+    assert "event log was changed" in words and "dev-A" in words and "examops verify" in words
+    db = sqlite3.connect(sqlite_site.store.path)
+    assert db.execute("SELECT value FROM settings WHERE key = 'plan_toml'").fetchone() == before
+    assert db.execute("SELECT count(*) FROM events").fetchone() == events_before
+    db.close()
