@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -55,6 +56,11 @@ from examops.adapters.store import (  # noqa: E402
     schema,  # noqa: E402
 )
 from examops.domain.events import GENESIS, Event, Kind, new_event_id, seal  # noqa: E402
+
+try:
+    from examops.domain.events import signing_message  # noqa: E402
+except ImportError:  # an old checkout (--src) from before device signatures
+    signing_message = None
 from examops.services.site import Site, init_site  # noqa: E402
 
 PLAN = ROOT / "rosters" / "sample_plan.toml"
@@ -102,6 +108,8 @@ def seed_admissions(site: Site, people: list[sample.Person], rng: random.Random)
     tz = ZoneInfo(site.plan.timezone)
     heads: dict[str, tuple[int, str]] = {}
     total = 0
+    with site.store.read() as conn:
+        signer = site.store.device_key(conn) if signing_message and hasattr(site.store, "device_key") else None  # this laptop's key, enrolled by init (None in a checkout before signing)
     for session in site.plan.sessions:
         gate_opens = dt.datetime.combine(session.date, session.start, tz) - dt.timedelta(minutes=45)
         arrivals = sorted((rng.uniform(0, 70 * 60), index) for index in range(len(people)) if rng.random() < ATTENDANCE)
@@ -116,6 +124,8 @@ def seed_admissions(site: Site, people: list[sample.Person], rng: random.Random)
                                seq + 1, session.id, person.ticket, lane, f"安检员{lane}",
                                {"code": "", "action": "admit", "reason": "", "evidence": {}, "room": room, "seat": seat,
                                 "via": "ticket"}), prev)
+            if signer is not None:  # signed as the lane would: the report refuses to sign over unsigned events
+                event = replace(event, signer=signer.public_b64, signature=signer.sign(signing_message(event.hash)))
             heads[device] = (event.device_seq, event.hash)
             events.append(event_to_row(event))
             guards.append({"session_id": session.id, "ticket": person.ticket, "slot": 0, "event_id": event.id})
@@ -287,6 +297,29 @@ def phases(variant: "Variant", url: str, out: Path, env: dict) -> str:
     return "\n".join(f"    {line}" for line in done.stderr.strip().splitlines())
 
 
+def tamper_check_costs(url: str, env: dict) -> list[str]:
+    """The report's tamper check against `examops verify` (every event's hash and signature), this code only.
+
+    `examops verify` runs first as a whole process: it leaves the verified mark, as the chief's review screen keeps
+    it current on the day, so the reports timed after it check only what was written since (nothing here)."""
+    seconds, done = timed([*LAUNCH, "--db", url, "verify", "--json"], env)
+    lines = [f"  examops verify (whole process, every signature; leaves the mark)   {seconds:7.2f} {done.cpu:7.2f}   "
+             f"ok={json.loads(done.stdout or '{}').get('ok')}"]
+    try:
+        from examops.services.tamper_check import check_store
+    except ImportError:
+        return lines
+    site = Site.open(url, check=False)
+    try:
+        runs = [timed_here(lambda: check_store(site)) for _ in range(3)]
+        grown = check_store(site)
+    finally:
+        site.close()
+    wall, cpu_s = min(r[0] for r in runs), min(r[1] for r in runs)
+    lines.append(f"  the cheap tamper check in-process (min of 3; full={grown.full})         {wall:7.2f} {cpu_s:7.2f}")
+    return lines
+
+
 def comparable(figures: dict) -> dict:
     """The figures without what differs between two runs by design (file names, keys, digests over random ids)."""
     return {"sessions": figures["sessions"], "totals": figures["totals"]}
@@ -309,6 +342,7 @@ def run_store(name: str, url_of, people: list[sample.Person], args, env: dict, v
                   f"for all admissions through the gate service)", flush=True)
         else:
             print(f"{name}: {variant.name} ({variant.src}) seeded its own store the same way in {seeded['seconds']:.1f} s", flush=True)
+    tamper_lines = tamper_check_costs(urls[variants[0].name], env)
     times: dict[str, list[float]] = {v.name: [] for v in variants}
     cpu: dict[str, list[float]] = {v.name: [] for v in variants}
     results: dict[str, dict] = {}
@@ -358,6 +392,7 @@ def run_store(name: str, url_of, people: list[sample.Person], args, env: dict, v
         old_s, old_cpu = (statistics.median(x[i] for x in verifies[variant.name]) for i in (0, 1))
         print(f"  {f'  the same, {variant.name} code on its own report':<62} {old_s:>8.2f} {old_cpu:>7.2f}   this code takes "
               f"{verify_s / old_s:.2f}x the wall time, {verify_cpu / old_cpu:.2f}x the CPU time")
+    print("\n".join(tamper_lines))
     for key, what in (("read", "floor: the bare SELECTs of the rows the figures are read from"),
                       ("write", "floor: the same cells as bare sheet XML, deflated into a zip")):
         wall_f, cpu_f = (statistics.median(x[i] for x in floors[key]) for i in (0, 1))
