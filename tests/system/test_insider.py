@@ -216,7 +216,7 @@ ATTACKS = [
     # (attack, what verify's output must name)
     (edit_name, "a candidate's name"),
     (edit_id_number, "a candidate's ID number"),
-    (edit_seat, "a candidate's room or seat"),
+    (edit_seat, "the seat of ticket"),  # the clean verify before the attack kept the seats
     (edit_plan, "the stored exam plan"),
     (edit_pin_hash, "the chief's PIN hash"),
     (delete_chain_tail, "witnessed"),
