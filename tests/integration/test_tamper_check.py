@@ -155,3 +155,26 @@ def test_init_refuses_to_change_the_plan_over_a_deleted_event(sqlite_site, tmp_p
     assert db.execute("SELECT value FROM settings WHERE key = 'plan_toml'").fetchone() == before
     assert db.execute("SELECT count(*) FROM events").fetchone() == events_before
     db.close()
+
+
+def test_the_cheap_check_on_either_store(site):
+    """SQLite and PostgreSQL alike: a clean log grows and stays proved cheaply; an edit is found."""
+    from sqlalchemy import update
+
+    from examops.adapters.store import schema
+    from tests.support.tamper import drop_append_only
+
+    site.people = seed_roster(site, n_rooms=2)
+    lane = Lane(site, "A", "s", device="dev-A")
+    for person in site.people[:4]:
+        lane.check(person.ticket, session_id="S1")
+    assert check_store(site).full
+    lane.check(site.people[4].ticket, session_id="S1")
+    again = check_store(site)
+    assert again.ok and not again.full and again.new_events == 1
+    with site.store.write() as conn:
+        drop_append_only(conn)
+        conn.execute(update(schema.events).where(schema.events.c.device == "dev-A", schema.events.c.device_seq == 2)
+                     .values(staff="someone else"))
+    found = check_store(site)
+    assert not found.ok and any("seq 2" in str(f) for f in found.findings), found.findings
