@@ -1,4 +1,4 @@
-"""SHA-256 over rows as stored, every column: the cheap tamper check's proof that rows it verified are unchanged.
+"""SHA-256 over rows as stored: the cheap tamper check's proof that rows it verified are unchanged.
 
 No event is parsed and no signature checked: the database writes each row as one text (its columns joined by a
 separator, each value led by a NULL flag) and only those texts are hashed, so a 100k-event log costs one scan.
@@ -16,11 +16,13 @@ from sqlalchemy import Connection
 from examops.domain.events import canonical_json
 
 FIELD, ROW, AS_JSON = "\x1f", "\x1e", "\x1d"
-EVENT_COLUMNS = ("pos", "id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload",
-                 "prev_hash", "hash", "signer", "signature")
-CANDIDATE_COLUMNS = ("ticket", "name", "id_number", "id_tail", "sex", "site")
+EVENT_COLUMNS = ("pos", "id", "kind", "at", "device", "device_seq", "session_id", "ticket", "lane", "staff", "payload")
+"""What an event says and where it stands: its hash, link and signature columns are left out (half the bytes). An
+edit of those alone changes no fact; `verify` finds it, and the check compares each chain's head hash itself."""
+CANDIDATE_COLUMNS = ("ticket", "name", "id_number", "sex", "site")
+"""The columns the log's digests cover (`id_tail` is the ID number's end, for search)."""
 SEAT_COLUMNS = ("session_id", "ticket", "room_id", "seat")
-NULLABLE = {"session_id", "ticket", "lane", "staff", "signer", "signature", "sex", "site"}
+NULLABLE = {"session_id", "ticket", "lane", "staff", "sex", "site"}
 """Columns the schema lets be NULL; in any other a NULL makes the row's text NULL, and the row is hashed as JSON."""
 CHUNK = 4096
 
