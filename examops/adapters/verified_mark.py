@@ -27,6 +27,8 @@ class VerifiedMark:
     """The id of the log's last record of the tables (PLAN_SET) they were verified against."""
     roster_sha256: str = ""
     """`row_digests.roster_digest` of the candidates and seats when they matched that record."""
+    file_state: list | None = None
+    """`Store.file_state` before that check read the store: while it is the same, no byte of the store was written."""
 
 
 def read_mark(path: Path) -> VerifiedMark | None:

@@ -99,6 +99,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
     admitted_ids: set[str] = set()
     conflicting: set[str] = set()
     lane_cache = site.store.get_setting(LANE_CACHE_KEY) is not None
+    files = site.store.file_state()  # before the read the mark is made from
     with site.store.read(snapshot=True) as conn:
         last_pos = event_log.last_pos(conn)
         verified_heads = {}
@@ -127,7 +128,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         in_pos_order = event_log.all_in_pos_order(conn)
         live = live_digests(conn)
         live_photos = live_photo_digests(conn)
-        mark = tamper_check.mark_of(conn, verified_heads, last_pos)  # kept below if all is well
+        mark = tamper_check.mark_of(conn, verified_heads, last_pos, files)  # kept below if all is well
     signatures = signature_problems(in_pos_order, signing.verify)
     report.findings.extend(p.said for p in signatures)
     report.unsigned = [p.said for p in signatures if p.reason.template == UNSIGNED]

@@ -68,8 +68,11 @@ def check_store(site: Site) -> TamperCheck:
     path = locations.verified_mark_path(site.store_id)
     mark = read_mark(path)
     state: tuple = ()
+    files = site.store.file_state()  # before anything is read: a write meanwhile makes the next check read again
+    if mark is not None and files is not None and mark.file_state == files:
+        return TamperCheck()  # not a byte of the store written since it was proved
     if mark is not None:
-        proof = _prove(site, mark)
+        proof = _prove(site, mark, files)
         if isinstance(proof, VerifiedMark):
             if proof.plan_set != mark.plan_set:
                 keep_mark(site, proof)
@@ -90,7 +93,7 @@ def check_store(site: Site) -> TamperCheck:
     return check
 
 
-def _prove(site: Site, mark: VerifiedMark) -> VerifiedMark | tuple:
+def _prove(site: Site, mark: VerifiedMark, files: list | None) -> VerifiedMark | tuple:
     """The mark moved on to the store's last event when nothing is amiss, else the state that could not be proved."""
     with site.store.read(snapshot=True) as conn:
         upto = event_log.last_pos(conn)
@@ -110,7 +113,7 @@ def _prove(site: Site, mark: VerifiedMark) -> VerifiedMark | tuple:
         record_id, roster_now = _tables(conn, mark)
         if not record_id:
             return state + (roster_now,)
-    return VerifiedMark(upto, rows, digest.hexdigest(), heads, record_id, roster_now)
+    return VerifiedMark(upto, rows, digest.hexdigest(), heads, record_id, roster_now, files)
 
 
 def _witness_fails(site: Site, conn, mark: VerifiedMark) -> bool:  # noqa: ANN001
@@ -158,12 +161,14 @@ def _tables(conn, mark: VerifiedMark) -> tuple[str, str]:  # noqa: ANN001
     return ("" if differing_parts(recorded, live) else record.id), roster_now
 
 
-def mark_of(conn, heads: dict[str, tuple[int, str]], upto_pos: int) -> VerifiedMark:  # noqa: ANN001
-    """The mark `verify` keeps after a clean run: made in the same read of the store as verify's own."""
+def mark_of(conn, heads: dict[str, tuple[int, str]], upto_pos: int, files: list | None) -> VerifiedMark:  # noqa: ANN001
+    """The mark `verify` keeps after a clean run: made in the same read of the store as verify's own (`files`: the
+    store's `file_state` before that read)."""
     digest = hashlib.sha256()
     rows = events_digest(conn, digest, upto_pos=upto_pos)
     record = event_log.last_of_kind(conn, Kind.PLAN_SET)
-    return VerifiedMark(upto_pos, rows, digest.hexdigest(), dict(heads), record.id if record else "", roster_digest(conn))
+    return VerifiedMark(upto_pos, rows, digest.hexdigest(), dict(heads), record.id if record else "", roster_digest(conn),
+                        files)
 
 
 def keep_mark(site: Site, mark: VerifiedMark) -> None:

@@ -178,3 +178,18 @@ def test_the_cheap_check_on_either_store(site):
                      .values(staff="someone else"))
     found = check_store(site)
     assert not found.ok and any("seq 2" in str(f) for f in found.findings), found.findings
+
+
+def test_a_store_not_written_since_its_check_is_not_read_again(sqlite_site, monkeypatch):
+    """The file system's times and sizes say whether a byte was written: a quiet store's check reads nothing."""
+    from examops.adapters.store import engine
+    from examops.services import tamper_check
+
+    monkeypatch.setattr(engine, "FRESH_NS", 0)  # the store counts as quiet at once (else: 2 s after its last write)
+    assert check_store(sqlite_site).ok  # the mark, with the file's state
+    reads = []
+    real_digest = tamper_check.events_digest
+    monkeypatch.setattr(tamper_check, "events_digest", lambda *a, **k: reads.append(1) or real_digest(*a, **k))
+    assert check_store(sqlite_site).ok and not reads
+    insider(sqlite_site, "UPDATE events SET staff = 'x' WHERE device = 'dev-A' AND device_seq = 1")
+    assert not check_store(sqlite_site).ok

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
 import weakref
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ from examops.domain.events import format_utc
 from examops.domain.said import N_, Said, said
 
 STORE_ID_KEY = "store_id"
+FRESH_NS = 2_000_000_000
 WRITTEN_HEADS = "examops_written_heads"  # conn.info key: chain heads appended in the open transaction
 
 
@@ -146,6 +148,29 @@ class Store:
             raise StoreReplaced(said(N_("the file at {path} is no longer the store this lane opened (it was replaced or "
                                         "moved); nothing more is recorded: stop, check which file is the store, and start "
                                         "the lane again"), path=self.path))
+
+    def file_state(self) -> list | None:
+        """What the file system says of the SQLite store's bytes: inode, size, modification and change times (the
+        change time is the kernel's: no owner can set it back), the WAL's too while it holds frames. Any write to the
+        store changes it; None on a server's store."""
+        if self.path is None:
+            return None
+        try:
+            main = os.stat(self.path)
+        except OSError:
+            return None
+        state = [main.st_ino, main.st_size, main.st_mtime_ns, main.st_ctime_ns]
+        try:
+            wal = os.stat(f"{self.path}-wal")
+        except FileNotFoundError:
+            return state
+        if wal.st_size:
+            state += [wal.st_ino, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
+        # Times the file system keeps to a clock tick: a write in the same tick as the last one could leave the same
+        # times (and size). A store written in the last 2 s has no state yet; once quiet, a later write shows.
+        if time.time_ns() - max(state[2], state[3], *state[6:8]) < FRESH_NS:
+            return None
+        return state
 
     @property
     def location(self) -> str:
