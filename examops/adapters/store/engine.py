@@ -165,7 +165,9 @@ class Store:
         except FileNotFoundError:
             return state
         if wal.st_size:
-            state += [wal.st_ino, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
+            # SQLite running as root chowns the WAL at every open, which sets its change time: as root (and only root
+            # can write a root's store) the WAL's change time says nothing.
+            state += [wal.st_ino, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns if os.geteuid() else 0]
         # Times the file system keeps to a clock tick: a write in the same tick as the last one could leave the same
         # times (and size). A store written in the last 2 s has no state yet; once quiet, a later write shows.
         if time.time_ns() - max(state[2], state[3], *state[6:8]) < FRESH_NS:
