@@ -309,8 +309,9 @@ def phases(samples: Samples) -> None:
         f"{name} {len(times) / scans:.2f} / {1000 * sum(times) / scans:.1f}" for name, times in sorted(within.items())
         if name not in ("enter", "queued")))
     slowest = sorted(samples.timed, key=lambda pair: pair[0] - pair[1])[:SLOWEST]
+    order = {pair: number for number, pair in enumerate(samples.timed, 1)}
     for sent, shown in slowest:
-        print(f"    slow scan {1000 * (shown - sent):5.1f} ms: " + inside(marks, sent, shown))
+        print(f"    slow scan #{order[(sent, shown)]:<3} {1000 * (shown - sent):5.1f} ms: " + inside(marks, sent, shown))
 
 
 SLOWEST = 6
