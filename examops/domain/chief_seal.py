@@ -23,7 +23,8 @@ from examops.domain.said import N_, Said, said
 SEAL_KEY = "chief_seal"
 CHIEF_VIAS = frozenset({"approval", "resolve", "reallocation", "move"})
 """The ways an admission comes from the chief's decision rather than from a lane's screening."""
-DECISION_KINDS = frozenset({Kind.APPROVED, Kind.REJECTED, Kind.RESOLVED, Kind.MOVED})
+DECISION_KINDS = frozenset({Kind.APPROVED, Kind.REJECTED, Kind.RESOLVED, Kind.MOVED, Kind.VOIDED, Kind.SESSION_CLOSED,
+                            Kind.ALARM_RESOLVED, Kind.ROOM_OPENED})
 
 SignatureCheck = Callable[[str, bytes, str], bool]
 
@@ -66,7 +67,9 @@ class SealProblem:
 
 
 KIND_WORDS = {Kind.APPROVED: N_("the approval"), Kind.REJECTED: N_("the rejection"), Kind.RESOLVED: N_("the resolution"),
-              Kind.MOVED: N_("the move"), Kind.ADMITTED: N_("the admission")}
+              Kind.MOVED: N_("the move"), Kind.ADMITTED: N_("the admission"), Kind.VOIDED: N_("the void"),
+              Kind.SESSION_CLOSED: N_("the session's close"), Kind.ALARM_RESOLVED: N_("the alarm's finding"),
+              Kind.ROOM_OPENED: N_("the room opened")}
 _WORDS = {
     "missing": N_("{kind} about ticket {ticket} (session {session}, case {case}, event {event}) has no "
                   "chief's seal: written in the chief's name without the chief's key, or by a version before decisions "

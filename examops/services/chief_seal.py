@@ -48,7 +48,10 @@ def _held_key(site: Site) -> str:
     return stored
 
 
-def chief_sealer(site: Site, pin: str | None, *, who: str, purpose: str) -> Sealer:
+WRONG_PIN = N_("wrong PIN: only the chief proctor can do this (the attempt is logged)")
+
+
+def chief_sealer(site: Site, pin: str | None, *, who: str, purpose: str, wrong_pin: str = WRONG_PIN) -> Sealer:
     """Check the PIN (logged, backed off) and open the site key with it; refuse where either fails.
 
     Both are scrypt (the PIN hash's and the key file's, OpenSSL's outside the GIL): they run side by side."""
@@ -60,7 +63,7 @@ def chief_sealer(site: Site, pin: str | None, *, who: str, purpose: str) -> Seal
         opened = pool.submit(key_file.unlock, locations.site_key_path(site.store_id), pin or "")
         if not site.check_pin(pin, who=who, purpose=purpose):
             opened.cancel()
-            raise ChiefKeyRefused(said(N_("wrong PIN: only the chief proctor can do this (the attempt is logged)")))
+            raise ChiefKeyRefused(said(wrong_pin))
         try:
             pem, held = opened.result()
         except key_file.SiteKeyError as exc:

@@ -150,11 +150,6 @@ def _event(site: Site, payload: Payload, view: CaseView) -> Event:
                  view.case.exception.session, view.card.ticket, None, getpass.getuser(), payload.to_payload())
 
 
-def require_pin(site: Site, pin: str | None, who: str, purpose: str) -> None:
-    if not site.check_pin(pin, who=who, purpose=purpose):
-        raise ReviewRefused(said(N_("wrong PIN: only the chief proctor can do this (the attempt is logged)")))
-
-
 def require_chief(site: Site, pin: str | None, who: str, purpose: str) -> Sealer:
     """The PIN and the chief's key, for a decision the chief's seal proves: refused, nothing recorded, where the key is
     not on this laptop or the PIN is wrong."""

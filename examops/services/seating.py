@@ -18,7 +18,7 @@ from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, Ro
 from examops.domain.said import N_, Said, joined, said
 from examops.services import ledger, lookup
 from examops.services.placements import placements
-from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_chief, require_pin
+from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_chief
 from examops.services.site import Site
 
 
@@ -169,13 +169,13 @@ def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, b
         raise ReviewRefused(said(N_("kind must be backup, isolation or regular")))
     if capacity < 1:
         raise ReviewRefused(said(N_("capacity must be at least 1")))
-    require_pin(site, pin, by, f"open room {room_id}")
+    sealer = require_chief(site, pin, by, f"open room {room_id}")
     with site.store.write() as conn:
         if q.room_exists(conn, room_id):
             raise ReviewRefused(said(N_("room {room} already exists"), room=room_id))
         q.add_room(conn, room_id, name=name, capacity=capacity, kind=kind)
-        site.store.append(conn, site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
-                                                                                kind=kind, by=by).to_payload()))
+        site.store.append(conn, sealer(site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
+                                                                                       kind=kind, by=by).to_payload())))
         ledger.record_tables(site, conn, f"room {room_id} opened")
     return {"room": room_id, "name": name, "capacity": capacity, "kind": kind}
 

@@ -171,8 +171,8 @@ def test_the_lane_laptop_cannot_record_a_chief_decision_even_with_the_pin(mornin
 def test_the_cli_on_a_lane_laptop_refuses_in_the_sites_language(morning):
     from tests.system.test_insider import run_cli
 
-    refused = run_cli("--db", str(morning["db"]), "approve", morning["pending"][:8], "--level", "chief",
+    refused = run_cli("--db", str(morning["db"]), "approve", morning["pending"][:8], "--session", "S1", "--level", "chief",
                       "--by", "总监考", EXAMOPS_PIN=TEST_PIN, EXAMOPS_HOME=str(morning["tmp"] / "lane-laptop"),
                       EXAMOPS_LANG="zh-CN")
-    assert refused.returncode != 0 and "总监考" in refused.stderr, refused.stderr
+    assert refused.returncode != 0 and "请到总监考工作台作出决定" in refused.stderr, refused.stderr
     assert Path(morning["db"]).exists() and run_verify(morning["db"]).returncode == 0
