@@ -3,9 +3,15 @@
 `chief_sealer` is what every chief decision asks before it records: it is
 refused (nothing recorded) where the site key is not on this laptop, and
 where the PIN is wrong; else it returns the function that seals the events
-the decision writes (`ledger.record(..., seal=...)`). `unsealed` lists the
-decisions in the log whose seal is missing or wrong (`examops verify`, the
-review screen, the report).
+the decision writes (`ledger.record(..., chief_seal=...)`). `problems_in`
+lists the decisions in the log whose seal is missing or wrong (`examops
+verify`, the figures, the chief's record on the review screen and in the
+report).
+
+Only the store's current `site_public_key` counts: keys retired by the
+migration that took the private key out of the store were readable there, so
+a seal by one of them proves nothing. The store's key is itself among the
+digests the log records, so a key swapped in the settings is named too.
 """
 
 from __future__ import annotations
