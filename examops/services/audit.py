@@ -1,5 +1,5 @@
-"""`examops verify`: the store's integrity, every device's hash chain and signatures, the order of the log, the
-roster and plan against their recorded digests, and the admissions guard."""
+"""`examops verify`: the store's integrity, every device's hash chain and signatures, the chief's seal on each chief
+decision, the order of the log, the roster and plan against their recorded digests, and the admissions guard."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from examops.domain.said import N_, Said, said
 from examops.domain.signatures import UNSIGNED, signature_problems
 from examops.domain.table_digests import PART_NAMES, differing_parts
 from examops.services import tamper_check
+from examops.services.chief_seal import problems_in as unsealed_decisions
 from examops.services.seat_edits import seat_edits
 from examops.services.site import Site
 
@@ -132,6 +133,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
     signatures = signature_problems(in_pos_order, signing.verify)
     report.findings.extend(p.said for p in signatures)
     report.unsigned = [p.said for p in signatures if p.reason.template == UNSIGNED]
+    report.findings.extend(p.said for p in unsealed_decisions(site, in_pos_order))  # decisions in the chief's name
     report.findings.extend(order_problems(in_pos_order))
     report.table_findings = _table_problems(site, in_pos_order, live)
     report.findings.extend(report.table_findings)

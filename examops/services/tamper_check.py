@@ -7,7 +7,8 @@ this laptop keeps beside its key (`adapters.verified_mark`):
 - the events verified before are still there as they were: one SHA-256 over their rows as stored, every column
   (an edit, a deletion, a reordering of `pos` or an insertion among them changes it), and every device's chain
   still reaches the head it had (cut short, rewritten, deleted);
-- the events written since link on from those heads and are verified in full (hash, signature, order);
+- the events written since link on from those heads and are verified in full (hash, signature, order, the chief's
+  seal on a decision);
 - the roster and seats are the rows verified against the log's record (one SHA-256 of their rows); the plan,
   policy, PIN hash, rooms and sessions against the record's digests; this laptop's witness file still holds.
 
@@ -33,6 +34,7 @@ from examops.domain.log_order import order_problems
 from examops.domain.said import N_, Said, said
 from examops.domain.signatures import signature_problems
 from examops.domain.table_digests import ROSTER_PARTS, differing_parts
+from examops.services.chief_seal import problems_in as unsealed_decisions
 from examops.services.seat_edits import keep_seats_copy
 from examops.services.site import Site
 
@@ -107,7 +109,7 @@ def _prove(site: Site, mark: VerifiedMark, files: list | None) -> VerifiedMark |
             return state
         new = event_log.events_between(conn, mark.pos, upto)
         heads = _new_heads(conn, mark, new)
-        if heads is None:
+        if heads is None or unsealed_decisions(site, new):  # the verified part held no unsealed decision to rest on
             return state
         rows += events_digest(conn, digest, after_pos=mark.pos, upto_pos=upto)
         record_id, roster_now = _tables(conn, mark)
