@@ -37,6 +37,8 @@ class VerifyReport:
     """Those about the plan, PIN and roster tables (`init --over-edits` may go on over them)."""
     unsigned: list[Said] = field(default_factory=list)
     """Those about events that carry no signature (a store from before device signatures, or forged)."""
+    unsealed: list[Said] = field(default_factory=list)
+    """Those about chief decisions without a valid seal: the report states them itself (its figures and record)."""
 
     @property
     def problems(self) -> list[str]:
@@ -133,7 +135,8 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
     signatures = signature_problems(in_pos_order, signing.verify)
     report.findings.extend(p.said for p in signatures)
     report.unsigned = [p.said for p in signatures if p.reason.template == UNSIGNED]
-    report.findings.extend(p.said for p in unsealed_decisions(site, in_pos_order))  # decisions in the chief's name
+    report.unsealed = [p.said for p in unsealed_decisions(site, in_pos_order)]  # decisions in the chief's name
+    report.findings.extend(report.unsealed)
     report.findings.extend(order_problems(in_pos_order))
     report.table_findings = _table_problems(site, in_pos_order, live)
     report.findings.extend(report.table_findings)
@@ -154,6 +157,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
                                     event=event_id))
     if report.ok:
         site.store.witness(heads)  # what this laptop has now seen, for the next verify
+    if all(f in report.unsealed for f in report.findings):  # seals are the report's own to state, not the mark's
         tamper_check.keep_mark(site, mark)  # so the cheap check need verify only what is written after
     return report
 

@@ -7,14 +7,14 @@ this laptop keeps beside its key (`adapters.verified_mark`):
 - the events verified before are still there as they were: one SHA-256 over their rows as stored, every column
   (an edit, a deletion, a reordering of `pos` or an insertion among them changes it), and every device's chain
   still reaches the head it had (cut short, rewritten, deleted);
-- the events written since link on from those heads and are verified in full (hash, signature, order, the chief's
-  seal on a decision);
+- the events written since link on from those heads and are verified in full (hash, signature, order);
 - the roster and seats are the rows verified against the log's record (one SHA-256 of their rows); the plan,
   policy, PIN hash, rooms and sessions against the record's digests; this laptop's witness file still holds.
 
 Whenever it cannot prove that, it runs the full `verify`, whose findings name the event or table, and says those.
 So it never says less than verify would about the event log and the tables; it leaves out what verify alone
-checks: SQLite's full integrity check, the photos and the admissions guard rows.
+checks: SQLite's full integrity check, the photos and the admissions guard rows, and the chief's seals on decisions
+(a decision without one is no edit of the log: the report states it in its figures and the chief's record).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from examops.domain.log_order import order_problems
 from examops.domain.said import N_, Said, said
 from examops.domain.signatures import signature_problems
 from examops.domain.table_digests import ROSTER_PARTS, differing_parts
-from examops.services.chief_seal import problems_in as unsealed_decisions
 from examops.services.seat_edits import keep_seats_copy
 from examops.services.site import Site
 
@@ -87,9 +86,9 @@ def check_store(site: Site) -> TamperCheck:
     from examops.services.audit import verify
 
     report = verify(site)  # writes a new mark when clean
-    check = TamperCheck(list(report.findings), full=True, new_events=report.events,
+    check = TamperCheck([f for f in report.findings if f not in report.unsealed], full=True, new_events=report.events,
                         table_findings=list(report.table_findings), unsigned=list(report.unsigned))
-    if not report.ok and state:
+    if not check.ok and state:
         _failed.clear()
         _failed[state] = check
     return check
@@ -109,7 +108,7 @@ def _prove(site: Site, mark: VerifiedMark, files: list | None) -> VerifiedMark |
             return state
         new = event_log.events_between(conn, mark.pos, upto)
         heads = _new_heads(conn, mark, new)
-        if heads is None or unsealed_decisions(site, new):  # the verified part held no unsealed decision to rest on
+        if heads is None:
             return state
         rows += events_digest(conn, digest, after_pos=mark.pos, upto_pos=upto)
         record_id, roster_now = _tables(conn, mark)
