@@ -130,10 +130,10 @@ class Lane:
         `scanned_at` (aware): when the candidate's code was read, if earlier than now — a card that waited for the
         face, or a scan queued behind it, is judged against the entry window at the moment the candidate stood
         at the gate, not when the staffer pressed Enter. The event's `at` stays the moment it is written; a
-        screening (admission, exception, denial) also says when it was read (`read_at`), which the report counts.
+        screening (admission, exception, denial) read in an earlier minute also says when (`read_at`), which the
+        report counts.
         """
         local_now = self._moment(scanned_at)
-        read_at = self._read_at(scanned_at)
         session = self.session(session_id)
         evidence = {k: str(v) for k, v in (evidence or {}).items()}
         scan = classify(code)
@@ -147,7 +147,7 @@ class Lane:
                 return self._closed(session, closed)
             return self._outside_window(window, scan)
         if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit") and not hold_admission:
-            admitted = self._admit_compiled(session, scan.value, outcome, evidence, local_now, read_at)
+            admitted = self._admit_compiled(session, scan.value, outcome, evidence, local_now, scanned_at)
             if admitted is not None:
                 return admitted
         try:
@@ -186,10 +186,12 @@ class Lane:
         except PolicyError as exc:
             return Verdict("invalid", session.id, card=card, reason=str(exc), scanned=code[:80])
         kind = KIND_OF_ACTION.get(decision.action, Kind.EXCEPTION)
+        written = self.site.clock.now()
+        read_at = self._read_at(scanned_at, written)
         outcome_payload = PAYLOAD_TYPES[kind](
             code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
             room=card.room, seat=card.seat, via=scan.kind, missing=decision.missing or None, read_at=read_at)
-        event = self._event(kind, session.id, card.ticket, outcome_payload.to_payload())
+        event = self._event(kind, session.id, card.ticket, outcome_payload.to_payload(), now=written)
         go_kind = ROOM_KIND_OF_ACTION.get(decision.action, "regular" if decision.action == "admit" else None)
         go_room = rooms.get(go_kind) if go_kind in ("isolation", "backup") else card.current_room if go_kind else None
         base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
@@ -213,12 +215,18 @@ class Lane:
         now = self.site.clock.now()
         return self.site.clock.local(min(scanned_at, now) if scanned_at is not None else now)
 
-    def _read_at(self, scanned_at: dt.datetime | None) -> str | None:
-        """When the scan was read, as the log writes times, if that was before now (else the write's own `at` says it)."""
-        return format_utc(scanned_at) if scanned_at is not None and scanned_at < self.site.clock.now() else None
+    @staticmethod
+    def _read_at(scanned_at: dt.datetime | None, written: dt.datetime) -> str | None:
+        """When the scan was read, as the log writes times, where that was in an earlier minute than the event's `at`
+        (`written`): the entry window, the start and the report's arrival slots all turn on whole minutes, so a read
+        in the same minute says nothing the write's own time does not (and the report reads no extra field for it)."""
+        if scanned_at is None or scanned_at >= written:
+            return None
+        read, wrote = scanned_at.astimezone(dt.timezone.utc), written.astimezone(dt.timezone.utc)
+        return format_utc(read) if read.replace(second=0, microsecond=0) < wrote.replace(second=0, microsecond=0) else None
 
     def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict,
-                        local_now: dt.datetime, read_at: str | None = None) -> Verdict | None:
+                        local_now: dt.datetime, scanned_at: dt.datetime | None = None) -> Verdict | None:
         """A plain admission or duplicate: one look-up and one write (see scan_path); None: the general path answers."""
         base: Verdict | None = None
         duplicate = False
@@ -226,12 +234,13 @@ class Lane:
             event = None
             try:
                 with self.scan_path.scan() as conn:
+                    written = self.site.clock.now()
                     planned = plan_scan(self.scan_path.lookup(conn, session.id, ticket), session, ticket, self.site.policy,
-                                        local_now, outcome, evidence, read_at)
+                                        local_now, outcome, evidence, self._read_at(scanned_at, written))
                     if planned is None:
                         return None
                     base, duplicate = planned.verdict, planned.duplicate
-                    event = self._event(planned.kind, session.id, ticket, planned.payload)
+                    event = self._event(planned.kind, session.id, ticket, planned.payload, now=written)
                     stored = self.scan_path.append(conn, event, guard_slot=planned.guard_slot)
             except IntegrityError as exc:
                 self.scan_path.head = None
@@ -283,8 +292,8 @@ class Lane:
         return self._closed(session, closed)
 
     # -- writing -----------------------------------------------------------
-    def _event(self, kind: str, session: str, ticket: str | None, payload: dict) -> Event:
-        return lane_event(kind, session, ticket, payload, now=self.site.clock.now(), device=self.device, lane=self.lane,
+    def _event(self, kind: str, session: str, ticket: str | None, payload: dict, now: dt.datetime | None = None) -> Event:
+        return lane_event(kind, session, ticket, payload, now=now or self.site.clock.now(), device=self.device, lane=self.lane,
                           staff=self.staff)
 
     def _write(self, event: Event) -> Event:

@@ -2,7 +2,7 @@
 
 A wedge burst read just before the cutoff (entry closes 09:00 for S1) may be committed just after it. Each scan
 is judged at its read time, as a lone scan is; the admission's event keeps its own write time (`at`) and says when
-the scan was read (`read_at`), and the report counts the read time: not late, not in the 09:00 arrival slot.
+the scan was read (`read_at`, where that was in an earlier minute), and the report counts the read time: not late, not in the 09:00 arrival slot.
 """
 
 from __future__ import annotations
@@ -66,10 +66,14 @@ def test_a_scan_read_before_the_start_and_committed_after_it_is_not_late(seeded_
     assert figures.arrivals == {"08:25": 2}
 
 
-def test_a_lone_scan_committed_at_once_carries_no_read_time(seeded_site):
-    at_local(seeded_site, "2021-10-16T08:10")
+def test_a_scan_read_in_the_minute_it_is_written_carries_no_read_time(seeded_site):
+    """Windows, starts and arrival slots are whole minutes: the write's own time says all a read then would."""
+    at_local(seeded_site, "2021-10-16T08:10:00.400000")
     lane = Lane(seeded_site, "A", "甲")
-    person = seeded_site.people[0]
-    assert lane.check(person.ticket, session_id="S1").verdict == "admitted"
-    (event,) = events_of(seeded_site, person.ticket)
-    assert "read_at" not in event.payload
+    alone, in_burst = seeded_site.people[:2]
+    assert lane.check(alone.ticket, session_id="S1").verdict == "admitted"
+    read = seeded_site.clock.now() - dt.timedelta(milliseconds=300)
+    assert lane.check_burst([(in_burst.ticket, None, {})], session_id="S1", read_at=[read])[0].verdict == "admitted"
+    for person in (alone, in_burst):
+        (event,) = events_of(seeded_site, person.ticket)
+        assert "read_at" not in event.payload

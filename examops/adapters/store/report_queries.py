@@ -46,7 +46,8 @@ def ticket_days(conn: Connection, sessions: Sequence[str] | None = None) -> list
         room_ok = and_(func.json_type(payload, "$.room") == "text", func.json_extract(payload, "$.room") == S.c.room_id)
         seat_ok = and_(func.json_type(payload, "$.seat") == "integer", func.json_extract(payload, "$.seat") == S.c.seat)
         no_override = func.json_extract(payload, "$.override").is_(None)
-        read_at = func.json_extract(payload, "$.read_at")
+        # most events have no read time: `instr` finds that for a fraction of what a JSON parse of every row costs
+        read_at = case((func.instr(payload, '"read_at"') > 0, func.json_extract(payload, "$.read_at")))
     plain = case((and_(E.c.kind == Kind.ADMITTED, room_ok, seat_ok, no_override), 1), else_=0)
     query = (select(E.c.session_id, E.c.ticket, func.coalesce(read_at, E.c.at), plain)
              .select_from(E.outerjoin(S, and_(S.c.session_id == E.c.session_id, S.c.ticket == E.c.ticket)))
