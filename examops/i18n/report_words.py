@@ -17,7 +17,7 @@ WORDS = {
     "rooms": N_("Rooms {session}"),
     "signature": N_("Signature"),
     "chief_record": N_("Chief's record"),
-    "chief_record_title": N_("Plan and PIN changes, overrides, refused PINs"),
+    "chief_record_title": N_("Plan and PIN changes, overrides, early leaves authorised, refused PINs"),
     "refused_pins": N_("Wrong PINs refused: {count}"),
     "record_kind": N_("Record"),
     "record_by": N_("By"),
@@ -198,6 +198,7 @@ CHIEF_RECORD_LABELS = {
     "override_granted": N_("Recording into a closed session (override), reason"),
     "photos_imported": N_("Photos replaced (how many: tickets)"),
     "photos_purged": N_("Photos purged (how many: reason)"),
+    "early_leave_authorised": N_("Early leave before the allowed time, authorised (session ticket (room/seat): reason)"),
 }
 INCIDENT_LABELS = {
     "misconduct": N_("Misconduct"),

@@ -1,29 +1,45 @@
-"""What the chief's PIN was used for outside the gate (plan and PIN changes, overrides, photos replaced or purged) and
-how often it was refused."""
+"""What the chief's PIN was used for outside the review (plan and PIN changes, overrides, photos replaced or purged,
+early leaves authorised before the allowed time) and how often it was refused."""
 
 from __future__ import annotations
 
 from examops.adapters.store import review_queries as rq
-from examops.domain.event_payloads import OverrideGranted, PhotosImported, PhotosPurged, PinChanged, PlanChanged
+from examops.domain.event_payloads import Left, OverrideGranted, PhotosImported, PhotosPurged, PinChanged, PlanChanged
 from examops.domain.events import Kind
 from examops.domain.report_content import ChiefRecord, ChiefRecordEntry
 from examops.services.site import Site
 
-RECORDED_KINDS = (Kind.PLAN_CHANGED, Kind.PIN_CHANGED, Kind.OVERRIDE_GRANTED, Kind.PHOTOS_IMPORTED, Kind.PHOTOS_PURGED)
+RECORDED_KINDS = (Kind.PLAN_CHANGED, Kind.PIN_CHANGED, Kind.OVERRIDE_GRANTED, Kind.PHOTOS_IMPORTED, Kind.PHOTOS_PURGED,
+                  Kind.LEFT)
+EARLY_LEAVE = "early_leave_authorised"  # the record's kind for a leave for good the chief authorised before its time
 SHOWN_TICKETS = 20
 
 
 def chief_record(site: Site) -> ChiefRecord:
-    """Every plan change, PIN change, override, photo replacement and purge in log order, and the count of refused PINs."""
+    """Every plan change, PIN change, override, photo replacement and purge, and early leave authorised before its time,
+    in log order, and the count of refused PINs."""
     with site.store.read() as conn:
-        events = sorted((e for kind in RECORDED_KINDS for e in rq.events_of_kind(conn, kind, None)
-                         if e.kind != Kind.PHOTOS_IMPORTED or e.payload.get("replaced")), key=lambda e: e.at)
+        events = sorted((e for kind in RECORDED_KINDS for e in rq.events_of_kind(conn, kind, None) if _needed_pin(e)),
+                        key=lambda e: e.at)
         refused = len(rq.events_of_kind(conn, Kind.PIN_REFUSED, None))
     return ChiefRecord([_entry(e) for e in events], refused)
 
 
+def _needed_pin(event) -> bool:  # noqa: ANN001 - an Event
+    """Only photo imports that replaced photos and exits authorised early took the PIN."""
+    if event.kind == Kind.PHOTOS_IMPORTED:
+        return bool(event.payload.get("replaced"))
+    if event.kind == Kind.LEFT:
+        return bool(event.payload.get("authorised_early_by"))
+    return True
+
+
 def _entry(event) -> ChiefRecordEntry:  # noqa: ANN001 - an Event
     data = event.data
+    if isinstance(data, Left):
+        where = f" ({data.room}/{data.seat})" if data.room else ""
+        return ChiefRecordEntry(event.at, EARLY_LEAVE, data.authorised_early_by or "",
+                                f"{event.session} {event.ticket}{where}: {data.reason}")
     if isinstance(data, PlanChanged):
         return ChiefRecordEntry(event.at, event.kind, data.by, f"{data.old_digest[:12]} → {data.new_digest[:12]}")
     if isinstance(data, PinChanged):
