@@ -120,3 +120,22 @@ def test_the_cli_refuses_an_early_leave_with_a_non_zero_exit_and_records_nothing
     assert done.exit_code == 0, done.output
     assert '"authorised_early_by": "王总监"' in done.output
     assert timeline(seeded_site, ticket) == ["admitted", "left"]
+
+
+def test_the_bureau_report_lists_the_authorised_early_leave_in_the_chiefs_record(seeded_site, store_url, tmp_path):
+    from openpyxl import load_workbook
+
+    ticket = admitted(seeded_site, 6)
+    at_local(seeded_site, "2021-10-16T08:40")
+    record_exit(seeded_site, ticket, session="S1", reason="突发疾病", final=True, by="监考员甲", authorised_by="王总监",
+                pin=TEST_PIN)
+    out = tmp_path / "S1.xlsx"
+    done = CliRunner().invoke(main, ["--db", store_url, "report", "--session", "S1", "--out", str(out), "--lang", "zh-CN"],
+                              env={"EXAMOPS_PIN": TEST_PIN})
+    assert done.exit_code == 0, done.output
+    rows = [tuple(v for v in row if v is not None) for sheet in load_workbook(out, read_only=True).worksheets
+            for row in sheet.iter_rows(values_only=True)]
+    [entry] = [row for row in rows if f"S1 {ticket} (001/7): 突发疾病" in row]
+    assert "王总监" in entry and "未到规定时间提前离场，经授权（场次 准考证号（考场/座位）：原因）" in entry
+    verified = CliRunner().invoke(main, ["report", "verify", str(out), "--any-key"])
+    assert verified.exit_code == 0, verified.output
