@@ -59,8 +59,12 @@ async def test_ctrl_g_before_the_allowed_time_asks_the_chief_proctors_pin(seeded
 
         await leave_form(pilot, person.ticket)
         await pilot.press(*"王总监", "tab", *"99999999", "enter")
-        await settle(pilot)
+        await until(pilot, lambda: gate_of(app).idle and app.screen.__class__.__name__ == "EarlyLeaveAuthorisation")
         assert banner(app).style == "invalid" and "密码错误：未记录提前离场" in banner(app).subtitle
+        assert "密码错误：未记录提前离场（本次尝试已记录）" in screen_text(app)  # asked again, the name kept
+        assert app.screen.query_one("#early-by").value == "王总监" and app.screen.query_one("#early-pin").has_focus
+        await pilot.press("escape")
+        await settle(pilot)
         assert kinds(seeded_site, person.ticket) == ["admitted"]
 
         await leave_form(pilot, person.ticket)

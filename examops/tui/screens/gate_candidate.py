@@ -166,9 +166,12 @@ class CandidateKeys:
         if allowed_from is None:
             self.queue_request(request)
             return
+        self._ask_authorisation(request, allowed_from, about or masked(request.code))
+
+    def _ask_authorisation(self, request: LeaveRequest, allowed_from: str, about: str, error: str = "") -> None:
         from examops.tui.widgets.exit_form import EarlyLeaveAuthorisation
 
-        self.app.push_screen(EarlyLeaveAuthorisation(allowed_from, about or masked(request.code)),
+        self.app.push_screen(EarlyLeaveAuthorisation(allowed_from, about, authorised_by=request.authorised_by, error=error),
                              lambda answer: self._authorised(request, answer))
 
     def _authorised(self, request: LeaveRequest, answer: EarlyLeaveAuthorised | None) -> None:
@@ -228,6 +231,10 @@ class CandidateKeys:
         self._set_detail((_("Scanned: {scanned}").format(scanned=shown(message.request.code)),))
         self.app.bell()
         self._after_scan()
+        allowed_from = self._early_leave_from(True) if message.key == "wrong_pin" else None
+        calm = not (self.pending_scans or self.holding_alarm or self.waiting_card) and self.app.screen is self
+        if allowed_from and calm:  # the chief tries the PIN again, over nothing that waits for the staffer
+            self._ask_authorisation(replace(message.request, pin=""), allowed_from, masked(message.request.code), said)
 
     def _alarm_first(self, words: str) -> bool:
         """True (and a word) while an alarm holds, or a card waits for the staffer's Enter or Esc (a confirming lane):

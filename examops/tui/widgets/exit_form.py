@@ -97,11 +97,13 @@ class EarlyLeaveAuthorisation(WholeGlyphs, ModalScreen[EarlyLeaveAuthorised | No
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="early.cancel"), *FOCUS_KEYS]
 
-    def __init__(self, allowed_from: str, about: str = "") -> None:
+    def __init__(self, allowed_from: str, about: str = "", *, authorised_by: str = "", error: str = "") -> None:
         super().__init__()
         localize_bindings(self)
         self.allowed_from = allowed_from
         self.about = about
+        self.authorised_by = authorised_by  # after a wrong PIN: the name typed, kept
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(id="early-box", classes="modal-box"):
@@ -113,14 +115,14 @@ class EarlyLeaveAuthorisation(WholeGlyphs, ModalScreen[EarlyLeaveAuthorised | No
             if self.about:
                 yield Static(self.about, id="early-about")
             yield Label(_("Authorised by (chief proctor)") + " *", classes="form-label")
-            yield Input(id="early-by")
+            yield Input(self.authorised_by, id="early-by")
             yield Label(_("Chief proctor's PIN") + " *", classes="form-label")
             yield Input(password=True, placeholder=_("Type the PIN, then Enter"), id="early-pin")
-            yield Static("", id="early-error")
+            yield Static(Text(self.error, style="bold red"), id="early-error")
             yield Label(_("Enter submit · Tab next field · Esc cancel: nothing is recorded"), classes="modal-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#early-by", Input).focus()
+        self.query_one("#early-pin" if self.authorised_by else "#early-by", Input).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
