@@ -139,3 +139,9 @@ def test_the_bureau_report_lists_the_authorised_early_leave_in_the_chiefs_record
     assert "王总监" in entry and "未到规定时间提前离场，经授权（场次 准考证号（考场/座位）：原因）" in entry
     verified = CliRunner().invoke(main, ["report", "verify", str(out), "--any-key"])
     assert verified.exit_code == 0, verified.output
+
+
+def test_status_says_from_when_each_session_allows_an_early_leave(seeded_site):
+    from examops.services.site import status
+
+    assert [(s["id"], s["early_leave_from"]) for s in status(seeded_site)["sessions"]] == [("S1", "09:00"), ("S2", "14:30")]
