@@ -419,6 +419,8 @@ class Left(Payload):
     room: str | None = None
     seat: int | None = None
     by: str = ""
+    # for good before the plan's early_leave_minutes: the chief proctor who authorised it with the PIN (e.g. unwell)
+    authorised_early_by: str | None = optional()
 
 
 class DeviceRevoked(Payload):

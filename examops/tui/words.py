@@ -241,6 +241,8 @@ LEAVE_REFUSED = {
     "no_reason": N_("Say why the candidate leaves"),
     "no_by": N_("Say who records the exit"),
     "closed": N_("The chief proctor closed this session: nothing more is recorded"),
+    "too_early": N_("An early leave for good is allowed from {time}: before that only with the chief proctor's PIN"),
+    "wrong_pin": N_("Wrong PIN: the early leave is not recorded (the attempt is logged)"),
 }
 PICKED = {  # the banner after a Ctrl+F pick, by the candidate's state in the session
     "expected": N_("Selected, not admitted — press Enter to admit"),
