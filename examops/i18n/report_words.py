@@ -39,6 +39,7 @@ WORDS = {
     "present": NP_("report.present", "Present"),
     "absent": NP_("report.absent", "Absent"),
     "absentees": N_("Absent candidates"),
+    "rostered_count": NP_("report.room.count", "Rostered"),
     "not_arrived_count": NP_("report.room.count", "Not yet arrived"),
     "moved_out_count": NP_("report.room.count", "Moved out"),
     "moved_in_count": NP_("report.room.count", "Moved in"),

@@ -51,6 +51,7 @@ REPORT_BUILD_PHASE = {
     "save": N_("Saving…"),
 }
 REPORT_FIG = {
+    "rostered": NP_("report.room.count", "Rostered"),
     "expected": N_("Expected"),
     "present": N_("Present"),
     "absent": N_("Absent"),
