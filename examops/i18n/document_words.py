@@ -24,7 +24,7 @@ ROOM_WORDS = {
     "name": N_("Name"),
     "id": N_("ID number"),
     "signature": NP_("docs.signature", "Signature"),
-    "from": NP_("docs.column", "From (room-seat)"),
+    "from": NP_("docs.column", "From"),
     "moved_to": N_("moved to room {room}, seat {seat}"),
     "rostered_n": N_("Rostered: {count}"),
     "moved_out_n": N_("Moved out: {count}"),
