@@ -31,7 +31,7 @@ from examops.locations import private_dir
 from examops.services.figures import session_figures
 from examops.services.photos import has_photos, photos_for
 from examops.services.placements import placements
-from examops.services.seating import occupancy
+from examops.services.seating import occupancy, seated_in
 from examops.services.site import Site
 
 FORMATS = ("xlsx", "pdf", "both")
@@ -58,12 +58,12 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
         else:
             rostered = q.rostered_rooms(conn, session_id)
             wanted = sorted(rostered | set(room_rows))
-        seated = {room_id: occupancy(conn, session_id, room_id) for room_id in wanted}
+        placed = placements(conn, session_id)
+        roster = {room_id: roster_seats(conn, session_id, room_id) for room_id in wanted}
+        seated = {room_id: seated_in(room_id, roster[room_id], placed) for room_id in wanted}
         if room is None:
             wanted = [r for r in wanted if r in rostered or seated[r]]
-        placed = placements(conn, session_id)
         homes = q.home_seats(conn, session_id, sorted(placed))
-        roster = {room_id: roster_seats(conn, session_id, room_id) for room_id in wanted}
         moved_out = {room_id: [(seat, ticket) for seat, ticket in sorted(by_seat.items())
                                if ticket in placed and placed[ticket] != (room_id, seat)]
                      for room_id, by_seat in roster.items()}
