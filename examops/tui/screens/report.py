@@ -43,7 +43,7 @@ from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_forms import FieldsForm, FormField
-from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
+from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG, REPORT_ROOM_COLUMNS
 
 REFRESH_EVERY_S = 3.0
 # Every row adds up twice, as the room record does: 应到 = 原编排 − 调出 + 调入 = 实到 + 缺考 + 未到.
@@ -193,7 +193,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
         table = self.query_one("#report-rooms", DataTable)
         table.add_column(_("Room"), key="room")
         for key in ROOM_COLUMNS:
-            table.add_column(word(REPORT_FIG, key), key=key)
+            table.add_column(word(REPORT_ROOM_COLUMNS, key), key=key)
         table.focus()
         if self.locked:
             self._unlock()
