@@ -11,7 +11,8 @@ Each scan is the ticket and Enter written to the terminal at once (what a keyboa
          `capture-pane` polled until the card shows (the time includes starting tmux's client: coarser, never less).
 Variants, side by side in one run, interleaved so the machine's load falls on all alike: this code; the baseline
 (`--src OLD_CHECKOUT`, run with PYTHONPATH and the working directory set to it); and a floor, the smallest Textual
-app that draws the same two lines from an Input (what any Textual gate costs on this terminal). Every variant runs
+app that draws the same two lines from an Input (what any Textual gate costs on this terminal), at Textual's default
+60 frames a second and at the 240 this code's TUI sets (examops/tui/__init__.py). Every variant runs
 on its own copy of the store, so each measured scan is a first admission. Scans come 0.2–0.8 s apart (seeded, `--gap`), so
 the gate's periodic side-panel refresh falls at every phase of a scan. `--old-laptop` runs all of it again on one
 core at 50 % (bench/old_laptop.py). Bursts: six scans in one write, timed to the sixth card, all six checked in the
@@ -83,6 +84,7 @@ class Variant:
     name: str
     src: Path | None = None
     floor: bool = False
+    fps: int | None = None  # TEXTUAL_FPS for it; None: its own default (Textual's 60; this code sets 240 itself)
 
     def argv(self, url: str, lane: str, trace_to: Path | None = None) -> list[str]:
         python = [sys.executable, str(ROOT / "bench" / "gate_trace.py"), str(trace_to)] if trace_to else [sys.executable]
@@ -94,6 +96,9 @@ class Variant:
         env = {**os.environ, "EXAMOPS_CLOCK": CLOCK, "EXAMOPS_LANG": "zh-CN", "EXAMOPS_HOME": str(home),
                "TERM": "xterm-256color", "LANG": "C.UTF-8"}
         env.pop("PYTHONPATH", None)
+        env.pop("TEXTUAL_FPS", None)
+        if self.fps:
+            env["TEXTUAL_FPS"] = str(self.fps)
         if self.src:
             env["PYTHONPATH"] = str(self.src)
         return env
@@ -182,8 +187,9 @@ class TmuxGate:
         self.session = f"bench-gate-{uuid.uuid4().hex[:8]}"
         env = variant.env(home)
         assignments = [f"{key}={shlex.quote(env[key])}" for key in
-                       ("EXAMOPS_CLOCK", "EXAMOPS_LANG", "EXAMOPS_HOME", "LANG", "PATH") + (("PYTHONPATH",) if variant.src else ())]
-        command = "exec env -u PYTHONPATH " + " ".join(assignments) + " " + shlex.join([*prefix, *variant.argv(url, lane, trace_to)])
+                       ("EXAMOPS_CLOCK", "EXAMOPS_LANG", "EXAMOPS_HOME", "LANG", "PATH") + (("PYTHONPATH",) if variant.src else ())
+                       + (("TEXTUAL_FPS",) if variant.fps else ())]
+        command = "exec env -u PYTHONPATH -u TEXTUAL_FPS " + " ".join(assignments) + " " + shlex.join([*prefix, *variant.argv(url, lane, trace_to)])
         self._tmux("new-session", "-d", "-s", self.session, "-x", str(columns), "-y", str(rows), "-c", variant.cwd, command)
         pid = int(self._tmux("display-message", "-p", "-t", self.session, "#{pane_pid}").strip())
         self.throttler = Throttle(pid) if throttle else None
@@ -309,8 +315,9 @@ def phases(samples: Samples) -> None:
         f"{name} {len(times) / scans:.2f} / {1000 * sum(times) / scans:.1f}" for name, times in sorted(within.items())
         if name not in ("enter", "queued")))
     slowest = sorted(samples.timed, key=lambda pair: pair[0] - pair[1])[:SLOWEST]
+    order = {pair: number for number, pair in enumerate(samples.timed, 1)}
     for sent, shown in slowest:
-        print(f"    slow scan {1000 * (shown - sent):5.1f} ms: " + inside(marks, sent, shown))
+        print(f"    slow scan #{order[(sent, shown)]:<3} {1000 * (shown - sent):5.1f} ms: " + inside(marks, sent, shown))
 
 
 SLOWEST = 6
@@ -369,7 +376,8 @@ def main() -> None:
     args = parser.parse_args()
 
     variants = [Variant("this code")] + ([Variant("baseline", args.src.resolve())] if args.src else [])
-    variants += [] if args.no_floor else [Variant("Textual floor", floor=True)]
+    variants += [] if args.no_floor else [Variant("Textual floor", floor=True),
+                                          Variant("floor at 240 fps", floor=True, fps=240)]
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
     terminals = [("pty", PtyGate, args.scans)] + ([] if args.no_tmux or not shutil.which("tmux") else [("tmux", TmuxGate, args.tmux_scans)])
     profiles = [True] if args.old_laptop_only else [False, True] if args.old_laptop else [False]

@@ -153,6 +153,10 @@ def report(rows: int, variants: list[Variant], timings: dict[str, list[tuple[flo
             peak = max(p for _, _, p in timings[variant.name])
             print(f"  {variant.name}: wall {wall[variant.name]:.2f} s, CPU {cpu[variant.name]:.2f} s, {peak:.0f} MB "
                   f"(target <= {TARGET_200K_S:.0f} s, <= {TARGET_200K_MB} MB)")
+    if len(imports) == 2:  # this code beside the baseline, measured in this run: the ratio the load falls on equally
+        this, old = (v.name for v in imports)
+        print(f"  this code / {imports[1].src}: {wall[this] / wall[old]:.3f}x wall, {cpu[this] / cpu[old]:.3f}x CPU "
+              f"({wall[this]:.2f} s against {wall[old]:.2f} s; CPU {cpu[this]:.2f} s against {cpu[old]:.2f} s)")
 
 
 def profile(rows: int, workdir: Path, top: int = 30) -> None:

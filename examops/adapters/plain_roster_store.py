@@ -54,22 +54,34 @@ class PlainRosterStore(OneShotStore):
     def write_roster(self, candidate_rows: Sequence[tuple], seat_rows: Sequence[tuple] | EverySession,
                      new_rooms: Sequence[str], *, bulk: bool) -> dict[str, str]:
         """`roster_queries.write_roster` into empty tables inside `load()`, `bulk` with the indexes dropped and rebuilt
-        after; the roster parts' digests (`loaded_digests`, made on a thread while SQLite builds the indexes)."""
+        after; the roster parts' digests (`loaded_digests`, made on a thread while SQLite copies the seats to the other
+        sessions and builds the indexes, long statements that do not hold the GIL)."""
         cursor = self.conn.cursor()
         try:
             if bulk:
                 self._script(S.DROP_ROSTER_INDEXES)
             self._insert(cursor, S.LOAD_CANDIDATES, candidate_rows)
+            copies: list[tuple[str, str]] = []  # (session, from session): one INSERT … SELECT each, GIL-free
             if isinstance(seat_rows, EverySession):
                 if seat_rows.sessions and seat_rows.placed:
                     first, *others = seat_rows.sessions
                     self._insert(cursor, S.LOAD_SEATS, list(seat_rows.rows_of(first)))
-                    for session in others:
-                        self.run(S.COPY_SEATS, {"session": session, "first": first})
+                    copies = [(session, first) for session in others]
             else:
                 self._insert(cursor, S.LOAD_SEATS, seat_rows)
+
+            def in_sqlite() -> None:  # long statements that run without the GIL, beside the digests' thread
+                for session, first in copies:
+                    self.run(S.COPY_SEATS, {"session": session, "first": first})
+                if bulk:
+                    self._script(S.CREATE_ROSTER_INDEXES)
+
             work = lambda: loaded_digests(candidate_rows, seat_rows)  # noqa: E731
-            done = on_thread_during(work, lambda: self._script(S.CREATE_ROSTER_INDEXES)) if bulk else work()
+            if bulk:
+                done = on_thread_during(work, in_sqlite)
+            else:
+                in_sqlite()
+                done = work()
             if new_rooms:
                 self._insert(cursor, S.LOAD_ROOMS, new_room_rows(new_rooms))
         finally:

@@ -103,6 +103,7 @@ class SessionFigures:
     voided: int = 0
     unexplained_voids: int = 0
     unexplained_overrides: int = 0
+    unsealed_decisions: int = 0  # chief decisions (and admissions resting on one) the chief's key did not seal
     unresolved: int = 0
     not_over: int = 0  # 1: the session had not ended (nor been closed) when these figures were made
     arrivals: dict[str, int] = field(default_factory=dict)  # "08:05" -> admissions in that 5-minute bucket
@@ -126,7 +127,7 @@ class SessionFigures:
             "duplicates": self.duplicates, "open_alarms": self.open_alarms, "alarm_incidents": self.alarm_incidents,
             "duplicate_admissions": self.duplicate_admissions, "conflicts": self.conflicts, "voided": self.voided,
             "unexplained_voids": self.unexplained_voids, "unexplained_overrides": self.unexplained_overrides,
-            "left_early": self.left_early,
+            "unsealed_decisions": self.unsealed_decisions, "left_early": self.left_early,
             "unresolved": self.unresolved, "zero_incident": self.zero_incident, "reasons": [str(r) for r in self.reasons],
         }
 
@@ -139,6 +140,7 @@ class Record:
     voided: int = 0
     unexplained_voids: int = 0
     unexplained_overrides: int = 0
+    unsealed_decisions: int = 0
 
 
 def _local(at: str, tz) -> dt.datetime:  # noqa: ANN001
@@ -174,6 +176,7 @@ def compute(
     entry_open = now_local is not None and now_local <= session.entry_closes_at
     figures = SessionFigures(session.id, expected=len(seats), voided=record.voided,
                              unexplained_voids=record.unexplained_voids, unexplained_overrides=record.unexplained_overrides,
+                             unsealed_decisions=record.unsealed_decisions,
                              not_over=int(now_local is not None and now_local < session.ends_at and not closed))
     rooms = figures.rooms
     home = {s.ticket: s for s in seats}
@@ -342,6 +345,7 @@ REASON_RECORDS = {
     "conflicts": "{count} admission conflict(s) between lanes: check those candidates",
     "unexplained_voids": "{count} voided event(s) without a reason",
     "unexplained_overrides": "{count} record(s) into a closed session without a reason",
+    "unsealed_decisions": "{count} chief decision(s) without the chief's seal (examops verify names them)",
     "not_over": "the session had not ended when these figures were made",
 }
 

@@ -17,7 +17,7 @@ WORDS = {
     "rooms": N_("Rooms {session}"),
     "signature": N_("Signature"),
     "chief_record": N_("Chief's record"),
-    "chief_record_title": N_("Plan and PIN changes, overrides, refused PINs"),
+    "chief_record_title": N_("Plan and PIN changes, overrides, refused PINs, decisions without the chief's seal"),
     "refused_pins": N_("Wrong PINs refused: {count}"),
     "record_kind": N_("Record"),
     "record_by": N_("By"),
@@ -145,6 +145,7 @@ FIGURE_LABELS = {
     "voided": N_("Voided events"),
     "unexplained_voids": N_("Voids without a reason"),
     "unexplained_overrides": N_("Overrides without a reason"),
+    "unsealed_decisions": N_("Chief decisions without the chief's seal"),
     "unresolved": N_("Unresolved exceptions"),
     "zero_incident": N_("Zero incidents, mistakes, errors"),
     "reasons": N_("Reasons"),
@@ -199,6 +200,7 @@ CHIEF_RECORD_LABELS = {
     "override_granted": N_("Recording into a closed session (override), reason"),
     "photos_imported": N_("Photos replaced (how many: tickets)"),
     "photos_purged": N_("Photos purged (how many: reason)"),
+    "unsealed_decision": N_("Chief decision without the chief's seal (ticket · case · event)"),
 }
 INCIDENT_LABELS = {
     "misconduct": N_("Misconduct"),
@@ -229,6 +231,7 @@ REASONS = {
     "alarm_incidents": N_("{count} alarm(s) found to be a real incident"),
     "unexplained_voids": N_("{count} voided event(s) without a reason"),
     "unexplained_overrides": N_("{count} record(s) into a closed session without a reason"),
+    "unsealed_decisions": N_("{count} chief decision(s) without the chief's seal (examops verify names them)"),
     "not_over": N_("the session had not ended when these figures were made"),
 }
 

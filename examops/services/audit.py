@@ -1,5 +1,5 @@
-"""`examops verify`: the store's integrity, every device's hash chain and signatures, the order of the log, the
-roster and plan against their recorded digests, and the admissions guard."""
+"""`examops verify`: the store's integrity, every device's hash chain and signatures, the chief's seal on each chief
+decision, the order of the log, the roster and plan against their recorded digests, and the admissions guard."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from examops.domain.photo_pack import photo_differences, recorded_photos
 from examops.domain.said import N_, Said, said
 from examops.domain.signatures import signature_problems
 from examops.domain.table_digests import table_differences
+from examops.services.chief_seal import problems_in as unsealed_decisions
 from examops.services.site import Site
 
 LANE_CACHE_KEY = "lane_cache_roster"  # set in a lane's offline cache, whose chains link on from an anchor
@@ -109,6 +110,7 @@ def verify(site: Site, reports: Sequence[str | Path] = ()) -> VerifyReport:
         live = live_digests(conn)
         live_photos = live_photo_digests(conn)
     report.findings.extend(p.said for p in signature_problems(in_pos_order, signing.verify))
+    report.findings.extend(p.said for p in unsealed_decisions(site, in_pos_order))  # decisions in the chief's name
     report.findings.extend(order_problems(in_pos_order))
     report.findings.extend(_table_problems(in_pos_order, live, site.clock))
     report.findings.extend(_photo_problems(in_pos_order, live_photos))

@@ -1,5 +1,5 @@
-"""What the chief's PIN was used for outside the gate (plan and PIN changes, overrides, photos replaced or purged) and
-how often it was refused."""
+"""What the chief's PIN was used for outside the gate (plan and PIN changes, overrides, photos replaced or purged),
+how often it was refused, and the decisions in the chief's name that the chief's key did not seal."""
 
 from __future__ import annotations
 
@@ -7,19 +7,27 @@ from examops.adapters.store import review_queries as rq
 from examops.domain.event_payloads import OverrideGranted, PhotosImported, PhotosPurged, PinChanged, PlanChanged
 from examops.domain.events import Kind
 from examops.domain.report_content import ChiefRecord, ChiefRecordEntry
+from examops.services.chief_seal import problems_in
 from examops.services.site import Site
 
+UNSEALED = "unsealed_decision"
+"""The entry kind of a chief decision without the chief's seal (`chief_seal`)."""
 RECORDED_KINDS = (Kind.PLAN_CHANGED, Kind.PIN_CHANGED, Kind.OVERRIDE_GRANTED, Kind.PHOTOS_IMPORTED, Kind.PHOTOS_PURGED)
 SHOWN_TICKETS = 20
 
 
 def chief_record(site: Site) -> ChiefRecord:
-    """Every plan change, PIN change, override, photo replacement and purge in log order, and the count of refused PINs."""
+    """Every plan change, PIN change, override, photo replacement and purge in log order, the count of refused PINs,
+    then every decision in the chief's name without the chief's seal."""
     with site.store.read() as conn:
         events = sorted((e for kind in RECORDED_KINDS for e in rq.events_of_kind(conn, kind, None)
                          if e.kind != Kind.PHOTOS_IMPORTED or e.payload.get("replaced")), key=lambda e: e.at)
         refused = len(rq.events_of_kind(conn, Kind.PIN_REFUSED, None))
-    return ChiefRecord([_entry(e) for e in events], refused)
+        decisions = rq.chief_decisions(conn)
+    unsealed = [ChiefRecordEntry(p.event.at, UNSEALED, str(p.event.payload.get("by") or p.event.staff or ""),
+                                 f"{p.event.ticket or '-'} · {(p.case or '-')[:8]} · {p.event.id[:8]}")
+                for p in problems_in(site, decisions)]
+    return ChiefRecord([_entry(e) for e in events] + unsealed, refused)
 
 
 def _entry(event) -> ChiefRecordEntry:  # noqa: ANN001 - an Event

@@ -9,6 +9,7 @@ from examops.domain.events import Event, Kind
 from examops.domain.said import N_, SaidError, said
 from examops.domain.state import voided_targets
 from examops.services import ledger
+from examops.services.chief_seal import ChiefKeyRefused, chief_sealer
 from examops.services.site import Site
 
 NOT_VOIDABLE = (Kind.VOIDED, Kind.ROSTER_IMPORTED, Kind.PIN_REFUSED, Kind.PLAN_CHANGED, Kind.PIN_CHANGED,
@@ -23,8 +24,11 @@ def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | No
     """Record that `event_id` is void; the candidate's state is folded without it from now on."""
     if not reason.strip():
         raise CorrectionRefused(said(N_("a reason is required to void an event")))
-    if not site.check_pin(pin, who=by, purpose=f"void {event_id}"):
-        raise CorrectionRefused(said(N_("wrong PIN: only the chief proctor can void an event (the attempt is logged)")))
+    try:
+        sealer = chief_sealer(site, pin, who=by, purpose=f"void {event_id}",
+                              wrong_pin=N_("wrong PIN: only the chief proctor can void an event (the attempt is logged)"))
+    except ChiefKeyRefused as exc:
+        raise CorrectionRefused(exc.said) from None
     with site.store.write() as conn:
         target = event_log.event_by_id(conn, event_id)
         if target is None:
@@ -35,5 +39,5 @@ def void_event(site: Site, event_id: str, *, reason: str, by: str, pin: str | No
             raise CorrectionRefused(said(N_("event {event} is already void"), event=event_id))
         event = site.system_event(Kind.VOIDED, Voided(target=event_id, target_kind=target.kind, reason=reason.strip(), by=by).to_payload(),
                                   session=target.session, ticket=target.ticket)
-        stored = ledger.append_in(conn, site.store, event, override=site.override)
+        stored = ledger.append_in(conn, site.store, event, override=site.override, chief_seal=sealer)
     return stored

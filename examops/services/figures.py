@@ -10,6 +10,7 @@ from examops.domain.event_payloads import AlarmResolved, Voided
 from examops.domain.events import Event, Kind
 from examops.domain.figures import Record, SeatRecord, SessionFigures, compute
 from examops.domain.state import fold_day
+from examops.services.chief_seal import problems_in as unsealed_decisions
 from examops.services.site import Site
 
 
@@ -72,7 +73,8 @@ def session_figures(site: Site, session_id: str, days: Callable[[], LoneDays] | 
     void_targets: set[str] = set()
     unexplained_voids = unexplained_overrides = 0
     resolutions: dict[str, str] = {}
-    for _, event in sorted(events, key=lambda item: item[0]):  # in log order, as a fold of the whole log meets them
+    in_log_order = [event for _, event in sorted(events, key=lambda item: item[0])]  # as a fold of the whole log meets them
+    for event in in_log_order:
         unexplained_overrides += _unexplained_override(event.payload)
         if event.kind == Kind.INCIDENT:
             incidents.append(event)
@@ -90,7 +92,8 @@ def session_figures(site: Site, session_id: str, days: Callable[[], LoneDays] | 
     # Voided admissions keep their guard row (a new slot is taken); count live admissions only.
     live_admissions = {t: n - (days[t].voided_admissions if t in days else 0) for t, n in admissions.items()
                        if t in days or t in seated_alone}
-    record = Record(resolutions, len(void_targets), unexplained_voids, unexplained_overrides)
+    record = Record(resolutions, len(void_targets), unexplained_voids, unexplained_overrides,
+                    len(unsealed_decisions(site, in_log_order)))
     return compute(session, seats, days, incidents, record, site.plan.approval_levels, ZoneInfo(site.plan.timezone),
                    live_admissions, now_local=site.clock.local(), seated_alone=seated_alone,
                    closed=any(event.kind == Kind.SESSION_CLOSED for _, event in events))

@@ -10,7 +10,7 @@ from examops.domain.events import Event, Kind
 from examops.domain.figures import INCIDENT_ALIASES, INCIDENT_KINDS, SEVERITIES
 from examops.domain.said import N_, Said, said
 from examops.services import ledger, lookup
-from examops.services.review import ReviewRefused, require_pin
+from examops.services.review import ReviewRefused, require_chief
 from examops.services.site import Site
 
 ALARM_KINDS = (Kind.DUPLICATE, Kind.CONFLICT)
@@ -86,7 +86,7 @@ def close_session(site: Site, *, session: str, by: str, pin: str | None, reason:
         raise ReviewRefused(said(N_("session {session} runs until {end} (now {now}): to close it early give --reason{left}"),
                                  session=session, end=f"{plan_session.ends_at:%H:%M}", now=f"{now:%H:%M}",
                                  left=_still_open_lines(left)))
-    require_pin(site, pin, by, f"close {session}")
+    sealer = require_chief(site, pin, by, f"close {session}")
     with site.store.read() as conn:
         closed = ledger.closure(conn, session)
     if closed is not None:
@@ -95,7 +95,8 @@ def close_session(site: Site, *, session: str, by: str, pin: str | None, reason:
                                  by=SessionClosed.from_event(closed).by, at=f"{at:%H:%M}"))
     left = still_open(site, session)
     payload = SessionClosed(by=by, reason=reason.strip() or None).to_payload()
-    return ledger.record(site.store, site.system_event(Kind.SESSION_CLOSED, payload, session=session))[0], left
+    return ledger.record(site.store, site.system_event(Kind.SESSION_CLOSED, payload, session=session),
+                         chief_seal=sealer)[0], left
 
 
 def resolve_alarm(site: Site, event_id: str, *, resolution: str, note: str, by: str, pin: str | None) -> Event:
@@ -105,7 +106,7 @@ def resolve_alarm(site: Site, event_id: str, *, resolution: str, note: str, by: 
         raise ReviewRefused(said(N_("--as must be one of {findings}"), findings=", ".join(ALARM_RESOLUTIONS)))
     if not note.strip():
         raise ReviewRefused(said(N_("say what was found (--note)")))
-    require_pin(site, pin, by, f"resolve alarm {event_id}")
+    sealer = require_chief(site, pin, by, f"resolve alarm {event_id}")
     with site.store.read() as conn:
         every = [e for kind in ALARM_KINDS for e in q.events_of_kind(conn, kind, None)]
         done = {e.data.target for e in q.events_of_kind(conn, Kind.ALARM_RESOLVED, None)}
@@ -125,4 +126,4 @@ def resolve_alarm(site: Site, event_id: str, *, resolution: str, note: str, by: 
         raise ReviewRefused(said(N_("alarm {id} was already resolved"), id=alarm.id[:8]))
     payload = AlarmResolved(target=alarm.id, target_kind=alarm.kind, resolution=resolution, note=note.strip(), by=by)
     event = site.system_event(Kind.ALARM_RESOLVED, payload.to_payload(), session=alarm.session, ticket=alarm.ticket)
-    return ledger.record(site.store, event, override=site.override)[0]
+    return ledger.record(site.store, event, override=site.override, chief_seal=sealer)[0]

@@ -129,6 +129,9 @@ class ResilientLane:
     def session(self, session_id: str | None = None):  # noqa: ANN201 - a Session
         return self.shared.session(session_id)
 
+    def warm(self) -> None:
+        self.shared.warm()
+
     # -- the cache on this laptop ----------------------------------------
     def prepare(self) -> None:
         """Make or refresh the local cache, then upload what an earlier run left queued.

@@ -3,7 +3,8 @@
 Every decision is an event naming the exception it decides. Approvals follow
 the plan's `[approval] levels` in order; the chain's last approval of a `hold`
 case admits the candidate to their own seat, while backup and isolation cases
-wait for `reallocate`. Every action needs the chief proctor's PIN.
+wait for `reallocate`. Every action needs the chief proctor's PIN, and is sealed by
+the chief's key on the chief's desk (`chief_seal`): only there can it be recorded.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from examops.domain.said import N_, SaidError, said
 from examops.domain.state import CASE_STATUSES, CandidateDay, Case, fold_day, status_said
 from examops.domain.verdict import CandidateCard
 from examops.services import ledger, lookup
+from examops.services.chief_seal import ChiefKeyRefused, Sealer, chief_sealer
 from examops.services.site import Site
 
 CHIEF_DEVICE = "chief"
@@ -148,9 +150,13 @@ def _event(site: Site, payload: Payload, view: CaseView) -> Event:
                  view.case.exception.session, view.card.ticket, None, getpass.getuser(), payload.to_payload())
 
 
-def require_pin(site: Site, pin: str | None, who: str, purpose: str) -> None:
-    if not site.check_pin(pin, who=who, purpose=purpose):
-        raise ReviewRefused(said(N_("wrong PIN: only the chief proctor can do this (the attempt is logged)")))
+def require_chief(site: Site, pin: str | None, who: str, purpose: str) -> Sealer:
+    """The PIN and the chief's key, for a decision the chief's seal proves: refused, nothing recorded, where the key is
+    not on this laptop or the PIN is wrong."""
+    try:
+        return chief_sealer(site, pin, who=who, purpose=purpose)
+    except ChiefKeyRefused as exc:
+        raise ReviewRefused(exc.said) from None
 
 
 def _admission_payload(view: CaseView, room: str | None, seat: int | None, via: str, by: str | None = None) -> Admitted:
@@ -164,7 +170,7 @@ def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: s
     if level not in site.plan.approval_levels:
         raise ReviewRefused(said(N_("unknown level {level}; this site's chain: {chain}"), level=repr(level),
                                  chain=" → ".join(site.plan.approval_levels)))
-    require_pin(site, pin, by, f"approve {len(case_ids)} case(s) at {level}")
+    sealer = require_chief(site, pin, by, f"approve {len(case_ids)} case(s) at {level}")
     views = [find_case(site, case_id, session) for case_id in case_ids]
     for view in views:
         if view.status != "pending":
@@ -178,7 +184,7 @@ def approve(site: Site, case_ids: Sequence[str], *, level: str, by: str, note: s
         last_level = site.plan.approval_levels[-1] == level
         if last_level and view.case.action == "hold" and not view.day.admitted:
             events.append(_event(site, _admission_payload(view, view.card.room, view.card.seat, "approval"), view))
-        ledger.record(site.store, *events, override=site.override)
+        ledger.record(site.store, *events, override=site.override, chief_seal=sealer)
     return [find_case(site, view.case.id) for view in views]
 
 
@@ -191,14 +197,14 @@ def reject(site: Site, case_id: str, *, by: str, reason: str, pin: str | None, l
     """Refuse entry at any level; a reason is required."""
     if not reason.strip():
         raise ReviewRefused(said(N_("a reason is required to reject")))
-    require_pin(site, pin, by, f"reject {case_id}")
+    sealer = require_chief(site, pin, by, f"reject {case_id}")
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
         raise ReviewRefused(said(N_("exception {case} is {status}: it can no longer be rejected"), case=case_id,
                                  status=status_said(view.status)))
     ledger.record(site.store, _event(site, Rejected(exception_id=view.case.id, by=by, reason=reason.strip(),
                                                     level=level or view.next_level), view),
-                  override=site.override)
+                  override=site.override, chief_seal=sealer)
     return find_case(site, view.case.id)
 
 
@@ -206,7 +212,7 @@ def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) ->
     """The cause went away (certificate arrived, normal re-test): admit to the original seat."""
     if not note.strip():
         raise ReviewRefused(said(N_("say how it was resolved (--note)")))
-    require_pin(site, pin, by, f"resolve {case_id}")
+    sealer = require_chief(site, pin, by, f"resolve {case_id}")
     view = find_case(site, case_id)
     if view.status not in ("pending", "approved") or view.case.seated_by is not None:
         raise ReviewRefused(said(N_("exception {case} is {status}: nothing to resolve"), case=case_id,
@@ -214,7 +220,7 @@ def resolve(site: Site, case_id: str, *, by: str, note: str, pin: str | None) ->
     events = [_event(site, Resolved(exception_id=view.case.id, by=by, note=note.strip()), view)]
     if not view.day.admitted:
         events.append(_event(site, _admission_payload(view, view.card.room, view.card.seat, "resolve"), view))
-    ledger.record(site.store, *events)
+    ledger.record(site.store, *events, chief_seal=sealer)
     return find_case(site, view.case.id)
 
 

@@ -18,7 +18,7 @@ from examops.domain.reallocation import ROOM_KIND_FOR_ACTION, AllocationPlan, Ro
 from examops.domain.said import N_, Said, joined, said
 from examops.services import ledger, lookup
 from examops.services.placements import placements
-from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_pin
+from examops.services.review import CaseView, ReviewRefused, _admission_payload, _event, list_cases, require_chief
 from examops.services.site import Site
 
 
@@ -80,7 +80,7 @@ def plan_reallocation(site: Site, session: str) -> AllocationPlan:
 
 def reallocate(site: Site, session: str, *, by: str, pin: str | None, allow_partial: bool = False) -> AllocationPlan:
     """Seat every approved backup/isolation case; refuse (moving nobody) when seats are short unless `allow_partial`."""
-    require_pin(site, pin, by, f"reallocate {session}")
+    sealer = require_chief(site, pin, by, f"reallocate {session}")
     plan = plan_reallocation(site, session)
     if plan.unplaced and not allow_partial:
         raise Shortage(plan.missing_seats())
@@ -90,7 +90,7 @@ def reallocate(site: Site, session: str, *, by: str, pin: str | None, allow_part
         view = views[move.case_id]
         event = _event(site, _admission_payload(view, move.room, move.seat, "reallocation", by=by), view)
         try:
-            ledger.record(site.store, event, override=site.override)
+            ledger.record(site.store, event, override=site.override, chief_seal=sealer)
         except IntegrityError:
             continue  # admitted elsewhere meanwhile: nothing to move
         done.append(move)
@@ -106,7 +106,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     approved for it, unless `isolation_reason` says why this one goes there."""
     if not reason.strip():
         raise ReviewRefused(said(N_("say why the candidate is moved (--reason): it is listed in the moves record")))
-    require_pin(site, pin, by, f"move {ticket}")
+    sealer = require_chief(site, pin, by, f"move {ticket}")
     with site.store.read() as conn:
         room_row = q.room(conn, room)
         if room_row is None:
@@ -149,7 +149,7 @@ def move(site: Site, ticket: str, *, session: str, room: str, seat: int | None, 
     event = Event(new_event_id(), kind, format_utc(site.clock.now()), site.device("chief"), 0, session, ticket, None, by,
                   placed.to_payload())
     try:
-        ledger.record(site.store, event, override=site.override)
+        ledger.record(site.store, event, override=site.override, chief_seal=sealer)
     except IntegrityError:
         raise ReviewRefused(said(N_("{ticket} was admitted meanwhile; run the move again"), ticket=ticket)) from None
     return {"ticket": ticket, "name": card.name, "from_room": from_room, "from_seat": from_seat, "room": room, "seat": seat,
@@ -173,13 +173,13 @@ def add_room(site: Site, room_id: str, *, name: str, capacity: int, kind: str, b
         raise ReviewRefused(said(N_("kind must be backup, isolation or regular")))
     if capacity < 1:
         raise ReviewRefused(said(N_("capacity must be at least 1")))
-    require_pin(site, pin, by, f"open room {room_id}")
+    sealer = require_chief(site, pin, by, f"open room {room_id}")
     with site.store.write() as conn:
         if q.room_exists(conn, room_id):
             raise ReviewRefused(said(N_("room {room} already exists"), room=room_id))
         q.add_room(conn, room_id, name=name, capacity=capacity, kind=kind)
-        site.store.append(conn, site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
-                                                                                kind=kind, by=by).to_payload()))
+        site.store.append(conn, sealer(site.system_event(Kind.ROOM_OPENED, RoomOpened(room=room_id, name=name, capacity=capacity,
+                                                                                       kind=kind, by=by).to_payload())))
         ledger.record_tables(site, conn, f"room {room_id} opened")
     return {"room": room_id, "name": name, "capacity": capacity, "kind": kind}
 

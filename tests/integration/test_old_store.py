@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from examops.adapters.store import row_to_event
+from examops.domain.chief_seal import is_chief_decision
 from examops.domain.event_payloads import (
     PAYLOAD_TYPES,
     AdmissionConflict,
@@ -34,7 +35,8 @@ def _events(path: Path):
 
 
 def test_the_old_store_verifies_its_chains_and_reports_every_event_unsigned(tmp_path):
-    """A store from before device signatures opens and migrates; its chains hold, each event is named unsigned."""
+    """A store from before device signatures opens and migrates; its chains hold, each event is named unsigned, and each
+    chief decision as without the chief's seal (it came before decisions were sealed)."""
     copy = tmp_path / "old.sqlite3"
     shutil.copyfile(OLD_STORE, copy)
     site = Site.open(f"sqlite:///{copy}")
@@ -43,7 +45,10 @@ def test_the_old_store_verifies_its_chains_and_reports_every_event_unsigned(tmp_
         assert not report.ok
         unsigned = [p for p in report.problems if "unsigned event" in p]
         assert len(unsigned) == report.events == len(_events(OLD_STORE))
-        [rest] = [p for p in report.problems if p not in unsigned]
+        unsealed = [p for p in report.problems if "has no chief's seal" in p or "did not seal" in p]
+        decisions = [e for e in _events(OLD_STORE) if is_chief_decision(e)]
+        assert decisions and len([p for p in unsealed if "has no chief's seal" in p]) == len(decisions)
+        [rest] = [p for p in report.problems if p not in unsigned + unsealed]
         assert "no digest of the plan and roster" in rest
     finally:
         site.close()

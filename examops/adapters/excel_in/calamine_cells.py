@@ -107,36 +107,92 @@ def limit_self(limit: int) -> None:
 
 
 MARSHAL, PICKLE = b"M", b"P"
-"""The first byte of the child's answer: how the rest is written."""
+"""The first byte of each frame of the child's answer: how its body is written."""
+ROWS_PER_FRAME = 4096
+"""Rows per frame: the parent loads one frame while the child writes the next (the hand-off's two halves overlap)."""
+_LENGTH_BYTES = 8
 
 
 def write_outcome(outcome: tuple[str, object], out) -> None:  # noqa: ANN001 - a binary file
-    """The outcome as marshal writes it (text, numbers, None, lists: the parent loads it in two thirds of pickle's
-    time), or pickled when a cell is a date or time (marshal refuses those)."""
+    """The outcome as frames (a tag, the body's length, the body): each sheet's rows `ROWS_PER_FRAME` at a time as
+    ("rows", chunk), then the outcome with each sheet's rows replaced by their count. A frame is marshal (text,
+    numbers, None, lists: the parent loads it in two thirds of pickle's time), or pickled when a cell is a date or
+    time (marshal refuses those)."""
+    status, value = outcome
+    if status == "ok":
+        sheets, checked = value
+        for sheet in sheets:
+            rows = sheet[2]
+            for start in range(0, len(rows), ROWS_PER_FRAME):
+                _write_frame(("rows", rows[start:start + ROWS_PER_FRAME]), out)
+                out.flush()  # into the pipe now: the parent loads this frame while the next is written
+        outcome = (status, ([(name, hidden, len(rows), *rest) for name, hidden, rows, *rest in sheets], checked))
+    _write_frame(outcome, out)
+
+
+def _write_frame(item: object, out) -> None:  # noqa: ANN001
     try:
-        data = marshal.dumps(outcome)
+        tag, body = MARSHAL, marshal.dumps(item)
     except ValueError:
         import pickle  # only for dates: a plain roster's reader and its parent never import it
 
-        out.write(PICKLE)
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.fast = True  # no memo: cells are not shared, and the memo costs more than the whole load
-        pickler.dump(outcome)
-        return
-    out.write(MARSHAL)
-    out.write(data)
+        # fast: no memo (cells are not shared, and the memo costs more than the whole load)
+        tag, body = PICKLE, _pickled(pickle, item)
+    out.write(tag + len(body).to_bytes(_LENGTH_BYTES, "little"))
+    out.write(body)
+
+
+def _pickled(pickle, item: object) -> bytes:  # noqa: ANN001 - the module
+    import io
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(item)
+    return buffer.getvalue()
+
+
+def read_frames(read, most: int) -> tuple[str, object]:  # noqa: ANN001 - a binary file's read
+    """What `write_outcome` wrote, read frame by frame from `read` as the child writes them (the same interpreter
+    wrote them: marshal's format is that of this Python). An answer cut short raises EOFError (the child ended
+    part-way); a frame longer than `most` bytes or an unknown tag ValueError: the parent does not trust the lengths
+    it is given, it refuses the file."""
+    rows: list = []
+    while True:
+        head = read(1 + _LENGTH_BYTES)
+        if len(head) != 1 + _LENGTH_BYTES:
+            raise EOFError(f"the reader's answer ends after {len(rows)} rows, without its outcome")
+        tag, length = head[:1], int.from_bytes(head[1:], "little")
+        if tag not in (MARSHAL, PICKLE) or length > most:
+            raise ValueError(f"the reader's answer has a frame {bytes(tag)!r} of {length} bytes")
+        body = read(length)
+        if len(body) != length:
+            raise EOFError("the reader's answer ends inside a frame")
+        if tag == MARSHAL:
+            item = marshal.loads(body)
+        else:
+            import pickle
+
+            item = pickle.loads(body)
+        if item[0] == "rows":
+            rows += item[1]
+            continue
+        status, value = item
+        if status != "ok":
+            return status, value
+        sheets, checked = value
+        whole, at = [], 0
+        for name, hidden, count, *rest in sheets:
+            whole.append((name, hidden, rows[at:at + count], *rest))
+            at += count
+        return status, (whole, checked)
 
 
 def read_outcome(payload: bytes) -> tuple[str, object]:
-    """What ``write_outcome`` wrote (the same interpreter wrote it: marshal's format is that of this Python)."""
-    kind, body = payload[:1], memoryview(payload)[1:]
-    if kind == MARSHAL:
-        return marshal.loads(body)
-    if kind == PICKLE:
-        import pickle
+    """What `write_outcome` wrote, from the whole of it."""
+    import io
 
-        return pickle.loads(body)
-    raise ValueError(f"the reader's answer starts with {bytes(kind)!r}")
+    return read_frames(io.BytesIO(payload).read, len(payload))
 
 
 if __name__ == "__main__":

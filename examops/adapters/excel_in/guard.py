@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from examops.adapters.excel_in.calamine_cells import limit_self, read_outcome
+from examops.adapters.excel_in.calamine_cells import limit_self, read_frames
 from examops.adapters.excel_in.content import MIB
 
 # Room for the interpreter and its libraries (the 50k roster reads within 512 MiB + 12 x 19 MB) and a
@@ -59,38 +59,63 @@ def _is_working_directory(entry: str) -> bool:
 
 
 class ChildRead:
-    """A calamine read under way in a limited child; the parent may work meanwhile, then call ``result``."""
+    """A calamine read under way in a limited child; the parent may work meanwhile, then call ``result``.
+
+    The child's answer comes through a pipe in frames (`calamine_cells.write_outcome`): the parent loads each
+    frame while the child writes the next, instead of waiting for the child's exit and then loading it all."""
 
     def __init__(self, path: Path, content_bytes: int, mode: str = "calamine") -> None:
-        self._output = tempfile.TemporaryFile()
         self._errors = tempfile.TemporaryFile()
+        self._limit = address_limit(content_bytes)
         self._process = subprocess.Popen(
-            child_command(path, address_limit(content_bytes), mode), stdin=subprocess.DEVNULL, stdout=self._output, stderr=self._errors
+            child_command(path, self._limit, mode), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errors
         )
+        _widen(self._process.stdout)
 
     def result(self) -> tuple[list, bool]:
         """(sheets as ``calamine_cells`` returns them, whether hidden rows were read), or ``ReaderFailed``."""
         try:
+            try:
+                status, value = read_frames(self._process.stdout.read, self._limit)
+            except EOFError:
+                status = value = None  # the child closed its end part-way: it is ending, as its status will say
+            except ValueError as exc:
+                self._stop()  # not an answer: the child is not waited for
+                raise ReaderFailed("error", str(exc)) from exc
             returncode = self._process.wait()
-            self._output.seek(0)
-            payload = self._output.read()
-            if returncode == 0 and payload:
-                status, value = read_outcome(payload)
+            if returncode == 0 and status is not None:
                 if status == "ok":
                     return value
                 raise ReaderFailed(status, value)
-            # Killed by the kernel, or a Rust abort on a failed allocation (SIGABRT).
+            # Killed by the kernel, or a Rust abort on a failed allocation (SIGABRT); or ended without a word.
             self._errors.seek(0)
             raise ReaderFailed("memory", self._errors.read()[-300:].decode("utf-8", "replace"))
         finally:
             self.close()
 
-    def close(self) -> None:
+    def _stop(self) -> int:
+        """The child's exit status once it has ended (ended now if it still runs: its answer is not wanted)."""
         if self._process.poll() is None:
             self._process.kill()
-            self._process.wait()
-        self._output.close()
+        return self._process.wait()
+
+    def close(self) -> None:
+        self._stop()
+        self._process.stdout.close()
         self._errors.close()
+
+
+def _widen(pipe) -> None:  # noqa: ANN001 - the child's stdout
+    """A 1 MiB pipe (Linux; 64 KiB by default): the child writes a frame while the parent loads the one before."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):
+        pass  # a smaller pipe only makes the child wait for the parent's reads
+
+
+PIPE_BYTES = 1 << 20
 
 
 __all__ = ["ChildRead", "ReaderFailed", "address_limit", "child_command", "limit_self"]

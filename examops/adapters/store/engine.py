@@ -409,11 +409,20 @@ class Store:
         """Record heads this laptop wrote or saw in its witness file (after they were committed)."""
         if self._device_key is None or self._store_id is None:
             return
+        self._open_witness().record(heads)
+
+    def _open_witness(self):  # noqa: ANN202 - a Witness
         if self._witness is None:
             from examops.adapters.witness import Witness
 
             self._witness = Witness(locations.witness_path(self._store_id))
-        self._witness.record(heads)
+        return self._witness
+
+    def load_writer(self, conn: Connection) -> None:
+        """Load now what a first write loads (this laptop's key, the signing code, the witness file) so that write,
+        a lane's first scan, does not wait for them."""
+        if self.device_key(conn) is not None:
+            self._open_witness()
 
     def witnessed(self):  # noqa: ANN201
         """(heads this laptop witnessed, a reason the witness file cannot be trusted or None)."""

@@ -170,20 +170,25 @@ def guard_admission(conn: Connection, session: str, ticket: str, event_id: str) 
     ))
 
 
-def append_in(conn: Connection, store, event: Event, *, override: str | None = None) -> Event:  # noqa: ANN001
-    """Append inside an open transaction; an admission also takes its guard row (may raise IntegrityError)."""
+def append_in(conn: Connection, store, event: Event, *, override: str | None = None, chief_seal=None) -> Event:  # noqa: ANN001
+    """Append inside an open transaction; an admission also takes its guard row (may raise IntegrityError).
+
+    `chief_seal`: the chief's (`services.chief_seal`), applied last, so that it covers an override's reason too.
+    """
     closed = closure(conn, event.session) if event.kind != Kind.SESSION_CLOSED else None
     if closed is not None:
         if not (override or "").strip():
             raise SessionClosed(event.session, Closure.from_event(closed).by, closed.at)
         event = replace(event, payload=with_override(event.payload, override.strip()))
+    if chief_seal is not None:
+        event = chief_seal(event)
     stored, inserted = store.append(conn, event)
     if inserted and event.kind == Kind.ADMITTED:
         guard_admission(conn, event.session, event.ticket, stored.id)
     return stored
 
 
-def record(store, *events: Event, override: str | None = None) -> list[Event]:  # noqa: ANN001
+def record(store, *events: Event, override: str | None = None, chief_seal=None) -> list[Event]:  # noqa: ANN001
     """Append events in one transaction; retry only when another process took this device's sequence number.
 
     Raises IntegrityError when an admission loses the race (the caller says
@@ -192,7 +197,7 @@ def record(store, *events: Event, override: str | None = None) -> list[Event]:  
     for attempt in range(DEVICE_SEQ_RETRIES):
         try:
             with store.write() as conn:
-                return [append_in(conn, store, event, override=override) for event in events]
+                return [append_in(conn, store, event, override=override, chief_seal=chief_seal) for event in events]
         except IntegrityError as exc:
             if "device" in str(exc.orig).lower() and attempt < DEVICE_SEQ_RETRIES - 1:
                 continue

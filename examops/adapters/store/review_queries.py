@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, func, insert, literal_column, or_, select
 
 from examops.adapters.store.events import row_to_event
 from examops.adapters.store.schema import events, rooms, seats
+from examops.domain.chief_seal import CHIEF_VIAS, DECISION_KINDS
 from examops.domain.events import Event, Kind
 
 E, S, R = events, seats, rooms
@@ -25,6 +26,17 @@ def events_of_kind(conn: Connection, kind: str, session: str | None) -> list[Eve
     if session:
         query = query.where(E.c.session_id == session)
     return [row_to_event(row) for row in conn.execute(query).all()]
+
+
+def chief_decisions(conn: Connection) -> list[Event]:
+    """Every event only the chief may write (`chief_seal.is_chief_decision`), in log order: the admissions among them
+    picked by the database's JSON functions, so the gate's many admissions are not read."""
+    if conn.dialect.name == "postgresql":
+        via = literal_column("((events.payload::jsonb)->>'via')")
+    else:
+        via = func.json_extract(E.c.payload, "$.via")
+    chiefs = or_(E.c.kind.in_(sorted(DECISION_KINDS)), and_(E.c.kind == Kind.ADMITTED, via.in_(sorted(CHIEF_VIAS))))
+    return [row_to_event(row) for row in conn.execute(select(E).where(chiefs).order_by(E.c.pos)).all()]
 
 
 def subject_voids(conn: Connection, session: str | None, ticket: str | None) -> list[Event]:

@@ -14,6 +14,7 @@ was busy is one group commit, leaves and uploads take their turn in the same lin
 
 from __future__ import annotations
 
+import contextlib
 import queue
 from typing import TYPE_CHECKING
 
@@ -61,6 +62,8 @@ class LaneWorker:
                 self.post_message(LaneWentOffline(self.lane.offline_reason, self.lane.pending))
             elif carried is not None:
                 self.post_message(QueueUploaded(carried.uploaded, len(carried.conflicts)))
+            with contextlib.suppress(Exception):  # only a head start: the first scan meets and says any failure itself
+                self.lane.warm()
         carried: list[ScanRequest | LeaveRequest | str | None] = []  # a request read past the end of a burst
         while not worker.is_cancelled:
             try:
@@ -91,6 +94,7 @@ class LaneWorker:
     def _open_lane(self) -> bool:
         """On the lane worker, before any request: the full site (SQLAlchemy, the store, the quick check begun for its
         file) and the lane; ready once the quick check has answered. False: the store cannot be opened."""
+        from examops.services import gate_fold  # noqa: F401 - imported here, not inside the first verdict's handler
         from examops.services.counters import ExpectedCounts
         from examops.services.offline import ResilientLane
 
