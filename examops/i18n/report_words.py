@@ -19,6 +19,7 @@ WORDS = {
     "chief_record": N_("Chief's record"),
     "chief_record_title": N_("Plan and PIN changes, overrides, refused PINs, decisions without the chief's seal"),
     "refused_pins": N_("Wrong PINs refused: {count}"),
+    "no_records": N_("Nothing of this kind was recorded."),
     "record_kind": N_("Record"),
     "record_by": N_("By"),
     "record_detail": N_("Detail"),

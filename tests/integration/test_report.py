@@ -486,3 +486,14 @@ def test_the_signature_sheet_carries_a_qr_code_and_verify_refuses_other_files(mo
     junk.write_text("not a workbook", encoding="utf-8")
     done = verify(junk)
     assert done.exit_code == 2 and "cannot read" in done.output
+
+
+def test_an_empty_chief_record_says_so(morning, tmp_path):
+    """Found printing the afternoon story's report: the 总监考记录 page was a table heading over an empty page."""
+    from examops.services.chief_record import chief_record
+    from examops.services.report import build_report
+
+    assert chief_record(morning).entries == []
+    out = tmp_path / "S1.xlsx"
+    build_report(morning, session_ids=["S1"], out=out, lang="zh", pin=TEST_PIN)
+    assert ("本类事项无记录。",) in sheet_rows(out, "总监考记录")
