@@ -319,8 +319,10 @@ def _move_reason(day: CandidateDay) -> str:
 
 
 def _arrival(day: CandidateDay) -> str:
-    """When an admitted candidate reached the gate: their first exception if they were held there, else the admission."""
-    return day.cases[0].exception.at if day.cases else day.admission.at
+    """When an admitted candidate reached the gate: their first exception if they were held there, else the admission;
+    when its scan was read, where the event says so (a burst committed after the cutoff it was read before)."""
+    event = day.cases[0].exception if day.cases else day.admission
+    return getattr(event.data, "read_at", None) or event.at
 
 
 class ZeroIncidentReason(str):

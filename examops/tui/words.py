@@ -239,7 +239,7 @@ GATE_KEY = {  # the gate's footer in short words: every key a lane needs fits 80
 AFTER_ADMISSION = {  # what the gate says about a scan of someone already admitted who is not an alarm
     "arrived": N_("Seated by the chief proctor: this scan records the arrival"),
     "returned": N_("Back from a temporary leave"),
-    "no_reentry": N_("Left the exam for good: no re-entry"),
+    "no_reentry": N_("Left for good at {at}"),  # the banner's title says no re-entry already
 }
 LEAVE_REFUSED = {
     "unknown": N_("No candidate with this ticket or ID number in this session"),

@@ -1,7 +1,7 @@
 """What the gate's keys do to one candidate: Enter on the card, F-key forms, exits, a pick from Ctrl+F.
 
 `CandidateKeys` is mixed into `GateScreen`, whose `site`, `lane`, `session`, `card`, `last_verdict`,
-`pending_scans`, `holding_alarm` (gate_alarm), `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
+`pending_scans`, `holding_alarm` (gate_alarm), `starting`, `scanned_elsewhere`, `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
 the code typed in the field if there is one, else on the candidate on the card; the card is what the
 candidate's state in the session allows (an admitted candidate is never offered "press Enter to admit").
 Exits go through the lane worker's queue like scans, so they keep their order.
@@ -208,11 +208,14 @@ class CandidateKeys:
     # -- Ctrl+F -----------------------------------------------------------
     def action_search(self) -> None:
         """Ctrl+F; the pick replaces the card, so not over an alarm (one that came while the search was open neither)."""
+        if self.starting():
+            return
         if self._alarm_first(_("An alarm is on screen: press Esc to see it through first, then Ctrl+F")):
             return
         from examops.tui.widgets.search import SearchModal
 
-        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
+        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None,
+                                         scanned=self.scanned_elsewhere), self._picked)
 
     def _picked(self, card: CandidateCard | None) -> None:
         if card is None or self.pending_scans:

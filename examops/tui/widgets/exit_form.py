@@ -15,8 +15,9 @@ from textual.widgets import Input
 from examops.i18n import _
 from examops.tui.i18n import localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
-from examops.tui.widgets.form_keys import FOCUS_KEYS, scan_in_text
+from examops.tui.widgets.form_keys import FOCUS_KEYS, scan_in_text, scans_refused
 from examops.tui.widgets.plain import Label, Static
+from examops.tui.widgets.wedge import WedgeField
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class ExitForm(WholeGlyphs, ModalScreen[ExitFilled | None]):
         self.ticket = ticket or ""
         self.final = final
         self.about = about
+        self.refused: list[str] = []  # scans that came while the form was open, said NOT RECORDED on it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="exit-box", classes="modal-box"):
@@ -47,10 +49,10 @@ class ExitForm(WholeGlyphs, ModalScreen[ExitFilled | None]):
             if self.about:
                 yield Static(self.about, id="exit-about")
             yield Label(_("Ticket / ID number") + " *", classes="form-label")
-            yield Input(self.ticket, id="exit-ticket")
+            yield WedgeField(self.ticket, id="exit-ticket", holds_scan=True)
             yield Label(_("Reason") + " *", classes="form-label")
             placeholder = _("e.g. handed in early, unwell") if self.final else _("e.g. toilet, unwell")
-            yield Input(placeholder=placeholder, id="exit-reason")
+            yield WedgeField(placeholder=placeholder, id="exit-reason")
             yield Static("", id="exit-error")
             yield Label(_("Enter submit · Tab next field · Esc cancel"), classes="modal-hint")
 
@@ -59,6 +61,18 @@ class ExitForm(WholeGlyphs, ModalScreen[ExitFilled | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(WedgeField.Scanned)
+    def _scan_landed(self, event: WedgeField.Scanned) -> None:
+        """A scan into the empty ticket field is the ticket; any other scan (a burst's next code) is refused on the
+        form, by code, never joined to the ticket or taken for a reason."""
+        event.stop()
+        if event.field.id == "exit-ticket" and not event.kept.strip():  # the field holds it (`holds_scan`)
+            self.query_one("#exit-reason", Input).focus()
+            return
+        self.refused.append(event.code)
+        self.app.bell()
+        self.query_one("#exit-error", Static).update(Text(scans_refused(self.refused), style="bold red"))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
