@@ -20,6 +20,7 @@ WORDS = {
     "chief_record_title": N_("Plan and PIN changes, overrides, early leaves authorised, refused PINs, decisions without "
                              "the chief's seal"),
     "refused_pins": N_("Wrong PINs refused: {count}"),
+    "no_records": N_("Nothing of this kind was recorded."),
     "record_kind": N_("Record"),
     "record_by": N_("By"),
     "record_detail": N_("Detail"),
@@ -40,6 +41,7 @@ WORDS = {
     "present": NP_("report.present", "Present"),
     "absent": NP_("report.absent", "Absent"),
     "absentees": N_("Absent candidates"),
+    "rostered_count": NP_("report.room.count", "Rostered"),
     "not_arrived_count": NP_("report.room.count", "Not yet arrived"),
     "moved_out_count": NP_("report.room.count", "Moved out"),
     "moved_in_count": NP_("report.room.count", "Moved in"),

@@ -50,13 +50,21 @@ REPORT_BUILD_PHASE = {
     "digest": N_("Digests and signature…"),
     "save": N_("Saving…"),
 }
+# The report view's rooms table, short enough for its eight columns to fit 80 columns in English.
+REPORT_ROOM_COLUMNS = {
+    "rostered": NP_("report.rooms.column", "Roster"),
+    "moved_out": NP_("report.rooms.column", "Out"),
+    "moved_in": NP_("report.rooms.column", "In"),
+    "expected": NP_("report.rooms.column", "Expected"),
+    "present": NP_("report.rooms.column", "Present"),
+    "absent": NP_("report.rooms.column", "Absent"),
+    "not_arrived": NP_("report.rooms.column", "Not in yet"),
+}
 REPORT_FIG = {
     "expected": N_("Expected"),
     "present": N_("Present"),
     "absent": N_("Absent"),
     "not_arrived": N_("Not yet arrived"),
-    "moved_out": NP_("report.room.count", "Moved out"),
-    "moved_in": NP_("report.room.count", "Moved in"),
     "admitted_late": N_("Admitted late"),
     "exceptions": N_("Exceptions"),
     "approvals": N_("Approvals"),

@@ -85,6 +85,13 @@ def rostered_rooms(conn: Connection, session: str) -> set[str]:
     return {r for (r,) in conn.execute(select(S.c.room_id).where(S.c.session_id == session).distinct())}
 
 
+def home_seats(conn: Connection, session: str, tickets: Sequence[str], chunk: int = 500) -> dict[str, tuple[str, int]]:
+    """Ticket → (room, seat) as the session's roster has them, asked `chunk` tickets at a time."""
+    return {row.ticket: (row.room_id, row.seat) for start in range(0, len(tickets), chunk)
+            for row in conn.execute(select(S.c.ticket, S.c.room_id, S.c.seat)
+                                    .where(S.c.session_id == session, S.c.ticket.in_(tickets[start:start + chunk])))}
+
+
 def people(conn: Connection, tickets: Sequence[str], chunk: int = 500) -> dict:
     """(ticket, name, id_number) rows by ticket, asked `chunk` tickets at a time."""
     return {row.ticket: row for start in range(0, len(tickets), chunk)
