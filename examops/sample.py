@@ -404,8 +404,13 @@ def sample_plan_toml(exam_name: str = EXAM_NAME, site: str = SITE_NAME) -> str:
 #                   still admits (30 for this exam, often 15 elsewhere);
 #                   entry_opens_minutes = how long before start the doors
 #                   open (default 45). Outside that window a scan admits
-#                   and denies no one. The date is past: drills set
-#                   EXAMOPS_CLOCK="2021-10-16T08:05".
+#                   and denies no one. early_leave_minutes = from how long
+#                   after start a candidate may leave for good (default:
+#                   late_entry_minutes, so no one leaves while a late one
+#                   may still come in; at most the paper's length); before
+#                   that only the chief proctor authorises it, with the PIN
+#                   (a sick candidate). Temporary leaves: any time. The
+#                   date is past: drills set EXAMOPS_CLOCK="2021-10-16T08:05".
 # [[backup_rooms]]  spare rooms; kind = "backup" (risk factor, normal readings)
 #                   or "isolation" (fever). The two are never mixed.
 [exam]

@@ -23,6 +23,7 @@ ACTION_WORDS = {"hold": N_("hold"), "backup_room": N_("backup room"), "isolation
                 "admit": NP_("review.action.admit", "admit"), "deny": N_("deny")}
 RECORD_WORDS = {"plan_changed": N_("plan changed"), "pin_changed": N_("PIN changed"), "override_granted": N_("override granted"),
                 "photos_imported": N_("photos replaced"), "photos_purged": N_("photos purged"),
+                "early_leave_authorised": N_("early leave authorised before the allowed time"),
                 "unsealed_decision": N_("a decision without the chief's seal (examops verify names it)")}
 ROOM_KIND_WORDS = {"backup": N_("backup"), "isolation": NP_("roster.kind.isolation", "isolation"), "regular": N_("regular")}
 FINDING_WORDS = {"double_read": N_("a double read of the scanner"), "rescan": N_("a rescan by mistake"),

@@ -177,8 +177,11 @@ def demo(lang: str | None, no_ui: bool, as_json: bool) -> None:
 
     set_language(resolve_language(lang, site.plan.language))
     if no_ui:
+        shown = {key: info[key] for key in ("store", "folder", "candidates", "clock")}
         emit(info, as_json, _("demo store at {store} (everything it writes stays in {folder}): {candidates} candidates; "
-                              "clock {clock}").format(**{key: info[key] for key in ("store", "folder", "candidates", "clock")}))
+                              "clock {clock}").format(**shown) if info["kept"] else
+             _("demo store at {store} (another demo is running: this one works in {folder}, removed when it ends): "
+               "{candidates} candidates; clock {clock}").format(**shown))
         return
     from examops.tui.app import ExamopsApp
     from examops.tui.photo_terminal import detect

@@ -187,6 +187,7 @@ class GateOutcome(Payload):
     via: str = ""  # how the candidate was found: "ticket" or "id_number"
     missing: tuple[str, ...] | None = optional()  # evidence still needed; written only when some is
     after_admission: bool | None = optional()  # raised about a candidate already admitted: the admission stands
+    read_at: str | None = optional()  # when the scan was read, where in an earlier minute than `at` (the write)
 
 
 class ExceptionRecorded(GateOutcome):
@@ -212,6 +213,7 @@ class Admitted(Payload):
     exception_id: str | None = optional()  # the case this admission seats
     origin: Origin | None = None  # None for a gate admission
     by: str | None = optional()
+    read_at: str | None = optional()  # when the gate read the scan, where in an earlier minute than `at` (the write)
 
 
 class Moved(Payload):
@@ -417,6 +419,8 @@ class Left(Payload):
     room: str | None = None
     seat: int | None = None
     by: str = ""
+    # for good before the plan's early_leave_minutes: the chief proctor who authorised it with the PIN (e.g. unwell)
+    authorised_early_by: str | None = optional()
 
 
 class DeviceRevoked(Payload):

@@ -40,32 +40,38 @@ class SeatRecord(NamedTuple):
 
 @dataclass
 class RoomFigures:
-    """One room's row. `present` are the room's own candidates sitting in it; a candidate placed elsewhere is in
-    `moved_out` here and `moved_in` there, so every row adds up: 应到 = 实到 + 缺考 + 未到 + 调出."""
+    """One room's row, as its proctors count it. `rostered` (原编排) are the roster's seats here; a candidate placed
+    elsewhere is in `moved_out` (调出) here and `moved_in` (调入) there. 应到 is who should sit here now and 实到 who
+    does, so a row adds up twice, 应到 = 原编排 − 调出 + 调入 = 实到 + 缺考 + 未到, and the rooms add up to the session."""
 
     room: str
-    expected: int = 0
-    present: int = 0
+    rostered: int = 0
+    stayed: int = 0  # the room's own candidates sitting in it
     absent: list[SeatRecord] = field(default_factory=list)  # 缺考: entry has closed and they are not in
     not_arrived: list[SeatRecord] = field(default_factory=list)  # 未到: entry is still open
     moved_out: list[dict] = field(default_factory=list)
-    moved_in: list[dict] = field(default_factory=list)
+    moved_in: list[dict] = field(default_factory=list)  # every placement is an admission: all of them present
     exceptions: list[dict] = field(default_factory=list)  # one a candidate: the case that stands, with its attempts
     incidents: list[dict] = field(default_factory=list)
 
     @property
-    def seated(self) -> int:
-        """Who sits in the room now: its own candidates and those moved in."""
-        return self.present + len(self.moved_in)
+    def expected(self) -> int:
+        """应到: the roster's seats here, less those placed elsewhere, plus those placed here."""
+        return self.rostered - len(self.moved_out) + len(self.moved_in)
+
+    @property
+    def present(self) -> int:
+        """实到: who sits in the room now, its own candidates and those moved in."""
+        return self.stayed + len(self.moved_in)
 
     @property
     def adds_up(self) -> bool:
-        return self.expected == self.present + len(self.absent) + len(self.not_arrived) + len(self.moved_out)
+        return self.expected == self.present + len(self.absent) + len(self.not_arrived)
 
     def to_dict(self) -> dict:
         return {
-            "room": self.room, "expected": self.expected, "present": self.present, "absent": len(self.absent),
-            "not_arrived": len(self.not_arrived), "seated": self.seated,
+            "room": self.room, "rostered": self.rostered, "expected": self.expected, "present": self.present,
+            "absent": len(self.absent), "not_arrived": len(self.not_arrived),
             "absentees": [{"seat": s.seat, "ticket": s.ticket, "name": s.name} for s in self.absent],
             "moved_out": self.moved_out, "moved_in": self.moved_in, "exceptions": self.exceptions, "incidents": self.incidents,
         }
@@ -174,8 +180,8 @@ def compute(
                              not_over=int(now_local is not None and now_local < session.ends_at and not closed))
     rooms = figures.rooms
     home = {s.ticket: s for s in seats}
-    for room, expected in Counter(s.room for s in seats).items():  # rooms in the order their first seat comes
-        rooms[room] = RoomFigures(room, expected=expected)
+    for room, rostered in Counter(s.room for s in seats).items():  # rooms in the order their first seat comes
+        rooms[room] = RoomFigures(room, rostered=rostered)
     by_code: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
     arrivals: Counter[str] = Counter()
@@ -220,7 +226,7 @@ def compute(
         if origin is None or room is None:
             continue
         if (room, seat) == (origin.room, origin.seat):
-            rooms[room].present += 1
+            rooms[room].stayed += 1
             continue
         placed = day.placement.data
         move = {"ticket": ticket, "name": origin.name, "from_room": origin.room, "from_seat": origin.seat,
@@ -267,7 +273,7 @@ def _count_alone(alone: Mapping[str, str], home: Mapping[str, SeatRecord], rooms
     minute's local time worked out once; a time not in the store's format, or a minute that is not a local one
     (an offset of seconds), each of its admissions on its own."""
     for room, count in Counter([home[ticket].room for ticket in alone]).items():
-        rooms[room].present += count
+        rooms[room].stayed += count
     times = list(alone.values())
     # `at[:17] + at[26:]` is "YYYY-MM-DDTHH:MM:Z" exactly for the store's 27 characters ending in Z (":SS.ffffffZ").
     keys = [at[:17] + at[26:] for at in times]
@@ -313,8 +319,10 @@ def _move_reason(day: CandidateDay) -> str:
 
 
 def _arrival(day: CandidateDay) -> str:
-    """When an admitted candidate reached the gate: their first exception if they were held there, else the admission."""
-    return day.cases[0].exception.at if day.cases else day.admission.at
+    """When an admitted candidate reached the gate: their first exception if they were held there, else the admission;
+    when its scan was read, where the event says so (a burst committed after the cutoff it was read before)."""
+    event = day.cases[0].exception if day.cases else day.admission
+    return getattr(event.data, "read_at", None) or event.at
 
 
 class ZeroIncidentReason(str):

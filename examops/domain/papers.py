@@ -22,6 +22,21 @@ class SeatLine:
     ticket: str
     name: str
     id_masked: str
+    from_room: str = ""  # seated here by the chief from another seat (调入): the roster's room and seat
+    from_seat: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MovedOutLine:
+    """A roster seat of the room whose candidate the chief seated elsewhere (调出): printed so the proctor knows why."""
+
+    seat: int
+    ticket: str
+    name: str
+    id_masked: str
+    to_room: str
+    to_room_name: str
+    to_seat: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +54,17 @@ class RoomPaper:
     room_name: str
     kind: str
     seats: tuple[SeatLine, ...]
+    rostered: int = 0  # 原编排: the roster's seats in the room
+    moved_out: tuple[MovedOutLine, ...] = ()
+
+    @property
+    def moved_in(self) -> int:
+        return sum(1 for line in self.seats if line.from_room)
+
+    @property
+    def expected(self) -> int:
+        """应到: who should sit here now, as the room record counts it (原编排 − 调出 + 调入)."""
+        return len(self.seats)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,8 @@ class UnknownSession(KeyError):
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """One paper sitting: the gate opens `entry_opens_minutes` before `start` and closes `late_entry_minutes` after."""
+    """One paper sitting: the gate opens `entry_opens_minutes` before `start` and closes `late_entry_minutes` after;
+    a candidate may leave for good from `early_leave_minutes` after `start` (before that only with the chief's PIN)."""
 
     id: str
     name: str
@@ -51,6 +52,7 @@ class Session:
     end: dt.time
     late_entry_minutes: int = 30
     entry_opens_minutes: int = 45
+    early_leave_minutes: int | None = None  # None: as late_entry_minutes, so no one leaves while a late one may come in
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -63,6 +65,12 @@ class Session:
     @property
     def entry_closes_at(self) -> dt.datetime:
         return self.starts_at + dt.timedelta(minutes=self.late_entry_minutes)
+
+    @property
+    def early_leave_from(self) -> dt.datetime:
+        """From this local time a candidate may leave for good (an early leave); before it only the chief authorises one."""
+        minutes = self.late_entry_minutes if self.early_leave_minutes is None else self.early_leave_minutes
+        return self.starts_at + dt.timedelta(minutes=minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +254,13 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
                               index)
         if not 0 <= late <= 240:
             raise reader.fail(f"{path}.late_entry_minutes", said(N_("must be between 0 and 240")), index)
-        sessions.append(Session(session_id, name, date, start, end, late, opens))
+        early = reader.get(item, "early_leave_minutes", f"{path}.early_leave_minutes", int, required=False, occurrence=index)
+        length = (dt.datetime.combine(date, end) - dt.datetime.combine(date, start)) // dt.timedelta(minutes=1)
+        if early is not None and not late <= early <= length:
+            raise reader.fail(f"{path}.early_leave_minutes", said(
+                N_("must be between late_entry_minutes ({late}: no one leaves while a late candidate may still come in) "
+                   "and the paper's length ({length})"), late=late, length=length), index)
+        sessions.append(Session(session_id, name, date, start, end, late, opens, early))
     ids = [s.id for s in sessions]
     if len(set(ids)) != len(ids):
         raise reader.fail("sessions", said(N_("two sessions share an id: {ids}"), ids=ids))

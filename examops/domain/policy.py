@@ -133,7 +133,9 @@ class Policy:
 
 
 def parse_temperature(raw: str) -> float:
-    value = float(str(raw).strip().replace("℃", "").replace("°C", "").replace("°", ""))
+    """A reading in °C, 30 to 45. Three digits without a point are tenths: staff type 381 for 38.1 on a numeric pad."""
+    text = str(raw).strip().replace("℃", "").replace("°C", "").replace("°", "").strip()
+    value = int(text) / 10 if len(text) == 3 and text.isdigit() else float(text)
     if not 30.0 <= value <= 45.0:
         raise PolicyError(said(N_("temperature {value} is not a body temperature in °C"), value=repr(raw)))
     return value

@@ -1,10 +1,11 @@
-"""Entry windows: when a session's gate opens and closes, and which session a lane is in now.
+"""Entry and leave windows: when a session's gate opens and closes, and which session a lane is in now.
 
 A session's doors open `entry_opens_minutes` before the start and admit until
 `late_entry_minutes` after it. A scan outside that window (another day, before
 the doors open, after the paper ended) is no admission and no denial: the
 gate answers with what and when. Only a late arrival on the session's own day,
-after the cutoff and before the paper ends, is the `late` denial.
+after the cutoff and before the paper ends, is the `late` denial. Leaving for
+good waits until `early_leave_minutes` after the start (`too_early_to_leave`).
 """
 
 from __future__ import annotations
@@ -79,3 +80,12 @@ def lane_window(sessions: Iterable[Session], now_local: dt.datetime) -> Window |
             return window(session, now_local)
     upcoming = [s for s in ordered if opens_at(s) > now_local]
     return window(upcoming[0] if upcoming else ordered[-1], now_local)
+
+
+def too_early_to_leave(session: Session, now_local: dt.datetime) -> dt.datetime | None:
+    """While `now_local` is before the time `session` allows a candidate to leave for good: that time; else None.
+
+    Leaving for good before the paper starts is an early leave too: the same time holds. A temporary leave is
+    never refused by the clock (the candidate is checked again at the gate)."""
+    allowed = session.early_leave_from
+    return allowed if now_local < allowed else None

@@ -17,8 +17,10 @@ WORDS = {
     "rooms": N_("Rooms {session}"),
     "signature": N_("Signature"),
     "chief_record": N_("Chief's record"),
-    "chief_record_title": N_("Plan and PIN changes, overrides, refused PINs, decisions without the chief's seal"),
+    "chief_record_title": N_("Plan and PIN changes, overrides, early leaves authorised, refused PINs, decisions without "
+                             "the chief's seal"),
     "refused_pins": N_("Wrong PINs refused: {count}"),
+    "no_records": N_("Nothing of this kind was recorded."),
     "record_kind": N_("Record"),
     "record_by": N_("By"),
     "record_detail": N_("Detail"),
@@ -39,6 +41,7 @@ WORDS = {
     "present": NP_("report.present", "Present"),
     "absent": NP_("report.absent", "Absent"),
     "absentees": N_("Absent candidates"),
+    "rostered_count": NP_("report.room.count", "Rostered"),
     "not_arrived_count": NP_("report.room.count", "Not yet arrived"),
     "moved_out_count": NP_("report.room.count", "Moved out"),
     "moved_in_count": NP_("report.room.count", "Moved in"),
@@ -199,6 +202,7 @@ CHIEF_RECORD_LABELS = {
     "override_granted": N_("Recording into a closed session (override), reason"),
     "photos_imported": N_("Photos replaced (how many: tickets)"),
     "photos_purged": N_("Photos purged (how many: reason)"),
+    "early_leave_authorised": N_("Early leave before the allowed time, authorised (session ticket (room/seat): reason)"),
     "unsealed_decision": N_("Chief decision without the chief's seal (ticket · case · event)"),
 }
 INCIDENT_LABELS = {

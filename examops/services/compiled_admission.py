@@ -31,9 +31,10 @@ class Planned:
 
 
 def plan_scan(found: Lookup | None, session: Session, ticket: str, policy: Policy, now_local, outcome: str | None,  # noqa: ANN001
-              evidence: Mapping[str, str]) -> Planned | None:
+              evidence: Mapping[str, str], read_at: str | None = None) -> Planned | None:
     """A plain admission or a duplicate scan from the look-up; None where the general path answers (no such
-    ticket, no seat, a closed session, a leave, an exception or denial standing, a policy that does not admit)."""
+    ticket, no seat, a closed session, a leave, an exception or denial standing, a policy that does not admit).
+    `read_at`: when the scan was read, where it is judged as of then (the admission says so beside its write time)."""
     if found is None or found.closure is not None or found.card.room is None:
         return None
     day = fold_day(session.id, ticket, found.day)
@@ -52,7 +53,7 @@ def plan_scan(found: Lookup | None, session: Session, ticket: str, policy: Polic
     if decision.action != "admit":
         return None
     admitted = Admitted(code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
-                        room=card.room, seat=card.seat, via="ticket", missing=decision.missing or None)
+                        room=card.room, seat=card.seat, via="ticket", missing=decision.missing or None, read_at=read_at)
     verdict = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
                       action=decision.action, reason=decision.reason, evidence=evidence,
                       go_room=card.current_room, go_seat=card.current_seat,

@@ -7,6 +7,7 @@ never the real user data dir.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -37,31 +38,94 @@ def sample_dir(scratch: Path | None = None) -> Path:
     return target
 
 
-_LOCK = "demo.lock"
-_held: list = []  # the open lock file of this process's demo, held until it exits
+def demo_folder() -> tuple[Path, int, bool]:
+    """The folder this demo works in, locked for its life: the shared `examops-demo-<uid>` in the temp dir when no
+    running demo holds it (a folder a finished demo left is emptied and reused), else one of this demo's own,
+    removed when it exits. Returns the folder, its open descriptor holding the lock, and whether it is shared.
+
+    The lock is on the folder itself (its directory inode), not on a file inside it: emptying the folder cannot
+    drop a lock another demo holds, and two demos started at the same instant cannot both take it."""
+    temp = Path(tempfile.gettempdir())
+    shared = temp / f"examops-demo-{os.getuid()}"
+    _clear_abandoned(temp, shared.name)
+    try:
+        shared.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    held = _lock_folder(shared)
+    if held is not None:
+        _empty(shared)
+        return shared, held, True
+    own = Path(tempfile.mkdtemp(prefix=f"{shared.name}-{os.getpid()}-", dir=temp))
+    held = _lock_folder(own)
+    if held is None:  # just made by mkdtemp, 0700: nobody else can hold it
+        raise RuntimeError(f"could not lock the demo folder {own}")
+    atexit.register(_remove_own, own, held)
+    return own, held, False
 
 
-def _in_use(home: Path) -> bool:
-    """Whether a running demo holds the folder's lock (a folder left by a demo that ended holds none)."""
+def _lock_folder(folder: Path) -> int | None:
+    """An open descriptor of `folder` holding its exclusive lock; None when another demo holds it, or when it is no
+    folder of this user's (a symlink, another user's folder planted in a shared temp dir)."""
     import fcntl
 
     try:
-        with open(home / _LOCK, "rb") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                return True
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
     except OSError:
+        return None
+    try:
+        mine = os.fstat(fd).st_uid == os.getuid()
+        if mine:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.fchmod(fd, 0o700)
+    except OSError:  # BlockingIOError: a running demo holds it
+        mine = False
+    if not mine:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _empty(folder: Path) -> None:
+    """Everything a finished demo left in `folder`, removed (the folder itself, and with it the lock, stays)."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _remove_own(folder: Path, held: int) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    os.close(held)
+
+
+def _clear_abandoned(temp: Path, shared_name: str) -> None:
+    """Remove the own folders of demos that ended without tidying up (killed): their process is gone and nobody
+    holds their lock. A folder whose demo still runs, or that is being made, keeps its live process id."""
+    for folder in temp.glob(f"{shared_name}-*"):
+        pid = folder.name[len(shared_name) + 1:].split("-", 1)[0]
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        held = _lock_folder(folder)
+        if held is not None:
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+            finally:
+                os.close(held)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
         return False
-    return False
+    except PermissionError:
+        return True
+    return True
 
 
-def _hold(home: Path) -> None:
-    import fcntl
-
-    lock = open(home / _LOCK, "wb")  # noqa: SIM115 - held open for the process's life
-    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    _held.append(lock)
+_held: list[int] = []  # the demo folder's locked descriptor, open for the process's life
 
 
 def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
@@ -69,15 +133,15 @@ def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
     EXAMOPS_CLOCK names another moment to rehearse).
 
     This process (and any examops it starts) then works in the demo folder: EXAMOPS_HOME, EXAMOPS_DB
-    and EXAMOPS_CLOCK name it, its store and its drill.
+    and EXAMOPS_CLOCK name it, its store and its drill. `home` (tests) is used as it is, unlocked.
     """
+    shared = True
     if home is None:
-        home = Path(tempfile.gettempdir()) / f"examops-demo-{os.getuid()}"
-        if _in_use(home):  # another demo runs from it: wiping it would pull its store from under its lanes
-            home = home.with_name(f"{home.name}-{os.getpid()}")
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True, mode=0o700)
-    _hold(home)
+        home, held, shared = demo_folder()
+        _held.append(held)
+    else:
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True, mode=0o700)
     url = f"sqlite:///{home / 'demo.sqlite3'}"
     source = sample_dir(home)
     first = min(parse_plan((source / "sample_plan.toml").read_text(encoding="utf-8"), "sample plan").sessions,
@@ -90,8 +154,8 @@ def prepare_demo(home: Path | None = None) -> tuple[Site, dict]:
     if not report.imported:
         raise RuntimeError("the sample roster did not import: " + "; ".join(str(p) for p in report.errors[:3]))
     photos = _give_sample_photos(site, home)
-    info = {"store": site.store.location, "folder": str(home), "candidates": report.candidates, "rooms": len(report.rooms),
-            "photos": photos, "clock": clock, "pin": DEMO_PIN}
+    info = {"store": site.store.location, "folder": str(home), "kept": shared, "candidates": report.candidates,
+            "rooms": len(report.rooms), "photos": photos, "clock": clock, "pin": DEMO_PIN}
     return site, info
 
 

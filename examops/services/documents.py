@@ -13,10 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from examops.adapters.store import report_queries as q
+from examops.adapters.store.review_queries import roster_seats
 from examops.domain import idnumber
 from examops.domain.papers import (
     MISCONDUCT_KINDS,
     MisconductReport,
+    MovedOutLine,
     OpenedRoom,
     PaperHeading,
     RoomPaper,
@@ -28,7 +30,8 @@ from examops.domain.said import N_, SaidError, said
 from examops.locations import private_dir
 from examops.services.figures import session_figures
 from examops.services.photos import has_photos, photos_for
-from examops.services.seating import occupancy
+from examops.services.placements import placements
+from examops.services.seating import occupancy, seated_in
 from examops.services.site import Site
 
 FORMATS = ("xlsx", "pdf", "both")
@@ -55,25 +58,50 @@ def room_papers(site: Site, session_id: str, *, room: str | None = None) -> list
         else:
             rostered = q.rostered_rooms(conn, session_id)
             wanted = sorted(rostered | set(room_rows))
-        seated = {room_id: occupancy(conn, session_id, room_id) for room_id in wanted}
+        placed = placements(conn, session_id)
+        roster = {room_id: roster_seats(conn, session_id, room_id) for room_id in wanted}
+        seated = {room_id: seated_in(room_id, roster[room_id], placed) for room_id in wanted}
         if room is None:
             wanted = [r for r in wanted if r in rostered or seated[r]]
-        tickets = sorted({t for by_seat in seated.values() for t in by_seat.values()})
+        homes = q.home_seats(conn, session_id, sorted(placed))
+        moved_out = {room_id: [(seat, ticket) for seat, ticket in sorted(by_seat.items())
+                               if ticket in placed and placed[ticket] != (room_id, seat)]
+                     for room_id, by_seat in roster.items()}
+        tickets = sorted({t for by_seat in seated.values() for t in by_seat.values()}
+                         | {t for lines in moved_out.values() for _, t in lines})
         people = q.people(conn, tickets)
+
+    def name_of(ticket: str) -> str:
+        return people[ticket].name if ticket in people else ""
+
+    def masked(ticket: str) -> str:
+        return idnumber.mask(people[ticket].id_number) if ticket in people else ""
+
     papers = []
     for room_id in wanted:
         row = room_rows.get(room_id)
-        lines = tuple(SeatLine(seat, ticket, people[ticket].name if ticket in people else "",
-                               idnumber.mask(people[ticket].id_number) if ticket in people else "")
-                      for seat, ticket in sorted(seated[room_id].items()))
+        lines = []
+        for seat, ticket in sorted(seated[room_id].items()):
+            home = homes.get(ticket) if ticket in placed else None
+            came = home if home is not None and home != (room_id, seat) else ("", None)
+            lines.append(SeatLine(seat, ticket, name_of(ticket), masked(ticket), from_room=came[0], from_seat=came[1]))
+        gone = tuple(MovedOutLine(seat, ticket, name_of(ticket), masked(ticket), placed[ticket][0],
+                                  _room_name(room_rows, placed[ticket][0]), placed[ticket][1])
+                     for seat, ticket in moved_out[room_id])
         papers.append(RoomPaper(
             exam=site.plan.exam_name, site=site.plan.site, session_id=session.id, session_name=session.name,
             date=session.date.isoformat(), start=session.start.strftime("%H:%M"), end=session.end.strftime("%H:%M"),
-            room=room_id, room_name=row.name if row is not None else room_id,
-            kind=row.kind if row is not None else "regular", seats=lines,
+            room=room_id, room_name=_room_name(room_rows, room_id),
+            kind=row.kind if row is not None else "regular", seats=tuple(lines),
+            rostered=len(roster[room_id]), moved_out=gone,
         ))
     papers.sort(key=lambda p: (room_kind_rank(p.kind), p.room))
     return papers
+
+
+def _room_name(room_rows: dict, room_id: str) -> str:
+    row = room_rows.get(room_id)
+    return row.name if row is not None else room_id
 
 
 def write_room_documents(site: Site, session_id: str, out: str | Path, *, room: str | None = None, lang: str = "zh",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from examops.adapters.store import IntegrityError, ServerUnreachable, StoreLocked, WriteFailed, scan_path
 from examops.domain import idnumber, windows
@@ -26,7 +26,7 @@ from examops.domain.event_payloads import (
     UnknownScan,
     WrongSessionScan,
 )
-from examops.domain.events import Event, Kind
+from examops.domain.events import Event, Kind, format_utc
 from examops.domain.field_limits import check_field
 from examops.domain.plan import Session
 from examops.domain.policy import PolicyError
@@ -74,34 +74,38 @@ class Lane:
         return current
 
     def check_burst(self, scans: list[tuple[str, str | None, Mapping[str, str]]], *,
-                    session_id: str | None = None) -> list[Verdict]:
+                    session_id: str | None = None, read_at: Sequence[dt.datetime | None] = ()) -> list[Verdict]:
         """Check (code, outcome, evidence) scans in order and commit them together: a wedge scanner's burst, one fsync.
 
-        On SQLite the scans share one transaction (each a savepoint, so one failing leaves the others); the
-        verdicts are returned only after it committed. If the commit fails, none of them was recorded: each
-        says so, and the lane forgets the chain head it had moved on in memory.
+        `read_at`: when each scan was read (in the same order; missing or None: now), so a burst read before the
+        cutoff is judged before it however late its commit. On SQLite the scans share one transaction (each a
+        savepoint, so one failing leaves the others); the verdicts are returned only after it committed. If the
+        commit fails, none of them was recorded: each says so, and the lane forgets the chain head it had moved on
+        in memory.
         """
+        reads = [*read_at[:len(scans)], *[None] * (len(scans) - len(read_at))]
         verdicts: list[Verdict] = []
         try:
             with self.site.store.group():
-                for code, outcome, evidence in scans:
-                    verdicts.append(self.check(code, session_id=session_id, outcome=outcome, evidence=evidence))
+                for (code, outcome, evidence), read in zip(scans, reads):
+                    verdicts.append(self.check(code, session_id=session_id, outcome=outcome, evidence=evidence,
+                                               scanned_at=read))
         except WriteFailed as exc:
             if self.scan_path is not None:
                 self.scan_path.head = None
             done = [_unrecorded(verdict, exc) if verdict.recorded else verdict for verdict in verdicts]
-            rest = scans[len(verdicts):]
+            rest = list(zip(scans[len(verdicts):], reads[len(verdicts):]))
             if isinstance(exc, StoreLocked) and rest:
                 # Another process holds the write lock: each scan alone would wait the whole busy timeout again to
                 # be told the same (a burst of six stalled the lane for 35 s). All of them NOT RECORDED, now.
                 session = self.session(session_id).id
                 return done + [Verdict("not_recorded", session, reason=str(exc), failure=exc.said, scanned=code[:80])
                                if classify(code).kind != "invalid" else self.check(code, session_id=session_id)
-                               for code, _outcome, _evidence in rest]
+                               for (code, _outcome, _evidence), _read in rest]
             # The group could not begin (the store file gone, say) or stopped early: the rest, one by one, each
             # answered for itself as a lone scan would be.
-            return done + [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence)
-                           for code, outcome, evidence in rest]
+            return done + [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence, scanned_at=read)
+                           for (code, outcome, evidence), read in rest]
         except BaseException:
             # Anything else rolled the whole group back: the head moved on in memory names an event not on disk.
             if self.scan_path is not None:
@@ -125,7 +129,9 @@ class Lane:
         the staffer to compare the face with the photo; checking the same code again without it admits.
         `scanned_at` (aware): when the candidate's code was read, if earlier than now — a card that waited for the
         face, or a scan queued behind it, is judged against the entry window at the moment the candidate stood
-        at the gate, not when the staffer pressed Enter.
+        at the gate, not when the staffer pressed Enter. The event's `at` stays the moment it is written; a
+        screening (admission, exception, denial) read in an earlier minute also says when (`read_at`), which the
+        report counts.
         """
         local_now = self._moment(scanned_at)
         session = self.session(session_id)
@@ -141,7 +147,7 @@ class Lane:
                 return self._closed(session, closed)
             return self._outside_window(window, scan)
         if self.scan_path is not None and scan.kind == "ticket" and outcome in (None, "", "admit") and not hold_admission:
-            admitted = self._admit_compiled(session, scan.value, outcome, evidence, local_now)
+            admitted = self._admit_compiled(session, scan.value, outcome, evidence, local_now, scanned_at)
             if admitted is not None:
                 return admitted
         try:
@@ -180,10 +186,12 @@ class Lane:
         except PolicyError as exc:
             return Verdict("invalid", session.id, card=card, reason=str(exc), scanned=code[:80])
         kind = KIND_OF_ACTION.get(decision.action, Kind.EXCEPTION)
+        written = self.site.clock.now()
+        read_at = self._read_at(scanned_at, written)
         outcome_payload = PAYLOAD_TYPES[kind](
             code=decision.code, action=decision.action, reason=decision.reason, evidence=evidence,
-            room=card.room, seat=card.seat, via=scan.kind, missing=decision.missing or None)
-        event = self._event(kind, session.id, card.ticket, outcome_payload.to_payload())
+            room=card.room, seat=card.seat, via=scan.kind, missing=decision.missing or None, read_at=read_at)
+        event = self._event(kind, session.id, card.ticket, outcome_payload.to_payload(), now=written)
         go_kind = ROOM_KIND_OF_ACTION.get(decision.action, "regular" if decision.action == "admit" else None)
         go_room = rooms.get(go_kind) if go_kind in ("isolation", "backup") else card.current_room if go_kind else None
         base = Verdict(decision.verdict, session.id, card=card, code=decision.code or None,
@@ -207,8 +215,18 @@ class Lane:
         now = self.site.clock.now()
         return self.site.clock.local(min(scanned_at, now) if scanned_at is not None else now)
 
+    @staticmethod
+    def _read_at(scanned_at: dt.datetime | None, written: dt.datetime) -> str | None:
+        """When the scan was read, as the log writes times, where that was in an earlier minute than the event's `at`
+        (`written`): the entry window, the start and the report's arrival slots all turn on whole minutes, so a read
+        in the same minute says nothing the write's own time does not (and the report reads no extra field for it)."""
+        if scanned_at is None or scanned_at >= written:
+            return None
+        read, wrote = scanned_at.astimezone(dt.timezone.utc), written.astimezone(dt.timezone.utc)
+        return format_utc(read) if read.replace(second=0, microsecond=0) < wrote.replace(second=0, microsecond=0) else None
+
     def _admit_compiled(self, session: Session, ticket: str, outcome: str | None, evidence: dict,
-                        local_now: dt.datetime) -> Verdict | None:
+                        local_now: dt.datetime, scanned_at: dt.datetime | None = None) -> Verdict | None:
         """A plain admission or duplicate: one look-up and one write (see scan_path); None: the general path answers."""
         base: Verdict | None = None
         duplicate = False
@@ -216,12 +234,13 @@ class Lane:
             event = None
             try:
                 with self.scan_path.scan() as conn:
+                    written = self.site.clock.now()
                     planned = plan_scan(self.scan_path.lookup(conn, session.id, ticket), session, ticket, self.site.policy,
-                                        local_now, outcome, evidence)
+                                        local_now, outcome, evidence, self._read_at(scanned_at, written))
                     if planned is None:
                         return None
                     base, duplicate = planned.verdict, planned.duplicate
-                    event = self._event(planned.kind, session.id, ticket, planned.payload)
+                    event = self._event(planned.kind, session.id, ticket, planned.payload, now=written)
                     stored = self.scan_path.append(conn, event, guard_slot=planned.guard_slot)
             except IntegrityError as exc:
                 self.scan_path.head = None
@@ -273,8 +292,8 @@ class Lane:
         return self._closed(session, closed)
 
     # -- writing -----------------------------------------------------------
-    def _event(self, kind: str, session: str, ticket: str | None, payload: dict) -> Event:
-        return lane_event(kind, session, ticket, payload, now=self.site.clock.now(), device=self.device, lane=self.lane,
+    def _event(self, kind: str, session: str, ticket: str | None, payload: dict, now: dt.datetime | None = None) -> Event:
+        return lane_event(kind, session, ticket, payload, now=now or self.site.clock.now(), device=self.device, lane=self.lane,
                           staff=self.staff)
 
     def _write(self, event: Event) -> Event:

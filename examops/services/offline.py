@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from examops import locations
 from examops.adapters.store import (
@@ -196,11 +196,14 @@ class ResilientLane:
 
     # -- scanning --------------------------------------------------------
     def check_burst(self, scans: list[tuple[str, str | None, Mapping[str, str]]], *,
-                    session_id: str | None = None) -> list[Verdict]:
-        """`Lane.check_burst` on a SQLite store; a shared store's lane commits each scan (its fallback is per write)."""
+                    session_id: str | None = None, read_at: Sequence[dt.datetime | None] = ()) -> list[Verdict]:
+        """`Lane.check_burst` on a SQLite store; a shared store's lane commits each scan (its fallback is per write).
+        Each scan is judged as of its `read_at` (in order; missing or None: now), as a lone scan is."""
         if not self.can_go_offline:
-            return self.shared.check_burst(scans, session_id=session_id)
-        return [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence) for code, outcome, evidence in scans]
+            return self.shared.check_burst(scans, session_id=session_id, read_at=read_at)
+        reads = [*read_at[:len(scans)], *[None] * (len(scans) - len(read_at))]
+        return [self.check(code, session_id=session_id, outcome=outcome, evidence=evidence, scanned_at=read)
+                for (code, outcome, evidence), read in zip(scans, reads)]
 
     def check(self, code: str, *, session_id: str | None = None, outcome: str | None = None,
               evidence: Mapping[str, str] | None = None, hold_admission: bool = False,

@@ -46,8 +46,12 @@ SHORTAGE_WORDS = {"backup": N_("{count} seat(s) missing in backup rooms"),
 
 def occupancy(conn: Connection, session: str, room: str) -> dict[int, str]:
     """Seat → ticket for one room: the roster's seats minus those placed elsewhere, plus those placed here."""
-    placed = placements(conn, session)
-    taken = {seat: ticket for seat, ticket in q.roster_seats(conn, session, room).items() if ticket not in placed}
+    return seated_in(room, q.roster_seats(conn, session, room), placements(conn, session))
+
+
+def seated_in(room: str, roster: dict[int, str], placed: dict[str, tuple[str, int]]) -> dict[int, str]:
+    """`occupancy` from the room's roster seats and the session's placements, read once by a caller doing every room."""
+    taken = {seat: ticket for seat, ticket in roster.items() if ticket not in placed}
     taken.update({seat: ticket for ticket, (room_id, seat) in placed.items() if room_id == room})
     return taken
 

@@ -386,7 +386,8 @@ def status(site: Site) -> dict:
         },
         "sessions": [
             {"id": s.id, "name": s.name, "date": s.date.isoformat(), "start": s.start.strftime("%H:%M"),
-             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes, "closed": closed(closures[s.id])}
+             "end": s.end.strftime("%H:%M"), "late_entry_minutes": s.late_entry_minutes,
+             "early_leave_from": s.early_leave_from.strftime("%H:%M"), "closed": closed(closures[s.id])}
             for s in site.plan.sessions
         ],
         "rooms": [

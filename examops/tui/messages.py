@@ -98,11 +98,14 @@ class ScanRequest:
 
 @dataclass(frozen=True)
 class LeaveRequest:
-    """An admitted candidate leaves (`final`: for good), in line with the scans."""
+    """An admitted candidate leaves (`final`: for good), in line with the scans; for good before the allowed time
+    with the chief proctor who authorises it and the PIN they typed (the service checks it)."""
 
     code: str
     reason: str
     final: bool
+    authorised_by: str = ""
+    pin: str = field(default="", repr=False)
 
 
 @message_class

@@ -50,13 +50,21 @@ REPORT_BUILD_PHASE = {
     "digest": N_("Digests and signature…"),
     "save": N_("Saving…"),
 }
+# The report view's rooms table, short enough for its eight columns to fit 80 columns in English.
+REPORT_ROOM_COLUMNS = {
+    "rostered": NP_("report.rooms.column", "Roster"),
+    "moved_out": NP_("report.rooms.column", "Out"),
+    "moved_in": NP_("report.rooms.column", "In"),
+    "expected": NP_("report.rooms.column", "Expected"),
+    "present": NP_("report.rooms.column", "Present"),
+    "absent": NP_("report.rooms.column", "Absent"),
+    "not_arrived": NP_("report.rooms.column", "Not in yet"),
+}
 REPORT_FIG = {
     "expected": N_("Expected"),
     "present": N_("Present"),
     "absent": N_("Absent"),
     "not_arrived": N_("Not yet arrived"),
-    "moved_out": NP_("report.room.count", "Moved out"),
-    "moved_in": NP_("report.room.count", "Moved in"),
     "admitted_late": N_("Admitted late"),
     "exceptions": N_("Exceptions"),
     "approvals": N_("Approvals"),
@@ -231,7 +239,7 @@ GATE_KEY = {  # the gate's footer in short words: every key a lane needs fits 80
 AFTER_ADMISSION = {  # what the gate says about a scan of someone already admitted who is not an alarm
     "arrived": N_("Seated by the chief proctor: this scan records the arrival"),
     "returned": N_("Back from a temporary leave"),
-    "no_reentry": N_("Left the exam for good: no re-entry"),
+    "no_reentry": N_("Left for good at {at}"),  # the banner's title says no re-entry already
 }
 LEAVE_REFUSED = {
     "unknown": N_("No candidate with this ticket or ID number in this session"),
@@ -241,6 +249,8 @@ LEAVE_REFUSED = {
     "no_reason": N_("Say why the candidate leaves"),
     "no_by": N_("Say who records the exit"),
     "closed": N_("The chief proctor closed this session: nothing more is recorded"),
+    "too_early": N_("An early leave for good is allowed from {time}: before that only with the chief proctor's PIN"),
+    "wrong_pin": N_("Wrong PIN: the early leave is not recorded (the attempt is logged)"),
 }
 PICKED = {  # the banner after a Ctrl+F pick, by the candidate's state in the session
     "expected": N_("Selected, not admitted — press Enter to admit"),

@@ -10,7 +10,7 @@ from examops.services.exits import ExitRefused, record_exit
 from examops.services.figures import session_figures
 from examops.services.gate import Lane
 from examops.services.review import approve, list_cases
-from tests.conftest import TEST_PIN
+from tests.conftest import TEST_PIN, at_local
 
 
 def day(site, ticket):
@@ -49,6 +49,7 @@ def test_a_temporary_leave_is_rechecked_at_the_gate_not_an_alarm(seeded_site):
 def test_an_early_leave_is_final_and_counted(seeded_site):
     person = seeded_site.people[2]
     Lane(seeded_site, "A", "s").check(person.ticket)
+    at_local(seeded_site, "2021-10-16T09:00")  # when S1 allows an early leave
     record_exit(seeded_site, person.ticket, session="S1", reason="提前交卷", final=True, by="监考员甲")
     again = Lane(seeded_site, "A", "s").check(person.ticket)
     assert again.verdict == "no_reentry" and again.recorded

@@ -42,7 +42,8 @@ STEPS = [  # (name, argv, stdin, exit status)
     ("find_none", ["candidates", "find", "无此人"], None, 0),
     ("leave", ["exit", FIRST, "--reason", "如厕", "--by", "监考员甲"], None, 0),
     ("back", ["check", FIRST, "--lane", "A", "--staff", "张三"], None, 0),
-    ("gone", ["exit", FIRST, "--reason", "提前交卷", "--final", "--by", "监考员甲"], None, 0),
+    ("too_early", ["exit", FIRST, "--reason", "提前交卷", "--final", "--by", "监考员甲"], None, 2),
+    ("gone", ["exit", FIRST, "--reason", "突发疾病", "--final", "--by", "监考员甲", "--authorised-by", "王总监"], None, 0),
     ("no_reentry", ["check", FIRST, "--lane", "A", "--staff", "张三"], None, 0),
     ("approve", ["approve", "--all-pending", "--session", "S1", "--level", "chief", "--by", "王总监"], None, 0),
     ("exceptions", ["exceptions"], None, 0),
@@ -138,6 +139,9 @@ def test_the_chinese_morning_says_what_happened(chinese):
     assert "考试计划中没有场次 'S9'；现有场次：S1, S2" in chinese["no_session"].stderr
     assert "没有场次 S9；本考试计划的场次：S1, S2" in chinese["report_no_session"].stderr
     assert "已返回" in chinese["back"].stdout and "不得再入场" in chinese["no_reentry"].stdout
+    assert "09:00 起方可提前离场；此前离场只能由总监考授权" in chinese["too_early"].stderr
+    assert "经总监考 王总监 授权" in chinese["gone"].stdout
+    assert "未到规定时间的提前离场已授权" in chinese["exceptions"].stdout and "突发疾病" in chinese["exceptions"].stdout
     assert re.search(r"已到新座位 于 08:1\d:\d\d \d+ \S+ 考场 G01 座位 1 \(G01-1，由 001-4 经调配调整\) → 前往考场 G01 座位 1："
                      r"总监考已安排座位：G01-1，由 001-4 经调配调整$", chinese["arrived"].stdout.strip()), chinese["arrived"].stdout
     assert "提前结束请给出 --reason" in chinese["close_early"].stderr and "尚未处理：" in chinese["close_early"].stderr
@@ -168,6 +172,8 @@ def test_the_english_site_still_reads_as_english(english):
     assert "give one CODE, or --stdin" in english["no_code"].stderr
     assert "no session 'S9' in the plan; sessions: S1, S2" in english["no_session"].stderr
     assert "back from a temporary leave" in english["back"].stdout and "NO RE-ENTRY" in english["no_reentry"].stdout
+    assert "an early leave for good is allowed from 09:00" in english["too_early"].stderr
+    assert "authorised by the chief proctor 王总监" in english["gone"].stdout
     assert english["arrived"].stdout.strip().endswith(
         "→ go to room G01 seat 1: seated by the chief: G01-1, moved from 001-4 by reallocation"), english["arrived"].stdout
     assert "room G01 seat 1 (G01-1, moved from 001-4 by reallocation)" in english["find_moved"].stdout

@@ -88,7 +88,8 @@ def _rich_morning(site) -> None:  # noqa: ANN001
         voidable = lookup.candidate_day(conn, "S1", people[60].ticket).admission
     void_event(site, voidable.id, reason="scanned the wrong card", by="chief", pin=TEST_PIN)
     lane.check(people[60].ticket, session_id="S1")  # admitted again: a second guard row, the first one voided
-    record_exit(site, people[10].ticket, session="S1", reason="unwell", final=True, by="监考员甲")
+    record_exit(site, people[10].ticket, session="S1", reason="unwell", final=True, by="监考员甲",
+                authorised_by="chief", pin=TEST_PIN)  # before 09:00: the chief's PIN
     record_exit(site, people[11].ticket, session="S1", reason="toilet", final=False, by="监考员甲")
     record_exit(site, people[12].ticket, session="S1", reason="toilet", final=False, by="监考员甲")
     assert lane.check(people[12].ticket, session_id="S1").verdict == "returned"

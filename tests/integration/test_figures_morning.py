@@ -66,12 +66,15 @@ def test_the_morning_figures_row_by_row(morning):
     assert f.reallocated == 3
     assert (f.expected, f.present) == (120, 20 + 25 + 1)
     assert f.present + f.absent == f.expected
-    rows = {room: (r.expected, r.present, len(r.absent), len(r.moved_out), len(r.moved_in)) for room, r in f.rooms.items()}
-    assert rows["001"] == (30, 18, 9, 3, 0)
-    assert rows["002"] == (30, 25, 5, 0, 0)
-    assert rows["003"] == (30, 0, 30, 0, 0) and rows["004"] == (30, 0, 30, 0, 0)
-    assert rows["B01"] == (0, 0, 0, 0, 2) and rows["G01"] == (0, 0, 0, 0, 1)
+    # 原编排, 调出, 调入, 应到, 实到, 缺考
+    rows = {room: (r.rostered, len(r.moved_out), len(r.moved_in), r.expected, r.present, len(r.absent))
+            for room, r in f.rooms.items()}
+    assert rows["001"] == (30, 3, 0, 27, 18, 9)
+    assert rows["002"] == (30, 0, 0, 30, 25, 5)
+    assert rows["003"] == (30, 0, 0, 30, 0, 30) and rows["004"] == (30, 0, 0, 30, 0, 30)
+    assert rows["B01"] == (0, 0, 2, 2, 2, 0) and rows["G01"] == (0, 0, 1, 1, 1, 0)
     assert all(r.adds_up for r in f.rooms.values()), rows
+    assert sum(r.expected for r in f.rooms.values()) == f.expected and sum(r.present for r in f.rooms.values()) == f.present
     moves = {m["ticket"]: m for m in f.rooms["001"].moved_out}
     assert moves[morning.fixture["room1"][0].ticket]["reason"] == "desk broken"
     assert moves[morning.fixture["fever"].ticket]["via"] == "reallocation"
@@ -115,8 +118,8 @@ def test_move_needs_a_reason_and_the_isolation_room_an_approved_case(morning):
 
 
 def _sheet_counts(workbook, title: str) -> dict:
-    """The two rows of counts on a room's 考场情况记录表 (rows 5 and 6), label → value."""
-    cells = [v for row in workbook[title].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
+    """The rows of counts on a room's 考场情况记录表 (rows 5 to 7: 未到 only while entry is open), label → value."""
+    cells = [v for row in workbook[title].iter_rows(min_row=5, max_row=7, values_only=True) for v in row if v is not None]
     return dict(zip(cells[::2], cells[1::2], strict=True))
 
 
@@ -133,10 +136,10 @@ def test_at_0840_every_room_adds_up_on_screen_figures_and_paper(morning, tmp_pat
     assert lane.check(denied.ticket, session_id="S1", outcome="health_code").verdict == "exception"  # no colour yet
     assert lane.check(denied.ticket, session_id="S1", outcome="health_code", evidence={"colour": "yellow"}).verdict == "denied"
     f = session_figures(morning, "S1")
-    rows = {room: (r.expected, r.present, len(r.absent), len(r.not_arrived), len(r.moved_out), len(r.moved_in))
+    rows = {room: (r.rostered, len(r.moved_out), len(r.moved_in), r.expected, r.present, len(r.absent), len(r.not_arrived))
             for room, r in f.rooms.items()}
-    assert rows == {"001": (30, 18, 0, 9, 3, 0), "002": (30, 25, 0, 5, 0, 0), "003": (30, 0, 0, 30, 0, 0),
-                    "004": (30, 0, 0, 30, 0, 0), "B01": (0, 0, 0, 0, 0, 2), "G01": (0, 0, 0, 0, 0, 1)}
+    assert rows == {"001": (30, 3, 0, 27, 18, 0, 9), "002": (30, 0, 0, 30, 25, 0, 5), "003": (30, 0, 0, 30, 0, 0, 30),
+                    "004": (30, 0, 0, 30, 0, 0, 30), "B01": (0, 0, 2, 2, 2, 0, 0), "G01": (0, 0, 1, 1, 1, 0, 0)}
     assert all(r.adds_up for r in f.rooms.values())
     assert (f.present, f.absent, f.not_arrived) == (46, 0, 120 - 46)
     [standing] = f.rooms["003"].exceptions
@@ -144,10 +147,10 @@ def test_at_0840_every_room_adds_up_on_screen_figures_and_paper(morning, tmp_pat
 
     build_report(morning, session_ids=["S1"], out=tmp_path / "S1.xlsx", lang="zh", pin=TEST_PIN)
     workbook = load_workbook(tmp_path / "S1.xlsx")
-    for room, (expected, present, absent, not_arrived, moved_out, moved_in) in rows.items():
+    for room, (rostered, moved_out, moved_in, expected, present, absent, not_arrived) in rows.items():
         counts = _sheet_counts(workbook, f"S1-{room}")
-        assert counts == {"应到": expected, "实到": present, "缺考": absent, "未到": not_arrived, "调出": moved_out,
-                          "调入": moved_in}, room
-        assert counts["应到"] == counts["实到"] + counts["缺考"] + counts["未到"] + counts["调出"]
+        assert counts == {"原编排": rostered, "调出": moved_out, "调入": moved_in, "应到": expected, "实到": present,
+                          "缺考": absent, "未到": not_arrived}, room
+        assert counts["应到"] == counts["原编排"] - counts["调出"] + counts["调入"] == counts["实到"] + counts["缺考"] + counts["未到"]
     printed = [v for row in workbook["S1-003"].iter_rows(values_only=True) for v in row if v is not None]
     assert denied.ticket in printed and "禁止入场" in printed and "已拒绝入场" in printed and "已关闭" not in printed

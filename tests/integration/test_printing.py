@@ -57,11 +57,13 @@ def test_room_record_counts_add_up_on_paper(morning, tmp_path):  # noqa: F811
     report_json(morning, out, "--session", "S1")
     workbook = load_workbook(out)
     for title in ("S1-004", "S1-B01", "S1-001"):
-        cells = [v for row in workbook[title].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
+        cells = [v for row in workbook[title].iter_rows(min_row=5, max_row=7, values_only=True) for v in row if v is not None]
         counts = dict(zip(cells[::2], cells[1::2]))
-        assert counts["应到"] == counts["实到"] + counts["缺考"] + counts["未到"] + counts["调出"], (title, counts)
+        assert counts["应到"] == counts["原编排"] - counts["调出"] + counts["调入"], (title, counts)
+        assert counts["应到"] == counts["实到"] + counts["缺考"] + counts.get("未到", 0), (title, counts)
     b01 = [v for row in workbook["S1-B01"].iter_rows(min_row=5, max_row=6, values_only=True) for v in row if v is not None]
-    assert dict(zip(b01[::2], b01[1::2]))["调入"] == len(morning.groups["held"])
+    b01_counts = dict(zip(b01[::2], b01[1::2]))
+    assert b01_counts["调入"] == b01_counts["应到"] == b01_counts["实到"] == len(morning.groups["held"])
 
 
 def test_the_summary_gives_each_session_its_own_line(morning, tmp_path):  # noqa: F811

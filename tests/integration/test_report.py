@@ -154,13 +154,17 @@ def test_figures_of_the_morning_in_json_and_cells_and_the_zero_incident_verdict(
     absent_in_004 = [p for i, p in enumerate(site.people[90:120], start=90)
                      if p not in groups["held"] and p not in groups["late"] and p not in groups["pending"]]
     rows = sheet_rows(out, "S1-004")
-    assert ("应到", 30, "实到", 30 - len(groups["held"]) - len(absent_in_004), "缺考", len(absent_in_004)) in rows
+    assert ("原编排", 30, "调出", len(groups["held"]), "调入", 0) in rows
+    assert ("应到", 30 - len(groups["held"]), "实到", 30 - len(groups["held"]) - len(absent_in_004), "缺考",
+            len(absent_in_004)) in rows
     listed = {row[1] for row in rows if len(row) == 3 and isinstance(row[0], int)}
     assert listed == {p.ticket for p in absent_in_004} and not listed & held_tickets
     b01 = sheet_rows(out, "S1-B01")
-    # B01's row: nobody of its own (0 = 0 + 0 + 0), the reallocated are 调入 (the room sheet's 调入 column: paper-docs).
+    # B01: nobody of its own; the reallocated are 调入, so expected there and present there.
     b01_figures = session_figures(site, "S1").rooms["B01"]
-    assert (b01_figures.expected, b01_figures.present, len(b01_figures.moved_in)) == (0, 0, len(groups["held"]))
+    held = len(groups["held"])
+    assert (b01_figures.rostered, len(b01_figures.moved_in), b01_figures.expected, b01_figures.present) == (0, held, held, held)
+    assert ("原编排", 0, "调出", 0, "调入", held) in b01 and ("应到", held, "实到", held, "缺考", 0) in b01
     assert {row[0] for row in b01 if row and row[0] in held_tickets} == held_tickets
 
     # One incident makes the session not zero-incident, with the reason.
@@ -482,3 +486,14 @@ def test_the_signature_sheet_carries_a_qr_code_and_verify_refuses_other_files(mo
     junk.write_text("not a workbook", encoding="utf-8")
     done = verify(junk)
     assert done.exit_code == 2 and "cannot read" in done.output
+
+
+def test_an_empty_chief_record_says_so(morning, tmp_path):
+    """Found printing the afternoon story's report: the 总监考记录 page was a table heading over an empty page."""
+    from examops.services.chief_record import chief_record
+    from examops.services.report import build_report
+
+    assert chief_record(morning).entries == []
+    out = tmp_path / "S1.xlsx"
+    build_report(morning, session_ids=["S1"], out=out, lang="zh", pin=TEST_PIN)
+    assert ("本类事项无记录。",) in sheet_rows(out, "总监考记录")

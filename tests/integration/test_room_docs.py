@@ -156,9 +156,50 @@ def test_reallocated_candidates_move_to_the_backup_rooms_papers(seeded_site, tmp
 
     home = _workbook(after, "001")
     assert not {p.ticket for p in moved} & set(_listed(home["门贴"]))
-    assert not {p.ticket for p in moved} & set(_listed(home["签到表"]))
     assert sorted(v[0] for v in _listed(home["门贴"]).values()) == [s for s in range(1, 31) if s not in (3, 4, 5)]
     assert len(home["座位贴"]._images) == 27
+
+
+def _signed_rows(ws) -> dict[str, tuple]:
+    """Ticket → the whole table row of a sign-in sheet."""
+    return {row[1]: row for row in _rows(ws) if isinstance(row[0], int)}
+
+
+def _count_line(ws) -> str:
+    return next(str(row[0]) for row in _rows(ws) if row[0] and "应到" in str(row[0]))
+
+
+def test_sign_in_sheets_say_who_was_moved_where_and_count_as_the_room_record(seeded_site, tmp_path):
+    """Found running the afternoon story: B01's sign-in sheet listed 23 names with no word of where they came from, and
+    the rooms they left dropped the seats silently under a blank 应到. Now the seat a candidate left keeps its row with
+    where they went in the signature column, the backup room's rows say where each came from, and 应到 is printed
+    with the moves it comes from: the figures of the room record (考场情况记录表)."""
+    site, people = seeded_site, seeded_site.people
+    moved = people[2:5]  # seats 3, 4, 5 of room 001
+    lane = Lane(site, "A", "s")
+    for person in moved:
+        lane.check(person.ticket, session_id="S1", outcome="no_test_cert")
+    for level in site.plan.approval_levels:
+        approve(site, pending_ids(site, session="S1", level=level), level=level, by=level, pin=TEST_PIN)
+    plan = reallocate(site, "S1", by="x", pin=TEST_PIN)
+    seat_in_b01 = {m.ticket: m.seat for m in plan.moves}
+    after = write_room_documents(site, "S1", tmp_path)
+
+    home = _signed_rows(_workbook(after, "001")["签到表"])
+    assert sorted(row[0] for row in home.values()) == list(range(1, 31))
+    for person in moved:
+        assert home[person.ticket][-1] == f"已调至 B01 考场 {seat_in_b01[person.ticket]} 号座", home[person.ticket]
+    assert all(row[-1] is None for ticket, row in home.items() if ticket not in seat_in_b01)
+    assert _count_line(_workbook(after, "001")["签到表"]).startswith("原编排：30 人　调出：3 人　调入：0 人　应到：27 人")
+
+    backup = _workbook(after, "B01")["签到表"]
+    assert [cell for cell in _rows(backup)[3] if cell] == ["座号", "准考证号", "姓名", "身份证号", "原座位", "签名"]
+    came = {ticket: row[4] for ticket, row in _signed_rows(backup).items()}
+    assert came == {p.ticket: f"001-{seat}" for p, seat in zip(moved, (3, 4, 5))}
+    assert _count_line(backup).startswith("原编排：0 人　调出：0 人　调入：3 人　应到：3 人")
+    untouched = _workbook(after, "002")["签到表"]
+    assert _count_line(untouched).startswith("应到：30 人")
+    assert len(untouched[4]) == 5  # no 原座位 column where nobody came from elsewhere
 
 
 def test_one_room_in_english(seeded_site, tmp_path):

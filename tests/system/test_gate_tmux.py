@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.pool import NullPool
 
 from examops.adapters.store import schema
+from examops.services.demo import DEMO_PIN
 from tests.support.tmux import EXAMOPS, needs_tmux, pane, wait_for
 
 pytestmark = needs_tmux
@@ -84,9 +85,17 @@ def test_exit_keys_in_a_real_terminal_leave_return_and_leave_for_good(tmp_path):
             gate.wait_for_text(ticket, "人证核验", what="the card with the photo")
             gate.send("Enter")
 
+        def leave_early() -> None:  # 08:05: before S1 allows it (09:00), the chief proctor authorises it with the PIN
+            leave("C-g", "突发疾病")
+            gate.wait_for_text("授权人（总监考）", "09:00 起方可提前离场", what="the chief's authorisation")
+            gate.type("王总监")
+            gate.send("Tab")
+            gate.type(DEMO_PIN)
+            gate.send("Enter")
+
         scan = lambda: gate.scan(ticket)  # noqa: E731
         steps = [(admit, ["admitted"]), (lambda: leave("C-l", "如厕"), ["admitted", "left"]),
-                 (admit, ["admitted", "left", "returned"]), (lambda: leave("C-g", "提前交卷"), ["admitted", "left", "returned", "left"]),
+                 (admit, ["admitted", "left", "returned"]), (leave_early, ["admitted", "left", "returned", "left"]),
                  (scan, ["admitted", "left", "returned", "left", "reentry_refused"])]
         for step, expected in steps:
             step()

@@ -18,6 +18,7 @@ from examops.tui.app import ExamopsApp
 from examops.tui.messages import ReportBuilt
 from examops.tui.screens.report import ReportQRCode, qr_blocks
 from examops.tui.widgets.exception_form import CodePicker, ExceptionForm
+from examops.tui.widgets.exit_form import EarlyLeaveAuthorisation, ExitForm
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.review_forms import ReallocationPreview, approve_form, decision_form, documents_form, room_form
 from examops.tui.widgets.search import SearchModal
@@ -49,6 +50,9 @@ DIALOGS = {
     "codes": lambda site: CodePicker(site.policy),
     "search": lambda site: SearchModal(site, "S1"),
     "report QR": lambda site: _built(),
+    "early leave": lambda site: ExitForm("21150054251571", final=True, about="欧阳明月 · 21150054251571",
+                                         early_from="2021-10-17 09:00"),
+    "early leave PIN": lambda site: EarlyLeaveAuthorisation("2021-10-17 09:00", "欧阳明月 · 21150054251571"),
 }
 
 

@@ -127,6 +127,7 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
         await scan(pilot, second.ticket)  # a duplicate, not an exit; the card is in doubt now
         await scan(pilot, first.ticket)  # back from the leave
         assert banner(app).style == "admitted"
+        at_local(seeded_site, "2021-10-16T09:00")  # when S1 allows an early leave
         await pilot.press("ctrl+g")  # the card: the first candidate, for good
         await until(pilot, lambda: app.screen.__class__.__name__ == "ExitForm")
         assert app.screen.query_one("#exit-ticket").value == first.ticket
@@ -135,7 +136,8 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
         assert "不得再次入场" in banner(app).title
         assert gate_of(app).scan_input.has_focus
         await scan(pilot, first.ticket)
-        assert banner(app).style == "denied" and "不得再次入场" in banner(app).subtitle  # no re-entry
+        assert banner(app).style == "denied" and "不得再次入场" in banner(app).title  # no re-entry
+        assert banner(app).subtitle.startswith("已于 08:10:00 提前离场")  # when, not the title again
         assert "left the exam" not in screen_text(app)
     assert kinds(seeded_site, first.ticket) == ["admitted", "left", "returned", "left", "reentry_refused"]
     assert kinds(seeded_site, second.ticket) == ["admitted", "duplicate_scan"]

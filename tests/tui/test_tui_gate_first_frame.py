@@ -32,8 +32,7 @@ def display(self, screen, renderable, _display=tui_app.ExamopsApp._display):
     if renderable is not None and type(screen).__name__ == "GateScreen":
         banner = screen.query_one("#verdict").view
         state = {"sqlalchemy": "sqlalchemy" in sys.modules, "banner": [banner.style, banner.title, banner.subtitle],
-                 "lane": str(screen.query_one("#top-lane").render()), "search": self.check_action("app.review", ())
-                 and screen.check_action("search", ())}
+                 "lane": str(screen.query_one("#top-lane").render()), "search": screen.lane_ready}
         seen.setdefault("first", state)
         if screen.lane_ready and screen.idle:
             seen["ready"] = state
@@ -103,7 +102,7 @@ async def test_a_scan_typed_while_the_lane_starts_is_kept_and_checked_once_it_is
         await pilot.pause(0.3)
         assert not gate.lane_ready and gate.pending_scans == 1 and gate.last_verdict is None
         assert _lane_events(seeded_site) == 0  # nothing recorded, nothing acknowledged, before the lane is ready
-        assert not app.check_action("review", ()) and not gate.check_action("roster", ())
+        assert not app.check_action("review", ()) and not gate.lane_ready  # Ctrl+F, F11, Ctrl+T/B: "starting"
         opened.set()
         await settle(pilot)
         assert gate.lane_ready and app.site is seeded_site and gate.site is seeded_site

@@ -102,7 +102,7 @@ def figure(text: str, label: str) -> int:
 
 
 def room_rows(app) -> dict[str, tuple[int, ...]]:
-    """Per room: 应到, 实到, 缺考, 未到, 调出, 调入."""
+    """Per room: 原编排, 调出, 调入, 应到, 实到, 缺考, 未到."""
     table = report_of(app).query_one("#report-rooms")
     return {str(key.value): tuple(int(str(c)) for c in table.get_row(key)[1:]) for key in table.rows}
 
@@ -125,7 +125,7 @@ async def test_figures_rooms_and_arrivals_match_the_counts(morning):
             == (120, present, 0, 120 - present)
         assert figure(text, "Admitted late") == 1 and figure(text, "Exceptions") == 1
         assert "Exceptions by code: No negative test within 48 h 1" in text
-        assert room_rows(app) == {room: (ROOM_SEATS, n, 0, ROOM_SEATS - n, 0, 0) for room, n in per_room.items()}
+        assert room_rows(app) == {room: (ROOM_SEATS, 0, 0, ROOM_SEATS, n, 0, ROOM_SEATS - n) for room, n in per_room.items()}
         assert "Attendance per room (4 rooms)" in text
         # 08:00 three, 08:15 seven, 08:35 one, and the empty 5-minute slots between them
         assert list(report_of(app).query_one("#report-arrivals").data) == [3, 0, 0, 7, 0, 0, 0, 1]

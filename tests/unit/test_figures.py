@@ -92,9 +92,9 @@ def test_every_move_counts_in_the_reallocations_and_rows_add_up(placed, via, rea
     f = m.figures()
     assert f.reallocated == 1
     row, backup = f.rooms["001"], f.rooms["B01"]
-    assert (row.expected, row.present, len(row.absent), len(row.moved_out)) == (3, 1, 1, 1)
+    assert (row.rostered, len(row.moved_out), row.expected, row.present, len(row.absent)) == (3, 1, 2, 1, 1)
     assert row.adds_up and backup.adds_up
-    assert (backup.expected, backup.present, len(backup.moved_in), backup.seated) == (0, 0, 1, 1)
+    assert (backup.rostered, len(backup.moved_in), backup.expected, backup.present) == (0, 1, 1, 1)
     assert (row.moved_out[0]["via"], row.moved_out[0]["reason"]) == (via, reason)
     assert f.present == 2 and f.present + f.absent == f.expected
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from examops.domain.policy import PolicyError, load_policy
+from examops.domain.policy import PolicyError, load_policy, parse_temperature
 
 START = dt.datetime(2021, 10, 16, 8, 30)
 COVID = load_policy("covid-2021")
@@ -81,3 +81,15 @@ def test_custom_policy_with_unknown_action_is_refused():
 def test_unknown_code_lists_the_known_ones():
     with pytest.raises(PolicyError, match="fever"):
         COVID.code("flu")
+
+
+@pytest.mark.parametrize("typed,reading", [("381", 38.1), ("365", 36.5), ("38.1", 38.1), ("37", 37.0), ("38.1℃", 38.1)])
+def test_a_reading_typed_without_its_point_is_tenths(typed, reading):
+    """Staff type 381 for 38.1 on a numeric pad."""
+    assert parse_temperature(typed) == reading
+
+
+@pytest.mark.parametrize("typed", ["986", "3810", "38..1", "x"])
+def test_a_reading_that_is_no_body_temperature_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_temperature(typed)

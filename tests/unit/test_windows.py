@@ -69,3 +69,57 @@ def test_plan_reads_entry_opens_minutes_with_a_default():
 
 def test_no_sessions_no_lane_window():
     assert windows.lane_window((), at("2021-10-16T08:05")) is None
+
+
+S4 = Session("S4", "试卷四", dt.date(2021, 10, 17), dt.time(14, 0), dt.time(16, 0), 15, 45, 60)
+
+
+@pytest.mark.parametrize(("session", "now", "allowed_from"), [
+    (S1, "2021-10-16T07:50", "2021-10-16T09:00"),     # admitted, the paper not started: an early leave all the same
+    (S1, "2021-10-16T08:31", "2021-10-16T09:00"),     # a minute after the start
+    (S1, "2021-10-16T08:59:59", "2021-10-16T09:00"),  # by default from when entry closes (late_entry_minutes)
+    (S1, "2021-10-16T09:00", None),                   # the time itself allows it
+    (S1, "2021-10-16T10:30", None),
+    (S1, "2021-10-15T10:30", "2021-10-16T09:00"),     # the day before
+    (S3, "2021-10-17T08:45", None),                   # late_entry_minutes = 15: from 08:45
+    (S3, "2021-10-17T08:44:59", "2021-10-17T08:45"),
+    (S4, "2021-10-17T14:59:59", "2021-10-17T15:00"),  # early_leave_minutes = 60, later than entry closes
+    (S4, "2021-10-17T15:00", None),
+])
+def test_leaving_for_good_waits_for_the_plans_time(session, now, allowed_from):
+    expected = at(allowed_from) if allowed_from else None
+    assert windows.too_early_to_leave(session, at(now)) == expected
+
+
+PLAN = '[exam]\nname="x"\nsite="y"\n[[sessions]]\nid="S1"\ndate="2021-10-16"\nstart="08:30"\nend="11:30"\n'
+
+
+@pytest.mark.parametrize(("extra", "minutes", "allowed_from"), [
+    ("", None, "09:00"),                                              # an older plan: as late_entry_minutes
+    ("late_entry_minutes = 15\n", None, "08:45"),
+    ("early_leave_minutes = 60\n", 60, "09:30"),
+    ("late_entry_minutes = 15\nearly_leave_minutes = 15\n", 15, "08:45"),
+    ("early_leave_minutes = 180\n", 180, "11:30"),                    # no early leave at all: the paper's length
+])
+def test_plan_reads_early_leave_minutes_with_a_default(extra, minutes, allowed_from):
+    session = parse_plan(PLAN + extra).sessions[0]
+    assert session.early_leave_minutes == minutes
+    assert f"{session.early_leave_from:%H:%M}" == allowed_from
+
+
+@pytest.mark.parametrize("extra", [
+    "early_leave_minutes = 29\n",        # before entry closes: a leaving candidate could meet a late one
+    "early_leave_minutes = 181\n",       # after the paper ends
+    "early_leave_minutes = -1\n",
+    'early_leave_minutes = "30"\n',
+])
+def test_plan_refuses_an_early_leave_time_outside_the_paper(extra):
+    with pytest.raises(ValueError, match=r"sessions\[0\]\.early_leave_minutes"):
+        parse_plan(PLAN + extra)
+
+
+def test_the_sample_plan_leaves_early_leave_to_its_default():
+    from tests.conftest import SAMPLE_PLAN
+
+    plan = parse_plan(SAMPLE_PLAN.read_text(encoding="utf-8"))
+    assert [f"{s.early_leave_from:%H:%M}" for s in plan.sessions] == ["09:00", "14:30"]

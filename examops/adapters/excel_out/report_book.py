@@ -44,6 +44,8 @@ class ReportBook(ReportSheets):
         header_row = sheet.row
         sheet.table([w["at"], w["record_kind"], w["record_by"], w["record_detail"]],
                     [[self._time(e.at), pick(CHIEF_RECORD_LABELS, e.kind, self.lang), e.by, e.detail] for e in record.entries])
+        if not record.entries:  # said, so an empty table is not taken for a page printed short
+            sheet.banner(w["no_records"], "eo_line")
         self._finish(sheet, title_rows=f"{header_row}:{header_row}")
 
     # -- signing -------------------------------------------------------------

@@ -242,10 +242,14 @@ class ReportSheets(ReportLayout):
         line = w["room_line"].format(room=room_title(room, name, lang), kind=pick(ROOM_KINDS, kind, lang))
         sheet.banner(f"{w['room_title']}　{line}" if heading else line, "eo_form" if heading else "eo_line",
                      height=26 if heading else None)
-        # Two rows of counts that add up on paper: 应到 = 实到 + 缺考 + 未到 + 调出 (调入 sit here too).
-        for counts in ((w["expected"], numbers.expected, w["present"], numbers.present, w["absent"], len(numbers.absent)),
-                       (w["not_arrived_count"], len(numbers.not_arrived), w["moved_out_count"], len(numbers.moved_out),
-                        w["moved_in_count"], len(numbers.moved_in))):
+        # Counts that add up on paper: 应到 = 原编排 − 调出 + 调入 (the first row) = 实到 + 缺考 + 未到 (the second);
+        # 未到 only while entry is open (afterwards the not-in are 缺考).
+        rows = [(w["rostered_count"], numbers.rostered, w["moved_out_count"], len(numbers.moved_out),
+                 w["moved_in_count"], len(numbers.moved_in)),
+                (w["expected"], numbers.expected, w["present"], numbers.present, w["absent"], len(numbers.absent))]
+        if sc.figures.not_arrived:
+            rows.append((w["not_arrived_count"], len(numbers.not_arrived)))
+        for counts in rows:
             for column, value in enumerate(counts, start=1):
                 sheet.put(sheet.row, column, value, "eo_head" if isinstance(value, str) else "eo_cell")
             sheet.row += 1

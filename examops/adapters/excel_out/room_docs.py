@@ -198,17 +198,33 @@ def _door_list(ws: Worksheet, paper: RoomPaper, lang: str) -> None:
 
 
 def _sign_in_sheet(ws: Worksheet, paper: RoomPaper, lang: str) -> None:
+    """Every roster seat and every candidate seated here: one moved out keeps the row, its signature cell saying where
+    they went; one moved in says where from. The counts under it are the room record's: 应到 = 原编排 − 调出 + 调入."""
     words = _words(lang)
-    widths = [8, 22, 14, 25, 26]
+    came = paper.moved_in > 0
+    widths = [7, 20, 12, 23, 12, 23] if came else [8, 22, 14, 25, 26]
     _columns(ws, widths)
     _title(ws, 1, f"{paper.exam}　{paper.site}", len(widths), size=12, height=20, font=BODY_FONT, bold=False)
     _title(ws, 2, f"{room_title(paper, lang)}　{words['signin_doc']}", len(widths), size=20, height=32)
     _title(ws, 3, session_line(paper, lang), len(widths), size=12, height=20, font=BODY_FONT, bold=False)
-    headers = [words["seat"], words["ticket"], words["name"], words["id"], words["signature"]]
-    end = _table(ws, 4, headers, [row + [None] for row in _seat_rows(paper.seats)], size=12, height=30)
-    counts = ws.cell(row=end + 1, column=1, value=f"{words['expected']}　　　{words['present']}")
+    headers = [words["seat"], words["ticket"], words["name"], words["id"]] + [words["from"]] * came + [words["signature"]]
+    rows = [(line.seat, 1, [line.seat, line.ticket, line.name, line.id_masked]
+             + [f"{line.from_room}-{line.from_seat}" if line.from_room else None] * came + [None])
+            for line in paper.seats]
+    rows += [(gone.seat, 0, [gone.seat, gone.ticket, gone.name, gone.id_masked] + [None] * came
+              + [words["moved_to"].format(room=gone.to_room, seat=gone.to_seat)]) for gone in paper.moved_out]
+    rows.sort(key=lambda row: row[:2])
+    end = _table(ws, 4, headers, [values for _, _, values in rows], size=12, height=30)
+    for offset, (_, here, _values) in enumerate(rows, start=1):
+        if not here:  # the seat stays empty: its note in grey, never taken for a signature
+            ws.cell(row=4 + offset, column=len(widths)).font = Font(name=BODY_FONT, size=10, color="555555")
+    counts = [words["expected_n"].format(count=paper.expected), words["present"]]
+    if paper.moved_out or came:
+        counts[:0] = [words["rostered_n"].format(count=paper.rostered), words["moved_out_n"].format(count=len(paper.moved_out)),
+                      words["moved_in_n"].format(count=paper.moved_in)]
+    count_line = ws.cell(row=end + 1, column=1, value="　".join(counts))
     proctors = ws.cell(row=end + 3, column=1, value=words["proctors"])
-    for cell in (counts, proctors):
+    for cell in (count_line, proctors):
         ws.merge_cells(start_row=cell.row, start_column=1, end_row=cell.row, end_column=len(widths))
         cell.font = Font(name=BODY_FONT, size=13)
         cell.alignment = LEFT

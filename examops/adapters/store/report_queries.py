@@ -27,7 +27,8 @@ def session_events(conn: Connection, session: str) -> Iterator[Event]:
 
 
 def ticket_days(conn: Connection, sessions: Sequence[str] | None = None) -> list:
-    """(session, ticket, time, `plain`) of every event about a ticket in these sessions (every session's when None),
+    """(session, ticket, time, `plain`) of every event about a ticket (the time its scan was read where the payload
+    says, else the event's) in these sessions (every session's when None),
     `plain` 1 for an admission into the ticket's roster seat with no override recorded: the payload read by the
     database's JSON functions, the room a JSON string and the seat a JSON integer equal to the seat row's; else 0.
     A ticket whose only event in the session is plain is counted without a fold; the caller folds the others.
@@ -39,13 +40,16 @@ def ticket_days(conn: Connection, sessions: Sequence[str] | None = None) -> list
         room_ok = literal_column(f"(jsonb_typeof({data}->'room') = 'string' AND {data}->>'room' = seats.room_id)")
         seat_ok = literal_column(f"(jsonb_typeof({data}->'seat') = 'number' AND {data}->>'seat' = seats.seat::text)")
         no_override = literal_column(f"(coalesce(jsonb_typeof({data}->'override'), 'null') = 'null')")
+        read_at = literal_column(f"({data}->>'read_at')")
     else:
         payload = E.c.payload
         room_ok = and_(func.json_type(payload, "$.room") == "text", func.json_extract(payload, "$.room") == S.c.room_id)
         seat_ok = and_(func.json_type(payload, "$.seat") == "integer", func.json_extract(payload, "$.seat") == S.c.seat)
         no_override = func.json_extract(payload, "$.override").is_(None)
+        # most events have no read time: `instr` finds that for a fraction of what a JSON parse of every row costs
+        read_at = case((func.instr(payload, '"read_at"') > 0, func.json_extract(payload, "$.read_at")))
     plain = case((and_(E.c.kind == Kind.ADMITTED, room_ok, seat_ok, no_override), 1), else_=0)
-    query = (select(E.c.session_id, E.c.ticket, E.c.at, plain)
+    query = (select(E.c.session_id, E.c.ticket, func.coalesce(read_at, E.c.at), plain)
              .select_from(E.outerjoin(S, and_(S.c.session_id == E.c.session_id, S.c.ticket == E.c.ticket)))
              .where(E.c.ticket.is_not(None)))
     return conn.execute(query if sessions is None else query.where(E.c.session_id.in_(sessions))).all()
@@ -79,6 +83,13 @@ def room_rows(conn: Connection) -> dict:
 
 def rostered_rooms(conn: Connection, session: str) -> set[str]:
     return {r for (r,) in conn.execute(select(S.c.room_id).where(S.c.session_id == session).distinct())}
+
+
+def home_seats(conn: Connection, session: str, tickets: Sequence[str], chunk: int = 500) -> dict[str, tuple[str, int]]:
+    """Ticket → (room, seat) as the session's roster has them, asked `chunk` tickets at a time."""
+    return {row.ticket: (row.room_id, row.seat) for start in range(0, len(tickets), chunk)
+            for row in conn.execute(select(S.c.ticket, S.c.room_id, S.c.seat)
+                                    .where(S.c.session_id == session, S.c.ticket.in_(tickets[start:start + chunk])))}
 
 
 def people(conn: Connection, tickets: Sequence[str], chunk: int = 500) -> dict:

@@ -76,8 +76,8 @@ class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLa
         Binding("ctrl+l", "leave", "Out", id="gate.leave"),
         Binding("ctrl+g", "leave_final", "Gone", id="gate.leave_final"),
         # the app's keys again, under the gate's shorter words, so every key fits an 80-column footer
-        Binding("ctrl+t", "app.review", "Review", id="gate.review"),
-        Binding("ctrl+b", "app.report", "Report", id="gate.report"),
+        Binding("ctrl+t", "review", "Review", id="gate.review"),
+        Binding("ctrl+b", "report", "Report", id="gate.report"),
         *(Binding(f"f{n}", f"code('{n}')", f"Code {n}", show=False, id=f"gate.code{n}") for n in range(1, 10)),
     ]
 
@@ -183,10 +183,19 @@ class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLa
         opens only then."""
         return self._ready
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("search", "roster"):
-            return self.lane_ready
-        return True
+    def starting(self) -> bool:
+        """True, and a word, while the lane is not ready: a key that needs the store says so, never nothing."""
+        if not self.lane_ready:
+            self._hint(_("The lane is still starting: wait a moment, then press the key again"))
+        return not self.lane_ready
+
+    def action_review(self) -> None:
+        if not self.starting():
+            self.app.action_review()
+
+    def action_report(self) -> None:
+        if not self.starting():
+            self.app.action_report()
 
     def submit(self, request: ScanRequest, *, settled: bool = False) -> None:
         """Queue a check; until its verdict returns the banner says only 'checking' (a confirming lane may hold it)."""
@@ -317,8 +326,17 @@ class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLa
         elif len(code.strip()) == 1 and self.site.policy.by_key(code.strip()):
             self.action_code(code.strip())
         else:
-            read_at = self.lane.site.clock.now() if self.lane is not None else None  # judged as of now, however long it waits
-            self.submit(ScanRequest(code, at=event.at, read_at=read_at))
+            self.take_scan(code, event.at)
+
+    def scanned_elsewhere(self, code: str, at: float) -> None:
+        """A scanner's code that landed in Ctrl+F's or F11's search field (`WedgeField`): a scan like any other."""
+        if self._reads.is_scan(code, at):
+            self.take_scan(code, at)
+
+    def take_scan(self, code: str, at: float) -> None:
+        """A scanned code: checked in the order read, judged as of now however long it waits."""
+        read_at = self.lane.site.clock.now() if self.lane is not None else None
+        self.submit(ScanRequest(code, at=at, read_at=read_at))
 
     def _hint(self, text: str) -> None:
         self.app.bell()
@@ -364,8 +382,10 @@ class GateScreen(LaneWorker, CandidateKeys, AlarmGate, ConfirmingGate, OfflineLa
         self._set_detail(())
 
     def action_roster(self) -> None:
+        if self.starting():
+            return
         from examops.tui.screens.roster import RosterScreen  # not needed for the lane's first frame
-        self.app.push_screen(RosterScreen(self.site, can_return=True))
+        self.app.push_screen(RosterScreen(self.site, can_return=True, scanned=self.scanned_elsewhere))
 
     # -- clock and panels ----------------------------------------------
     def _tick(self) -> None:

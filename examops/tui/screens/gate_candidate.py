@@ -1,7 +1,7 @@
 """What the gate's keys do to one candidate: Enter on the card, F-key forms, exits, a pick from Ctrl+F.
 
 `CandidateKeys` is mixed into `GateScreen`, whose `site`, `lane`, `session`, `card`, `last_verdict`,
-`pending_scans`, `holding_alarm` (gate_alarm), `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
+`pending_scans`, `holding_alarm` (gate_alarm), `starting`, `scanned_elsewhere`, `scan_input`, `_reads`, `submit`, the photo confirmation's `confirming`/`waiting_card`/`_show_card`, `queue_request`, `_hint` and `_set_detail` it uses. Every key acts on
 the code typed in the field if there is one, else on the candidate on the card; the card is what the
 candidate's state in the session allows (an admitted candidate is never offered "press Enter to admit").
 Exits go through the lane worker's queue like scans, so they keep their order.
@@ -10,10 +10,11 @@ Exits go through the lane worker's queue like scans, so they keep their order.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from examops.domain.literal import shown
-from examops.domain.scan import classify
+from examops.domain.scan import classify, masked
 from examops.domain.verdict import CandidateCard
 from examops.i18n import _, word
 from examops.tui.i18n import failure_words
@@ -23,7 +24,7 @@ from examops.tui.words import LEAVE_REFUSED, PICKED, VERDICT
 
 if TYPE_CHECKING:  # the forms and the search are imported when a key first opens one: the first frame needs none
     from examops.tui.widgets.exception_form import ExceptionFilled
-    from examops.tui.widgets.exit_form import ExitFilled
+    from examops.tui.widgets.exit_form import EarlyLeaveAuthorised, ExitFilled
 
 # After these verdicts Enter on the empty field must not send the card's ticket again (it would be an alarm).
 NO_ENTER_AFTER = ("admitted", "duplicate", "arrived", "returned", "no_reentry")
@@ -145,15 +146,41 @@ class CandidateKeys:
         about = f"{shown(self.card.name)} · {self.card.ticket}" if not typed and ticket and self.card else ""
         from examops.tui.widgets.exit_form import ExitForm
 
-        self.app.push_screen(ExitForm(ticket, final=final, about=about), self._exit_done)
+        self.app.push_screen(ExitForm(ticket, final=final, about=about, early_from=self._early_leave_from(final)),
+                             lambda filled: self._exit_done(filled, about))
 
-    def _exit_done(self, filled: ExitFilled | None) -> None:
+    def _early_leave_from(self, final: bool) -> str | None:
+        """For good before the plan allows it: the local time it is allowed from (the chief's PIN is asked)."""
+        from examops.services.exits import early_leave_from
+
+        return early_leave_from(self.site, self.session.id) if final and self.session else None
+
+    def _exit_done(self, filled: ExitFilled | None, about: str = "") -> None:
         self.scan_input.focus()
         self._reads.forget()  # the candidate comes back through the gate: that scan is never a double read
         if filled is None:
             return
         scan = classify(filled.ticket)
-        self.queue_request(LeaveRequest(scan.value or filled.ticket, filled.reason, filled.final))
+        request = LeaveRequest(scan.value or filled.ticket, filled.reason, filled.final)
+        allowed_from = self._early_leave_from(filled.final)
+        if allowed_from is None:
+            self.queue_request(request)
+            return
+        self._ask_authorisation(request, allowed_from, about or masked(request.code))
+
+    def _ask_authorisation(self, request: LeaveRequest, allowed_from: str, about: str, error: str = "") -> None:
+        from examops.tui.widgets.exit_form import EarlyLeaveAuthorisation
+
+        self.app.push_screen(EarlyLeaveAuthorisation(allowed_from, about, authorised_by=request.authorised_by, error=error),
+                             lambda answer: self._authorised(request, answer))
+
+    def _authorised(self, request: LeaveRequest, answer: EarlyLeaveAuthorised | None) -> None:
+        """The chief's name and PIN go with the exit to the service, which checks the PIN; Esc records nothing."""
+        self.scan_input.focus()
+        if answer is None:
+            self._hint(_("Early leave not recorded: the chief proctor did not authorise it"))
+            return
+        self.queue_request(replace(request, authorised_by=answer.authorised_by, pin=answer.pin))
 
     def record_leave(self, request: LeaveRequest) -> None:
         """On the lane worker: record the exit through the service, in line with the scans."""
@@ -161,9 +188,13 @@ class CandidateKeys:
 
         try:
             done = exits.record_exit(self.site, request.code, session=self.session.id, reason=request.reason,
-                                     final=request.final, by=self.lane.staff, lane=self.lane.lane)
+                                     final=request.final, by=self.lane.staff, lane=self.lane.lane,
+                                     authorised_by=request.authorised_by, pin=request.pin)
         except exits.ExitRefused as exc:
-            self.post_message(LeaveRefused(request, exc.key, str(exc)))
+            said = str(exc)
+            if exc.key in ("too_early", "wrong_pin"):  # the screen's own words: no command-line options in them
+                said = word(LEAVE_REFUSED, exc.key).format(time=exc.allowed_from)
+            self.post_message(LeaveRefused(request, exc.key, said))
         except ledger.SessionClosed as exc:  # the chief signed the session off: nothing to retry
             self.post_message(LeaveRefused(request, "closed", str(exc)))
         except Exception as exc:  # noqa: BLE001 - shown as not recorded
@@ -181,7 +212,11 @@ class CandidateKeys:
         where = _("Room {room}, seat {seat}").format(room=done.room or "-", seat=done.seat or "-")
         self.query_one(VerdictBanner).show(VerdictView("picked", title, f"{shown(done.name)} · {done.ticket} · {where}"))
         self._show_card(done.card, self._session_label(done.session))
-        self._set_detail((_("Reason: {reason}").format(reason=shown(done.reason)),))
+        lines = (_("Reason: {reason}").format(reason=shown(done.reason)),)
+        if done.authorised_early_by:
+            lines += (_("Early, before the allowed time: authorised by the chief proctor {name}").format(
+                name=shown(done.authorised_early_by)),)
+        self._set_detail(lines)
         self._after_scan()
 
     def on_leave_refused(self, message: LeaveRefused) -> None:
@@ -189,12 +224,17 @@ class CandidateKeys:
         style, title = ("invalid", _("EXIT NOT RECORDED")) if message.key else ("not_recorded", _("NOT RECORDED — rescan"))
         if message.key == "closed":
             style, title = "denied", word(VERDICT, "session_closed")
-        said = word(LEAVE_REFUSED, message.key) if message.key in LEAVE_REFUSED else message.error
+        said = message.error if message.key in ("too_early", "wrong_pin") or message.key not in LEAVE_REFUSED else word(
+            LEAVE_REFUSED, message.key)
         self.query_one(VerdictBanner).show(VerdictView(style, title, said))
         self._show_card(None)  # the exit was queued with the card forgotten (`queue_request`)
         self._set_detail((_("Scanned: {scanned}").format(scanned=shown(message.request.code)),))
         self.app.bell()
         self._after_scan()
+        allowed_from = self._early_leave_from(True) if message.key == "wrong_pin" else None
+        calm = not (self.pending_scans or self.holding_alarm or self.waiting_card) and self.app.screen is self
+        if allowed_from and calm:  # the chief tries the PIN again, over nothing that waits for the staffer
+            self._ask_authorisation(replace(message.request, pin=""), allowed_from, masked(message.request.code), said)
 
     def _alarm_first(self, words: str) -> bool:
         """True (and a word) while an alarm holds, or a card waits for the staffer's Enter or Esc (a confirming lane):
@@ -208,11 +248,14 @@ class CandidateKeys:
     # -- Ctrl+F -----------------------------------------------------------
     def action_search(self) -> None:
         """Ctrl+F; the pick replaces the card, so not over an alarm (one that came while the search was open neither)."""
+        if self.starting():
+            return
         if self._alarm_first(_("An alarm is on screen: press Esc to see it through first, then Ctrl+F")):
             return
         from examops.tui.widgets.search import SearchModal
 
-        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None), self._picked)
+        self.app.push_screen(SearchModal(self.lane.view_site, self.session.id if self.session else None,
+                                         scanned=self.scanned_elsewhere), self._picked)
 
     def _picked(self, card: CandidateCard | None) -> None:
         if card is None or self.pending_scans:

@@ -133,7 +133,8 @@ class LaneWorker:
         """Check the scans that were queued together; each verdict is posted only after its commit.
 
         A wedge scanner's burst, queued while the lane was busy, is one group commit (`check_burst`, one fsync, as
-        `examops check --stdin` does); if that commit fails, one NOT RECORDED card names every scan of the burst.
+        `examops check --stdin` does), each scan judged as of when it was read; if that commit fails, one NOT
+        RECORDED card names every scan of the burst.
         """
         was_online = self.lane.online
         try:
@@ -144,7 +145,8 @@ class LaneWorker:
                                             hold_admission=self.confirming and not request.confirmed,
                                             scanned_at=request.read_at)]
             else:
-                verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id)
+                verdicts = self.lane.check_burst([(r.code, r.outcome, r.evidence) for r in burst], session_id=self.session_id,
+                                                 read_at=[r.read_at for r in burst])
         except Exception as exc:  # noqa: BLE001 - the lane shows it as NOT RECORDED: one card naming every scan of the burst
             self.post_message(ScanFailed(burst[0], failure_words(exc), tuple(burst[1:])))
         else:

@@ -43,11 +43,11 @@ from examops.tui.widgets.chief_lock import ChiefLock
 from examops.tui.widgets.pin_modal import PinModal
 from examops.tui.widgets.plain import DataTable, Label, Static
 from examops.tui.widgets.review_forms import FieldsForm, FormField
-from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG
+from examops.tui.words import REPORT_BUILD_PHASE, REPORT_FIG, REPORT_ROOM_COLUMNS
 
 REFRESH_EVERY_S = 3.0
-# Every row adds up: 应到 = 实到 + 缺考 + 未到 + 调出; 调入 are the others seated here (backup and isolation rooms).
-ROOM_COLUMNS = ("expected", "present", "absent", "not_arrived", "moved_out", "moved_in")
+# Every row adds up twice, as the room record does: 应到 = 原编排 − 调出 + 调入 = 实到 + 缺考 + 未到.
+ROOM_COLUMNS = ("rostered", "moved_out", "moved_in", "expected", "present", "absent", "not_arrived")
 QR_INFO_COLUMNS = 48  # #built-info's 44 columns, the frame's border and padding (report.tcss)
 QR_GLYPHS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
@@ -193,7 +193,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
         table = self.query_one("#report-rooms", DataTable)
         table.add_column(_("Room"), key="room")
         for key in ROOM_COLUMNS:
-            table.add_column(word(REPORT_FIG, key), key=key)
+            table.add_column(word(REPORT_ROOM_COLUMNS, key), key=key)
         table.focus()
         if self.locked:
             self._unlock()
@@ -339,7 +339,7 @@ class ReportScreen(WholeGlyphs, ChiefLock, Screen):
 
     def _show_rooms(self, figures: SessionFigures) -> None:
         """One row a room (never the roster); cells are updated in place so the cursor stays put."""
-        rows = {room: (f.expected, f.present, len(f.absent), len(f.not_arrived), len(f.moved_out), len(f.moved_in))
+        rows = {room: (f.rostered, len(f.moved_out), len(f.moved_in), f.expected, f.present, len(f.absent), len(f.not_arrived))
                 for room, f in sorted(figures.rooms.items())}
         table = self.query_one("#report-rooms", DataTable)
         if [key.value for key in table.rows] == list(rows):

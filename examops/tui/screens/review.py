@@ -206,7 +206,8 @@ class ReviewScreen(WholeGlyphs, ChiefLock, SeatingActions, Screen):
             kinds = [e.kind for e in record.entries]
             counts = [(kinds.count("unsealed_decision"), _("decisions without the chief's seal {count}")),
                       (record.refused_pins, _("wrong PINs {count}")), (kinds.count("plan_changed"), _("plan changed {count}")),
-                      (kinds.count("pin_changed"), _("PIN changed {count}")), (kinds.count("override_granted"), _("overrides {count}"))]
+                      (kinds.count("pin_changed"), _("PIN changed {count}")), (kinds.count("override_granted"), _("overrides {count}")),
+                      (kinds.count("early_leave_authorised"), _("early leaves authorised {count}"))]
             line = " · ".join([text.format(count=n) for n, text in counts if n] + [line])
         self.query_one("#review-summary", Static).update(Text(line))
 

@@ -6,6 +6,8 @@ search shows at most `RESULT_LIMIT` rows.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +25,7 @@ from examops.tui.i18n import failure_words, localize_bindings
 from examops.tui.messages import CandidatesFound, RoomsCounted, RoomsFailed, SearchFailed
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import DataTable, Label, Static
+from examops.tui.widgets.wedge import WedgeField
 from examops.tui.words import CARD, ROSTER_KIND, SEX, STATE, VIA
 
 RESULT_LIMIT = 50
@@ -40,8 +43,9 @@ class RosterScreen(WholeGlyphs, Screen):
         Binding("f2", "import_roster", "Import roster", id="roster.import"),
     ]
 
-    def __init__(self, site: Site, *, can_return: bool = False) -> None:
+    def __init__(self, site: Site, *, can_return: bool = False, scanned: Callable[[str, float], None] | None = None) -> None:
         super().__init__()
+        self.scanned = scanned  # the lane's: a scanner's code in the search is checked there, and the lane comes back
         localize_bindings(self)
         self.site = site
         self.can_return = can_return
@@ -54,7 +58,7 @@ class RosterScreen(WholeGlyphs, Screen):
         yield Static(_("Counting…"), id="roster-status")
         yield DataTable(id="roster-rooms", cursor_type="row", zebra_stripes=True)
         yield Label(_("Find a candidate (at most {limit} shown)").format(limit=RESULT_LIMIT), classes="panel-title")
-        yield Input(id="roster-search", placeholder=_("Type, then ↓ to choose and Enter to pick"))
+        yield WedgeField(id="roster-search", placeholder=_("Type, then ↓ to choose and Enter to pick"))
         yield Static("", id="roster-results-status")
         yield DataTable(id="roster-results", cursor_type="row", zebra_stripes=True)
         yield Footer()
@@ -92,6 +96,16 @@ class RosterScreen(WholeGlyphs, Screen):
             return
         self.notify(_("Imported {candidates} candidates ({added} new, {updated} updated)").format(candidates=report.candidates, added=report.added, updated=report.updated))
         self.action_refresh()
+
+    @on(WedgeField.Scanned, "#roster-search")
+    def _scan_landed(self, event: WedgeField.Scanned) -> None:
+        event.stop()
+        if self.scanned is None:  # no lane to check it at: it is a search
+            event.field.value = event.code
+            return
+        self.scanned(event.code, event.at)
+        if self.is_current:
+            self.action_back()
 
     def action_focus_search(self) -> None:
         self.query_one("#roster-search", Input).focus()

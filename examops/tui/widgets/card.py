@@ -91,15 +91,17 @@ class CandidatePanel(Horizontal):
         self.query_one("#card-facts", Static).update(facts, layout=False)
         room, seat = go if go else (card.current_room, card.current_seat) if card else (None, None)
         room_word, seat_word = _("Room"), _("Seat")
-        line = "" if card is None else f"{room_word} {'-' if room in (None, '') else room}   {seat_word} {'-' if seat in (None, '') else seat}"
+        # A room without a seat (the isolation or backup room a screening sends to): the chief gives the seat
+        no_seat = pgettext("card.seat", "pending") if room not in (None, "") else "-"
+        line = "" if card is None else f"{room_word} {'-' if room in (None, '') else room}   {seat_word} {no_seat if seat in (None, '') else seat}"
         self.query_one("#card-place-line", Label).change(line)
         for name, value in (("room", room), ("seat", seat)):
-            big = _big(value) if card else ""
+            big = _big(value) if card and not (name == "seat" and value in (None, "") and room) else ""
             digits = self.query_one(f"#card-{name}", PlaceDigits)
             if digits.value != big:
                 digits.update(big)  # lays out only when the width changes
             # the plain value is always there: a narrow screen shows it instead of the big digits
-            small = "" if card is None else ("-" if value in (None, "") else str(value))
+            small = "" if card is None else ((no_seat if name == "seat" else "-") if value in (None, "") else str(value))
             digits.parent.set_class(bool(big), "-big")
             self.query_one(f"#card-{name}-text", Label).change(small)
 

@@ -19,8 +19,9 @@ from examops.domain.policy import OutcomeCode, Policy, PolicyError, parse_local_
 from examops.i18n import N_, _, word
 from examops.tui.i18n import code_label, evidence_label, localize_bindings
 from examops.tui.wide_glyphs import WholeGlyphs
-from examops.tui.widgets.form_keys import FOCUS_KEYS, scan_in_text
+from examops.tui.widgets.form_keys import FOCUS_KEYS, scan_in_text, scans_refused
 from examops.tui.widgets.plain import Label, OptionList, Static
+from examops.tui.widgets.wedge import WedgeField
 from examops.tui.words import ACTION
 
 # The shape of the answer, never a value that would pass: a reading or a time must be entered or scanned.
@@ -28,7 +29,7 @@ PLACEHOLDERS = {"temperature": "__._ ℃", "datetime": "YYYY-MM-DD HH:MM"}
 NOTE_KEYS = ("note",)
 """Free-text evidence that is never a number: a ticket or ID scan in it is the next candidate's, refused."""
 FIELD_ERROR = {
-    "temperature": N_("not a body temperature: type the reading in °C, 30 to 45, e.g. 37.6"),
+    "temperature": N_("not a body temperature: type the reading in °C, 30 to 45, e.g. 37.6 (or 376)"),
     "datetime": N_("not a time: type it like 2021-10-15 09:30, or 09:30 on the exam day"),
 }
 
@@ -54,6 +55,7 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
         self.ticket = ticket or ""
         self.session_date = session_date
         self.about = about  # e.g. that the candidate is admitted and this goes to the chief's review
+        self.refused: list[str] = []  # scans that came while the form was open, said NOT RECORDED on it
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="modal-box"):
@@ -63,11 +65,11 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
             if self.about:
                 yield Static(self.about, id="form-about")
             yield Label(_("Ticket / ID number") + " *", classes="form-label")
-            yield Input(self.ticket, id="form-ticket")
+            yield WedgeField(self.ticket, id="form-ticket", holds_scan=True)
             for evidence in self.code.evidence:
                 suffix = ' * (' + _('required') + ')' if evidence.required else ""
                 yield Label(evidence_label(evidence) + suffix, classes="form-label")
-                yield Input(placeholder=PLACEHOLDERS.get(evidence.kind, ""), id=f"ev-{evidence.key}",
+                yield WedgeField(placeholder=PLACEHOLDERS.get(evidence.kind, ""), id=f"ev-{evidence.key}",
                             type="number" if evidence.kind == "temperature" else "text")
             yield Static("", id="form-error")
             yield Label(_("Enter submit · Tab next field · Esc cancel"), classes="modal-hint")
@@ -79,6 +81,31 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @on(WedgeField.Scanned)
+    def _scan_landed(self, event: WedgeField.Scanned) -> None:
+        """A scan into the empty ticket field is the ticket (the field holds it); any other (a burst's next code, or
+        one in a reading or a note) is refused on the form by code, never joined to the ticket or taken as evidence."""
+        event.stop()
+        if event.field.id == "form-ticket" and not event.kept.strip():
+            fields = [self.query_one(f"#ev-{e.key}", Input) for e in self.code.evidence]
+            if fields:
+                fields[0].focus()
+            return
+        self.refused.append(event.code)
+        self.app.bell()
+        self.query_one("#form-error", Static).update(Text(scans_refused(self.refused), style="bold red"))
+
+    @on(Input.Changed)
+    def _reading_typed(self, event: Input.Changed) -> None:
+        """A reading typed without its point (381) says at once what it is read as (38.1 ℃)."""
+        item = next((e for e in self.code.evidence if f"ev-{e.key}" == event.input.id), None)
+        if item is None or item.kind != "temperature":
+            return
+        reading = _tenths(event.value)
+        said = _("{field}: {typed} read as {reading} ℃").format(field=evidence_label(item), typed=event.value.strip(),
+                                                                reading=reading) if reading else ""
+        self.query_one("#form-error", Static).update(Text(said, style="bold"))
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -104,6 +131,7 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
             try:
                 if item.kind == "temperature":
                     parse_temperature(value)
+                    value = _tenths(value) or value  # recorded as read: 38.1, not 381
                 elif item.kind == "datetime":
                     parse_local_datetime(value, self.session_date)
             except (PolicyError, ValueError):  # the policy's refusal is English for the log: the screen says its own
@@ -115,6 +143,17 @@ class ExceptionForm(WholeGlyphs, ModalScreen[ExceptionFilled | None]):
     def _fail(self, widget: Input, message: str) -> None:
         self.query_one("#form-error", Static).update(Text(message, style="bold red"))
         widget.focus()
+
+
+def _tenths(typed: str) -> str:
+    """'38.1' for a reading typed as three digits without its point ('381'), if that is a body temperature; else ''."""
+    text = typed.strip()
+    if len(text) != 3 or not text.isdigit():
+        return ""
+    try:
+        return f"{parse_temperature(text):.1f}"
+    except PolicyError:
+        return ""
 
 
 class CodePicker(WholeGlyphs, ModalScreen[OutcomeCode | None]):

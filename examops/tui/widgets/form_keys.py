@@ -32,3 +32,9 @@ def scan_in_text(field: str, value: str) -> str | None:
         return None
     return _("{field}: {code} is a scan, not text: that scan was NOT RECORDED. Fill in the {field}, then scan that "
              "candidate again").format(field=field, code=masked(value.strip()))
+
+
+def scans_refused(codes: list[str]) -> str:
+    """The line a form shows for scans that came while it was open (a burst past its ticket): each by code, masked."""
+    return _("NOT RECORDED: {codes} — scanned while this form was open: scan again after it").format(
+        codes="  ".join(masked(code) for code in codes))

@@ -123,6 +123,7 @@ class RoomsTable(DataTable):
         self.can_focus = False
         self.cursor_type = "none"
         self.zebra_stripes = True
+        self.show_header = False  # the panel's title above says what the columns are
         self.add_column(_("Room"), key="room")
         self.add_column(_("In/expected"), key="count")
 

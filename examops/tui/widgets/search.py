@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +23,7 @@ from examops.tui.i18n import localize_bindings
 from examops.tui.messages import CandidatesFound, SearchFailed
 from examops.tui.wide_glyphs import WholeGlyphs
 from examops.tui.widgets.plain import Label, OptionList, Static
+from examops.tui.widgets.wedge import WedgeField
 from examops.tui.words import SEX, STATE, VIA
 
 STATE_STYLES = {"admitted": "bold green", "held": "bold yellow", "denied": "bold red", "out": "bold yellow",
@@ -47,15 +50,18 @@ def card_line(card: CandidateCard) -> Text:
 
 
 class SearchModal(WholeGlyphs, ModalScreen[CandidateCard | None]):
-    """Type to search (a thread worker, newest query wins); Enter or a click picks a candidate."""
+    """Type to search (a thread worker, newest query wins); Enter or a click picks a candidate. A scanner's code
+    that lands here is handed to `scanned` (the gate checks it as a scan) and the search closes."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="search.cancel"),
         Binding("down", "results", show=False),
     ]
 
-    def __init__(self, site: Site, session_id: str | None, limit: int = 20) -> None:
+    def __init__(self, site: Site, session_id: str | None, limit: int = 20, *,
+                 scanned: Callable[[str, float], None] | None = None) -> None:
         super().__init__()
+        self.scanned = scanned
         localize_bindings(self)
         self.site = site
         self.session_id = session_id
@@ -66,7 +72,7 @@ class SearchModal(WholeGlyphs, ModalScreen[CandidateCard | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box", classes="modal-box"):
             yield Label(_("Find a candidate: name, last ID digits, ID or ticket"), id="search-title")
-            yield Input(placeholder=_("Type, then ↓ to choose and Enter to pick"), id="search-input")
+            yield WedgeField(placeholder=_("Type, then ↓ to choose and Enter to pick"), id="search-input")
             yield Static("", id="search-status")
             yield OptionList(id="search-results")
 
@@ -81,6 +87,17 @@ class SearchModal(WholeGlyphs, ModalScreen[CandidateCard | None]):
         if results.option_count:
             results.focus()
             results.highlighted = results.highlighted or 0
+
+    @on(WedgeField.Scanned, "#search-input")
+    def _scan_landed(self, event: WedgeField.Scanned) -> None:
+        """Checked at the gate in the order read, however many came; the search closes on the first."""
+        event.stop()
+        if self.scanned is None:
+            event.field.value = event.code
+            return
+        self.scanned(event.code, event.at)
+        if self.is_current:
+            self.dismiss(None)
 
     @on(Input.Changed, "#search-input")
     def _changed(self, event: Input.Changed) -> None:
