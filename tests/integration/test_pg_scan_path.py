@@ -18,6 +18,7 @@ from examops.domain.event_payloads import SessionClosed
 from examops.domain.events import Kind
 from examops.services import ledger
 from examops.services.audit import verify
+from examops.services.chief_seal import chief_sealer
 from examops.services.gate import Lane
 from examops.services.live import EventWatcher
 from examops.services.offline import ResilientLane
@@ -96,7 +97,8 @@ def test_a_close_between_look_up_and_write_records_nothing(pg_site):
     ticket = pg_site.people[0].ticket
     lane = Lane(pg_site, "A", "甲")
     close = pg_site.system_event(Kind.SESSION_CLOSED, SessionClosed(by="总监考").to_payload(), session="S1")
-    between_look_up_and_write(lane, lambda: ledger.record(pg_site.store, close))
+    sealer = chief_sealer(pg_site, TEST_PIN, who="总监考", purpose="close S1")  # the chief's close, sealed as the desk seals it
+    between_look_up_and_write(lane, lambda: ledger.record(pg_site.store, close, chief_seal=sealer))
     verdict = lane.check(ticket, session_id="S1")
     assert (verdict.verdict, verdict.recorded, verdict.closed_by) == ("session_closed", False, "总监考")
     assert admissions_of(pg_site, ticket) == (0, 0)
