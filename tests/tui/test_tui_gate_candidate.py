@@ -137,7 +137,7 @@ async def test_exit_keys_act_on_the_field_else_the_card_and_are_in_the_footer(se
         assert gate_of(app).scan_input.has_focus
         await scan(pilot, first.ticket)
         assert banner(app).style == "denied" and "不得再次入场" in banner(app).title  # no re-entry
-        assert banner(app).subtitle.startswith("已于 08:10:00 提前离场")  # when, not the title again
+        assert banner(app).subtitle.startswith("已于 09:00:00 提前离场")  # when, not the title again
         assert "left the exam" not in screen_text(app)
     assert kinds(seeded_site, first.ticket) == ["admitted", "left", "returned", "left", "reentry_refused"]
     assert kinds(seeded_site, second.ticket) == ["admitted", "duplicate_scan"]

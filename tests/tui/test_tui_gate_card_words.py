@@ -8,6 +8,7 @@ import threading
 
 from examops.tui.screens.gate import GateScreen
 from examops.tui.screens.gate_lane import LaneWorker
+from tests.conftest import at_local
 from tests.support.gate import SIZE, banner, gate_of, make_app, open_lane, settle, wedge
 from tests.support.tui import run_async, screen_text, until
 
@@ -19,6 +20,7 @@ async def test_a_reentry_refusal_says_when_they_left_not_its_title_twice(seeded_
     async with open_lane(app) as pilot:
         wedge(app, person.ticket)
         await settle(pilot)
+        at_local(seeded_site, "2021-10-16T09:00")  # when S1 allows an early leave
         await pilot.press("ctrl+g")
         await until(pilot, lambda: app.screen.__class__.__name__ == "ExitForm")
         await pilot.press(*"handed in", "enter")
@@ -28,7 +30,7 @@ async def test_a_reentry_refusal_says_when_they_left_not_its_title_twice(seeded_
         await pilot.pause()
         view = gate_of(app).query_one("#verdict").view
         text = screen_text(app)
-    assert "LEFT FOR GOOD — NO RE-ENTRY" in text and "Left for good at 08:10:00" in text
+    assert "LEFT FOR GOOD — NO RE-ENTRY" in text and "Left for good at 09:00:00" in text
     assert "Left the exam for good: no re-entry" not in text and view.title not in view.subtitle
 
 
