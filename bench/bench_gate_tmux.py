@@ -372,10 +372,12 @@ def main() -> None:
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--rounds", type=int, default=2, help="each variant's scans split over this many processes, interleaved")
     parser.add_argument("--gap", default="0.2,0.8", help="seconds between two scans, drawn between these (seeded)")
+    parser.add_argument("--also-fps", default="", help="comma-separated frame rates: this code again at each (TEXTUAL_FPS)")
     parser.add_argument("--trace", action="store_true", help="a timeline of each scan in the gate (bench/gate_trace.py): where the time goes")
     args = parser.parse_args()
 
-    variants = [Variant("this code")] + ([Variant("baseline", args.src.resolve())] if args.src else [])
+    variants = [Variant("this code")] + [Variant(f"this code at {fps} fps", fps=int(fps)) for fps in filter(None, args.also_fps.split(","))]
+    variants += [Variant("baseline", args.src.resolve())] if args.src else []
     variants += [] if args.no_floor else [Variant("Textual floor", floor=True),
                                           Variant("floor at 240 fps", floor=True, fps=240)]
     sizes = [tuple(int(n) for n in size.split("x")) for size in args.sizes.split(",")]
