@@ -193,15 +193,10 @@ def build_report(site: Site, *, session_ids: Sequence[str] | None, out: str | Pa
         # still refused (and logged) before anything is laid out or written, and its refusal is the one said.
         # openpyxl is imported meanwhile too: the workbook's code loads while SQLite reads (without the GIL).
         # The tamper check too: a report signed over a store edited behind examops would look clean to the bureau.
-        if not site.store.is_sqlite:
-            # psycopg's first integer literal (the tamper check's server-side FETCH) fails inside its dumper ("'NoneType'
-            # object has no attribute 'integer'") while another thread imports: on PostgreSQL the workbook's code loads first
-            import_module("examops.adapters.excel_out.report_book")
         with ThreadPoolExecutor(max_workers=3, thread_name_prefix="report") as pool:
             key = pool.submit(_signing_key, site, pin, by)
             tampered = pool.submit(check_store, site)
-            if site.store.is_sqlite:
-                pool.submit(import_module, "examops.adapters.excel_out.report_book")
+            pool.submit(import_module, "examops.adapters.excel_out.report_book")
             try:
                 content = _gather_for(site, session_ids, lang, progress)
             except BaseException:

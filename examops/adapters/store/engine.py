@@ -88,12 +88,23 @@ PG_CONNECT_DEFAULTS = {"connect_timeout": 4, "keepalives": 1, "keepalives_idle":
                        "keepalives_count": 3, "tcp_user_timeout": 10_000}
 
 
+def _settle_psycopg_integers() -> None:
+    """psycopg's first integer dump in a process imports numpy when 'numpy' is in sys.modules; while another thread is
+    importing numpy (openpyxl, textual-image) that fails inside psycopg ("'NoneType' object has no attribute 'integer'").
+    Made once here, on the thread opening the store, before any of the store's threads run."""
+    from psycopg import sql
+
+    sql.Literal(1).as_bytes(None)
+
+
 def _make_engine(url: str) -> Engine:
     if not _is_sqlite(url):
         parsed = make_url(url)
         connect_args = {}
         if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("psycopg", "psycopg2"):
             connect_args = {k: v for k, v in PG_CONNECT_DEFAULTS.items() if k not in parsed.query}
+        if parsed.get_driver_name() == "psycopg":
+            _settle_psycopg_integers()
         return create_engine(url, pool_pre_ping=True, future=True, connect_args=connect_args)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
