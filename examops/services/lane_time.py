@@ -5,10 +5,10 @@ No store here (`gate_view` has the queries and imports SQLAlchemy): a `Site` or 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Protocol
 
 from examops.domain import windows
+from examops.domain.events import parse_utc
 from examops.domain.plan import Plan, Session
 from examops.services.clock import Clock
 
@@ -18,15 +18,6 @@ UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 class HasPlanAndClock(Protocol):
     plan: Plan
     clock: Clock
-
-
-def parse_utc(at: str) -> dt.datetime:
-    """A log time stamp (`format_utc`: ISO 8601, 'Z') as an aware UTC moment; ValueError if it is not one.
-
-    fromisoformat, not strptime: strptime's first call imports `_strptime` and builds its tables, 10-40 ms inside
-    the first scan's card on an old laptop."""
-    moment = dt.datetime.fromisoformat(at)
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
 
 
 def local_time(site: HasPlanAndClock, at: str | None, fmt: str = "%H:%M:%S") -> str:
